@@ -1,0 +1,117 @@
+# opentapi - build, test, benchmark, install.
+#   make                 library (shared + static), the tapi tool, the test runner
+#   make test            the whole suite: plain, ASan+UBSan (leaks fail), TSan, ABI check
+#   make check           the plain suite only (fast)
+#   make demo            run `tapi demo` on the embedded switch
+#   make bench           the call-cycle benchmark (not part of the tests)
+#   make install PREFIX=/usr/local
+# Variables: CC, BUILD (output dir), SAN (address|thread), WERROR=1 (-Werror; CI sets it).
+
+CC       ?= cc
+BUILD    ?= build
+PREFIX   ?= /usr/local
+VERSION  := 0.1.0
+
+WARN     := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wvla \
+            -Wno-missing-field-initializers
+ifeq ($(WERROR),1)
+WARN     += -Werror
+endif
+OPT      ?= -O2 -g
+CSTD     := -std=c11 -D_POSIX_C_SOURCE=200809L
+SANFLAGS :=
+ifeq ($(SAN),address)
+SANFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
+OPT      := -O1 -g
+endif
+ifeq ($(SAN),thread)
+SANFLAGS := -fsanitize=thread
+OPT      := -O1 -g
+endif
+
+CPPFLAGS_LIB := -Iinclude -Isrc/core
+CFLAGS_ALL   := $(CSTD) $(WARN) $(OPT) $(SANFLAGS) $(CFLAGS)
+LDLIBS_LIB   := -lpthread
+
+CORE_SRC := src/core/util.c src/core/config.c src/core/app.c src/core/line.c \
+            src/core/call.c src/core/callapi.c src/core/names.c \
+            src/providers/sim/sim.c
+LIB_OBJ  := $(CORE_SRC:%.c=$(BUILD)/obj/%.o)
+PIC_OBJ  := $(CORE_SRC:%.c=$(BUILD)/pic/%.o)
+
+TEST_SRC := $(wildcard tests/*.c)
+TEST_OBJ := $(TEST_SRC:%.c=$(BUILD)/obj/%.o)
+TOOL_SRC := $(wildcard tools/*.c)
+TOOL_OBJ := $(TOOL_SRC:%.c=$(BUILD)/obj/%.o)
+
+.PHONY: all lib test check check-asan check-tsan abi demo bench install clean
+
+all: lib $(BUILD)/tapi $(BUILD)/test-runner
+
+lib: $(BUILD)/libopentapi.a $(BUILD)/libopentapi.so
+
+$(BUILD)/obj/%.o: %.c $(wildcard include/*.h src/core/*.h tests/*.h tools/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS_LIB) $(CFLAGS_ALL) -fvisibility=hidden -c $< -o $@
+
+$(BUILD)/pic/%.o: %.c $(wildcard include/*.h src/core/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS_LIB) $(CFLAGS_ALL) -fvisibility=hidden -fPIC -c $< -o $@
+
+$(BUILD)/libopentapi.a: $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/libopentapi.so: $(PIC_OBJ)
+	$(CC) -shared -Wl,-soname,libopentapi.so.0 $(SANFLAGS) -o $@ $^ $(LDLIBS_LIB)
+
+$(BUILD)/tapi: $(TOOL_OBJ) $(BUILD)/libopentapi.a
+	$(CC) $(SANFLAGS) -o $@ $(TOOL_OBJ) $(BUILD)/libopentapi.a $(LDLIBS_LIB)
+
+$(BUILD)/test-runner: $(TEST_OBJ) $(BUILD)/libopentapi.a
+	$(CC) $(SANFLAGS) -o $@ $(TEST_OBJ) $(BUILD)/libopentapi.a $(LDLIBS_LIB)
+
+# --- tests -----------------------------------------------------------------
+check: $(BUILD)/test-runner
+	$(BUILD)/test-runner
+
+check-asan:
+	$(MAKE) --no-print-directory BUILD=build/asan SAN=address build/asan/test-runner
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	    build/asan/test-runner
+
+check-tsan:
+	$(MAKE) --no-print-directory BUILD=build/tsan SAN=thread build/tsan/test-runner
+	TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 build/tsan/test-runner --threaded
+
+abi:
+	bash tests/abi/check.sh
+
+# The whole suite; the last line is the runner's "N passed, N failed" total.
+test: all
+	bash tests/run-all.sh
+
+# --- main job, benchmark -----------------------------------------------------
+demo: $(BUILD)/tapi
+	$(BUILD)/tapi demo
+
+bench: $(BUILD)/bench-cycle
+	$(BUILD)/bench-cycle
+
+$(BUILD)/bench-cycle: bench/cycle.c $(BUILD)/libopentapi.a
+	$(CC) $(CPPFLAGS_LIB) $(CSTD) $(WARN) -O2 -g -o $@ $< $(BUILD)/libopentapi.a $(LDLIBS_LIB)
+
+# --- install -----------------------------------------------------------------
+install: lib $(BUILD)/tapi
+	install -d $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/bin
+	install -m 644 include/tapi.h include/opentapi.h $(DESTDIR)$(PREFIX)/include/
+	install -m 644 $(BUILD)/libopentapi.a $(DESTDIR)$(PREFIX)/lib/
+	install -m 755 $(BUILD)/libopentapi.so $(DESTDIR)$(PREFIX)/lib/libopentapi.so.$(VERSION)
+	ln -sf libopentapi.so.$(VERSION) $(DESTDIR)$(PREFIX)/lib/libopentapi.so.0
+	ln -sf libopentapi.so.0 $(DESTDIR)$(PREFIX)/lib/libopentapi.so
+	install -m 755 $(BUILD)/tapi $(DESTDIR)$(PREFIX)/bin/tapi
+	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(VERSION)|g' opentapi.pc.in \
+	    > $(DESTDIR)$(PREFIX)/lib/pkgconfig/opentapi.pc
+
+clean:
+	rm -rf build

@@ -1,0 +1,59 @@
+/* opentapi.h - opentapi's own extensions to the TAPI 2.x API in tapi.h.
+ *
+ * Nothing here exists on Windows.  These functions configure the library
+ * (which service providers and lines exist), drive the embedded switch's clock
+ * from tests, and turn TAPI constants into names for logs and tools.
+ * All functions may be called from any thread. */
+#ifndef OPENTAPI_H
+#define OPENTAPI_H
+
+#include "tapi.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define OPENTAPI_VERSION_STRING "0.1.0"
+
+/* Configuration.  The configuration is read when the first application
+ * initializes (lineInitialize/lineInitializeEx) and dropped when the last one
+ * shuts down.  Its source, first match wins:
+ *   1. the text given to otSetConfig() (NULL returns to the default);
+ *   2. the file named by the environment variable OPENTAPI_CONFIG;
+ *   3. the built-in default topology of the embedded switch (otDefaultConfig()).
+ * The format is described in docs/configuration.md.  A configuration that does
+ * not parse makes lineInitialize(Ex) fail with LINEERR_INIFILECORRUPT.
+ * otSetConfig returns LINEERR_INUSE while applications are initialized. */
+TAPI_API LONG otSetConfig(LPCSTR lpszConfigText);
+TAPI_API LPCSTR otDefaultConfig(void);
+/* Checks a configuration text without using it; on error writes a message. */
+TAPI_API LONG otCheckConfig(LPCSTR lpszConfigText, LPSTR lpszError, DWORD dwErrorSize);
+
+/* The clock behind every timer of the library (e.g. the switch's no-answer
+ * timer).  In manual mode time stands still until otClockAdvance() moves it;
+ * due timers then fire on the calling thread before it returns.  The mode can
+ * also be set with OPENTAPI_CLOCK=manual in the environment. */
+TAPI_API LONG otClockSetManual(BOOL bManual);
+TAPI_API LONG otClockAdvance(DWORD dwMilliseconds);
+
+/* Counters of live internal objects, for leak checks in tests and tools. */
+typedef struct otstats_tag {
+    DWORD dwApps;
+    DWORD dwCalls;       /* call objects, all lines */
+    DWORD dwCallHandles; /* HCALLs held by applications */
+    DWORD dwRequests;    /* asynchronous requests not yet completed */
+    DWORD dwProviderCalls; /* calls the providers still hold */
+} OTSTATS;
+TAPI_API LONG otGetStats(OTSTATS *lpStats);
+
+/* Names of constants ("CONNECTED", "NORMAL", "LINEERR_INVALCALLHANDLE"...).
+ * Unknown values give "?" (never NULL). */
+TAPI_API LPCSTR otCallStateName(DWORD dwCallState);
+TAPI_API LPCSTR otCallStateModeName(DWORD dwCallState, DWORD dwMode);
+TAPI_API LPCSTR otMessageName(DWORD dwMessageID);
+TAPI_API LPCSTR otErrorName(LONG lResult);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,609 @@
+/* Applications: lineInitialize(Ex), lineShutdown, lineGetMessage, the
+ * callback dispatcher threads, and the start and stop of the core itself
+ * (configuration, line devices, providers, timer thread).
+ * The core runs while at least one application is initialized; life_lock
+ * serializes its start and stop (lock order: life_lock, then the core lock). */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "ot.h"
+
+struct ot_core ot_g = {.lock = PTHREAD_MUTEX_INITIALIZER};
+static pthread_mutex_t life_lock = PTHREAD_MUTEX_INITIALIZER;
+static char *config_override; /* otSetConfig() text, guarded by life_lock */
+static struct ot_conf current_conf;
+
+extern const struct ot_provider ot_sim_provider;
+#ifdef OT_WITH_SIP
+extern const struct ot_provider ot_sip_provider;
+#endif
+static const struct ot_provider *const providers[] = {
+    &ot_sim_provider,
+#ifdef OT_WITH_SIP
+    &ot_sip_provider,
+#endif
+};
+#define NPROVIDERS (sizeof(providers) / sizeof(providers[0]))
+
+#define OT_API_LOW 0x00010004u
+#define OT_API_HIGH 0x00020002u
+
+const char *ot_setting(const char *section, const char *key)
+{
+    return ot_conf_get(&current_conf, section, key);
+}
+
+struct ot_app *ot_app_get(HLINEAPP h)
+{
+    if (!ot_g.started)
+        return NULL;
+    struct ot_app *a = ot_handle_get(&ot_g.app_handles, h);
+    return a && !a->shutting_down ? a : NULL;
+}
+
+struct ot_linedev *ot_linedev_get(DWORD id)
+{
+    return id < ot_g.nlines ? ot_g.lines[id] : NULL;
+}
+
+/* ---- core start / stop (life_lock held) ---- */
+static char *read_file(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    char *buf = NULL;
+    size_t len = 0, cap = 0;
+    for (;;) {
+        if (len + 4096 + 1 > cap) {
+            cap = cap ? cap * 2 : 8192;
+            if (cap > (1u << 24)) { /* 16 MiB is not a configuration */
+                free(buf);
+                fclose(f);
+                return NULL;
+            }
+            char *nb = realloc(buf, cap);
+            if (!nb) {
+                free(buf);
+                fclose(f);
+                return NULL;
+            }
+            buf = nb;
+        }
+        size_t n = fread(buf + len, 1, 4096, f);
+        len += n;
+        if (n < 4096)
+            break;
+    }
+    fclose(f);
+    buf[len] = '\0';
+    return buf;
+}
+
+static LONG core_start(void)
+{
+    char err[256];
+    const char *text = config_override;
+    char *file_text = NULL;
+    if (!text) {
+        const char *path = getenv("OPENTAPI_CONFIG");
+        if (path && *path) {
+            file_text = read_file(path);
+            if (!file_text) {
+                fprintf(stderr, "opentapi: cannot read OPENTAPI_CONFIG=%s\n", path);
+                return LINEERR_INIFILECORRUPT;
+            }
+            text = file_text;
+        } else
+            text = ot_conf_default_text();
+    }
+    int rc = ot_conf_parse(text, &current_conf, err, sizeof(err));
+    free(file_text);
+    if (rc) {
+        fprintf(stderr, "opentapi: configuration: %s\n", err);
+        return LINEERR_INIFILECORRUPT;
+    }
+    const char *clk = getenv("OPENTAPI_CLOCK");
+    if (clk && !strcmp(clk, "manual"))
+        ot_g.manual_clock = true;
+
+    ot_lock();
+    ot_list_init(&ot_g.apps);
+    ot_list_init(&ot_g.close_list);
+    ot_htable_init(&ot_g.app_handles, OT_H_APP);
+    ot_htable_init(&ot_g.line_handles, OT_H_LINE);
+    ot_htable_init(&ot_g.call_handles, OT_H_CALL);
+    ot_g.next_request_id = 1;
+    ot_g.next_call_id = 1;
+    ot_g.nlines = 0;
+    ot_g.lines = calloc(current_conf.nlines ? current_conf.nlines : 1, sizeof(*ot_g.lines));
+    LONG result = ot_g.lines ? 0 : LINEERR_NOMEM;
+    for (unsigned i = 0; !result && i < current_conf.nlines; i++) {
+        struct ot_linedev *ld = calloc(1, sizeof(*ld));
+        if (!ld) {
+            result = LINEERR_NOMEM;
+            break;
+        }
+        ld->id = i;
+        ld->perm_id = 0x10000u + i;
+        ld->conf = current_conf.lines[i];
+        ot_list_init(&ld->opens);
+        ot_list_init(&ld->calls);
+        for (unsigned p = 0; p < NPROVIDERS; p++)
+            if (!strcmp(providers[p]->name, ld->conf.provider))
+                ld->prov = providers[p];
+        ot_g.lines[ot_g.nlines++] = ld;
+        if (!ld->prov) {
+            fprintf(stderr, "opentapi: line device %u: no provider \"%s\" in this build\n", i,
+                    ld->conf.provider);
+            result = LINEERR_INIFILECORRUPT;
+        }
+    }
+    ot_g.started = true;
+    unsigned started_upto = 0;
+    for (unsigned p = 0; !result && p < NPROVIDERS; p++) {
+        struct ot_linedev **mine = calloc(ot_g.nlines ? ot_g.nlines : 1, sizeof(*mine));
+        unsigned n = 0;
+        if (!mine) {
+            result = LINEERR_NOMEM;
+            break;
+        }
+        for (DWORD i = 0; i < ot_g.nlines; i++)
+            if (ot_g.lines[i]->prov == providers[p])
+                mine[n++] = ot_g.lines[i];
+        if (n && providers[p]->start(mine, n) != 0) {
+            fprintf(stderr, "opentapi: provider %s failed to start\n", providers[p]->name);
+            result = LINEERR_NODRIVER;
+        }
+        free(mine);
+        if (!result)
+            started_upto = p + 1;
+    }
+    if (!result && ot_timers_start_thread() != 0)
+        result = LINEERR_NOMEM;
+    if (result) {
+        for (unsigned p = 0; p < started_upto; p++)
+            providers[p]->stop();
+        for (DWORD i = 0; i < ot_g.nlines; i++)
+            free(ot_g.lines[i]);
+        free(ot_g.lines);
+        ot_g.lines = NULL;
+        ot_g.nlines = 0;
+        ot_g.started = false;
+        ot_htable_free(&ot_g.app_handles);
+        ot_htable_free(&ot_g.line_handles);
+        ot_htable_free(&ot_g.call_handles);
+        ot_conf_free(&current_conf);
+    }
+    ot_unlock();
+    return result;
+}
+
+static void core_stop(void)
+{
+    ot_lock();
+    ot_timers_stop_thread();
+    for (unsigned p = 0; p < NPROVIDERS; p++) {
+        bool used = false;
+        for (DWORD i = 0; i < ot_g.nlines; i++)
+            used |= ot_g.lines[i]->prov == providers[p];
+        if (used)
+            providers[p]->stop();
+    }
+    /* Calls nobody holds a handle to (unopened lines, ownerless calls). */
+    for (DWORD i = 0; i < ot_g.nlines; i++) {
+        struct ot_linedev *ld = ot_g.lines[i];
+        struct ot_list *pos, *tmp;
+        ot_list_foreach_safe(pos, tmp, &ld->calls)
+        {
+            struct ot_call *c = ot_container_of(pos, struct ot_call, ld_link);
+            c->provider_closed = true;
+            ot_call_free_now(c);
+        }
+        free(ld);
+    }
+    free(ot_g.lines);
+    ot_g.lines = NULL;
+    ot_g.nlines = 0;
+    ot_htable_free(&ot_g.app_handles);
+    ot_htable_free(&ot_g.line_handles);
+    ot_htable_free(&ot_g.call_handles);
+    free(ot_g.heap);
+    ot_g.heap = NULL;
+    ot_g.heap_len = ot_g.heap_cap = 0;
+    ot_g.started = false;
+    ot_conf_free(&current_conf);
+    ot_unlock();
+}
+
+/* ---- applications ---- */
+static void app_free(struct ot_app *a)
+{
+    ot_msgq_free(&a->queue);
+    if (a->efd >= 0)
+        close(a->efd);
+    pthread_cond_destroy(&a->cond);
+    free(a);
+}
+
+static void *dispatcher_main(void *arg)
+{
+    struct ot_app *a = arg;
+    bool free_self;
+    ot_lock();
+    for (;;) {
+        LINEMESSAGE m;
+        while (!a->shutting_down && a->queue.count == 0)
+            pthread_cond_wait(&a->cond, &ot_g.lock);
+        if (a->shutting_down)
+            break;
+        ot_msgq_pop(&a->queue, &m);
+        LINECALLBACK cb = a->callback;
+        a->in_callback = true;
+        ot_unlock();
+        cb(m.hDevice, m.dwMessageID, m.dwCallbackInstance, m.dwParam1, m.dwParam2, m.dwParam3);
+        ot_lock();
+        a->in_callback = false;
+    }
+    /* lineShutdown called from inside the callback detached us: we free. */
+    free_self = !a->has_thread;
+    ot_unlock();
+    if (free_self)
+        app_free(a);
+    return NULL;
+}
+
+static LONG app_create(LPHLINEAPP lphLineApp, LINECALLBACK cb, LPCSTR name, LPDWORD lpdwNumDevs,
+                       DWORD api, bool use_event, HANDLE *event_out)
+{
+    pthread_mutex_lock(&life_lock);
+    LONG rc = 0;
+    bool started_here = false;
+    if (!ot_g.started) {
+        rc = core_start();
+        if (rc) {
+            pthread_mutex_unlock(&life_lock);
+            return rc;
+        }
+        started_here = true;
+    }
+    struct ot_app *a = calloc(1, sizeof(*a));
+    if (!a) {
+        rc = LINEERR_NOMEM;
+        goto out;
+    }
+    a->efd = -1;
+    a->callback = cb;
+    a->api_version = api;
+    ot_list_init(&a->opens);
+    snprintf(a->name, sizeof(a->name), "%s", name && *name ? name : "app");
+    pthread_condattr_t ca;
+    pthread_condattr_init(&ca);
+    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+    pthread_cond_init(&a->cond, &ca);
+    pthread_condattr_destroy(&ca);
+    if (use_event) {
+        a->efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+        if (a->efd < 0) {
+            rc = LINEERR_RESOURCEUNAVAIL;
+            app_free(a);
+            goto out;
+        }
+    }
+    ot_lock();
+    a->handle = ot_handle_alloc(&ot_g.app_handles, a);
+    if (!a->handle) {
+        ot_unlock();
+        app_free(a);
+        rc = LINEERR_NOMEM;
+        goto out;
+    }
+    if (!use_event) {
+        a->has_thread = true;
+        if (pthread_create(&a->thread, NULL, dispatcher_main, a) != 0) {
+            ot_handle_release(&ot_g.app_handles, a->handle);
+            ot_unlock();
+            a->has_thread = false;
+            app_free(a);
+            rc = LINEERR_RESOURCEUNAVAIL;
+            goto out;
+        }
+    }
+    ot_list_add_tail(&ot_g.apps, &a->link);
+    ot_g.napps++;
+    *lphLineApp = a->handle;
+    *lpdwNumDevs = ot_g.nlines;
+    if (event_out)
+        *event_out = (HANDLE)(intptr_t)a->efd;
+    ot_unlock();
+out:
+    if (rc && started_here && ot_g.napps == 0)
+        core_stop();
+    pthread_mutex_unlock(&life_lock);
+    return rc;
+}
+
+LONG lineInitializeEx(LPHLINEAPP lphLineApp, HINSTANCE hInstance, LINECALLBACK lpfnCallback,
+                      LPCSTR lpszFriendlyAppName, LPDWORD lpdwNumDevs, LPDWORD lpdwAPIVersion,
+                      LPLINEINITIALIZEEXPARAMS lpLineInitializeExParams)
+{
+    (void)hInstance;
+    if (!lphLineApp || !lpdwNumDevs || !lpdwAPIVersion)
+        return LINEERR_INVALPOINTER;
+    DWORD api = *lpdwAPIVersion;
+    if (api < 0x00020000u)
+        return LINEERR_INCOMPATIBLEAPIVERSION;
+    bool use_event = false;
+    if (lpLineInitializeExParams) {
+        if (lpLineInitializeExParams->dwTotalSize < sizeof(LINEINITIALIZEEXPARAMS))
+            return LINEERR_STRUCTURETOOSMALL;
+        DWORD opt = lpLineInitializeExParams->dwOptions & ~LINEINITIALIZEEXOPTION_CALLHUBTRACKING;
+        if (opt == LINEINITIALIZEEXOPTION_USEEVENT)
+            use_event = true;
+        else if (opt != LINEINITIALIZEEXOPTION_USEHIDDENWINDOW)
+            return LINEERR_INVALPARAM; /* includes USECOMPLETIONPORT: no ports on POSIX */
+    }
+    if (!use_event && !lpfnCallback)
+        return LINEERR_INVALPOINTER;
+    HANDLE ev = NULL;
+    LONG rc = app_create(lphLineApp, use_event ? NULL : lpfnCallback, lpszFriendlyAppName,
+                         lpdwNumDevs, api > OT_API_HIGH ? OT_API_HIGH : api, use_event, &ev);
+    if (rc)
+        return rc;
+    if (lpLineInitializeExParams) {
+        lpLineInitializeExParams->dwNeededSize = sizeof(LINEINITIALIZEEXPARAMS);
+        lpLineInitializeExParams->dwUsedSize = sizeof(LINEINITIALIZEEXPARAMS);
+        if (use_event)
+            lpLineInitializeExParams->Handles.hEvent = ev;
+    }
+    *lpdwAPIVersion = OT_API_HIGH;
+    return 0;
+}
+
+LONG lineInitialize(LPHLINEAPP lphApp, HINSTANCE hInstance, LINECALLBACK lpfnCallback,
+                    LPCSTR lpszAppName, LPDWORD lpdwNumDevs)
+{
+    (void)hInstance;
+    if (!lphApp || !lpdwNumDevs || !lpfnCallback)
+        return LINEERR_INVALPOINTER;
+    return app_create(lphApp, lpfnCallback, lpszAppName, lpdwNumDevs, OT_API_LOW, false, NULL);
+}
+
+LONG lineShutdown(HLINEAPP hLineApp)
+{
+    pthread_mutex_lock(&life_lock);
+    ot_lock();
+    struct ot_app *a = ot_app_get(hLineApp);
+    if (!a) {
+        LONG rc = ot_g.started ? LINEERR_INVALAPPHANDLE : LINEERR_UNINITIALIZED;
+        ot_unlock();
+        pthread_mutex_unlock(&life_lock);
+        return rc;
+    }
+    /* Close every line as lineClose would: drops calls owned alone, kills handles,
+     * suppresses pending replies. Then no message reaches this application. */
+    struct ot_list *pos, *tmp;
+    ot_list_foreach_safe(pos, tmp, &a->opens)
+    {
+        ot_open_destroy(ot_container_of(pos, struct ot_open, app_link), true);
+    }
+    a->shutting_down = true;
+    ot_handle_release(&ot_g.app_handles, a->handle);
+    ot_list_del(&a->link);
+    ot_g.napps--;
+    pthread_cond_broadcast(&a->cond);
+    pthread_mutex_unlock(&life_lock);
+    /* From here the application is unreachable; wait for its threads without
+     * life_lock, since a callback may still call lineInitialize/lineShutdown. */
+    bool free_now = true;
+    if (a->has_thread) {
+        if (pthread_equal(a->thread, pthread_self())) {
+            /* Called from our own callback: the dispatcher frees the app on exit. */
+            pthread_detach(a->thread);
+            a->has_thread = false;
+            free_now = false;
+        } else {
+            pthread_t t = a->thread;
+            ot_unlock();
+            pthread_join(t, NULL);
+            ot_lock();
+        }
+    }
+    while (a->waiters) /* lineGetMessage callers leave with LINEERR_INVALAPPHANDLE */
+        pthread_cond_wait(&a->cond, &ot_g.lock);
+    ot_unlock();
+    if (free_now)
+        app_free(a);
+    pthread_mutex_lock(&life_lock);
+    if (ot_g.started && ot_g.napps == 0)
+        core_stop();
+    pthread_mutex_unlock(&life_lock);
+    return 0;
+}
+
+LONG lineGetMessage(HLINEAPP hLineApp, LPLINEMESSAGE lpMessage, DWORD dwTimeout)
+{
+    ot_lock();
+    struct ot_app *a = ot_app_get(hLineApp);
+    if (!a || a->efd < 0) {
+        LONG rc = !ot_g.started ? LINEERR_UNINITIALIZED : LINEERR_INVALAPPHANDLE;
+        ot_unlock();
+        return rc;
+    }
+    if (!lpMessage) {
+        ot_unlock();
+        return LINEERR_INVALPOINTER;
+    }
+    if (a->queue.count == 0 && dwTimeout) {
+        struct timespec ts;
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        if (dwTimeout != INFINITE) {
+            ts.tv_sec += dwTimeout / 1000u;
+            ts.tv_nsec += (long)(dwTimeout % 1000u) * 1000000L;
+            if (ts.tv_nsec >= 1000000000L) {
+                ts.tv_sec++;
+                ts.tv_nsec -= 1000000000L;
+            }
+        }
+        a->waiters++;
+        while (a->queue.count == 0 && !a->shutting_down) {
+            int w = dwTimeout == INFINITE ? pthread_cond_wait(&a->cond, &ot_g.lock)
+                                          : pthread_cond_timedwait(&a->cond, &ot_g.lock, &ts);
+            if (w == ETIMEDOUT)
+                break;
+        }
+        a->waiters--;
+        if (a->shutting_down) {
+            pthread_cond_broadcast(&a->cond);
+            ot_unlock();
+            return LINEERR_INVALAPPHANDLE;
+        }
+    }
+    if (!ot_msgq_pop(&a->queue, lpMessage)) {
+        ot_unlock();
+        return LINEERR_OPERATIONFAILED;
+    }
+    if (a->queue.count == 0 && a->efd_signalled) {
+        uint64_t v;
+        ssize_t n = read(a->efd, &v, sizeof(v));
+        (void)n;
+        a->efd_signalled = false;
+    }
+    ot_unlock();
+    return 0;
+}
+
+LONG lineNegotiateAPIVersion(HLINEAPP hLineApp, DWORD dwDeviceID, DWORD dwAPILowVersion,
+                             DWORD dwAPIHighVersion, LPDWORD lpdwAPIVersion,
+                             LPLINEEXTENSIONID lpExtensionID)
+{
+    ot_lock();
+    LONG rc = ot_check_started();
+    struct ot_app *a = rc ? NULL : ot_app_get(hLineApp);
+    if (!rc && !a)
+        rc = LINEERR_INVALAPPHANDLE;
+    else if (!rc && !ot_linedev_get(dwDeviceID))
+        rc = LINEERR_BADDEVICEID;
+    else if (!rc && (!lpdwAPIVersion || !lpExtensionID))
+        rc = LINEERR_INVALPOINTER;
+    else if (!rc && (dwAPILowVersion > dwAPIHighVersion || dwAPIHighVersion < OT_API_LOW ||
+                     dwAPILowVersion > OT_API_HIGH))
+        rc = LINEERR_INCOMPATIBLEAPIVERSION;
+    if (!rc) {
+        *lpdwAPIVersion = dwAPIHighVersion > OT_API_HIGH ? OT_API_HIGH : dwAPIHighVersion;
+        memset(lpExtensionID, 0, sizeof(*lpExtensionID));
+    }
+    ot_unlock();
+    return rc;
+}
+
+LONG ot_check_started(void)
+{
+    return ot_g.started ? 0 : LINEERR_UNINITIALIZED;
+}
+
+/* ---- extensions (opentapi.h) ---- */
+LONG otSetConfig(LPCSTR text)
+{
+    pthread_mutex_lock(&life_lock);
+    LONG rc = 0;
+    if (ot_g.started)
+        rc = LINEERR_INUSE;
+    else if (!text) {
+        free(config_override);
+        config_override = NULL;
+    } else {
+        char *copy = ot_strdup(text);
+        if (!copy)
+            rc = LINEERR_NOMEM;
+        else {
+            free(config_override);
+            config_override = copy;
+        }
+    }
+    pthread_mutex_unlock(&life_lock);
+    return rc;
+}
+
+LPCSTR otDefaultConfig(void) { return ot_conf_default_text(); }
+
+LONG otCheckConfig(LPCSTR text, LPSTR err, DWORD errsize)
+{
+    if (!text)
+        return LINEERR_INVALPOINTER;
+    struct ot_conf cf;
+    char buf[256];
+    if (ot_conf_parse(text, &cf, buf, sizeof(buf)) != 0) {
+        if (err && errsize)
+            snprintf(err, errsize, "%s", buf);
+        return LINEERR_INIFILECORRUPT;
+    }
+    ot_conf_free(&cf);
+    if (err && errsize)
+        err[0] = '\0';
+    return 0;
+}
+
+LONG otClockSetManual(BOOL manual)
+{
+    ot_lock();
+    if (manual && !ot_g.manual_clock)
+        ot_g.manual_now = ot_clock_now();
+    if (!manual && ot_g.manual_clock && ot_g.timer_thread_running) {
+        /* Armed timers keep their remaining time on the real clock. */
+        uint64_t real;
+        ot_g.manual_clock = false;
+        real = ot_clock_now();
+        for (uint32_t i = 0; i < ot_g.heap_len; i++)
+            ot_g.heap[i]->due = ot_g.heap[i]->due - ot_g.manual_now + real;
+        pthread_cond_signal(&ot_g.timer_cond);
+    }
+    ot_g.manual_clock = manual != 0;
+    ot_unlock();
+    return 0;
+}
+
+LONG otClockAdvance(DWORD ms)
+{
+    ot_lock();
+    if (!ot_g.manual_clock) {
+        ot_unlock();
+        return LINEERR_OPERATIONUNAVAIL;
+    }
+    /* Step from deadline to deadline so that timers armed by timers fire in order. */
+    uint64_t end = ot_g.manual_now + ms;
+    while (ot_g.started && ot_g.heap_len && ot_g.heap[0]->due <= end) {
+        if (ot_g.heap[0]->due > ot_g.manual_now)
+            ot_g.manual_now = ot_g.heap[0]->due;
+        ot_timers_run_due();
+    }
+    ot_g.manual_now = end;
+    ot_unlock();
+    return 0;
+}
+
+LONG otGetStats(OTSTATS *st)
+{
+    if (!st)
+        return LINEERR_INVALPOINTER;
+    ot_lock();
+    memset(st, 0, sizeof(*st));
+    st->dwApps = ot_g.napps;
+    st->dwCalls = (DWORD)ot_g.calls_alive;
+    st->dwCallHandles = (DWORD)ot_g.refs_alive;
+    st->dwRequests = (DWORD)ot_g.reqs_alive;
+    if (ot_g.started)
+        for (unsigned p = 0; p < NPROVIDERS; p++)
+            if (providers[p]->live_calls)
+                st->dwProviderCalls += providers[p]->live_calls();
+    ot_unlock();
+    return 0;
+}

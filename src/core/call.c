@@ -1,0 +1,518 @@
+/* Calls, the applications' handles to them, and the asynchronous requests that
+ * act on them: everything a provider reports goes through here and becomes
+ * LINE_CALLSTATE / LINE_CALLINFO / LINE_APPNEWCALL / LINE_REPLY messages.
+ * Invariants: a call lives while a handle names it or it is not IDLE; an IDLE
+ * call without handles goes back to its provider (close_call) at the next
+ * unlock; every request is completed exactly once. */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "ot.h"
+
+#define CALLSTATE_NONE 0u /* before the provider's first state */
+
+static uint64_t wall_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+/* ---- provider-facing accessors ---- */
+void ot_call_set_drv(struct ot_call *c, void *drv) { c->drv = drv; }
+void *ot_call_drv(const struct ot_call *c) { return c->drv; }
+struct ot_linedev *ot_call_linedev(const struct ot_call *c) { return c->ld; }
+DWORD ot_call_state(const struct ot_call *c) { return c->state; }
+DWORD ot_call_mode(const struct ot_call *c) { return c->mode; }
+DWORD ot_call_id(const struct ot_call *c) { return c->call_id; }
+bool ot_call_has_owner(const struct ot_call *c) { return c->num_owners > 0; }
+struct ot_call *ot_call_conf_parent(const struct ot_call *c) { return c->conf_parent; }
+
+/* ---- objects ---- */
+struct ot_call *ot_call_create(struct ot_linedev *ld, DWORD address_id, DWORD origin)
+{
+    struct ot_call *c = calloc(1, sizeof(*c));
+    if (!c)
+        return NULL;
+    c->ld = ld;
+    c->address_id = address_id;
+    c->origin = origin;
+    c->reason = LINECALLREASON_DIRECT;
+    c->call_id = ot_g.next_call_id++;
+    if (!ot_g.next_call_id)
+        ot_g.next_call_id = 1;
+    c->state = CALLSTATE_NONE;
+    ot_list_init(&c->refs);
+    ot_list_init(&c->conf_members);
+    ot_list_init(&c->conf_link);
+    ot_list_init(&c->close_link);
+    ot_list_add_tail(&ld->calls, &c->ld_link);
+    ot_g.calls_alive++;
+    return c;
+}
+
+void ot_call_free_now(struct ot_call *c)
+{
+    if (c->close_queued)
+        ot_list_del(&c->close_link);
+    /* A parent going away leaves its members without one. */
+    struct ot_list *pos, *tmp;
+    ot_list_foreach_safe(pos, tmp, &c->conf_members)
+    {
+        struct ot_call *m = ot_container_of(pos, struct ot_call, conf_link);
+        ot_list_del(&m->conf_link);
+        m->conf_parent = NULL;
+    }
+    ot_list_del(&c->conf_link);
+    ot_list_del(&c->ld_link);
+    free(c->caller_id);
+    free(c->caller_name);
+    free(c->called_id);
+    free(c->called_name);
+    free(c->connected_id);
+    free(c->connected_name);
+    free(c->dialed);
+    free(c->remote_uui.data);
+    free(c->pending_uui.data);
+    free(c);
+    ot_g.calls_alive--;
+}
+
+static bool call_closable(const struct ot_call *c)
+{
+    return ot_list_empty(&c->refs) &&
+           (c->provider_closed || c->state == LINECALLSTATE_IDLE || c->state == CALLSTATE_NONE);
+}
+
+void ot_call_maybe_free(struct ot_call *c)
+{
+    if (!c->close_queued && call_closable(c)) {
+        c->close_queued = true;
+        ot_list_add_tail(&ot_g.close_list, &c->close_link);
+    }
+}
+
+void ot_flush_closes(void)
+{
+    while (!ot_list_empty(&ot_g.close_list)) {
+        struct ot_call *c = ot_container_of(ot_g.close_list.next, struct ot_call, close_link);
+        ot_list_del(&c->close_link);
+        c->close_queued = false;
+        if (!call_closable(c))
+            continue; /* it got a handle again (e.g. lineGetNewCalls) */
+        if (!c->provider_closed) {
+            c->provider_closed = true;
+            if (c->ld->prov->close_call)
+                c->ld->prov->close_call(c);
+        }
+        ot_call_free_now(c);
+    }
+}
+
+struct ot_callref *ot_callref_get(HCALL h)
+{
+    if (!ot_g.started)
+        return NULL;
+    return ot_handle_get(&ot_g.call_handles, h);
+}
+
+struct ot_callref *ot_callref_create(struct ot_call *c, struct ot_open *o, DWORD priv,
+                                     bool announce)
+{
+    struct ot_callref *r = calloc(1, sizeof(*r));
+    if (!r)
+        return NULL;
+    r->handle = ot_handle_alloc(&ot_g.call_handles, r);
+    if (!r->handle) {
+        free(r);
+        return NULL;
+    }
+    r->call = c;
+    r->open = o;
+    r->privilege = priv;
+    r->announce_privilege = announce;
+    ot_list_add_tail(&c->refs, &r->call_link);
+    ot_list_add_tail(&o->refs, &r->open_link);
+    if (priv == LINECALLPRIVILEGE_OWNER)
+        c->num_owners++;
+    else
+        c->num_monitors++;
+    ot_g.refs_alive++;
+    return r;
+}
+
+void ot_callref_destroy(struct ot_callref *r)
+{
+    struct ot_call *c = r->call;
+    if (r->privilege == LINECALLPRIVILEGE_OWNER)
+        c->num_owners--;
+    else
+        c->num_monitors--;
+    ot_list_del(&r->call_link);
+    ot_list_del(&r->open_link);
+    ot_handle_release(&ot_g.call_handles, r->handle);
+    free(r);
+    ot_g.refs_alive--;
+}
+
+/* LINE_CALLINFO to every handle of the call but `except` (the one whose own
+ * action caused the change).  None after IDLE. */
+static void post_callinfo(struct ot_call *c, DWORD states, const struct ot_callref *except)
+{
+    if (c->state == LINECALLSTATE_IDLE || !states)
+        return;
+    struct ot_list *pos;
+    for (pos = c->refs.next; pos != &c->refs; pos = pos->next) {
+        struct ot_callref *r = ot_container_of(pos, struct ot_callref, call_link);
+        if (r == except || r->announce_newcall || r->announce_unknown)
+            continue; /* not yet introduced to the application */
+        ot_app_post(r->open->app, r->handle, LINE_CALLINFO, r->open->instance, states, 0, 0);
+    }
+}
+
+/* Handles for the monitors of the line (and the owner, for incoming calls). */
+void ot_call_attach_monitors(struct ot_call *c, struct ot_open *except, bool announce)
+{
+    struct ot_list *pos;
+    for (pos = c->ld->opens.next; pos != &c->ld->opens; pos = pos->next) {
+        struct ot_open *o = ot_container_of(pos, struct ot_open, ld_link);
+        if (o == except || !(o->privileges & LINECALLPRIVILEGE_MONITOR))
+            continue;
+        struct ot_callref *r = ot_callref_create(c, o, LINECALLPRIVILEGE_MONITOR, announce);
+        if (!r) {
+            ot_log("out of memory: monitor handle for call %u lost", (unsigned)c->call_id);
+            continue;
+        }
+        if (announce)
+            r->announce_newcall = true;
+        else
+            r->announce_unknown = true;
+    }
+}
+
+/* ---- provider events ---- */
+struct ot_call *ot_ev_new_call(struct ot_linedev *ld, DWORD address_id, DWORD origin, void *drv)
+{
+    struct ot_call *c = ot_call_create(ld, address_id, origin);
+    if (!c)
+        return NULL;
+    c->drv = drv;
+    /* The first open with owner privilege (in open order) owns the call. */
+    struct ot_open *owner = NULL;
+    struct ot_list *pos;
+    for (pos = ld->opens.next; pos != &ld->opens; pos = pos->next) {
+        struct ot_open *o = ot_container_of(pos, struct ot_open, ld_link);
+        if (o->privileges & LINECALLPRIVILEGE_OWNER) {
+            owner = o;
+            break;
+        }
+    }
+    if (owner) {
+        struct ot_callref *r = ot_callref_create(c, owner, LINECALLPRIVILEGE_OWNER, true);
+        if (r)
+            r->announce_newcall = true;
+    }
+    ot_call_attach_monitors(c, owner, true);
+    return c;
+}
+
+static DWORD_PTR conf_param(const struct ot_call *c, const struct ot_open *o)
+{
+    /* CONFERENCED carries this application's handle to the parent, if it has one. */
+    if (!c->conf_parent)
+        return 0;
+    const struct ot_list *pos;
+    for (pos = c->conf_parent->refs.next; pos != &c->conf_parent->refs; pos = pos->next) {
+        const struct ot_callref *r = ot_container_of(pos, struct ot_callref, call_link);
+        if (r->open == o)
+            return r->handle;
+    }
+    return 0;
+}
+
+static void post_state(struct ot_callref *r)
+{
+    struct ot_call *c = r->call;
+    struct ot_open *o = r->open;
+    if (r->announce_newcall) {
+        r->announce_newcall = false;
+        if (o->api_version >= 0x00020000u)
+            ot_app_post(o->app, o->handle, LINE_APPNEWCALL, o->instance, c->address_id,
+                        r->handle, r->privilege);
+    }
+    DWORD_PTR p2 = c->state == LINECALLSTATE_CONFERENCED ? conf_param(c, o) : c->mode;
+    DWORD_PTR p3 = r->announce_privilege ? r->privilege : 0;
+    r->announce_privilege = false;
+    ot_app_post(o->app, r->handle, LINE_CALLSTATE, o->instance, c->state, p2, p3);
+}
+
+void ot_ev_call_state(struct ot_call *c, DWORD state, DWORD mode)
+{
+    if (c->state == LINECALLSTATE_IDLE)
+        return; /* IDLE is final */
+    if (c->state == state && c->mode == mode)
+        return;
+    c->state = state;
+    c->mode = mode;
+    c->states_seen |= state;
+    c->state_time_ms = wall_ms();
+    struct ot_list *pos;
+    for (pos = c->refs.next; pos != &c->refs; pos = pos->next) {
+        struct ot_callref *r = ot_container_of(pos, struct ot_callref, call_link);
+        if (r->announce_unknown)
+            continue; /* introduced at the make-call reply */
+        post_state(r);
+    }
+    if (state == LINECALLSTATE_IDLE)
+        ot_call_maybe_free(c);
+}
+
+void ot_ev_call_party(struct ot_call *c, enum ot_party which, const char *number,
+                      const char *name, bool notify)
+{
+    char **num, **nam;
+    DWORD bit;
+    switch (which) {
+    case OT_PARTY_CALLER:
+        num = &c->caller_id, nam = &c->caller_name, bit = LINECALLINFOSTATE_CALLERID;
+        break;
+    case OT_PARTY_CALLED:
+        num = &c->called_id, nam = &c->called_name, bit = LINECALLINFOSTATE_CALLEDID;
+        break;
+    default:
+        num = &c->connected_id, nam = &c->connected_name, bit = LINECALLINFOSTATE_CONNECTEDID;
+        break;
+    }
+    if (ot_set_str(num, number) || ot_set_str(nam, name))
+        ot_log("out of memory: party id of call %u lost", (unsigned)c->call_id);
+    if (notify)
+        post_callinfo(c, bit, NULL);
+}
+
+static int uui_set(struct ot_uui *u, const void *data, DWORD len)
+{
+    unsigned char *p = NULL;
+    if (len) {
+        p = malloc(len);
+        if (!p)
+            return -1;
+        memcpy(p, data, len);
+    }
+    free(u->data);
+    u->data = p;
+    u->len = len;
+    return 0;
+}
+
+void ot_ev_call_uui(struct ot_call *c, const void *data, DWORD len)
+{
+    if (!data || !len)
+        return;
+    if (len > c->ld->conf.uui_call_info) {
+        /* Never truncated: an application must get the bytes sent or none. */
+        ot_log("call %u: received UUI of %u bytes exceeds dwUUICallInfoSize %u: ignored",
+               (unsigned)c->call_id, (unsigned)len, (unsigned)c->ld->conf.uui_call_info);
+        return;
+    }
+    if (c->uui_unreleased) {
+        /* The application has not released the UUI it was shown: keep the newest
+         * until lineReleaseUserUserInfo (SPEC part 2, section 7). */
+        if (uui_set(&c->pending_uui, data, len))
+            ot_log("out of memory: UUI of call %u lost", (unsigned)c->call_id);
+        return;
+    }
+    if (uui_set(&c->remote_uui, data, len)) {
+        ot_log("out of memory: UUI of call %u lost", (unsigned)c->call_id);
+        return;
+    }
+    c->uui_unreleased = true;
+    post_callinfo(c, LINECALLINFOSTATE_USERUSERINFO, NULL);
+}
+
+/* lineReleaseUserUserInfo's effect: the held UUI (if any) becomes visible. */
+static void call_release_uui(struct ot_call *c)
+{
+    c->uui_unreleased = false;
+    if (c->pending_uui.len) {
+        free(c->remote_uui.data);
+        c->remote_uui = c->pending_uui;
+        c->pending_uui.data = NULL;
+        c->pending_uui.len = 0;
+        c->uui_unreleased = true;
+        post_callinfo(c, LINECALLINFOSTATE_USERUSERINFO, NULL);
+    }
+}
+
+void ot_ev_call_related(struct ot_call *c, DWORD related)
+{
+    c->related_call_id = related;
+    post_callinfo(c, LINECALLINFOSTATE_RELATEDCALLID, NULL);
+}
+
+void ot_ev_call_info(struct ot_call *c, DWORD infostates) { post_callinfo(c, infostates, NULL); }
+
+void ot_ev_call_conf_parent(struct ot_call *c, struct ot_call *parent)
+{
+    ot_list_del(&c->conf_link);
+    c->conf_parent = parent;
+    if (parent)
+        ot_list_add_tail(&parent->conf_members, &c->conf_link);
+}
+
+void ot_ev_call_gone(struct ot_call *c)
+{
+    ot_ev_call_state(c, LINECALLSTATE_IDLE, 0);
+    c->provider_closed = true;
+    ot_call_maybe_free(c);
+}
+
+/* ---- requests ---- */
+struct ot_req *ot_req_new(struct ot_open *o, enum ot_req_kind kind)
+{
+    struct ot_req *r = calloc(1, sizeof(*r));
+    if (!r)
+        return NULL;
+    r->id = ot_g.next_request_id++;
+    if (ot_g.next_request_id <= 0) /* 1 .. 0x7FFFFFFF */
+        ot_g.next_request_id = 1;
+    r->kind = kind;
+    if (o) {
+        r->app = o->app->handle;
+        r->line = o->handle;
+        r->instance = o->instance;
+    }
+    ot_g.reqs_alive++;
+    return r;
+}
+
+void ot_req_discard(struct ot_req *r)
+{
+    free(r);
+    ot_g.reqs_alive--;
+}
+
+struct ot_call *ot_req_call(const struct ot_req *r) { return r->call; }
+
+static void destroy_new_call(HCALL h)
+{
+    struct ot_callref *r = ot_callref_get(h);
+    if (!r)
+        return;
+    struct ot_call *c = r->call;
+    /* The call never reached the application: all its handles go silently. */
+    while (!ot_list_empty(&c->refs))
+        ot_callref_destroy(ot_container_of(c->refs.next, struct ot_callref, call_link));
+    if (c->state != CALLSTATE_NONE && c->state != LINECALLSTATE_IDLE) {
+        c->state = LINECALLSTATE_IDLE;
+    }
+    ot_call_maybe_free(c);
+}
+
+void ot_req_complete(struct ot_req *r, LONG result)
+{
+    struct ot_app *app = r->app ? ot_app_get(r->app) : NULL;
+    struct ot_open *o = r->line ? ot_open_get(r->line) : NULL;
+    bool deliver = app && (!r->line || (o && o->app == app));
+    if (result > 0)
+        result = LINEERR_OPERATIONFAILED; /* a provider must not invent request ids */
+    if (r->kind != OT_REQ_GENERIC) {
+        if (result == 0 && deliver) {
+            struct ot_callref *n1 = r->new_call ? ot_callref_get(r->new_call) : NULL;
+            struct ot_callref *n2 = r->new_call2 ? ot_callref_get(r->new_call2) : NULL;
+            if (r->out_call)
+                *r->out_call = n1 ? n1->handle : 0;
+            if (r->out_call2)
+                *r->out_call2 = n2 ? n2->handle : 0;
+        } else if (result != 0) {
+            destroy_new_call(r->new_call);
+            destroy_new_call(r->new_call2);
+        }
+    }
+    if (deliver)
+        ot_app_post(app, 0, LINE_REPLY, r->instance, (DWORD_PTR)r->id, (DWORD_PTR)(LONG)result,
+                    0);
+    if (result == 0 && r->kind == OT_REQ_MAKECALL) {
+        /* Monitors learn of a call another application made, after its reply. */
+        struct ot_callref *n1 = r->new_call ? ot_callref_get(r->new_call) : NULL;
+        struct ot_call *c = n1 ? n1->call : r->call;
+        if (c && ot_g.calls_alive) {
+            struct ot_list *pos;
+            for (pos = c->refs.next; pos != &c->refs; pos = pos->next) {
+                struct ot_callref *m = ot_container_of(pos, struct ot_callref, call_link);
+                if (!m->announce_unknown)
+                    continue;
+                m->announce_unknown = false;
+                ot_app_post(m->open->app, m->handle, LINE_CALLSTATE, m->open->instance,
+                            LINECALLSTATE_UNKNOWN, 0, LINECALLPRIVILEGE_MONITOR);
+                if (c->state != CALLSTATE_NONE)
+                    ot_app_post(m->open->app, m->handle, LINE_CALLSTATE, m->open->instance,
+                                c->state, c->mode, 0);
+            }
+        }
+    }
+    ot_req_discard(r);
+}
+
+/* ---- call features (LINECALLSTATUS.dwCallFeatures) ---- */
+DWORD ot_call_features(const struct ot_call *c, DWORD privilege)
+{
+    if (privilege != LINECALLPRIVILEGE_OWNER)
+        return 0;
+    const struct ot_line_conf *cf = &c->ld->conf;
+    DWORD uui = cf->uui_send ? LINECALLFEATURE_SENDUSERUSER : 0;
+    DWORD conf = cf->max_conf ? LINECALLFEATURE_SETUPCONF | LINECALLFEATURE_SETUPTRANSFER |
+                                    LINECALLFEATURE_BLINDTRANSFER
+                              : 0;
+    DWORD f = 0;
+    switch (c->state) {
+    case LINECALLSTATE_OFFERING:
+        f = LINECALLFEATURE_ACCEPT | LINECALLFEATURE_ANSWER | uui |
+            (cf->can_reject ? LINECALLFEATURE_DROP : 0);
+        break;
+    case LINECALLSTATE_ACCEPTED:
+        f = LINECALLFEATURE_ANSWER | uui | (cf->can_reject ? LINECALLFEATURE_DROP : 0);
+        break;
+    case LINECALLSTATE_DIALTONE:
+    case LINECALLSTATE_DIALING:
+    case LINECALLSTATE_PROCEEDING:
+        f = LINECALLFEATURE_DIAL | LINECALLFEATURE_DROP;
+        break;
+    case LINECALLSTATE_RINGBACK:
+        f = LINECALLFEATURE_DROP | uui;
+        break;
+    case LINECALLSTATE_CONNECTED:
+        if (c->mode == LINECONNECTEDMODE_INACTIVE)
+            f = LINECALLFEATURE_ANSWER; /* rejoin a shared appearance */
+        else
+            f = LINECALLFEATURE_DROP | LINECALLFEATURE_HOLD | uui | conf;
+        break;
+    case LINECALLSTATE_ONHOLD:
+        f = LINECALLFEATURE_UNHOLD | LINECALLFEATURE_DROP;
+        break;
+    case LINECALLSTATE_CONFERENCED:
+        f = LINECALLFEATURE_DROP | LINECALLFEATURE_REMOVEFROMCONF;
+        break;
+    case LINECALLSTATE_ONHOLDPENDCONF:
+    case LINECALLSTATE_ONHOLDPENDTRANSFER:
+        f = LINECALLFEATURE_DROP;
+        break;
+    case LINECALLSTATE_BUSY:
+    case LINECALLSTATE_SPECIALINFO:
+    case LINECALLSTATE_DISCONNECTED:
+    case LINECALLSTATE_UNKNOWN:
+        f = LINECALLFEATURE_DROP;
+        break;
+    default:
+        f = 0;
+    }
+    if (c->uui_unreleased)
+        f |= LINECALLFEATURE_RELEASEUSERUSERINFO;
+    return f;
+}
+
+void ot_call_release_uui(struct ot_call *c) { call_release_uui(c); }
+void ot_call_post_callinfo(struct ot_call *c, DWORD states, const struct ot_callref *except)
+{
+    post_callinfo(c, states, except);
+}

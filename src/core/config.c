@@ -1,0 +1,280 @@
+/* The configuration file: an INI-like text of [line] sections (one line device
+ * each, numbered in file order) and provider sections such as [sim].  This file
+ * owns parsing and validation; docs/configuration.md is its user manual.
+ * The built-in default topology is written in the same format. */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+
+static const char default_config[] =
+    "# opentapi default topology: the embedded switch (provider \"sim\").\n"
+    "[sim]\n"
+    "no_answer_ms = 60000\n"
+    "reply_delay_ms = 0\n"
+    "\n"
+    "# Devices 0-7: private stations 100-107, 128 bytes of UUI everywhere, can reject.\n"
+    "[line]\nname = Station 100\nnumber = 100\n"
+    "[line]\nname = Station 101\nnumber = 101\n"
+    "[line]\nname = Station 102\nnumber = 102\n"
+    "[line]\nname = Station 103\nnumber = 103\n"
+    "[line]\nname = Station 104\nnumber = 104\n"
+    "[line]\nname = Station 105\nnumber = 105\n"
+    "[line]\nname = Station 106\nnumber = 106\n"
+    "[line]\nname = Station 107\nnumber = 107\n"
+    "\n"
+    "# Devices 8-9: two stations with a bridged-shared appearance of 200.\n"
+    "[line]\nname = Bridge 200 (A)\nnumber = 200\nsharing = bridged-shared\n"
+    "[line]\nname = Bridge 200 (B)\nnumber = 200\nsharing = bridged-shared\n"
+    "\n"
+    "# Devices 10-11: two stations with a bridged-exclusive appearance of 201.\n"
+    "[line]\nname = Bridge 201 (A)\nnumber = 201\nsharing = bridged-exclusive\n"
+    "[line]\nname = Bridge 201 (B)\nnumber = 201\nsharing = bridged-exclusive\n"
+    "\n"
+    "# Devices 12-13: two stations on party line 300.\n"
+    "[line]\nname = Party line 300 (A)\nnumber = 300\nsharing = party\n"
+    "[line]\nname = Party line 300 (B)\nnumber = 300\nsharing = party\n"
+    "\n"
+    "# Device 14: a basic station, no UUI, cannot reject an offered call.\n"
+    "[line]\nname = Basic 400\nnumber = 400\nuui = 0\nreject = no\nconference = 0\n";
+
+const char *ot_conf_default_text(void) { return default_config; }
+
+const char *ot_line_conf_get(const struct ot_line_conf *c, const char *key)
+{
+    for (unsigned i = 0; i < c->nkv; i++)
+        if (!strcmp(c->key[i], key))
+            return c->value[i];
+    return NULL;
+}
+
+const char *ot_conf_get(const struct ot_conf *cf, const char *section, const char *key)
+{
+    for (unsigned i = 0; i < cf->nkv; i++)
+        if (!strcmp(cf->kv[i].section, section) && !strcmp(cf->kv[i].key, key))
+            return cf->kv[i].value;
+    return NULL;
+}
+
+void ot_conf_free(struct ot_conf *cf)
+{
+    free(cf->lines);
+    free(cf->kv);
+    memset(cf, 0, sizeof(*cf));
+}
+
+static char *trim(char *s)
+{
+    while (isspace((unsigned char)*s))
+        s++;
+    char *e = s + strlen(s);
+    while (e > s && isspace((unsigned char)e[-1]))
+        *--e = '\0';
+    return s;
+}
+
+static int parse_bool(const char *v, bool *out)
+{
+    if (!strcmp(v, "yes") || !strcmp(v, "true") || !strcmp(v, "1") || !strcmp(v, "on"))
+        *out = true;
+    else if (!strcmp(v, "no") || !strcmp(v, "false") || !strcmp(v, "0") || !strcmp(v, "off"))
+        *out = false;
+    else
+        return -1;
+    return 0;
+}
+
+static int parse_dword(const char *v, DWORD max, DWORD *out)
+{
+    char *end;
+    if (!*v || *v == '-')
+        return -1;
+    unsigned long long n = strtoull(v, &end, 10);
+    if (*end || n > max)
+        return -1;
+    *out = (DWORD)n;
+    return 0;
+}
+
+static void line_defaults(struct ot_line_conf *l)
+{
+    memset(l, 0, sizeof(*l));
+    strcpy(l->provider, "sim");
+    l->sharing = LINEADDRESSSHARING_PRIVATE;
+    l->can_reject = true;
+    l->close_drop = true;
+    l->uui_accept = l->uui_answer = l->uui_make_call = l->uui_drop = l->uui_send =
+        l->uui_call_info = 128;
+    l->max_conf = 8;
+}
+
+#define OT_UUI_MAX 65536u
+#define ERR(...)                                                                               \
+    do {                                                                                       \
+        if (err && errlen)                                                                     \
+            snprintf(err, errlen, __VA_ARGS__);                                                \
+        goto fail;                                                                             \
+    } while (0)
+
+static int line_key(struct ot_line_conf *l, const char *k, const char *v, char *err,
+                    size_t errlen, unsigned lineno)
+{
+    DWORD n;
+    if (!strcmp(k, "provider")) {
+        if (strlen(v) >= sizeof(l->provider) || !*v)
+            ERR("line %u: bad provider name", lineno);
+        strcpy(l->provider, v);
+    } else if (!strcmp(k, "name")) {
+        if (strlen(v) >= sizeof(l->name))
+            ERR("line %u: name longer than %zu characters", lineno, sizeof(l->name) - 1);
+        strcpy(l->name, v);
+    } else if (!strcmp(k, "number")) {
+        if (!*v || strlen(v) >= sizeof(l->number))
+            ERR("line %u: number empty or longer than %zu characters", lineno,
+                sizeof(l->number) - 1);
+        strcpy(l->number, v);
+    } else if (!strcmp(k, "sharing")) {
+        l->party_line = false;
+        if (!strcmp(v, "private"))
+            l->sharing = LINEADDRESSSHARING_PRIVATE;
+        else if (!strcmp(v, "bridged-shared"))
+            l->sharing = LINEADDRESSSHARING_BRIDGEDSHARED;
+        else if (!strcmp(v, "bridged-exclusive"))
+            l->sharing = LINEADDRESSSHARING_BRIDGEDEXCL;
+        else if (!strcmp(v, "party")) {
+            /* TAPI has no sharing constant for a party line: the appearances
+             * behave as bridged-shared, and calls survive a close (no CLOSEDROP). */
+            l->sharing = LINEADDRESSSHARING_BRIDGEDSHARED;
+            l->party_line = true;
+            l->close_drop = false;
+        } else
+            ERR("line %u: sharing must be private, bridged-shared, bridged-exclusive or party",
+                lineno);
+    } else if (!strcmp(k, "reject")) {
+        if (parse_bool(v, &l->can_reject))
+            ERR("line %u: reject must be yes or no", lineno);
+    } else if (!strcmp(k, "close_drop")) {
+        if (parse_bool(v, &l->close_drop))
+            ERR("line %u: close_drop must be yes or no", lineno);
+    } else if (!strcmp(k, "conference")) {
+        if (parse_dword(v, 32, &n) || n == 1 || n == 2)
+            ERR("line %u: conference must be 0 (none) or 3..32 parties", lineno);
+        l->max_conf = n;
+    } else if (!strncmp(k, "uui", 3)) {
+        if (parse_dword(v, OT_UUI_MAX, &n))
+            ERR("line %u: %s must be a number of bytes from 0 to %u", lineno, k, OT_UUI_MAX);
+        if (!strcmp(k, "uui"))
+            l->uui_accept = l->uui_answer = l->uui_make_call = l->uui_drop = l->uui_send =
+                l->uui_call_info = n;
+        else if (!strcmp(k, "uui_accept"))
+            l->uui_accept = n;
+        else if (!strcmp(k, "uui_answer"))
+            l->uui_answer = n;
+        else if (!strcmp(k, "uui_make_call"))
+            l->uui_make_call = n;
+        else if (!strcmp(k, "uui_drop"))
+            l->uui_drop = n;
+        else if (!strcmp(k, "uui_send"))
+            l->uui_send = n;
+        else if (!strcmp(k, "uui_call_info"))
+            l->uui_call_info = n;
+        else
+            ERR("line %u: unknown key %s", lineno, k);
+    } else {
+        /* provider-specific key, checked by the provider */
+        if (l->nkv == OT_KV_MAX)
+            ERR("line %u: too many keys in one [line]", lineno);
+        if (strlen(k) >= sizeof(l->key[0]) || strlen(v) >= sizeof(l->value[0]))
+            ERR("line %u: key or value too long", lineno);
+        strcpy(l->key[l->nkv], k);
+        strcpy(l->value[l->nkv], v);
+        l->nkv++;
+    }
+    return 0;
+fail:
+    return -1;
+}
+
+int ot_conf_parse(const char *text, struct ot_conf *cf, char *err, size_t errlen)
+{
+    memset(cf, 0, sizeof(*cf));
+    char section[16] = "";
+    unsigned lineno = 0;
+    const char *p = text;
+    char buf[512];
+    if (err && errlen)
+        err[0] = '\0';
+    while (*p) {
+        const char *nl = strchr(p, '\n');
+        size_t n = nl ? (size_t)(nl - p) : strlen(p);
+        lineno++;
+        if (n >= sizeof(buf))
+            ERR("line %u: longer than %zu characters", lineno, sizeof(buf) - 1);
+        memcpy(buf, p, n);
+        buf[n] = '\0';
+        p = nl ? nl + 1 : p + n;
+        char *hash = strchr(buf, '#');
+        if (hash)
+            *hash = '\0';
+        char *s = trim(buf);
+        if (!*s)
+            continue;
+        if (*s == '[') {
+            char *e = strchr(s, ']');
+            if (!e || e[1] != '\0')
+                ERR("line %u: a section header is [name]", lineno);
+            *e = '\0';
+            char *name = trim(s + 1);
+            if (!*name || strlen(name) >= sizeof(section))
+                ERR("line %u: bad section name", lineno);
+            strcpy(section, name);
+            if (!strcmp(section, "line")) {
+                if (cf->nlines >= 4096)
+                    ERR("line %u: more than 4096 line devices", lineno);
+                struct ot_line_conf *nlp =
+                    realloc(cf->lines, (cf->nlines + 1) * sizeof(*cf->lines));
+                if (!nlp)
+                    ERR("out of memory");
+                cf->lines = nlp;
+                line_defaults(&cf->lines[cf->nlines++]);
+            }
+            continue;
+        }
+        char *eq = strchr(s, '=');
+        if (!eq)
+            ERR("line %u: expected key = value", lineno);
+        *eq = '\0';
+        char *k = trim(s), *v = trim(eq + 1);
+        if (!*k)
+            ERR("line %u: empty key", lineno);
+        if (!*section)
+            ERR("line %u: key %s outside a section", lineno, k);
+        if (!strcmp(section, "line")) {
+            if (line_key(&cf->lines[cf->nlines - 1], k, v, err, errlen, lineno))
+                goto fail;
+        } else {
+            if (strlen(k) >= sizeof(cf->kv[0].key) || strlen(v) >= sizeof(cf->kv[0].value))
+                ERR("line %u: key or value too long", lineno);
+            void *nkv = realloc(cf->kv, (cf->nkv + 1) * sizeof(*cf->kv));
+            if (!nkv)
+                ERR("out of memory");
+            cf->kv = nkv;
+            strcpy(cf->kv[cf->nkv].section, section);
+            strcpy(cf->kv[cf->nkv].key, k);
+            strcpy(cf->kv[cf->nkv].value, v);
+            cf->nkv++;
+        }
+    }
+    for (unsigned i = 0; i < cf->nlines; i++) {
+        if (!cf->lines[i].number[0])
+            ERR("line device %u: number missing", i);
+        if (!cf->lines[i].name[0])
+            snprintf(cf->lines[i].name, sizeof(cf->lines[i].name), "Line %u", i);
+    }
+    return 0;
+fail:
+    ot_conf_free(cf);
+    return -1;
+}

@@ -1,0 +1,581 @@
+/* Line devices and the applications' opens of them: lineOpen, lineClose, the
+ * capability and status queries, lineGetNewCalls and status-message masks.
+ * An open (HLINE) belongs to one application; closing it kills its call
+ * handles at once and drops the calls it owned alone (if the line drops on close). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "ot.h"
+
+#define OT_MEDIA_MODES                                                                         \
+    (LINEMEDIAMODE_INTERACTIVEVOICE | LINEMEDIAMODE_UNKNOWN | LINEMEDIAMODE_AUTOMATEDVOICE)
+#define OT_API_LOW 0x00010004u
+#define OT_API_HIGH 0x00020002u
+
+/* provider-facing accessors */
+const struct ot_line_conf *ot_linedev_conf(const struct ot_linedev *ld) { return &ld->conf; }
+DWORD ot_linedev_id(const struct ot_linedev *ld) { return ld->id; }
+void ot_linedev_set_drv(struct ot_linedev *ld, void *drv) { ld->drv = drv; }
+void *ot_linedev_drv(const struct ot_linedev *ld) { return ld->drv; }
+bool ot_linedev_is_open(const struct ot_linedev *ld) { return !ot_list_empty(&ld->opens); }
+
+struct ot_open *ot_open_get(HLINE h)
+{
+    if (!ot_g.started)
+        return NULL;
+    return ot_handle_get(&ot_g.line_handles, h);
+}
+
+static LONG check_app_device(HLINEAPP happ, DWORD dev, struct ot_linedev **ldp)
+{
+    if (!ot_g.started)
+        return LINEERR_UNINITIALIZED;
+    if (!ot_app_get(happ))
+        return LINEERR_INVALAPPHANDLE;
+    *ldp = ot_linedev_get(dev);
+    return *ldp ? 0 : LINEERR_BADDEVICEID;
+}
+
+static LONG check_versions(DWORD api, DWORD ext)
+{
+    if (api < OT_API_LOW || api > OT_API_HIGH)
+        return LINEERR_INCOMPATIBLEAPIVERSION;
+    if (ext != 0)
+        return LINEERR_INCOMPATIBLEEXTVERSION;
+    return 0;
+}
+
+LONG lineOpen(HLINEAPP hLineApp, DWORD dwDeviceID, LPHLINE lphLine, DWORD dwAPIVersion,
+              DWORD dwExtVersion, DWORD_PTR dwCallbackInstance, DWORD dwPrivileges,
+              DWORD dwMediaModes, LPLINECALLPARAMS const lpCallParams)
+{
+    ot_lock();
+    struct ot_linedev *ld = NULL;
+    LONG rc = check_app_device(hLineApp, dwDeviceID, &ld);
+    DWORD priv = dwPrivileges & ~(DWORD)(LINEOPENOPTION_SINGLEADDRESS | LINEOPENOPTION_PROXY);
+    if (rc)
+        goto out;
+    if (!lphLine) {
+        rc = LINEERR_INVALPOINTER;
+        goto out;
+    }
+    if ((rc = check_versions(dwAPIVersion, dwExtVersion)))
+        goto out;
+    if (dwPrivileges & LINEOPENOPTION_PROXY) {
+        rc = LINEERR_INVALPRIVSELECT; /* no proxy requests in this implementation */
+        goto out;
+    }
+    if (priv != LINECALLPRIVILEGE_NONE && priv != LINECALLPRIVILEGE_MONITOR &&
+        priv != LINECALLPRIVILEGE_OWNER &&
+        priv != (LINECALLPRIVILEGE_OWNER | LINECALLPRIVILEGE_MONITOR)) {
+        rc = LINEERR_INVALPRIVSELECT;
+        goto out;
+    }
+    if (dwPrivileges & LINEOPENOPTION_SINGLEADDRESS) {
+        if (!lpCallParams) {
+            rc = LINEERR_INVALPOINTER;
+            goto out;
+        }
+        if (lpCallParams->dwAddressID != 0) {
+            rc = LINEERR_INVALADDRESSID;
+            goto out;
+        }
+    }
+    if ((priv & LINECALLPRIVILEGE_OWNER) &&
+        (!dwMediaModes || (dwMediaModes & ~(DWORD)OT_MEDIA_MODES))) {
+        rc = LINEERR_INVALMEDIAMODE;
+        goto out;
+    }
+    struct ot_open *o = calloc(1, sizeof(*o));
+    if (!o) {
+        rc = LINEERR_NOMEM;
+        goto out;
+    }
+    o->handle = ot_handle_alloc(&ot_g.line_handles, o);
+    if (!o->handle) {
+        free(o);
+        rc = LINEERR_NOMEM;
+        goto out;
+    }
+    o->app = ot_app_get(hLineApp);
+    o->ld = ld;
+    o->privileges = priv == LINECALLPRIVILEGE_NONE ? 0 : priv;
+    o->media_modes = dwMediaModes;
+    o->api_version = dwAPIVersion;
+    o->instance = dwCallbackInstance;
+    ot_list_init(&o->refs);
+    ot_list_add_tail(&o->app->opens, &o->app_link);
+    ot_list_add_tail(&ld->opens, &o->ld_link);
+    *lphLine = o->handle;
+out:
+    ot_unlock();
+    return rc;
+}
+
+/* lineClose / lineShutdown.  Core lock held. */
+void ot_open_destroy(struct ot_open *o, bool from_shutdown)
+{
+    (void)from_shutdown;
+    struct ot_list *pos, *tmp;
+    ot_list_foreach_safe(pos, tmp, &o->refs)
+    {
+        struct ot_callref *r = ot_container_of(pos, struct ot_callref, open_link);
+        struct ot_call *c = r->call;
+        bool sole_owner = r->privilege == LINECALLPRIVILEGE_OWNER && c->num_owners == 1;
+        ot_callref_destroy(r);
+        if (sole_owner && c->state != LINECALLSTATE_IDLE && o->ld->conf.close_drop &&
+            !c->provider_closed && o->ld->prov->drop) {
+            /* Drop on close: nobody is left to hear the reply. */
+            struct ot_req *q = ot_req_new(NULL, OT_REQ_GENERIC);
+            if (q) {
+                q->call = c;
+                if (o->ld->prov->drop(q, c, NULL, 0) < 0)
+                    ot_req_discard(q);
+            }
+        }
+        ot_call_maybe_free(c);
+    }
+    struct ot_linedev *ld = o->ld;
+    ot_list_del(&o->app_link);
+    ot_list_del(&o->ld_link);
+    ot_handle_release(&ot_g.line_handles, o->handle);
+    free(o);
+    if (ot_list_empty(&ld->opens) && ld->prov->line_closed)
+        ld->prov->line_closed(ld);
+}
+
+LONG lineClose(HLINE hLine)
+{
+    ot_lock();
+    LONG rc = ot_check_started();
+    struct ot_open *o = rc ? NULL : ot_open_get(hLine);
+    if (!rc && !o)
+        rc = LINEERR_INVALLINEHANDLE;
+    if (o)
+        ot_open_destroy(o, false);
+    ot_unlock();
+    return rc;
+}
+
+/* Variable-size results: the fixed part must fit; variable parts follow it. */
+static LONG var_begin(struct ot_varbuf *vb, void *p, DWORD fixed_min, DWORD fixed_full)
+{
+    DWORD total = *(DWORD *)p;
+    if (total < fixed_min)
+        return LINEERR_STRUCTURETOOSMALL;
+    vb->base = p;
+    vb->total = total;
+    DWORD keep = total < fixed_full ? total : fixed_full;
+    memset((unsigned char *)p + sizeof(DWORD), 0, keep - sizeof(DWORD));
+    vb->used = vb->needed = keep;
+    if (total >= fixed_full)
+        vb->used = vb->needed = fixed_full;
+    return 0;
+}
+
+static void var_end(struct ot_varbuf *vb)
+{
+    DWORD *hdr = (DWORD *)(void *)vb->base;
+    hdr[1] = vb->needed;
+    hdr[2] = vb->used;
+}
+
+/* Copy a filled local structure into the caller's, fixed part only up to its size. */
+#define OT_FILL_BEGIN(type, local, user, minsize)                                              \
+    type local;                                                                                \
+    struct ot_varbuf vb;                                                                       \
+    if (!(user)) {                                                                             \
+        rc = LINEERR_INVALPOINTER;                                                             \
+        goto out;                                                                              \
+    }                                                                                          \
+    if ((rc = var_begin(&vb, (user), (minsize), sizeof(type))))                                \
+        goto out;                                                                              \
+    memset(&local, 0, sizeof(local));                                                          \
+    local.dwTotalSize = vb.total;
+
+#define OT_FILL_END(local, user)                                                               \
+    do {                                                                                       \
+        DWORD keep_ = vb.total < sizeof(local) ? vb.total : (DWORD)sizeof(local);              \
+        local.dwNeededSize = vb.needed;                                                        \
+        local.dwUsedSize = vb.used;                                                            \
+        memcpy((user), &local, keep_);                                                         \
+        if (keep_ < sizeof(local))                                                             \
+            var_end(&vb);                                                                      \
+    } while (0)
+
+LONG lineGetDevCaps(HLINEAPP hLineApp, DWORD dwDeviceID, DWORD dwAPIVersion, DWORD dwExtVersion,
+                    LPLINEDEVCAPS lpLineDevCaps)
+{
+    ot_lock();
+    struct ot_linedev *ld = NULL;
+    LONG rc = check_app_device(hLineApp, dwDeviceID, &ld);
+    if (rc || (rc = check_versions(dwAPIVersion, dwExtVersion)))
+        goto out;
+    {
+        OT_FILL_BEGIN(LINEDEVCAPS, dc, lpLineDevCaps, offsetof(LINEDEVCAPS, dwSettableDevStatus))
+        const struct ot_line_conf *cf = &ld->conf;
+        char info[96];
+        static const char classes[] = "tapi/line\0";
+        strcpy(info, "opentapi ");
+        strncat(info, cf->provider, sizeof(info) - strlen(info) - 1);
+        ot_varbuf_put_str(&vb, info, &dc.dwProviderInfoSize, &dc.dwProviderInfoOffset);
+        ot_varbuf_put_str(&vb, cf->party_line ? "party line" : "station", &dc.dwSwitchInfoSize,
+                          &dc.dwSwitchInfoOffset);
+        dc.dwPermanentLineID = ld->perm_id;
+        ot_varbuf_put_str(&vb, cf->name, &dc.dwLineNameSize, &dc.dwLineNameOffset);
+        dc.dwStringFormat = STRINGFORMAT_ASCII;
+        dc.dwAddressModes = LINEADDRESSMODE_ADDRESSID;
+        dc.dwNumAddresses = 1;
+        dc.dwBearerModes = LINEBEARERMODE_VOICE;
+        dc.dwMediaModes = OT_MEDIA_MODES;
+        dc.dwDevCapFlags = LINEDEVCAPFLAGS_DIALBILLING | LINEDEVCAPFLAGS_DIALQUIET |
+                           LINEDEVCAPFLAGS_DIALDIALTONE |
+                           (cf->close_drop ? LINEDEVCAPFLAGS_CLOSEDROP : 0);
+        dc.dwMaxNumActiveCalls = 1;
+        dc.dwAnswerMode = LINEANSWERMODE_HOLD;
+        dc.dwRingModes = 1;
+        dc.dwLineStates = LINEDEVSTATE_OPEN | LINEDEVSTATE_CLOSE | LINEDEVSTATE_NUMCALLS |
+                          LINEDEVSTATE_REINIT;
+        dc.dwUUIAcceptSize = cf->uui_accept;
+        dc.dwUUIAnswerSize = cf->uui_answer;
+        dc.dwUUIMakeCallSize = cf->uui_make_call;
+        dc.dwUUIDropSize = cf->uui_drop;
+        dc.dwUUISendUserUserInfoSize = cf->uui_send;
+        dc.dwUUICallInfoSize = cf->uui_call_info;
+        dc.dwLineFeatures = LINEFEATURE_MAKECALL;
+        ot_varbuf_put(&vb, classes, sizeof(classes), &dc.dwDeviceClassesSize,
+                      &dc.dwDeviceClassesOffset);
+        dc.PermanentLineGuid.Data1 = ld->perm_id;
+        OT_FILL_END(dc, lpLineDevCaps);
+    }
+out:
+    ot_unlock();
+    return rc;
+}
+
+/* Address capabilities depend on the line's configuration only. */
+static DWORD addr_call_features(const struct ot_line_conf *cf)
+{
+    DWORD f = LINECALLFEATURE_ACCEPT | LINECALLFEATURE_ANSWER | LINECALLFEATURE_DIAL |
+              LINECALLFEATURE_DROP | LINECALLFEATURE_HOLD | LINECALLFEATURE_UNHOLD;
+    if (cf->uui_send)
+        f |= LINECALLFEATURE_SENDUSERUSER | LINECALLFEATURE_RELEASEUSERUSERINFO;
+    if (cf->max_conf)
+        f |= LINECALLFEATURE_SETUPCONF | LINECALLFEATURE_PREPAREADDCONF |
+             LINECALLFEATURE_ADDTOCONF | LINECALLFEATURE_REMOVEFROMCONF |
+             LINECALLFEATURE_SETUPTRANSFER | LINECALLFEATURE_COMPLETETRANSF |
+             LINECALLFEATURE_BLINDTRANSFER;
+    return f;
+}
+
+LONG lineGetAddressCaps(HLINEAPP hLineApp, DWORD dwDeviceID, DWORD dwAddressID,
+                        DWORD dwAPIVersion, DWORD dwExtVersion,
+                        LPLINEADDRESSCAPS lpAddressCaps)
+{
+    ot_lock();
+    struct ot_linedev *ld = NULL;
+    LONG rc = check_app_device(hLineApp, dwDeviceID, &ld);
+    if (rc || (rc = check_versions(dwAPIVersion, dwExtVersion)))
+        goto out;
+    if (dwAddressID != 0) {
+        rc = LINEERR_INVALADDRESSID;
+        goto out;
+    }
+    {
+        OT_FILL_BEGIN(LINEADDRESSCAPS, ac, lpAddressCaps,
+                      offsetof(LINEADDRESSCAPS, dwPredictiveAutoTransferStates))
+        const struct ot_line_conf *cf = &ld->conf;
+        ac.dwLineDeviceID = ld->id;
+        ot_varbuf_put_str(&vb, cf->number, &ac.dwAddressSize, &ac.dwAddressOffset);
+        ac.dwAddressSharing = cf->sharing;
+        ac.dwAddressStates = LINEADDRESSSTATE_INUSEZERO | LINEADDRESSSTATE_INUSEONE |
+                             LINEADDRESSSTATE_INUSEMANY | LINEADDRESSSTATE_NUMCALLS;
+        ac.dwCallInfoStates = LINECALLINFOSTATE_CALLERID | LINECALLINFOSTATE_CALLEDID |
+                              LINECALLINFOSTATE_CONNECTEDID | LINECALLINFOSTATE_USERUSERINFO |
+                              LINECALLINFOSTATE_NUMOWNERINCR | LINECALLINFOSTATE_NUMOWNERDECR |
+                              LINECALLINFOSTATE_NUMMONITORS | LINECALLINFOSTATE_RELATEDCALLID |
+                              LINECALLINFOSTATE_APPSPECIFIC;
+        ac.dwCallerIDFlags = ac.dwCalledIDFlags = ac.dwConnectedIDFlags =
+            LINECALLPARTYID_ADDRESS | LINECALLPARTYID_NAME | LINECALLPARTYID_UNKNOWN;
+        ac.dwRedirectionIDFlags = ac.dwRedirectingIDFlags = LINECALLPARTYID_UNAVAIL;
+        ac.dwCallStates = LINECALLSTATE_IDLE | LINECALLSTATE_OFFERING | LINECALLSTATE_ACCEPTED |
+                          LINECALLSTATE_DIALTONE | LINECALLSTATE_DIALING |
+                          LINECALLSTATE_RINGBACK | LINECALLSTATE_BUSY |
+                          LINECALLSTATE_CONNECTED | LINECALLSTATE_PROCEEDING |
+                          LINECALLSTATE_ONHOLD | LINECALLSTATE_DISCONNECTED |
+                          (cf->max_conf ? LINECALLSTATE_CONFERENCED |
+                                              LINECALLSTATE_ONHOLDPENDCONF |
+                                              LINECALLSTATE_ONHOLDPENDTRANSFER
+                                        : 0);
+        ac.dwDialToneModes = LINEDIALTONEMODE_NORMAL;
+        ac.dwBusyModes = LINEBUSYMODE_STATION;
+        ac.dwSpecialInfo = LINESPECIALINFO_UNAVAIL;
+        ac.dwDisconnectModes = LINEDISCONNECTMODE_NORMAL | LINEDISCONNECTMODE_UNKNOWN |
+                               LINEDISCONNECTMODE_REJECT | LINEDISCONNECTMODE_BUSY |
+                               LINEDISCONNECTMODE_NOANSWER | LINEDISCONNECTMODE_BADADDRESS |
+                               LINEDISCONNECTMODE_UNAVAIL | LINEDISCONNECTMODE_CANCELLED;
+        ac.dwMaxNumActiveCalls = 1;
+        ac.dwMaxNumOnHoldCalls = 1;
+        ac.dwMaxNumOnHoldPendingCalls = cf->max_conf ? 1 : 0;
+        ac.dwMaxNumConference = cf->max_conf;
+        ac.dwMaxNumTransConf = cf->max_conf ? 3 : 0;
+        ac.dwAddrCapFlags = LINEADDRCAPFLAGS_DIALED | LINEADDRCAPFLAGS_ORIGOFFHOOK |
+                            (cf->max_conf ? LINEADDRCAPFLAGS_CONFDROP |
+                                                LINEADDRCAPFLAGS_CONFERENCEMAKE |
+                                                LINEADDRCAPFLAGS_TRANSFERMAKE |
+                                                LINEADDRCAPFLAGS_TRANSFERHELD |
+                                                LINEADDRCAPFLAGS_CONFERENCEHELD |
+                                                LINEADDRCAPFLAGS_AUTORECONNECT
+                                          : 0);
+        ac.dwCallFeatures = addr_call_features(cf);
+        ac.dwRemoveFromConfCaps =
+            cf->max_conf ? LINEREMOVEFROMCONF_ANY : LINEREMOVEFROMCONF_NONE;
+        ac.dwRemoveFromConfState = LINECALLSTATE_IDLE;
+        ac.dwTransferModes =
+            cf->max_conf ? LINETRANSFERMODE_TRANSFER | LINETRANSFERMODE_CONFERENCE : 0;
+        ac.dwAddressFeatures = LINEADDRFEATURE_MAKECALL |
+                               (cf->max_conf ? LINEADDRFEATURE_SETUPCONF : 0);
+        ac.dwCallFeatures2 = cf->max_conf ? LINECALLFEATURE2_TRANSFERNORM |
+                                                LINECALLFEATURE2_TRANSFERCONF
+                                          : 0;
+        ac.dwConnectedModes = LINECONNECTEDMODE_ACTIVE |
+                              (cf->sharing != LINEADDRESSSHARING_PRIVATE
+                                   ? LINECONNECTEDMODE_INACTIVE
+                                   : 0);
+        ac.dwOfferingModes = LINEOFFERINGMODE_ACTIVE |
+                             (cf->sharing != LINEADDRESSSHARING_PRIVATE ? LINEOFFERINGMODE_INACTIVE
+                                                                        : 0);
+        ac.dwAvailableMediaModes = OT_MEDIA_MODES;
+        OT_FILL_END(ac, lpAddressCaps);
+    }
+out:
+    ot_unlock();
+    return rc;
+}
+
+static void count_calls(const struct ot_linedev *ld, DWORD *active, DWORD *held, DWORD *pend,
+                        DWORD *inuse)
+{
+    *active = *held = *pend = *inuse = 0;
+    const struct ot_list *pos;
+    for (pos = ld->calls.next; pos != &ld->calls; pos = pos->next) {
+        const struct ot_call *c = ot_container_of(pos, struct ot_call, ld_link);
+        switch (c->state) {
+        case LINECALLSTATE_IDLE:
+            break;
+        case LINECALLSTATE_ONHOLD:
+            (*held)++;
+            break;
+        case LINECALLSTATE_ONHOLDPENDCONF:
+        case LINECALLSTATE_ONHOLDPENDTRANSFER:
+            (*pend)++;
+            break;
+        case LINECALLSTATE_OFFERING:
+            break;
+        case LINECALLSTATE_CONNECTED:
+            if (c->mode == LINECONNECTEDMODE_INACTIVE)
+                break;
+            /* fall through */
+        default:
+            (*active)++;
+        }
+    }
+    *inuse = (*active + *held + *pend) ? 1 : 0;
+}
+
+LONG lineGetAddressStatus(HLINE hLine, DWORD dwAddressID, LPLINEADDRESSSTATUS lpAddressStatus)
+{
+    ot_lock();
+    LONG rc = ot_check_started();
+    struct ot_open *o = rc ? NULL : ot_open_get(hLine);
+    if (!rc && !o)
+        rc = LINEERR_INVALLINEHANDLE;
+    if (rc)
+        goto out;
+    if (dwAddressID != 0) {
+        rc = LINEERR_INVALADDRESSID;
+        goto out;
+    }
+    {
+        OT_FILL_BEGIN(LINEADDRESSSTATUS, as, lpAddressStatus, sizeof(LINEADDRESSSTATUS))
+        count_calls(o->ld, &as.dwNumActiveCalls, &as.dwNumOnHoldCalls,
+                    &as.dwNumOnHoldPendCalls, &as.dwNumInUse);
+        as.dwAddressFeatures =
+            as.dwNumActiveCalls ? 0
+                                : LINEADDRFEATURE_MAKECALL |
+                                      (o->ld->conf.max_conf ? LINEADDRFEATURE_SETUPCONF : 0);
+        OT_FILL_END(as, lpAddressStatus);
+    }
+out:
+    ot_unlock();
+    return rc;
+}
+
+LONG lineGetLineDevStatus(HLINE hLine, LPLINEDEVSTATUS lpLineDevStatus)
+{
+    ot_lock();
+    LONG rc = ot_check_started();
+    struct ot_open *o = rc ? NULL : ot_open_get(hLine);
+    if (!rc && !o)
+        rc = LINEERR_INVALLINEHANDLE;
+    if (rc)
+        goto out;
+    {
+        OT_FILL_BEGIN(LINEDEVSTATUS, ds, lpLineDevStatus,
+                      offsetof(LINEDEVSTATUS, dwAvailableMediaModes))
+        DWORD inuse;
+        const struct ot_list *pos;
+        for (pos = o->ld->opens.next; pos != &o->ld->opens; pos = pos->next) {
+            const struct ot_open *x = ot_container_of(pos, struct ot_open, ld_link);
+            ds.dwNumOpens++;
+            ds.dwOpenMediaModes |= x->media_modes;
+        }
+        count_calls(o->ld, &ds.dwNumActiveCalls, &ds.dwNumOnHoldCalls, &ds.dwNumOnHoldPendCalls,
+                    &inuse);
+        ds.dwLineFeatures = LINEFEATURE_MAKECALL;
+        ds.dwRoamMode = LINEROAMMODE_UNAVAIL;
+        ds.dwDevStatusFlags = LINEDEVSTATUSFLAGS_CONNECTED | LINEDEVSTATUSFLAGS_INSERVICE;
+        ds.dwAvailableMediaModes = OT_MEDIA_MODES;
+        OT_FILL_END(ds, lpLineDevStatus);
+    }
+out:
+    ot_unlock();
+    return rc;
+}
+
+LONG lineGetNewCalls(HLINE hLine, DWORD dwAddressID, DWORD dwSelect, LPLINECALLLIST lpCallList)
+{
+    ot_lock();
+    LONG rc = ot_check_started();
+    struct ot_open *o = rc ? NULL : ot_open_get(hLine);
+    if (!rc && !o)
+        rc = LINEERR_INVALLINEHANDLE;
+    if (rc)
+        goto out;
+    if (dwSelect != LINECALLSELECT_LINE && dwSelect != LINECALLSELECT_ADDRESS) {
+        rc = LINEERR_INVALCALLSELECT;
+        goto out;
+    }
+    if (dwSelect == LINECALLSELECT_ADDRESS && dwAddressID != 0) {
+        rc = LINEERR_INVALADDRESSID;
+        goto out;
+    }
+    if (!lpCallList) {
+        rc = LINEERR_INVALPOINTER;
+        goto out;
+    }
+    if (lpCallList->dwTotalSize < sizeof(LINECALLLIST)) {
+        rc = LINEERR_STRUCTURETOOSMALL;
+        goto out;
+    }
+    {
+        /* Every call on the line this open has no handle to gets a monitor handle;
+         * the list holds them all, if it fits. */
+        DWORD n = 0, total = lpCallList->dwTotalSize;
+        DWORD room = (total - (DWORD)sizeof(LINECALLLIST)) / sizeof(HCALL);
+        unsigned char *base = (unsigned char *)lpCallList;
+        struct ot_list *pos;
+        for (pos = o->ld->calls.next; pos != &o->ld->calls; pos = pos->next) {
+            struct ot_call *c = ot_container_of(pos, struct ot_call, ld_link);
+            bool has = false;
+            for (struct ot_list *q = c->refs.next; q != &c->refs; q = q->next)
+                has |= ot_container_of(q, struct ot_callref, call_link)->open == o;
+            if (!has && c->state != LINECALLSTATE_IDLE)
+                n++;
+        }
+        memset(base + sizeof(DWORD), 0, sizeof(LINECALLLIST) - sizeof(DWORD));
+        lpCallList->dwNeededSize = (DWORD)sizeof(LINECALLLIST) + n * (DWORD)sizeof(HCALL);
+        lpCallList->dwUsedSize = sizeof(LINECALLLIST);
+        if (n > room)
+            goto out; /* nothing created: the caller retries with dwNeededSize */
+        DWORD i = 0;
+        for (pos = o->ld->calls.next; pos != &o->ld->calls; pos = pos->next) {
+            struct ot_call *c = ot_container_of(pos, struct ot_call, ld_link);
+            bool has = false;
+            for (struct ot_list *q = c->refs.next; q != &c->refs; q = q->next)
+                has |= ot_container_of(q, struct ot_callref, call_link)->open == o;
+            if (has || c->state == LINECALLSTATE_IDLE)
+                continue;
+            struct ot_callref *r = ot_callref_create(c, o, LINECALLPRIVILEGE_MONITOR, false);
+            if (!r) {
+                rc = LINEERR_NOMEM;
+                break;
+            }
+            HCALL h = r->handle;
+            memcpy(base + sizeof(LINECALLLIST) + i * sizeof(HCALL), &h, sizeof(h));
+            i++;
+        }
+        lpCallList->dwCallsNumEntries = i;
+        lpCallList->dwCallsSize = i * (DWORD)sizeof(HCALL);
+        lpCallList->dwCallsOffset = i ? (DWORD)sizeof(LINECALLLIST) : 0;
+        lpCallList->dwUsedSize = (DWORD)sizeof(LINECALLLIST) + i * (DWORD)sizeof(HCALL);
+    }
+out:
+    ot_unlock();
+    return rc;
+}
+
+LONG lineSetStatusMessages(HLINE hLine, DWORD dwLineStates, DWORD dwAddressStates)
+{
+    ot_lock();
+    LONG rc = ot_check_started();
+    struct ot_open *o = rc ? NULL : ot_open_get(hLine);
+    if (!rc && !o)
+        rc = LINEERR_INVALLINEHANDLE;
+    else if (!rc && (dwLineStates & ~(DWORD)(LINEDEVSTATE_OPEN | LINEDEVSTATE_CLOSE |
+                                             LINEDEVSTATE_NUMCALLS | LINEDEVSTATE_REINIT |
+                                             LINEDEVSTATE_OTHER)))
+        rc = LINEERR_INVALLINESTATE;
+    else if (!rc && (dwAddressStates & ~(DWORD)(LINEADDRESSSTATE_INUSEZERO |
+                                               LINEADDRESSSTATE_INUSEONE |
+                                               LINEADDRESSSTATE_INUSEMANY |
+                                               LINEADDRESSSTATE_NUMCALLS |
+                                               LINEADDRESSSTATE_OTHER)))
+        rc = LINEERR_INVALADDRESSSTATE;
+    if (!rc) {
+        o->line_states = dwLineStates;
+        o->address_states = dwAddressStates;
+    }
+    ot_unlock();
+    return rc;
+}
+
+LONG lineGetStatusMessages(HLINE hLine, LPDWORD lpdwLineStates, LPDWORD lpdwAddressStates)
+{
+    ot_lock();
+    LONG rc = ot_check_started();
+    struct ot_open *o = rc ? NULL : ot_open_get(hLine);
+    if (!rc && !o)
+        rc = LINEERR_INVALLINEHANDLE;
+    else if (!rc && (!lpdwLineStates || !lpdwAddressStates))
+        rc = LINEERR_INVALPOINTER;
+    if (!rc) {
+        *lpdwLineStates = o->line_states;
+        *lpdwAddressStates = o->address_states;
+    }
+    ot_unlock();
+    return rc;
+}
+
+LONG lineGetAddressID(HLINE hLine, LPDWORD lpdwAddressID, DWORD dwAddressMode, LPCSTR lpsAddress,
+                      DWORD dwSize)
+{
+    ot_lock();
+    LONG rc = ot_check_started();
+    struct ot_open *o = rc ? NULL : ot_open_get(hLine);
+    if (!rc && !o)
+        rc = LINEERR_INVALLINEHANDLE;
+    else if (!rc && (!lpdwAddressID || !lpsAddress))
+        rc = LINEERR_INVALPOINTER;
+    else if (!rc && dwAddressMode != LINEADDRESSMODE_DIALABLEADDR)
+        rc = LINEERR_INVALADDRESSMODE;
+    if (!rc) {
+        size_t n = strnlen(lpsAddress, dwSize);
+        if (n == strlen(o->ld->conf.number) && !memcmp(lpsAddress, o->ld->conf.number, n))
+            *lpdwAddressID = 0;
+        else
+            rc = LINEERR_INVALADDRESS;
+    }
+    ot_unlock();
+    return rc;
+}

@@ -1,0 +1,277 @@
+/* Internal definitions of the opentapi core: the objects behind the handles an
+ * application sees, and the one lock that guards them all.
+ *
+ * Invariants: every field of every object below is read and written only with
+ * ot_g.lock held (the core lock).  Providers are invoked with the core lock held
+ * and report back through the ot_ev_* / ot_req_complete functions, which also
+ * expect the lock held.  Application callbacks are never invoked with it held. */
+#ifndef OT_CORE_OT_H
+#define OT_CORE_OT_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "tapi.h"
+#include "opentapi.h"
+#include "provider.h"
+
+#define OT_HIDDEN __attribute__((visibility("hidden")))
+
+/* ---- intrusive doubly linked list ------------------------------------ */
+struct ot_list {
+    struct ot_list *prev, *next;
+};
+static inline void ot_list_init(struct ot_list *l) { l->prev = l->next = l; }
+static inline bool ot_list_empty(const struct ot_list *l) { return l->next == l; }
+static inline void ot_list_add_tail(struct ot_list *l, struct ot_list *n)
+{
+    n->prev = l->prev;
+    n->next = l;
+    l->prev->next = n;
+    l->prev = n;
+}
+static inline void ot_list_del(struct ot_list *n)
+{
+    n->prev->next = n->next;
+    n->next->prev = n->prev;
+    n->prev = n->next = n;
+}
+#define ot_container_of(p, type, member) ((type *)(void *)((char *)(p)-offsetof(type, member)))
+#define ot_list_foreach_safe(pos, tmp, head)                                    \
+    for ((pos) = (head)->next, (tmp) = (pos)->next; (pos) != (head);           \
+         (pos) = (tmp), (tmp) = (pos)->next)
+
+/* ---- handle tables ----------------------------------------------------
+ * A handle is tag(2 bits) | generation(8 bits) | slot index(22 bits); the tag
+ * is never 0, so 0 is never a valid handle.  Freed slots go to the tail of a
+ * FIFO free list so that a slot (and so a handle value) is reused late. */
+enum ot_htype { OT_H_APP = 1, OT_H_LINE = 2, OT_H_CALL = 3 };
+struct ot_slot {
+    void *obj;
+    uint32_t gen;
+    uint32_t next_free;
+};
+struct ot_htable {
+    struct ot_slot *slots;
+    uint32_t cap, nlive;
+    uint32_t free_head, free_tail; /* UINT32_MAX when empty */
+    enum ot_htype type;
+};
+OT_HIDDEN void ot_htable_init(struct ot_htable *t, enum ot_htype type);
+OT_HIDDEN void ot_htable_free(struct ot_htable *t);
+OT_HIDDEN uint32_t ot_handle_alloc(struct ot_htable *t, void *obj); /* 0: no memory */
+OT_HIDDEN void *ot_handle_get(const struct ot_htable *t, uint32_t h);
+OT_HIDDEN void ot_handle_release(struct ot_htable *t, uint32_t h);
+
+/* ---- variable-size TAPI structures ------------------------------------ */
+struct ot_varbuf {
+    unsigned char *base; /* the application's structure */
+    DWORD total;         /* its dwTotalSize */
+    DWORD used, needed;  /* running dwUsedSize / dwNeededSize */
+};
+/* Appends len bytes at the end; writes size/offset (0/0 if it does not fit). */
+OT_HIDDEN void ot_varbuf_put(struct ot_varbuf *vb, const void *data, DWORD len, DWORD *size,
+                             DWORD *offset);
+OT_HIDDEN void ot_varbuf_put_str(struct ot_varbuf *vb, const char *s, DWORD *size, DWORD *offset);
+
+/* ---- clock and timers ---------------------------------------------------
+ * One monotonic millisecond clock, either real or driven by otClockAdvance().
+ * Timer callbacks run with the core lock held. */
+struct ot_timer {
+    uint64_t due;
+    uint32_t heap_index; /* UINT32_MAX when not armed */
+    void (*fn)(void *arg);
+    void *arg;
+};
+OT_HIDDEN uint64_t ot_clock_now(void);
+OT_HIDDEN void ot_timer_init(struct ot_timer *t, void (*fn)(void *), void *arg);
+OT_HIDDEN int ot_timer_start(struct ot_timer *t, uint64_t delay_ms);
+OT_HIDDEN void ot_timer_stop(struct ot_timer *t);
+OT_HIDDEN void ot_timers_run_due(void);
+OT_HIDDEN int ot_timers_start_thread(void);
+OT_HIDDEN void ot_timers_stop_thread(void);
+
+/* ---- objects ------------------------------------------------------------ */
+struct ot_msgq {
+    LINEMESSAGE *buf;
+    uint32_t cap, head, count;
+};
+
+struct ot_app {
+    HLINEAPP handle;
+    LINECALLBACK callback; /* callback model, or NULL for USEEVENT */
+    DWORD api_version;
+    int efd; /* USEEVENT: eventfd readable while the queue is non-empty; else -1 */
+    bool efd_signalled;
+    struct ot_msgq queue;
+    pthread_cond_t cond;  /* signalled on new messages and on shutdown */
+    unsigned waiters;     /* threads inside lineGetMessage */
+    bool shutting_down;
+    bool has_thread;      /* callback model: a dispatcher thread */
+    bool in_callback;
+    pthread_t thread;
+    struct ot_list opens; /* struct ot_open.app_link */
+    struct ot_list link;  /* ot_g.apps */
+    char name[64];
+};
+
+struct ot_linedev {
+    DWORD id;
+    struct ot_line_conf conf;
+    const struct ot_provider *prov;
+    void *drv;           /* the provider's line */
+    struct ot_list opens; /* struct ot_open.ld_link */
+    struct ot_list calls; /* struct ot_call.ld_link */
+    DWORD perm_id;
+};
+
+struct ot_open {
+    HLINE handle;
+    struct ot_app *app;
+    struct ot_linedev *ld;
+    DWORD privileges; /* LINECALLPRIVILEGE_ bits */
+    DWORD media_modes;
+    DWORD api_version;
+    DWORD_PTR instance;
+    DWORD line_states, address_states; /* lineSetStatusMessages */
+    struct ot_list app_link, ld_link;
+    struct ot_list refs; /* struct ot_callref.open_link */
+};
+
+struct ot_uui {
+    unsigned char *data;
+    DWORD len;
+};
+
+/* A call as one line device sees it (TAPI's "call"); the provider links the
+ * calls that belong to one connection. */
+struct ot_call {
+    struct ot_linedev *ld;
+    DWORD address_id;
+    DWORD state, mode;
+    uint64_t state_time_ms; /* wall clock, for tStateEntryTime */
+    DWORD call_id, related_call_id;
+    DWORD origin, reason;
+    DWORD states_seen;
+    DWORD app_specific;
+    char *caller_id, *caller_name, *called_id, *called_name, *connected_id, *connected_name;
+    char *dialed; /* displayable address / called party as dialled */
+    struct ot_uui remote_uui;   /* what LINECALLINFO shows */
+    struct ot_uui pending_uui;  /* newer UUI held until lineReleaseUserUserInfo */
+    bool uui_unreleased;
+    struct ot_list refs; /* struct ot_callref.call_link */
+    DWORD num_owners, num_monitors;
+    void *drv; /* the provider's call */
+    struct ot_list ld_link;
+    /* conference relations (provider decides, core reports) */
+    struct ot_call *conf_parent;
+    struct ot_list conf_members; /* children, struct ot_call.conf_link */
+    struct ot_list conf_link;
+    bool provider_closed; /* the provider let go; no more provider calls */
+    bool close_queued;    /* on ot_g.close_list */
+    struct ot_list close_link;
+};
+
+struct ot_callref {
+    HCALL handle;
+    struct ot_call *call;
+    struct ot_open *open;
+    DWORD privilege;
+    bool announce_privilege; /* next LINE_CALLSTATE carries it in dwParam3 */
+    bool announce_newcall;   /* LINE_APPNEWCALL goes before the next LINE_CALLSTATE */
+    bool announce_unknown;   /* monitor of a call another app made: UNKNOWN at its reply */
+    struct ot_list call_link, open_link;
+};
+
+enum ot_req_kind { OT_REQ_GENERIC, OT_REQ_MAKECALL, OT_REQ_SETUPCONF, OT_REQ_CONSULT };
+struct ot_req {
+    LONG id;
+    HLINEAPP app;
+    HLINE line; /* the open the request is made on; its close suppresses the reply */
+    DWORD_PTR instance;
+    enum ot_req_kind kind;
+    /* lineMakeCall & co: where the new handles go when the request succeeds */
+    LPHCALL out_call, out_call2;
+    HCALL new_call, new_call2; /* looked up again at completion */
+    struct ot_call *call; /* the call it acts on, if any */
+};
+
+/* ---- the core ----------------------------------------------------------- */
+struct ot_core {
+    pthread_mutex_t lock;
+    bool started;
+    struct ot_list apps;
+    unsigned napps;
+    struct ot_htable app_handles, line_handles, call_handles;
+    struct ot_linedev **lines;
+    DWORD nlines;
+    LONG next_request_id;
+    DWORD next_call_id;
+    uint64_t calls_alive, refs_alive, reqs_alive;
+    struct ot_list close_list; /* calls to hand back to their provider at unlock */
+    /* clock */
+    bool manual_clock;
+    uint64_t manual_now;
+    struct ot_timer **heap;
+    uint32_t heap_len, heap_cap;
+    pthread_t timer_thread;
+    bool timer_thread_running, timer_thread_stop;
+    pthread_cond_t timer_cond;
+};
+extern struct ot_core ot_g;
+
+OT_HIDDEN void ot_flush_closes(void);
+static inline void ot_lock(void) { pthread_mutex_lock(&ot_g.lock); }
+/* Calls that became free during this locked section are closed here, so that a
+ * provider never sees its call freed in the middle of its own operation. */
+static inline void ot_unlock(void)
+{
+    if (ot_g.close_list.next && !ot_list_empty(&ot_g.close_list))
+        ot_flush_closes();
+    pthread_mutex_unlock(&ot_g.lock);
+}
+
+/* messages (queue.c) */
+OT_HIDDEN int ot_app_post(struct ot_app *app, DWORD hdevice, DWORD msg, DWORD_PTR inst,
+                          DWORD_PTR p1, DWORD_PTR p2, DWORD_PTR p3);
+OT_HIDDEN bool ot_msgq_pop(struct ot_msgq *q, LINEMESSAGE *out);
+OT_HIDDEN void ot_msgq_free(struct ot_msgq *q);
+
+/* lookups (app.c) */
+OT_HIDDEN struct ot_app *ot_app_get(HLINEAPP h);
+OT_HIDDEN LONG ot_check_started(void);
+OT_HIDDEN struct ot_linedev *ot_linedev_get(DWORD id);
+
+/* lines (line.c) */
+OT_HIDDEN struct ot_open *ot_open_get(HLINE h);
+OT_HIDDEN void ot_open_destroy(struct ot_open *o, bool from_shutdown);
+
+/* calls (call.c) */
+OT_HIDDEN struct ot_callref *ot_callref_get(HCALL h);
+OT_HIDDEN struct ot_call *ot_call_create(struct ot_linedev *ld, DWORD address_id, DWORD origin);
+OT_HIDDEN struct ot_callref *ot_callref_create(struct ot_call *c, struct ot_open *o, DWORD priv,
+                                               bool announce);
+OT_HIDDEN void ot_callref_destroy(struct ot_callref *r);
+OT_HIDDEN void ot_call_maybe_free(struct ot_call *c);
+OT_HIDDEN void ot_call_free_now(struct ot_call *c);
+OT_HIDDEN DWORD ot_call_features(const struct ot_call *c, DWORD privilege);
+OT_HIDDEN void ot_call_release_uui(struct ot_call *c);
+OT_HIDDEN void ot_call_post_callinfo(struct ot_call *c, DWORD states,
+                                     const struct ot_callref *except);
+OT_HIDDEN void ot_call_attach_monitors(struct ot_call *c, struct ot_open *except, bool announce);
+
+/* requests (request.c) */
+OT_HIDDEN struct ot_req *ot_req_new(struct ot_open *o, enum ot_req_kind kind);
+OT_HIDDEN void ot_req_discard(struct ot_req *r); /* sync failure: no reply */
+
+/* uui size checks */
+OT_HIDDEN LONG ot_check_uui(const void *p, DWORD size, DWORD limit);
+
+/* misc */
+OT_HIDDEN char *ot_strdup(const char *s);
+OT_HIDDEN int ot_set_str(char **dst, const char *s);
+OT_HIDDEN void ot_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+#endif

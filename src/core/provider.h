@@ -1,0 +1,117 @@
+/* The service-provider interface: what the core asks of a provider and how a
+ * provider reports back.  The core never knows which provider it talks to.
+ *
+ * Rules:
+ *  - Every operation is called with the core lock held and must not block.
+ *  - An operation that returns a LINEERR_* (< 0) has done nothing and will
+ *    never complete the request.  One that returns 0 completes the request
+ *    exactly once with ot_req_complete(), possibly before it returns.
+ *  - Events (ot_ev_*, ot_req_complete) are called with the core lock held:
+ *    from inside an operation, from a timer, or from a provider thread after
+ *    ot_lock().
+ *  - close_call() is the provider's last sight of a call (TSPI_lineCloseCall):
+ *    it must complete any request it still holds for it and forget the call. */
+#ifndef OT_CORE_PROVIDER_H
+#define OT_CORE_PROVIDER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include "tapi.h"
+
+struct ot_call;
+struct ot_req;
+struct ot_linedev;
+
+#define OT_KV_MAX 24
+/* One [line] section of the configuration. */
+struct ot_line_conf {
+    char provider[16];
+    char name[64];
+    char number[128];
+    DWORD sharing;   /* LINEADDRESSSHARING_ */
+    bool party_line; /* "party": one physical line shared by several stations */
+    bool can_reject;
+    bool close_drop; /* LINEDEVCAPFLAGS_CLOSEDROP */
+    DWORD uui_accept, uui_answer, uui_make_call, uui_drop, uui_send, uui_call_info;
+    DWORD max_conf; /* parties in a conference, 0 = no conferences */
+    /* provider-specific keys, kept verbatim */
+    unsigned nkv;
+    char key[OT_KV_MAX][32];
+    char value[OT_KV_MAX][256];
+};
+const char *ot_line_conf_get(const struct ot_line_conf *c, const char *key);
+
+struct ot_provider {
+    size_t size; /* sizeof(struct ot_provider): new members go at the end */
+    const char *name;
+    /* start: called once per core start with every line configured for it. */
+    int (*start)(struct ot_linedev **lines, unsigned nlines);
+    void (*stop)(void);
+    LONG (*make_call)(struct ot_req *r, struct ot_call *c, const char *dest,
+                      const LINECALLPARAMS *params, const void *uui, DWORD uui_len);
+    LONG (*dial)(struct ot_req *r, struct ot_call *c, const char *dest);
+    LONG (*answer)(struct ot_req *r, struct ot_call *c, const void *uui, DWORD len);
+    LONG (*accept)(struct ot_req *r, struct ot_call *c, const void *uui, DWORD len);
+    LONG (*drop)(struct ot_req *r, struct ot_call *c, const void *uui, DWORD len);
+    LONG (*send_uui)(struct ot_req *r, struct ot_call *c, const void *uui, DWORD len);
+    LONG (*hold)(struct ot_req *r, struct ot_call *c);
+    LONG (*unhold)(struct ot_req *r, struct ot_call *c);
+    void (*close_call)(struct ot_call *c);
+    /* last application closed the line (CLOSEDROP decisions are the provider's) */
+    void (*line_closed)(struct ot_linedev *ld);
+    /* conferences and transfers (NULL: LINEERR_OPERATIONUNAVAIL) */
+    LONG (*setup_conf)(struct ot_req *r, struct ot_call *c, struct ot_call *conf,
+                       struct ot_call *consult, DWORD nparties);
+    LONG (*prepare_add)(struct ot_req *r, struct ot_call *conf, struct ot_call *consult);
+    LONG (*add_to_conf)(struct ot_req *r, struct ot_call *conf, struct ot_call *consult);
+    LONG (*remove_from_conf)(struct ot_req *r, struct ot_call *c);
+    LONG (*setup_transfer)(struct ot_req *r, struct ot_call *c, struct ot_call *consult);
+    LONG (*complete_transfer)(struct ot_req *r, struct ot_call *c, struct ot_call *consult,
+                              struct ot_call *conf, DWORD mode);
+    LONG (*blind_transfer)(struct ot_req *r, struct ot_call *c, const char *dest);
+    /* calls the provider still holds (leak checks) */
+    unsigned (*live_calls)(void);
+};
+
+/* Provider settings: keys of a provider section such as [sim], valid while the
+ * core runs (from start() to stop()). NULL when absent. */
+const char *ot_setting(const char *section, const char *key);
+
+/* ---- what providers may use ---- */
+const struct ot_line_conf *ot_linedev_conf(const struct ot_linedev *ld);
+DWORD ot_linedev_id(const struct ot_linedev *ld);
+void ot_linedev_set_drv(struct ot_linedev *ld, void *drv);
+void *ot_linedev_drv(const struct ot_linedev *ld);
+bool ot_linedev_is_open(const struct ot_linedev *ld);
+
+void ot_req_complete(struct ot_req *r, LONG result);
+struct ot_call *ot_req_call(const struct ot_req *r);
+
+/* Incoming or provider-created call: no message is sent until its first state. */
+struct ot_call *ot_ev_new_call(struct ot_linedev *ld, DWORD address_id, DWORD origin, void *drv);
+void ot_call_set_drv(struct ot_call *c, void *drv);
+void *ot_call_drv(const struct ot_call *c);
+struct ot_linedev *ot_call_linedev(const struct ot_call *c);
+DWORD ot_call_state(const struct ot_call *c);
+DWORD ot_call_mode(const struct ot_call *c);
+DWORD ot_call_id(const struct ot_call *c);
+bool ot_call_has_owner(const struct ot_call *c);
+
+/* State change: LINE_CALLSTATE to every handle of the call.  Going IDLE
+ * releases the provider's hold on the call when no handle is left. */
+void ot_ev_call_state(struct ot_call *c, DWORD state, DWORD mode);
+enum ot_party { OT_PARTY_CALLER, OT_PARTY_CALLED, OT_PARTY_CONNECTED };
+/* Party ids: LINE_CALLINFO(CALLERID/CALLEDID/CONNECTEDID) when notify. */
+void ot_ev_call_party(struct ot_call *c, enum ot_party which, const char *number,
+                      const char *name, bool notify);
+/* Received UUI: stored for LINECALLINFO, LINE_CALLINFO(USERUSERINFO) sent. */
+void ot_ev_call_uui(struct ot_call *c, const void *data, DWORD len);
+void ot_ev_call_related(struct ot_call *c, DWORD related_call_id);
+void ot_ev_call_info(struct ot_call *c, DWORD infostates);
+/* Conference membership as the provider sees it (NULL parent: not a member). */
+void ot_ev_call_conf_parent(struct ot_call *c, struct ot_call *parent);
+struct ot_call *ot_call_conf_parent(const struct ot_call *c);
+/* A provider that closes a call on its own (e.g. its line went away). */
+void ot_ev_call_gone(struct ot_call *c);
+
+#endif
