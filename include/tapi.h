@@ -6,8 +6,9 @@
  * Windows) and the same constant values.  Only the ANSI flavour exists; the
  * plain names (lineMakeCall, lineInitializeEx, ...) are the exported symbols
  * and the Windows "...A" names are macros for them.  Phone devices (phone*),
- * assisted telephony (tapiRequest*) and the dialing-location functions are
- * not provided; their constants are partly kept so that Windows code compiles.
+ * assisted telephony (tapiRequest*), dialing locations and ACD agents are not
+ * provided; the LINE... constants of the last three are kept anyway so that
+ * Windows code using them compiles.
  *
  * Structure layout: every structure carries all members up to TAPI 3.1, as
  * the mingw-w64 header (whose default TAPI_CURRENT_VERSION is 0x00030001)
@@ -1612,8 +1613,8 @@ TAPI_API LONG WINAPI lineGetStatusMessages(HLINE hLine,
 /* ---- Opening lines ---------------------------------------------------- */
 
 /* lineOpen - opens a line device.  Synchronous.  dwPrivileges is
- * LINECALLPRIVILEGE_NONE, _MONITOR or _OWNER (owner of incoming calls of
- * dwMediaModes), optionally OR'ed with LINEOPENOPTION_SINGLEADDRESS
+ * LINECALLPRIVILEGE_NONE, or _MONITOR and/or _OWNER (owner of incoming calls
+ * of dwMediaModes), optionally OR'ed with LINEOPENOPTION_SINGLEADDRESS
  * (address in lpCallParams->dwAddressID).  dwCallbackInstance comes back
  * with every message about the line and its calls.
  * Errors: INVALAPPHANDLE, BADDEVICEID, NODEVICE, INCOMPATIBLEAPIVERSION,

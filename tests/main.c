@@ -1,1 +1,349 @@
-int main(void){return 0;}
+/* The test runner: runs every registered test (or those named on the command
+ * line), checks after each that nothing was left behind, and ends with the
+ * line "N passed, N failed".
+ *   test-runner [--list] [--threaded] [NAME...] */
+#define _POSIX_C_SOURCE 200809L
+#include <poll.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "test.h"
+
+static struct ot_test *tests_head, **tests_tail = &tests_head;
+static jmp_buf fail_jmp;
+static char fail_msg[1024];
+
+#define MAX_APPS 16
+static HLINEAPP live_apps[MAX_APPS];
+
+void ot_test_register(struct ot_test *t)
+{
+    *tests_tail = t;
+    tests_tail = &t->next;
+}
+
+void ot_test_fail(const char *file, int line, const char *fmt, ...)
+{
+    va_list ap;
+    int n = snprintf(fail_msg, sizeof(fail_msg), "%s:%d: ", file, line);
+    va_start(ap, fmt);
+    vsnprintf(fail_msg + n, sizeof(fail_msg) - (size_t)n, fmt, ap);
+    va_end(ap);
+    longjmp(fail_jmp, 1);
+}
+
+/* ---- applications ---- */
+void t_init(tapp *a, const char *name)
+{
+    LINEINITIALIZEEXPARAMS p;
+    memset(&p, 0, sizeof(p));
+    p.dwTotalSize = sizeof(p);
+    p.dwOptions = LINEINITIALIZEEXOPTION_USEEVENT;
+    DWORD api = T_API;
+    memset(a, 0, sizeof(*a));
+    snprintf(a->name, sizeof(a->name), "%s", name);
+    CHECK_RC(lineInitializeEx(&a->h, NULL, NULL, name, &a->ndevs, &api, &p), 0);
+    CHECK(a->h != 0);
+    a->fd = (int)(intptr_t)p.Handles.hEvent;
+    CHECK(a->fd >= 0);
+    for (int i = 0; i < MAX_APPS; i++)
+        if (!live_apps[i]) {
+            live_apps[i] = a->h;
+            break;
+        }
+}
+
+void t_shutdown(tapp *a)
+{
+    CHECK_RC(lineShutdown(a->h), 0);
+    for (int i = 0; i < MAX_APPS; i++)
+        if (live_apps[i] == a->h)
+            live_apps[i] = 0;
+    a->h = 0;
+}
+
+HLINE t_open(tapp *a, DWORD dev, DWORD priv)
+{
+    HLINE hl = 0;
+    CHECK_RC(lineOpen(a->h, dev, &hl, T_API, 0, 0, priv, LINEMEDIAMODE_INTERACTIVEVOICE, NULL),
+             0);
+    CHECK(hl != 0);
+    return hl;
+}
+
+static const char *describe(const LINEMESSAGE *m, char *buf, size_t n)
+{
+    if (m->dwMessageID == LINE_CALLSTATE)
+        snprintf(buf, n, "LINE_CALLSTATE(h=%08x %s %s p3=%lu)", (unsigned)m->hDevice,
+                 otCallStateName((DWORD)m->dwParam1),
+                 otCallStateModeName((DWORD)m->dwParam1, (DWORD)m->dwParam2),
+                 (unsigned long)m->dwParam3);
+    else if (m->dwMessageID == LINE_REPLY)
+        snprintf(buf, n, "LINE_REPLY(id=%lu %s)", (unsigned long)m->dwParam1,
+                 otErrorName((LONG)m->dwParam2));
+    else
+        snprintf(buf, n, "%s(h=%08x %lx %lx %lx)", otMessageName(m->dwMessageID),
+                 (unsigned)m->hDevice, (unsigned long)m->dwParam1, (unsigned long)m->dwParam2,
+                 (unsigned long)m->dwParam3);
+    return buf;
+}
+
+LINEMESSAGE t_next(tapp *a)
+{
+    LINEMESSAGE m;
+    /* The event fd must be readable whenever a message is queued. */
+    struct pollfd pfd = {a->fd, POLLIN, 0};
+    int pr = poll(&pfd, 1, (int)T_TIMEOUT_MS);
+    if (pr != 1)
+        FAIL("%s: no message within %u ms (event fd not readable)", a->name, T_TIMEOUT_MS);
+    LONG rc = lineGetMessage(a->h, &m, 0);
+    if (rc != 0)
+        FAIL("%s: event fd readable but lineGetMessage returned %s", a->name, otErrorName(rc));
+    return m;
+}
+
+bool t_poll(tapp *a, LINEMESSAGE *m) { return lineGetMessage(a->h, m, 0) == 0; }
+
+void t_expect_none(tapp *a)
+{
+    LINEMESSAGE m;
+    char buf[160];
+    if (lineGetMessage(a->h, &m, 0) == 0)
+        FAIL("%s: unexpected message %s", a->name, describe(&m, buf, sizeof(buf)));
+    struct pollfd pfd = {a->fd, POLLIN, 0};
+    if (poll(&pfd, 1, 0) != 0)
+        FAIL("%s: event fd readable with an empty queue", a->name);
+}
+
+void t_expect_state_priv_(tapp *a, HCALL h, DWORD state, DWORD mode, DWORD priv, const char *f,
+                          int l)
+{
+    LINEMESSAGE m = t_next(a);
+    char buf[160];
+    if (m.dwMessageID != LINE_CALLSTATE || m.hDevice != h || m.dwParam1 != state ||
+        m.dwParam2 != mode || (priv != (DWORD)-1 && m.dwParam3 != priv))
+        ot_test_fail(f, l, "%s: expected LINE_CALLSTATE(h=%08x %s %s p3=%ld), got %s", a->name,
+                     (unsigned)h, otCallStateName(state), otCallStateModeName(state, mode),
+                     (long)(int)priv, describe(&m, buf, sizeof(buf)));
+}
+
+void t_expect_state_(tapp *a, HCALL h, DWORD state, DWORD mode, const char *f, int l)
+{
+    t_expect_state_priv_(a, h, state, mode, (DWORD)-1, f, l);
+}
+
+void t_expect_reply_(tapp *a, LONG req, LONG result, const char *f, int l)
+{
+    LINEMESSAGE m = t_next(a);
+    char buf[160];
+    if (m.dwMessageID != LINE_REPLY || (LONG)m.dwParam1 != req || (LONG)m.dwParam2 != result)
+        ot_test_fail(f, l, "%s: expected LINE_REPLY(id=%ld %s), got %s", a->name, (long)req,
+                     otErrorName(result), describe(&m, buf, sizeof(buf)));
+}
+
+void t_expect_callinfo_(tapp *a, HCALL h, DWORD states, const char *f, int l)
+{
+    LINEMESSAGE m = t_next(a);
+    char buf[160];
+    if (m.dwMessageID != LINE_CALLINFO || m.hDevice != h || m.dwParam1 != states)
+        ot_test_fail(f, l, "%s: expected LINE_CALLINFO(h=%08x %lx), got %s", a->name,
+                     (unsigned)h, (unsigned long)states, describe(&m, buf, sizeof(buf)));
+}
+
+HCALL t_expect_newcall_(tapp *a, HLINE hl, DWORD priv, const char *f, int l)
+{
+    LINEMESSAGE m = t_next(a);
+    char buf[160];
+    if (m.dwMessageID != LINE_APPNEWCALL || m.hDevice != hl || m.dwParam1 != 0 ||
+        m.dwParam3 != priv || !m.dwParam2)
+        ot_test_fail(f, l, "%s: expected LINE_APPNEWCALL(hLine=%08x priv %lu), got %s", a->name,
+                     (unsigned)hl, (unsigned long)priv, describe(&m, buf, sizeof(buf)));
+    return (HCALL)m.dwParam2;
+}
+
+HCALL t_make_call(tapp *a, HLINE hl, const char *dest, const void *uui, DWORD len)
+{
+    unsigned char buf[sizeof(LINECALLPARAMS) + 512];
+    LINECALLPARAMS *p = NULL;
+    if (uui) {
+        CHECK(len <= 512);
+        memset(buf, 0, sizeof(buf));
+        p = (LINECALLPARAMS *)(void *)buf;
+        p->dwTotalSize = (DWORD)(sizeof(LINECALLPARAMS) + len);
+        p->dwBearerMode = LINEBEARERMODE_VOICE;
+        p->dwMediaMode = LINEMEDIAMODE_INTERACTIVEVOICE;
+        p->dwUserUserInfoSize = len;
+        p->dwUserUserInfoOffset = sizeof(LINECALLPARAMS);
+        memcpy(buf + sizeof(LINECALLPARAMS), uui, len);
+    }
+    HCALL h = 0;
+    LONG req = lineMakeCall(hl, &h, dest, 0, p);
+    CHECK_REQ(req);
+    t_expect_reply(a, req, 0);
+    CHECK(h != 0);
+    return h;
+}
+
+HCALL t_expect_offer(tapp *a, HLINE hl)
+{
+    HCALL h = t_expect_newcall(a, hl, LINECALLPRIVILEGE_OWNER);
+    t_expect_state_priv(a, h, LINECALLSTATE_OFFERING, LINEOFFERINGMODE_ACTIVE,
+                        LINECALLPRIVILEGE_OWNER);
+    return h;
+}
+
+void t_connect(tapp *a, HLINE la, tapp *b, HLINE lb, const char *dest, HCALL *ha, HCALL *hb)
+{
+    *ha = t_make_call(a, la, dest, NULL, 0);
+    t_expect_state(a, *ha, LINECALLSTATE_DIALING, 0);
+    t_expect_state(a, *ha, LINECALLSTATE_PROCEEDING, 0);
+    t_expect_state(a, *ha, LINECALLSTATE_RINGBACK, 0);
+    *hb = t_expect_offer(b, lb);
+    LONG req = lineAnswer(*hb, NULL, 0);
+    CHECK_REQ(req);
+    t_expect_callinfo(a, *ha, LINECALLINFOSTATE_CONNECTEDID);
+    t_expect_state(a, *ha, LINECALLSTATE_CONNECTED, LINECONNECTEDMODE_ACTIVE);
+    t_expect_state(b, *hb, LINECALLSTATE_CONNECTED, LINECONNECTEDMODE_ACTIVE);
+    t_expect_reply(b, req, 0);
+    t_expect_none(a);
+    t_expect_none(b);
+}
+
+void t_drop_idle(tapp *a, HCALL h)
+{
+    LONG req = lineDrop(h, NULL, 0);
+    CHECK_REQ(req);
+    t_expect_state(a, h, LINECALLSTATE_IDLE, 0);
+    t_expect_reply(a, req, 0);
+    CHECK_RC(lineDeallocateCall(h), 0);
+}
+
+DWORD t_state(HCALL h, DWORD *mode)
+{
+    LINECALLSTATUS s;
+    memset(&s, 0, sizeof(s));
+    s.dwTotalSize = sizeof(s);
+    CHECK_RC(lineGetCallStatus(h, &s), 0);
+    if (mode)
+        *mode = s.dwCallStateMode;
+    return s.dwCallState;
+}
+
+DWORD t_uui(HCALL h, void *out, DWORD size)
+{
+    union {
+        LINECALLINFO ci;
+        unsigned char raw[sizeof(LINECALLINFO) + 4096];
+    } u;
+    memset(&u, 0, sizeof(u));
+    u.ci.dwTotalSize = sizeof(u);
+    CHECK_RC(lineGetCallInfo(h, &u.ci), 0);
+    CHECK(u.ci.dwUserUserInfoSize <= size);
+    if (u.ci.dwUserUserInfoSize)
+        memcpy(out, u.raw + u.ci.dwUserUserInfoOffset, u.ci.dwUserUserInfoSize);
+    return u.ci.dwUserUserInfoSize;
+}
+
+void t_callinfo_str(HCALL h, size_t size_field_offset, char *out, size_t outlen)
+{
+    union {
+        LINECALLINFO ci;
+        unsigned char raw[sizeof(LINECALLINFO) + 4096];
+    } u;
+    memset(&u, 0, sizeof(u));
+    u.ci.dwTotalSize = sizeof(u);
+    CHECK_RC(lineGetCallInfo(h, &u.ci), 0);
+    DWORD size, off;
+    memcpy(&size, u.raw + size_field_offset, sizeof(size));
+    memcpy(&off, u.raw + size_field_offset + sizeof(DWORD), sizeof(off));
+    out[0] = '\0';
+    if (size) {
+        CHECK(size <= outlen);
+        CHECK(u.raw[off + size - 1] == '\0');
+        memcpy(out, u.raw + off, size);
+    }
+}
+
+void t_config(const char *text) { CHECK_RC(otSetConfig(text), 0); }
+
+/* ---- the runner ---- */
+static void cleanup_after_failure(void)
+{
+    for (int i = 0; i < MAX_APPS; i++)
+        if (live_apps[i]) {
+            lineShutdown(live_apps[i]);
+            live_apps[i] = 0;
+        }
+}
+
+static bool run_one(struct ot_test *t)
+{
+    fail_msg[0] = '\0';
+    volatile bool ok = true;
+    if (setjmp(fail_jmp) == 0) {
+        t->fn();
+        OTSTATS st;
+        otGetStats(&st);
+        if (st.dwApps || st.dwCalls || st.dwCallHandles || st.dwRequests || st.dwProviderCalls) {
+            snprintf(fail_msg, sizeof(fail_msg),
+                     "left behind: %u apps, %u calls, %u call handles, %u requests, %u provider "
+                     "calls",
+                     (unsigned)st.dwApps, (unsigned)st.dwCalls, (unsigned)st.dwCallHandles,
+                     (unsigned)st.dwRequests, (unsigned)st.dwProviderCalls);
+            ok = false;
+        }
+    } else
+        ok = false;
+    cleanup_after_failure();
+    otSetConfig(NULL);
+    otClockSetManual(FALSE);
+    return ok;
+}
+
+int main(int argc, char **argv)
+{
+    bool list = false, threaded_only = false;
+    int nnames = 0;
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--list"))
+            list = true;
+        else if (!strcmp(argv[i], "--threaded"))
+            threaded_only = true;
+        else
+            nnames++;
+    }
+    unsigned passed = 0, failed = 0;
+    for (struct ot_test *t = tests_head; t; t = t->next) {
+        if (threaded_only && !t->threaded)
+            continue;
+        if (nnames) {
+            bool named = false;
+            for (int i = 1; i < argc; i++)
+                named |= !strcmp(argv[i], t->name);
+            if (!named)
+                continue;
+        }
+        if (list) {
+            printf("%s%s\n", t->name, t->threaded ? " (threaded)" : "");
+            continue;
+        }
+        struct timespec t0, t1;
+        clock_gettime(CLOCK_MONOTONIC, &t0);
+        bool ok = run_one(t);
+        clock_gettime(CLOCK_MONOTONIC, &t1);
+        double ms = (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
+        if (ok) {
+            passed++;
+            printf("ok   %-48s %8.1f ms\n", t->name, ms);
+        } else {
+            failed++;
+            printf("FAIL %-48s %s\n", t->name, fail_msg);
+        }
+        fflush(stdout);
+    }
+    if (!list)
+        printf("%u passed, %u failed\n", passed, failed);
+    return failed ? 1 : 0;
+}
