@@ -36,6 +36,15 @@ LDLIBS_LIB   := -lpthread
 CORE_SRC := src/core/util.c src/core/config.c src/core/app.c src/core/line.c \
             src/core/call.c src/core/callapi.c src/core/names.c \
             src/providers/sim/sim.c
+# The SIP provider is built when Sofia-SIP is installed (the README commands install it).
+SIP_SRC  := $(wildcard src/providers/sip/*.c)
+ifneq ($(SIP_SRC),)
+ifeq ($(shell pkg-config --exists sofia-sip-ua && echo yes),yes)
+CORE_SRC     += $(SIP_SRC)
+CPPFLAGS_LIB += -DOT_WITH_SIP $(shell pkg-config --cflags sofia-sip-ua)
+LDLIBS_LIB   += $(shell pkg-config --libs sofia-sip-ua)
+endif
+endif
 LIB_OBJ  := $(CORE_SRC:%.c=$(BUILD)/obj/%.o)
 PIC_OBJ  := $(CORE_SRC:%.c=$(BUILD)/pic/%.o)
 
@@ -50,11 +59,11 @@ all: lib $(BUILD)/tapi $(BUILD)/test-runner
 
 lib: $(BUILD)/libopentapi.a $(BUILD)/libopentapi.so
 
-$(BUILD)/obj/%.o: %.c $(wildcard include/*.h src/core/*.h tests/*.h tools/*.h)
+$(BUILD)/obj/%.o: %.c $(wildcard include/*.h src/core/*.h src/providers/*/*.h tests/*.h tools/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS_LIB) $(CFLAGS_ALL) -fvisibility=hidden -c $< -o $@
 
-$(BUILD)/pic/%.o: %.c $(wildcard include/*.h src/core/*.h)
+$(BUILD)/pic/%.o: %.c $(wildcard include/*.h src/core/*.h src/providers/*/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS_LIB) $(CFLAGS_ALL) -fvisibility=hidden -fPIC -c $< -o $@
 

@@ -1,1 +1,138 @@
-int main(void){return 0;}
+/* tapi: the opentapi command-line tool.
+ *   tapi demo [--list] [SCENARIO...]   scripted scenarios on the embedded switch
+ *   tapi lines                          the line devices and their capabilities
+ *   tapi config [--default | --check FILE]
+ *   tapi answer / tapi call             SIP calls from the command line (docs/sip.md) */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "opentapi.h"
+#include "tapi.h"
+#include "tapi_tool.h"
+
+/* Provided by tools/tapi_sip.c when the SIP tools are built. */
+int tapi_cmd_answer(int argc, char **argv) __attribute__((weak));
+int tapi_cmd_call(int argc, char **argv) __attribute__((weak));
+
+static int usage(FILE *f)
+{
+    fprintf(f,
+            "usage: tapi demo [--list] [SCENARIO...]\n"
+            "       tapi lines\n"
+            "       tapi config --default | --check FILE\n"
+            "       tapi answer --line sip:USER@IP:PORT [--reject] [--uui HEX] [--drop-after MS] "
+            "[--calls N]\n"
+            "       tapi call --line sip:USER@IP:PORT DEST_URI [--uui HEX] [--drop-after MS] "
+            "[--calls N]\n"
+            "       tapi --version\n"
+            "The configuration comes from OPENTAPI_CONFIG (a file) or the built-in default.\n");
+    return f == stderr ? 2 : 0;
+}
+
+static int cmd_config(int argc, char **argv)
+{
+    if (argc == 2 && !strcmp(argv[1], "--default")) {
+        fputs(otDefaultConfig(), stdout);
+        return 0;
+    }
+    if (argc == 3 && !strcmp(argv[1], "--check")) {
+        FILE *f = fopen(argv[2], "rb");
+        if (!f) {
+            perror(argv[2]);
+            return 1;
+        }
+        static char buf[1 << 20];
+        size_t n = fread(buf, 1, sizeof(buf) - 1, f);
+        fclose(f);
+        buf[n] = '\0';
+        char err[256];
+        if (otCheckConfig(buf, err, sizeof(err)) != 0) {
+            fprintf(stderr, "%s: %s\n", argv[2], err);
+            return 1;
+        }
+        printf("%s: ok\n", argv[2]);
+        return 0;
+    }
+    return usage(stderr);
+}
+
+int tapi_cmd_lines(int argc, char **argv)
+{
+    (void)argc;
+    (void)argv;
+    HLINEAPP app;
+    DWORD ndev = 0, api = 0x00020002;
+    LINEINITIALIZEEXPARAMS p;
+    memset(&p, 0, sizeof(p));
+    p.dwTotalSize = sizeof(p);
+    p.dwOptions = LINEINITIALIZEEXOPTION_USEEVENT;
+    LONG rc = lineInitializeEx(&app, NULL, NULL, "tapi lines", &ndev, &api, &p);
+    if (rc) {
+        fprintf(stderr, "tapi: lineInitializeEx: %s\n", otErrorName(rc));
+        return 1;
+    }
+    printf("%-4s %-24s %-10s %-18s %-6s %-6s %s\n", "dev", "name", "number", "sharing",
+           "UUI", "conf", "provider");
+    for (DWORD d = 0; d < ndev; d++) {
+        union {
+            LINEDEVCAPS dc;
+            unsigned char raw[sizeof(LINEDEVCAPS) + 512];
+        } u;
+        union {
+            LINEADDRESSCAPS ac;
+            unsigned char raw[sizeof(LINEADDRESSCAPS) + 512];
+        } v;
+        memset(&u, 0, sizeof(u));
+        memset(&v, 0, sizeof(v));
+        u.dc.dwTotalSize = sizeof(u);
+        v.ac.dwTotalSize = sizeof(v);
+        if (lineGetDevCaps(app, d, 0x00020002, 0, &u.dc) ||
+            lineGetAddressCaps(app, d, 0, 0x00020002, 0, &v.ac))
+            continue;
+        const char *sharing = "?";
+        switch (v.ac.dwAddressSharing) {
+        case LINEADDRESSSHARING_PRIVATE: sharing = "private"; break;
+        case LINEADDRESSSHARING_BRIDGEDEXCL: sharing = "bridged-exclusive"; break;
+        case LINEADDRESSSHARING_BRIDGEDSHARED:
+            sharing = (u.dc.dwDevCapFlags & LINEDEVCAPFLAGS_CLOSEDROP) ? "bridged-shared"
+                                                                       : "party line";
+            break;
+        }
+        printf("%-4u %-24s %-10s %-18s %-6u %-6s %s\n", (unsigned)d,
+               (char *)u.raw + u.dc.dwLineNameOffset, (char *)v.raw + v.ac.dwAddressOffset,
+               sharing, (unsigned)u.dc.dwUUIDropSize,
+               (v.ac.dwAddrCapFlags & LINEADDRCAPFLAGS_CONFDROP) ? "yes" : "no",
+               (char *)u.raw + u.dc.dwProviderInfoOffset);
+    }
+    lineShutdown(app);
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2)
+        return usage(stderr);
+    const char *cmd = argv[1];
+    if (!strcmp(cmd, "-h") || !strcmp(cmd, "--help") || !strcmp(cmd, "help"))
+        return usage(stdout);
+    if (!strcmp(cmd, "--version")) {
+        printf("tapi (opentapi) %s\n", OPENTAPI_VERSION_STRING);
+        return 0;
+    }
+    if (!strcmp(cmd, "demo"))
+        return tapi_cmd_demo(argc - 1, argv + 1);
+    if (!strcmp(cmd, "lines"))
+        return tapi_cmd_lines(argc - 1, argv + 1);
+    if (!strcmp(cmd, "config"))
+        return cmd_config(argc - 1, argv + 1);
+    if (!strcmp(cmd, "answer") || !strcmp(cmd, "call")) {
+        int (*fn)(int, char **) = !strcmp(cmd, "answer") ? tapi_cmd_answer : tapi_cmd_call;
+        if (!fn) {
+            fprintf(stderr, "tapi: this build has no SIP tools\n");
+            return 2;
+        }
+        return fn(argc - 1, argv + 1);
+    }
+    return usage(stderr);
+}

@@ -1,0 +1,411 @@
+/* `tapi demo`: scripted scenarios on the embedded switch, printed as a
+ * timeline.  Every action an application takes is a line starting with its
+ * name; under it, indented, every message each application received because of
+ * it, in the order received.  Call handles are shown as name#n labels. */
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "opentapi.h"
+#include "tapi.h"
+#include "tapi_tool.h"
+
+#define MAX_APPS 6
+#define MAX_LABELS 32
+
+struct dapp {
+    const char *name;
+    HLINEAPP h;
+    HLINE line;
+    DWORD dev;
+    HCALL labels[MAX_LABELS];
+    unsigned nlabels;
+};
+
+static struct dapp apps[MAX_APPS];
+static unsigned napps;
+static bool failed;
+
+static const char *label(struct dapp *a, HCALL h)
+{
+    static char buf[4][40];
+    static unsigned turn;
+    char *b = buf[turn++ % 4];
+    if (!h)
+        return "NULL";
+    for (unsigned i = 0; i < a->nlabels; i++)
+        if (a->labels[i] == h) {
+            snprintf(b, 40, "%s#%u", a->name, i + 1);
+            return b;
+        }
+    if (a->nlabels < MAX_LABELS) {
+        a->labels[a->nlabels++] = h;
+        snprintf(b, 40, "%s#%u", a->name, a->nlabels);
+        return b;
+    }
+    snprintf(b, 40, "%08x", (unsigned)h);
+    return b;
+}
+
+static void hexdump(char *out, size_t n, const unsigned char *p, DWORD len)
+{
+    size_t k = 0;
+    out[0] = '\0';
+    for (DWORD i = 0; i < len && k + 4 < n; i++)
+        k += (size_t)snprintf(out + k, n - k, "%02x", p[i]);
+    if (k + 4 < n) {
+        k += (size_t)snprintf(out + k, n - k, " \"");
+        for (DWORD i = 0; i < len && k + 3 < n; i++)
+            out[k++] = (p[i] >= 0x20 && p[i] < 0x7f) ? (char)p[i] : '.';
+        snprintf(out + k, n - k, "\"");
+    }
+}
+
+static void describe_info_states(DWORD s, char *out, size_t n)
+{
+    static const struct {
+        DWORD bit;
+        const char *name;
+    } bits[] = {{LINECALLINFOSTATE_USERUSERINFO, "USERUSERINFO"},
+                {LINECALLINFOSTATE_CALLERID, "CALLERID"},
+                {LINECALLINFOSTATE_CALLEDID, "CALLEDID"},
+                {LINECALLINFOSTATE_CONNECTEDID, "CONNECTEDID"},
+                {LINECALLINFOSTATE_NUMOWNERINCR, "NUMOWNERINCR"},
+                {LINECALLINFOSTATE_NUMOWNERDECR, "NUMOWNERDECR"},
+                {LINECALLINFOSTATE_NUMMONITORS, "NUMMONITORS"},
+                {LINECALLINFOSTATE_RELATEDCALLID, "RELATEDCALLID"},
+                {LINECALLINFOSTATE_APPSPECIFIC, "APPSPECIFIC"}};
+    out[0] = '\0';
+    for (size_t i = 0; i < sizeof(bits) / sizeof(bits[0]); i++)
+        if (s & bits[i].bit) {
+            if (out[0])
+                strncat(out, "|", n - strlen(out) - 1);
+            strncat(out, bits[i].name, n - strlen(out) - 1);
+        }
+}
+
+/* Print every queued message of every application. */
+static void pump(void)
+{
+    for (unsigned i = 0; i < napps; i++) {
+        struct dapp *a = &apps[i];
+        LINEMESSAGE m;
+        while (lineGetMessage(a->h, &m, 0) == 0) {
+            char extra[160] = "";
+            switch (m.dwMessageID) {
+            case LINE_CALLSTATE: {
+                DWORD st = (DWORD)m.dwParam1;
+                const char *mode = otCallStateModeName(st, (DWORD)m.dwParam2);
+                if (st == LINECALLSTATE_CONFERENCED)
+                    mode = m.dwParam2 ? label(a, (HCALL)m.dwParam2) : "";
+                if (m.dwParam3)
+                    snprintf(extra, sizeof(extra), "  (new handle, %s)",
+                             m.dwParam3 == LINECALLPRIVILEGE_OWNER ? "owner" : "monitor");
+                printf("      %-6s LINE_CALLSTATE   %-9s %-13s %s%s\n", a->name,
+                       label(a, m.hDevice), otCallStateName(st), mode, extra);
+                break;
+            }
+            case LINE_CALLINFO:
+                describe_info_states((DWORD)m.dwParam1, extra, sizeof(extra));
+                printf("      %-6s LINE_CALLINFO    %-9s %s\n", a->name, label(a, m.hDevice),
+                       extra);
+                break;
+            case LINE_APPNEWCALL:
+                printf("      %-6s LINE_APPNEWCALL  %-9s %s\n", a->name,
+                       label(a, (HCALL)m.dwParam2),
+                       m.dwParam3 == LINECALLPRIVILEGE_OWNER ? "owner" : "monitor");
+                break;
+            case LINE_REPLY:
+                printf("      %-6s LINE_REPLY       request %lu: %s\n", a->name,
+                       (unsigned long)m.dwParam1, otErrorName((LONG)m.dwParam2));
+                break;
+            default:
+                printf("      %-6s %s\n", a->name, otMessageName(m.dwMessageID));
+            }
+        }
+    }
+}
+
+static void act(struct dapp *a, LONG rc, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void act(struct dapp *a, LONG rc, const char *fmt, ...)
+{
+    char what[200];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(what, sizeof(what), fmt, ap);
+    va_end(ap);
+    if (rc > 0)
+        printf("  %-6s %s -> request %ld\n", a->name, what, (long)rc);
+    else
+        printf("  %-6s %s -> %s\n", a->name, what, otErrorName(rc));
+    pump();
+}
+
+static void note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void note(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    printf("  -- ");
+    vprintf(fmt, ap);
+    printf("\n");
+    va_end(ap);
+}
+
+static struct dapp *app_new(const char *name, DWORD dev, DWORD priv)
+{
+    struct dapp *a = &apps[napps++];
+    memset(a, 0, sizeof(*a));
+    a->name = name;
+    a->dev = dev;
+    LINEINITIALIZEEXPARAMS p;
+    memset(&p, 0, sizeof(p));
+    p.dwTotalSize = sizeof(p);
+    p.dwOptions = LINEINITIALIZEEXOPTION_USEEVENT;
+    DWORD ndev = 0, api = 0x00020002;
+    LONG rc = lineInitializeEx(&a->h, NULL, NULL, name, &ndev, &api, &p);
+    if (rc == 0)
+        rc = lineOpen(a->h, dev, &a->line, 0x00020002, 0, 0, priv,
+                      LINEMEDIAMODE_INTERACTIVEVOICE, NULL);
+    if (rc) {
+        fprintf(stderr, "tapi demo: %s: %s\n", name, otErrorName(rc));
+        failed = true;
+    }
+    printf("  %-6s opens line %u (%s)\n", name, (unsigned)dev,
+           priv & LINECALLPRIVILEGE_OWNER ? "owner" : "monitor");
+    return a;
+}
+
+static void apps_close(void)
+{
+    for (unsigned i = 0; i < napps; i++)
+        lineShutdown(apps[i].h);
+    napps = 0;
+}
+
+/* lineMakeCall and the handle from its LINE_REPLY (printed by pump). */
+static HCALL make_call(struct dapp *a, const char *dest, const char *uui)
+{
+    unsigned char buf[sizeof(LINECALLPARAMS) + 128];
+    LINECALLPARAMS *p = NULL;
+    if (uui) {
+        memset(buf, 0, sizeof(buf));
+        p = (LINECALLPARAMS *)(void *)buf;
+        p->dwTotalSize = (DWORD)(sizeof(LINECALLPARAMS) + strlen(uui));
+        p->dwUserUserInfoSize = (DWORD)strlen(uui);
+        p->dwUserUserInfoOffset = sizeof(LINECALLPARAMS);
+        memcpy(buf + sizeof(LINECALLPARAMS), uui, strlen(uui));
+    }
+    HCALL h = 0;
+    LONG rc = lineMakeCall(a->line, &h, dest, 0, p);
+    char what[120];
+    snprintf(what, sizeof(what), "lineMakeCall(to %s%s%s%s)", dest, uui ? ", UUI \"" : "",
+             uui ? uui : "", uui ? "\"" : "");
+    printf("  %-6s %s -> request %ld\n", a->name, what, (long)rc);
+    if (h)
+        printf("      (hCall from the reply: %s)\n", label(a, h));
+    pump();
+    return h;
+}
+
+/* The application whose line received the newest LINE_APPNEWCALL: its handle. */
+static HCALL last_label(struct dapp *a) { return a->nlabels ? a->labels[a->nlabels - 1] : 0; }
+
+static void show_info(struct dapp *a, HCALL h)
+{
+    union {
+        LINECALLINFO ci;
+        unsigned char raw[sizeof(LINECALLINFO) + 1024];
+    } u;
+    LINECALLSTATUS cs;
+    memset(&u, 0, sizeof(u));
+    memset(&cs, 0, sizeof(cs));
+    u.ci.dwTotalSize = sizeof(u);
+    cs.dwTotalSize = sizeof(cs);
+    LONG rc = lineGetCallInfo(h, &u.ci);
+    LONG rs = lineGetCallStatus(h, &cs);
+    if (rc || rs) {
+        printf("  %-6s lineGetCallInfo(%s) -> %s, lineGetCallStatus -> %s\n", a->name,
+               label(a, h), otErrorName(rc), otErrorName(rs));
+        return;
+    }
+    char uui[300];
+    hexdump(uui, sizeof(uui), u.raw + u.ci.dwUserUserInfoOffset, u.ci.dwUserUserInfoSize);
+    printf("  %-6s lineGetCallStatus(%s): %s %s; lineGetCallInfo: call id %u, caller \"%s\", "
+           "called \"%s\", UUI %s\n",
+           a->name, label(a, h), otCallStateName(cs.dwCallState),
+           otCallStateModeName(cs.dwCallState, cs.dwCallStateMode), (unsigned)u.ci.dwCallID,
+           u.ci.dwCallerIDSize ? (char *)u.raw + u.ci.dwCallerIDOffset : "",
+           u.ci.dwCalledIDSize ? (char *)u.raw + u.ci.dwCalledIDOffset : "",
+           u.ci.dwUserUserInfoSize ? uui : "(none)");
+}
+
+static void drop(struct dapp *a, HCALL h, const char *uui)
+{
+    act(a, lineDrop(h, uui, uui ? (DWORD)strlen(uui) : 0), "lineDrop(%s%s%s%s)", label(a, h),
+        uui ? ", UUI \"" : "", uui ? uui : "", uui ? "\"" : "");
+}
+
+static void dealloc(struct dapp *a, HCALL h)
+{
+    act(a, lineDeallocateCall(h), "lineDeallocateCall(%s)", label(a, h));
+}
+
+/* ---- scenarios ---- */
+static void sc_basic(void)
+{
+    struct dapp *alice = app_new("alice", 0, LINECALLPRIVILEGE_OWNER);
+    struct dapp *bob = app_new("bob", 1, LINECALLPRIVILEGE_OWNER);
+    HCALL ha = make_call(alice, "101", "hello");
+    HCALL hb = last_label(bob);
+    show_info(bob, hb);
+    note("bob has read the UUI: releasing it lets the switch deliver the next one");
+    act(bob, lineReleaseUserUserInfo(hb), "lineReleaseUserUserInfo(%s)", label(bob, hb));
+    act(bob, lineAnswer(hb, NULL, 0), "lineAnswer(%s)", label(bob, hb));
+    drop(alice, ha, "bye-from-alice");
+    note("bob's call is DISCONNECTED; the UUI sent with the drop is in LINECALLINFO");
+    show_info(bob, hb);
+    drop(bob, hb, NULL);
+    dealloc(alice, ha);
+    dealloc(bob, hb);
+    apps_close();
+}
+
+static void sc_reject(void)
+{
+    struct dapp *alice = app_new("alice", 0, LINECALLPRIVILEGE_OWNER);
+    struct dapp *bob = app_new("bob", 1, LINECALLPRIVILEGE_OWNER);
+    struct dapp *basic = app_new("basic", 14, LINECALLPRIVILEGE_OWNER);
+    HCALL ha = make_call(alice, "101", NULL);
+    HCALL hb = last_label(bob);
+    note("lineDrop on an OFFERING call rejects it");
+    drop(bob, hb, "busy-now");
+    show_info(alice, ha);
+    drop(alice, ha, NULL);
+    dealloc(alice, ha);
+    dealloc(bob, hb);
+    note("station 400 cannot reject: the drop fails and the call keeps ringing");
+    ha = make_call(alice, "400", NULL);
+    HCALL h4 = last_label(basic);
+    drop(basic, h4, NULL);
+    show_info(basic, h4);
+    note("the caller gives up instead");
+    drop(alice, ha, NULL);
+    dealloc(alice, ha);
+    dealloc(basic, h4);
+    apps_close();
+}
+
+static void sc_abandon(void)
+{
+    struct dapp *alice = app_new("alice", 0, LINECALLPRIVILEGE_OWNER);
+    struct dapp *bob = app_new("bob", 1, LINECALLPRIVILEGE_OWNER);
+    HCALL ha = make_call(alice, "101", NULL);
+    HCALL hb = last_label(bob);
+    note("alice hangs up while it rings: bob's offer disappears (IDLE)");
+    drop(alice, ha, NULL);
+    dealloc(alice, ha);
+    dealloc(bob, hb);
+    apps_close();
+}
+
+static void sc_query(void)
+{
+    struct dapp *alice = app_new("alice", 0, LINECALLPRIVILEGE_OWNER);
+    struct dapp *bob = app_new("bob", 1, LINECALLPRIVILEGE_OWNER);
+    HCALL ha = make_call(alice, "101", NULL);
+    HCALL hb = last_label(bob);
+    act(bob, lineAnswer(hb, "ok", 2), "lineAnswer(%s, UUI \"ok\")", label(bob, hb));
+    show_info(alice, ha);
+    act(alice, lineReleaseUserUserInfo(ha), "lineReleaseUserUserInfo(%s)", label(alice, ha));
+    drop(bob, hb, "thanks");
+    note("after the drop both handles still answer queries");
+    show_info(bob, hb);
+    show_info(alice, ha);
+    drop(alice, ha, NULL);
+    show_info(alice, ha);
+    dealloc(alice, ha);
+    dealloc(bob, hb);
+    note("after lineDeallocateCall the handles are gone");
+    show_info(alice, ha);
+    apps_close();
+}
+
+static void sc_errors(void)
+{
+    struct dapp *alice = app_new("alice", 0, LINECALLPRIVILEGE_OWNER);
+    struct dapp *bob = app_new("bob", 1, LINECALLPRIVILEGE_OWNER);
+    struct dapp *carol = app_new("carol", 2, LINECALLPRIVILEGE_OWNER);
+    note("an unknown number, then a busy station");
+    HCALL h1 = make_call(alice, "999", NULL);
+    drop(alice, h1, NULL);
+    dealloc(alice, h1);
+    HCALL ha = make_call(alice, "101", NULL);
+    HCALL hb = last_label(bob);
+    act(bob, lineAnswer(hb, NULL, 0), "lineAnswer(%s)", label(bob, hb));
+    HCALL hc = make_call(carol, "101", NULL);
+    drop(carol, hc, NULL);
+    dealloc(carol, hc);
+    note("UUI larger than dwUUIDropSize (128 bytes) is refused; the call is untouched");
+    char big[130];
+    memset(big, 'x', sizeof(big));
+    act(alice, lineDrop(ha, big, sizeof(big)), "lineDrop(%s, 130 bytes of UUI)", label(alice, ha));
+    drop(alice, ha, NULL);
+    act(alice, lineDrop(ha, NULL, 0), "lineDrop(%s) again, now IDLE", label(alice, ha));
+    drop(bob, hb, NULL);
+    dealloc(alice, ha);
+    dealloc(bob, hb);
+    apps_close();
+}
+
+struct scenario {
+    const char *name;
+    const char *title;
+    void (*run)(void);
+};
+static const struct scenario scenarios[] = {
+    {"basic", "alice (100) calls bob (101) with UUI, bob answers, alice drops with UUI",
+     sc_basic},
+    {"reject", "lineDrop on an offered call rejects it; station 400 cannot reject", sc_reject},
+    {"abandon", "the caller drops while the call rings", sc_abandon},
+    {"drop-query-deallocate", "handles stay queryable after the drop until deallocated",
+     sc_query},
+    {"errors", "unknown number, busy station, UUI too big, drop on IDLE", sc_errors},
+};
+
+int tapi_cmd_demo(int argc, char **argv)
+{
+    size_t n = sizeof(scenarios) / sizeof(scenarios[0]);
+    if (argc > 1 && !strcmp(argv[1], "--list")) {
+        for (size_t i = 0; i < n; i++)
+            printf("%-24s %s\n", scenarios[i].name, scenarios[i].title);
+        return 0;
+    }
+    if (otSetConfig(NULL) != 0)
+        return 1;
+    int ran = 0;
+    for (size_t i = 0; i < n; i++) {
+        bool wanted = argc < 2;
+        for (int k = 1; k < argc; k++)
+            wanted |= !strcmp(argv[k], scenarios[i].name);
+        if (!wanted)
+            continue;
+        printf("== %s: %s\n", scenarios[i].name, scenarios[i].title);
+        scenarios[i].run();
+        printf("\n");
+        ran++;
+    }
+    if (!ran) {
+        fprintf(stderr, "tapi demo: no such scenario (tapi demo --list)\n");
+        return 2;
+    }
+    OTSTATS st;
+    otGetStats(&st);
+    if (st.dwCalls || st.dwCallHandles || st.dwRequests) {
+        fprintf(stderr, "tapi demo: objects left behind\n");
+        return 1;
+    }
+    return failed ? 1 : 0;
+}
