@@ -442,6 +442,14 @@ LONG lineGetMessage(HLINEAPP hLineApp, LPLINEMESSAGE lpMessage, DWORD dwTimeout)
         ot_unlock();
         return LINEERR_INVALPOINTER;
     }
+    if (a->queue.count == 0 && a->efd_signalled) {
+        /* The fd is reset lazily, when the application sees the queue empty:
+         * a burst of messages costs one write and one read, not one per message. */
+        uint64_t v;
+        ssize_t n = read(a->efd, &v, sizeof(v));
+        (void)n;
+        a->efd_signalled = false;
+    }
     if (a->queue.count == 0 && dwTimeout) {
         struct timespec ts;
         clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -470,12 +478,6 @@ LONG lineGetMessage(HLINEAPP hLineApp, LPLINEMESSAGE lpMessage, DWORD dwTimeout)
     if (!ot_msgq_pop(&a->queue, lpMessage)) {
         ot_unlock();
         return LINEERR_OPERATIONFAILED;
-    }
-    if (a->queue.count == 0 && a->efd_signalled) {
-        uint64_t v;
-        ssize_t n = read(a->efd, &v, sizeof(v));
-        (void)n;
-        a->efd_signalled = false;
     }
     ot_unlock();
     return 0;

@@ -45,8 +45,8 @@ const char *ot_conf_default_text(void) { return default_config; }
 const char *ot_line_conf_get(const struct ot_line_conf *c, const char *key)
 {
     for (unsigned i = 0; i < c->nkv; i++)
-        if (!strcmp(c->key[i], key))
-            return c->value[i];
+        if (!strcmp(c->kv[i].key, key))
+            return c->kv[i].value;
     return NULL;
 }
 
@@ -60,6 +60,8 @@ const char *ot_conf_get(const struct ot_conf *cf, const char *section, const cha
 
 void ot_conf_free(struct ot_conf *cf)
 {
+    for (unsigned i = 0; i < cf->nlines; i++)
+        free(cf->lines[i].kv);
     free(cf->lines);
     free(cf->kv);
     memset(cf, 0, sizeof(*cf));
@@ -111,6 +113,7 @@ static void line_defaults(struct ot_line_conf *l)
 }
 
 #define OT_UUI_MAX 65536u
+#define OT_MAX_LINES 1048576u
 #define ERR(...)                                                                               \
     do {                                                                                       \
         if (err && errlen)                                                                     \
@@ -186,10 +189,14 @@ static int line_key(struct ot_line_conf *l, const char *k, const char *v, char *
         /* provider-specific key, checked by the provider */
         if (l->nkv == OT_KV_MAX)
             ERR("line %u: too many keys in one [line]", lineno);
-        if (strlen(k) >= sizeof(l->key[0]) || strlen(v) >= sizeof(l->value[0]))
+        if (strlen(k) >= sizeof(l->kv[0].key) || strlen(v) >= sizeof(l->kv[0].value))
             ERR("line %u: key or value too long", lineno);
-        strcpy(l->key[l->nkv], k);
-        strcpy(l->value[l->nkv], v);
+        struct ot_line_kv *nkv = realloc(l->kv, (l->nkv + 1) * sizeof(*nkv));
+        if (!nkv)
+            ERR("out of memory");
+        l->kv = nkv;
+        strcpy(l->kv[l->nkv].key, k);
+        strcpy(l->kv[l->nkv].value, v);
         l->nkv++;
     }
     return 0;
@@ -201,7 +208,7 @@ int ot_conf_parse(const char *text, struct ot_conf *cf, char *err, size_t errlen
 {
     memset(cf, 0, sizeof(*cf));
     char section[16] = "";
-    unsigned lineno = 0;
+    unsigned lineno = 0, lines_cap = 0;
     const char *p = text;
     char buf[512];
     if (err && errlen)
@@ -231,13 +238,16 @@ int ot_conf_parse(const char *text, struct ot_conf *cf, char *err, size_t errlen
                 ERR("line %u: bad section name", lineno);
             strcpy(section, name);
             if (!strcmp(section, "line")) {
-                if (cf->nlines >= 4096)
-                    ERR("line %u: more than 4096 line devices", lineno);
-                struct ot_line_conf *nlp =
-                    realloc(cf->lines, (cf->nlines + 1) * sizeof(*cf->lines));
-                if (!nlp)
-                    ERR("out of memory");
-                cf->lines = nlp;
+                if (cf->nlines >= OT_MAX_LINES)
+                    ERR("line %u: more than %u line devices", lineno, OT_MAX_LINES);
+                if (cf->nlines == lines_cap) {
+                    unsigned ncap = lines_cap ? lines_cap * 2 : 16;
+                    struct ot_line_conf *nlp = realloc(cf->lines, ncap * sizeof(*cf->lines));
+                    if (!nlp)
+                        ERR("out of memory");
+                    cf->lines = nlp;
+                    lines_cap = ncap;
+                }
                 line_defaults(&cf->lines[cf->nlines++]);
             }
             continue;

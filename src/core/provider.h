@@ -34,10 +34,12 @@ struct ot_line_conf {
     bool close_drop; /* LINEDEVCAPFLAGS_CLOSEDROP */
     DWORD uui_accept, uui_answer, uui_make_call, uui_drop, uui_send, uui_call_info;
     DWORD max_conf; /* parties in a conference, 0 = no conferences */
-    /* provider-specific keys, kept verbatim */
+    /* provider-specific keys, kept verbatim (owned by the parsed configuration) */
     unsigned nkv;
-    char key[OT_KV_MAX][32];
-    char value[OT_KV_MAX][256];
+    struct ot_line_kv {
+        char key[32];
+        char value[256];
+    } * kv;
 };
 const char *ot_line_conf_get(const struct ot_line_conf *c, const char *key);
 
