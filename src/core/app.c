@@ -117,7 +117,7 @@ static LONG core_start(void)
 
     ot_lock();
     ot_list_init(&ot_g.apps);
-    ot_list_init(&ot_g.close_list);
+    ot_g.close_head = NULL;
     ot_htable_init(&ot_g.app_handles, OT_H_APP);
     ot_htable_init(&ot_g.line_handles, OT_H_LINE);
     ot_htable_init(&ot_g.call_handles, OT_H_CALL);

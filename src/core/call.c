@@ -44,9 +44,6 @@ struct ot_call *ot_call_create(struct ot_linedev *ld, DWORD address_id, DWORD or
         ot_g.next_call_id = 1;
     c->state = CALLSTATE_NONE;
     ot_list_init(&c->refs);
-    ot_list_init(&c->conf_members);
-    ot_list_init(&c->conf_link);
-    ot_list_init(&c->close_link);
     ot_list_add_tail(&ld->calls, &c->ld_link);
     ot_g.calls_alive++;
     return c;
@@ -54,27 +51,29 @@ struct ot_call *ot_call_create(struct ot_linedev *ld, DWORD address_id, DWORD or
 
 void ot_call_free_now(struct ot_call *c)
 {
-    if (c->close_queued)
-        ot_list_del(&c->close_link);
+    if (c->close_queued) /* rare: only when the core stops */
+        for (struct ot_call **pp = &ot_g.close_head; *pp; pp = &(*pp)->close_next)
+            if (*pp == c) {
+                *pp = c->close_next;
+                break;
+            }
     /* A parent going away leaves its members without one. */
-    struct ot_list *pos, *tmp;
-    ot_list_foreach_safe(pos, tmp, &c->conf_members)
-    {
-        struct ot_call *m = ot_container_of(pos, struct ot_call, conf_link);
-        ot_list_del(&m->conf_link);
-        m->conf_parent = NULL;
+    struct ot_list *pos;
+    for (pos = c->ld->calls.next; c->had_members && pos != &c->ld->calls; pos = pos->next) {
+        struct ot_call *m = ot_container_of(pos, struct ot_call, ld_link);
+        if (m->conf_parent == c)
+            m->conf_parent = NULL;
     }
-    ot_list_del(&c->conf_link);
     ot_list_del(&c->ld_link);
-    free(c->caller_id);
-    free(c->caller_name);
-    free(c->called_id);
-    free(c->called_name);
-    free(c->connected_id);
-    free(c->connected_name);
-    free(c->dialed);
+    char **strs[] = {&c->caller_id,  &c->caller_name,  &c->called_id,
+                     &c->called_name, &c->connected_id, &c->connected_name};
+    for (unsigned i = 0; i < 6; i++)
+        if (c->strings_owned & (1u << i))
+            free(*strs[i]);
     free(c->remote_uui.data);
-    free(c->pending_uui.data);
+    if (c->pending_uui)
+        free(c->pending_uui->data);
+    free(c->pending_uui);
     free(c);
     ot_g.calls_alive--;
 }
@@ -89,15 +88,16 @@ void ot_call_maybe_free(struct ot_call *c)
 {
     if (!c->close_queued && call_closable(c)) {
         c->close_queued = true;
-        ot_list_add_tail(&ot_g.close_list, &c->close_link);
+        c->close_next = ot_g.close_head;
+        ot_g.close_head = c;
     }
 }
 
 void ot_flush_closes(void)
 {
-    while (!ot_list_empty(&ot_g.close_list)) {
-        struct ot_call *c = ot_container_of(ot_g.close_list.next, struct ot_call, close_link);
-        ot_list_del(&c->close_link);
+    while (ot_g.close_head) {
+        struct ot_call *c = ot_g.close_head;
+        ot_g.close_head = c->close_next;
         c->close_queued = false;
         if (!call_closable(c))
             continue; /* it got a handle again (e.g. lineGetNewCalls) */
@@ -268,26 +268,50 @@ void ot_ev_call_state(struct ot_call *c, DWORD state, DWORD mode)
         ot_call_maybe_free(c);
 }
 
+static int party_set(struct ot_call *c, char **dst, unsigned bit, const char *s, bool borrowed)
+{
+    char *n = NULL;
+    if (s && *s) {
+        n = borrowed ? (char *)(uintptr_t)s : ot_strdup(s);
+        if (!n)
+            return -1;
+    }
+    if (c->strings_owned & (1u << bit))
+        free(*dst);
+    *dst = n;
+    c->strings_owned = (uint8_t)((c->strings_owned & ~(1u << bit)) |
+                                 ((n && !borrowed) ? (1u << bit) : 0u));
+    return 0;
+}
+
+void ot_ev_call_party_ex(struct ot_call *c, enum ot_party which, const char *number,
+                         const char *name, bool notify, bool borrowed)
+{
+    unsigned bit;
+    char **num, **nam;
+    DWORD state;
+    switch (which) {
+    case OT_PARTY_CALLER:
+        num = &c->caller_id, nam = &c->caller_name, bit = 0, state = LINECALLINFOSTATE_CALLERID;
+        break;
+    case OT_PARTY_CALLED:
+        num = &c->called_id, nam = &c->called_name, bit = 2, state = LINECALLINFOSTATE_CALLEDID;
+        break;
+    default:
+        num = &c->connected_id, nam = &c->connected_name, bit = 4;
+        state = LINECALLINFOSTATE_CONNECTEDID;
+        break;
+    }
+    if (party_set(c, num, bit, number, borrowed) || party_set(c, nam, bit + 1, name, borrowed))
+        ot_log("out of memory: party id of call %u lost", (unsigned)c->call_id);
+    if (notify)
+        post_callinfo(c, state, NULL);
+}
+
 void ot_ev_call_party(struct ot_call *c, enum ot_party which, const char *number,
                       const char *name, bool notify)
 {
-    char **num, **nam;
-    DWORD bit;
-    switch (which) {
-    case OT_PARTY_CALLER:
-        num = &c->caller_id, nam = &c->caller_name, bit = LINECALLINFOSTATE_CALLERID;
-        break;
-    case OT_PARTY_CALLED:
-        num = &c->called_id, nam = &c->called_name, bit = LINECALLINFOSTATE_CALLEDID;
-        break;
-    default:
-        num = &c->connected_id, nam = &c->connected_name, bit = LINECALLINFOSTATE_CONNECTEDID;
-        break;
-    }
-    if (ot_set_str(num, number) || ot_set_str(nam, name))
-        ot_log("out of memory: party id of call %u lost", (unsigned)c->call_id);
-    if (notify)
-        post_callinfo(c, bit, NULL);
+    ot_ev_call_party_ex(c, which, number, name, notify, false);
 }
 
 static int uui_set(struct ot_uui *u, const void *data, DWORD len)
@@ -318,7 +342,9 @@ void ot_ev_call_uui(struct ot_call *c, const void *data, DWORD len)
     if (c->uui_unreleased) {
         /* The application has not released the UUI it was shown: keep the newest
          * until lineReleaseUserUserInfo (SPEC part 2, section 7). */
-        if (uui_set(&c->pending_uui, data, len))
+        if (!c->pending_uui)
+            c->pending_uui = calloc(1, sizeof(*c->pending_uui));
+        if (!c->pending_uui || uui_set(c->pending_uui, data, len))
             ot_log("out of memory: UUI of call %u lost", (unsigned)c->call_id);
         return;
     }
@@ -334,11 +360,11 @@ void ot_ev_call_uui(struct ot_call *c, const void *data, DWORD len)
 static void call_release_uui(struct ot_call *c)
 {
     c->uui_unreleased = false;
-    if (c->pending_uui.len) {
+    if (c->pending_uui && c->pending_uui->len) {
         free(c->remote_uui.data);
-        c->remote_uui = c->pending_uui;
-        c->pending_uui.data = NULL;
-        c->pending_uui.len = 0;
+        c->remote_uui = *c->pending_uui;
+        c->pending_uui->data = NULL;
+        c->pending_uui->len = 0;
         c->uui_unreleased = true;
         post_callinfo(c, LINECALLINFOSTATE_USERUSERINFO, NULL);
     }
@@ -354,10 +380,9 @@ void ot_ev_call_info(struct ot_call *c, DWORD infostates) { post_callinfo(c, inf
 
 void ot_ev_call_conf_parent(struct ot_call *c, struct ot_call *parent)
 {
-    ot_list_del(&c->conf_link);
     c->conf_parent = parent;
     if (parent)
-        ot_list_add_tail(&parent->conf_members, &c->conf_link);
+        parent->had_members = true;
 }
 
 void ot_ev_call_gone(struct ot_call *c)

@@ -146,9 +146,7 @@ LONG lineMakeCall(HLINE hLine, LPHCALL lphCall, LPCSTR lpszDestAddress, DWORD dw
             goto out;
         }
         ot_call_attach_monitors(c, o, false);
-        if (lpszDestAddress && *lpszDestAddress && ot_set_str(&c->dialed, lpszDestAddress)) {
-            rc = LINEERR_NOMEM;
-        } else {
+        {
             q->call = c;
             q->out_call = lphCall;
             q->new_call = r->handle;
@@ -554,8 +552,8 @@ LONG lineGetCallInfo(HCALL hCall, LPLINECALLINFO lpCallInfo)
         ot_varbuf_put_str(&vb, c->connected_name, &ci.dwConnectedIDNameSize,
                           &ci.dwConnectedIDNameOffset);
         ot_varbuf_put_str(&vb, r->open->app->name, &ci.dwAppNameSize, &ci.dwAppNameOffset);
-        ot_varbuf_put_str(&vb, c->dialed, &ci.dwDisplayableAddressSize,
-                          &ci.dwDisplayableAddressOffset);
+        ot_varbuf_put_str(&vb, c->origin == LINECALLORIGIN_OUTBOUND ? c->called_id : c->caller_id,
+                          &ci.dwDisplayableAddressSize, &ci.dwDisplayableAddressOffset);
         ot_varbuf_put(&vb, c->remote_uui.data, c->remote_uui.len, &ci.dwUserUserInfoSize,
                       &ci.dwUserUserInfoOffset);
         ci.dwNeededSize = vb.needed;

@@ -156,22 +156,23 @@ struct ot_call {
     DWORD origin, reason;
     DWORD states_seen;
     DWORD app_specific;
+    /* party ids; a bit of strings_owned set means the core allocated it */
     char *caller_id, *caller_name, *called_id, *called_name, *connected_id, *connected_name;
-    char *dialed; /* displayable address / called party as dialled */
     struct ot_uui remote_uui;   /* what LINECALLINFO shows */
-    struct ot_uui pending_uui;  /* newer UUI held until lineReleaseUserUserInfo */
+    struct ot_uui *pending_uui; /* newer UUI held until lineReleaseUserUserInfo */
     bool uui_unreleased;
+    uint8_t strings_owned;
     struct ot_list refs; /* struct ot_callref.call_link */
     DWORD num_owners, num_monitors;
     void *drv; /* the provider's call */
     struct ot_list ld_link;
-    /* conference relations (provider decides, core reports) */
+    /* conference membership (provider decides, core reports); members of a
+     * conference are on the parent's line, so the parent finds them there */
     struct ot_call *conf_parent;
-    struct ot_list conf_members; /* children, struct ot_call.conf_link */
-    struct ot_list conf_link;
+    bool had_members;     /* was ever a conference parent */
     bool provider_closed; /* the provider let go; no more provider calls */
-    bool close_queued;    /* on ot_g.close_list */
-    struct ot_list close_link;
+    bool close_queued;    /* on ot_g.close_head */
+    struct ot_call *close_next;
 };
 
 struct ot_callref {
@@ -210,7 +211,7 @@ struct ot_core {
     LONG next_request_id;
     DWORD next_call_id;
     uint64_t calls_alive, refs_alive, reqs_alive;
-    struct ot_list close_list; /* calls to hand back to their provider at unlock */
+    struct ot_call *close_head; /* calls to hand back to their provider at unlock */
     /* clock */
     bool manual_clock;
     uint64_t manual_now;
@@ -228,7 +229,7 @@ static inline void ot_lock(void) { pthread_mutex_lock(&ot_g.lock); }
  * provider never sees its call freed in the middle of its own operation. */
 static inline void ot_unlock(void)
 {
-    if (ot_g.close_list.next && !ot_list_empty(&ot_g.close_list))
+    if (ot_g.close_head)
         ot_flush_closes();
     pthread_mutex_unlock(&ot_g.lock);
 }

@@ -106,6 +106,10 @@ enum ot_party { OT_PARTY_CALLER, OT_PARTY_CALLED, OT_PARTY_CONNECTED };
 /* Party ids: LINE_CALLINFO(CALLERID/CALLEDID/CONNECTEDID) when notify. */
 void ot_ev_call_party(struct ot_call *c, enum ot_party which, const char *number,
                       const char *name, bool notify);
+/* The same, keeping the provider's strings instead of copies: they must stay
+ * valid until the provider's stop() (e.g. strings of the configuration). */
+void ot_ev_call_party_ex(struct ot_call *c, enum ot_party which, const char *number,
+                         const char *name, bool notify, bool borrowed);
 /* Received UUI: stored for LINECALLINFO, LINE_CALLINFO(USERUSERINFO) sent. */
 void ot_ev_call_uui(struct ot_call *c, const void *data, DWORD len);
 void ot_ev_call_related(struct ot_call *c, DWORD related_call_id);

@@ -46,7 +46,7 @@ struct sim_app {
     bool active;          /* talking at this station (shared appearances) */
     struct ot_list link;  /* end->apps */
     struct ot_list st_link; /* st->apps */
-    struct ot_list deferred; /* struct sim_defer.link: requests waiting on the clock */
+    unsigned ndeferred;     /* its requests waiting on the clock (in S.deferred) */
 };
 
 struct sim_end {
@@ -84,6 +84,7 @@ static struct {
     uint64_t no_answer_ms;
     uint64_t reply_delay_ms;
     unsigned live_apps;
+    struct ot_list deferred; /* struct sim_defer.link */
 } S;
 
 /* ---- directory numbers ---- */
@@ -126,6 +127,7 @@ static int sim_start(struct ot_linedev **lines, unsigned n)
     memset(&S, 0, sizeof(S));
     S.no_answer_ms = setting_ms("no_answer_ms", 60000);
     S.reply_delay_ms = setting_ms("reply_delay_ms", 0);
+    ot_list_init(&S.deferred);
     if (S.no_answer_ms == UINT64_MAX || S.reply_delay_ms == UINT64_MAX)
         return -1;
     S.stations = calloc(n, sizeof(*S.stations));
@@ -180,7 +182,6 @@ static struct sim_app *app_new(struct sim_station *st, struct sim_end *end)
         return NULL;
     a->st = st;
     a->end = end;
-    ot_list_init(&a->deferred);
     ot_list_add_tail(&end->apps, &a->link);
     ot_list_add_tail(&st->apps, &a->st_link);
     st->ncalls++;
@@ -207,20 +208,33 @@ static void defer_free(struct sim_defer *d)
 {
     ot_timer_stop(&d->timer);
     ot_list_del(&d->link);
+    d->app->ndeferred--;
     free(d->dest);
     free(d);
 }
 
 /* The appearance left the call: it goes IDLE and leaves its connection.
  * Requests still waiting for it fail (a drop overtook them). */
+/* Requests of this appearance still waiting on the clock fail now. */
+static void fail_deferred(struct sim_app *a)
+{
+    while (a->ndeferred) {
+        struct ot_list *pos;
+        for (pos = S.deferred.next; pos != &S.deferred; pos = pos->next) {
+            struct sim_defer *d = ot_container_of(pos, struct sim_defer, link);
+            if (d->app == a) {
+                struct ot_req *r = d->req;
+                defer_free(d);
+                ot_req_complete(r, (LONG)LINEERR_INVALCALLSTATE);
+                break;
+            }
+        }
+    }
+}
+
 static void app_idle(struct sim_app *a)
 {
-    while (!ot_list_empty(&a->deferred)) {
-        struct sim_defer *d = ot_container_of(a->deferred.next, struct sim_defer, link);
-        struct ot_req *r = d->req;
-        defer_free(d);
-        ot_req_complete(r, LINEERR_INVALCALLSTATE);
-    }
+    fail_deferred(a);
     struct sim_end *e = a->end;
     if (e) {
         ot_list_del(&a->link);
@@ -302,9 +316,10 @@ static void no_answer_fired(void *arg)
 static void route(struct sim_conn *c, const char *dest, const void *uui, DWORD len)
 {
     struct sim_app *caller = APP_OF(c->a.apps.next);
-    ot_ev_call_party(caller->call, OT_PARTY_CALLED, dest, NULL, false);
-    ot_ev_call_state(caller->call, LINECALLSTATE_DIALING, 0);
     struct sim_dn *d = dn_find(dest);
+    /* Configuration strings live until stop(): the core may keep pointers. */
+    ot_ev_call_party_ex(caller->call, OT_PARTY_CALLED, d ? d->number : dest, NULL, false, d != NULL);
+    ot_ev_call_state(caller->call, LINECALLSTATE_DIALING, 0);
     if (!d) {
         c->phase = PH_DEAD;
         end_disconnect(&c->a, LINEDISCONNECTMODE_BADADDRESS);
@@ -335,8 +350,8 @@ static void route(struct sim_conn *c, const char *dest, const void *uui, DWORD l
             continue;
         }
         b->call = bc;
-        ot_ev_call_party(bc, OT_PARTY_CALLER, ccf->number, ccf->name, false);
-        ot_ev_call_party(bc, OT_PARTY_CALLED, d->number, d->st[i]->cf->name, false);
+        ot_ev_call_party_ex(bc, OT_PARTY_CALLER, ccf->number, ccf->name, false, true);
+        ot_ev_call_party_ex(bc, OT_PARTY_CALLED, d->number, d->st[i]->cf->name, false, true);
         /* UUI that came with the call is in LINECALLINFO when OFFERING arrives. */
         ot_ev_call_uui(bc, uui, len);
     }
@@ -459,10 +474,11 @@ static void perform(struct ot_req *r, struct sim_app *a, enum sim_op op, const c
             FOREACH_APP(pos, tmp, far) APP_OF(pos)->active = true;
             end_uui(far, uui, len, false);
             if (caller)
-                ot_ev_call_party(caller->call, OT_PARTY_CONNECTED, e->dn->number,
-                                 a->st->cf->name, true);
-            ot_ev_call_party(a->call, OT_PARTY_CONNECTED, caller ? caller->st->cf->number : NULL,
-                             caller ? caller->st->cf->name : NULL, false);
+                ot_ev_call_party_ex(caller->call, OT_PARTY_CONNECTED, e->dn->number,
+                                    a->st->cf->name, true, true);
+            ot_ev_call_party_ex(a->call, OT_PARTY_CONNECTED,
+                                caller ? caller->st->cf->number : NULL,
+                                caller ? caller->st->cf->name : NULL, false, true);
             ot_ev_call_state(a->call, LINECALLSTATE_CONNECTED, LINECONNECTEDMODE_ACTIVE);
             /* Other appearances of the number show the call, inactive here. */
             FOREACH_APP(pos, tmp, e)
@@ -510,6 +526,7 @@ static void defer_fired(void *arg)
     enum sim_op op = d->op;
     /* Detach before running: the operation may idle the appearance. */
     ot_list_del(&d->link);
+    a->ndeferred--;
     execute(r, a, op, d->dest, d->len ? d->uui : NULL, d->len);
     free(d->dest);
     free(d);
@@ -542,7 +559,8 @@ static LONG submit(struct ot_req *r, struct sim_app *a, enum sim_op op, const ch
         free(d);
         return LINEERR_NOMEM;
     }
-    ot_list_add_tail(&a->deferred, &d->link);
+    ot_list_add_tail(&S.deferred, &d->link);
+    a->ndeferred++;
     return 0;
 }
 
@@ -572,7 +590,7 @@ static LONG sim_make_call(struct ot_req *r, struct ot_call *call, const char *de
     a->call = call;
     a->active = true;
     ot_call_set_drv(call, a);
-    ot_ev_call_party(call, OT_PARTY_CALLER, st->cf->number, st->cf->name, false);
+    ot_ev_call_party_ex(call, OT_PARTY_CALLER, st->cf->number, st->cf->name, false, true);
     LONG rc = submit(r, a, OP_MAKECALL, dest, uui, len);
     if (rc) {
         ot_call_set_drv(call, NULL);
@@ -704,12 +722,7 @@ static void sim_close_call(struct ot_call *call)
         a->call = NULL;
         app_idle(a);
     } else {
-        while (!ot_list_empty(&a->deferred)) {
-            struct sim_defer *d = ot_container_of(a->deferred.next, struct sim_defer, link);
-            struct ot_req *r = d->req;
-            defer_free(d);
-            ot_req_complete(r, LINEERR_INVALCALLSTATE);
-        }
+        fail_deferred(a);
     }
     ot_call_set_drv(call, NULL);
     ot_list_del(&a->st_link);
@@ -725,11 +738,17 @@ static void sim_stop(void)
         struct sim_station *st = &S.stations[i];
         while (!ot_list_empty(&st->apps)) {
             struct sim_app *a = ST_APP_OF(st->apps.next);
-            while (!ot_list_empty(&a->deferred)) {
-                struct sim_defer *d = ot_container_of(a->deferred.next, struct sim_defer, link);
-                struct ot_req *r = d->req;
-                defer_free(d);
-                ot_req_discard(r);
+            while (a->ndeferred) {
+                struct ot_list *pos;
+                for (pos = S.deferred.next; pos != &S.deferred; pos = pos->next) {
+                    struct sim_defer *d = ot_container_of(pos, struct sim_defer, link);
+                    if (d->app == a) {
+                        struct ot_req *r = d->req;
+                        defer_free(d);
+                        ot_req_discard(r);
+                        break;
+                    }
+                }
             }
             if (a->end) {
                 struct sim_conn *c = a->end->conn;
