@@ -119,7 +119,7 @@ install: lib $(BUILD)/tapi
 	ln -sf libopentapi.so.$(VERSION) $(DESTDIR)$(PREFIX)/lib/libopentapi.so.0
 	ln -sf libopentapi.so.0 $(DESTDIR)$(PREFIX)/lib/libopentapi.so
 	install -m 755 $(BUILD)/tapi $(DESTDIR)$(PREFIX)/bin/tapi
-	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(VERSION)|g' opentapi.pc.in \
+	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(VERSION)|g' -e 's|@PRIVLIBS@|$(LDLIBS_LIB)|g' opentapi.pc.in \
 	    > $(DESTDIR)$(PREFIX)/lib/pkgconfig/opentapi.pc
 
 clean:
