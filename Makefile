@@ -5,7 +5,8 @@
 #   make demo            run `tapi demo` on the embedded switch
 #   make bench           the call-cycle benchmark (not part of the tests)
 #   make install PREFIX=/usr/local
-# Variables: CC, BUILD (output dir), SAN (address|thread), WERROR=1 (-Werror; CI sets it).
+# Variables: CC, BUILD (output dir), SAN (address|thread), WERROR=1 (-Werror; CI sets it),
+#            NO_SIP=1 (leave the SIP provider out even if Sofia-SIP is installed).
 
 CC       ?= cc
 BUILD    ?= build
@@ -34,15 +35,17 @@ CFLAGS_ALL   := $(CSTD) $(WARN) $(OPT) $(SANFLAGS) $(CFLAGS)
 LDLIBS_LIB   := -lpthread
 
 CORE_SRC := src/core/util.c src/core/config.c src/core/app.c src/core/line.c \
-            src/core/call.c src/core/callapi.c src/core/names.c \
-            src/providers/sim/sim.c
+            src/core/call.c src/core/callapi.c src/core/confapi.c src/core/names.c \
+            src/providers/sim/sim.c src/providers/sim/simconf.c
 # The SIP provider is built when Sofia-SIP is installed (the README commands install it).
 SIP_SRC  := $(wildcard src/providers/sip/*.c)
+ifneq ($(NO_SIP),1)
 ifneq ($(SIP_SRC),)
 ifeq ($(shell pkg-config --exists sofia-sip-ua && echo yes),yes)
 CORE_SRC     += $(SIP_SRC)
 CPPFLAGS_LIB += -DOT_WITH_SIP $(shell pkg-config --cflags sofia-sip-ua)
 LDLIBS_LIB   += $(shell pkg-config --libs sofia-sip-ua)
+endif
 endif
 endif
 LIB_OBJ  := $(CORE_SRC:%.c=$(BUILD)/obj/%.o)

@@ -360,6 +360,133 @@ static void sc_errors(void)
     apps_close();
 }
 
+/* Set up a three-party conference hosted by alice: bob (101) and carol (102). */
+static HCALL conference_of_three(struct dapp *alice, struct dapp *bob, struct dapp *carol,
+                                 HCALL *ha, HCALL *hb, HCALL *hconsult, HCALL *hc)
+{
+    HCALL hconf = 0;
+    *ha = make_call(alice, "101", NULL);
+    *hb = last_label(bob);
+    act(bob, lineAnswer(*hb, NULL, 0), "lineAnswer(%s)", label(bob, *hb));
+    note("alice sets up a conference: her call is CONFERENCED, the conference call waits "
+         "(ONHOLDPENDCONF), a consultation call gets dial tone");
+    LONG rc = lineSetupConference(*ha, 0, &hconf, hconsult, 3, NULL);
+    printf("  %-6s lineSetupConference(%s) -> request %ld\n", alice->name, label(alice, *ha),
+           (long)rc);
+    const char *lconf = label(alice, hconf);
+    printf("      (hConfCall %s, ", lconf);
+    printf("hConsultCall %s from the reply)\n", label(alice, *hconsult));
+    pump();
+    act(alice, lineDial(*hconsult, "102", 0), "lineDial(%s, 102)", label(alice, *hconsult));
+    *hc = last_label(carol);
+    act(carol, lineAnswer(*hc, NULL, 0), "lineAnswer(%s)", label(carol, *hc));
+    act(alice, lineAddToConference(hconf, *hconsult), "lineAddToConference(%s, %s)",
+        label(alice, hconf), label(alice, *hconsult));
+    return hconf;
+}
+
+static void sc_conf_drop(void)
+{
+    struct dapp *alice = app_new("alice", 0, LINECALLPRIVILEGE_OWNER);
+    struct dapp *bob = app_new("bob", 1, LINECALLPRIVILEGE_OWNER);
+    struct dapp *carol = app_new("carol", 2, LINECALLPRIVILEGE_OWNER);
+    struct dapp *mon = app_new("mon", 0, LINECALLPRIVILEGE_MONITOR);
+    HCALL ha, hb, hk, hc;
+    HCALL hconf = conference_of_three(alice, bob, carol, &ha, &hb, &hk, &hc);
+    note("alice drops the conference call: every party is dropped (CONFDROP), every call "
+         "of every application gets its state message");
+    drop(alice, hconf, "conference over");
+    drop(bob, hb, NULL);
+    drop(carol, hc, NULL);
+    HCALL all_a[] = {ha, hk, hconf};
+    for (unsigned i = 0; i < 3; i++)
+        dealloc(alice, all_a[i]);
+    for (unsigned i = 0; i < mon->nlabels; i++)
+        dealloc(mon, mon->labels[i]);
+    dealloc(bob, hb);
+    dealloc(carol, hc);
+    apps_close();
+}
+
+static void sc_conf_remove(void)
+{
+    struct dapp *alice = app_new("alice", 0, LINECALLPRIVILEGE_OWNER);
+    struct dapp *bob = app_new("bob", 1, LINECALLPRIVILEGE_OWNER);
+    struct dapp *carol = app_new("carol", 2, LINECALLPRIVILEGE_OWNER);
+    HCALL ha, hb, hk, hc;
+    HCALL hconf = conference_of_three(alice, bob, carol, &ha, &hb, &hk, &hc);
+    note("alice removes carol: only carol is dropped; two parties are left, so the "
+         "conference reverts to a plain call (conference IDLE, bob's call CONNECTED)");
+    act(alice, lineRemoveFromConference(hk), "lineRemoveFromConference(%s)", label(alice, hk));
+    drop(carol, hc, NULL);
+    note("bob and alice still talk: bob hangs up");
+    drop(bob, hb, NULL);
+    drop(alice, ha, NULL);
+    dealloc(alice, ha);
+    dealloc(alice, hk);
+    dealloc(alice, hconf);
+    dealloc(bob, hb);
+    dealloc(carol, hc);
+    apps_close();
+}
+
+/* alice (100) calls a shared number answered at two stations x and y. */
+static void shared_drop(const char *number, DWORD dev_x, DWORD dev_y, bool both_join)
+{
+    struct dapp *alice = app_new("alice", 0, LINECALLPRIVILEGE_OWNER);
+    struct dapp *x = app_new("x", dev_x, LINECALLPRIVILEGE_OWNER);
+    struct dapp *y = app_new("y", dev_y, LINECALLPRIVILEGE_OWNER);
+    HCALL ha = make_call(alice, number, NULL);
+    HCALL hx = last_label(x), hy = last_label(y);
+    act(x, lineAnswer(hx, NULL, 0), "lineAnswer(%s)", label(x, hx));
+    act(y, lineAnswer(hy, NULL, 0), "lineAnswer(%s)%s", label(y, hy),
+        both_join ? ": y joins the call" : ": the call is x's alone");
+    if (both_join) {
+        note("x drops while y is still on the call: x's appearance goes INACTIVE, nothing "
+             "else changes (alice hears nothing)");
+        drop(x, hx, NULL);
+        note("y, the last station on the call, drops: the call is cleared");
+        drop(y, hy, NULL);
+    } else {
+        note("x drops: the call is cleared everywhere");
+        drop(x, hx, NULL);
+    }
+    drop(alice, ha, NULL);
+    dealloc(alice, ha);
+    dealloc(x, hx);
+    dealloc(y, hy);
+    apps_close();
+}
+
+static void sc_bridged(void)
+{
+    shared_drop("200", 8, 9, true);
+    printf("\n  -- the same on the bridged-exclusive appearance 201\n");
+    shared_drop("201", 10, 11, false);
+}
+
+static void sc_party(void)
+{
+    struct dapp *alice = app_new("alice", 0, LINECALLPRIVILEGE_OWNER);
+    struct dapp *x = app_new("x", 12, LINECALLPRIVILEGE_OWNER);
+    struct dapp *y = app_new("y", 13, LINECALLPRIVILEGE_OWNER);
+    HCALL ha = make_call(alice, "300", NULL);
+    HCALL hx = last_label(x), hy = last_label(y);
+    act(x, lineAnswer(hx, NULL, 0), "lineAnswer(%s)", label(x, hx));
+    act(y, lineAnswer(hy, NULL, 0), "lineAnswer(%s): both stations on the party line",
+        label(y, hy));
+    note("x drops: the party line stays up for y, x is INACTIVE");
+    drop(x, hx, NULL);
+    note("x's application closes its line: a party line has no CLOSEDROP, y's call goes on");
+    act(x, lineClose(x->line), "lineClose");
+    note("y hangs up last: the call is cleared");
+    drop(y, hy, NULL);
+    drop(alice, ha, NULL);
+    dealloc(alice, ha);
+    dealloc(y, hy);
+    apps_close();
+}
+
 struct scenario {
     const char *name;
     const char *title;
@@ -373,6 +500,13 @@ static const struct scenario scenarios[] = {
     {"drop-query-deallocate", "handles stay queryable after the drop until deallocated",
      sc_query},
     {"errors", "unknown number, busy station, UUI too big, drop on IDLE", sc_errors},
+    {"conference-drop", "dropping a three-party conference drops every party", sc_conf_drop},
+    {"conference-remove", "removing a party; a conference of two reverts to a call",
+     sc_conf_remove},
+    {"bridged-drop", "drop on bridged-shared 200 and bridged-exclusive 201 appearances",
+     sc_bridged},
+    {"party-line-drop", "drop and close on party line 300 while another station talks",
+     sc_party},
 };
 
 int tapi_cmd_demo(int argc, char **argv)

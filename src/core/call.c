@@ -59,7 +59,7 @@ void ot_call_free_now(struct ot_call *c)
             }
     /* A parent going away leaves its members without one. */
     struct ot_list *pos;
-    for (pos = c->ld->calls.next; c->had_members && pos != &c->ld->calls; pos = pos->next) {
+    for (pos = c->ld->calls.next; c->is_conf_parent && pos != &c->ld->calls; pos = pos->next) {
         struct ot_call *m = ot_container_of(pos, struct ot_call, ld_link);
         if (m->conf_parent == c)
             m->conf_parent = NULL;
@@ -381,8 +381,6 @@ void ot_ev_call_info(struct ot_call *c, DWORD infostates) { post_callinfo(c, inf
 void ot_ev_call_conf_parent(struct ot_call *c, struct ot_call *parent)
 {
     c->conf_parent = parent;
-    if (parent)
-        parent->had_members = true;
 }
 
 void ot_ev_call_gone(struct ot_call *c)
@@ -457,11 +455,14 @@ void ot_req_complete(struct ot_req *r, LONG result)
     if (deliver)
         ot_app_post(app, 0, LINE_REPLY, r->instance, (DWORD_PTR)r->id, (DWORD_PTR)(LONG)result,
                     0);
-    if (result == 0 && r->kind == OT_REQ_MAKECALL) {
-        /* Monitors learn of a call another application made, after its reply. */
-        struct ot_callref *n1 = r->new_call ? ot_callref_get(r->new_call) : NULL;
-        struct ot_call *c = n1 ? n1->call : r->call;
-        if (c && ot_g.calls_alive) {
+    if (result == 0 && r->kind != OT_REQ_GENERIC) {
+        /* Monitors learn of calls another application made, after its reply. */
+        HCALL made[2] = {r->new_call, r->new_call2};
+        for (int i = 0; i < 2; i++) {
+            struct ot_callref *n = made[i] ? ot_callref_get(made[i]) : NULL;
+            struct ot_call *c = n ? n->call : NULL;
+            if (!c)
+                continue;
             struct ot_list *pos;
             for (pos = c->refs.next; pos != &c->refs; pos = pos->next) {
                 struct ot_callref *m = ot_container_of(pos, struct ot_callref, call_link);
@@ -508,7 +509,8 @@ DWORD ot_call_features(const struct ot_call *c, DWORD privilege)
         break;
     case LINECALLSTATE_CONNECTED:
         if (c->mode == LINECONNECTEDMODE_INACTIVE)
-            f = LINECALLFEATURE_ANSWER; /* rejoin a shared appearance */
+            f = cf->sharing == LINEADDRESSSHARING_BRIDGEDSHARED ? LINECALLFEATURE_ANSWER
+                                                                 : 0; /* rejoin */
         else
             f = LINECALLFEATURE_DROP | LINECALLFEATURE_HOLD | uui | conf;
         break;

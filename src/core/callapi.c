@@ -258,7 +258,9 @@ LONG lineDrop(HCALL hCall, LPCSTR lpsUserUserInfo, DWORD dwSize)
     if (rc)
         goto out;
     struct ot_call *c = r->call;
-    if (c->state == LINECALLSTATE_IDLE || c->state == 0) {
+    /* IDLE is final; an inactive shared appearance is not on the call here. */
+    if (c->state == LINECALLSTATE_IDLE || c->state == 0 ||
+        (c->state == LINECALLSTATE_CONNECTED && c->mode == LINECONNECTEDMODE_INACTIVE)) {
         rc = LINEERR_INVALCALLSTATE;
         goto out;
     }

@@ -169,7 +169,7 @@ struct ot_call {
     /* conference membership (provider decides, core reports); members of a
      * conference are on the parent's line, so the parent finds them there */
     struct ot_call *conf_parent;
-    bool had_members;     /* was ever a conference parent */
+    bool is_conf_parent;  /* created as a conference parent (hConfCall) */
     bool provider_closed; /* the provider let go; no more provider calls */
     bool close_queued;    /* on ot_g.close_head */
     struct ot_call *close_next;

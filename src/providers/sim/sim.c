@@ -1,66 +1,16 @@
 /* The embedded switch ("sim"): an in-process PBX that connects the configured
  * stations to each other.  It owns directory numbers, connections and the
- * appearances of a connection at each station, and reports every change to the
- * core.  It runs with the core lock held (provider rules in core/provider.h),
- * has no thread of its own, and its timers run on the core's clock.
- *
- * Model: a connection (struct sim_conn) joins two ends, the caller's (a) and
- * the callee's (b).  An end belongs to a directory number and has one
- * appearance (struct sim_app, one TAPI call on one station) per station that
- * shows the call: one for a private number, several for shared ones. */
+ * appearances of a connection at each station (model in sim.h), and reports
+ * every change to the core.  It runs with the core lock held (provider rules
+ * in core/provider.h), has no thread of its own, and its timers run on the
+ * core's clock.  Conferences and transfers are in simconf.c. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../core/ot.h"
+#include "sim.h"
 
-#define SIM_MAX_STATIONS_PER_DN 16
-
-struct sim_dn;
-struct sim_conn;
-struct sim_end;
-
-struct sim_station {
-    struct ot_linedev *ld;
-    const struct ot_line_conf *cf;
-    struct sim_dn *dn;
-    unsigned ncalls; /* appearances not yet IDLE */
-    struct ot_list apps; /* struct sim_app.st_link, until the core closes the call */
-};
-
-struct sim_dn {
-    const char *number;
-    DWORD sharing;
-    bool party;
-    struct sim_station *st[SIM_MAX_STATIONS_PER_DN];
-    unsigned nst;
-    struct sim_dn *hash_next;
-};
-
-enum sim_phase { PH_DIALTONE, PH_ALERTING, PH_CONNECTED, PH_DEAD };
-
-struct sim_app {
-    struct ot_call *call;
-    struct sim_station *st;
-    struct sim_end *end;
-    bool active;          /* talking at this station (shared appearances) */
-    struct ot_list link;  /* end->apps */
-    struct ot_list st_link; /* st->apps */
-    unsigned ndeferred;     /* its requests waiting on the clock (in S.deferred) */
-};
-
-struct sim_end {
-    struct sim_conn *conn;
-    struct sim_dn *dn;
-    struct ot_list apps;
-};
-
-struct sim_conn {
-    enum sim_phase phase;
-    struct sim_end a, b;
-    struct ot_timer no_answer;
-    unsigned busy; /* entry points in progress: the connection outlives them */
-};
+struct sim_state S;
 
 enum sim_op { OP_MAKECALL, OP_DIAL, OP_ANSWER, OP_ACCEPT, OP_SENDUUI, OP_HOLD, OP_UNHOLD };
 struct sim_defer {
@@ -74,19 +24,6 @@ struct sim_defer {
     unsigned char uui[];
 };
 
-static struct {
-    struct sim_station *stations;
-    unsigned nstations;
-    struct sim_dn *dns;
-    unsigned ndns;
-    struct sim_dn **hash;
-    unsigned hash_size;
-    uint64_t no_answer_ms;
-    uint64_t reply_delay_ms;
-    unsigned live_apps;
-    struct ot_list deferred; /* struct sim_defer.link */
-} S;
-
 /* ---- directory numbers ---- */
 static unsigned hash_str(const char *s)
 {
@@ -96,7 +33,7 @@ static unsigned hash_str(const char *s)
     return h;
 }
 
-static struct sim_dn *dn_find(const char *number)
+struct sim_dn *sim_dn_find(const char *number)
 {
     if (!S.hash_size)
         return NULL;
@@ -113,7 +50,7 @@ static uint64_t setting_ms(const char *key, uint64_t def)
         return def;
     char *end;
     unsigned long long n = strtoull(v, &end, 10);
-    if (*end || *v == '-' || n > 86400000ull) {
+    if (!*v || *end || *v == '-' || n > 86400000ull) {
         fprintf(stderr, "opentapi: [sim] %s = %s: expected milliseconds (0..86400000)\n", key, v);
         return UINT64_MAX;
     }
@@ -125,9 +62,9 @@ static void sim_stop(void);
 static int sim_start(struct ot_linedev **lines, unsigned n)
 {
     memset(&S, 0, sizeof(S));
+    ot_list_init(&S.deferred);
     S.no_answer_ms = setting_ms("no_answer_ms", 60000);
     S.reply_delay_ms = setting_ms("reply_delay_ms", 0);
-    ot_list_init(&S.deferred);
     if (S.no_answer_ms == UINT64_MAX || S.reply_delay_ms == UINT64_MAX)
         return -1;
     S.stations = calloc(n, sizeof(*S.stations));
@@ -143,7 +80,7 @@ static int sim_start(struct ot_linedev **lines, unsigned n)
         st->cf = ot_linedev_conf(lines[i]);
         ot_list_init(&st->apps);
         ot_linedev_set_drv(lines[i], st);
-        struct sim_dn *d = dn_find(st->cf->number);
+        struct sim_dn *d = sim_dn_find(st->cf->number);
         if (!d) {
             d = &S.dns[S.ndns++];
             d->number = st->cf->number;
@@ -155,8 +92,8 @@ static int sim_start(struct ot_linedev **lines, unsigned n)
         } else if (d->sharing == LINEADDRESSSHARING_PRIVATE || d->sharing != st->cf->sharing ||
                    d->party != st->cf->party_line) {
             fprintf(stderr,
-                    "opentapi: [sim] number %s appears on several lines with different or "
-                    "private sharing\n",
+                    "opentapi: [sim] number %s is on several lines: they must all share it "
+                    "the same way (not private)\n",
                     d->number);
             goto fail;
         }
@@ -175,7 +112,7 @@ fail:
 }
 
 /* ---- appearances and connections ---- */
-static struct sim_app *app_new(struct sim_station *st, struct sim_end *end)
+struct sim_app *sim_app_new(struct sim_station *st, struct sim_end *end)
 {
     struct sim_app *a = calloc(1, sizeof(*a));
     if (!a)
@@ -189,7 +126,55 @@ static struct sim_app *app_new(struct sim_station *st, struct sim_end *end)
     return a;
 }
 
-static void conn_maybe_free(struct sim_conn *c)
+struct sim_app *sim_bridge_new(struct sim_station *st, struct ot_call *call)
+{
+    struct sim_app *a = calloc(1, sizeof(*a));
+    if (!a)
+        return NULL;
+    a->st = st;
+    a->kind = SIM_BRIDGE;
+    a->call = call;
+    ot_list_init(&a->link);
+    ot_list_add_tail(&st->apps, &a->st_link);
+    S.live_apps++;
+    ot_call_set_drv(call, a);
+    return a;
+}
+
+static void app_free(struct sim_app *a)
+{
+    ot_list_del(&a->st_link);
+    S.live_apps--;
+    free(a);
+}
+
+static void no_answer_fired(void *arg);
+
+/* A new connection with this station's call as its end a. */
+struct sim_conn *sim_conn_new(struct sim_station *st, struct ot_call *call, struct sim_app **ap)
+{
+    struct sim_conn *c = calloc(1, sizeof(*c));
+    if (!c)
+        return NULL;
+    c->a.conn = c->b.conn = c;
+    c->a.dn = st->dn;
+    ot_list_init(&c->a.apps);
+    ot_list_init(&c->b.apps);
+    ot_timer_init(&c->no_answer, no_answer_fired, c);
+    c->phase = PH_DIALTONE;
+    struct sim_app *a = sim_app_new(st, &c->a);
+    if (!a) {
+        free(c);
+        return NULL;
+    }
+    a->call = call;
+    a->active = true;
+    ot_call_set_drv(call, a);
+    *ap = a;
+    return c;
+}
+
+void sim_conn_maybe_free(struct sim_conn *c)
 {
     if (!c->busy && ot_list_empty(&c->a.apps) && ot_list_empty(&c->b.apps)) {
         ot_timer_stop(&c->no_answer);
@@ -197,11 +182,16 @@ static void conn_maybe_free(struct sim_conn *c)
     }
 }
 
-static void conn_hold(struct sim_conn *c) { c->busy++; }
-static void conn_release(struct sim_conn *c)
+void sim_conn_hold(struct sim_conn *c) { c->busy++; }
+void sim_conn_release(struct sim_conn *c)
 {
     c->busy--;
-    conn_maybe_free(c);
+    sim_conn_maybe_free(c);
+}
+
+struct sim_end *sim_other_end(struct sim_end *e)
+{
+    return e == &e->conn->a ? &e->conn->b : &e->conn->a;
 }
 
 static void defer_free(struct sim_defer *d)
@@ -213,9 +203,8 @@ static void defer_free(struct sim_defer *d)
     free(d);
 }
 
-/* The appearance left the call: it goes IDLE and leaves its connection.
- * Requests still waiting for it fail (a drop overtook them). */
-/* Requests of this appearance still waiting on the clock fail now. */
+/* Requests of this appearance still waiting on the clock fail now (a drop
+ * overtook them, or the call went away). */
 static void fail_deferred(struct sim_app *a)
 {
     while (a->ndeferred) {
@@ -232,64 +221,91 @@ static void fail_deferred(struct sim_app *a)
     }
 }
 
-static void app_idle(struct sim_app *a)
+/* A state the connection causes.  Calls held or conferenced at this station
+ * keep their local state when the far end answers. */
+void sim_set_state(struct sim_app *a, DWORD state, DWORD mode)
+{
+    if (!a->call)
+        return;
+    DWORD cur = ot_call_state(a->call);
+    if (state == LINECALLSTATE_CONNECTED &&
+        (cur == LINECALLSTATE_CONFERENCED || cur == LINECALLSTATE_ONHOLD ||
+         cur == LINECALLSTATE_ONHOLDPENDTRANSFER || cur == LINECALLSTATE_ONHOLDPENDCONF))
+        return;
+    ot_ev_call_state(a->call, state, mode);
+}
+
+/* The appearance leaves its connection and goes IDLE. */
+void sim_app_idle(struct sim_app *a)
 {
     fail_deferred(a);
     struct sim_end *e = a->end;
-    if (e) {
-        ot_list_del(&a->link);
-        a->end = NULL;
-        a->active = false;
-        a->st->ncalls--;
-        if (a->call)
-            ot_ev_call_state(a->call, LINECALLSTATE_IDLE, 0);
-        conn_maybe_free(e->conn);
-    }
+    if (!e)
+        return;
+    ot_list_del(&a->link);
+    a->end = NULL;
+    a->active = false;
+    a->st->ncalls--;
+    if (a->call)
+        ot_ev_call_state(a->call, LINECALLSTATE_IDLE, 0);
+    sim_conf_left(a);
+    sim_conn_maybe_free(e->conn);
 }
 
-static struct sim_end *other_end(struct sim_end *e)
+void sim_end_idle(struct sim_end *e)
 {
-    return e == &e->conn->a ? &e->conn->b : &e->conn->a;
+    while (!ot_list_empty(&e->apps))
+        sim_app_idle(APP_OF(e->apps.next));
 }
 
-#define FOREACH_APP(pos, tmp, end) ot_list_foreach_safe(pos, tmp, &(end)->apps)
-#define APP_OF(pos) ot_container_of(pos, struct sim_app, link)
-
-static void end_set_state(struct sim_end *e, DWORD state, DWORD mode)
-{
-    struct ot_list *pos, *tmp;
-    FOREACH_APP(pos, tmp, e) ot_ev_call_state(APP_OF(pos)->call, state, mode);
-}
-
-static void end_uui(struct sim_end *e, const void *uui, DWORD len, bool active_only)
+void sim_end_uui(struct sim_end *e, const void *uui, DWORD len, bool active_only)
 {
     if (!uui || !len)
         return;
     struct ot_list *pos, *tmp;
     FOREACH_APP(pos, tmp, e)
     {
-        if (!active_only || APP_OF(pos)->active)
+        if ((!active_only || APP_OF(pos)->active) && APP_OF(pos)->call)
             ot_ev_call_uui(APP_OF(pos)->call, uui, len);
     }
 }
 
-/* Appearances without an owner have nobody to hang up: a DISCONNECTED call
- * there is cleared at once, as a telephone set on-hook would. */
-static void end_disconnect(struct sim_end *e, DWORD mode)
+/* The far end left: DISCONNECTED here.  Appearances without an owner have
+ * nobody to hang up, so they are cleared at once, as a telephone set on-hook. */
+void sim_end_disconnect(struct sim_end *e, DWORD mode)
 {
     struct ot_list *pos, *tmp;
-    FOREACH_APP(pos, tmp, e) ot_ev_call_state(APP_OF(pos)->call, LINECALLSTATE_DISCONNECTED, mode);
     FOREACH_APP(pos, tmp, e)
     {
-        if (!ot_call_has_owner(APP_OF(pos)->call))
-            app_idle(APP_OF(pos));
+        struct sim_app *a = APP_OF(pos);
+        a->active = false;
+        sim_set_state(a, LINECALLSTATE_DISCONNECTED, mode);
+    }
+    FOREACH_APP(pos, tmp, e) sim_conf_left(APP_OF(pos));
+    FOREACH_APP(pos, tmp, e)
+    {
+        struct sim_app *a = APP_OF(pos);
+        if (!a->call || !ot_call_has_owner(a->call))
+            sim_app_idle(a);
     }
 }
 
-static void end_idle(struct sim_end *e)
+void sim_conn_clear(struct sim_end *from, DWORD mode, const void *uui, DWORD len)
 {
-    while (!ot_list_empty(&e->apps))
-        app_idle(APP_OF(e->apps.next));
+    struct sim_conn *c = from->conn;
+    struct sim_end *far = sim_other_end(from);
+    bool was_connected = c->phase == PH_CONNECTED;
+    sim_conn_hold(c);
+    c->phase = PH_DEAD;
+    ot_timer_stop(&c->no_answer);
+    sim_end_idle(from);
+    if (was_connected || mode == LINEDISCONNECTMODE_REJECT) {
+        sim_end_uui(far, uui, len, false);
+        sim_end_disconnect(far, mode);
+    } else {
+        sim_end_idle(far); /* an abandoned offer disappears */
+    }
+    sim_conn_release(c);
 }
 
 static bool dn_busy(const struct sim_dn *d)
@@ -300,87 +316,98 @@ static bool dn_busy(const struct sim_dn *d)
     return false;
 }
 
+static struct sim_end *ringing_end(struct sim_conn *c)
+{
+    /* The end being offered is the one whose appearances are OFFERING/ACCEPTED. */
+    if (!ot_list_empty(&c->b.apps)) {
+        struct sim_app *x = APP_OF(c->b.apps.next);
+        DWORD s = x->call ? ot_call_state(x->call) : 0;
+        if (s == LINECALLSTATE_OFFERING || s == LINECALLSTATE_ACCEPTED)
+            return &c->b;
+    }
+    return &c->a;
+}
+
 static void no_answer_fired(void *arg)
 {
     struct sim_conn *c = arg;
     if (c->phase != PH_ALERTING)
         return;
-    conn_hold(c);
+    struct sim_end *callee = ringing_end(c);
+    sim_conn_hold(c);
     c->phase = PH_DEAD;
-    end_idle(&c->b);
-    end_disconnect(&c->a, LINEDISCONNECTMODE_NOANSWER);
-    conn_release(c);
+    sim_end_idle(callee);
+    sim_end_disconnect(sim_other_end(callee), LINEDISCONNECTMODE_NOANSWER);
+    sim_conn_release(c);
 }
 
-/* Route a dialled number from end a.  Returns 0, or a disconnect already reported. */
-static void route(struct sim_conn *c, const char *dest, const void *uui, DWORD len)
+bool sim_offer(struct sim_conn *c, struct sim_end *from, struct sim_dn *d, const void *uui,
+               DWORD len)
 {
-    struct sim_app *caller = APP_OF(c->a.apps.next);
-    struct sim_dn *d = dn_find(dest);
-    /* Configuration strings live until stop(): the core may keep pointers. */
-    ot_ev_call_party_ex(caller->call, OT_PARTY_CALLED, d ? d->number : dest, NULL, false, d != NULL);
-    ot_ev_call_state(caller->call, LINECALLSTATE_DIALING, 0);
-    if (!d) {
-        c->phase = PH_DEAD;
-        end_disconnect(&c->a, LINEDISCONNECTMODE_BADADDRESS);
-        return;
-    }
-    if (d == c->a.dn || dn_busy(d)) {
-        c->phase = PH_DEAD;
-        ot_ev_call_state(caller->call, LINECALLSTATE_BUSY, LINEBUSYMODE_STATION);
-        end_disconnect(&c->a, LINEDISCONNECTMODE_BUSY);
-        return;
-    }
-    ot_ev_call_state(caller->call, LINECALLSTATE_PROCEEDING, 0);
-    c->b.dn = d;
-    const struct ot_line_conf *ccf = caller->st->cf;
+    struct sim_end *to = sim_other_end(from);
+    struct sim_app *caller = ot_list_empty(&from->apps) ? NULL : APP_OF(from->apps.next);
+    const struct ot_line_conf *ccf = caller ? caller->st->cf : NULL;
+    to->dn = d;
     for (unsigned i = 0; i < d->nst; i++) {
-        struct sim_app *b = app_new(d->st[i], &c->b);
+        struct sim_app *b = sim_app_new(d->st[i], to);
         struct ot_call *bc =
             b ? ot_ev_new_call(d->st[i]->ld, 0, LINECALLORIGIN_INTERNAL, b) : NULL;
         if (!bc) {
             if (b) {
                 ot_list_del(&b->link);
-                ot_list_del(&b->st_link);
                 b->st->ncalls--;
-                S.live_apps--;
-                free(b);
+                app_free(b);
             }
             ot_log("sim: out of memory offering a call to %s", d->number);
             continue;
         }
         b->call = bc;
-        ot_ev_call_party_ex(bc, OT_PARTY_CALLER, ccf->number, ccf->name, false, true);
+        /* Configuration strings live until stop(): the core may keep pointers. */
+        if (ccf)
+            ot_ev_call_party_ex(bc, OT_PARTY_CALLER, from->dn->number, ccf->name, false, true);
         ot_ev_call_party_ex(bc, OT_PARTY_CALLED, d->number, d->st[i]->cf->name, false, true);
         /* UUI that came with the call is in LINECALLINFO when OFFERING arrives. */
         ot_ev_call_uui(bc, uui, len);
     }
-    if (ot_list_empty(&c->b.apps)) {
+    if (ot_list_empty(&to->apps)) {
         c->phase = PH_DEAD;
-        end_disconnect(&c->a, LINEDISCONNECTMODE_CONGESTION);
-        return;
+        sim_end_disconnect(from, LINEDISCONNECTMODE_CONGESTION);
+        return false;
     }
     c->phase = PH_ALERTING;
-    DWORD offer_mode = d->nst > 1 ? LINEOFFERINGMODE_ACTIVE : LINEOFFERINGMODE_ACTIVE;
-    end_set_state(&c->b, LINECALLSTATE_OFFERING, offer_mode);
-    ot_ev_call_state(caller->call, LINECALLSTATE_RINGBACK, 0);
+    struct ot_list *pos, *tmp;
+    FOREACH_APP(pos, tmp, to) sim_set_state(APP_OF(pos), LINECALLSTATE_OFFERING,
+                                            LINEOFFERINGMODE_ACTIVE);
+    FOREACH_APP(pos, tmp, from) sim_set_state(APP_OF(pos), LINECALLSTATE_RINGBACK, 0);
     if (S.no_answer_ms)
         ot_timer_start(&c->no_answer, S.no_answer_ms);
+    return true;
+}
+
+/* Dial a whole number from end a. */
+static void route(struct sim_conn *c, const char *dest, const void *uui, DWORD len)
+{
+    struct sim_app *caller = APP_OF(c->a.apps.next);
+    struct sim_dn *d = sim_dn_find(dest);
+    ot_ev_call_party_ex(caller->call, OT_PARTY_CALLED, d ? d->number : dest, NULL, false,
+                        d != NULL);
+    ot_ev_call_state(caller->call, LINECALLSTATE_DIALING, 0);
+    if (!d) {
+        c->phase = PH_DEAD;
+        sim_end_disconnect(&c->a, LINEDISCONNECTMODE_BADADDRESS);
+        return;
+    }
+    if (d == c->a.dn || dn_busy(d)) {
+        c->phase = PH_DEAD;
+        ot_ev_call_state(caller->call, LINECALLSTATE_BUSY, LINEBUSYMODE_STATION);
+        sim_end_disconnect(&c->a, LINEDISCONNECTMODE_BUSY);
+        return;
+    }
+    ot_ev_call_state(caller->call, LINECALLSTATE_PROCEEDING, 0);
+    sim_offer(c, &c->a, d, uui, len);
 }
 
 /* ---- operations (after any reply delay) ---- */
-static void do_make_call(struct ot_req *r, struct sim_app *a, const char *dest, const void *uui,
-                         DWORD len)
-{
-    struct sim_conn *c = a->end->conn;
-    ot_req_complete(r, 0); /* the handle is valid before its first state */
-    if (!dest) {
-        ot_ev_call_state(a->call, LINECALLSTATE_DIALTONE, LINEDIALTONEMODE_NORMAL);
-        return;
-    }
-    route(c, dest, uui, len);
-}
-
 static LONG valid_for(const struct sim_app *a, enum sim_op op)
 {
     DWORD s = ot_call_state(a->call), m = ot_call_mode(a->call);
@@ -388,31 +415,31 @@ static LONG valid_for(const struct sim_app *a, enum sim_op op)
     case OP_MAKECALL:
         return 0;
     case OP_DIAL:
-        return s == LINECALLSTATE_DIALTONE ? 0 : LINEERR_INVALCALLSTATE;
+        return s == LINECALLSTATE_DIALTONE ? 0 : (LONG)LINEERR_INVALCALLSTATE;
     case OP_ANSWER:
         if (s == LINECALLSTATE_OFFERING || s == LINECALLSTATE_ACCEPTED)
             return 0;
-        if (s == LINECALLSTATE_CONNECTED && m == LINECONNECTEDMODE_INACTIVE)
-            return a->end->dn->sharing == LINEADDRESSSHARING_BRIDGEDSHARED
-                       ? 0
-                       : LINEERR_INVALCALLSTATE;
-        return LINEERR_INVALCALLSTATE;
+        if (s == LINECALLSTATE_CONNECTED && m == LINECONNECTEDMODE_INACTIVE &&
+            a->end->dn->sharing == LINEADDRESSSHARING_BRIDGEDSHARED &&
+            a->end->conn->phase == PH_CONNECTED)
+            return 0; /* rejoin a bridged-shared call */
+        return (LONG)LINEERR_INVALCALLSTATE;
     case OP_ACCEPT:
-        return s == LINECALLSTATE_OFFERING ? 0 : LINEERR_INVALCALLSTATE;
+        return s == LINECALLSTATE_OFFERING ? 0 : (LONG)LINEERR_INVALCALLSTATE;
     case OP_SENDUUI:
         return (s == LINECALLSTATE_CONNECTED && a->active) || s == LINECALLSTATE_OFFERING ||
                        s == LINECALLSTATE_ACCEPTED || s == LINECALLSTATE_RINGBACK
                    ? 0
-                   : LINEERR_INVALCALLSTATE;
+                   : (LONG)LINEERR_INVALCALLSTATE;
     case OP_HOLD:
-        return s == LINECALLSTATE_CONNECTED && a->active ? 0 : LINEERR_INVALCALLSTATE;
+        return s == LINECALLSTATE_CONNECTED && a->active && a->kind == SIM_PLAIN
+                   ? 0
+                   : (LONG)LINEERR_INVALCALLSTATE;
     case OP_UNHOLD:
-        return s == LINECALLSTATE_ONHOLD ? 0 : LINEERR_INVALCALLSTATE;
+        return s == LINECALLSTATE_ONHOLD ? 0 : (LONG)LINEERR_INVALCALLSTATE;
     }
-    return LINEERR_OPERATIONFAILED;
+    return (LONG)LINEERR_OPERATIONFAILED;
 }
-
-#define ST_APP_OF(pos) ot_container_of(pos, struct sim_app, st_link)
 
 /* The station's call that is talking now, if any. */
 static struct sim_app *station_active(struct sim_station *st, const struct sim_app *except)
@@ -420,23 +447,92 @@ static struct sim_app *station_active(struct sim_station *st, const struct sim_a
     struct ot_list *pos;
     for (pos = st->apps.next; pos != &st->apps; pos = pos->next) {
         struct sim_app *o = ST_APP_OF(pos);
-        if (o != except && o->end && o->active && o->call &&
+        if (o != except && o->end && o->active && o->call && o->kind == SIM_PLAIN &&
             ot_call_state(o->call) == LINECALLSTATE_CONNECTED)
             return o;
     }
     return NULL;
 }
 
-static void hold_other_calls(struct sim_app *a)
-{
-    /* LINEANSWERMODE_HOLD: answering puts this station's active call on hold. */
-    struct sim_app *o = station_active(a->st, a);
-    if (o)
-        ot_ev_call_state(o->call, LINECALLSTATE_ONHOLD, 0);
-}
-
 static void perform(struct ot_req *r, struct sim_app *a, enum sim_op op, const char *dest,
-                    const void *uui, DWORD len);
+                    const void *uui, DWORD len)
+{
+    struct sim_end *e = a->end, *far = sim_other_end(e);
+    struct sim_conn *c = e->conn;
+    switch (op) {
+    case OP_MAKECALL:
+        ot_req_complete(r, 0); /* the handle is valid before its first state */
+        if (!dest)
+            ot_ev_call_state(a->call, LINECALLSTATE_DIALTONE, LINEDIALTONEMODE_NORMAL);
+        else
+            route(c, dest, uui, len);
+        return;
+    case OP_DIAL:
+        ot_req_complete(r, 0);
+        route(c, dest, NULL, 0);
+        return;
+    case OP_ANSWER: {
+        /* LINEANSWERMODE_HOLD: answering puts this station's active call on hold. */
+        struct sim_app *busy = station_active(a->st, a);
+        if (busy)
+            ot_ev_call_state(busy->call, LINECALLSTATE_ONHOLD, 0);
+        a->active = true;
+        if (c->phase != PH_CONNECTED) {
+            c->phase = PH_CONNECTED;
+            ot_timer_stop(&c->no_answer);
+            struct sim_app *caller = ot_list_empty(&far->apps) ? NULL : APP_OF(far->apps.next);
+            struct ot_list *pos, *tmp;
+            FOREACH_APP(pos, tmp, far) APP_OF(pos)->active = true;
+            sim_end_uui(far, uui, len, false);
+            if (caller && caller->call)
+                ot_ev_call_party_ex(caller->call, OT_PARTY_CONNECTED, e->dn->number,
+                                    a->st->cf->name, true, true);
+            ot_ev_call_party_ex(a->call, OT_PARTY_CONNECTED, far->dn ? far->dn->number : NULL,
+                                caller ? caller->st->cf->name : NULL, false, true);
+            ot_ev_call_state(a->call, LINECALLSTATE_CONNECTED, LINECONNECTEDMODE_ACTIVE);
+            /* Other appearances of the number show the call, inactive here. */
+            FOREACH_APP(pos, tmp, e)
+            {
+                struct sim_app *o = APP_OF(pos);
+                if (o != a)
+                    sim_set_state(o, LINECALLSTATE_CONNECTED, LINECONNECTEDMODE_INACTIVE);
+            }
+            FOREACH_APP(pos, tmp, far)
+            sim_set_state(APP_OF(pos), LINECALLSTATE_CONNECTED, LINECONNECTEDMODE_ACTIVE);
+        } else {
+            ot_ev_call_state(a->call, LINECALLSTATE_CONNECTED, LINECONNECTEDMODE_ACTIVE);
+        }
+        ot_req_complete(r, 0);
+        return;
+    }
+    case OP_ACCEPT:
+        sim_end_uui(far, uui, len, false);
+        ot_ev_call_state(a->call, LINECALLSTATE_ACCEPTED, 0);
+        ot_req_complete(r, 0);
+        return;
+    case OP_SENDUUI:
+        sim_end_uui(far, uui, len, c->phase == PH_CONNECTED);
+        ot_req_complete(r, 0);
+        return;
+    case OP_HOLD:
+        ot_ev_call_state(a->call, LINECALLSTATE_ONHOLD, 0);
+        ot_req_complete(r, 0);
+        return;
+    case OP_UNHOLD: {
+        struct sim_app *busy = station_active(a->st, a);
+        if (busy) {
+            ot_req_complete(r, (LONG)LINEERR_INVALCALLSTATE);
+            return;
+        }
+        ot_ev_call_state(a->call, c->phase == PH_DEAD ? LINECALLSTATE_DISCONNECTED
+                                                      : LINECALLSTATE_CONNECTED,
+                         c->phase == PH_DEAD ? LINEDISCONNECTMODE_NORMAL
+                                             : LINECONNECTEDMODE_ACTIVE);
+        ot_req_complete(r, 0);
+        return;
+    }
+    }
+}
 
 static void execute(struct ot_req *r, struct sim_app *a, enum sim_op op, const char *dest,
                     const void *uui, DWORD len)
@@ -447,75 +543,9 @@ static void execute(struct ot_req *r, struct sim_app *a, enum sim_op op, const c
         return;
     }
     struct sim_conn *c = a->end->conn;
-    conn_hold(c);
+    sim_conn_hold(c);
     perform(r, a, op, dest, uui, len);
-    conn_release(c);
-}
-
-static void perform(struct ot_req *r, struct sim_app *a, enum sim_op op, const char *dest,
-                    const void *uui, DWORD len)
-{
-    struct sim_end *e = a->end, *far = other_end(e);
-    struct sim_conn *c = e->conn;
-    switch (op) {
-    case OP_DIAL:
-        ot_req_complete(r, 0);
-        route(c, dest, NULL, 0);
-        return;
-    case OP_ANSWER: {
-        bool rejoin = c->phase == PH_CONNECTED;
-        hold_other_calls(a);
-        a->active = true;
-        if (!rejoin) {
-            c->phase = PH_CONNECTED;
-            ot_timer_stop(&c->no_answer);
-            struct sim_app *caller = ot_list_empty(&far->apps) ? NULL : APP_OF(far->apps.next);
-            struct ot_list *pos, *tmp;
-            FOREACH_APP(pos, tmp, far) APP_OF(pos)->active = true;
-            end_uui(far, uui, len, false);
-            if (caller)
-                ot_ev_call_party_ex(caller->call, OT_PARTY_CONNECTED, e->dn->number,
-                                    a->st->cf->name, true, true);
-            ot_ev_call_party_ex(a->call, OT_PARTY_CONNECTED,
-                                caller ? caller->st->cf->number : NULL,
-                                caller ? caller->st->cf->name : NULL, false, true);
-            ot_ev_call_state(a->call, LINECALLSTATE_CONNECTED, LINECONNECTEDMODE_ACTIVE);
-            /* Other appearances of the number show the call, inactive here. */
-            FOREACH_APP(pos, tmp, e)
-            {
-                struct sim_app *o = APP_OF(pos);
-                if (o != a)
-                    ot_ev_call_state(o->call, LINECALLSTATE_CONNECTED,
-                                     LINECONNECTEDMODE_INACTIVE);
-            }
-            end_set_state(far, LINECALLSTATE_CONNECTED, LINECONNECTEDMODE_ACTIVE);
-        } else {
-            ot_ev_call_state(a->call, LINECALLSTATE_CONNECTED, LINECONNECTEDMODE_ACTIVE);
-        }
-        ot_req_complete(r, 0);
-        return;
-    }
-    case OP_ACCEPT:
-        end_uui(far, uui, len, false);
-        ot_ev_call_state(a->call, LINECALLSTATE_ACCEPTED, 0);
-        ot_req_complete(r, 0);
-        return;
-    case OP_SENDUUI:
-        end_uui(far, uui, len, c->phase == PH_CONNECTED);
-        ot_req_complete(r, 0);
-        return;
-    case OP_HOLD:
-        ot_ev_call_state(a->call, LINECALLSTATE_ONHOLD, 0);
-        ot_req_complete(r, 0);
-        return;
-    case OP_UNHOLD:
-        ot_ev_call_state(a->call, LINECALLSTATE_CONNECTED, LINECONNECTEDMODE_ACTIVE);
-        ot_req_complete(r, 0);
-        return;
-    case OP_MAKECALL:
-        do_make_call(r, a, dest, uui, len);
-        return;
-    }
+    sim_conn_release(c);
 }
 
 static void defer_fired(void *arg)
@@ -540,7 +570,7 @@ static LONG submit(struct ot_req *r, struct sim_app *a, enum sim_op op, const ch
         execute(r, a, op, dest, uui, len);
         return 0;
     }
-    struct sim_defer *d = calloc(1, sizeof(*d) + len);
+    struct sim_defer *d = calloc(1, sizeof(*d) + (uui ? len : 0));
     if (!d)
         return LINEERR_NOMEM;
     if (dest && !(d->dest = ot_strdup(dest))) {
@@ -570,52 +600,43 @@ static LONG sim_make_call(struct ot_req *r, struct ot_call *call, const char *de
 {
     (void)params;
     struct sim_station *st = ot_linedev_drv(ot_call_linedev(call));
-    /* One call at a time per private station, as dwMaxNumActiveCalls says. */
+    /* One active call at a time per station, as dwMaxNumActiveCalls says. */
     if (station_active(st, NULL))
         return LINEERR_CALLUNAVAIL;
-    struct sim_conn *c = calloc(1, sizeof(*c));
+    struct sim_app *a;
+    struct sim_conn *c = sim_conn_new(st, call, &a);
     if (!c)
         return LINEERR_NOMEM;
-    c->a.conn = c->b.conn = c;
-    c->a.dn = st->dn;
-    ot_list_init(&c->a.apps);
-    ot_list_init(&c->b.apps);
-    ot_timer_init(&c->no_answer, no_answer_fired, c);
-    c->phase = PH_DIALTONE;
-    struct sim_app *a = app_new(st, &c->a);
-    if (!a) {
-        free(c);
-        return LINEERR_NOMEM;
-    }
-    a->call = call;
-    a->active = true;
-    ot_call_set_drv(call, a);
     ot_ev_call_party_ex(call, OT_PARTY_CALLER, st->cf->number, st->cf->name, false, true);
     LONG rc = submit(r, a, OP_MAKECALL, dest, uui, len);
     if (rc) {
         ot_call_set_drv(call, NULL);
         ot_list_del(&a->link);
-        ot_list_del(&a->st_link);
         st->ncalls--;
-        S.live_apps--;
-        free(a);
+        app_free(a);
         free(c);
     }
     return rc;
 }
 
-static LONG sim_dial(struct ot_req *r, struct ot_call *call, const char *dest)
+static struct sim_app *live_app(struct ot_call *call)
 {
     struct sim_app *a = ot_call_drv(call);
-    if (!a || !a->end || ot_call_state(call) != LINECALLSTATE_DIALTONE)
-        return LINEERR_INVALCALLSTATE; /* the switch takes whole numbers once */
+    return a && a->end ? a : NULL;
+}
+
+static LONG sim_dial(struct ot_req *r, struct ot_call *call, const char *dest)
+{
+    struct sim_app *a = live_app(call);
+    if (!a || ot_call_state(call) != LINECALLSTATE_DIALTONE)
+        return LINEERR_INVALCALLSTATE; /* the switch takes whole numbers, once */
     return submit(r, a, OP_DIAL, dest, NULL, 0);
 }
 
 static LONG sim_answer(struct ot_req *r, struct ot_call *call, const void *uui, DWORD len)
 {
-    struct sim_app *a = ot_call_drv(call);
-    if (!a || !a->end)
+    struct sim_app *a = live_app(call);
+    if (!a)
         return LINEERR_INVALCALLSTATE;
     LONG v = valid_for(a, OP_ANSWER);
     return v ? v : submit(r, a, OP_ANSWER, NULL, uui, len);
@@ -623,16 +644,16 @@ static LONG sim_answer(struct ot_req *r, struct ot_call *call, const void *uui, 
 
 static LONG sim_accept(struct ot_req *r, struct ot_call *call, const void *uui, DWORD len)
 {
-    struct sim_app *a = ot_call_drv(call);
-    if (!a || !a->end)
+    struct sim_app *a = live_app(call);
+    if (!a)
         return LINEERR_INVALCALLSTATE;
     return submit(r, a, OP_ACCEPT, NULL, uui, len);
 }
 
 static LONG sim_send_uui(struct ot_req *r, struct ot_call *call, const void *uui, DWORD len)
 {
-    struct sim_app *a = ot_call_drv(call);
-    if (!a || !a->end)
+    struct sim_app *a = live_app(call);
+    if (!a)
         return LINEERR_INVALCALLSTATE;
     LONG v = valid_for(a, OP_SENDUUI);
     return v ? v : submit(r, a, OP_SENDUUI, NULL, uui, len);
@@ -640,8 +661,8 @@ static LONG sim_send_uui(struct ot_req *r, struct ot_call *call, const void *uui
 
 static LONG sim_hold(struct ot_req *r, struct ot_call *call)
 {
-    struct sim_app *a = ot_call_drv(call);
-    if (!a || !a->end)
+    struct sim_app *a = live_app(call);
+    if (!a)
         return LINEERR_INVALCALLSTATE;
     LONG v = valid_for(a, OP_HOLD);
     return v ? v : submit(r, a, OP_HOLD, NULL, NULL, 0);
@@ -649,8 +670,8 @@ static LONG sim_hold(struct ot_req *r, struct ot_call *call)
 
 static LONG sim_unhold(struct ot_req *r, struct ot_call *call)
 {
-    struct sim_app *a = ot_call_drv(call);
-    if (!a || !a->end)
+    struct sim_app *a = live_app(call);
+    if (!a)
         return LINEERR_INVALCALLSTATE;
     return submit(r, a, OP_UNHOLD, NULL, NULL, 0);
 }
@@ -659,55 +680,53 @@ static LONG sim_unhold(struct ot_req *r, struct ot_call *call)
 static LONG sim_drop(struct ot_req *r, struct ot_call *call, const void *uui, DWORD len)
 {
     struct sim_app *a = ot_call_drv(call);
+    if (a && (a->kind != SIM_PLAIN) && sim_conf_drop(a, uui, len)) {
+        ot_req_complete(r, 0);
+        return 0;
+    }
     if (!a || !a->end) {
-        /* Nothing left at the switch (e.g. the provider cleared it): just go IDLE. */
+        /* Nothing left at the switch for this call: it just goes IDLE. */
         ot_ev_call_state(call, LINECALLSTATE_IDLE, 0);
         ot_req_complete(r, 0);
         return 0;
     }
-    struct sim_end *e = a->end, *far = other_end(e);
+    struct sim_end *e = a->end;
     struct sim_conn *c = e->conn;
     DWORD s = ot_call_state(call);
-    if ((s == LINECALLSTATE_OFFERING || s == LINECALLSTATE_ACCEPTED) && !a->st->cf->can_reject)
+    bool offered = s == LINECALLSTATE_OFFERING || s == LINECALLSTATE_ACCEPTED;
+    if (offered && !a->st->cf->can_reject)
         return LINEERR_OPERATIONUNAVAIL;
-    conn_hold(c);
-    if (s == LINECALLSTATE_OFFERING || s == LINECALLSTATE_ACCEPTED) {
-        /* Reject: the caller hears it, with the UUI. */
-        c->phase = PH_DEAD;
-        ot_timer_stop(&c->no_answer);
-        end_idle(e);
-        end_uui(far, uui, len, false);
-        end_disconnect(far, LINEDISCONNECTMODE_REJECT);
+    sim_conn_hold(c);
+    if (offered) {
+        /* Reject.  On a shared number the call keeps ringing at the other
+         * stations; the last one to reject rejects the call. */
+        bool others = false;
+        struct ot_list *pos, *tmp;
+        FOREACH_APP(pos, tmp, e) others |= APP_OF(pos) != a;
+        if (others)
+            sim_app_idle(a);
+        else
+            sim_conn_clear(e, LINEDISCONNECTMODE_REJECT, uui, len);
     } else if (s == LINECALLSTATE_DISCONNECTED || c->phase == PH_DEAD ||
                c->phase == PH_DIALTONE) {
-        app_idle(a);
+        sim_app_idle(a);
     } else if (c->phase == PH_ALERTING) {
         /* Abandon: the caller gives up before an answer; the offer disappears. */
-        c->phase = PH_DEAD;
-        ot_timer_stop(&c->no_answer);
-        app_idle(a);
-        end_idle(far);
+        sim_conn_clear(e, LINEDISCONNECTMODE_NORMAL, NULL, 0);
     } else {
         /* Connected.  On a shared appearance with another station still on the
          * call, this station only leaves: CONNECTED/INACTIVE, far end undisturbed. */
         bool others_active = false;
         struct ot_list *pos, *tmp;
-        FOREACH_APP(pos, tmp, e)
-        {
-            if (APP_OF(pos) != a && APP_OF(pos)->active)
-                others_active = true;
-        }
-        if (others_active && a->active) {
+        FOREACH_APP(pos, tmp, e) others_active |= APP_OF(pos) != a && APP_OF(pos)->active;
+        if (others_active) {
             a->active = false;
             ot_ev_call_state(call, LINECALLSTATE_CONNECTED, LINECONNECTEDMODE_INACTIVE);
         } else {
-            c->phase = PH_DEAD;
-            end_idle(e);
-            end_uui(far, uui, len, true);
-            end_disconnect(far, LINEDISCONNECTMODE_NORMAL);
+            sim_conn_clear(e, LINEDISCONNECTMODE_NORMAL, uui, len);
         }
     }
-    conn_release(c);
+    sim_conn_release(c);
     ot_req_complete(r, 0);
     return 0;
 }
@@ -718,50 +737,47 @@ static void sim_close_call(struct ot_call *call)
     if (!a)
         return;
     if (a->end) {
-        /* Closed while still in a connection (e.g. the core stops): leave quietly. */
+        /* Closed while still in a connection: leave it quietly. */
         a->call = NULL;
-        app_idle(a);
+        sim_app_idle(a);
     } else {
         fail_deferred(a);
+        if (a->kind == SIM_BRIDGE || a->rel)
+            sim_conf_left(a);
     }
+    /* Nobody may point at this appearance any more. */
+    struct ot_list *pos;
+    for (pos = a->st->apps.next; pos != &a->st->apps; pos = pos->next)
+        if (ST_APP_OF(pos)->rel == a)
+            ST_APP_OF(pos)->rel = NULL;
     ot_call_set_drv(call, NULL);
-    ot_list_del(&a->st_link);
-    S.live_apps--;
-    free(a);
+    app_free(a);
 }
 
 static void sim_stop(void)
 {
     /* The core stops with no application left: every call it still has is
      * freed by the core after this; here only the switch's own objects go. */
+    while (!ot_list_empty(&S.deferred)) {
+        struct sim_defer *d = ot_container_of(S.deferred.next, struct sim_defer, link);
+        struct ot_req *r = d->req;
+        defer_free(d);
+        ot_req_discard(r);
+    }
     for (DWORD i = 0; i < S.nstations; i++) {
         struct sim_station *st = &S.stations[i];
         while (!ot_list_empty(&st->apps)) {
             struct sim_app *a = ST_APP_OF(st->apps.next);
-            while (a->ndeferred) {
-                struct ot_list *pos;
-                for (pos = S.deferred.next; pos != &S.deferred; pos = pos->next) {
-                    struct sim_defer *d = ot_container_of(pos, struct sim_defer, link);
-                    if (d->app == a) {
-                        struct ot_req *r = d->req;
-                        defer_free(d);
-                        ot_req_discard(r);
-                        break;
-                    }
-                }
-            }
             if (a->end) {
                 struct sim_conn *c = a->end->conn;
                 ot_list_del(&a->link);
                 a->end = NULL;
                 c->busy = 0;
-                conn_maybe_free(c);
+                sim_conn_maybe_free(c);
             }
             if (a->call)
                 ot_call_set_drv(a->call, NULL);
-            ot_list_del(&a->st_link);
-            free(a);
-            S.live_apps--;
+            app_free(a);
         }
     }
     free(S.stations);
@@ -786,5 +802,12 @@ const struct ot_provider ot_sim_provider = {
     .hold = sim_hold,
     .unhold = sim_unhold,
     .close_call = sim_close_call,
+    .setup_conf = sim_setup_conf,
+    .prepare_add = sim_prepare_add,
+    .add_to_conf = sim_add_to_conf,
+    .remove_from_conf = sim_remove_from_conf,
+    .setup_transfer = sim_setup_transfer,
+    .complete_transfer = sim_complete_transfer,
+    .blind_transfer = sim_blind_transfer,
     .live_calls = sim_live_calls,
 };
