@@ -112,29 +112,58 @@ out:
     return rc;
 }
 
-/* lineClose / lineShutdown.  Core lock held. */
+static void drop_on_close(struct ot_call *c)
+{
+    if (c->state == LINECALLSTATE_IDLE || c->provider_closed || !c->ld->prov->drop ||
+        c->num_owners)
+        return;
+    /* Drop on close: nobody is left to hear the reply. */
+    struct ot_req *q = ot_req_new(NULL, OT_REQ_GENERIC);
+    if (!q) {
+        ot_log("out of memory: call %u not dropped on close", (unsigned)c->call_id);
+        return;
+    }
+    q->call = c;
+    if (c->ld->prov->drop(q, c, NULL, 0) < 0)
+        ot_req_discard(q);
+}
+
+/* lineClose / lineShutdown.  Core lock held.  Every handle of the open goes
+ * first, so that no message reaches the closing application; then the calls it
+ * owned alone are dropped (if the line drops on close), conference calls first
+ * so that their parties go with them. */
 void ot_open_destroy(struct ot_open *o, bool from_shutdown)
 {
     (void)from_shutdown;
+    size_t n = 0, k = 0;
     struct ot_list *pos, *tmp;
+    for (pos = o->refs.next; pos != &o->refs; pos = pos->next)
+        n++;
+    struct ot_call *stack_calls[16];
+    struct ot_call **drops = n <= 16 ? stack_calls : malloc(n * sizeof(*drops));
+    bool close_drop = o->ld->conf.close_drop;
     ot_list_foreach_safe(pos, tmp, &o->refs)
     {
         struct ot_callref *r = ot_container_of(pos, struct ot_callref, open_link);
         struct ot_call *c = r->call;
         bool sole_owner = r->privilege == LINECALLPRIVILEGE_OWNER && c->num_owners == 1;
         ot_callref_destroy(r);
-        if (sole_owner && c->state != LINECALLSTATE_IDLE && o->ld->conf.close_drop &&
-            !c->provider_closed && o->ld->prov->drop) {
-            /* Drop on close: nobody is left to hear the reply. */
-            struct ot_req *q = ot_req_new(NULL, OT_REQ_GENERIC);
-            if (q) {
-                q->call = c;
-                if (o->ld->prov->drop(q, c, NULL, 0) < 0)
-                    ot_req_discard(q);
-            }
+        if (sole_owner && close_drop && c->state != LINECALLSTATE_IDLE) {
+            if (drops)
+                drops[k++] = c;
+            else
+                drop_on_close(c); /* no memory to order the drops: drop now */
         }
         ot_call_maybe_free(c);
     }
+    for (int pass = 0; pass < 2; pass++)
+        for (size_t i = 0; i < k; i++)
+            if (drops[i]->is_conf_parent == (pass == 0))
+                drop_on_close(drops[i]);
+    for (size_t i = 0; i < k; i++)
+        ot_call_maybe_free(drops[i]);
+    if (drops != stack_calls)
+        free(drops);
     struct ot_linedev *ld = o->ld;
     ot_list_del(&o->app_link);
     ot_list_del(&o->ld_link);
