@@ -80,8 +80,12 @@ void ot_call_free_now(struct ot_call *c)
 
 static bool call_closable(const struct ot_call *c)
 {
+    /* The last handle gone closes the call whatever its state (TSPI_lineCloseCall:
+     * the provider drops it if the line drops on close).  A call no application
+     * ever saw (e.g. ringing an unopened line) stays until it is IDLE. */
     return ot_list_empty(&c->refs) &&
-           (c->provider_closed || c->state == LINECALLSTATE_IDLE || c->state == CALLSTATE_NONE);
+           (c->provider_closed || c->had_handles || c->state == LINECALLSTATE_IDLE ||
+            c->state == CALLSTATE_NONE);
 }
 
 void ot_call_maybe_free(struct ot_call *c)
@@ -132,6 +136,7 @@ struct ot_callref *ot_callref_create(struct ot_call *c, struct ot_open *o, DWORD
     r->open = o;
     r->privilege = priv;
     r->announce_privilege = announce;
+    c->had_handles = true;
     ot_list_add_tail(&c->refs, &r->call_link);
     ot_list_add_tail(&o->refs, &r->open_link);
     if (priv == LINECALLPRIVILEGE_OWNER)

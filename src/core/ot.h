@@ -170,6 +170,7 @@ struct ot_call {
      * conference are on the parent's line, so the parent finds them there */
     struct ot_call *conf_parent;
     bool is_conf_parent;  /* created as a conference parent (hConfCall) */
+    bool had_handles;     /* an application held a handle to it once */
     bool provider_closed; /* the provider let go; no more provider calls */
     bool close_queued;    /* on ot_g.close_head */
     struct ot_call *close_next;

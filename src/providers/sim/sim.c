@@ -250,6 +250,8 @@ void sim_app_idle(struct sim_app *a)
         ot_ev_call_state(a->call, LINECALLSTATE_IDLE, 0);
     sim_conf_left(a);
     sim_conn_maybe_free(e->conn);
+    if (!a->call)
+        app_free(a); /* an unattended appearance: no TAPI call will close it */
 }
 
 void sim_end_idle(struct sim_end *e)
@@ -676,23 +678,21 @@ static LONG sim_unhold(struct ot_req *r, struct ot_call *call)
     return submit(r, a, OP_UNHOLD, NULL, NULL, 0);
 }
 
-/* lineDrop.  Immediate, whatever the reply delay: a drop overtakes requests. */
-static LONG sim_drop(struct ot_req *r, struct ot_call *call, const void *uui, DWORD len)
+/* The switch side of a drop, for lineDrop and for a call closed while up.
+ * LINEERR_OPERATIONUNAVAIL: an offered call this station cannot reject. */
+static LONG drop_app(struct sim_app *a, const void *uui, DWORD len)
 {
-    struct sim_app *a = ot_call_drv(call);
-    if (a && (a->kind != SIM_PLAIN) && sim_conf_drop(a, uui, len)) {
-        ot_req_complete(r, 0);
+    if (a->kind != SIM_PLAIN && sim_conf_drop(a, uui, len))
         return 0;
-    }
-    if (!a || !a->end) {
+    if (!a->end) {
         /* Nothing left at the switch for this call: it just goes IDLE. */
-        ot_ev_call_state(call, LINECALLSTATE_IDLE, 0);
-        ot_req_complete(r, 0);
+        if (a->call)
+            ot_ev_call_state(a->call, LINECALLSTATE_IDLE, 0);
         return 0;
     }
     struct sim_end *e = a->end;
     struct sim_conn *c = e->conn;
-    DWORD s = ot_call_state(call);
+    DWORD s = a->call ? ot_call_state(a->call) : 0;
     bool offered = s == LINECALLSTATE_OFFERING || s == LINECALLSTATE_ACCEPTED;
     if (offered && !a->st->cf->can_reject)
         return LINEERR_OPERATIONUNAVAIL;
@@ -721,37 +721,54 @@ static LONG sim_drop(struct ot_req *r, struct ot_call *call, const void *uui, DW
         FOREACH_APP(pos, tmp, e) others_active |= APP_OF(pos) != a && APP_OF(pos)->active;
         if (others_active) {
             a->active = false;
-            ot_ev_call_state(call, LINECALLSTATE_CONNECTED, LINECONNECTEDMODE_INACTIVE);
+            if (a->call)
+                ot_ev_call_state(a->call, LINECALLSTATE_CONNECTED, LINECONNECTEDMODE_INACTIVE);
         } else {
             sim_conn_clear(e, LINEDISCONNECTMODE_NORMAL, uui, len);
         }
     }
     sim_conn_release(c);
+    return 0;
+}
+
+/* lineDrop.  Immediate, whatever the reply delay: a drop overtakes requests. */
+static LONG sim_drop(struct ot_req *r, struct ot_call *call, const void *uui, DWORD len)
+{
+    struct sim_app *a = ot_call_drv(call);
+    if (!a)
+        ot_ev_call_state(call, LINECALLSTATE_IDLE, 0);
+    else {
+        LONG rc = drop_app(a, uui, len);
+        if (rc)
+            return rc;
+    }
     ot_req_complete(r, 0);
     return 0;
 }
 
+/* TSPI_lineCloseCall: the last handle to the call is gone.  With CLOSEDROP the
+ * switch drops what is still up; otherwise (a party line) the set stays on the
+ * line unattended, and the appearance lives on without a TAPI call until the
+ * connection ends. */
 static void sim_close_call(struct ot_call *call)
 {
     struct sim_app *a = ot_call_drv(call);
     if (!a)
         return;
-    if (a->end) {
-        /* Closed while still in a connection: leave it quietly. */
-        a->call = NULL;
-        sim_app_idle(a);
-    } else {
-        fail_deferred(a);
-        if (a->kind == SIM_BRIDGE || a->rel)
-            sim_conf_left(a);
-    }
+    if (a->end && a->st->cf->close_drop && ot_call_state(call) != LINECALLSTATE_IDLE)
+        drop_app(a, NULL, 0);
+    fail_deferred(a);
+    if (a->kind != SIM_PLAIN)
+        sim_conf_left(a);
     /* Nobody may point at this appearance any more. */
     struct ot_list *pos;
     for (pos = a->st->apps.next; pos != &a->st->apps; pos = pos->next)
         if (ST_APP_OF(pos)->rel == a)
             ST_APP_OF(pos)->rel = NULL;
     ot_call_set_drv(call, NULL);
-    app_free(a);
+    a->call = NULL;
+    if (!a->end)
+        app_free(a);
 }
 
 static void sim_stop(void)
