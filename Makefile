@@ -36,7 +36,8 @@ LDLIBS_LIB   := -lpthread
 
 CORE_SRC := src/core/util.c src/core/config.c src/core/app.c src/core/line.c \
             src/core/call.c src/core/callapi.c src/core/confapi.c src/core/names.c \
-            src/providers/sim/sim.c src/providers/sim/simconf.c
+            src/providers/sim/sim.c src/providers/sim/simconf.c \
+            $(wildcard src/tapi3/*.c)
 # The SIP provider is built when Sofia-SIP is installed (the README commands install it).
 SIP_SRC  := $(wildcard src/providers/sip/*.c)
 ifneq ($(NO_SIP),1)
@@ -55,10 +56,11 @@ TEST_SRC := $(wildcard tests/*.c)
 TEST_OBJ := $(TEST_SRC:%.c=$(BUILD)/obj/%.o)
 TOOL_SRC := $(wildcard tools/*.c)
 TOOL_OBJ := $(TOOL_SRC:%.c=$(BUILD)/obj/%.o)
+EXAMPLES := $(patsubst examples/%.c,$(BUILD)/examples/%,$(wildcard examples/*.c))
 
 .PHONY: all lib test check check-asan check-tsan abi demo bench install clean
 
-all: lib $(BUILD)/tapi $(BUILD)/test-runner
+all: lib $(BUILD)/tapi $(BUILD)/test-runner $(EXAMPLES)
 
 lib: $(BUILD)/libopentapi.a $(BUILD)/libopentapi.so
 
@@ -79,6 +81,11 @@ $(BUILD)/libopentapi.so: $(PIC_OBJ)
 
 $(BUILD)/tapi: $(TOOL_OBJ) $(BUILD)/libopentapi.a
 	$(CC) $(SANFLAGS) -o $@ $(TOOL_OBJ) $(BUILD)/libopentapi.a $(LDLIBS_LIB)
+
+# Examples are built as an application would: public headers and the library only.
+$(BUILD)/examples/%: examples/%.c $(BUILD)/libopentapi.a $(wildcard include/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) -Iinclude $(CFLAGS_ALL) -o $@ $< $(BUILD)/libopentapi.a $(LDLIBS_LIB)
 
 $(BUILD)/test-runner: $(TEST_OBJ) $(BUILD)/libopentapi.a
 	$(CC) $(SANFLAGS) -o $@ $(TEST_OBJ) $(BUILD)/libopentapi.a $(LDLIBS_LIB)
@@ -116,7 +123,7 @@ $(BUILD)/bench-cycle: bench/cycle.c $(BUILD)/libopentapi.a
 # --- install -----------------------------------------------------------------
 install: lib $(BUILD)/tapi
 	install -d $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/bin
-	install -m 644 include/tapi.h include/opentapi.h $(DESTDIR)$(PREFIX)/include/
+	install -m 644 $(wildcard include/*.h) $(DESTDIR)$(PREFIX)/include/
 	install -m 644 $(BUILD)/libopentapi.a $(DESTDIR)$(PREFIX)/lib/
 	install -m 755 $(BUILD)/libopentapi.so $(DESTDIR)$(PREFIX)/lib/libopentapi.so.$(VERSION)
 	ln -sf libopentapi.so.$(VERSION) $(DESTDIR)$(PREFIX)/lib/libopentapi.so.0

@@ -8,6 +8,7 @@
 #   abi      tests/abi/check.sh                 tapi.h against mingw-w64's      (1 test)
 #   install  tests/install/check.sh             make install + pkg-config app   (1 test)
 #   demo     build/tapi demo                    the main job exits 0            (1 test)
+#   example-*  each program in examples/ runs and exits 0                   (1 test each)
 set -u
 cd "$(dirname "$0")/.."
 export WERROR=${WERROR:-1}
@@ -51,6 +52,9 @@ stage tsan make -s --no-print-directory check-tsan
 stage abi bash tests/abi/check.sh
 stage install bash tests/install/check.sh
 stage demo sh -c 'build/tapi demo > build/demo.out && tail -n 3 build/demo.out'
+for ex in build/examples/*; do
+    [ -x "$ex" ] && stage "example-$(basename "$ex")" "$ex"
+done
 
 [ -z "$failed_stages" ] || echo "failed stages:$failed_stages"
 echo "$total_pass passed, $total_fail failed"
