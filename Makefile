@@ -44,6 +44,7 @@ ifneq ($(NO_SIP),1)
 ifneq ($(SIP_SRC),)
 ifeq ($(shell pkg-config --exists sofia-sip-ua && echo yes),yes)
 CORE_SRC     += $(SIP_SRC)
+WITH_SIP     := 1
 CPPFLAGS_LIB += -DOT_WITH_SIP $(shell pkg-config --cflags sofia-sip-ua)
 LDLIBS_LIB   += $(shell pkg-config --libs sofia-sip-ua)
 endif
@@ -53,6 +54,9 @@ LIB_OBJ  := $(CORE_SRC:%.c=$(BUILD)/obj/%.o)
 PIC_OBJ  := $(CORE_SRC:%.c=$(BUILD)/pic/%.o)
 
 TEST_SRC := $(wildcard tests/*.c)
+ifneq ($(WITH_SIP),1)
+TEST_SRC := $(foreach f,$(TEST_SRC),$(if $(findstring sip,$(notdir $f)),,$f))
+endif
 TEST_OBJ := $(TEST_SRC:%.c=$(BUILD)/obj/%.o)
 TOOL_SRC := $(wildcard tools/*.c)
 TOOL_OBJ := $(TOOL_SRC:%.c=$(BUILD)/obj/%.o)
