@@ -62,7 +62,7 @@ TOOL_SRC := $(wildcard tools/*.c)
 TOOL_OBJ := $(TOOL_SRC:%.c=$(BUILD)/obj/%.o)
 EXAMPLES := $(patsubst examples/%.c,$(BUILD)/examples/%,$(wildcard examples/*.c))
 
-.PHONY: all lib test check check-asan check-tsan abi demo bench install clean
+.PHONY: all lib test check check-asan check-tsan check-fuzz fuzz abi demo bench install clean
 
 all: lib $(BUILD)/tapi $(BUILD)/test-runner $(EXAMPLES)
 
@@ -91,6 +91,10 @@ $(BUILD)/examples/%: examples/%.c $(BUILD)/libopentapi.a $(wildcard include/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) -Iinclude $(CFLAGS_ALL) -o $@ $< $(BUILD)/libopentapi.a $(LDLIBS_LIB)
 
+# Fuzz targets as replay programs (`make fuzz` builds the libFuzzer versions).
+$(BUILD)/fuzz_%: fuzz/fuzz_%.c $(BUILD)/libopentapi.a $(wildcard include/*.h)
+	$(CC) -Iinclude $(CFLAGS_ALL) -o $@ $< $(BUILD)/libopentapi.a $(LDLIBS_LIB)
+
 $(BUILD)/test-runner: $(TEST_OBJ) $(BUILD)/libopentapi.a
 	$(CC) $(SANFLAGS) -o $@ $(TEST_OBJ) $(BUILD)/libopentapi.a $(LDLIBS_LIB)
 
@@ -109,6 +113,20 @@ check-tsan:
 
 abi:
 	bash tests/abi/check.sh
+
+# Replay the fuzz corpora and a fixed set of generated inputs under ASan+UBSan.
+check-fuzz:
+	$(MAKE) --no-print-directory BUILD=build/asan SAN=address build/asan/fuzz_api build/asan/fuzz_config
+	build/asan/fuzz_api --random 2000 1 && build/asan/fuzz_api fuzz/corpus/api/*
+	build/asan/fuzz_config --random 5000 7 2>/dev/null && build/asan/fuzz_config fuzz/corpus/config/* 2>/dev/null
+
+# libFuzzer builds (clang): build/fuzz/fuzz_api, build/fuzz/fuzz_config.
+fuzz:
+	$(MAKE) --no-print-directory BUILD=build/fuzz CC=clang SAN=address NO_SIP=1 \
+	    CFLAGS=-fsanitize=fuzzer-no-link build/fuzz/libopentapi.a
+	for t in api config; do clang -std=c11 -D_POSIX_C_SOURCE=200809L -DOT_LIBFUZZER -g -O1 \
+	    -fsanitize=fuzzer,address,undefined -Iinclude fuzz/fuzz_$$t.c build/fuzz/libopentapi.a \
+	    -lpthread -o build/fuzz/fuzz_$$t || exit 1; done
 
 # The whole suite; the last line is the runner's "N passed, N failed" total.
 test: all

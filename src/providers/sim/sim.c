@@ -74,11 +74,12 @@ static int sim_start(struct ot_linedev **lines, unsigned n)
     if (!S.stations || !S.dns || !S.hash)
         goto fail;
     S.nstations = n;
+    for (unsigned i = 0; i < n; i++)
+        ot_list_init(&S.stations[i].apps); /* sim_stop may run on any failure below */
     for (unsigned i = 0; i < n; i++) {
         struct sim_station *st = &S.stations[i];
         st->ld = lines[i];
         st->cf = ot_linedev_conf(lines[i]);
-        ot_list_init(&st->apps);
         ot_linedev_set_drv(lines[i], st);
         struct sim_dn *d = sim_dn_find(st->cf->number);
         if (!d) {
