@@ -65,6 +65,20 @@ static void add_call(struct fapp *a, HCALL h)
 }
 
 static unsigned long stat_ok[32], stat_calls;
+
+/* A call in one of the states of mask, owned by the application, or 0. */
+static HCALL find_state(struct fapp *a, DWORD mask, HCALL not)
+{
+    for (unsigned k = 0; k < a->ncalls; k++) {
+        LINECALLSTATUS st;
+        memset(&st, 0, sizeof(st));
+        st.dwTotalSize = sizeof(st);
+        if (a->calls[k] != not && lineGetCallStatus(a->calls[k], &st) == 0 &&
+            (st.dwCallState & mask) && st.dwCallPrivilege == LINECALLPRIVILEGE_OWNER)
+            return a->calls[k];
+    }
+    return 0;
+}
 static void note_request(unsigned app, LONG rc)
 {
     if (rc <= 0)
@@ -172,7 +186,7 @@ static HCALL pick_state(struct fapp *a, struct cursor *c, DWORD mask)
     return pick_call(a, c);
 }
 
-static const DWORD want1[24] = {
+static const DWORD want1[28] = {
     [2] = LINECALLSTATE_DIALTONE,
     [3] = LINECALLSTATE_OFFERING | LINECALLSTATE_ACCEPTED | LINECALLSTATE_CONNECTED,
     [4] = LINECALLSTATE_OFFERING,
@@ -189,7 +203,7 @@ static const DWORD want1[24] = {
     [16] = LINECALLSTATE_CONNECTED,
     [17] = LINECALLSTATE_CONNECTED | LINECALLSTATE_OFFERING,
 };
-static const DWORD want2[24] = {
+static const DWORD want2[28] = {
     [12] = LINECALLSTATE_CONNECTED | LINECALLSTATE_RINGBACK | LINECALLSTATE_ONHOLD,
     [15] = LINECALLSTATE_CONNECTED | LINECALLSTATE_RINGBACK,
 };
@@ -223,7 +237,7 @@ static void run(const unsigned char *data, size_t size)
         open_lines(i);
     }
     for (unsigned steps = 0; cur.n && steps < 400; steps++) {
-        unsigned op = next(&cur) % 24, ai = next(&cur) % NAPPS;
+        unsigned op = next(&cur) % 28, ai = next(&cur) % NAPPS;
         struct fapp *a = &apps[ai];
         HCALL h = pick_state(a, &cur, want1[op]), h2 = pick_state(a, &cur, want2[op]);
         unsigned v = next(&cur);
@@ -313,6 +327,33 @@ static void run(const unsigned char *data, size_t size)
                     a->lines[v % a->nlines] = nh;
             }
             break;
+        case 24: /* some application answers a call offered to it */
+            for (unsigned i = 0; i < NAPPS; i++) {
+                HCALL x = find_state(&apps[(ai + i) % NAPPS], LINECALLSTATE_OFFERING, 0);
+                if (x) {
+                    ai = (ai + i) % NAPPS;
+                    rc = lineAnswer(x, NULL, 0);
+                    break;
+                }
+            }
+            break;
+        case 25: /* dial a station on a call with dial tone (e.g. a consultation call) */
+            h = find_state(a, LINECALLSTATE_DIALTONE, 0);
+            rc = h ? lineDial(h, numbers[v % 8], 0) : 0;
+            break;
+        case 26: /* add a connected call to a waiting conference */
+            h = find_state(a, LINECALLSTATE_ONHOLDPENDCONF, 0);
+            h2 = find_state(a, LINECALLSTATE_CONNECTED | LINECALLSTATE_RINGBACK, h);
+            rc = h && h2 ? lineAddToConference(h, h2) : 0;
+            break;
+        case 27: /* complete a transfer waiting on a consultation call */
+            h = find_state(a, LINECALLSTATE_ONHOLDPENDTRANSFER, 0);
+            h2 = find_state(a, LINECALLSTATE_CONNECTED | LINECALLSTATE_RINGBACK, h);
+            rc = h && h2 ? lineCompleteTransfer(h, h2, o1,
+                                                (v & 1) ? LINETRANSFERMODE_CONFERENCE
+                                                        : LINETRANSFERMODE_TRANSFER)
+                         : 0;
+            break;
         default:
             otClockAdvance(v * 10u);
             break;
@@ -367,7 +408,7 @@ int main(int argc, char **argv)
             run(buf, len);
         }
         printf("fuzz_api: %lu random programs ran clean; requests accepted per operation:", n);
-        for (int i = 0; i < 24; i++)
+        for (int i = 0; i < 28; i++)
             printf(" %lu", stat_ok[i]);
         printf("\n");
         return 0;
