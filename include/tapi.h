@@ -1713,7 +1713,7 @@ TAPI_API LONG WINAPI lineSetCallPrivilege(HCALL hCall,
                                           DWORD dwCallPrivilege);
 
 /* lineSetAppSpecific - sets LINECALLINFO.dwAppSpecific.  Synchronous;
- * owner only.  Every application with a handle to the call gets
+ * owner only.  Every other application with a handle to the call gets
  * LINE_CALLINFO(LINECALLINFOSTATE_APPSPECIFIC).
  * Errors: INVALCALLHANDLE, NOTOWNER. */
 TAPI_API LONG WINAPI lineSetAppSpecific(HCALL hCall, DWORD dwAppSpecific);

@@ -3,6 +3,7 @@
  * line "N passed, N failed".
  *   test-runner [--list] [--threaded] [NAME...] */
 #define _POSIX_C_SOURCE 200809L
+#include <errno.h>
 #include <poll.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -90,18 +91,32 @@ static const char *describe(const LINEMESSAGE *m, char *buf, size_t n)
     return buf;
 }
 
+static int64_t now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
 LINEMESSAGE t_next(tapp *a)
 {
     LINEMESSAGE m;
-    /* The event fd must be readable whenever a message is queued. */
-    struct pollfd pfd = {a->fd, POLLIN, 0};
-    int pr = poll(&pfd, 1, (int)T_TIMEOUT_MS);
-    if (pr != 1)
-        FAIL("%s: no message within %u ms (event fd not readable)", a->name, T_TIMEOUT_MS);
-    LONG rc = lineGetMessage(a->h, &m, 0);
-    if (rc != 0)
-        FAIL("%s: event fd readable but lineGetMessage returned %s", a->name, otErrorName(rc));
-    return m;
+    /* The event fd must be readable whenever a message is queued.  It is reset
+     * lazily (when lineGetMessage finds the queue empty), so it may also be
+     * readable once with nothing queued: then poll again. */
+    int64_t deadline = now_ms() + T_TIMEOUT_MS;
+    for (;;) {
+        int64_t left = deadline - now_ms();
+        struct pollfd pfd = {a->fd, POLLIN, 0};
+        if (left < 0 || poll(&pfd, 1, (int)left) != 1)
+            FAIL("%s: no message within %u ms (event fd not readable)", a->name, T_TIMEOUT_MS);
+        LONG rc = lineGetMessage(a->h, &m, 0);
+        if (rc == 0)
+            return m;
+        if (rc != (LONG)LINEERR_OPERATIONFAILED)
+            FAIL("%s: event fd readable but lineGetMessage returned %s", a->name,
+                 otErrorName(rc));
+    }
 }
 
 bool t_poll(tapp *a, LINEMESSAGE *m) { return lineGetMessage(a->h, m, 0) == 0; }
@@ -194,12 +209,27 @@ HCALL t_expect_offer(tapp *a, HLINE hl)
     return h;
 }
 
+void t_expect_ringback_(tapp *a, HCALL h, const char *f, int l)
+{
+    t_expect_state_(a, h, LINECALLSTATE_DIALING, 0, f, l);
+    t_expect_state_(a, h, LINECALLSTATE_PROCEEDING, 0, f, l);
+    t_expect_state_(a, h, LINECALLSTATE_RINGBACK, 0, f, l);
+}
+
+void t_ring(tpair *p, const char *dest, const void *uui, DWORD len, HCALL *ha, HCALL *hb)
+{
+    *ha = t_make_call(&p->a, p->la, dest, uui, len);
+    t_expect_ringback(&p->a, *ha);
+    if (hb)
+        *hb = t_expect_offer(&p->b, p->lb);
+    t_expect_none(&p->a);
+    t_expect_none(&p->b);
+}
+
 void t_connect(tapp *a, HLINE la, tapp *b, HLINE lb, const char *dest, HCALL *ha, HCALL *hb)
 {
     *ha = t_make_call(a, la, dest, NULL, 0);
-    t_expect_state(a, *ha, LINECALLSTATE_DIALING, 0);
-    t_expect_state(a, *ha, LINECALLSTATE_PROCEEDING, 0);
-    t_expect_state(a, *ha, LINECALLSTATE_RINGBACK, 0);
+    t_expect_ringback(a, *ha);
     *hb = t_expect_offer(b, lb);
     LONG req = lineAnswer(*hb, NULL, 0);
     CHECK_REQ(req);
@@ -266,7 +296,138 @@ void t_callinfo_str(HCALL h, size_t size_field_offset, char *out, size_t outlen)
     }
 }
 
+void t_callinfo(HCALL h, tcallinfo *u)
+{
+    memset(u, 0, sizeof(*u));
+    u->ci.dwTotalSize = sizeof(*u);
+    CHECK_RC(lineGetCallInfo(h, &u->ci), 0);
+    CHECK(u->ci.dwNeededSize <= u->ci.dwTotalSize);
+    CHECK_EQ(u->ci.dwUsedSize, u->ci.dwNeededSize);
+}
+
+const char *t_ci_str(const tcallinfo *u, DWORD size, DWORD offset)
+{
+    if (!size)
+        return "";
+    CHECK((uint64_t)offset + size <= u->ci.dwUsedSize);
+    CHECK(u->raw[offset + size - 1] == '\0');
+    CHECK_EQ(strlen((const char *)u->raw + offset) + 1, size);
+    return (const char *)u->raw + offset;
+}
+
+void t_status(HCALL h, LINECALLSTATUS *s)
+{
+    memset(s, 0, sizeof(*s));
+    s->dwTotalSize = sizeof(*s);
+    CHECK_RC(lineGetCallStatus(h, s), 0);
+}
+
+void t_pair_init(tpair *p, DWORD da, DWORD db)
+{
+    t_init(&p->a, "caller");
+    t_init(&p->b, "callee");
+    p->la = t_open(&p->a, da, LINECALLPRIVILEGE_NONE);
+    p->lb = t_open(&p->b, db, LINECALLPRIVILEGE_OWNER);
+}
+
+void t_pair_done(tpair *p)
+{
+    t_expect_none(&p->a);
+    t_expect_none(&p->b);
+    t_shutdown(&p->a);
+    t_shutdown(&p->b);
+}
+
 void t_config(const char *text) { CHECK_RC(otSetConfig(text), 0); }
+
+void t_config_sim(const char *key, const char *value)
+{
+    const char *def = otDefaultConfig();
+    char pat[64];
+    snprintf(pat, sizeof(pat), "\n%s = ", key);
+    const char *at = strstr(def, pat);
+    CHECK(at != NULL);
+    at += strlen(pat);
+    const char *eol = strchr(at, '\n');
+    CHECK(eol != NULL);
+    size_t n = strlen(def) + strlen(value) + 1;
+    char *text = malloc(n);
+    CHECK(text != NULL);
+    snprintf(text, n, "%.*s%s%s", (int)(at - def), def, value, eol);
+    LONG rc = otSetConfig(text);
+    free(text);
+    CHECK_RC(rc, 0);
+}
+
+/* ---- checks on other threads ---- */
+bool th_fail_(struct th *t, const char *f, int l, const char *fmt, ...)
+{
+    if (t->err[0])
+        return false;
+    int n = snprintf(t->err, sizeof(t->err), "%s: %s:%d: ", t->who, f, l);
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(t->err + n, sizeof(t->err) - (size_t)n, fmt, ap);
+    va_end(ap);
+    return false;
+}
+
+void th_report(const struct th *t)
+{
+    if (t->err[0])
+        FAIL("%s", t->err);
+}
+
+bool th_get_(struct th *t, HLINEAPP app, LINEMESSAGE *m, const char *f, int l)
+{
+    LONG rc = lineGetMessage(app, m, T_TIMEOUT_MS);
+    return rc == 0 ? true : th_fail_(t, f, l, "lineGetMessage: %s", otErrorName(rc));
+}
+
+bool th_expect_(struct th *t, HLINEAPP app, DWORD id, DWORD dev, DWORD_PTR p1, DWORD_PTR p2,
+                const char *f, int l)
+{
+    LINEMESSAGE m;
+    char buf[160];
+    if (!th_get_(t, app, &m, f, l))
+        return false;
+    if (m.dwMessageID == id && m.hDevice == dev && m.dwParam1 == p1 && m.dwParam2 == p2)
+        return true;
+    return th_fail_(t, f, l, "expected %s(%08x %lx %lx), got %s", otMessageName(id),
+                    (unsigned)dev, (unsigned long)p1, (unsigned long)p2,
+                    describe(&m, buf, sizeof(buf)));
+}
+
+LONG th_init(HLINEAPP *h, const char *name)
+{
+    LINEINITIALIZEEXPARAMS p;
+    memset(&p, 0, sizeof(p));
+    p.dwTotalSize = sizeof(p);
+    p.dwOptions = LINEINITIALIZEEXOPTION_USEEVENT;
+    DWORD n = 0, api = T_API;
+    return lineInitializeEx(h, NULL, NULL, name, &n, &api, &p);
+}
+
+LONG th_open(HLINEAPP app, DWORD dev, DWORD priv, HLINE *hl)
+{
+    return lineOpen(app, dev, hl, T_API, 0, 0, priv, LINEMEDIAMODE_INTERACTIVEVOICE, NULL);
+}
+
+bool t_sem_wait(sem_t *s, unsigned ms)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    ts.tv_sec += ms / 1000u;
+    ts.tv_nsec += (long)(ms % 1000u) * 1000000L;
+    if (ts.tv_nsec >= 1000000000L) {
+        ts.tv_sec++;
+        ts.tv_nsec -= 1000000000L;
+    }
+    int rc;
+    while ((rc = sem_timedwait(s, &ts)) != 0 && errno == EINTR)
+        ;
+    return rc == 0;
+}
 
 /* ---- the runner ---- */
 static void cleanup_after_failure(void)

@@ -6,6 +6,7 @@
 #ifndef OT_TEST_H
 #define OT_TEST_H
 
+#include <semaphore.h>
 #include <setjmp.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -103,10 +104,26 @@ void t_expect_callinfo_(tapp *a, HCALL h, DWORD states, const char *f, int l);
 HCALL t_expect_newcall_(tapp *a, HLINE hl, DWORD priv, const char *f, int l);
 #define t_expect_newcall(a, hl, p) t_expect_newcall_(a, hl, p, __FILE__, __LINE__)
 
+/* Two applications: "caller" opens device da with no privilege, "callee"
+ * opens device db as owner. */
+typedef struct tpair {
+    tapp a, b;
+    HLINE la, lb;
+} tpair;
+void t_pair_init(tpair *p, DWORD da, DWORD db);
+/* Both queues must be empty; then both applications shut down. */
+void t_pair_done(tpair *p);
+
 /* lineMakeCall with optional UUI in LINECALLPARAMS; waits for the reply. */
 HCALL t_make_call(tapp *a, HLINE hl, const char *dest, const void *uui, DWORD len);
 /* Offers at the callee: LINE_APPNEWCALL + OFFERING; returns the callee's handle. */
 HCALL t_expect_offer(tapp *a, HLINE hl);
+/* DIALING, PROCEEDING, RINGBACK: a call reaching a free station. */
+void t_expect_ringback_(tapp *a, HCALL h, const char *f, int l);
+#define t_expect_ringback(a, h) t_expect_ringback_(a, h, __FILE__, __LINE__)
+/* p->a calls dest (UUI in LINECALLPARAMS if uui); the callee app p->b is offered
+ * the call (unless hb is NULL: nobody there); both queues are empty after. */
+void t_ring(tpair *p, const char *dest, const void *uui, DWORD len, HCALL *ha, HCALL *hb);
 /* Caller a on line la calls dest, callee b answers on lb: both CONNECTED, queues empty. */
 void t_connect(tapp *a, HLINE la, tapp *b, HLINE lb, const char *dest, HCALL *ha, HCALL *hb);
 /* Drop an IDLE-bound call and consume its IDLE + reply; then deallocate. */
@@ -119,7 +136,52 @@ DWORD t_uui(HCALL h, void *buf, DWORD size);
 /* A string field of LINECALLINFO (e.g. offsetof(LINECALLINFO, dwCallerIDSize)). */
 void t_callinfo_str(HCALL h, size_t size_field_offset, char *out, size_t outlen);
 
+/* The whole LINECALLINFO of a call, variable part included. */
+typedef union tcallinfo {
+    LINECALLINFO ci;
+    unsigned char raw[sizeof(LINECALLINFO) + 4096];
+} tcallinfo;
+void t_callinfo(HCALL h, tcallinfo *u);
+/* A string of a size/offset pair of u ("" when empty); checks its terminator. */
+const char *t_ci_str(const tcallinfo *u, DWORD size, DWORD offset);
+/* LINECALLSTATUS of a call (must succeed). */
+void t_status(HCALL h, LINECALLSTATUS *s);
+
 /* Configuration for one test (reset to the default after the test). */
 void t_config(const char *text);
+/* The default topology with one key of its [sim] section set to value,
+ * e.g. t_config_sim("reply_delay_ms", "100"). */
+void t_config_sim(const char *key, const char *value);
+
+/* ---- checks on other threads ----
+ * FAIL longjmps and must only be used on the test's own thread.  Other threads
+ * record their first failure in a struct th and return false; the test thread
+ * reports it with th_report() after joining them. */
+struct th {
+    const char *who;
+    char err[320];
+};
+bool th_fail_(struct th *t, const char *f, int l, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+#define th_fail(t, ...) th_fail_(t, __FILE__, __LINE__, __VA_ARGS__)
+#define TH_OK(t, cond) ((cond) ? true : th_fail((t), "%s", #cond))
+void th_report(const struct th *t); /* FAIL with the recorded failure, if any */
+/* The next message (lineGetMessage with the hang timeout). */
+bool th_get_(struct th *t, HLINEAPP app, LINEMESSAGE *m, const char *f, int l);
+#define th_get(t, app, m) th_get_(t, app, m, __FILE__, __LINE__)
+/* The next message must be id for hDevice dev with dwParam1/dwParam2. */
+bool th_expect_(struct th *t, HLINEAPP app, DWORD id, DWORD dev, DWORD_PTR p1, DWORD_PTR p2,
+                const char *f, int l);
+#define TH_STATE(t, app, h, s, mode)                                                           \
+    th_expect_(t, app, LINE_CALLSTATE, h, LINECALLSTATE_##s, mode, __FILE__, __LINE__)
+#define TH_REPLY(t, app, req, res)                                                             \
+    th_expect_(t, app, LINE_REPLY, 0, (DWORD_PTR)(req), (DWORD_PTR)(LONG)(res), __FILE__,      \
+               __LINE__)
+#define TH_INFO(t, app, h, bits) th_expect_(t, app, LINE_CALLINFO, h, bits, 0, __FILE__, __LINE__)
+/* lineInitializeEx (USEEVENT) and lineOpen without assertions, for threads. */
+LONG th_init(HLINEAPP *h, const char *name);
+LONG th_open(HLINEAPP app, DWORD dev, DWORD priv, HLINE *hl);
+/* Wait for a semaphore at most ms milliseconds. */
+bool t_sem_wait(sem_t *s, unsigned ms);
 
 #endif

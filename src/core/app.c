@@ -496,11 +496,16 @@ LONG lineNegotiateAPIVersion(HLINEAPP hLineApp, DWORD dwDeviceID, DWORD dwAPILow
         rc = LINEERR_BADDEVICEID;
     else if (!rc && (!lpdwAPIVersion || !lpExtensionID))
         rc = LINEERR_INVALPOINTER;
-    else if (!rc && (dwAPILowVersion > dwAPIHighVersion || dwAPIHighVersion < OT_API_LOW ||
-                     dwAPILowVersion > OT_API_HIGH))
+    /* The highest published version in both ranges: 0x00010005 is no version. */
+    static const DWORD published[] = {0x00020002u, 0x00020001u, 0x00020000u, OT_API_LOW};
+    DWORD v = 0;
+    for (size_t i = 0; !rc && !v && i < sizeof(published) / sizeof(published[0]); i++)
+        if (published[i] >= dwAPILowVersion && published[i] <= dwAPIHighVersion)
+            v = published[i];
+    if (!rc && !v)
         rc = LINEERR_INCOMPATIBLEAPIVERSION;
     if (!rc) {
-        *lpdwAPIVersion = dwAPIHighVersion > OT_API_HIGH ? OT_API_HIGH : dwAPIHighVersion;
+        *lpdwAPIVersion = v;
         memset(lpExtensionID, 0, sizeof(*lpExtensionID));
     }
     ot_unlock();

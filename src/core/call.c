@@ -222,6 +222,16 @@ struct ot_call *ot_ev_new_call(struct ot_linedev *ld, DWORD address_id, DWORD or
     return c;
 }
 
+/* The mode as an application of that API version may see it: no disconnect
+ * mode newer than its version (TAPI 1.4 knows NORMAL .. NODIALTONE). */
+DWORD ot_mode_for_version(const struct ot_call *c, DWORD api_version)
+{
+    if (c->state == LINECALLSTATE_DISCONNECTED && api_version < 0x00020000u &&
+        (c->mode & 0xFFFFu) > LINEDISCONNECTMODE_NODIALTONE)
+        return LINEDISCONNECTMODE_UNKNOWN;
+    return c->mode;
+}
+
 static DWORD_PTR conf_param(const struct ot_call *c, const struct ot_open *o)
 {
     /* CONFERENCED carries this application's handle to the parent, if it has one. */
@@ -246,7 +256,8 @@ static void post_state(struct ot_callref *r)
             ot_app_post(o->app, o->handle, LINE_APPNEWCALL, o->instance, c->address_id,
                         r->handle, r->privilege);
     }
-    DWORD_PTR p2 = c->state == LINECALLSTATE_CONFERENCED ? conf_param(c, o) : c->mode;
+    DWORD_PTR p2 = c->state == LINECALLSTATE_CONFERENCED ? conf_param(c, o)
+                                                         : ot_mode_for_version(c, o->api_version);
     DWORD_PTR p3 = r->announce_privilege ? r->privilege : 0;
     r->announce_privilege = false;
     ot_app_post(o->app, r->handle, LINE_CALLSTATE, o->instance, c->state, p2, p3);

@@ -403,6 +403,11 @@ LONG lineSetCallPrivilege(HCALL hCall, DWORD dwCallPrivilege)
     struct ot_call *c = r->call;
     if (dwCallPrivilege == r->privilege)
         goto out;
+    if (dwCallPrivilege == LINECALLPRIVILEGE_MONITOR && c->num_owners == 1 &&
+        c->state != LINECALLSTATE_IDLE) {
+        rc = LINEERR_INVALCALLSTATE; /* the sole owner of a live call: drop it first */
+        goto out;
+    }
     if (dwCallPrivilege == LINECALLPRIVILEGE_OWNER) {
         c->num_monitors--;
         c->num_owners++;
@@ -428,7 +433,8 @@ LONG lineSetAppSpecific(HCALL hCall, DWORD dwAppSpecific)
     LONG rc = get_ref(hCall, true, &r);
     if (!rc) {
         r->call->app_specific = dwAppSpecific;
-        ot_call_post_callinfo(r->call, LINECALLINFOSTATE_APPSPECIFIC, NULL);
+        /* "all other applications with call handles are sent a LINE_CALLINFO" */
+        ot_call_post_callinfo(r->call, LINECALLINFOSTATE_APPSPECIFIC, r);
     }
     ot_unlock();
     return rc;
@@ -474,7 +480,9 @@ LONG lineGetCallStatus(HCALL hCall, LPLINECALLSTATUS lpCallStatus)
         s.dwNeededSize = sizeof(s);
         s.dwUsedSize = min;
         s.dwCallState = c->state ? c->state : LINECALLSTATE_UNKNOWN;
-        s.dwCallStateMode = c->state == LINECALLSTATE_CONFERENCED ? 0 : c->mode;
+        s.dwCallStateMode = c->state == LINECALLSTATE_CONFERENCED
+                                ? 0
+                                : ot_mode_for_version(c, r->open->api_version);
         s.dwCallPrivilege = r->privilege;
         s.dwCallFeatures = ot_call_features(c, r->privilege);
         to_systemtime(c->state_time_ms, &s.tStateEntryTime);
@@ -508,8 +516,10 @@ LONG lineGetCallInfo(HCALL hCall, LPLINECALLINFO lpCallInfo)
                           ? offsetof(LINECALLINFO, dwCallerIDAddressType)
                           : (DWORD)sizeof(LINECALLINFO);
         LINECALLINFO ci;
+        /* dwNeededSize counts the whole fixed part, so that a buffer of that size
+         * (which then gets the whole fixed part) holds every variable part too. */
         struct ot_varbuf vb = {(unsigned char *)lpCallInfo, lpCallInfo->dwTotalSize, fixed,
-                               fixed};
+                               (DWORD)sizeof(LINECALLINFO)};
         memset(&ci, 0, sizeof(ci));
         ci.dwTotalSize = lpCallInfo->dwTotalSize;
         ci.hLine = r->open->handle;

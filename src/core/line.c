@@ -142,17 +142,26 @@ void ot_open_destroy(struct ot_open *o, bool from_shutdown)
     struct ot_call *stack_calls[16];
     struct ot_call **drops = n <= 16 ? stack_calls : malloc(n * sizeof(*drops));
     bool close_drop = o->ld->conf.close_drop;
+    /* The line handle goes first too: requests that the drops below complete
+     * (e.g. overtaken ones) must not reply to a closed line. */
+    ot_handle_release(&ot_g.line_handles, o->handle);
     ot_list_foreach_safe(pos, tmp, &o->refs)
     {
         struct ot_callref *r = ot_container_of(pos, struct ot_callref, open_link);
         struct ot_call *c = r->call;
-        bool sole_owner = r->privilege == LINECALLPRIVILEGE_OWNER && c->num_owners == 1;
+        bool owner = r->privilege == LINECALLPRIVILEGE_OWNER;
+        bool sole_owner = owner && c->num_owners == 1;
         ot_callref_destroy(r);
         if (sole_owner && close_drop && c->state != LINECALLSTATE_IDLE) {
             if (drops)
                 drops[k++] = c;
             else
                 drop_on_close(c); /* no memory to order the drops: drop now */
+        } else {
+            /* As for lineDeallocateCall: the other handles hear of the change. */
+            ot_call_post_callinfo(c, owner ? LINECALLINFOSTATE_NUMOWNERDECR
+                                           : LINECALLINFOSTATE_NUMMONITORS,
+                                  NULL);
         }
         ot_call_maybe_free(c);
     }
@@ -167,7 +176,6 @@ void ot_open_destroy(struct ot_open *o, bool from_shutdown)
     struct ot_linedev *ld = o->ld;
     ot_list_del(&o->app_link);
     ot_list_del(&o->ld_link);
-    ot_handle_release(&ot_g.line_handles, o->handle);
     free(o);
     if (ot_list_empty(&ld->opens) && ld->prov->line_closed)
         ld->prov->line_closed(ld);
@@ -196,9 +204,11 @@ static LONG var_begin(struct ot_varbuf *vb, void *p, DWORD fixed_min, DWORD fixe
     vb->total = total;
     DWORD keep = total < fixed_full ? total : fixed_full;
     memset((unsigned char *)p + sizeof(DWORD), 0, keep - sizeof(DWORD));
-    vb->used = vb->needed = keep;
-    if (total >= fixed_full)
-        vb->used = vb->needed = fixed_full;
+    /* A short (older) fixed part has no room for the variable parts; what it
+     * needs is the whole fixed part plus them, so that a buffer of dwNeededSize
+     * bytes holds everything. */
+    vb->used = keep;
+    vb->needed = fixed_full;
     return 0;
 }
 
@@ -386,6 +396,7 @@ static void count_calls(const struct ot_linedev *ld, DWORD *active, DWORD *held,
                         DWORD *inuse)
 {
     *active = *held = *pend = *inuse = 0;
+    DWORD offering = 0;
     const struct ot_list *pos;
     for (pos = ld->calls.next; pos != &ld->calls; pos = pos->next) {
         const struct ot_call *c = ot_container_of(pos, struct ot_call, ld_link);
@@ -399,17 +410,20 @@ static void count_calls(const struct ot_linedev *ld, DWORD *active, DWORD *held,
         case LINECALLSTATE_ONHOLDPENDTRANSFER:
             (*pend)++;
             break;
-        case LINECALLSTATE_OFFERING:
-            break;
         case LINECALLSTATE_CONNECTED:
             if (c->mode == LINECONNECTEDMODE_INACTIVE)
                 break;
             /* fall through */
         default:
+            /* Every state but idle and the hold states, OFFERING included
+             * (LINEADDRESSSTATUS.dwNumActiveCalls); a ringing station is not
+             * in use yet. */
             (*active)++;
+            if (c->state == LINECALLSTATE_OFFERING)
+                offering++;
         }
     }
-    *inuse = (*active + *held + *pend) ? 1 : 0;
+    *inuse = (*active - offering + *held + *pend) ? 1 : 0;
 }
 
 LONG lineGetAddressStatus(HLINE hLine, DWORD dwAddressID, LPLINEADDRESSSTATUS lpAddressStatus)

@@ -258,6 +258,7 @@ OT_HIDDEN struct ot_callref *ot_callref_create(struct ot_call *c, struct ot_open
 OT_HIDDEN void ot_callref_destroy(struct ot_callref *r);
 OT_HIDDEN void ot_call_maybe_free(struct ot_call *c);
 OT_HIDDEN void ot_call_free_now(struct ot_call *c);
+OT_HIDDEN DWORD ot_mode_for_version(const struct ot_call *c, DWORD api_version);
 OT_HIDDEN DWORD ot_call_features(const struct ot_call *c, DWORD privilege);
 OT_HIDDEN void ot_call_release_uui(struct ot_call *c);
 OT_HIDDEN void ot_call_post_callinfo(struct ot_call *c, DWORD states,

@@ -26,8 +26,19 @@ void ot_htable_init(struct ot_htable *t, enum ot_htype type)
     t->free_head = t->free_tail = OT_NO_SLOT;
 }
 
+/* Generations outlive the tables: the core stops with its last application and
+ * starts again with the next, and a handle kept from the earlier run must not
+ * name an object of the new one.  New slots start above every generation used
+ * before (per handle type; equal again only after 256 uses of a slot). */
+static uint32_t first_gen[4];
+
 void ot_htable_free(struct ot_htable *t)
 {
+    uint32_t next = first_gen[t->type];
+    for (uint32_t i = 0; i < t->cap; i++)
+        if (t->slots[i].gen + 1u > next)
+            next = t->slots[i].gen + 1u;
+    first_gen[t->type] = next;
     free(t->slots);
     ot_htable_init(t, t->type);
 }
@@ -46,7 +57,7 @@ static int htable_grow(struct ot_htable *t)
      * the tag keeps the handle value non-zero. */
     for (uint32_t i = t->cap; i < ncap; i++) {
         s[i].obj = NULL;
-        s[i].gen = 0;
+        s[i].gen = first_gen[t->type];
         s[i].next_free = OT_NO_SLOT;
         if (t->free_tail == OT_NO_SLOT)
             t->free_head = i;
