@@ -157,6 +157,8 @@ TEST(monitor_get_new_calls)
     HCALL hm;
     memcpy(&hm, u.raw + u.cl.dwCallsOffset, sizeof(hm));
     CHECK(hm != hb);
+    /* the owner hears that the call has one more monitor */
+    t_expect_callinfo(&p.b, hb, LINECALLINFOSTATE_NUMMONITORS);
     LINECALLSTATUS s;
     t_status(hm, &s);
     CHECK_EQ(s.dwCallState, LINECALLSTATE_CONNECTED);

@@ -234,10 +234,15 @@ static void app_free(struct ot_app *a)
     free(a);
 }
 
+/* Set on the callback dispatcher threads: lineShutdown called there must not
+ * wait for a dispatcher (its own, or another one that may be waiting for it). */
+static _Thread_local bool on_dispatcher;
+
 static void *dispatcher_main(void *arg)
 {
     struct ot_app *a = arg;
     bool free_self;
+    on_dispatcher = true;
     ot_lock();
     for (;;) {
         LINEMESSAGE m;
@@ -405,8 +410,10 @@ LONG lineShutdown(HLINEAPP hLineApp)
      * life_lock, since a callback may still call lineInitialize/lineShutdown. */
     bool free_now = true;
     if (a->has_thread) {
-        if (pthread_equal(a->thread, pthread_self())) {
-            /* Called from our own callback: the dispatcher frees the app on exit. */
+        if (on_dispatcher) {
+            /* Called from a callback: the target's dispatcher may be this thread,
+             * or be inside a callback that shuts down this thread's application.
+             * Do not wait: that dispatcher frees the app when its callback returns. */
             pthread_detach(a->thread);
             a->has_thread = false;
             free_now = false;

@@ -544,6 +544,7 @@ LONG lineGetNewCalls(HLINE hLine, DWORD dwAddressID, DWORD dwSelect, LPLINECALLL
                 rc = LINEERR_NOMEM;
                 break;
             }
+            ot_call_post_callinfo(c, LINECALLINFOSTATE_NUMMONITORS, r);
             HCALL h = r->handle;
             memcpy(base + sizeof(LINECALLLIST) + i * sizeof(HCALL), &h, sizeof(h));
             i++;
