@@ -425,3 +425,33 @@ TEST(api_config_sim_settings)
     CHECK_RC(otGetStats(&st), 0);
     CHECK_EQ(st.dwApps, 0);
 }
+
+TEST(api_open_accepts_published_versions_only)
+{
+    tapp a;
+    t_init(&a, "versions");
+    static const struct {
+        DWORD v;
+        LONG rc;
+    } cases[] = {{0x00010004, 0},
+                 {0x00010005, (LONG)LINEERR_INCOMPATIBLEAPIVERSION},
+                 {0x0001FFFF, (LONG)LINEERR_INCOMPATIBLEAPIVERSION},
+                 {0x00020000, 0},
+                 {0x00020001, 0},
+                 {0x00020002, 0},
+                 {0x00020003, (LONG)LINEERR_INCOMPATIBLEAPIVERSION},
+                 {0x00030000, (LONG)LINEERR_INCOMPATIBLEAPIVERSION}};
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        HLINE hl = 0;
+        LINEDEVCAPS dc;
+        memset(&dc, 0, sizeof(dc));
+        dc.dwTotalSize = sizeof(dc);
+        CHECK_RC(lineGetDevCaps(a.h, 0, cases[i].v, 0, &dc), cases[i].rc);
+        CHECK_RC(lineOpen(a.h, 0, &hl, cases[i].v, 0, 0, LINECALLPRIVILEGE_OWNER,
+                          LINEMEDIAMODE_INTERACTIVEVOICE, NULL),
+                 cases[i].rc);
+        if (hl)
+            CHECK_RC(lineClose(hl), 0);
+    }
+    t_shutdown(&a);
+}

@@ -410,8 +410,9 @@ TEST(errors_callinfo_needed_size_for_strings)
     CHECK_RC(lineGetCallInfo(hb, &u.ci), 0);
     CHECK_EQ(u.ci.dwUsedSize, sizeof(LINECALLINFO));
     /* caller id "100", name "Station 100", called "101", "Station 101", connected
-     * "100", "Station 100", app name "callee", displayable address "100". */
-    DWORD strings = 4 + 12 + 4 + 12 + 4 + 12 + 7 + 4;
+     * "100", "Station 100", displayable address "100"; no app name: the call was
+     * not made by an application of this process (it came in). */
+    DWORD strings = 4 + 12 + 4 + 12 + 4 + 12 + 4;
     CHECK_EQ(u.ci.dwNeededSize, sizeof(LINECALLINFO) + strings);
     CHECK_EQ(u.ci.dwCallerIDSize, 0);
     CHECK_EQ(u.ci.dwCallerIDOffset, 0);
@@ -422,6 +423,13 @@ TEST(errors_callinfo_needed_size_for_strings)
     CHECK_EQ(u.ci.dwUsedSize, u.ci.dwNeededSize);
     CHECK_EQ(u.ci.dwCallerIDSize, 4);
     CHECK(!memcmp(u.raw + u.ci.dwCallerIDOffset, "100", 4));
+    CHECK_EQ(u.ci.dwAppNameSize, 0);
+    /* the caller's call carries the name of the application that made it */
+    memset(&u, 0, sizeof(u));
+    u.ci.dwTotalSize = sizeof(u);
+    CHECK_RC(lineGetCallInfo(ha, &u.ci), 0);
+    CHECK_EQ(u.ci.dwAppNameSize, strlen(p.a.name) + 1);
+    CHECK(!strcmp((const char *)u.raw + u.ci.dwAppNameOffset, p.a.name));
     t_drop_idle(&p.a, ha);
     t_expect_state(&p.b, hb, LINECALLSTATE_DISCONNECTED, LINEDISCONNECTMODE_NORMAL);
     t_drop_idle(&p.b, hb);

@@ -112,10 +112,12 @@ static LONG core_start(void)
         return LINEERR_INIFILECORRUPT;
     }
     const char *clk = getenv("OPENTAPI_CLOCK");
-    if (clk && !strcmp(clk, "manual"))
-        ot_g.manual_clock = true;
 
     ot_lock();
+    if (clk && !strcmp(clk, "manual") && !ot_g.manual_clock) {
+        ot_g.manual_now = ot_clock_now();
+        ot_g.manual_clock = true;
+    }
     ot_list_init(&ot_g.apps);
     ot_g.close_head = NULL;
     ot_htable_init(&ot_g.app_handles, OT_H_APP);

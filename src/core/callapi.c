@@ -146,6 +146,7 @@ LONG lineMakeCall(HLINE hLine, LPHCALL lphCall, LPCSTR lpszDestAddress, DWORD dw
             goto out;
         }
         ot_call_attach_monitors(c, o, false);
+        c->creator = o->app->handle;
         {
             q->call = c;
             q->out_call = lphCall;
@@ -563,7 +564,9 @@ LONG lineGetCallInfo(HCALL hCall, LPLINECALLINFO lpCallInfo)
         ot_varbuf_put_str(&vb, c->connected_id, &ci.dwConnectedIDSize, &ci.dwConnectedIDOffset);
         ot_varbuf_put_str(&vb, c->connected_name, &ci.dwConnectedIDNameSize,
                           &ci.dwConnectedIDNameOffset);
-        ot_varbuf_put_str(&vb, r->open->app->name, &ci.dwAppNameSize, &ci.dwAppNameOffset);
+        struct ot_app *creator = c->creator ? ot_app_get(c->creator) : NULL;
+        ot_varbuf_put_str(&vb, creator ? creator->name : NULL, &ci.dwAppNameSize,
+                          &ci.dwAppNameOffset);
         ot_varbuf_put_str(&vb, c->origin == LINECALLORIGIN_OUTBOUND ? c->called_id : c->caller_id,
                           &ci.dwDisplayableAddressSize, &ci.dwDisplayableAddressOffset);
         ot_varbuf_put(&vb, c->remote_uui.data, c->remote_uui.len, &ci.dwUserUserInfoSize,

@@ -55,6 +55,7 @@ static struct ot_call *new_call(struct ot_open *o, DWORD origin, HCALL *handle)
         return NULL;
     }
     ot_call_attach_monitors(c, o, false);
+    c->creator = o->app->handle;
     *handle = r->handle;
     return c;
 }

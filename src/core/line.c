@@ -38,7 +38,8 @@ static LONG check_app_device(HLINEAPP happ, DWORD dev, struct ot_linedev **ldp)
 
 static LONG check_versions(DWORD api, DWORD ext)
 {
-    if (api < OT_API_LOW || api > OT_API_HIGH)
+    /* the published versions between 1.4 and 2.2 */
+    if (api != 0x00010004u && api != 0x00020000u && api != 0x00020001u && api != 0x00020002u)
         return LINEERR_INCOMPATIBLEAPIVERSION;
     if (ext != 0)
         return LINEERR_INCOMPATIBLEEXTVERSION;

@@ -154,6 +154,7 @@ struct ot_call {
     uint64_t state_time_ms; /* wall clock, for tStateEntryTime */
     DWORD call_id, related_call_id;
     DWORD origin, reason;
+    HLINEAPP creator; /* the application that made the call (LINECALLINFO app name) */
     DWORD states_seen;
     DWORD app_specific;
     /* party ids; a bit of strings_owned set means the core allocated it */
