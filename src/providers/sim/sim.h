@@ -55,9 +55,9 @@ struct sim_app {
     uint8_t kind;
     bool active;            /* talking at this station (shared appearances) */
     bool bridge_idle;       /* a bridge that went IDLE */
+    unsigned ndeferred;     /* its requests waiting on the clock (in S.deferred) */
     struct ot_list link;    /* end->apps */
     struct ot_list st_link; /* st->apps */
-    unsigned ndeferred;     /* its requests waiting on the clock (in S.deferred) */
 };
 
 struct sim_end {
@@ -68,9 +68,9 @@ struct sim_end {
 
 struct sim_conn {
     enum sim_phase phase;
+    unsigned busy; /* entry points in progress: the connection outlives them */
     struct sim_end a, b;
     struct ot_timer no_answer;
-    unsigned busy; /* entry points in progress: the connection outlives them */
 };
 
 struct sim_state {
