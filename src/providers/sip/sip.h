@@ -1,0 +1,88 @@
+/* The SIP provider ("sip"): a TAPI line per SIP user agent, built on
+ * Sofia-SIP's NUA.  This header is shared by the provider's files and by the
+ * tests (which link the static library): the mapping tables of sipmap.c are
+ * pure functions, and the counters below let a test wait for the SIP side of
+ * a call to finish (a dialog outlives the TAPI call that went IDLE).
+ * Nothing here is part of the public API. */
+#ifndef OT_SIP_H
+#define OT_SIP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "tapi.h"
+
+/* ---- mapping tables (sipmap.c) ------------------------------------------ */
+
+/* UUI on the wire is RFC 7433 User-to-User with the RFC 7434 isdn-uui
+ * package: the octets (protocol discriminator first) as hex. */
+#define OT_SIP_UUI_MAX 65536u /* the configuration's largest UUI size */
+
+/* Lower-case hex of len bytes into out (2 * len + 1 bytes with the NUL).
+ * Returns the number of characters, or 0 when out is too small. */
+size_t ot_sip_hex_encode(const void *data, size_t len, char *out, size_t outlen);
+/* Hex text (exactly hexlen characters, even, both cases) into bytes.
+ * Returns the byte count, or -1 for odd length, a non-hex character or an
+ * output buffer too small. */
+long ot_sip_hex_decode(const char *hex, size_t hexlen, unsigned char *out, size_t outlen);
+
+/* The whole header line for SIPTAG_HEADER_STR:
+ * "User-to-User: <hex>;encoding=hex;purpose=isdn-uui".  Returns a malloc'd
+ * string or NULL (no memory, or len 0). */
+char *ot_sip_uui_header(const void *data, size_t len);
+
+enum ot_sip_uui_result {
+    OT_SIP_UUI_NONE = 0,  /* no isdn-uui value in this header */
+    OT_SIP_UUI_OK = 1,    /* *outn bytes decoded */
+    OT_SIP_UUI_MALFORMED, /* bad syntax, bad hex, empty data, unknown encoding */
+    OT_SIP_UUI_TOOBIG,    /* valid, but more than outlen bytes */
+};
+/* Parses the value of one User-to-User header (the text after the colon):
+ * comma-separated uui-values, each data *(";" param).  The first value whose
+ * purpose is isdn-uui (or absent) and whose content is isdn-uui (or absent)
+ * decides; its encoding must be hex (or absent, which means hex). */
+enum ot_sip_uui_result ot_sip_uui_parse(const char *value, unsigned char *out, size_t outlen,
+                                        size_t *outn);
+
+/* Reason (RFC 3326): the Q.850 cause of a protocol/cause pair, or -1 when
+ * the protocol is not Q.850 or the cause is not a number from 0 to 127. */
+int ot_sip_q850_cause(const char *protocol, const char *cause);
+/* A Q.850 cause as a LINEDISCONNECTMODE_, or 0 when the cause says nothing
+ * more precise than a plain clearing. */
+DWORD ot_sip_q850_mode(int cause);
+/* A final response to our INVITE (>= 300) as a LINEDISCONNECTMODE_; q850 is
+ * the cause of a Reason header in that response, or -1. */
+DWORD ot_sip_status_mode(int status, int q850);
+/* A BYE: NORMAL unless its Q.850 cause says more. */
+DWORD ot_sip_bye_mode(int q850);
+
+/* Rejections the provider can send for lineDrop on an offered call, with
+ * their phrase and the Q.850 cause that goes in the Reason header. */
+struct ot_sip_reject {
+    int status;
+    const char *phrase;
+    int q850;
+};
+/* The entry for a status, or NULL if the status is not one of them. */
+const struct ot_sip_reject *ot_sip_reject_lookup(int status);
+
+/* Q.850 causes the provider sends. */
+#define OT_SIP_Q850_NORMAL 16 /* BYE and CANCEL from lineDrop */
+
+/* ---- counters (sip.c) ----------------------------------------------------
+ * Kept across core restarts; reset only by ot_sip_counters_reset(). */
+struct ot_sip_counters {
+    unsigned long uui_malformed; /* User-to-User headers ignored: did not parse */
+    unsigned long uui_oversized; /* ignored: more than dwUUICallInfoSize bytes */
+    unsigned long dialogs;       /* SIP calls (NUA handles) alive now */
+    unsigned long registered;    /* lines whose registration is current */
+    unsigned long register_failed; /* final REGISTER failures */
+    unsigned long infos_received;  /* INFO requests that carried UUI */
+};
+void ot_sip_counters_get(struct ot_sip_counters *out);
+void ot_sip_counters_reset(void);
+/* Waits until pred(counters, arg) is true; false after timeout_ms. */
+bool ot_sip_counters_wait(bool (*pred)(const struct ot_sip_counters *, void *), void *arg,
+                          unsigned timeout_ms);
+
+#endif

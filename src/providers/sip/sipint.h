@@ -1,0 +1,95 @@
+/* Internal structures of the SIP provider (sip.c, sipconf.c).
+ *
+ * Ownership and locking: every field below is read and written with the core
+ * lock held (ot_lock), by provider operations on application threads and by
+ * the NUA callback on the provider thread; the only exceptions are the
+ * teardown paths described in sip.c, where no other thread is left.  NUA
+ * handles are created on application threads (nua_handle is a local
+ * allocation, every other nua_* call is a message post) but destroyed only on
+ * the provider thread, so that no event can still be on its way to a
+ * sip_call that is gone. */
+#ifndef OT_SIPINT_H
+#define OT_SIPINT_H
+
+#include <stdbool.h>
+
+struct sip_line;
+struct sip_call;
+#define NUA_MAGIC_T struct sip_line
+#define NUA_HMAGIC_T struct sip_call
+
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wstrict-prototypes"
+#pragma GCC diagnostic ignored "-Wmissing-prototypes"
+#include <sofia-sip/nua.h>
+#include <sofia-sip/nua_tag.h>
+#include <sofia-sip/sip_header.h>
+#include <sofia-sip/sip_status.h>
+#include <sofia-sip/sip_tag.h>
+#include <sofia-sip/su.h>
+#include <sofia-sip/su_log.h>
+#include <sofia-sip/su_tag_io.h>
+#include <sofia-sip/url.h>
+#pragma GCC diagnostic pop
+
+#include "../../core/ot.h"
+#include "sip.h"
+
+/* The SIP side of a call, in the order a dialog goes through it. */
+enum sip_phase {
+    PH_NONE,      /* outgoing call in DIALTONE: no INVITE yet */
+    PH_CALLING,   /* our INVITE is out, no final response yet */
+    PH_OFFERED,   /* an INVITE came in, no final response sent */
+    PH_ANSWERING, /* we sent 200 OK, the ACK has not come */
+    PH_CONFIRMED, /* dialog established */
+    PH_ENDING,    /* we sent BYE, CANCEL or a rejection */
+    PH_DONE,      /* the dialog is over (BYE received, failure...) */
+};
+
+struct sip_pending {
+    struct ot_list link;
+    struct ot_req *req;
+};
+
+struct sip_call {
+    struct sip_line *line;
+    struct ot_call *call; /* NULL once the core let go (close_call) */
+    nua_handle_t *nh;     /* NULL before the INVITE and after nua_handle_destroy */
+    enum sip_phase phase;
+    bool incoming;
+    bool is_parent;       /* a conference parent: no dialog of its own */
+    bool dropping;        /* parent being dropped: members leave without reverting */
+    bool cancelled;       /* we sent CANCEL: a 2xx crossing it gets ACK + BYE */
+    bool failed_reported; /* a final failure was reported: no generic DISCONNECTED */
+    unsigned auth_tries;
+    char *late_bye_uui;   /* User-to-User header for that BYE */
+    struct ot_req *answer_req;  /* lineAnswer waits for the ACK */
+    struct ot_list infos;       /* lineSendUserUserInfo waiting for the INFO's response */
+    struct sip_call *conf_consult; /* conference parent: its consultation call */
+    struct ot_list link;        /* line->calls */
+};
+
+struct sip_line {
+    struct ot_linedev *ld;
+    const struct ot_line_conf *cf;
+    DWORD id;
+    /* configuration (sipconf.c) */
+    char *aor, *user, *domain, *bind_url, *sdp, *proxy, *registrar, *username, *password,
+        *from, *display;
+    unsigned expires;
+    bool tcp;
+    const struct ot_sip_reject *reject;
+    /* run time */
+    nua_t *nua;
+    nua_handle_t *reg_nh;
+    unsigned reg_auth_tries;
+    bool registered;
+    bool shutdown_done;
+    struct ot_list calls; /* struct sip_call.link */
+};
+
+int sip_line_configure(struct sip_line *l, const struct ot_line_conf *cf, DWORD id);
+void sip_line_unconfigure(struct sip_line *l);
+char *sp_target(const struct sip_line *l, const char *dest);
+
+#endif

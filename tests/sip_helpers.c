@@ -1,0 +1,467 @@
+/* Helpers of the SIP tests: child processes (SIPp, Kamailio), their readiness
+ * and exit, and SIP-tolerant message checks.  See sip_helpers.h. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../src/providers/sip/sip.h"
+#include "sip_helpers.h"
+
+/* ---- places -------------------------------------------------------------- */
+int sh_port(int n)
+{
+    static int base;
+    if (!base)
+        base = 20000 + (int)(getpid() % 600) * 20;
+    return base + n;
+}
+
+static bool is_dir(const char *p)
+{
+    struct stat st;
+    return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+const char *sh_srcdir(void)
+{
+    static char dir[1024];
+    if (dir[0])
+        return dir;
+    char probe[1100];
+    if (is_dir("tests/sipp")) {
+        if (!getcwd(dir, sizeof(dir)))
+            FAIL("getcwd: %s", strerror(errno));
+        return dir;
+    }
+    /* build/test-runner or build/asan/test-runner: look upwards. */
+    char exe[1024];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+    if (n > 0) {
+        exe[n] = '\0';
+        for (int up = 0; up < 4; up++) {
+            char *slash = strrchr(exe, '/');
+            if (!slash)
+                break;
+            *slash = '\0';
+            snprintf(probe, sizeof(probe), "%s/tests/sipp", exe);
+            if (is_dir(probe)) {
+                snprintf(dir, sizeof(dir), "%s", exe);
+                return dir;
+            }
+        }
+    }
+    FAIL("cannot find tests/sipp (run the runner from the source tree)");
+}
+
+static char tmpdir[200];
+
+static void cleanup_at_exit(void);
+
+const char *sh_tmpdir(void)
+{
+    if (!tmpdir[0]) {
+        const char *base = getenv("TMPDIR");
+        snprintf(tmpdir, sizeof(tmpdir), "%s/opentapi-sip-XXXXXX", base && *base ? base : "/tmp");
+        if (!mkdtemp(tmpdir))
+            FAIL("mkdtemp %s: %s", tmpdir, strerror(errno));
+        atexit(cleanup_at_exit);
+        if (getenv("OT_SIP_KEEP_LOGS"))
+            fprintf(stderr, "SIP test logs in %s\n", tmpdir);
+    }
+    return tmpdir;
+}
+
+/* ---- children ------------------------------------------------------------- */
+#define MAX_CHILDREN 16
+static struct {
+    pid_t pid;
+    int pidfd;
+} children[MAX_CHILDREN];
+
+static void child_forget(pid_t pid)
+{
+    for (int i = 0; i < MAX_CHILDREN; i++)
+        if (children[i].pid == pid) {
+            if (children[i].pidfd >= 0)
+                close(children[i].pidfd);
+            children[i].pid = 0;
+            children[i].pidfd = -1;
+        }
+}
+
+static void kill_and_reap(pid_t pid, int pidfd)
+{
+    kill(pid, SIGTERM);
+    struct pollfd pfd = {pidfd, POLLIN, 0};
+    if (pidfd < 0 || poll(&pfd, 1, 5000) != 1)
+        kill(pid, SIGKILL);
+    waitpid(pid, NULL, 0);
+}
+
+void sh_reset(void)
+{
+    for (int i = 0; i < MAX_CHILDREN; i++)
+        if (children[i].pid > 0) {
+            kill_and_reap(children[i].pid, children[i].pidfd);
+            child_forget(children[i].pid);
+        }
+}
+
+static void cleanup_at_exit(void)
+{
+    sh_reset();
+    if (tmpdir[0] && !getenv("OT_SIP_KEEP_LOGS")) {
+        char cmd[300];
+        snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
+        if (system(cmd) != 0)
+            fprintf(stderr, "could not remove %s\n", tmpdir);
+    }
+}
+
+static const char *find_program(const char *name)
+{
+    static char path[512];
+    const char *env = getenv("PATH");
+    char dirs[2048];
+    snprintf(dirs, sizeof(dirs), "%s:/usr/sbin:/usr/local/sbin:/sbin", env ? env : "/usr/bin");
+    for (char *save = NULL, *d = strtok_r(dirs, ":", &save); d; d = strtok_r(NULL, ":", &save)) {
+        snprintf(path, sizeof(path), "%s/%s", d, name);
+        if (access(path, X_OK) == 0)
+            return path;
+    }
+    return NULL;
+}
+
+static void spawn(sproc *p, const char *name, char *const argv[])
+{
+    memset(p, 0, sizeof(*p));
+    p->pidfd = -1;
+    snprintf(p->name, sizeof(p->name), "%s", name);
+    static unsigned seq;
+    snprintf(p->log, sizeof(p->log), "%s/%s-%u.log", sh_tmpdir(), name, ++seq);
+    int slot = -1;
+    for (int i = 0; i < MAX_CHILDREN; i++)
+        if (children[i].pid <= 0) {
+            slot = i;
+            break;
+        }
+    if (slot < 0)
+        FAIL("too many child processes");
+    fflush(stdout);
+    fflush(stderr);
+    pid_t pid = fork();
+    if (pid < 0)
+        FAIL("fork: %s", strerror(errno));
+    if (pid == 0) {
+        /* The child dies with the runner; signals are the defaults. */
+        prctl(PR_SET_PDEATHSIG, SIGKILL);
+        sigset_t none;
+        sigemptyset(&none);
+        sigprocmask(SIG_SETMASK, &none, NULL);
+        int in = open("/dev/null", O_RDONLY);
+        int out = open(p->log, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        if (in < 0 || out < 0)
+            _exit(126);
+        dup2(in, 0);
+        dup2(out, 1);
+        dup2(out, 2);
+        if (chdir(sh_tmpdir()) != 0)
+            _exit(126);
+        execv(argv[0], argv);
+        _exit(127);
+    }
+    p->pid = pid;
+    p->pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+    if (p->pidfd < 0)
+        FAIL("pidfd_open: %s", strerror(errno));
+    children[slot].pid = pid;
+    children[slot].pidfd = p->pidfd;
+}
+
+static void file_tail(const char *path, char *out, size_t n)
+{
+    out[0] = '\0';
+    FILE *f = path[0] ? fopen(path, "r") : NULL;
+    if (!f)
+        return;
+    fseek(f, 0, SEEK_END);
+    long size = ftell(f);
+    long from = size > (long)n - 1 ? size - (long)n + 1 : 0;
+    fseek(f, from, SEEK_SET);
+    size_t got = fread(out, 1, n - 1, f);
+    out[got] = '\0';
+    fclose(f);
+}
+
+/* Exit status, or -1 if the child is still running after timeout_ms. */
+static int wait_exit(sproc *p, unsigned timeout_ms)
+{
+    struct pollfd pfd = {p->pidfd, POLLIN, 0};
+    if (poll(&pfd, 1, (int)timeout_ms) != 1)
+        return -1;
+    int st = 0;
+    if (waitpid(p->pid, &st, 0) != p->pid)
+        return -1;
+    child_forget(p->pid);
+    p->pid = 0;
+    p->pidfd = -1;
+    return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+void sh_expect_success(sproc *p, unsigned timeout_ms)
+{
+    int rc = wait_exit(p, timeout_ms);
+    if (rc == 0)
+        return;
+    char tail[1200], errs[1200];
+    if (rc < 0) {
+        kill_and_reap(p->pid, p->pidfd);
+        child_forget(p->pid);
+    }
+    file_tail(p->log, tail, sizeof(tail));
+    file_tail(p->errlog, errs, sizeof(errs));
+    FAIL("%s %s (exit %d, log %s):\n%s\n%s", p->name,
+         rc < 0 ? "did not finish in time" : rc == 127 ? "could not be started" : "failed", rc,
+         p->log, errs[0] ? errs : "", errs[0] ? "" : tail);
+}
+
+void sh_stop(sproc *p)
+{
+    if (p->pid > 0) {
+        kill_and_reap(p->pid, p->pidfd);
+        child_forget(p->pid);
+        p->pid = 0;
+        p->pidfd = -1;
+    }
+}
+
+/* Is 127.0.0.1:port bound (UDP)?  Read from /proc so that the probe never
+ * takes the port itself. */
+static bool udp_bound(int port)
+{
+    FILE *f = fopen("/proc/net/udp", "r");
+    if (!f)
+        FAIL("cannot read /proc/net/udp");
+    char line[512];
+    bool found = false;
+    while (fgets(line, sizeof(line), f)) {
+        unsigned addr, lport;
+        if (sscanf(line, " %*u: %8X:%4X", &addr, &lport) == 2 && (int)lport == port &&
+            (addr == 0x0100007Fu || addr == 0))
+            found = true;
+    }
+    fclose(f);
+    return found;
+}
+
+/* Returns once the child listens on UDP port; fails if it exits first. */
+static void wait_listening(sproc *p, int port)
+{
+    for (int i = 0; i < 1000; i++) {
+        if (udp_bound(port))
+            return;
+        /* Waiting on the child's exit, briefly: it is binding its socket. */
+        struct pollfd pfd = {p->pidfd, POLLIN, 0};
+        if (poll(&pfd, 1, 5) == 1)
+            sh_expect_success(p, 0), FAIL("%s exited before listening", p->name);
+    }
+    char tail[1500];
+    file_tail(p->log, tail, sizeof(tail));
+    FAIL("%s does not listen on udp 127.0.0.1:%d (log %s):\n%s", p->name, port, p->log, tail);
+}
+
+void sh_sipp_start(sproc *p, const char *scenario, int local_port, int remote_port,
+                   unsigned calls, const char *const *extra)
+{
+    sh_reset();
+    const char *prog = find_program("sipp");
+    if (!prog)
+        FAIL("sipp is not installed (Debian package sip-tester): the SIP tests need it");
+    static char progbuf[512], sf[1200], lport[16], remote[64], ncalls[16], errfile[300];
+    static char msgfile[300];
+    snprintf(progbuf, sizeof(progbuf), "%s", prog);
+    if (scenario[0] == '/')
+        snprintf(sf, sizeof(sf), "%s", scenario);
+    else
+        snprintf(sf, sizeof(sf), "%s/tests/sipp/%s", sh_srcdir(), scenario);
+    snprintf(lport, sizeof(lport), "%d", local_port);
+    snprintf(remote, sizeof(remote), "127.0.0.1:%d", remote_port);
+    snprintf(ncalls, sizeof(ncalls), "%u", calls);
+    static unsigned seq;
+    snprintf(errfile, sizeof(errfile), "%s/sipp-errors-%u.log", sh_tmpdir(), ++seq);
+    snprintf(msgfile, sizeof(msgfile), "%s/sipp-messages-%u.log", sh_tmpdir(), seq);
+    char *argv[64];
+    int n = 0;
+    argv[n++] = progbuf;
+    if (remote_port)
+        argv[n++] = remote;
+    char *fixed[] = {"-sf", sf, "-i", "127.0.0.1", "-p", lport, "-m", ncalls, "-nostdin",
+                     "-timeout", "30s", "-timeout_error", "-recv_timeout", "10000",
+                     "-trace_err", "-error_file", errfile, "-s", "opentapi"};
+    for (size_t i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++)
+        argv[n++] = fixed[i];
+    if (getenv("OT_SIP_TRACE")) {
+        argv[n++] = "-trace_msg";
+        argv[n++] = "-message_file";
+        argv[n++] = msgfile;
+    }
+    for (int i = 0; extra && extra[i] && n < 62; i++)
+        argv[n++] = (char *)extra[i];
+    argv[n] = NULL;
+    spawn(p, "sipp", argv);
+    snprintf(p->errlog, sizeof(p->errlog), "%s", errfile);
+    if (!remote_port)
+        wait_listening(p, local_port);
+}
+
+const char *sh_sipp_template(const char *tmpl, const char *const *subst)
+{
+    static char out[400];
+    static unsigned seq;
+    char in[1200];
+    snprintf(in, sizeof(in), "%s/tests/sipp/%s", sh_srcdir(), tmpl);
+    FILE *f = fopen(in, "r");
+    if (!f)
+        FAIL("cannot read %s", in);
+    char text[16384];
+    size_t n = fread(text, 1, sizeof(text) - 1, f);
+    fclose(f);
+    text[n] = '\0';
+    snprintf(out, sizeof(out), "%s/scenario-%u-%s", sh_tmpdir(), ++seq, tmpl);
+    FILE *o = fopen(out, "w");
+    if (!o)
+        FAIL("cannot write %s", out);
+    for (const char *p = text; *p;) {
+        bool done = false;
+        for (int i = 0; subst && subst[i] && subst[i + 1]; i += 2) {
+            char key[64];
+            snprintf(key, sizeof(key), "@%s@", subst[i]);
+            if (!strncmp(p, key, strlen(key))) {
+                fputs(subst[i + 1], o);
+                p += strlen(key);
+                done = true;
+                break;
+            }
+        }
+        if (!done)
+            fputc(*p++, o);
+    }
+    fclose(o);
+    return out;
+}
+
+void sh_kamailio_start(sproc *p, int port)
+{
+    sh_reset();
+    const char *prog = find_program("kamailio");
+    if (!prog)
+        FAIL("kamailio is not installed (Debian package kamailio): the SIP tests need it");
+    static char progbuf[512], cfg[1200], listen[64], pidfile[300];
+    snprintf(progbuf, sizeof(progbuf), "%s", prog);
+    snprintf(cfg, sizeof(cfg), "%s/tests/kamailio/kamailio.cfg", sh_srcdir());
+    snprintf(listen, sizeof(listen), "udp:127.0.0.1:%d", port);
+    snprintf(pidfile, sizeof(pidfile), "%s/kamailio-%d.pid", sh_tmpdir(), port);
+    char *argv[] = {progbuf, "-f", cfg,     "-DD", "-E",    "-n", "1", "-m", "32", "-M", "4",
+                    "-Y",    (char *)sh_tmpdir(), "-P", pidfile, "-w", (char *)sh_tmpdir(),
+                    "-l",    listen,  NULL};
+    spawn(p, "kamailio", argv);
+    wait_listening(p, port);
+}
+
+/* ---- provider counters ------------------------------------------------------- */
+static bool dialogs_are(const struct ot_sip_counters *c, void *arg)
+{
+    return c->dialogs == *(unsigned long *)arg;
+}
+
+void sh_wait_dialogs(unsigned long n)
+{
+    if (!ot_sip_counters_wait(dialogs_are, &n, 10000)) {
+        struct ot_sip_counters c;
+        ot_sip_counters_get(&c);
+        FAIL("SIP dialogs alive: %lu, expected %lu", c.dialogs, n);
+    }
+}
+
+static bool registered_are(const struct ot_sip_counters *c, void *arg)
+{
+    return c->registered == *(unsigned long *)arg;
+}
+
+void sh_wait_registered(unsigned long n)
+{
+    if (!ot_sip_counters_wait(registered_are, &n, 10000)) {
+        struct ot_sip_counters c;
+        ot_sip_counters_get(&c);
+        FAIL("SIP lines registered: %lu, expected %lu (failures %lu)", c.registered, n,
+             c.register_failed);
+    }
+}
+
+/* ---- messages --------------------------------------------------------------------- */
+static void describe(const LINEMESSAGE *m, char *buf, size_t n)
+{
+    if (m->dwMessageID == LINE_CALLSTATE)
+        snprintf(buf, n, "LINE_CALLSTATE(h=%08x %s %s)", (unsigned)m->hDevice,
+                 otCallStateName((DWORD)m->dwParam1),
+                 otCallStateModeName((DWORD)m->dwParam1, (DWORD)m->dwParam2));
+    else if (m->dwMessageID == LINE_REPLY)
+        snprintf(buf, n, "LINE_REPLY(id=%lu %s)", (unsigned long)m->dwParam1,
+                 otErrorName((LONG)m->dwParam2));
+    else
+        snprintf(buf, n, "%s(h=%08x %lx %lx %lx)", otMessageName(m->dwMessageID),
+                 (unsigned)m->hDevice, (unsigned long)m->dwParam1, (unsigned long)m->dwParam2,
+                 (unsigned long)m->dwParam3);
+}
+
+void sh_expect_state_(tapp *a, HCALL h, DWORD state, DWORD mode, const char *f, int l)
+{
+    for (;;) {
+        LINEMESSAGE m = t_next(a);
+        if (m.dwMessageID == LINE_CALLSTATE && m.hDevice == h && m.dwParam1 == state &&
+            m.dwParam2 == mode)
+            return;
+        if (m.dwMessageID == LINE_CALLSTATE && m.hDevice == h && m.dwParam1 != state &&
+            (m.dwParam1 == LINECALLSTATE_PROCEEDING || m.dwParam1 == LINECALLSTATE_RINGBACK))
+            continue;
+        char buf[160];
+        describe(&m, buf, sizeof(buf));
+        ot_test_fail(f, l, "%s: expected LINE_CALLSTATE(h=%08x %s %s), got %s", a->name,
+                     (unsigned)h, otCallStateName(state), otCallStateModeName(state, mode), buf);
+    }
+}
+
+void sh_wait_state_(tapp *a, HCALL h, DWORD state, const char *f, int l)
+{
+    for (;;) {
+        LINEMESSAGE m = t_next(a);
+        if (m.dwMessageID == LINE_CALLSTATE && m.hDevice == h && m.dwParam1 == state)
+            return;
+        if ((m.dwMessageID == LINE_CALLSTATE || m.dwMessageID == LINE_CALLINFO) && m.hDevice == h)
+            continue;
+        char buf[160];
+        describe(&m, buf, sizeof(buf));
+        ot_test_fail(f, l, "%s: waiting for LINE_CALLSTATE(h=%08x %s), got %s", a->name,
+                     (unsigned)h, otCallStateName(state), buf);
+    }
+}
+
+void sh_check_uui_(HCALL h, const void *uui, DWORD len, const char *f, int l)
+{
+    unsigned char got[4096];
+    DWORD n = t_uui(h, got, sizeof(got));
+    if (n != len || (len && memcmp(got, uui, len)))
+        ot_test_fail(f, l, "UUI of call %08x: %u bytes, expected %u (or different bytes)",
+                     (unsigned)h, (unsigned)n, (unsigned)len);
+}

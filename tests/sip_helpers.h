@@ -1,0 +1,74 @@
+/* Helpers of the SIP tests (tests/test_sip*.c): SIPp and Kamailio started as
+ * child processes on 127.0.0.1, waited for on their exit (pidfd + poll, no
+ * sleeps, every wait bounded), and message checks that tolerate what SIP
+ * makes optional (e.g. PROCEEDING only when a 100 Trying arrives first).
+ *
+ * A missing sipp or kamailio binary fails the test: CI installs them.
+ * A test that fails leaves its children to the next sh_reset() (called by
+ * every helper that starts one) and to an atexit handler. */
+#ifndef OT_SIP_HELPERS_H
+#define OT_SIP_HELPERS_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "test.h"
+
+#define SH_SIPP_TIMEOUT_MS 20000u /* a SIPp run that takes longer is a hang */
+
+typedef struct sproc {
+    pid_t pid;
+    int pidfd;
+    char name[32];
+    char log[320];
+    char errlog[320]; /* SIPp's -error_file */
+} sproc;
+
+/* A port of this run: base + n, the base chosen per process so that two
+ * runners on one machine (plain and ASan stages in parallel) do not collide. */
+int sh_port(int n);
+/* The directory holding tests/ (found from the working directory or the
+ * runner's own path). */
+const char *sh_srcdir(void);
+/* A private temporary directory for logs and Kamailio's runtime files. */
+const char *sh_tmpdir(void);
+
+/* Kills the children a failed test left behind. */
+void sh_reset(void);
+
+/* sipp -sf tests/sipp/<scenario> -i 127.0.0.1 -p local_port [remote] -m calls
+ * plus extra arguments (NULL-terminated), bounded by -timeout.  remote_port 0
+ * runs it as a server (UAS), which returns once it listens. */
+void sh_sipp_start(sproc *p, const char *scenario, int local_port, int remote_port,
+                   unsigned calls, const char *const *extra);
+/* A scenario written from tests/sipp/<tmpl> with "@KEY@" replaced by values
+ * (pairs KEY, value, NULL-terminated); returns its path (a scenario name that
+ * starts with '/' is used as it is by sh_sipp_start). */
+const char *sh_sipp_template(const char *tmpl, const char *const *subst);
+/* Waits for the child's exit; FAIL (with the log's tail) unless it exits 0. */
+void sh_expect_success(sproc *p, unsigned timeout_ms);
+/* SIGTERM, then waits (SIGKILL after 5 s). */
+void sh_stop(sproc *p);
+
+/* kamailio -f tests/kamailio/kamailio.cfg listening on udp:127.0.0.1:port;
+ * returns once it listens. */
+void sh_kamailio_start(sproc *p, int port);
+
+/* The SIP provider's counters (see src/providers/sip/sip.h). */
+void sh_wait_dialogs(unsigned long n);    /* dialogs alive == n, within 10 s */
+void sh_wait_registered(unsigned long n); /* registered lines == n */
+
+/* Messages: skips LINE_CALLSTATE PROCEEDING and RINGBACK of h (optional in
+ * SIP) until the expected message. */
+void sh_expect_state_(tapp *a, HCALL h, DWORD state, DWORD mode, const char *f, int l);
+#define sh_expect_state(a, h, s, m) sh_expect_state_(a, h, s, m, __FILE__, __LINE__)
+/* Waits for LINE_CALLSTATE(state) of h, ignoring LINE_CALLINFO and other
+ * states of h on the way (but nothing of other calls). */
+void sh_wait_state_(tapp *a, HCALL h, DWORD state, const char *f, int l);
+#define sh_wait_state(a, h, s) sh_wait_state_(a, h, s, __FILE__, __LINE__)
+
+/* UUI of a call equals the given bytes. */
+void sh_check_uui_(HCALL h, const void *uui, DWORD len, const char *f, int l);
+#define sh_check_uui(h, u, n) sh_check_uui_(h, u, n, __FILE__, __LINE__)
+
+#endif

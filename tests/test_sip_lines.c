@@ -1,0 +1,86 @@
+/* SIP provider: two opentapi SIP lines of one process calling each other
+ * directly over 127.0.0.1 (UDP and TCP), both providers loaded at once,
+ * configuration errors, and UUI through INFO. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../src/providers/sip/sip.h"
+#include "sip_helpers.h"
+
+/* Lines 0 (alice) and 1 (bob), each its own user agent on 127.0.0.1. */
+static void config_pair(int pa, int pb, const char *transport, const char *extra)
+{
+    char text[1024];
+    snprintf(text, sizeof(text),
+             "[line]\nprovider = sip\nname = Alice\nnumber = alice\n"
+             "uri = sip:alice@127.0.0.1:%d\ntransport = %s\ndisplay = Alice A\n%s"
+             "[line]\nprovider = sip\nname = Bob\nnumber = bob\n"
+             "uri = sip:bob@127.0.0.1:%d\ntransport = %s\n%s",
+             pa, transport, extra ? extra : "", pb, transport, extra ? extra : "");
+    t_config(text);
+}
+
+static const unsigned char make_uui[] = {0x04, 'h', 'e', 'l', 'l', 'o'};
+static const unsigned char answer_uui[] = {0x04, 'o', 'k'};
+static const unsigned char drop_uui[] = {0x04, 'b', 'y', 'e', 0x00, 0xff};
+
+/* alice calls bob (with UUI), bob answers (with UUI): both CONNECTED. */
+static void connect_pair(tpair *p, const char *dest, HCALL *ha, HCALL *hb)
+{
+    *ha = t_make_call(&p->a, p->la, dest, make_uui, sizeof(make_uui));
+    t_expect_state(&p->a, *ha, LINECALLSTATE_DIALING, 0);
+    *hb = t_expect_offer(&p->b, p->lb);
+    sh_check_uui(*hb, make_uui, sizeof(make_uui));
+    /* Newer UUI is held back until the application releases what it read. */
+    LONG rel = lineReleaseUserUserInfo(*hb);
+    CHECK_REQ(rel);
+    t_expect_reply(&p->b, rel, 0);
+    char s[128];
+    t_callinfo_str(*hb, offsetof(LINECALLINFO, dwCallerIDSize), s, sizeof(s));
+    CHECK(!strcmp(s, "alice"));
+    t_callinfo_str(*hb, offsetof(LINECALLINFO, dwCallerIDNameSize), s, sizeof(s));
+    CHECK(!strcmp(s, "Alice A"));
+    LONG req = lineAnswer(*hb, (LPCSTR)answer_uui, sizeof(answer_uui));
+    CHECK_REQ(req);
+    t_expect_state(&p->b, *hb, LINECALLSTATE_CONNECTED, LINECONNECTEDMODE_ACTIVE);
+    t_expect_reply(&p->b, req, 0);
+    /* The caller: PROCEEDING (100 Trying) may come first, then the answer's
+     * UUI, the connected party and CONNECTED. */
+    LINEMESSAGE m = t_next(&p->a);
+    if (m.dwMessageID == LINE_CALLSTATE && m.dwParam1 == LINECALLSTATE_PROCEEDING)
+        m = t_next(&p->a);
+    CHECK_EQ(m.dwMessageID, LINE_CALLINFO);
+    CHECK_EQ(m.dwParam1, LINECALLINFOSTATE_USERUSERINFO);
+    sh_check_uui(*ha, answer_uui, sizeof(answer_uui));
+    t_expect_callinfo(&p->a, *ha, LINECALLINFOSTATE_CONNECTEDID);
+    t_expect_state(&p->a, *ha, LINECALLSTATE_CONNECTED, LINECONNECTEDMODE_ACTIVE);
+    t_callinfo_str(*ha, offsetof(LINECALLINFO, dwConnectedIDSize), s, sizeof(s));
+    CHECK(!strcmp(s, "bob"));
+}
+
+static void drop_with_uui_between_lines(const char *transport, int port0)
+{
+    config_pair(sh_port(port0), sh_port(port0 + 1), transport, NULL);
+    tpair p;
+    t_pair_init(&p, 0, 1);
+    char dest[64];
+    snprintf(dest, sizeof(dest), "sip:bob@127.0.0.1:%d", sh_port(port0 + 1));
+    HCALL ha, hb;
+    connect_pair(&p, dest, &ha, &hb);
+
+    LONG req = lineDrop(ha, (LPCSTR)drop_uui, sizeof(drop_uui));
+    CHECK_REQ(req);
+    t_expect_state(&p.a, ha, LINECALLSTATE_IDLE, 0);
+    t_expect_reply(&p.a, req, 0);
+    t_expect_callinfo(&p.b, hb, LINECALLINFOSTATE_USERUSERINFO);
+    t_expect_state(&p.b, hb, LINECALLSTATE_DISCONNECTED, LINEDISCONNECTMODE_NORMAL);
+    sh_check_uui(hb, drop_uui, sizeof(drop_uui));
+    t_drop_idle(&p.b, hb);
+    CHECK_RC(lineDeallocateCall(ha), 0);
+    sh_wait_dialogs(0);
+    t_pair_done(&p);
+}
+
+TEST(sip_lines_drop_with_uui_udp) { drop_with_uui_between_lines("udp", 0); }
+TEST(sip_lines_drop_with_uui_tcp) { drop_with_uui_between_lines("tcp", 2); }
