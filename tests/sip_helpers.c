@@ -3,12 +3,15 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -26,6 +29,33 @@ int sh_port(int n)
         base = 20000 + (int)(getpid() % 600) * 20;
     return base + n;
 }
+
+int sh_free_port(void)
+{
+    /* The kernel picks a free UDP port; it must be free for TCP too. */
+    for (int tries = 0; tries < 50; tries++) {
+        int u = socket(AF_INET, SOCK_DGRAM, 0), t = socket(AF_INET, SOCK_STREAM, 0);
+        struct sockaddr_in sa;
+        socklen_t len = sizeof(sa);
+        memset(&sa, 0, sizeof(sa));
+        sa.sin_family = AF_INET;
+        sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        int port = -1;
+        if (u >= 0 && t >= 0 && bind(u, (struct sockaddr *)&sa, sizeof(sa)) == 0 &&
+            getsockname(u, (struct sockaddr *)&sa, &len) == 0 &&
+            bind(t, (struct sockaddr *)&sa, sizeof(sa)) == 0)
+            port = ntohs(sa.sin_port);
+        if (u >= 0)
+            close(u);
+        if (t >= 0)
+            close(t);
+        if (port > 0)
+            return port;
+    }
+    FAIL("no free port on 127.0.0.1");
+}
+
+bool sh_group_gone(pid_t pgid) { return kill(-pgid, 0) != 0 && errno == ESRCH; }
 
 static bool is_dir(const char *p)
 {
@@ -100,13 +130,17 @@ static void child_forget(pid_t pid)
         }
 }
 
+/* Every child leads its own process group (Kamailio forks workers): SIGTERM
+ * to the leader, which stops its workers; SIGKILL to the whole group if it
+ * does not exit within 5 s, and to any member left after it exited. */
 static void kill_and_reap(pid_t pid, int pidfd)
 {
     kill(pid, SIGTERM);
     struct pollfd pfd = {pidfd, POLLIN, 0};
     if (pidfd < 0 || poll(&pfd, 1, 5000) != 1)
-        kill(pid, SIGKILL);
+        kill(-pid, SIGKILL);
     waitpid(pid, NULL, 0);
+    kill(-pid, SIGKILL);
 }
 
 void sh_reset(void)
@@ -166,6 +200,7 @@ static void spawn(sproc *p, const char *name, char *const argv[])
     if (pid == 0) {
         /* The child dies with the runner; signals are the defaults. */
         prctl(PR_SET_PDEATHSIG, SIGKILL);
+        setpgid(0, 0);
         sigset_t none;
         sigemptyset(&none);
         sigprocmask(SIG_SETMASK, &none, NULL);
@@ -181,6 +216,7 @@ static void spawn(sproc *p, const char *name, char *const argv[])
         execv(argv[0], argv);
         _exit(127);
     }
+    setpgid(pid, pid); /* also here, so that it holds before either side runs on */
     p->pid = pid;
     p->pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
     if (p->pidfd < 0)
@@ -406,6 +442,20 @@ void sh_wait_registered(unsigned long n)
         ot_sip_counters_get(&c);
         FAIL("SIP lines registered: %lu, expected %lu (failures %lu)", c.registered, n,
              c.register_failed);
+    }
+}
+
+static bool register_failed_are(const struct ot_sip_counters *c, void *arg)
+{
+    return c->register_failed == *(unsigned long *)arg;
+}
+
+void sh_wait_register_failed(unsigned long n)
+{
+    if (!ot_sip_counters_wait(register_failed_are, &n, 10000)) {
+        struct ot_sip_counters c;
+        ot_sip_counters_get(&c);
+        FAIL("SIP registrations failed: %lu, expected %lu", c.register_failed, n);
     }
 }
 

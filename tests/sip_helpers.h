@@ -27,6 +27,11 @@ typedef struct sproc {
 /* A port of this run: base + n, the base chosen per process so that two
  * runners on one machine (plain and ASan stages in parallel) do not collide. */
 int sh_port(int n);
+/* A port free for UDP and TCP on 127.0.0.1 now (chosen by the kernel). */
+int sh_free_port(void);
+/* No process of the process group pgid exists any more (children lead
+ * their own group, so this covers whatever they forked). */
+bool sh_group_gone(pid_t pgid);
 /* The directory holding tests/ (found from the working directory or the
  * runner's own path). */
 const char *sh_srcdir(void);
@@ -57,6 +62,7 @@ void sh_kamailio_start(sproc *p, int port);
 /* The SIP provider's counters (see src/providers/sip/sip.h). */
 void sh_wait_dialogs(unsigned long n);    /* dialogs alive == n, within 10 s */
 void sh_wait_registered(unsigned long n); /* registered lines == n */
+void sh_wait_register_failed(unsigned long n); /* final REGISTER failures == n */
 
 /* Messages: skips LINE_CALLSTATE PROCEEDING and RINGBACK of h (optional in
  * SIP) until the expected message. */
