@@ -59,6 +59,9 @@ TEST_SRC := $(foreach f,$(TEST_SRC),$(if $(findstring sip,$(notdir $f)),,$f))
 endif
 TEST_OBJ := $(TEST_SRC:%.c=$(BUILD)/obj/%.o)
 TOOL_SRC := $(wildcard tools/*.c)
+ifneq ($(WITH_SIP),1)
+TOOL_SRC := $(foreach f,$(TOOL_SRC),$(if $(findstring sip,$(notdir $f)),,$f))
+endif
 TOOL_OBJ := $(TOOL_SRC:%.c=$(BUILD)/obj/%.o)
 EXAMPLES := $(patsubst examples/%.c,$(BUILD)/examples/%,$(wildcard examples/*.c))
 
@@ -95,7 +98,8 @@ $(BUILD)/examples/%: examples/%.c $(BUILD)/libopentapi.a $(wildcard include/*.h)
 $(BUILD)/fuzz_%: fuzz/fuzz_%.c $(BUILD)/libopentapi.a $(wildcard include/*.h)
 	$(CC) -Iinclude $(CFLAGS_ALL) -o $@ $< $(BUILD)/libopentapi.a $(LDLIBS_LIB)
 
-$(BUILD)/test-runner: $(TEST_OBJ) $(BUILD)/libopentapi.a
+# The SIP command-line tests run the tapi tool next to the runner.
+$(BUILD)/test-runner: $(TEST_OBJ) $(BUILD)/libopentapi.a $(if $(WITH_SIP),$(BUILD)/tapi)
 	$(CC) $(SANFLAGS) -o $@ $(TEST_OBJ) $(BUILD)/libopentapi.a $(LDLIBS_LIB)
 
 # --- tests -----------------------------------------------------------------

@@ -397,6 +397,66 @@ const char *sh_sipp_template(const char *tmpl, const char *const *subst)
     return out;
 }
 
+const char *sh_tapi_path(void)
+{
+    static char path[1100];
+    char exe[1024];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+    if (n <= 0)
+        FAIL("readlink /proc/self/exe: %s", strerror(errno));
+    exe[n] = '\0';
+    char *slash = strrchr(exe, '/');
+    if (slash)
+        *slash = '\0';
+    snprintf(path, sizeof(path), "%s/tapi", exe);
+    if (access(path, X_OK) != 0)
+        FAIL("%s is missing (built with the test runner)", path);
+    return path;
+}
+
+void sh_tapi_start(sproc *p, const char *const *args, int listen_port)
+{
+    static char prog[1100];
+    snprintf(prog, sizeof(prog), "%s", sh_tapi_path());
+    char *argv[40];
+    int n = 0;
+    argv[n++] = prog;
+    for (int i = 0; args[i] && n < 39; i++)
+        argv[n++] = (char *)args[i];
+    argv[n] = NULL;
+    spawn(p, "tapi", argv);
+    if (listen_port)
+        wait_listening(p, listen_port);
+}
+
+int sh_wait_exit(sproc *p, unsigned timeout_ms)
+{
+    int rc = wait_exit(p, timeout_ms);
+    if (rc < 0) {
+        kill_and_reap(p->pid, p->pidfd);
+        child_forget(p->pid);
+        p->pid = 0;
+        p->pidfd = -1;
+        char tail[1500];
+        file_tail(p->log, tail, sizeof(tail));
+        FAIL("%s did not finish in %u ms (log %s):\n%s", p->name, timeout_ms, p->log, tail);
+    }
+    return rc;
+}
+
+const char *sh_output(const sproc *p)
+{
+    static char text[65536];
+    text[0] = '\0';
+    FILE *f = fopen(p->log, "r");
+    if (!f)
+        FAIL("cannot read %s", p->log);
+    size_t n = fread(text, 1, sizeof(text) - 1, f);
+    fclose(f);
+    text[n] = '\0';
+    return text;
+}
+
 void sh_kamailio_start(sproc *p, int port)
 {
     sh_reset();

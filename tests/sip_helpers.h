@@ -55,6 +55,16 @@ void sh_expect_success(sproc *p, unsigned timeout_ms);
 /* SIGTERM, then waits (SIGKILL after 5 s). */
 void sh_stop(sproc *p);
 
+/* The tapi tool next to the test runner (FAIL if missing). */
+const char *sh_tapi_path(void);
+/* tapi args... (NULL-terminated), stdout and stderr to its log; when
+ * listen_port is not 0, returns once it listens there (UDP). */
+void sh_tapi_start(sproc *p, const char *const *args, int listen_port);
+/* Waits for the child's exit and returns its status (FAIL on timeout). */
+int sh_wait_exit(sproc *p, unsigned timeout_ms);
+/* Everything the child wrote (its log; up to 64 KiB). */
+const char *sh_output(const sproc *p);
+
 /* kamailio -f tests/kamailio/kamailio.cfg listening on udp:127.0.0.1:port;
  * returns once it listens. */
 void sh_kamailio_start(sproc *p, int port);

@@ -3,4 +3,7 @@
 #define TAPI_TOOL_H
 int tapi_cmd_demo(int argc, char **argv);
 int tapi_cmd_lines(int argc, char **argv);
+/* tools/tapi_sip.c, in builds with the SIP provider (weak in tapi.c) */
+int tapi_cmd_answer(int argc, char **argv);
+int tapi_cmd_call(int argc, char **argv);
 #endif

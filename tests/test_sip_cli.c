@@ -1,0 +1,202 @@
+/* `tapi answer` and `tapi call` (tools/tapi_sip.c) as scripts use them: the
+ * tool next to the runner is started as a child process against another
+ * `tapi` or SIPp on 127.0.0.1, and the test checks exit codes and the printed
+ * timeline (states with their mode names, received UUI as hex, the verdict
+ * per call).  Every child is bounded by --timeout and waited for on its exit. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sip_helpers.h"
+
+#define CLI_WAIT_MS 20000u
+
+static void line_arg(char *buf, size_t n, const char *user, int port)
+{
+    snprintf(buf, n, "sip:%s@127.0.0.1:%d", user, port);
+}
+
+/* Occurrences of needle in text. */
+static int count(const char *text, const char *needle)
+{
+    int n = 0;
+    for (const char *p = strstr(text, needle); p; p = strstr(p + 1, needle))
+        n++;
+    return n;
+}
+
+#define CHECK_OUT(p, needle, times)                                                            \
+    do {                                                                                       \
+        const char *out_ = sh_output(p);                                                       \
+        int got_ = count(out_, needle);                                                        \
+        if (got_ != (times))                                                                   \
+            FAIL("%s printed \"%s\" %d times, expected %d:\n%s", (p)->name, needle, got_,      \
+                 (int)(times), out_);                                                          \
+    } while (0)
+
+static void expect_exit(sproc *p, int code)
+{
+    int rc = sh_wait_exit(p, CLI_WAIT_MS);
+    if (rc != code)
+        FAIL("tapi exited %d, expected %d:\n%s", rc, code, sh_output(p));
+}
+
+/* answer drops each call 50 ms after it connects, with UUI; call waits for
+ * the far end: both succeed, the caller prints the UUI it received. */
+TEST(sip_cli_answer_drops_caller_waits)
+{
+    int pa = sh_free_port(), pb = sh_free_port();
+    char la[64], lb[64], dest[64];
+    line_arg(la, sizeof(la), "alice", pa);
+    line_arg(lb, sizeof(lb), "bob", pb);
+    line_arg(dest, sizeof(dest), "bob", pb);
+    sproc ans, call;
+    const char *aargs[] = {"answer", "--line", lb, "--uui", "04627965", "--drop-after", "50",
+                           "--calls", "3", "--timeout", "15", NULL};
+    sh_tapi_start(&ans, aargs, pb);
+    const char *cargs[] = {"call", "--line", la, dest, "--calls", "3", "--timeout", "15", NULL};
+    sh_tapi_start(&call, cargs, 0);
+    expect_exit(&call, 0);
+    expect_exit(&ans, 0);
+    CHECK_OUT(&call, "LINE_CALLSTATE DIALING", 3);
+    CHECK_OUT(&call, "LINE_CALLSTATE CONNECTED ACTIVE", 3);
+    CHECK_OUT(&call, "LINE_CALLINFO USERUSERINFO", 3);
+    CHECK_OUT(&call, "UUI 04627965 (4 bytes)", 3);
+    CHECK_OUT(&call, "LINE_CALLSTATE DISCONNECTED NORMAL", 3);
+    CHECK_OUT(&call, "LINE_CALLSTATE IDLE", 3);
+    CHECK_OUT(&call, "3 calls: 3 ok, 0 failed", 1);
+    CHECK_OUT(&ans, "LINE_CALLSTATE OFFERING", 3);
+    CHECK_OUT(&ans, "lineDrop, UUI 04627965", 3);
+    CHECK_OUT(&ans, "LINE_CALLSTATE IDLE", 3);
+    CHECK_OUT(&ans, "3 calls: 3 ok, 0 failed", 1);
+}
+
+/* call drops at once with UUI; answer waits for the far end and reads it. */
+TEST(sip_cli_caller_drops_answer_waits)
+{
+    int pa = sh_free_port(), pb = sh_free_port();
+    char la[64], lb[64], dest[64];
+    line_arg(la, sizeof(la), "alice", pa);
+    line_arg(lb, sizeof(lb), "bob", pb);
+    line_arg(dest, sizeof(dest), "bob", pb);
+    sproc ans, call;
+    const char *aargs[] = {"answer", "--line", lb, "--timeout", "15", NULL};
+    sh_tapi_start(&ans, aargs, pb);
+    const char *cargs[] = {"call",         "--line", la, dest, "--uui", "00ff10", "--drop-after",
+                           "0",            "--timeout", "15", NULL};
+    sh_tapi_start(&call, cargs, 0);
+    expect_exit(&call, 0);
+    expect_exit(&ans, 0);
+    CHECK_OUT(&ans, "UUI 00ff10 (3 bytes)", 1);
+    CHECK_OUT(&ans, "LINE_CALLSTATE DISCONNECTED NORMAL", 1);
+    CHECK_OUT(&ans, "1 calls: 1 ok, 0 failed", 1);
+    CHECK_OUT(&call, "LINE_CALLSTATE CONNECTED ACTIVE", 1);
+    CHECK_OUT(&call, "lineDrop, UUI 00ff10", 1);
+    CHECK_OUT(&call, "1 calls: 1 ok, 0 failed", 1);
+}
+
+/* answer --reject: the caller's call ends DISCONNECTED REJECT with the UUI,
+ * which is not what `tapi call` was asked for (exit 1); answer did as asked. */
+TEST(sip_cli_reject)
+{
+    int pa = sh_free_port(), pb = sh_free_port();
+    char la[64], lb[64], dest[64];
+    line_arg(la, sizeof(la), "alice", pa);
+    line_arg(lb, sizeof(lb), "bob", pb);
+    line_arg(dest, sizeof(dest), "bob", pb);
+    sproc ans, call;
+    const char *aargs[] = {"answer", "--line", lb,  "--reject", "--uui", "046e6f",
+                           "--calls", "2", "--timeout", "15", NULL};
+    sh_tapi_start(&ans, aargs, pb);
+    const char *cargs[] = {"call", "--line", la, dest, "--calls", "2", "--timeout", "15", NULL};
+    sh_tapi_start(&call, cargs, 0);
+    expect_exit(&call, 1);
+    expect_exit(&ans, 0);
+    CHECK_OUT(&call, "UUI 046e6f (3 bytes)", 2);
+    CHECK_OUT(&call, "LINE_CALLSTATE DISCONNECTED REJECT", 2);
+    CHECK_OUT(&call, "FAILED: the far end ended it: DISCONNECTED REJECT", 2);
+    CHECK_OUT(&call, "2 calls: 0 ok, 2 failed", 1);
+    CHECK_OUT(&call, "CONNECTED ACTIVE", 0);
+    CHECK_OUT(&ans, "reject: lineDrop, UUI 046e6f", 2);
+    CHECK_OUT(&ans, "2 calls: 2 ok, 0 failed", 1);
+}
+
+/* tapi answer against SIPp: SIPp's INVITE UUI is printed; SIPp checks the
+ * BYE's User-to-User and Reason. */
+TEST(sip_cli_answer_sipp)
+{
+    int pb = sh_free_port();
+    char lb[64];
+    line_arg(lb, sizeof(lb), "opentapi", pb);
+    sproc ans, sipp;
+    /* SIPp first (starting SIPp ends the children of earlier tests); it
+     * retransmits its INVITE until the tool listens. */
+    sh_sipp_start(&sipp, "uac_we_drop.xml", sh_free_port(), pb, 1, NULL);
+    const char *aargs[] = {"answer", "--line", lb,  "--uui", "0462796521", "--drop-after", "0",
+                           "--timeout", "15", NULL};
+    sh_tapi_start(&ans, aargs, pb);
+    sh_expect_success(&sipp, SH_SIPP_TIMEOUT_MS);
+    expect_exit(&ans, 0);
+    CHECK_OUT(&ans, "from sipp (SIPp Caller)", 1);
+    CHECK_OUT(&ans, "UUI 04696e76697465 (7 bytes)", 1);
+    CHECK_OUT(&ans, "1 calls: 1 ok, 0 failed", 1);
+}
+
+/* tapi call against SIPp answering 486: BUSY, then DISCONNECTED BUSY; exit 1. */
+TEST(sip_cli_call_busy_sipp)
+{
+    int pa = sh_free_port(), ps = sh_free_port();
+    char la[64], dest[64];
+    line_arg(la, sizeof(la), "alice", pa);
+    line_arg(dest, sizeof(dest), "sipp", ps);
+    const char *subst[] = {"STATUS", "486", "PHRASE", "Busy Here", "CAUSE", "17",
+                           "UUI",    "0462757379", NULL};
+    sproc sipp, call;
+    sh_sipp_start(&sipp, sh_sipp_template("uas_final.xml", subst), ps, 0, 1, NULL);
+    const char *cargs[] = {"call", "--line", la, dest, "--timeout", "15", NULL};
+    sh_tapi_start(&call, cargs, 0);
+    expect_exit(&call, 1);
+    sh_expect_success(&sipp, SH_SIPP_TIMEOUT_MS);
+    CHECK_OUT(&call, "LINE_CALLSTATE BUSY STATION", 1);
+    CHECK_OUT(&call, "LINE_CALLSTATE DISCONNECTED BUSY", 1);
+    CHECK_OUT(&call, "UUI 0462757379 (5 bytes)", 1);
+    CHECK_OUT(&call, "1 calls: 0 ok, 1 failed", 1);
+}
+
+/* Nobody answers at the destination: the tool gives up after --timeout. */
+TEST(sip_cli_answer_timeout)
+{
+    char lb[64];
+    line_arg(lb, sizeof(lb), "bob", sh_free_port());
+    sproc ans;
+    const char *aargs[] = {"answer", "--line", lb, "--timeout", "1", NULL};
+    sh_tapi_start(&ans, aargs, 0);
+    expect_exit(&ans, 1);
+    CHECK_OUT(&ans, "timeout: nothing happened for 1 s", 1);
+}
+
+/* Usage errors exit 2 and say why. */
+TEST(sip_cli_usage_errors)
+{
+    static const char *const bad[][8] = {
+        {"answer", NULL},
+        {"answer", "--line", "bob@127.0.0.1:5060", NULL},
+        {"answer", "--line", "sip:bob@127.0.0.1", NULL},
+        {"answer", "--line", "sip:bob@127.0.0.1:5060\nproxy", NULL},
+        {"answer", "--line", "sip:bob@127.0.0.1:5060", "--uui", "abc", NULL},
+        {"answer", "--line", "sip:bob@127.0.0.1:5060", "--uui", "zz", NULL},
+        {"answer", "--line", "sip:bob@127.0.0.1:5060", "--calls", "0", NULL},
+        {"answer", "--line", "sip:bob@127.0.0.1:5060", "--drop-after", "-1", NULL},
+        {"call", "--line", "sip:bob@127.0.0.1:5060", NULL},
+        {"call", "--line", "sip:bob@127.0.0.1:5060", "sip:x@127.0.0.1", "--reject", NULL},
+        {"answer", "--line", "sip:bob@127.0.0.1:5060", "--bogus", "1", NULL},
+    };
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        sproc p;
+        sh_tapi_start(&p, bad[i], 0);
+        int rc = sh_wait_exit(&p, CLI_WAIT_MS);
+        if (rc != 2)
+            FAIL("case %zu: exit %d, expected 2:\n%s", i, rc, sh_output(&p));
+        CHECK(strstr(sh_output(&p), "usage: tapi answer") != NULL);
+    }
+}

@@ -1,0 +1,686 @@
+/* `tapi answer` and `tapi call`: SIP calls from the command line, on an
+ * ad-hoc SIP line (otSetConfig) and through the public API only.
+ *
+ *   tapi answer --line sip:USER@IP:PORT [--reject] [--uui HEX] [--drop-after MS] [--calls N]
+ *   tapi call   --line sip:USER@IP:PORT DEST_URI [--uui HEX] [--drop-after MS] [--calls N]
+ *   more options: --transport udp|tcp, --proxy URI, --timeout S, --sip-log N
+ *
+ * answer answers every incoming call (or rejects it: lineDrop while offered),
+ * call places calls to DEST_URI one after another.  An answered/connected
+ * call is dropped MS ms after it connects (--drop-after), or the tool waits
+ * for the far end to hang up.  --uui is sent with the drop or rejection.
+ * Both exit after N calls (default 1): 0 when each call went as asked, 1
+ * otherwise (or when nothing happened for --timeout seconds, default 30; 0
+ * waits forever), 2 for a usage error.  The timeline goes to stdout, one line
+ * per action and message: every LINE_CALLSTATE with its state and mode
+ * names, received UUI as hex, and a verdict per call.
+ *
+ * "As asked": answer --reject: the offered call was rejected (our lineDrop
+ * took it IDLE).  Otherwise: the call connected, and ended by our drop or by
+ * the far end with DISCONNECTED NORMAL. */
+#define _POSIX_C_SOURCE 200809L
+#include <ctype.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "opentapi.h"
+#include "tapi.h"
+#include "tapi_tool.h"
+
+#define API_VERSION 0x00020002u
+#define MAX_UUI 65536u
+#define MAX_ACTIVE 256   /* concurrent calls the answer side tracks */
+#define SLICE_MS 200     /* longest single wait: signals are noticed this fast */
+
+struct opts {
+    bool answer;
+    const char *line, *dest, *transport, *proxy;
+    bool reject;
+    unsigned char *uui;
+    DWORD uui_len;
+    long drop_after; /* ms, -1 = wait for the far end */
+    unsigned long calls;
+    unsigned timeout_s;
+    int sip_log;
+    char user[128];
+};
+
+struct tcall {
+    bool used;
+    unsigned long no; /* 1, 2, ... in the order calls began */
+    HCALL h;
+    LONG make_req, answer_req, drop_req;
+    bool offered, connected, disconnected, idle, drop_answered;
+    DWORD disc_mode;
+    long long drop_at; /* monotonic ms, 0 = no drop scheduled */
+    char why[96];      /* first reason the call did not go as asked */
+};
+
+static volatile sig_atomic_t stop_signal;
+static long long t0;
+static HLINEAPP app;
+static struct tcall calls[MAX_ACTIVE];
+static unsigned long started, finished, failed;
+
+static long long now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void on_signal(int sig) { stop_signal = sig; }
+
+/* ---- output -------------------------------------------------------------------- */
+static void say(const struct tcall *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void say(const struct tcall *c, const char *fmt, ...)
+{
+    long long t = now_ms() - t0;
+    va_list ap;
+    printf("%4lld.%03lld ", t / 1000, t % 1000);
+    if (c)
+        printf("call %-4lu ", c->no);
+    else
+        printf("          ");
+    va_start(ap, fmt);
+    vprintf(fmt, ap);
+    va_end(ap);
+    putchar('\n');
+    fflush(stdout);
+}
+
+static void hex(char *out, size_t outlen, const unsigned char *p, DWORD len)
+{
+    static const char digits[] = "0123456789abcdef";
+    size_t k = 0;
+    for (DWORD i = 0; i < len && k + 2 < outlen; i++) {
+        out[k++] = digits[p[i] >> 4];
+        out[k++] = digits[p[i] & 15];
+    }
+    out[k] = '\0';
+}
+
+/* ---- arguments ------------------------------------------------------------------- */
+static int usage_error(const char *fmt, const char *arg)
+{
+    fprintf(stderr, "tapi: ");
+    fprintf(stderr, fmt, arg ? arg : "");
+    fprintf(stderr,
+            "\nusage: tapi answer --line sip:USER@IP:PORT [--reject] [--uui HEX] "
+            "[--drop-after MS] [--calls N]\n"
+            "       tapi call --line sip:USER@IP:PORT DEST_URI [--uui HEX] [--drop-after MS] "
+            "[--calls N]\n"
+            "       options of both: [--transport udp|tcp] [--proxy URI] [--timeout S] "
+            "[--sip-log 0-9]\n");
+    return 2;
+}
+
+static bool parse_ulong(const char *s, unsigned long min, unsigned long max, unsigned long *out)
+{
+    if (!s || !isdigit((unsigned char)s[0]))
+        return false;
+    errno = 0;
+    char *end;
+    unsigned long v = strtoul(s, &end, 10);
+    if (errno || *end || v < min || v > max)
+        return false;
+    *out = v;
+    return true;
+}
+
+static int hexval(int c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+static bool parse_hex(const char *s, struct opts *o)
+{
+    size_t n = strlen(s);
+    if (n == 0 || n % 2 || n / 2 > MAX_UUI)
+        return false;
+    unsigned char *b = malloc(n / 2);
+    if (!b)
+        return false;
+    for (size_t i = 0; i < n; i += 2) {
+        int hi = hexval((unsigned char)s[i]), lo = hexval((unsigned char)s[i + 1]);
+        if (hi < 0 || lo < 0) {
+            free(b);
+            return false;
+        }
+        b[i / 2] = (unsigned char)(hi << 4 | lo);
+    }
+    free(o->uui);
+    o->uui = b;
+    o->uui_len = (DWORD)(n / 2);
+    return true;
+}
+
+/* Text that goes into the configuration or a request URI: printable, no
+ * spaces, no '#' (a comment), bounded. */
+static bool clean_text(const char *s, size_t max)
+{
+    size_t n = strlen(s);
+    if (n == 0 || n > max)
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c <= 0x20 || c >= 0x7f || c == '#' || c == '"' || c == '<' || c == '>')
+            return false;
+    }
+    return true;
+}
+
+/* sip:USER@IP:PORT, IP a dotted IPv4 address or [IPv6]; USER into o->user. */
+static bool parse_line_uri(const char *s, struct opts *o)
+{
+    if (!clean_text(s, 200) || strncmp(s, "sip:", 4) != 0)
+        return false;
+    const char *user = s + 4, *at = strchr(user, '@');
+    if (!at || at == user || (size_t)(at - user) >= sizeof(o->user))
+        return false;
+    for (const char *p = user; p < at; p++)
+        if (!isalnum((unsigned char)*p) && !strchr("-_.!~*'+", *p))
+            return false;
+    memcpy(o->user, user, (size_t)(at - user));
+    o->user[at - user] = '\0';
+    const char *host = at + 1, *colon;
+    if (*host == '[') {
+        const char *close = strchr(host, ']');
+        if (!close || close == host + 1 || close[1] != ':')
+            return false;
+        for (const char *p = host + 1; p < close; p++)
+            if (!isxdigit((unsigned char)*p) && *p != ':' && *p != '.')
+                return false;
+        colon = close + 1;
+    } else {
+        colon = strchr(host, ':');
+        if (!colon || colon == host)
+            return false;
+        for (const char *p = host; p < colon; p++)
+            if (!isdigit((unsigned char)*p) && *p != '.')
+                return false;
+    }
+    unsigned long port;
+    return parse_ulong(colon + 1, 1, 65535, &port);
+}
+
+static int parse_args(int argc, char **argv, struct opts *o)
+{
+    o->answer = !strcmp(argv[0], "answer");
+    o->drop_after = -1;
+    o->calls = 1;
+    o->timeout_s = 30;
+    o->transport = "udp";
+    o->sip_log = 0;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+        unsigned long n;
+        if (!strcmp(a, "--reject")) {
+            if (!o->answer)
+                return usage_error("--reject is an option of tapi answer%s", "");
+            o->reject = true;
+            continue;
+        }
+        if (a[0] == '-' && a[1] == '-' && !v)
+            return usage_error("%s needs a value", a);
+        if (!strcmp(a, "--line")) {
+            if (!parse_line_uri(v, o))
+                return usage_error("--line must be sip:USER@IP:PORT, not %s", v);
+            o->line = v;
+        } else if (!strcmp(a, "--uui")) {
+            if (!parse_hex(v, o))
+                return usage_error("--uui must be hex, an even number of digits, at most "
+                                   "65536 bytes: %s", v);
+        } else if (!strcmp(a, "--drop-after")) {
+            if (!parse_ulong(v, 0, 86400000ul, &n))
+                return usage_error("--drop-after must be milliseconds (0-86400000): %s", v);
+            o->drop_after = (long)n;
+        } else if (!strcmp(a, "--calls")) {
+            if (!parse_ulong(v, 1, 100000000ul, &n))
+                return usage_error("--calls must be a number of calls (1 or more): %s", v);
+            o->calls = n;
+        } else if (!strcmp(a, "--timeout")) {
+            if (!parse_ulong(v, 0, 86400ul, &n))
+                return usage_error("--timeout must be seconds (0 = none): %s", v);
+            o->timeout_s = (unsigned)n;
+        } else if (!strcmp(a, "--transport")) {
+            if (strcmp(v, "udp") && strcmp(v, "tcp"))
+                return usage_error("--transport must be udp or tcp: %s", v);
+            o->transport = v;
+        } else if (!strcmp(a, "--proxy")) {
+            if (!clean_text(v, 200) || strncmp(v, "sip:", 4))
+                return usage_error("--proxy must be a SIP URI: %s", v);
+            o->proxy = v;
+        } else if (!strcmp(a, "--sip-log")) {
+            if (!parse_ulong(v, 0, 9, &n))
+                return usage_error("--sip-log must be 0-9: %s", v);
+            o->sip_log = (int)n;
+        } else if (a[0] == '-' && a[1] != '\0') {
+            return usage_error("unknown option %s", a);
+        } else {
+            if (o->answer)
+                return usage_error("tapi answer takes no destination: %s", a);
+            if (o->dest)
+                return usage_error("one destination only: %s", a);
+            if (!clean_text(a, 400))
+                return usage_error("bad destination %s", a);
+            o->dest = a;
+            continue;
+        }
+        i++;
+    }
+    if (!o->line)
+        return usage_error("--line sip:USER@IP:PORT is required%s", "");
+    if (!o->answer && !o->dest)
+        return usage_error("tapi call needs a destination URI%s", "");
+    return 0;
+}
+
+/* ---- the line -------------------------------------------------------------------- */
+static int open_line(const struct opts *o, HLINE *hl)
+{
+    char cfg[1024];
+    DWORD uui_size = o->uui_len > 1024 ? o->uui_len : 1024;
+    int n = snprintf(cfg, sizeof(cfg),
+                     "[sip]\nlog_level = %d\n"
+                     "[line]\nprovider = sip\nname = tapi %s\nnumber = %s\nuri = %s\n"
+                     "transport = %s\nuui = %u\n%s%s%s",
+                     o->sip_log, o->answer ? "answer" : "call", o->user, o->line, o->transport,
+                     (unsigned)uui_size, o->proxy ? "proxy = " : "", o->proxy ? o->proxy : "",
+                     o->proxy ? "\n" : "");
+    if (n < 0 || (size_t)n >= sizeof(cfg)) {
+        fprintf(stderr, "tapi: configuration too long\n");
+        return 2;
+    }
+    LONG rc = otSetConfig(cfg);
+    if (rc) {
+        fprintf(stderr, "tapi: otSetConfig: %s\n", otErrorName(rc));
+        return 1;
+    }
+    LINEINITIALIZEEXPARAMS p;
+    memset(&p, 0, sizeof(p));
+    p.dwTotalSize = sizeof(p);
+    p.dwOptions = LINEINITIALIZEEXOPTION_USEEVENT;
+    DWORD ndev = 0, api = API_VERSION;
+    rc = lineInitializeEx(&app, NULL, NULL, o->answer ? "tapi answer" : "tapi call", &ndev,
+                          &api, &p);
+    if (rc) {
+        fprintf(stderr, "tapi: cannot start the SIP line %s: %s\n", o->line, otErrorName(rc));
+        return 1;
+    }
+    rc = lineOpen(app, 0, hl, API_VERSION, 0, 0,
+                  o->answer ? LINECALLPRIVILEGE_OWNER : LINECALLPRIVILEGE_NONE,
+                  LINEMEDIAMODE_INTERACTIVEVOICE, NULL);
+    if (rc) {
+        fprintf(stderr, "tapi: lineOpen: %s\n", otErrorName(rc));
+        lineShutdown(app);
+        return 1;
+    }
+    say(NULL, "line %s (%s) open, %s", o->line, o->transport,
+        o->answer ? (o->reject ? "rejecting calls" : "answering calls") : "placing calls");
+    return 0;
+}
+
+/* ---- calls ---------------------------------------------------------------------------- */
+static struct tcall *call_new(void)
+{
+    for (unsigned i = 0; i < MAX_ACTIVE; i++)
+        if (!calls[i].used) {
+            memset(&calls[i], 0, sizeof(calls[i]));
+            calls[i].used = true;
+            calls[i].no = ++started;
+            return &calls[i];
+        }
+    return NULL;
+}
+
+static struct tcall *call_by_handle(HCALL h)
+{
+    for (unsigned i = 0; i < MAX_ACTIVE; i++)
+        if (calls[i].used && calls[i].h == h && h)
+            return &calls[i];
+    return NULL;
+}
+
+static struct tcall *call_by_request(LONG id)
+{
+    for (unsigned i = 0; i < MAX_ACTIVE; i++)
+        if (calls[i].used && id > 0 &&
+            (calls[i].make_req == id || calls[i].answer_req == id || calls[i].drop_req == id))
+            return &calls[i];
+    return NULL;
+}
+
+static void call_fail(struct tcall *c, const char *why)
+{
+    if (!c->why[0])
+        snprintf(c->why, sizeof(c->why), "%s", why);
+}
+
+/* The call is over for the tool: verdict, handle released. */
+static void call_finish(const struct opts *o, struct tcall *c)
+{
+    (void)o;
+    if (c->h)
+        lineDeallocateCall(c->h);
+    if (c->why[0]) {
+        failed++;
+        say(c, "FAILED: %s", c->why);
+    } else
+        say(c, "ok");
+    finished++;
+    c->used = false;
+}
+
+static void drop(struct tcall *c, const unsigned char *uui, DWORD len, const char *what)
+{
+    char hx[2 * 64 + 1];
+    hex(hx, sizeof(hx), uui, len > 64 ? 64 : len);
+    LONG r = lineDrop(c->h, (LPCSTR)uui, len);
+    c->drop_at = 0;
+    if (r < 0) {
+        say(c, "%s: lineDrop: %s", what, otErrorName(r));
+        call_fail(c, "lineDrop failed");
+        call_finish(NULL, c); /* nothing more will happen to it */
+        return;
+    }
+    c->drop_req = r;
+    if (len)
+        say(c, "%s: lineDrop, UUI %s%s -> request %ld", what, hx, len > 64 ? "..." : "",
+            (long)r);
+    else
+        say(c, "%s: lineDrop -> request %ld", what, (long)r);
+}
+
+static void show_uui(struct tcall *c)
+{
+    union {
+        LINECALLINFO ci;
+        unsigned char raw[sizeof(LINECALLINFO) + MAX_UUI + 4096];
+    } *u = malloc(sizeof(*u));
+    if (!u)
+        return;
+    memset(&u->ci, 0, sizeof(u->ci));
+    u->ci.dwTotalSize = sizeof(*u);
+    LONG r = lineGetCallInfo(c->h, &u->ci);
+    if (r == 0 && u->ci.dwUserUserInfoSize &&
+        (uint64_t)u->ci.dwUserUserInfoOffset + u->ci.dwUserUserInfoSize <= u->ci.dwUsedSize) {
+        DWORD n = u->ci.dwUserUserInfoSize;
+        char *hx = malloc(2 * (size_t)n + 1);
+        if (hx) {
+            hex(hx, 2 * (size_t)n + 1, u->raw + u->ci.dwUserUserInfoOffset, n);
+            say(c, "  UUI %s (%u bytes)", hx, (unsigned)n);
+            free(hx);
+        }
+        /* Read: let newer UUI (e.g. the drop's) through. */
+        lineReleaseUserUserInfo(c->h);
+    }
+    free(u);
+}
+
+static void show_offer(struct tcall *c)
+{
+    union {
+        LINECALLINFO ci;
+        unsigned char raw[sizeof(LINECALLINFO) + 2048];
+    } u;
+    memset(&u, 0, sizeof(u));
+    u.ci.dwTotalSize = sizeof(u);
+    if (lineGetCallInfo(c->h, &u.ci) != 0)
+        return;
+    const char *id = "", *name = "";
+    if (u.ci.dwCallerIDSize && u.ci.dwCallerIDOffset + u.ci.dwCallerIDSize <= u.ci.dwUsedSize &&
+        u.raw[u.ci.dwCallerIDOffset + u.ci.dwCallerIDSize - 1] == '\0')
+        id = (const char *)u.raw + u.ci.dwCallerIDOffset;
+    if (u.ci.dwCallerIDNameSize &&
+        u.ci.dwCallerIDNameOffset + u.ci.dwCallerIDNameSize <= u.ci.dwUsedSize &&
+        u.raw[u.ci.dwCallerIDNameOffset + u.ci.dwCallerIDNameSize - 1] == '\0')
+        name = (const char *)u.raw + u.ci.dwCallerIDNameOffset;
+    say(c, "  from %s%s%s%s", id, name[0] ? " (" : "", name, name[0] ? ")" : "");
+}
+
+static void on_state(const struct opts *o, struct tcall *c, DWORD state, DWORD mode)
+{
+    const char *mname = otCallStateModeName(state, mode);
+    say(c, "LINE_CALLSTATE %s%s%s", otCallStateName(state), mname[0] ? " " : "", mname);
+    switch (state) {
+    case LINECALLSTATE_OFFERING:
+        c->offered = true;
+        show_offer(c);
+        show_uui(c);
+        if (o->reject) {
+            drop(c, o->uui, o->uui_len, "reject");
+        } else {
+            LONG r = lineAnswer(c->h, NULL, 0);
+            if (r < 0) {
+                say(c, "lineAnswer: %s", otErrorName(r));
+                call_fail(c, "lineAnswer failed");
+                drop(c, NULL, 0, "give up");
+            } else {
+                c->answer_req = r;
+                say(c, "lineAnswer -> request %ld", (long)r);
+            }
+        }
+        break;
+    case LINECALLSTATE_CONNECTED:
+        if (!c->connected && o->drop_after >= 0)
+            c->drop_at = now_ms() + o->drop_after;
+        c->connected = true;
+        if (o->reject)
+            call_fail(c, "connected although rejected");
+        break;
+    case LINECALLSTATE_DISCONNECTED:
+        c->disconnected = true;
+        c->disc_mode = mode;
+        c->drop_at = 0;
+        /* A drop already asked for crossed the far end's: as asked. */
+        if (!c->drop_req) {
+            char why[80];
+            snprintf(why, sizeof(why), "the far end ended it: DISCONNECTED %s", mname);
+            if (!c->connected || mode != LINEDISCONNECTMODE_NORMAL || o->reject)
+                call_fail(c, why);
+            drop(c, NULL, 0, "clear");
+        }
+        break;
+    case LINECALLSTATE_IDLE:
+        c->idle = true;
+        if (!c->drop_req && !c->disconnected)
+            call_fail(c, c->offered ? "the caller abandoned the offer" : "went IDLE");
+        break;
+    default:
+        break;
+    }
+}
+
+static void on_reply(const struct opts *o, LONG id, LONG result)
+{
+    struct tcall *c = call_by_request(id);
+    if (!c)
+        return; /* lineReleaseUserUserInfo */
+    say(c, "LINE_REPLY request %ld %s", (long)id, otErrorName(result));
+    if (id == c->make_req) {
+        if (result) {
+            call_fail(c, "lineMakeCall failed");
+            c->h = 0;
+            call_finish(o, c);
+        }
+    } else if (id == c->answer_req) {
+        if (result)
+            call_fail(c, "lineAnswer failed");
+    } else if (id == c->drop_req) {
+        c->drop_answered = true;
+        if (result)
+            call_fail(c, "lineDrop failed");
+    }
+}
+
+/* A call is over for the tool once it is IDLE and the drop that took it
+ * there (if any) has its reply, or once that drop failed. */
+static void maybe_finish(const struct opts *o, struct tcall *c)
+{
+    if (c->used && ((c->idle && (!c->drop_req || c->drop_answered)) ||
+                    (c->drop_answered && c->why[0])))
+        call_finish(o, c);
+}
+
+static void on_message(const struct opts *o, const LINEMESSAGE *m)
+{
+    switch (m->dwMessageID) {
+    case LINE_APPNEWCALL: {
+        if (!o->answer || started >= o->calls)
+            break; /* not ours to take: left offering, dropped at shutdown */
+        struct tcall *c = call_new();
+        if (!c) {
+            say(NULL, "too many calls at once: one ignored");
+            break;
+        }
+        c->h = (HCALL)m->dwParam2;
+        say(c, "LINE_APPNEWCALL");
+        break;
+    }
+    case LINE_CALLSTATE: {
+        struct tcall *c = call_by_handle((HCALL)m->hDevice);
+        if (!c)
+            break;
+        on_state(o, c, (DWORD)m->dwParam1, (DWORD)m->dwParam2);
+        maybe_finish(o, c);
+        break;
+    }
+    case LINE_CALLINFO: {
+        struct tcall *c = call_by_handle((HCALL)m->hDevice);
+        if (c && (m->dwParam1 & LINECALLINFOSTATE_USERUSERINFO)) {
+            say(c, "LINE_CALLINFO USERUSERINFO");
+            show_uui(c);
+        }
+        break;
+    }
+    case LINE_REPLY: {
+        struct tcall *c = call_by_request((LONG)m->dwParam1);
+        on_reply(o, (LONG)m->dwParam1, (LONG)m->dwParam2);
+        if (c)
+            maybe_finish(o, c);
+        break;
+    }
+    default:
+        break;
+    }
+}
+
+static bool place_call(const struct opts *o, HLINE hl)
+{
+    struct tcall *c = call_new();
+    if (!c)
+        return false;
+    LONG r = lineMakeCall(hl, &c->h, o->dest, 0, NULL);
+    if (r < 0) {
+        say(c, "lineMakeCall %s: %s", o->dest, otErrorName(r));
+        call_fail(c, "lineMakeCall failed");
+        c->h = 0;
+        call_finish(o, c);
+        return true;
+    }
+    c->make_req = r;
+    say(c, "lineMakeCall %s -> request %ld", o->dest, (long)r);
+    return true;
+}
+
+static unsigned active_calls(void)
+{
+    unsigned n = 0;
+    for (unsigned i = 0; i < MAX_ACTIVE; i++)
+        n += calls[i].used;
+    return n;
+}
+
+static int run(const struct opts *o)
+{
+    HLINE hl = 0;
+    int rc = open_line(o, &hl);
+    if (rc)
+        return rc;
+    long long last_event = now_ms();
+    bool timed_out = false;
+    while (finished < o->calls && !stop_signal) {
+        if (!o->answer && active_calls() == 0 && started < o->calls)
+            place_call(o, hl);
+        /* Due drops first, then wait for a message until the next one. */
+        long long now = now_ms(), next = now + SLICE_MS;
+        for (unsigned i = 0; i < MAX_ACTIVE; i++) {
+            struct tcall *c = &calls[i];
+            if (!c->used || !c->drop_at)
+                continue;
+            if (c->drop_at <= now)
+                drop(c, o->uui, o->uui_len, "drop");
+            else if (c->drop_at < next)
+                next = c->drop_at;
+        }
+        if (finished >= o->calls)
+            break;
+        LINEMESSAGE m;
+        DWORD wait = (DWORD)(next > now ? next - now : 0);
+        if (lineGetMessage(app, &m, wait) == 0) {
+            last_event = now_ms();
+            on_message(o, &m);
+            continue;
+        }
+        bool drop_pending = false;
+        for (unsigned i = 0; i < MAX_ACTIVE; i++)
+            drop_pending |= calls[i].used && calls[i].drop_at;
+        if (o->timeout_s && !drop_pending &&
+            now_ms() - last_event > (long long)o->timeout_s * 1000) {
+            timed_out = true;
+            break;
+        }
+    }
+    if (stop_signal)
+        say(NULL, "stopped by signal %d", (int)stop_signal);
+    else if (timed_out)
+        say(NULL, "timeout: nothing happened for %u s", o->timeout_s);
+    unsigned long unfinished = o->calls - finished;
+    for (unsigned i = 0; i < MAX_ACTIVE; i++)
+        if (calls[i].used) {
+            call_fail(&calls[i], "not finished");
+            call_finish(o, &calls[i]);
+        }
+    lineShutdown(app);
+    otSetConfig(NULL);
+    say(NULL, "%lu calls: %lu ok, %lu failed%s", finished, finished - failed, failed,
+        unfinished ? ", not all calls happened" : "");
+    return failed == 0 && finished == o->calls && !unfinished ? 0 : 1;
+}
+
+static int cmd(int argc, char **argv)
+{
+    struct opts o;
+    memset(&o, 0, sizeof(o));
+    int rc = parse_args(argc, argv, &o);
+    if (rc == 0) {
+        t0 = now_ms();
+        struct sigaction sa;
+        memset(&sa, 0, sizeof(sa));
+        sa.sa_handler = on_signal;
+        sigemptyset(&sa.sa_mask);
+        sigaction(SIGINT, &sa, NULL);
+        sigaction(SIGTERM, &sa, NULL);
+        rc = run(&o);
+    }
+    free(o.uui);
+    return rc;
+}
+
+int tapi_cmd_answer(int argc, char **argv) { return cmd(argc, argv); }
+int tapi_cmd_call(int argc, char **argv) { return cmd(argc, argv); }
