@@ -1,0 +1,195 @@
+/* Event objects: ITCallStateEvent (TE_CALLSTATE), ITCallNotificationEvent
+ * (TE_CALLNOTIFICATION), ITCallInfoChangeEvent (TE_CALLINFOCHANGE).  An event
+ * is immutable after creation and holds one reference to its call, dropped
+ * when the event is freed (never with the TAPI lock held). */
+#include <stdlib.h>
+
+#include "t3.h"
+
+static struct ot3_event *ev_of(void *itf) { return (struct ot3_event *)itf; }
+
+static ULONG ev_addref(struct ot3_event *e) { return atomic_fetch_add(&e->refs, 1) + 1; }
+
+static void ev_free(struct ot3_event *e)
+{
+    struct ot3_call *c = e->call;
+    free(e);
+    atomic_fetch_sub(&ot3_live_events, 1);
+    ot3_call_release(c);
+}
+
+static ULONG ev_release(struct ot3_event *e)
+{
+    ULONG n = atomic_fetch_sub(&e->refs, 1) - 1;
+    if (n == 0)
+        ev_free(e);
+    return n;
+}
+
+void ot3_event_release(struct ot3_event *e) { ev_release(e); }
+
+static HRESULT ev_qi(struct ot3_event *e, const IID *own, REFIID riid, void **ppv)
+{
+    if (!ppv)
+        return E_POINTER;
+    if (!riid) {
+        *ppv = NULL;
+        return E_POINTER;
+    }
+    if (IsEqualIID(riid, &IID_IUnknown) || IsEqualIID(riid, &IID_IDispatch) ||
+        IsEqualIID(riid, own)) {
+        ev_addref(e);
+        *ppv = &e->itf;
+        return S_OK;
+    }
+    *ppv = NULL;
+    return E_NOINTERFACE;
+}
+
+static HRESULT ev_get_call(struct ot3_event *e, ITCallInfo **pp)
+{
+    if (!pp)
+        return E_POINTER;
+    ot3_call_addref(e->call);
+    *pp = &e->call->info_itf;
+    return S_OK;
+}
+
+static HRESULT ev_get_instance(struct ot3_event *e, LONG *pl)
+{
+    if (!pl)
+        return E_POINTER;
+    *pl = e->instance;
+    return S_OK;
+}
+
+/* ---- ITCallStateEvent ---- */
+static HRESULT WINAPI cs_QueryInterface(ITCallStateEvent *This, REFIID riid, void **ppv)
+{
+    return ev_qi(ev_of(This), &IID_ITCallStateEvent, riid, ppv);
+}
+static ULONG WINAPI cs_AddRef(ITCallStateEvent *This) { return ev_addref(ev_of(This)); }
+static ULONG WINAPI cs_Release(ITCallStateEvent *This) { return ev_release(ev_of(This)); }
+OT3_DISPATCH_STUBS(cs, ITCallStateEvent)
+static HRESULT WINAPI cs_get_Call(ITCallStateEvent *This, ITCallInfo **pp)
+{
+    return ev_get_call(ev_of(This), pp);
+}
+static HRESULT WINAPI cs_get_State(ITCallStateEvent *This, CALL_STATE *p)
+{
+    if (!p)
+        return E_POINTER;
+    *p = ev_of(This)->state;
+    return S_OK;
+}
+static HRESULT WINAPI cs_get_Cause(ITCallStateEvent *This, CALL_STATE_EVENT_CAUSE *p)
+{
+    if (!p)
+        return E_POINTER;
+    *p = ev_of(This)->cause;
+    return S_OK;
+}
+static HRESULT WINAPI cs_get_CallbackInstance(ITCallStateEvent *This, LONG *pl)
+{
+    return ev_get_instance(ev_of(This), pl);
+}
+static const ITCallStateEventVtbl cs_vtbl = {
+    cs_QueryInterface, cs_AddRef,    cs_Release, OT3_DISPATCH_ENTRIES(cs),
+    cs_get_Call,       cs_get_State, cs_get_Cause, cs_get_CallbackInstance};
+
+/* ---- ITCallNotificationEvent ---- */
+static HRESULT WINAPI cn_QueryInterface(ITCallNotificationEvent *This, REFIID riid, void **ppv)
+{
+    return ev_qi(ev_of(This), &IID_ITCallNotificationEvent, riid, ppv);
+}
+static ULONG WINAPI cn_AddRef(ITCallNotificationEvent *This) { return ev_addref(ev_of(This)); }
+static ULONG WINAPI cn_Release(ITCallNotificationEvent *This) { return ev_release(ev_of(This)); }
+OT3_DISPATCH_STUBS(cn, ITCallNotificationEvent)
+static HRESULT WINAPI cn_get_Call(ITCallNotificationEvent *This, ITCallInfo **pp)
+{
+    return ev_get_call(ev_of(This), pp);
+}
+static HRESULT WINAPI cn_get_Event(ITCallNotificationEvent *This, CALL_NOTIFICATION_EVENT *p)
+{
+    if (!p)
+        return E_POINTER;
+    *p = ev_of(This)->cne;
+    return S_OK;
+}
+static HRESULT WINAPI cn_get_CallbackInstance(ITCallNotificationEvent *This, LONG *pl)
+{
+    return ev_get_instance(ev_of(This), pl);
+}
+static const ITCallNotificationEventVtbl cn_vtbl = {
+    cn_QueryInterface, cn_AddRef,    cn_Release, OT3_DISPATCH_ENTRIES(cn),
+    cn_get_Call,       cn_get_Event, cn_get_CallbackInstance};
+
+/* ---- ITCallInfoChangeEvent ---- */
+static HRESULT WINAPI ic_QueryInterface(ITCallInfoChangeEvent *This, REFIID riid, void **ppv)
+{
+    return ev_qi(ev_of(This), &IID_ITCallInfoChangeEvent, riid, ppv);
+}
+static ULONG WINAPI ic_AddRef(ITCallInfoChangeEvent *This) { return ev_addref(ev_of(This)); }
+static ULONG WINAPI ic_Release(ITCallInfoChangeEvent *This) { return ev_release(ev_of(This)); }
+OT3_DISPATCH_STUBS(ic, ITCallInfoChangeEvent)
+static HRESULT WINAPI ic_get_Call(ITCallInfoChangeEvent *This, ITCallInfo **pp)
+{
+    return ev_get_call(ev_of(This), pp);
+}
+static HRESULT WINAPI ic_get_Cause(ITCallInfoChangeEvent *This, CALLINFOCHANGE_CAUSE *p)
+{
+    if (!p)
+        return E_POINTER;
+    *p = ev_of(This)->cic;
+    return S_OK;
+}
+static HRESULT WINAPI ic_get_CallbackInstance(ITCallInfoChangeEvent *This, LONG *pl)
+{
+    return ev_get_instance(ev_of(This), pl);
+}
+static const ITCallInfoChangeEventVtbl ic_vtbl = {
+    ic_QueryInterface, ic_AddRef,    ic_Release, OT3_DISPATCH_ENTRIES(ic),
+    ic_get_Call,       ic_get_Cause, ic_get_CallbackInstance};
+
+/* ---- creation (TAPI lock held: only an atomic AddRef of the call) ---- */
+static struct ot3_event *ev_new(struct ot3_call *c, TAPI_EVENT type, const void *vtbl)
+{
+    struct ot3_event *e = calloc(1, sizeof(*e));
+    if (!e)
+        return NULL;
+    e->itf.disp.lpVtbl = vtbl;
+    atomic_init(&e->refs, 1);
+    e->type = type;
+    e->call = c;
+    e->instance = c->instance;
+    ot3_call_addref(c);
+    atomic_fetch_add(&ot3_live_events, 1);
+    return e;
+}
+
+struct ot3_event *ot3_event_state(struct ot3_call *c, CALL_STATE state,
+                                  CALL_STATE_EVENT_CAUSE cause)
+{
+    struct ot3_event *e = ev_new(c, TE_CALLSTATE, &cs_vtbl);
+    if (e) {
+        e->state = state;
+        e->cause = cause;
+    }
+    return e;
+}
+
+struct ot3_event *ot3_event_notify(struct ot3_call *c, CALL_NOTIFICATION_EVENT what)
+{
+    struct ot3_event *e = ev_new(c, TE_CALLNOTIFICATION, &cn_vtbl);
+    if (e)
+        e->cne = what;
+    return e;
+}
+
+struct ot3_event *ot3_event_infochange(struct ot3_call *c, CALLINFOCHANGE_CAUSE cause)
+{
+    struct ot3_event *e = ev_new(c, TE_CALLINFOCHANGE, &ic_vtbl);
+    if (e)
+        e->cic = cause;
+    return e;
+}
