@@ -88,7 +88,8 @@ void ot_sip_counters_get(struct ot_sip_counters *out)
 void ot_sip_counters_reset(void)
 {
     pthread_mutex_lock(&cnt_mu);
-    cnt.uui_malformed = cnt.uui_oversized = cnt.register_failed = cnt.infos_received = 0;
+    cnt.uui_malformed = cnt.uui_oversized = cnt.uui_foreign = cnt.register_failed =
+        cnt.infos_received = 0;
     pthread_mutex_unlock(&cnt_mu);
 }
 
@@ -222,6 +223,7 @@ static void report_uui(struct sip_call *sc, const sip_t *sip)
     if (!sip || !sc->call)
         return;
     DWORD limit = sc->line->cf->uui_call_info;
+    bool foreign = false;
     for (const sip_unknown_t *u = sip->sip_unknown; u; u = u->un_next) {
         if (!u->un_name || strcasecmp(u->un_name, "User-to-User") != 0)
             continue;
@@ -245,6 +247,14 @@ static void report_uui(struct sip_call *sc, const sip_t *sip)
         free(buf);
         if (r != OT_SIP_UUI_NONE)
             return;
+        /* Not TAPI's: counted once per message below, unless a later
+         * User-to-User header is. */
+        foreign = true;
+    }
+    if (foreign) {
+        cnt_add(&cnt.uui_foreign, 1);
+        ot_log("sip: call %u: User-to-User of another package ignored",
+               (unsigned)ot_call_id(sc->call));
     }
 }
 

@@ -74,6 +74,7 @@ const struct ot_sip_reject *ot_sip_reject_lookup(int status);
 struct ot_sip_counters {
     unsigned long uui_malformed; /* User-to-User headers ignored: did not parse */
     unsigned long uui_oversized; /* ignored: more than dwUUICallInfoSize bytes */
+    unsigned long uui_foreign;   /* ignored: another package (purpose/content not isdn-uui) */
     unsigned long dialogs;       /* SIP calls (NUA handles) alive now */
     unsigned long registered;    /* lines whose registration is current */
     unsigned long register_failed; /* final REGISTER failures */
