@@ -317,10 +317,25 @@ static void wait_listening(sproc *p, int port)
     FAIL("%s does not listen on udp 127.0.0.1:%d (log %s):\n%s", p->name, port, p->log, tail);
 }
 
+static void sipp_start(sproc *p, const char *scenario, int local_port, int remote_port,
+                       unsigned calls, const char *const *extra);
+
 void sh_sipp_start(sproc *p, const char *scenario, int local_port, int remote_port,
                    unsigned calls, const char *const *extra)
 {
     sh_reset();
+    sipp_start(p, scenario, local_port, remote_port, calls, extra);
+}
+
+void sh_sipp_start_another(sproc *p, const char *scenario, int local_port, int remote_port,
+                           unsigned calls, const char *const *extra)
+{
+    sipp_start(p, scenario, local_port, remote_port, calls, extra);
+}
+
+static void sipp_start(sproc *p, const char *scenario, int local_port, int remote_port,
+                       unsigned calls, const char *const *extra)
+{
     const char *prog = find_program("sipp");
     if (!prog)
         FAIL("sipp is not installed (Debian package sip-tester): the SIP tests need it");

@@ -46,6 +46,10 @@ void sh_reset(void);
  * runs it as a server (UAS), which returns once it listens. */
 void sh_sipp_start(sproc *p, const char *scenario, int local_port, int remote_port,
                    unsigned calls, const char *const *extra);
+/* The same, keeping the children this test started before (sh_sipp_start
+ * ends every child, as left behind by an earlier test). */
+void sh_sipp_start_another(sproc *p, const char *scenario, int local_port, int remote_port,
+                           unsigned calls, const char *const *extra);
 /* A scenario written from tests/sipp/<tmpl> with "@KEY@" replaced by values
  * (pairs KEY, value, NULL-terminated); returns its path (a scenario name that
  * starts with '/' is used as it is by sh_sipp_start). */
