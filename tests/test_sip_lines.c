@@ -84,3 +84,53 @@ static void drop_with_uui_between_lines(const char *transport, int port0)
 
 TEST(sip_lines_drop_with_uui_udp) { drop_with_uui_between_lines("udp", 0); }
 TEST(sip_lines_drop_with_uui_tcp) { drop_with_uui_between_lines("tcp", 2); }
+
+/* UUI larger than the line's limits (uui = 8) is refused with
+ * LINEERR_USERUSERINFOTOOBIG before anything goes on the wire, and the call
+ * is unchanged; 8 bytes go through, exactly. */
+TEST(sip_lines_uui_too_big_refused)
+{
+    int pa = sh_free_port(), pb = sh_free_port();
+    config_pair(pa, pb, "udp", "uui = 8\n");
+    tpair p;
+    t_pair_init(&p, 0, 1);
+    char dest[64];
+    snprintf(dest, sizeof(dest), "sip:bob@127.0.0.1:%d", pb);
+    static const unsigned char nine[9] = {0x04, 1, 2, 3, 4, 5, 6, 7, 8};
+    unsigned char buf[sizeof(LINECALLPARAMS) + sizeof(nine)];
+    memset(buf, 0, sizeof(buf));
+    LINECALLPARAMS *cp = (LINECALLPARAMS *)(void *)buf;
+    cp->dwTotalSize = sizeof(buf);
+    cp->dwUserUserInfoSize = sizeof(nine);
+    cp->dwUserUserInfoOffset = sizeof(LINECALLPARAMS);
+    memcpy(buf + sizeof(LINECALLPARAMS), nine, sizeof(nine));
+    HCALL h = 0;
+    CHECK_RC(lineMakeCall(p.la, &h, dest, 0, cp), LINEERR_USERUSERINFOTOOBIG);
+    CHECK_EQ(h, 0);
+    t_expect_none(&p.a);
+    HCALL ha = t_make_call(&p.a, p.la, dest, nine, 8);
+    t_expect_state(&p.a, ha, LINECALLSTATE_DIALING, 0);
+    HCALL hb = t_expect_offer(&p.b, p.lb);
+    sh_check_uui(hb, nine, 8);
+    CHECK_RC(lineAnswer(hb, (LPCSTR)nine, 9), LINEERR_USERUSERINFOTOOBIG);
+    CHECK_RC(lineAccept(hb, (LPCSTR)nine, 9), LINEERR_USERUSERINFOTOOBIG);
+    CHECK_RC(lineDrop(hb, (LPCSTR)nine, 9), LINEERR_USERUSERINFOTOOBIG);
+    CHECK_EQ(t_state(hb, NULL), LINECALLSTATE_OFFERING);
+    t_expect_none(&p.b);
+    /* the reject with 8 bytes: the caller reads them exactly */
+    LONG req = lineDrop(hb, (LPCSTR)nine + 1, 8);
+    CHECK_REQ(req);
+    t_expect_state(&p.b, hb, LINECALLSTATE_IDLE, 0);
+    t_expect_reply(&p.b, req, 0);
+    CHECK_RC(lineDeallocateCall(hb), 0);
+    LINEMESSAGE m = t_next(&p.a);
+    if (m.dwMessageID == LINE_CALLSTATE && m.dwParam1 == LINECALLSTATE_PROCEEDING)
+        m = t_next(&p.a);
+    CHECK_EQ(m.dwMessageID, LINE_CALLINFO);
+    CHECK_EQ(m.dwParam1, LINECALLINFOSTATE_USERUSERINFO);
+    sh_check_uui(ha, nine + 1, 8);
+    t_expect_state(&p.a, ha, LINECALLSTATE_DISCONNECTED, LINEDISCONNECTMODE_REJECT);
+    t_drop_idle(&p.a, ha);
+    sh_wait_dialogs(0);
+    t_pair_done(&p);
+}

@@ -716,8 +716,6 @@ static void provider_event(nua_event_t ev, int status, char const *phrase, nua_t
         detached_event(ev, status, l);
         return;
     }
-    ot_log("sip: line %u: %s %d %s (call %u)", l ? (unsigned)l->id : 0u, nua_event_name(ev),
-           status, phrase ? phrase : "", sc && sc->call ? (unsigned)ot_call_id(sc->call) : 0u);
     ot_lock();
     if (atomic_load(&detached)) {
         /* stop() began while we waited for the lock. */
@@ -725,6 +723,10 @@ static void provider_event(nua_event_t ev, int status, char const *phrase, nua_t
         detached_event(ev, status, l);
         return;
     }
+    /* sc->call is read under the lock: an application thread clears it
+     * (close_call) and the core may free the call right after. */
+    ot_log("sip: line %u: %s %d %s (call %u)", l ? (unsigned)l->id : 0u, nua_event_name(ev),
+           status, phrase ? phrase : "", sc && sc->call ? (unsigned)ot_call_id(sc->call) : 0u);
     switch (ev) {
     case nua_i_invite:
         if (!sc)
