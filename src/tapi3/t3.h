@@ -189,7 +189,7 @@ struct ot3_tapi {
     DWORD next_key;
     DWORD timeout_ms;
     pthread_t reader, sinker;
-    bool reader_running, sinker_running, sinker_stop;
+    bool reader_running, sinker_running, sinker_stop, sinker_detached;
 };
 
 /* ---- tapi.c ---- */

@@ -215,7 +215,7 @@ static void *sinker_main(void *arg)
             ot3_lock(t);
         }
     }
-    bool detached = !t->sinker_running;
+    bool detached = t->sinker_detached;
     ot3_unlock(t);
     if (detached)
         ot3_int_unref(t);
@@ -647,6 +647,7 @@ static HRESULT tapi_shutdown(struct ot3_tapi *t)
     bool join_sinker = t->sinker_running && !on_sinker;
     if (on_sinker) {
         ot3_int_ref(t); /* the detached sinker's, dropped as it exits */
+        t->sinker_detached = true;
         pthread_detach(t->sinker);
     }
     t->sinker_running = false;
