@@ -134,3 +134,50 @@ TEST(sip_lines_uui_too_big_refused)
     sh_wait_dialogs(0);
     t_pair_done(&p);
 }
+
+/* A SIP line the provider refuses (unknown key, bad values, a port already
+ * bound): lineInitializeEx fails with LINEERR_NODRIVER, whatever other
+ * provider the file also uses, and the next configuration starts cleanly. */
+TEST(sip_lines_bad_config_refused)
+{
+    int port = sh_free_port();
+    char text[600];
+    static const char *const bad[] = {
+        "bogus = 1\n", "transport = sctp\n", "expires = 5\n", "reject_status = 404\n",
+        "proxy = http://x\n", "display = a\"b\n", "bind = sip:u@127.0.0.1:5\n",
+    };
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]) * 2; i++) {
+        /* every case alone, then after a switch station */
+        snprintf(text, sizeof(text),
+                 "%s[line]\nprovider = sip\nnumber = a\nuri = sip:a@127.0.0.1:%d\n%s",
+                 i % 2 ? "[line]\nnumber = 100\n" : "", port, bad[i / 2]);
+        t_config(text);
+        HLINEAPP h = 0;
+        DWORD n = 0, api = T_API;
+        LINEINITIALIZEEXPARAMS p;
+        memset(&p, 0, sizeof(p));
+        p.dwTotalSize = sizeof(p);
+        p.dwOptions = LINEINITIALIZEEXOPTION_USEEVENT;
+        LONG rc = lineInitializeEx(&h, NULL, NULL, "bad", &n, &api, &p);
+        if (rc != (LONG)LINEERR_NODRIVER)
+            FAIL("case %zu (%s): %s, expected LINEERR_NODRIVER", i, bad[i / 2], otErrorName(rc));
+    }
+    /* two lines on one port: the second cannot bind */
+    snprintf(text, sizeof(text),
+             "[line]\nprovider = sip\nnumber = a\nuri = sip:a@127.0.0.1:%d\n"
+             "[line]\nprovider = sip\nnumber = b\nuri = sip:b@127.0.0.1:%d\n",
+             port, port);
+    t_config(text);
+    tapp a;
+    HLINEAPP h = 0;
+    DWORD n = 0, api = T_API;
+    LINEINITIALIZEEXPARAMS p;
+    memset(&p, 0, sizeof(p));
+    p.dwTotalSize = sizeof(p);
+    p.dwOptions = LINEINITIALIZEEXOPTION_USEEVENT;
+    CHECK_RC(lineInitializeEx(&h, NULL, NULL, "bad", &n, &api, &p), LINEERR_NODRIVER);
+    config_pair(port, sh_free_port(), "udp", NULL);
+    t_init(&a, "good");
+    CHECK_EQ(a.ndevs, 2);
+    t_shutdown(&a);
+}

@@ -150,7 +150,8 @@ static LONG core_start(void)
         }
     }
     ot_g.started = true;
-    unsigned started_upto = 0;
+    /* Only providers that have lines were started, and only those stop. */
+    bool prov_started[NPROVIDERS] = {false};
     for (unsigned p = 0; !result && p < NPROVIDERS; p++) {
         struct ot_linedev **mine = calloc(ot_g.nlines ? ot_g.nlines : 1, sizeof(*mine));
         unsigned n = 0;
@@ -164,16 +165,16 @@ static LONG core_start(void)
         if (n && providers[p]->start(mine, n) != 0) {
             fprintf(stderr, "opentapi: provider %s failed to start\n", providers[p]->name);
             result = LINEERR_NODRIVER;
-        }
+        } else if (n)
+            prov_started[p] = true;
         free(mine);
-        if (!result)
-            started_upto = p + 1;
     }
     if (!result && ot_timers_start_thread() != 0)
         result = LINEERR_NOMEM;
     if (result) {
-        for (unsigned p = 0; p < started_upto; p++)
-            providers[p]->stop();
+        for (unsigned p = 0; p < NPROVIDERS; p++)
+            if (prov_started[p])
+                providers[p]->stop();
         for (DWORD i = 0; i < ot_g.nlines; i++)
             free(ot_g.lines[i]);
         free(ot_g.lines);
