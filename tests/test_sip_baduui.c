@@ -100,7 +100,7 @@ TEST(sip_baduui_bye_bad_param) { bad_bye("0462796521;=x;purpose=isdn-uui", 1, 0,
 TEST(sip_baduui_bye_unknown_purpose) { bad_bye("0462796521;purpose=x-private", 0, 0, 1); }
 TEST(sip_baduui_bye_unknown_content) { bad_bye("0462796521;content=x-private", 0, 0, 1); }
 /* 17 bytes against dwUUICallInfoSize 16: ignored whole, never cut to 16. */
-TEST(sip_baduui_bye_oversized)
+TEST_THREADED(sip_baduui_bye_oversized)
 {
     bad_bye("0400112233445566778899aabbccddeeff;encoding=hex;purpose=isdn-uui", 0, 1, 0);
 }

@@ -144,7 +144,7 @@ static void dealloc_all(HCALL *h, unsigned n)
 static const unsigned char bye_all[] = {0x04, 'b', 'y', 'e', ' ', 'a', 'l', 'l'};
 
 /* lineDrop of the conference: a BYE to every party, each with the UUI. */
-TEST(sip_conf_drop_sends_bye_to_every_party)
+TEST_THREADED(sip_conf_drop_sends_bye_to_every_party)
 {
     sconf k;
     sconf_init(&k);
@@ -172,7 +172,7 @@ TEST(sip_conf_drop_sends_bye_to_every_party)
 /* lineRemoveFromConference in a conference of four: exactly one BYE (carol's
  * two dialogs end, the other four stay), the conference goes on; its drop
  * then reaches the two left. */
-TEST(sip_conf_remove_sends_one_bye)
+TEST_THREADED(sip_conf_remove_sends_one_bye)
 {
     sconf k;
     sconf_init(&k);
@@ -281,7 +281,7 @@ TEST(sip_conf_party_hangs_up_reverts)
 /* The parties are two SIPp user agents, which check on the wire that each
  * gets one BYE with the conference drop's User-to-User and
  * Reason: Q.850;cause=16. */
-TEST(sip_conf_drop_sipp_parties)
+TEST_THREADED(sip_conf_drop_sipp_parties)
 {
     int port = sh_free_port(), p1 = sh_free_port(), p2 = sh_free_port();
     char text[256];

@@ -90,7 +90,7 @@ static HCALL call_bob(tpair *p, HCALL *hb)
     return ha;
 }
 
-TEST(sip_kamailio_drop_with_uui)
+TEST_THREADED(sip_kamailio_drop_with_uui)
 {
     struct kam k;
     tpair p;

@@ -82,8 +82,8 @@ static void drop_with_uui_between_lines(const char *transport, int port0)
     t_pair_done(&p);
 }
 
-TEST(sip_lines_drop_with_uui_udp) { drop_with_uui_between_lines("udp", 0); }
-TEST(sip_lines_drop_with_uui_tcp) { drop_with_uui_between_lines("tcp", 2); }
+TEST_THREADED(sip_lines_drop_with_uui_udp) { drop_with_uui_between_lines("udp", 0); }
+TEST_THREADED(sip_lines_drop_with_uui_tcp) { drop_with_uui_between_lines("tcp", 2); }
 
 /* UUI larger than the line's limits (uui = 8) is refused with
  * LINEERR_USERUSERINFOTOOBIG before anything goes on the wire, and the call

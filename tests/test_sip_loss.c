@@ -131,7 +131,7 @@ TEST(sip_loss_sipp_hangs_up)
 
 /* SIPp places 20 calls to us; we answer each and drop it with UUI once it is
  * connected; SIPp checks every BYE's UUI and Reason. */
-TEST(sip_loss_we_drop)
+TEST_THREADED(sip_loss_we_drop)
 {
     int port = sh_port(2);
     config_line(port);

@@ -64,7 +64,7 @@ static void finish(tapp *a, sproc *sipp)
 
 /* SIPp calls us with UUI; we answer and drop with UUI: SIPp checks the BYE's
  * User-to-User and Reason: Q.850;cause=16. */
-TEST(sip_sipp_we_drop_with_uui)
+TEST_THREADED(sip_sipp_we_drop_with_uui)
 {
     int port = sh_port(0);
     config_line(port, NULL);
@@ -129,7 +129,7 @@ static void sipp_hangs_up(const char *cause, DWORD mode)
     finish(&a, &sipp);
 }
 
-TEST(sip_sipp_drops_with_uui) { sipp_hangs_up("16", LINEDISCONNECTMODE_NORMAL); }
+TEST_THREADED(sip_sipp_drops_with_uui) { sipp_hangs_up("16", LINEDISCONNECTMODE_NORMAL); }
 TEST(sip_sipp_drops_q850_busy) { sipp_hangs_up("17", LINEDISCONNECTMODE_BUSY); }
 TEST(sip_sipp_drops_q850_unknown_cause) { sipp_hangs_up("99", LINEDISCONNECTMODE_NORMAL); }
 
@@ -157,7 +157,7 @@ TEST(sip_sipp_we_abandon)
 
 /* The answer crosses our CANCEL: opentapi ACKs the 200 and sends BYE with the
  * drop's UUI and Reason; the application saw IDLE only, and no dialog stays. */
-TEST(sip_sipp_cancel_answer_race)
+TEST_THREADED(sip_sipp_cancel_answer_race)
 {
     int port = sh_port(0);
     config_line(port, NULL);
