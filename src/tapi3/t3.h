@@ -197,7 +197,7 @@ void ot3_lock(struct ot3_tapi *t);
 void ot3_unlock(struct ot3_tapi *t); /* frees zombies after unlocking */
 void ot3_int_ref(struct ot3_tapi *t);
 void ot3_int_unref(struct ot3_tapi *t);
-void ot3_ext_ref(struct ot3_tapi *t);
+ULONG ot3_ext_ref(struct ot3_tapi *t); /* the new count */
 void ot3_ext_unref(struct ot3_tapi *t);
 struct ot3_req *ot3_req_new(enum ot3_req_kind kind);
 void ot3_req_add(struct ot3_tapi *t, struct ot3_req *q, LONG id);

@@ -65,7 +65,17 @@ void ot3_int_unref(struct ot3_tapi *t)
 
 static HRESULT tapi_shutdown(struct ot3_tapi *t);
 
-void ot3_ext_ref(struct ot3_tapi *t) { atomic_fetch_add(&t->ext_refs, 1); }
+/* External references may come back from 0: an address reached through a
+ * call object that outlived the application's last ITTAPI reference.  Each
+ * 0 -> 1 takes an internal reference again, each 1 -> 0 shuts down (once:
+ * Shutdown is idempotent) and drops it. */
+ULONG ot3_ext_ref(struct ot3_tapi *t)
+{
+    ULONG n = atomic_fetch_add(&t->ext_refs, 1);
+    if (n == 0)
+        ot3_int_ref(t);
+    return n + 1;
+}
 
 void ot3_ext_unref(struct ot3_tapi *t)
 {
@@ -498,10 +508,7 @@ static HRESULT WINAPI t_QueryInterface(ITTAPI *This, REFIID riid, void **ppv)
 {
     return tapi_qi(tapi_of(This), riid, ppv);
 }
-static ULONG WINAPI t_AddRef(ITTAPI *This)
-{
-    return atomic_fetch_add(&tapi_of(This)->ext_refs, 1) + 1;
-}
+static ULONG WINAPI t_AddRef(ITTAPI *This) { return ot3_ext_ref(tapi_of(This)); }
 static ULONG WINAPI t_Release(ITTAPI *This)
 {
     struct ot3_tapi *t = tapi_of(This);
