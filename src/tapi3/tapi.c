@@ -214,6 +214,7 @@ static void *sinker_main(void *arg)
         ot3_event_release(e);
         ot3_lock(t);
         t->nsnap = 0;
+        pthread_cond_broadcast(&t->cond); /* an Unadvise may wait for this */
         ITTAPIEventNotification *deferred[OT3_MAX_SINKS];
         unsigned nd = t->ndeferred;
         memcpy(deferred, t->deferred, nd * sizeof(deferred[0]));
@@ -889,6 +890,16 @@ static HRESULT advise(struct ot3_tapi *t, IUnknown *unk, DWORD *pcookie)
     return hr;
 }
 
+static bool in_snap(const struct ot3_tapi *t, const ITTAPIEventNotification *s)
+{
+    for (unsigned i = 0; i < t->nsnap; i++)
+        if (t->snap[i] == s)
+            return true;
+    return false;
+}
+
+/* Outside the sink, Unadvise waits for a delivery to that sink to end, so
+ * that once it returns the sink is neither called nor held any more. */
 static HRESULT unadvise(struct ot3_tapi *t, DWORD cookie)
 {
     ITTAPIEventNotification *sink = NULL;
@@ -899,6 +910,9 @@ static HRESULT unadvise(struct ot3_tapi *t, DWORD cookie)
             t->sinks[i] = t->sinks[--t->nsinks];
             break;
         }
+    bool on_sinker = t->sinker_running && pthread_equal(pthread_self(), t->sinker);
+    while (sink && !on_sinker && in_snap(t, sink))
+        pthread_cond_wait(&t->cond, &t->lock);
     bool release = sink && sink_let_go(t, sink);
     ot3_unlock(t);
     if (!sink)
