@@ -532,6 +532,7 @@ struct IDispatch {
  *   Waiting methods on other threads return TAPI_E_NOT_INITIALIZED.  Releasing
  *   the last reference to ITTAPI (and its addresses) without Shutdown shuts
  *   it down.  Shutdown may be called from inside the event sink.
+ *   TAPI_E_NOT_INITIALIZED before Initialize and after a first Shutdown.
  * EnumerateAddresses: one ITAddress per address of every line device.
  * RegisterCallNotifications: opens the address's line with monitor and/or
  *   owner privilege for lMediaTypes; new calls there become call objects with
@@ -664,11 +665,12 @@ struct ITAddress {
 #define ITAddress_get_DoNotDisturb(p, pb) (p)->lpVtbl->get_DoNotDisturb(p, pb)
 
 /* ---- ITAddressCapabilities (QueryInterface of an ITAddress) ----------------
- * get_AddressCapability: the LINEDEVCAPS/LINEADDRESSCAPS value behind each
- *   AC_ constant (docs/tapi3.md lists them); E_NOTIMPL for the few without one.
+ * get_AddressCapability: the LINEDEVCAPS/LINEADDRESSCAPS value behind the
+ *   AC_ constants docs/tapi3.md lists (AC_LINEID is the line device ID,
+ *   AC_ADDRESSTYPES is LINEADDRESSTYPE_PHONENUMBER); E_NOTIMPL for the
+ *   others, E_INVALIDARG for an unknown value.
  * get_AddressCapabilityString: ACS_PROVIDERSPECIFIC (provider info),
- *   ACS_SWITCHSPECIFIC (switch info), ACS_PERMANENTDEVICEGUID
- *   ("{XXXXXXXX-...}"); E_NOTIMPL for the others.
+ *   ACS_SWITCHSPECIFIC (switch info); E_NOTIMPL for the others.
  * Not implemented: the call treatment, completion message and device class
  *   lists. */
 typedef struct ITAddressCapabilitiesVtbl {
@@ -724,30 +726,34 @@ struct ITAddressCapabilities {
  *   Returns S_OK once the drop completed: the call goes (or has gone)
  *   CS_DISCONNECTED and its event's cause is CEC_DISCONNECT_NORMAL,
  *   _REJECTED or _NOANSWER for the three codes; the far end sees the cause
- *   its line reports.  S_FALSE, doing nothing, when the call is CS_IDLE or
- *   already CS_DISCONNECTED (or has no line handle any more).
- *   E_INVALIDARG for an unknown code; TAPI_E_INVALCALLSTATE for a code not
- *   legal in the state; TAPI_E_NOTSUPPORTED when the line cannot reject;
- *   TAPI_E_USERUSERINFOTOOBIG when the staged UUI exceeds the line's drop
- *   limit.
+ *   its line reports (a TAPI 3 far end: _NORMAL after a drop, _REJECTED
+ *   after a rejection, _CANCELLED when an offered call goes away).
+ *   S_FALSE, doing nothing, when the call is CS_IDLE or already
+ *   CS_DISCONNECTED (or has no line handle any more, e.g. after Shutdown).
+ *   E_INVALIDARG for an unknown code; TAPI_E_NOTOWNER for a monitor;
+ *   TAPI_E_INVALCALLSTATE for a code not legal in the state, or while
+ *   another Disconnect of the call is under way; TAPI_E_NOTSUPPORTED when
+ *   the line cannot reject; TAPI_E_USERUSERINFOTOOBIG when the staged UUI
+ *   exceeds the line's drop limit.
  * Hold: VARIANT_TRUE puts a CS_CONNECTED call on hold (lineHold),
  *   VARIANT_FALSE takes a CS_HOLD call back (lineUnhold).
  * Conference: pCall is a consultation call from CreateCall on the same
- *   address, still CS_IDLE; this call is CS_CONNECTED (or already in a
- *   conference).  Starts the conference (lineSetupConference, or
- *   linePrepareAddToConference for a further party) and dials pCall's
- *   destination; fSync waits until pCall is connected.  Finish(FM_ASCONFERENCE)
- *   on pCall then joins it (lineAddToConference).
- * Transfer: the same with lineSetupTransfer; Finish(FM_ASTRANSFER) completes
- *   the transfer (lineCompleteTransfer), Finish(FM_ASCONFERENCE) makes it a
- *   three-party conference instead.
- * BlindTransfer: lineBlindTransfer of a CS_CONNECTED call.
+ *   address, still CS_IDLE, with a destination; this call is CS_CONNECTED
+ *   (or already in a conference).  Starts the conference
+ *   (lineSetupConference, or linePrepareAddToConference for a further party;
+ *   the conference parent call stays hidden) and dials pCall's destination
+ *   (lineDial); fSync waits until pCall is connected.  Finish(FM_ASCONFERENCE)
+ *   on pCall then joins it (lineAddToConference).  Each party leaves with its
+ *   own Disconnect; a conference left with two parties reverts to a plain
+ *   call.  E_POINTER, E_INVALIDARG (pCall not a call of this address).
  * Dial: lineDial (more digits, or the number of a call connected with an
  *   empty destination).
- * Finish: on a consultation call; TAPI_E_INVALCALLSTATE if it is not one.
- * RemoveFromConference: lineRemoveFromConference.
- * Not implemented: HandoffDirect, HandoffIndirect, SwapHold, ParkDirect,
- *   ParkIndirect, Unpark, SetQOS, Pickup. */
+ * Finish: FM_ASCONFERENCE on a consultation call made by Conference;
+ *   TAPI_E_INVALCALLSTATE if it is not one, TAPI_E_NOTSUPPORTED for
+ *   FM_ASTRANSFER.
+ * RemoveFromConference: lineRemoveFromConference of a party.
+ * Not implemented: HandoffDirect, HandoffIndirect, Transfer, BlindTransfer,
+ *   SwapHold, ParkDirect, ParkIndirect, Unpark, SetQOS, Pickup. */
 typedef struct ITBasicCallControlVtbl {
     OT3_IDISPATCH_SLOTS(ITBasicCallControl);
     HRESULT (WINAPI *Connect)(ITBasicCallControl *This, VARIANT_BOOL fSync);
@@ -806,8 +812,9 @@ struct ITBasicCallControl {
  * get_Privilege: CP_OWNER or CP_MONITOR.
  * get_CallInfoLong: the LINECALLINFO member behind each CIL_ constant
  *   (CIL_MEDIATYPESAVAILABLE as TAPIMEDIATYPE_ bits; CIL_MINRATE/MAXRATE are
- *   the rate).  TAPI_E_INVALCALLSTATE before Connect (the call has no line
- *   information yet).
+ *   the rate; the ...ADDRESSTYPE ones LINEADDRESSTYPE_PHONENUMBER);
+ *   E_NOTIMPL for CIL_GENERATEDIGITDURATION; TAPI_E_INVALCALLSTATE before
+ *   Connect (the call has no line information yet).
  * put_CallInfoLong: CIL_APPSPECIFIC only (lineSetAppSpecific); E_NOTIMPL for
  *   the others.
  * get_CallInfoString: the LINECALLINFO string behind each CIS_ constant, ""
@@ -1003,8 +1010,13 @@ struct IEnumCall {
  * ITTAPI's QueryInterface gives IConnectionPointContainer; FindConnectionPoint
  * with IID_ITTAPIEventNotification gives the IConnectionPoint whose Advise
  * takes the sink (QueryInterface'd for ITTAPIEventNotification and kept with a
- * reference) and returns a cookie for Unadvise.  EnumConnectionPoints and
- * EnumConnections are not implemented. */
+ * reference) and returns a cookie for Unadvise (CONNECT_E_CANNOTCONNECT if
+ * the sink has no ITTAPIEventNotification, CONNECT_E_ADVISELIMIT past 16
+ * sinks).  Every sink receives every event.  Unadvise called outside the
+ * sink waits until a call to that sink in progress has returned, so that
+ * afterwards the sink is neither called nor referenced; called from inside
+ * a sink it returns at once and the reference goes when the delivery ends.
+ * EnumConnectionPoints and EnumConnections are not implemented. */
 typedef struct IConnectionPointContainerVtbl {
     OT3_IUNKNOWN_SLOTS(IConnectionPointContainer);
     HRESULT (WINAPI *EnumConnectionPoints)(IConnectionPointContainer *This,

@@ -863,15 +863,9 @@ static const ITTAPIVtbl tapi_vtbl = {
 };
 
 /* ---- sinks ---- */
-static HRESULT advise(struct ot3_tapi *t, IUnknown *unk, DWORD *pcookie)
+/* Takes over one reference to sink. */
+static HRESULT advise_sink(struct ot3_tapi *t, ITTAPIEventNotification *sink, DWORD *pcookie)
 {
-    if (!unk || !pcookie)
-        return E_POINTER;
-    void *pv = NULL;
-    /* Application code: called without the lock. */
-    if (IUnknown_QueryInterface(unk, &IID_ITTAPIEventNotification, &pv) != S_OK || !pv)
-        return CONNECT_E_CANNOTCONNECT;
-    ITTAPIEventNotification *sink = pv;
     ot3_lock(t);
     HRESULT hr = S_OK;
     if (t->nsinks == OT3_MAX_SINKS)
@@ -922,12 +916,24 @@ static HRESULT unadvise(struct ot3_tapi *t, DWORD cookie)
     return S_OK;
 }
 
+/* Application code (QueryInterface, AddRef) is called without the lock. */
+static HRESULT advise(struct ot3_tapi *t, IUnknown *unk, DWORD *pcookie)
+{
+    if (!unk || !pcookie)
+        return E_POINTER;
+    void *pv = NULL;
+    if (IUnknown_QueryInterface(unk, &IID_ITTAPIEventNotification, &pv) != S_OK || !pv)
+        return CONNECT_E_CANNOTCONNECT;
+    return advise_sink(t, pv, pcookie);
+}
+
 OT3_EXPORT HRESULT otTapi3Advise(ITTAPI *pTapi, ITTAPIEventNotification *pSink, DWORD *pdwCookie)
 {
     struct ot3_tapi *t = ot3_tapi_from(pTapi);
-    if (!t)
+    if (!t || !pSink || !pdwCookie)
         return E_POINTER;
-    return advise(t, (IUnknown *)pSink, pdwCookie);
+    ITTAPIEventNotification_AddRef(pSink);
+    return advise_sink(t, pSink, pdwCookie);
 }
 
 OT3_EXPORT HRESULT otTapi3Unadvise(ITTAPI *pTapi, DWORD dwCookie)
