@@ -414,3 +414,104 @@ TEST(tapi3_last_release_shuts_down)
     t_drop_idle(&b, hb);
     t_shutdown(&b);
 }
+
+/* A monitor registration on the address the application calls from: its
+ * own outgoing call is one call object, not a second "monitored" one, and
+ * EnumerateCalls lists the calls alive on an address. */
+TEST(tapi3_own_call_on_monitored_address_and_enumerate_calls)
+{
+    t3app x;
+    t3_init(&x, "x", T3_EVENTS);
+    ITAddress *a = t3_address(&x, 0);
+    t3_register(&x, a, false, true);
+    tapp b;
+    t_init(&b, "t2");
+    HLINE lb = t_open(&b, 1, LINECALLPRIVILEGE_OWNER);
+    HCALL hb;
+    ITBasicCallControl *c = t3_call_t2(&x, a, "101", &b, lb, &hb); /* no notification */
+    IEnumCall *e;
+    CHECK_HR(ITAddress_EnumerateCalls(a, NULL), E_POINTER);
+    CHECK_HR(ITAddress_EnumerateCalls(a, &e), S_OK);
+    ITCallInfo *items[4];
+    ULONG n = 0;
+    CHECK_HR(IEnumCall_Next(e, 4, items, &n), S_FALSE);
+    CHECK_EQ(n, 1);
+    ITCallInfo *ci = t3_info(c);
+    CHECK(items[0] == ci);
+    ITCallInfo_Release(ci);
+    ITCallInfo_Release(items[0]);
+    IEnumCall_Release(e);
+
+    /* A TAPI 2 caller to this address: the monitor registration reports it. */
+    tapp m;
+    t_init(&m, "caller");
+    HLINE lm = t_open(&m, 2, LINECALLPRIVILEGE_NONE);
+    HCALL hm = t_make_call(&m, lm, "100", NULL, 0);
+    t_expect_state(&m, hm, LINECALLSTATE_DIALING, 0);
+    t_expect_state(&m, hm, LINECALLSTATE_BUSY, LINEBUSYMODE_STATION); /* 100 is talking */
+    t_expect_state(&m, hm, LINECALLSTATE_DISCONNECTED, LINEDISCONNECTMODE_BUSY);
+    t_drop_idle(&m, hm);
+    t_shutdown(&m);
+    t3_expect_none(&x);
+
+    CHECK_HR(ITBasicCallControl_Disconnect(c, DC_NORMAL), S_OK);
+    t3_expect_state(&x, c, CS_DISCONNECTED, CEC_DISCONNECT_NORMAL);
+    t_expect_state(&b, hb, LINECALLSTATE_DISCONNECTED, LINEDISCONNECTMODE_NORMAL);
+    t_drop_idle(&b, hb);
+    t3_release_last(c);
+    CHECK_HR(ITAddress_EnumerateCalls(a, &e), S_OK);
+    CHECK_HR(IEnumCall_Next(e, 1, items, NULL), S_FALSE);
+    IEnumCall_Release(e);
+    ITAddress_Release(a);
+    t3_done(&x);
+    t_shutdown(&b);
+    t3_check_stats();
+}
+
+/* otTapi3Advise / otTapi3Unadvise: the sink registration as functions. */
+typedef struct count_sink {
+    ITTAPIEventNotification itf;
+    int refs; /* this test's thread only touches it before/after the sinker */
+} count_sink;
+static HRESULT WINAPI cs_qi(ITTAPIEventNotification *This, REFIID riid, void **ppv)
+{
+    (void)riid;
+    *ppv = This;
+    __atomic_add_fetch(&((count_sink *)(void *)This)->refs, 1, __ATOMIC_SEQ_CST);
+    return S_OK;
+}
+static ULONG WINAPI cs_addref(ITTAPIEventNotification *This)
+{
+    return (ULONG)__atomic_add_fetch(&((count_sink *)(void *)This)->refs, 1, __ATOMIC_SEQ_CST);
+}
+static ULONG WINAPI cs_release(ITTAPIEventNotification *This)
+{
+    return (ULONG)__atomic_sub_fetch(&((count_sink *)(void *)This)->refs, 1, __ATOMIC_SEQ_CST);
+}
+static HRESULT WINAPI cs_event(ITTAPIEventNotification *This, TAPI_EVENT t, IDispatch *e)
+{
+    (void)This, (void)t, (void)e;
+    return S_OK;
+}
+static const ITTAPIEventNotificationVtbl count_vtbl = {cs_qi, cs_addref, cs_release, cs_event};
+
+TEST(tapi3_advise_functions_and_limits)
+{
+    t3app x;
+    t3_init(&x, "x", 0);
+    count_sink s = {{&count_vtbl}, 1};
+    DWORD cookies[17];
+    CHECK_HR(otTapi3Advise(x.tapi, NULL, cookies), E_POINTER);
+    CHECK_HR(otTapi3Advise(NULL, &s.itf, cookies), E_POINTER);
+    for (int i = 0; i < 16; i++)
+        CHECK_HR(otTapi3Advise(x.tapi, &s.itf, &cookies[i]), S_OK);
+    CHECK_HR(otTapi3Advise(x.tapi, &s.itf, &cookies[16]), CONNECT_E_ADVISELIMIT);
+    CHECK_EQ(__atomic_load_n(&s.refs, __ATOMIC_SEQ_CST), 17);
+    for (int i = 0; i < 8; i++)
+        CHECK_HR(otTapi3Unadvise(x.tapi, cookies[i]), S_OK);
+    CHECK_EQ(__atomic_load_n(&s.refs, __ATOMIC_SEQ_CST), 9);
+    /* Shutdown lets go of the others. */
+    t3_done(&x);
+    CHECK_EQ(__atomic_load_n(&s.refs, __ATOMIC_SEQ_CST), 1);
+    t3_check_stats();
+}

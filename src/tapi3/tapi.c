@@ -289,8 +289,16 @@ static void open_close(struct ot3_tapi *t, struct ot3_open *o)
     free(o);
 }
 
+/* Outgoing calls go on a registration's open of the address if there is one
+ * (the line would otherwise give that open a second, monitor handle to the
+ * same call), else on an open of their own. */
 HRESULT ot3_out_open(struct ot3_tapi *t, struct ot3_address *a, struct ot3_open **po)
 {
+    for (struct ot3_open *o = t->opens; o; o = o->next)
+        if (o->addr == a && o->reg_id && !o->closing) {
+            *po = o;
+            return S_OK;
+        }
     if (a->out_open) {
         *po = a->out_open;
         return S_OK;
