@@ -284,7 +284,7 @@ static void open_close(struct ot3_tapi *t, struct ot3_open *o)
         }
     if (o->addr->out_open == o)
         o->addr->out_open = NULL;
-    if (t->phase == OT3_RUNNING)
+    if (t->phase == OT3_RUNNING && o->hline)
         lineClose(o->hline);
     free(o);
 }
@@ -459,14 +459,13 @@ static void on_message(struct ot3_tapi *t, const LINEMESSAGE *m)
         struct ot3_open *o = open_find_key(t, (DWORD)m->dwCallbackInstance);
         if (!o)
             break;
+        o->ncalls++; /* keeps o while its calls let go of it */
         for (struct ot3_call *c = t->calls, *n; c; c = n) {
             n = c->next;
             if (c->open == o && c->hcall)
                 ot3_call_detach(t, c, true);
         }
-        o->closing = true;
-        o->ncalls = 0;
-        o->hline = 0;
+        o->hline = 0; /* already closed by the line */
         open_close(t, o);
         break;
     }
@@ -597,9 +596,9 @@ static HRESULT WINAPI t_Initialize(ITTAPI *This)
     else if (hr == S_OK)
         t->sinker_running = true;
     if (hr != S_OK) {
-        lineShutdown(t->happ);
-        t->happ = 0;
+        lineShutdown(t->happ); /* the reader, if it started, returns */
         t->sinker_stop = true;
+        t->phase = OT3_DOWN; /* no second attempt */
         pthread_cond_broadcast(&t->cond);
         ot3_unlock(t);
         if (t->reader_running)
