@@ -729,7 +729,9 @@ struct ITAddressCapabilities {
  *   its line reports (a TAPI 3 far end: _NORMAL after a drop, _REJECTED
  *   after a rejection, _CANCELLED when an offered call goes away).
  *   S_FALSE, doing nothing, when the call is CS_IDLE or already
- *   CS_DISCONNECTED (or has no line handle any more, e.g. after Shutdown).
+ *   CS_DISCONNECTED (or has no line handle any more, e.g. after Shutdown);
+ *   while a Connect on another thread waits for the line to create the
+ *   call, Disconnect first waits for that.
  *   E_INVALIDARG for an unknown code; TAPI_E_NOTOWNER for a monitor;
  *   TAPI_E_INVALCALLSTATE for a code not legal in the state, or while
  *   another Disconnect of the call is under way; TAPI_E_NOTSUPPORTED when

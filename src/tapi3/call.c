@@ -401,6 +401,7 @@ static HRESULT WINAPI b_Connect(ITBasicCallControl *This, VARIANT_BOOL fSync)
     c->busy = true;
     hr = ot3_req_run(t, q, id);
     c->busy = false;
+    pthread_cond_broadcast(&t->cond); /* a Disconnect may wait for this */
     if (hr == S_OK)
         take_uui(c);
     if (hr == S_OK && fSync) {
@@ -444,6 +445,12 @@ static HRESULT WINAPI b_Disconnect(ITBasicCallControl *This, DISCONNECT_CODE cod
     if (code != DC_NORMAL && code != DC_NOANSWER && code != DC_REJECTED)
         return E_INVALIDARG;
     ot3_lock(t);
+    /* A Connect (or Conference) on another thread is waiting for the line
+     * to create the call: wait for its handle before deciding. */
+    struct timespec dl = ot3_deadline(t);
+    while (c->busy && !c->hcall && c->state == CS_IDLE && t->phase == OT3_RUNNING)
+        if (!ot3_wait_until(t, &dl))
+            break;
     HRESULT hr = S_OK;
     if (c->state == CS_IDLE || c->state == CS_DISCONNECTED || !c->hcall)
         hr = S_FALSE; /* nothing to end (also after Shutdown: no handle) */
@@ -559,6 +566,7 @@ static HRESULT WINAPI b_Conference(ITBasicCallControl *This, ITBasicCallControl 
     if (hr == S_OK)
         hr = dial_consult(t, k, fSync);
     c->busy = k->busy = false;
+    pthread_cond_broadcast(&t->cond);
     if (hr != S_OK && !k->hcall) {
         ot3_call_unref_locked(t, k->consult_of); /* c: the application holds it */
         k->consult_of = NULL;
