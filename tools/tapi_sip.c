@@ -372,9 +372,8 @@ static void call_fail(struct tcall *c, const char *why)
 }
 
 /* The call is over for the tool: verdict, handle released. */
-static void call_finish(const struct opts *o, struct tcall *c)
+static void call_finish(struct tcall *c)
 {
-    (void)o;
     if (c->h)
         lineDeallocateCall(c->h);
     if (c->why[0]) {
@@ -395,7 +394,7 @@ static void drop(struct tcall *c, const unsigned char *uui, DWORD len, const cha
     if (r < 0) {
         say(c, "%s: lineDrop: %s", what, otErrorName(r));
         call_fail(c, "lineDrop failed");
-        call_finish(NULL, c); /* nothing more will happen to it */
+        call_finish(c); /* nothing more will happen to it */
         return;
     }
     c->drop_req = r;
@@ -506,7 +505,7 @@ static void on_state(const struct opts *o, struct tcall *c, DWORD state, DWORD m
     }
 }
 
-static void on_reply(const struct opts *o, LONG id, LONG result)
+static void on_reply(LONG id, LONG result)
 {
     struct tcall *c = call_by_request(id);
     if (!c)
@@ -516,7 +515,7 @@ static void on_reply(const struct opts *o, LONG id, LONG result)
         if (result) {
             call_fail(c, "lineMakeCall failed");
             c->h = 0;
-            call_finish(o, c);
+            call_finish(c);
         }
     } else if (id == c->answer_req) {
         if (result)
@@ -530,11 +529,11 @@ static void on_reply(const struct opts *o, LONG id, LONG result)
 
 /* A call is over for the tool once it is IDLE and the drop that took it
  * there (if any) has its reply, or once that drop failed. */
-static void maybe_finish(const struct opts *o, struct tcall *c)
+static void maybe_finish(struct tcall *c)
 {
     if (c->used && ((c->idle && (!c->drop_req || c->drop_answered)) ||
                     (c->drop_answered && c->why[0])))
-        call_finish(o, c);
+        call_finish(c);
 }
 
 static void on_message(const struct opts *o, const LINEMESSAGE *m)
@@ -557,7 +556,7 @@ static void on_message(const struct opts *o, const LINEMESSAGE *m)
         if (!c)
             break;
         on_state(o, c, (DWORD)m->dwParam1, (DWORD)m->dwParam2);
-        maybe_finish(o, c);
+        maybe_finish(c);
         break;
     }
     case LINE_CALLINFO: {
@@ -570,9 +569,9 @@ static void on_message(const struct opts *o, const LINEMESSAGE *m)
     }
     case LINE_REPLY: {
         struct tcall *c = call_by_request((LONG)m->dwParam1);
-        on_reply(o, (LONG)m->dwParam1, (LONG)m->dwParam2);
+        on_reply((LONG)m->dwParam1, (LONG)m->dwParam2);
         if (c)
-            maybe_finish(o, c);
+            maybe_finish(c);
         break;
     }
     default:
@@ -590,7 +589,7 @@ static bool place_call(const struct opts *o, HLINE hl)
         say(c, "lineMakeCall %s: %s", o->dest, otErrorName(r));
         call_fail(c, "lineMakeCall failed");
         c->h = 0;
-        call_finish(o, c);
+        call_finish(c);
         return true;
     }
     c->make_req = r;
@@ -654,7 +653,7 @@ static int run(const struct opts *o)
     for (unsigned i = 0; i < MAX_ACTIVE; i++)
         if (calls[i].used) {
             call_fail(&calls[i], "not finished");
-            call_finish(o, &calls[i]);
+            call_finish(&calls[i]);
         }
     lineShutdown(app);
     otSetConfig(NULL);
