@@ -28,6 +28,9 @@
  *    methods, as Microsoft asks C and C++ programs to.
  *  - Methods this port does not implement return E_NOTIMPL (each is marked
  *    "not implemented" below).
+ *  - The IIDs and CLSID_TAPI are static const objects of this header (one
+ *    copy per translation unit): compare them with IsEqualIID, not by
+ *    address.
  *  - Events reach the application through an ITTAPIEventNotification sink
  *    (IConnectionPointContainer/IConnectionPoint::Advise on the TAPI object,
  *    or otTapi3Advise) called on a library thread, or are pulled with
@@ -1064,22 +1067,40 @@ struct IConnectionPoint {
  * Interface and class identifiers (Microsoft's values)
  * ====================================================================== */
 
-TAPI_API extern const IID IID_IUnknown;
-TAPI_API extern const IID IID_IDispatch;
-TAPI_API extern const IID IID_ITTAPI;
-TAPI_API extern const IID IID_ITAddress;
-TAPI_API extern const IID IID_ITAddressCapabilities;
-TAPI_API extern const IID IID_ITBasicCallControl;
-TAPI_API extern const IID IID_ITCallInfo;
-TAPI_API extern const IID IID_ITCallStateEvent;
-TAPI_API extern const IID IID_ITCallNotificationEvent;
-TAPI_API extern const IID IID_ITCallInfoChangeEvent;
-TAPI_API extern const IID IID_ITTAPIEventNotification;
-TAPI_API extern const IID IID_IEnumAddress;
-TAPI_API extern const IID IID_IEnumCall;
-TAPI_API extern const IID IID_IConnectionPointContainer;
-TAPI_API extern const IID IID_IConnectionPoint;
-TAPI_API extern const CLSID CLSID_TAPI;
+/* Defined here, one copy per translation unit (compared by value with
+ * IsEqualIID, never by address), so that the library exports no data. */
+static const IID IID_IUnknown =
+    {0x00000000, 0x0000, 0x0000, {0xC0, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x46}};
+static const IID IID_IDispatch =
+    {0x00020400, 0x0000, 0x0000, {0xC0, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x46}};
+static const IID IID_ITTAPI =
+    {0xB1EFC382, 0x9355, 0x11D0, {0x83, 0x5C, 0x00, 0xAA, 0x00, 0x3C, 0xCA, 0xBD}};
+static const IID IID_ITAddress =
+    {0xB1EFC386, 0x9355, 0x11D0, {0x83, 0x5C, 0x00, 0xAA, 0x00, 0x3C, 0xCA, 0xBD}};
+static const IID IID_ITAddressCapabilities =
+    {0x8DF232F5, 0x821B, 0x11D1, {0xBB, 0x5C, 0x00, 0xC0, 0x4F, 0xB6, 0x80, 0x9F}};
+static const IID IID_ITBasicCallControl =
+    {0xB1EFC389, 0x9355, 0x11D0, {0x83, 0x5C, 0x00, 0xAA, 0x00, 0x3C, 0xCA, 0xBD}};
+static const IID IID_ITCallInfo =
+    {0x350F85D1, 0x1227, 0x11D3, {0x83, 0xD4, 0x00, 0xC0, 0x4F, 0xB6, 0x80, 0x9F}};
+static const IID IID_ITCallStateEvent =
+    {0x62F47097, 0x95C9, 0x11D0, {0x83, 0x5D, 0x00, 0xAA, 0x00, 0x3C, 0xCA, 0xBD}};
+static const IID IID_ITCallNotificationEvent =
+    {0x895801DF, 0x3DD6, 0x11D1, {0x8F, 0x30, 0x00, 0xC0, 0x4F, 0xB6, 0x80, 0x9F}};
+static const IID IID_ITCallInfoChangeEvent =
+    {0x5D4B65F9, 0xE51C, 0x11D1, {0xA0, 0x2F, 0x00, 0xC0, 0x4F, 0xB6, 0x80, 0x9F}};
+static const IID IID_ITTAPIEventNotification =
+    {0xEDDB9426, 0x3B91, 0x11D1, {0x8F, 0x30, 0x00, 0xC0, 0x4F, 0xB6, 0x80, 0x9F}};
+static const IID IID_IEnumAddress =
+    {0x1666FCA1, 0x9363, 0x11D0, {0x83, 0x5C, 0x00, 0xAA, 0x00, 0x3C, 0xCA, 0xBD}};
+static const IID IID_IEnumCall =
+    {0xAE269CF6, 0x935E, 0x11D0, {0x83, 0x5C, 0x00, 0xAA, 0x00, 0x3C, 0xCA, 0xBD}};
+static const IID IID_IConnectionPointContainer =
+    {0xB196B284, 0xBAB4, 0x101A, {0xB6, 0x9C, 0x00, 0xAA, 0x00, 0x34, 0x1D, 0x07}};
+static const IID IID_IConnectionPoint =
+    {0xB196B286, 0xBAB4, 0x101A, {0xB6, 0x9C, 0x00, 0xAA, 0x00, 0x34, 0x1D, 0x07}};
+static const CLSID CLSID_TAPI =
+    {0x21D6D48E, 0xA88B, 0x11D0, {0x83, 0xDD, 0x00, 0xAA, 0x00, 0x3C, 0xCA, 0xBD}};
 
 /* GUID comparison. */
 static inline int otIsEqualGUID(const GUID *a, const GUID *b)
