@@ -614,10 +614,12 @@ struct ITTAPI {
  * get_DialableAddress: the address (LINEADDRESSCAPS address, e.g. "101").
  * CreateCall: a new outgoing call object in CS_IDLE, owned by the caller
  *   (pDestAddress may be NULL or "" for a call that dials later with Dial).
- *   lAddressType is one LINEADDRESSTYPE_ (the line's dwAddressTypes, else
- *   TAPI_E_INVALADDRESSTYPE); lMediaTypes TAPIMEDIATYPE_ bits the line
- *   supports (else TAPI_E_INVALIDMEDIATYPE).  Nothing reaches the line until
- *   ITBasicCallControl::Connect.
+ *   lAddressType is one LINEADDRESSTYPE_ bit (else TAPI_E_INVALADDRESSTYPE;
+ *   the line itself decides what a destination means: a number on the
+ *   embedded switch, a SIP URI on a SIP line); lMediaTypes TAPIMEDIATYPE_
+ *   bits the line supports (else TAPI_E_INVALIDMEDIATYPE).  Nothing reaches
+ *   the line until ITBasicCallControl::Connect, which places the call on the
+ *   address's RegisterCallNotifications line if there is one.
  * EnumerateCalls: the call objects of this address still alive.
  * Not implemented: get_Calls, CreateForwardInfoObject, Forward,
  *   get_CurrentForwardInfo, put/get_MessageWaiting, put/get_DoNotDisturb.
