@@ -805,6 +805,12 @@ static void *provider_main(void *arg)
         ok = false;
     for (unsigned i = 0; ok && i < S.nlines; i++) {
         struct sip_line *l = &S.lines[i];
+        if (sip_line_probe_bind(l) != 0) {
+            fprintf(stderr, "opentapi: SIP line %u: cannot bind %s\n", (unsigned)l->id,
+                    l->bind_url);
+            ok = false;
+            break;
+        }
         l->nua = nua_create(
             S.root, provider_event, l, NUTAG_URL(l->bind_url), SIPTAG_FROM_STR(l->from),
             NUTAG_MEDIA_ENABLE(0), NUTAG_AUTOALERT(0), NUTAG_AUTOANSWER(0), NUTAG_AUTOACK(1),

@@ -3,10 +3,13 @@
  * strings the NUA calls need (bind URL, From, SDP, target of a dialled
  * address).  Runs with the core lock held, before the provider thread exists. */
 #include <ctype.h>
+#include <netdb.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include "sipint.h"
 
@@ -100,6 +103,8 @@ int sip_line_configure(struct sip_line *l, const struct ot_line_conf *cf, DWORD 
         if (e)
             *e = '\0';
     }
+    l->bind_host = dupstr(ip);
+    l->bind_port = dupstr(port ? port : "5060");
     if (!strcmp(ip, "*") || !strcmp(ip, "0.0.0.0"))
         snprintf(ip, sizeof(ip), "%s", "127.0.0.1");
     snprintf(buf, sizeof(buf),
@@ -171,7 +176,7 @@ int sip_line_configure(struct sip_line *l, const struct ot_line_conf *cf, DWORD 
         }
     }
     if (!l->aor || !l->user || !l->domain || !l->bind_url || !l->sdp || !l->from ||
-        !l->username) {
+        !l->username || !l->bind_host || !l->bind_port) {
         fprintf(stderr, "opentapi: out of memory configuring SIP line %u\n", (unsigned)id);
         goto out;
     }
@@ -194,6 +199,32 @@ void sip_line_unconfigure(struct sip_line *l)
     free(l->password);
     free(l->from);
     free(l->display);
+    free(l->bind_host);
+    free(l->bind_port);
+}
+
+int sip_line_probe_bind(const struct sip_line *l)
+{
+    struct addrinfo hints, *res = NULL;
+    memset(&hints, 0, sizeof(hints));
+    hints.ai_family = AF_UNSPEC;
+    hints.ai_socktype = l->tcp ? SOCK_STREAM : SOCK_DGRAM;
+    hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
+    bool any = !strcmp(l->bind_host, "*");
+    if (getaddrinfo(any ? NULL : l->bind_host, l->bind_port, &hints, &res) != 0 || !res)
+        return -1;
+    int fd = socket(res->ai_family, res->ai_socktype, 0), rc = -1;
+    if (fd >= 0) {
+        /* A TCP port in TIME_WAIT is free for Sofia's listener (which reuses
+         * addresses), one with a listener is not. */
+        int one = 1;
+        if (l->tcp)
+            setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+        rc = bind(fd, res->ai_addr, res->ai_addrlen);
+        close(fd);
+    }
+    freeaddrinfo(res);
+    return rc == 0 ? 0 : -1;
 }
 
 /* A dialled address as a request URI: a SIP URI as given; user@host gets the

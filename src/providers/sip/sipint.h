@@ -76,6 +76,7 @@ struct sip_line {
     /* configuration (sipconf.c) */
     char *aor, *user, *domain, *bind_url, *sdp, *proxy, *registrar, *username, *password,
         *from, *display;
+    char *bind_host, *bind_port; /* of bind_url, for sip_line_probe_bind */
     unsigned expires;
     bool tcp;
     const struct ot_sip_reject *reject;
@@ -90,6 +91,9 @@ struct sip_line {
 
 int sip_line_configure(struct sip_line *l, const struct ot_line_conf *cf, DWORD id);
 void sip_line_unconfigure(struct sip_line *l);
+/* 0 when the line's address can be bound now (checked before nua_create,
+ * whose failure path leaks in Sofia-SIP 1.12.11). */
+int sip_line_probe_bind(const struct sip_line *l);
 char *sp_target(const struct sip_line *l, const char *dest);
 
 #endif
