@@ -293,3 +293,28 @@ TEST(sip_sipp_line_not_open_480)
     t_expect_none(&a);
     t_shutdown(&a);
 }
+
+/* SIPp abandons its call while it rings here (CANCEL with UUI): the offered
+ * call goes IDLE, the CANCEL's UUI announced first; SIPp gets 200 + 487. */
+TEST(sip_sipp_caller_cancels)
+{
+    int port = sh_port(0);
+    config_line(port, NULL);
+    tapp a;
+    HLINE hl;
+    app_open(&a, &hl);
+    sproc sipp;
+    sh_sipp_start(&sipp, "uac_cancels.xml", sh_port(1), port, 1, NULL);
+    HCALL h = expect_sipp_offer(&a, hl);
+    LONG req = lineAccept(h, NULL, 0);
+    CHECK_REQ(req);
+    t_expect_state(&a, h, LINECALLSTATE_ACCEPTED, 0);
+    t_expect_reply(&a, req, 0);
+    t_expect_callinfo(&a, h, LINECALLINFOSTATE_USERUSERINFO);
+    t_expect_state(&a, h, LINECALLSTATE_IDLE, 0);
+    static const unsigned char uui[] = {0x04, 'g', 'i', 'v', 'e', ' ', 'u', 'p'};
+    sh_check_uui(h, uui, sizeof(uui));
+    CHECK_RC(lineDrop(h, NULL, 0), LINEERR_INVALCALLSTATE);
+    CHECK_RC(lineDeallocateCall(h), 0);
+    finish(&a, &sipp);
+}
