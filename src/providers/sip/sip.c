@@ -48,6 +48,8 @@ static struct {
  * lock and report nothing.  Written before the teardown starts, read by the
  * callbacks before and after they take the lock. */
 static atomic_bool detached;
+/* Lines stop() is unregistering; the last answer starts the shutdown. */
+static atomic_uint unregs_pending;
 
 /* start() waits for the provider thread to have created its user agents. */
 static pthread_mutex_t init_mu = PTHREAD_MUTEX_INITIALIZER;
@@ -687,8 +689,24 @@ static void on_register(struct sip_line *l, nua_event_t ev, int status, const si
 
 /* Teardown: nothing is reported; the thread leaves su_root_run once every
  * user agent has finished its shutdown. */
+static void shutdown_all(void)
+{
+    for (unsigned i = 0; i < S.nlines; i++)
+        if (S.lines[i].nua)
+            nua_shutdown(S.lines[i].nua);
+}
+
 static void detached_event(nua_event_t ev, int status, struct sip_line *l)
 {
+    if (ev == nua_r_unregister && status >= 200 && l && l->unregistering) {
+        /* Shut down once every line is unregistered: nua_shutdown would
+         * otherwise find the un-REGISTER in flight and look again only on
+         * its next one-second tick. */
+        l->unregistering = false;
+        if (atomic_fetch_sub(&unregs_pending, 1) == 1)
+            shutdown_all();
+        return;
+    }
     if (ev != nua_r_shutdown || status < 200 || !l)
         return;
     l->shutdown_done = true;
@@ -961,13 +979,25 @@ static void sp_stop(void)
 {
     if (!S.lines)
         return;
-    /* From here the provider thread reports nothing; nua_shutdown ends every
-     * dialog and registration (BYE, CANCEL, un-REGISTER) and reports
-     * nua_r_shutdown, after which the thread destroys the user agents. */
+    /* From here the provider thread reports nothing.  Registered lines
+     * un-REGISTER first (detached_event starts the shutdown when the last
+     * answer comes); nua_shutdown ends every dialog (BYE, CANCEL) and whatever
+     * registration is left, and reports nua_r_shutdown, after which the
+     * thread destroys the user agents. */
     atomic_store(&detached, true);
-    for (unsigned i = 0; i < S.nlines; i++)
-        if (S.lines[i].nua)
-            nua_shutdown(S.lines[i].nua);
+    unsigned n = 0;
+    for (unsigned i = 0; i < S.nlines; i++) {
+        struct sip_line *l = &S.lines[i];
+        l->unregistering = l->nua && l->reg_nh && l->registered;
+        n += l->unregistering;
+    }
+    atomic_store(&unregs_pending, n);
+    if (n) {
+        for (unsigned i = 0; i < S.nlines; i++)
+            if (S.lines[i].unregistering)
+                nua_unregister(S.lines[i].reg_nh, TAG_END());
+    } else
+        shutdown_all();
     /* stop() is called with the core lock held, and a callback may be waiting
      * for it: release it around the join.  This is safe because core_stop runs
      * under life_lock with no application left, so no other thread can use the

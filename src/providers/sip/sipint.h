@@ -86,6 +86,7 @@ struct sip_line {
     unsigned reg_auth_tries;
     bool registered;
     bool shutdown_done;
+    bool unregistering; /* stop() sent the un-REGISTER, no final response yet */
     struct ot_list calls; /* struct sip_call.link */
 };
 
