@@ -212,3 +212,38 @@ TEST(sip_kamailio_bad_password)
     t_pair_done(&p);
     kam_stop(&k);
 }
+
+/* Shutting the lines down un-REGISTERs them: afterwards the proxy no longer
+ * knows bob, and a call to him ends 404 -> DISCONNECTED BADADDRESS. */
+TEST(sip_kamailio_unregister_on_shutdown)
+{
+    struct kam k;
+    tpair p;
+    start_registered(&k, &p);
+    t_pair_done(&p);
+    sh_wait_registered(0);
+    char text[600];
+    snprintf(text, sizeof(text),
+             "[line]\nprovider = sip\nname = Alice\nnumber = alice\n"
+             "uri = sip:alice@127.0.0.1:%d\nbind = 127.0.0.1:%d\n"
+             "proxy = sip:127.0.0.1:%d\nregistrar = sip:127.0.0.1:%d\n"
+             "username = alice\npassword = secret\n",
+             k.port, sh_free_port(), k.port, k.port);
+    t_config(text);
+    tapp a;
+    t_init(&a, "alice");
+    HLINE hl = t_open(&a, 0, LINECALLPRIVILEGE_OWNER);
+    sh_wait_registered(1);
+    HCALL h = t_make_call(&a, hl, "bob", NULL, 0);
+    t_expect_state(&a, h, LINECALLSTATE_DIALING, 0);
+    sh_wait_state(&a, h, LINECALLSTATE_DISCONNECTED);
+    DWORD mode = 0;
+    CHECK_EQ(t_state(h, &mode), LINECALLSTATE_DISCONNECTED);
+    CHECK_EQ(mode, LINEDISCONNECTMODE_BADADDRESS);
+    t_drop_idle(&a, h);
+    sh_wait_dialogs(0);
+    t_expect_none(&a);
+    t_shutdown(&a);
+    sh_wait_registered(0);
+    kam_stop(&k);
+}
