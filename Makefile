@@ -123,14 +123,21 @@ check-fuzz:
 	$(MAKE) --no-print-directory BUILD=build/asan SAN=address build/asan/fuzz_api build/asan/fuzz_config
 	build/asan/fuzz_api --random 2000 1 && build/asan/fuzz_api fuzz/corpus/api/*
 	build/asan/fuzz_config --random 5000 7 2>/dev/null && build/asan/fuzz_config fuzz/corpus/config/* 2>/dev/null
+ifeq ($(WITH_SIP),1)
+	$(MAKE) --no-print-directory BUILD=build/asan SAN=address build/asan/fuzz_sipmap
+	build/asan/fuzz_sipmap --random 200000 3 && build/asan/fuzz_sipmap fuzz/corpus/sipmap/*
+endif
 
-# libFuzzer builds (clang): build/fuzz/fuzz_api, build/fuzz/fuzz_config.
+# libFuzzer builds (clang): build/fuzz/fuzz_api, build/fuzz/fuzz_config, build/fuzz/fuzz_sipmap
+# (the SIP provider's header mapping: pure functions, no Sofia-SIP needed).
 fuzz:
 	$(MAKE) --no-print-directory BUILD=build/fuzz CC=clang SAN=address NO_SIP=1 \
 	    CFLAGS=-fsanitize=fuzzer-no-link build/fuzz/libopentapi.a
 	for t in api config; do clang -std=c11 -D_POSIX_C_SOURCE=200809L -DOT_LIBFUZZER -g -O1 \
 	    -fsanitize=fuzzer,address,undefined -Iinclude fuzz/fuzz_$$t.c build/fuzz/libopentapi.a \
 	    -lpthread -o build/fuzz/fuzz_$$t || exit 1; done
+	clang -std=c11 -D_POSIX_C_SOURCE=200809L -DOT_LIBFUZZER -g -O1 -fsanitize=fuzzer,address,undefined \
+	    -Iinclude -Isrc/core fuzz/fuzz_sipmap.c src/providers/sip/sipmap.c -o build/fuzz/fuzz_sipmap
 
 # The whole suite; the last line is the runner's "N passed, N failed" total.
 test: all
