@@ -388,23 +388,18 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 }
 
 #ifndef OT_LIBFUZZER
-static unsigned long long rng;
-static unsigned rnd(void)
-{
-    rng = rng * 6364136223846793005ull + 1442695040888963407ull;
-    return (unsigned)(rng >> 33);
-}
+#include "replay.h"
 
 int main(int argc, char **argv)
 {
     if (argc == 4 && !strcmp(argv[1], "--random")) {
         unsigned long n = strtoul(argv[2], NULL, 10);
-        rng = strtoull(argv[3], NULL, 10);
+        replay_seed(argv[3]);
         unsigned char buf[2048];
         for (unsigned long i = 0; i < n; i++) {
-            size_t len = 64 + rnd() % (sizeof(buf) - 64);
+            size_t len = 64 + replay_rnd() % (sizeof(buf) - 64);
             for (size_t k = 0; k < len; k++)
-                buf[k] = (unsigned char)rnd();
+                buf[k] = (unsigned char)replay_rnd();
             run(buf, len);
         }
         printf("fuzz_api: %lu random programs ran clean; requests accepted per operation:", n);
@@ -413,18 +408,6 @@ int main(int argc, char **argv)
         printf("\n");
         return 0;
     }
-    for (int i = 1; i < argc; i++) {
-        FILE *f = fopen(argv[i], "rb");
-        if (!f) {
-            perror(argv[i]);
-            return 1;
-        }
-        static unsigned char buf[1 << 16];
-        size_t len = fread(buf, 1, sizeof(buf), f);
-        fclose(f);
-        run(buf, len);
-    }
-    printf("fuzz_api: %d inputs replayed clean\n", argc - 1);
-    return 0;
+    return replay_files("fuzz_api", argc - 1, argv + 1, run, 1 << 16);
 }
 #endif

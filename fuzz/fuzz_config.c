@@ -61,18 +61,13 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 }
 
 #ifndef OT_LIBFUZZER
-static unsigned long long rng;
-static unsigned rnd(void)
-{
-    rng = rng * 6364136223846793005ull + 1442695040888963407ull;
-    return (unsigned)(rng >> 33);
-}
+#include "replay.h"
 
 int main(int argc, char **argv)
 {
     if (argc == 4 && !strcmp(argv[1], "--random")) {
         unsigned long n = strtoul(argv[2], NULL, 10);
-        rng = strtoull(argv[3], NULL, 10);
+        replay_seed(argv[3]);
         const char *base = otDefaultConfig();
         size_t blen = strlen(base);
         unsigned char *buf = malloc(blen + 64);
@@ -80,11 +75,11 @@ int main(int argc, char **argv)
         for (unsigned long i = 0; i < n; i++) {
             memcpy(buf, base, blen);
             size_t len = blen;
-            for (unsigned m = 1 + rnd() % 8; m; m--) {
-                size_t at = rnd() % len;
-                switch (rnd() % 3) {
-                case 0: buf[at] = (unsigned char)rnd(); break;
-                case 1: buf[at] = (unsigned char)pieces[rnd() % (sizeof(pieces) - 1)]; break;
+            for (unsigned m = 1 + replay_rnd() % 8; m; m--) {
+                size_t at = replay_rnd() % len;
+                switch (replay_rnd() % 3) {
+                case 0: buf[at] = (unsigned char)replay_rnd(); break;
+                case 1: buf[at] = (unsigned char)pieces[replay_rnd() % (sizeof(pieces) - 1)]; break;
                 default: len = at + 1; break; /* cut */
                 }
             }
@@ -94,18 +89,6 @@ int main(int argc, char **argv)
         printf("fuzz_config: %lu mutated configurations ran clean\n", n);
         return 0;
     }
-    for (int i = 1; i < argc; i++) {
-        FILE *f = fopen(argv[i], "rb");
-        if (!f) {
-            perror(argv[i]);
-            return 1;
-        }
-        static unsigned char buf[65536];
-        size_t len = fread(buf, 1, sizeof(buf), f);
-        fclose(f);
-        run(buf, len);
-    }
-    printf("fuzz_config: %d inputs replayed clean\n", argc - 1);
-    return 0;
+    return replay_files("fuzz_config", argc - 1, argv + 1, run, 65536);
 }
 #endif

@@ -147,18 +147,13 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 }
 
 #ifndef OT_LIBFUZZER
-static unsigned long long rng;
-static unsigned rnd(void)
-{
-    rng = rng * 6364136223846793005ull + 1442695040888963407ull;
-    return (unsigned)(rng >> 33);
-}
+#include "replay.h"
 
 int main(int argc, char **argv)
 {
     if (argc == 4 && !strcmp(argv[1], "--random")) {
         unsigned long n = strtoul(argv[2], NULL, 10);
-        rng = strtoull(argv[3], NULL, 10);
+        replay_seed(argv[3]);
         static const char *const seeds[] = {
             "\x05\x01\xf4 04616263;encoding=hex;purpose=isdn-uui\nQ.850\n16",
             "\x04\x01\xe6 0462796521 ; purpose=isdn-uui ; content=isdn-uui\nQ.850\n17",
@@ -169,17 +164,17 @@ int main(int argc, char **argv)
         static const char pieces[] = "0123456789abcdefABCDEF;,=\" \t\n\\purposeencodinghexisdn-uui";
         unsigned char buf[512];
         for (unsigned long i = 0; i < n; i++) {
-            const char *s = seeds[rnd() % (sizeof(seeds) / sizeof(seeds[0]))];
+            const char *s = seeds[replay_rnd() % (sizeof(seeds) / sizeof(seeds[0]))];
             size_t len = strlen(s);
             memcpy(buf, s, len);
-            for (unsigned m = 1 + rnd() % 6; m; m--) {
-                size_t at = rnd() % len;
-                switch (rnd() % 4) {
-                case 0: buf[at] = (unsigned char)rnd(); break;
-                case 1: buf[at] = (unsigned char)pieces[rnd() % (sizeof(pieces) - 1)]; break;
+            for (unsigned m = 1 + replay_rnd() % 6; m; m--) {
+                size_t at = replay_rnd() % len;
+                switch (replay_rnd() % 4) {
+                case 0: buf[at] = (unsigned char)replay_rnd(); break;
+                case 1: buf[at] = (unsigned char)pieces[replay_rnd() % (sizeof(pieces) - 1)]; break;
                 case 2: /* duplicate a stretch */
                     if (len < sizeof(buf) / 2) {
-                        size_t k = 1 + rnd() % (len - at);
+                        size_t k = 1 + replay_rnd() % (len - at);
                         memmove(buf + at + k, buf + at, len - at);
                         len += k;
                     }
@@ -195,18 +190,6 @@ int main(int argc, char **argv)
                results[OT_SIP_UUI_TOOBIG]);
         return 0;
     }
-    for (int i = 1; i < argc; i++) {
-        FILE *f = fopen(argv[i], "rb");
-        if (!f) {
-            perror(argv[i]);
-            return 1;
-        }
-        static unsigned char buf[200000];
-        size_t len = fread(buf, 1, sizeof(buf), f);
-        fclose(f);
-        run(buf, len);
-    }
-    printf("fuzz_sipmap: %d inputs replayed clean\n", argc - 1);
-    return 0;
+    return replay_files("fuzz_sipmap", argc - 1, argv + 1, run, 200000);
 }
 #endif
