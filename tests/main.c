@@ -430,8 +430,23 @@ bool t_sem_wait(sem_t *s, unsigned ms)
 }
 
 /* ---- the runner ---- */
+static void (*cleanups[8])(void);
+
+void t_at_cleanup(void (*fn)(void))
+{
+    for (size_t i = 0; i < sizeof(cleanups) / sizeof(cleanups[0]); i++)
+        if (!cleanups[i]) {
+            cleanups[i] = fn;
+            return;
+        }
+    fprintf(stderr, "t_at_cleanup: too many cleanup functions\n");
+    abort();
+}
+
 static void cleanup_after_failure(void)
 {
+    for (size_t i = 0; i < sizeof(cleanups) / sizeof(cleanups[0]) && cleanups[i]; i++)
+        cleanups[i]();
     for (int i = 0; i < MAX_APPS; i++)
         if (live_apps[i]) {
             lineShutdown(live_apps[i]);

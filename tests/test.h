@@ -83,6 +83,10 @@ typedef struct tapp {
     char name[32];
 } tapp;
 
+/* Registers a function the runner calls after every test, before it shuts
+ * down the applications a failed test left (a layer's own cleanup, so that
+ * one failure does not fail the tests after it).  At most 8. */
+void t_at_cleanup(void (*fn)(void));
 void t_init(tapp *a, const char *name);         /* lineInitializeEx, USEEVENT */
 void t_shutdown(tapp *a);                        /* lineShutdown, must succeed */
 HLINE t_open(tapp *a, DWORD dev, DWORD priv);    /* lineOpen, INTERACTIVEVOICE */

@@ -55,6 +55,9 @@ void t3_expect_none_(t3app *x, const char *f, int l);
 #define t3_expect_none(x) t3_expect_none_(x, __FILE__, __LINE__)
 /* Shutdown and the last Release (events must all have been consumed). */
 void t3_done(t3app *x);
+/* The test ends x's object itself (its own Shutdown/Release), not t3_done:
+ * the runner's cleanup after a failure must then leave it alone. */
+void t3_forget(t3app *x);
 
 CALL_STATE t3_state(ITBasicCallControl *c);
 /* The received UUI equals (p, n). */
@@ -64,6 +67,8 @@ void t3_stage_uui(ITBasicCallControl *c, const void *p, DWORD n);
 /* Release that must free the object: it was the last reference. */
 void t3_release_last_(ITBasicCallControl *c, const char *f, int l);
 #define t3_release_last(c) t3_release_last_(c, __FILE__, __LINE__)
+/* otTapi3GetStats less what failed tests before this one left behind. */
+void t3_stats(OTTAPI3STATS *s);
 /* Every TAPI 3 object and allocation of the test is gone. */
 void t3_check_stats_(const char *f, int l);
 #define t3_check_stats() t3_check_stats_(__FILE__, __LINE__)

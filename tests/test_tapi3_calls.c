@@ -309,7 +309,7 @@ TEST(tapi3_refcounts_and_release_of_an_active_call)
     OTTAPI3STATS s;
     OTSTATS cs;
     ITBasicCallControl_Release(c);
-    otTapi3GetStats(&s);
+    t3_stats(&s);
     CHECK_EQ(s.dwCalls, 1);
     otGetStats(&cs);
     CHECK_EQ(cs.dwCallHandles, 2);
@@ -331,12 +331,12 @@ TEST(tapi3_refcounts_and_release_of_an_active_call)
     ITCallInfo *evc;
     CHECK_HR(ITCallStateEvent_get_Call(se, &evc), S_OK);
     CHECK_EQ(ITCallInfo_Release(evc), 1); /* the event's own reference */
-    otTapi3GetStats(&s);
+    t3_stats(&s);
     CHECK_EQ(s.dwCalls, 1);
     CHECK_EQ(s.dwEvents, 1);
     CHECK_EQ(ITCallStateEvent_Release(se), 0);
     /* Gone with its line handle; the far end's stays. */
-    otTapi3GetStats(&s);
+    t3_stats(&s);
     CHECK_EQ(s.dwCalls, 0);
     CHECK_EQ(s.dwEvents, 0);
     otGetStats(&cs);
@@ -365,6 +365,7 @@ TEST(tapi3_shutdown_with_active_call_keeps_object_readable)
     ITAddress_Release(a);
     CHECK_HR(ITTAPI_Shutdown(x.tapi), S_OK);
     t_expect_state(&b, hb, LINECALLSTATE_DISCONNECTED, LINEDISCONNECTMODE_NORMAL);
+    t3_forget(&x);
     ITTAPI_Release(x.tapi);
     CHECK_EQ(t3_state(c), CS_DISCONNECTED);
     CHECK_HR(ITBasicCallControl_Disconnect(c, DC_NORMAL), S_FALSE);
@@ -383,7 +384,7 @@ TEST(tapi3_shutdown_with_active_call_keeps_object_readable)
     ITAddress_Release(ca);
     ITCallInfo_Release(ci);
     OTTAPI3STATS st;
-    otTapi3GetStats(&st);
+    t3_stats(&st);
     CHECK_EQ(st.dwTapiObjects, 1); /* kept by the call */
     t3_release_last(c);
     t_drop_idle(&b, hb);
@@ -409,6 +410,7 @@ TEST(tapi3_last_release_shuts_down)
     /* An event left in the queue, the call, the address: all released. */
     ITBasicCallControl_Release(c);
     ITAddress_Release(a);
+    t3_forget(&x);
     ITTAPI_Release(x.tapi);
     t3_check_stats();
     t_drop_idle(&b, hb);

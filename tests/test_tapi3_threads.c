@@ -187,7 +187,7 @@ static void wait_stats_zero(void)
     clock_gettime(CLOCK_MONOTONIC, &t0);
     for (;;) {
         OTTAPI3STATS st;
-        otTapi3GetStats(&st);
+        t3_stats(&st);
         if (!st.dwTapiObjects && !st.dwCalls && !st.dwEvents)
             break;
         clock_gettime(CLOCK_MONOTONIC, &t1);
@@ -211,6 +211,7 @@ TEST_THREADED(tapi3_shutdown_and_last_release_from_inside_sink)
     /* The sink shuts the object down at CS_DISCONNECTED and releases the
      * application's last reference to it. */
     pthread_mutex_lock(&s.mu);
+    t3_forget(&x);
     s.shutdown_on_end = x.tapi;
     pthread_mutex_unlock(&s.mu);
     CHECK_HR(ITBasicCallControl_Connect(c, VARIANT_FALSE), S_OK);
