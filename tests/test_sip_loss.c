@@ -3,7 +3,17 @@
  * correctly on both sides.  SIPp's exit status says its side went as
  * scripted (UUI and Reason checked on every call); the application checks its
  * own side, and that no dialog is left.  Bounded: SIPp -timeout 60 s, the
- * event loop 60 s. */
+ * event loop 60 s.
+ *
+ * Under loss a message gets through after some retransmissions, and RFC 3261
+ * lets a transaction retransmit for 64*T1 = 32 s (Timer B and F for requests,
+ * the UAS's 2xx until the ACK comes): SIPp retransmits that long too (9
+ * retransmissions, the interval doubling from T1 = 500 ms up to T2 = 4 s).
+ * Each of SIPp's waits must last as long, not the helpers' 10 s receive
+ * timeout: within 10 s an exchange (BYE and its 200, 200 and its ACK) gets 5
+ * tries, each failing one time in 5 (10% loss each way), so one exchange in
+ * 4000 ran out of them: about 1 run in 100 failed (seen: SIPp's BYE sent 5
+ * times, each time it or our 200 lost, "receive timeout on message 5"). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,7 +42,8 @@ static void config_line(int port)
     t_config(text);
 }
 
-static const char *const lossy[] = {"-lost", "10", "-r", "20", "-l", "20", NULL};
+#define LOSSY "-lost", "10", "-recv_timeout", "32000", "-timeout", "60s"
+static const char *const lossy[] = {LOSSY, "-r", "20", "-l", "20", NULL};
 
 static int find(const HCALL *calls, int n, HCALL h)
 {
@@ -52,7 +63,7 @@ TEST(sip_loss_sipp_hangs_up)
     t_init(&a, "lossy");
     HLINE hl = t_open(&a, 0, LINECALLPRIVILEGE_OWNER);
     sproc sipp;
-    const char *extra[] = {"-lost", "10", NULL};
+    const char *extra[] = {LOSSY, NULL};
     sh_sipp_start(&sipp, "uas_hangs_up.xml", sh_port(1), 0, NCALLS, extra);
 
     static const unsigned char abc[] = {0x04, 'a', 'b', 'c'};
