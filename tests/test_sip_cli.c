@@ -34,6 +34,37 @@ static int count(const char *text, const char *needle)
                  (int)(times), out_);                                                          \
     } while (0)
 
+/* The lines of call `no` in p's timeline contain the needles in this order
+ * (NULL-terminated; other lines may come between). */
+static void check_order_(const sproc *p, unsigned long no, const char *const *needles,
+                         const char *f, int l)
+{
+    const char *out = sh_output(p);
+    char tag[32];
+    snprintf(tag, sizeof(tag), " call %-4lu ", no);
+    size_t k = 0;
+    for (const char *line = out; *line && needles[k];) {
+        const char *end = strchr(line, '\n');
+        size_t n = end ? (size_t)(end - line) : strlen(line);
+        char buf[512];
+        if (n >= sizeof(buf))
+            n = sizeof(buf) - 1;
+        memcpy(buf, line, n);
+        buf[n] = '\0';
+        if (strstr(buf, tag) && strstr(buf, needles[k]))
+            k++;
+        line = end ? end + 1 : line + n;
+    }
+    if (needles[k])
+        ot_test_fail(f, l, "%s, call %lu: \"%s\" missing or out of order:\n%s", p->name, no,
+                     needles[k], out);
+}
+#define CHECK_ORDER(p, no, ...)                                                               \
+    do {                                                                                       \
+        const char *const needles_[] = {__VA_ARGS__, NULL};                                    \
+        check_order_(p, no, needles_, __FILE__, __LINE__);                                     \
+    } while (0)
+
 static void expect_exit(sproc *p, int code)
 {
     int rc = sh_wait_exit(p, CLI_WAIT_MS);
@@ -69,6 +100,16 @@ TEST(sip_cli_answer_drops_caller_waits)
     CHECK_OUT(&ans, "lineDrop, UUI 04627965", 3);
     CHECK_OUT(&ans, "LINE_CALLSTATE IDLE", 3);
     CHECK_OUT(&ans, "3 calls: 3 ok, 0 failed", 1);
+    for (unsigned long no = 1; no <= 3; no++) {
+        /* The UUI is announced (and printed) before the state it came with. */
+        CHECK_ORDER(&call, no, "lineMakeCall", "LINE_CALLSTATE DIALING",
+                    "LINE_CALLSTATE CONNECTED ACTIVE", "LINE_CALLINFO USERUSERINFO",
+                    "UUI 04627965 (4 bytes)", "LINE_CALLSTATE DISCONNECTED NORMAL",
+                    "clear: lineDrop", "LINE_CALLSTATE IDLE", "ok");
+        CHECK_ORDER(&ans, no, "LINE_APPNEWCALL", "LINE_CALLSTATE OFFERING", "lineAnswer",
+                    "LINE_CALLSTATE CONNECTED ACTIVE", "drop: lineDrop, UUI 04627965",
+                    "LINE_CALLSTATE IDLE", "ok");
+    }
 }
 
 /* call drops at once with UUI; answer waits for the far end and reads it. */
@@ -93,6 +134,11 @@ TEST(sip_cli_caller_drops_answer_waits)
     CHECK_OUT(&call, "LINE_CALLSTATE CONNECTED ACTIVE", 1);
     CHECK_OUT(&call, "lineDrop, UUI 00ff10", 1);
     CHECK_OUT(&call, "1 calls: 1 ok, 0 failed", 1);
+    CHECK_ORDER(&ans, 1, "LINE_CALLSTATE OFFERING", "LINE_CALLSTATE CONNECTED ACTIVE",
+                "LINE_CALLINFO USERUSERINFO", "UUI 00ff10 (3 bytes)",
+                "LINE_CALLSTATE DISCONNECTED NORMAL", "LINE_CALLSTATE IDLE", "ok");
+    CHECK_ORDER(&call, 1, "LINE_CALLSTATE CONNECTED ACTIVE", "drop: lineDrop, UUI 00ff10",
+                "LINE_CALLSTATE IDLE", "ok");
 }
 
 /* answer --reject: the caller's call ends DISCONNECTED REJECT with the UUI,
@@ -119,6 +165,13 @@ TEST(sip_cli_reject)
     CHECK_OUT(&call, "CONNECTED ACTIVE", 0);
     CHECK_OUT(&ans, "reject: lineDrop, UUI 046e6f", 2);
     CHECK_OUT(&ans, "2 calls: 2 ok, 0 failed", 1);
+    for (unsigned long no = 1; no <= 2; no++) {
+        CHECK_ORDER(&call, no, "LINE_CALLSTATE DIALING", "LINE_CALLINFO USERUSERINFO",
+                    "UUI 046e6f (3 bytes)", "LINE_CALLSTATE DISCONNECTED REJECT",
+                    "LINE_CALLSTATE IDLE", "FAILED: the far end ended it");
+        CHECK_ORDER(&ans, no, "LINE_CALLSTATE OFFERING", "reject: lineDrop, UUI 046e6f",
+                    "LINE_CALLSTATE IDLE", "ok");
+    }
 }
 
 /* tapi answer against SIPp: SIPp's INVITE UUI is printed; SIPp checks the
@@ -140,6 +193,9 @@ TEST(sip_cli_answer_sipp)
     CHECK_OUT(&ans, "from sipp (SIPp Caller)", 1);
     CHECK_OUT(&ans, "UUI 04696e76697465 (7 bytes)", 1);
     CHECK_OUT(&ans, "1 calls: 1 ok, 0 failed", 1);
+    CHECK_ORDER(&ans, 1, "LINE_APPNEWCALL", "LINE_CALLSTATE OFFERING", "from sipp (SIPp Caller)",
+                "UUI 04696e76697465 (7 bytes)", "lineAnswer", "LINE_CALLSTATE CONNECTED ACTIVE",
+                "drop: lineDrop, UUI 0462796521", "LINE_CALLSTATE IDLE", "ok");
 }
 
 /* tapi call against SIPp answering 486: BUSY, then DISCONNECTED BUSY; exit 1. */
@@ -161,9 +217,50 @@ TEST(sip_cli_call_busy_sipp)
     CHECK_OUT(&call, "LINE_CALLSTATE DISCONNECTED BUSY", 1);
     CHECK_OUT(&call, "UUI 0462757379 (5 bytes)", 1);
     CHECK_OUT(&call, "1 calls: 0 ok, 1 failed", 1);
+    CHECK_ORDER(&call, 1, "LINE_CALLSTATE DIALING", "LINE_CALLINFO USERUSERINFO",
+                "UUI 0462757379 (5 bytes)", "LINE_CALLSTATE BUSY STATION",
+                "LINE_CALLSTATE DISCONNECTED BUSY", "LINE_CALLSTATE IDLE", "FAILED");
 }
 
-/* Nobody answers at the destination: the tool gives up after --timeout. */
+/* --timeout counts only while no call is in progress: a connected call that
+ * waits for the far end lasts longer than it (2 s against 1 s), and the tool
+ * waiting for the far end succeeds.  Both directions: the answering side
+ * waits while the caller drops after 2 s, then the reverse. */
+static void long_call(bool answer_waits)
+{
+    int pa = sh_free_port(), pb = sh_free_port();
+    char la[64], lb[64], dest[64];
+    line_arg(la, sizeof(la), "alice", pa);
+    line_arg(lb, sizeof(lb), "bob", pb);
+    line_arg(dest, sizeof(dest), "bob", pb);
+    sproc ans, call;
+    /* The waiting side's arguments end at the NULL in place of --drop-after. */
+    const char *aargs[] = {"answer", "--line", lb, "--timeout", "1",
+                           answer_waits ? NULL : "--drop-after", "2000", "--uui", "04616e73",
+                           NULL};
+    sh_tapi_start(&ans, aargs, pb);
+    const char *cargs[] = {"call", "--line", la, dest, "--timeout", "1",
+                           answer_waits ? "--drop-after" : NULL, "2000", "--uui", "0463616c",
+                           NULL};
+    sh_tapi_start(&call, cargs, 0);
+    expect_exit(&call, 0);
+    expect_exit(&ans, 0);
+    sproc *waiter = answer_waits ? &ans : &call, *dropper = answer_waits ? &call : &ans;
+    const char *uui = answer_waits ? "UUI 0463616c (4 bytes)" : "UUI 04616e73 (4 bytes)";
+    CHECK_OUT(waiter, "timeout", 0);
+    CHECK_OUT(waiter, "1 calls: 1 ok, 0 failed", 1);
+    CHECK_OUT(dropper, "1 calls: 1 ok, 0 failed", 1);
+    CHECK_ORDER(waiter, 1, "LINE_CALLSTATE CONNECTED ACTIVE", "LINE_CALLINFO USERUSERINFO", uui,
+                "LINE_CALLSTATE DISCONNECTED NORMAL", "clear: lineDrop", "LINE_CALLSTATE IDLE",
+                "ok");
+    CHECK_ORDER(dropper, 1, "LINE_CALLSTATE CONNECTED ACTIVE", "drop: lineDrop, UUI",
+                "LINE_CALLSTATE IDLE", "ok");
+}
+
+TEST(sip_cli_answer_waits_past_timeout) { long_call(true); }
+TEST(sip_cli_caller_waits_past_timeout) { long_call(false); }
+
+/* No call comes: the tool gives up after --timeout. */
 TEST(sip_cli_answer_timeout)
 {
     char lb[64];
@@ -172,7 +269,8 @@ TEST(sip_cli_answer_timeout)
     const char *aargs[] = {"answer", "--line", lb, "--timeout", "1", NULL};
     sh_tapi_start(&ans, aargs, 0);
     expect_exit(&ans, 1);
-    CHECK_OUT(&ans, "timeout: nothing happened for 1 s", 1);
+    CHECK_OUT(&ans, "timeout: no call in progress for 1 s", 1);
+    CHECK_OUT(&ans, "0 calls: 0 ok, 0 failed, not all calls happened", 1);
 }
 
 /* Usage errors exit 2 and say why. */

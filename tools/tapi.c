@@ -25,6 +25,10 @@ static int usage(FILE *f)
             "[--calls N]\n"
             "       tapi call --line sip:USER@IP:PORT DEST_URI [--uui HEX] [--drop-after MS] "
             "[--calls N]\n"
+            "         (answer and call also take --transport udp|tcp, --proxy URI, --sip-log 0-9\n"
+            "          and --timeout S: exit after S seconds without a call in progress, default\n"
+            "          30, 0 = never; a call in progress is never cut, without --drop-after it\n"
+            "          lasts until the far end hangs up)\n"
             "       tapi --version\n"
             "The configuration comes from OPENTAPI_CONFIG (a file) or the built-in default.\n");
     return f == stderr ? 2 : 0;

@@ -10,8 +10,11 @@
  * call is dropped MS ms after it connects (--drop-after), or the tool waits
  * for the far end to hang up.  --uui is sent with the drop or rejection.
  * Both exit after N calls (default 1): 0 when each call went as asked, 1
- * otherwise (or when nothing happened for --timeout seconds, default 30; 0
- * waits forever), 2 for a usage error.  The timeline goes to stdout, one line
+ * otherwise (or when no call was in progress for --timeout seconds, default
+ * 30; 0 waits forever), 2 for a usage error.  A call in progress (offered,
+ * dialling, ringing, connected, being cleared) is never ended by --timeout:
+ * it ends by --drop-after, by the far end, by SIP's own timers or by a
+ * signal.  The timeline goes to stdout, one line
  * per action and message: every LINE_CALLSTATE with its state and mode
  * names, received UUI as hex, and a verdict per call.
  *
@@ -118,7 +121,11 @@ static int usage_error(const char *fmt, const char *arg)
             "       tapi call --line sip:USER@IP:PORT DEST_URI [--uui HEX] [--drop-after MS] "
             "[--calls N]\n"
             "       options of both: [--transport udp|tcp] [--proxy URI] [--timeout S] "
-            "[--sip-log 0-9]\n");
+            "[--sip-log 0-9]\n"
+            "       --timeout S: give up after S seconds without a call in progress "
+            "(default 30, 0 = never);\n"
+            "       a call in progress is never cut: without --drop-after it lasts until "
+            "the far end hangs up\n");
     return 2;
 }
 
@@ -611,7 +618,9 @@ static int run(const struct opts *o)
     int rc = open_line(o, &hl);
     if (rc)
         return rc;
-    long long last_event = now_ms();
+    /* --timeout counts only while no call is in progress: a connected call
+     * waiting for the far end (no --drop-after) is never cut short. */
+    long long idle_since = now_ms();
     bool timed_out = false;
     while (finished < o->calls && !stop_signal) {
         if (!o->answer && active_calls() == 0 && started < o->calls)
@@ -632,15 +641,17 @@ static int run(const struct opts *o)
         LINEMESSAGE m;
         DWORD wait = (DWORD)(next > now ? next - now : 0);
         if (lineGetMessage(app, &m, wait) == 0) {
-            last_event = now_ms();
+            bool busy = active_calls() > 0;
             on_message(o, &m);
+            if (busy || active_calls())
+                idle_since = now_ms();
             continue;
         }
-        bool drop_pending = false;
-        for (unsigned i = 0; i < MAX_ACTIVE; i++)
-            drop_pending |= calls[i].used && calls[i].drop_at;
-        if (o->timeout_s && !drop_pending &&
-            now_ms() - last_event > (long long)o->timeout_s * 1000) {
+        if (active_calls()) {
+            idle_since = now_ms();
+            continue;
+        }
+        if (o->timeout_s && now_ms() - idle_since > (long long)o->timeout_s * 1000) {
             timed_out = true;
             break;
         }
@@ -648,7 +659,7 @@ static int run(const struct opts *o)
     if (stop_signal)
         say(NULL, "stopped by signal %d", (int)stop_signal);
     else if (timed_out)
-        say(NULL, "timeout: nothing happened for %u s", o->timeout_s);
+        say(NULL, "timeout: no call in progress for %u s", o->timeout_s);
     unsigned long unfinished = o->calls - finished;
     for (unsigned i = 0; i < MAX_ACTIVE; i++)
         if (calls[i].used) {
