@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/inotify.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -317,6 +318,71 @@ static void wait_listening(sproc *p, int port)
     FAIL("%s does not listen on udp 127.0.0.1:%d (log %s):\n%s", p->name, port, p->log, tail);
 }
 
+static int64_t mono_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Does the child's log hold needle?  (The child creates its log: it may not
+ * be there yet.) */
+static bool log_has(const sproc *p, const char *needle)
+{
+    char text[4096];
+    FILE *f = fopen(p->log, "r");
+    if (!f)
+        return false;
+    size_t n = fread(text, 1, sizeof(text) - 1, f);
+    fclose(f);
+    text[n] = '\0';
+    return strstr(text, needle) != NULL;
+}
+
+/* Returns once the child's log holds needle (in its first 4 KiB); fails if
+ * the child exits first or after T_TIMEOUT_MS (a hang).  Woken by inotify:
+ * the child creating and writing its log are events of the logs directory. */
+static void wait_output(sproc *p, const char *needle)
+{
+    int in = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+    if (in < 0)
+        FAIL("inotify_init1: %s", strerror(errno));
+    if (inotify_add_watch(in, sh_tmpdir(), IN_CREATE | IN_MODIFY | IN_CLOSE_WRITE) < 0) {
+        int e = errno;
+        close(in);
+        FAIL("inotify_add_watch %s: %s", sh_tmpdir(), strerror(e));
+    }
+    int64_t deadline = mono_ms() + T_TIMEOUT_MS;
+    /* The watch is in place before each look at the log: no write is missed. */
+    while (!log_has(p, needle)) {
+        int64_t left = deadline - mono_ms();
+        struct pollfd pfd[2] = {{in, POLLIN, 0}, {p->pidfd, POLLIN, 0}};
+        int n = left > 0 ? poll(pfd, 2, (int)left) : 0;
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n > 0 && !pfd[1].revents) {
+            /* Consume the events; the loop looks at the log again. */
+            union {
+                struct inotify_event ev;
+                char raw[4096];
+            } buf;
+            while (read(in, &buf, sizeof(buf)) > 0)
+                ;
+            continue;
+        }
+        close(in);
+        if (log_has(p, needle))
+            return; /* printed it, then exited */
+        if (n > 0)
+            sh_expect_success(p, 0), FAIL("%s exited before printing \"%s\"", p->name, needle);
+        char tail[1500];
+        file_tail(p->log, tail, sizeof(tail));
+        FAIL("%s did not print \"%s\" within %u ms (log %s):\n%s", p->name, needle,
+             T_TIMEOUT_MS, p->log, tail);
+    }
+    close(in);
+}
+
 static void sipp_start(sproc *p, const char *scenario, int local_port, int remote_port,
                        unsigned calls, const char *const *extra);
 
@@ -440,8 +506,16 @@ void sh_tapi_start(sproc *p, const char *const *args, int listen_port)
         argv[n++] = (char *)args[i];
     argv[n] = NULL;
     spawn(p, "tapi", argv);
-    if (listen_port)
-        wait_listening(p, listen_port);
+    if (!listen_port)
+        return;
+    /* A bound port is not enough: the tool's port is bound in
+     * lineInitializeEx, and until its lineOpen a call gets 480 (no
+     * application has the line).  It prints its first line once the line is
+     * open. */
+    wait_output(p, ") open, ");
+    if (!udp_bound(listen_port))
+        FAIL("%s has its line open but does not listen on udp 127.0.0.1:%d", p->name,
+             listen_port);
 }
 
 int sh_wait_exit(sproc *p, unsigned timeout_ms)

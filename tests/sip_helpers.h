@@ -62,7 +62,8 @@ void sh_stop(sproc *p);
 /* The tapi tool next to the test runner (FAIL if missing). */
 const char *sh_tapi_path(void);
 /* tapi args... (NULL-terminated), stdout and stderr to its log; when
- * listen_port is not 0, returns once it listens there (UDP). */
+ * listen_port is not 0, returns once its line is open (its first line,
+ * "line ... open, ...", is printed after lineOpen) and it listens there (UDP). */
 void sh_tapi_start(sproc *p, const char *const *args, int listen_port);
 /* Waits for the child's exit and returns its status (FAIL on timeout). */
 int sh_wait_exit(sproc *p, unsigned timeout_ms);

@@ -182,12 +182,15 @@ TEST(sip_cli_answer_sipp)
     char lb[64];
     line_arg(lb, sizeof(lb), "opentapi", pb);
     sproc ans, sipp;
-    /* SIPp first (starting SIPp ends the children of earlier tests); it
-     * retransmits its INVITE until the tool listens. */
-    sh_sipp_start(&sipp, "uac_we_drop.xml", sh_free_port(), pb, 1, NULL);
+    /* The tool first, ready to answer, then SIPp's call.  (SIPp first, its
+     * INVITE retransmitted until the tool listened, could come between the
+     * tool's bind and its lineOpen and get 480.)  sh_sipp_start would end the
+     * tool with the children of earlier tests: those go first. */
+    sh_reset();
     const char *aargs[] = {"answer", "--line", lb,  "--uui", "0462796521", "--drop-after", "0",
                            "--timeout", "15", NULL};
     sh_tapi_start(&ans, aargs, pb);
+    sh_sipp_start_another(&sipp, "uac_we_drop.xml", sh_free_port(), pb, 1, NULL);
     sh_expect_success(&sipp, SH_SIPP_TIMEOUT_MS);
     expect_exit(&ans, 0);
     CHECK_OUT(&ans, "from sipp (SIPp Caller)", 1);
