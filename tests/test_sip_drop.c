@@ -114,3 +114,117 @@ TEST(sip_shutdown_before_ack_byes_after_ack)
     sh_expect_success(&sipp, SH_SIPP_TIMEOUT_MS);
     sh_wait_dialogs(0);
 }
+
+/* ---- rejections -------------------------------------------------------------------- */
+static void drop_idle_uui(tapp *a, HCALL h, const void *uui, DWORD len)
+{
+    LONG req = lineDrop(h, (LPCSTR)uui, len);
+    CHECK_REQ(req);
+    t_expect_state(a, h, LINECALLSTATE_IDLE, 0);
+    t_expect_reply(a, req, 0);
+    CHECK_RC(lineDeallocateCall(h), 0);
+}
+
+static const char *reject_scenario(const char *status, const char *cause, bool after_180)
+{
+    const char *subst[] = {"STATUS", status,  "CAUSE", cause, "UUI", "046e6f",
+                           "RINGING", after_180 ? "false" : "true", NULL};
+    return sh_sipp_template("uac_reject_status.xml", subst);
+}
+
+/* reject_status = N: lineDrop on the offered call answers N with UUI and the
+ * status's Q.850 cause in Reason (checked by SIPp). */
+static void reject_with(const char *status, const char *cause)
+{
+    int port = sh_port(0);
+    char extra[64];
+    snprintf(extra, sizeof(extra), "reject_status = %s\n", status);
+    config_line(port, extra);
+    tapp a;
+    HLINE hl;
+    app_open(&a, &hl);
+    sproc sipp;
+    sh_sipp_start(&sipp, reject_scenario(status, cause, false), sh_port(1), port, 1, NULL);
+    HCALL h = t_expect_offer(&a, hl);
+    static const unsigned char no[] = {0x04, 'n', 'o'};
+    drop_idle_uui(&a, h, no, sizeof(no));
+    finish(&a, &sipp);
+}
+
+TEST(sip_reject_status_486) { reject_with("486", "17"); }
+TEST(sip_reject_status_480) { reject_with("480", "19"); }
+TEST(sip_reject_status_600) { reject_with("600", "17"); }
+
+/* lineAccept (180), then lineDrop: the ACCEPTED call is rejected, 603 with
+ * UUI and Reason: Q.850;cause=21 after the 180 (checked by SIPp). */
+TEST(sip_reject_after_accept)
+{
+    int port = sh_port(0);
+    config_line(port, NULL);
+    tapp a;
+    HLINE hl;
+    app_open(&a, &hl);
+    sproc sipp;
+    sh_sipp_start(&sipp, reject_scenario("603", "21", true), sh_port(1), port, 1, NULL);
+    HCALL h = t_expect_offer(&a, hl);
+    LONG acc = lineAccept(h, NULL, 0);
+    CHECK_REQ(acc);
+    t_expect_state(&a, h, LINECALLSTATE_ACCEPTED, 0);
+    t_expect_reply(&a, acc, 0);
+    static const unsigned char no[] = {0x04, 'n', 'o'};
+    drop_idle_uui(&a, h, no, sizeof(no));
+    finish(&a, &sipp);
+}
+
+/* reject = no: lineDrop on the offered call is LINEERR_OPERATIONUNAVAIL and
+ * changes nothing: the call still rings (lineAccept sends the 180 SIPp waits
+ * for), until SIPp cancels it. */
+TEST(sip_reject_no_keeps_ringing)
+{
+    int port = sh_port(0);
+    config_line(port, "reject = no\n");
+    tapp a;
+    HLINE hl;
+    app_open(&a, &hl);
+    sproc sipp;
+    sh_sipp_start(&sipp, "uac_cancels.xml", sh_port(1), port, 1, NULL);
+    HCALL h = t_expect_offer(&a, hl);
+    static const unsigned char no[] = {0x04, 'n', 'o'};
+    CHECK_RC(lineDrop(h, (LPCSTR)no, sizeof(no)), LINEERR_OPERATIONUNAVAIL);
+    CHECK_RC(lineDrop(h, NULL, 0), LINEERR_OPERATIONUNAVAIL);
+    DWORD mode;
+    CHECK_EQ(t_state(h, &mode), LINECALLSTATE_OFFERING);
+    t_expect_none(&a);
+    LONG acc = lineAccept(h, NULL, 0);
+    CHECK_REQ(acc);
+    t_expect_state(&a, h, LINECALLSTATE_ACCEPTED, 0);
+    t_expect_reply(&a, acc, 0);
+    CHECK_RC(lineDrop(h, NULL, 0), LINEERR_OPERATIONUNAVAIL);
+    /* SIPp's CANCEL (with UUI): the offer goes IDLE. */
+    t_expect_callinfo(&a, h, LINECALLINFOSTATE_USERUSERINFO);
+    t_expect_state(&a, h, LINECALLSTATE_IDLE, 0);
+    CHECK_RC(lineDeallocateCall(h), 0);
+    finish(&a, &sipp);
+}
+
+/* ---- abandon before any response ------------------------------------------------------ */
+/* lineDrop while DIALING, before SIPp sent anything: IDLE at once; the
+ * CANCEL waits for the 180 (SIPp fails an earlier one) and carries the
+ * drop's UUI and Reason; SIPp's 487 is ACKed and no dialog is left. */
+TEST(sip_drop_while_dialing_cancels_after_1xx)
+{
+    int port = sh_port(0);
+    config_line(port, NULL);
+    tapp a;
+    HLINE hl;
+    app_open(&a, &hl);
+    sproc sipp;
+    sh_sipp_start(&sipp, "uas_early_abandon.xml", sh_port(1), 0, 1, NULL);
+    char dest[64];
+    snprintf(dest, sizeof(dest), "sip:sipp@127.0.0.1:%d", sh_port(1));
+    HCALL h = t_make_call(&a, hl, dest, NULL, 0);
+    t_expect_state(&a, h, LINECALLSTATE_DIALING, 0);
+    static const unsigned char giveup[] = {0x04, 'g', 'i', 'v', 'e', ' ', 'u', 'p'};
+    drop_idle_uui(&a, h, giveup, sizeof(giveup));
+    finish(&a, &sipp);
+}

@@ -228,6 +228,10 @@ TEST(sip_sipp_404_badaddress)
 {
     final_response(8, "404", "Not Found", "1", LINEDISCONNECTMODE_BADADDRESS);
 }
+TEST(sip_sipp_604_badaddress)
+{
+    final_response(16, "604", "Does Not Exist Anywhere", "1", LINEDISCONNECTMODE_BADADDRESS);
+}
 TEST(sip_sipp_484_badaddress)
 {
     final_response(10, "484", "Address Incomplete", "28", LINEDISCONNECTMODE_BADADDRESS);
@@ -279,7 +283,8 @@ TEST(sip_sipp_499_q850_decides)
     final_response(14, "499", "Whatever", "27", LINEDISCONNECTMODE_OUTOFORDER);
 }
 
-/* Nobody has the line open: 480 at once (checked by SIPp). */
+/* Nobody has the line open: 480 with Reason: Q.850;cause=18 at once (checked
+ * by SIPp). */
 TEST(sip_sipp_line_not_open_480)
 {
     int port = sh_port(0);
