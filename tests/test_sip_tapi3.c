@@ -1,7 +1,8 @@
 /* TAPI 3 on the SIP provider: two opentapi SIP lines of this process
  * (alice, bob) on 127.0.0.1, a TAPI 3 application on each, or a TAPI 2
- * application at one end.  Disconnect with each DISCONNECT_CODE, UUI staged
- * before it reaching the far end (BYE, 603), and the causes both ends see. */
+ * application at one end, or SIPp.  Disconnect with each DISCONNECT_CODE in
+ * each state, UUI staged before it reaching the far end (BYE, 603, CANCEL),
+ * and the causes both ends see. */
 #include <stdio.h>
 
 #include "sip_helpers.h"
@@ -94,12 +95,14 @@ TEST(sip_tapi3_disconnect_codes_between_two_tapi3_apps)
     t3_release_last(k);
     sh_wait_dialogs(0);
 
-    /* DC_NOANSWER: CANCEL; the offer goes away at bob. */
+    /* DC_NOANSWER: CANCEL with the UUI; the offer goes away at bob. */
     k = ring(&x, ax, &y, &c);
     CHECK_HR(ITBasicCallControl_Disconnect(c, DC_REJECTED), TAPI_E_INVALCALLSTATE);
+    t3_stage_uui(c, drop_uui, sizeof(drop_uui));
     CHECK_HR(ITBasicCallControl_Disconnect(c, DC_NOANSWER), S_OK);
     t3_expect_state(&x, c, CS_DISCONNECTED, CEC_DISCONNECT_NOANSWER);
     t3_expect_state(&y, k, CS_DISCONNECTED, CEC_DISCONNECT_CANCELLED);
+    t3_check_uui(k, drop_uui, sizeof(drop_uui));
     t3_release_last(c);
     t3_release_last(k);
     sh_wait_dialogs(0);
@@ -175,4 +178,169 @@ TEST(sip_tapi3_mixed_with_tapi2_both_directions)
     t3_done(&x);
     t_shutdown(&b);
     t3_check_stats();
+}
+
+static const unsigned char cancel_uui[] = {0x04, 'g', 'i', 'v', 'e', ' ', 'u', 'p'};
+
+/* The codes the test above leaves out, every event of both ends in order
+ * (TE_CALLINFOCHANGE included): DC_NORMAL on an offered call (603: the caller
+ * sees REJECTED), DC_NORMAL and DC_NOANSWER on a ringing outgoing call
+ * (CANCEL), each with staged UUI the far end reads. */
+TEST(sip_tapi3_normal_on_offering_and_inprogress_with_uui)
+{
+    config_pair();
+    t3app x, y;
+    t3_init(&x, "alice", T3_EVENTS);
+    t3_init(&y, "bob", T3_EVENTS);
+    ITAddress *ax = t3_address(&x, 0), *ay = t3_address(&y, 1);
+    t3_register(&y, ay, true, false);
+
+    /* DC_NORMAL on CS_OFFERING: 603 with the UUI. */
+    ITBasicCallControl *c, *k = ring(&x, ax, &y, &c);
+    t3_stage_uui(k, reject_uui, sizeof(reject_uui));
+    CHECK_HR(ITBasicCallControl_Disconnect(k, DC_NORMAL), S_OK);
+    t3_expect_state(&y, k, CS_DISCONNECTED, CEC_DISCONNECT_NORMAL);
+    t3_expect_none(&y);
+    t3_expect_info(&x, c, CIC_USERUSERINFO);
+    t3_expect_state(&x, c, CS_DISCONNECTED, CEC_DISCONNECT_REJECTED);
+    t3_expect_none(&x);
+    t3_check_uui(c, reject_uui, sizeof(reject_uui));
+    CHECK_HR(ITBasicCallControl_Disconnect(k, DC_NORMAL), S_FALSE);
+    CHECK_HR(ITBasicCallControl_Disconnect(c, DC_NORMAL), S_FALSE);
+    t3_release_last(c);
+    t3_release_last(k);
+    sh_wait_dialogs(0);
+
+    /* DC_NORMAL and DC_NOANSWER on CS_INPROGRESS: CANCEL with the UUI; the
+     * offer goes away at bob, the CANCEL's UUI announced first. */
+    static const int codes[] = {DC_NORMAL, DC_NOANSWER};
+    for (int i = 0; i < 2; i++) {
+        k = ring(&x, ax, &y, &c);
+        t3_stage_uui(c, cancel_uui, sizeof(cancel_uui));
+        CHECK_HR(ITBasicCallControl_Disconnect(c, (DISCONNECT_CODE)codes[i]), S_OK);
+        t3_expect_state(&x, c, CS_DISCONNECTED,
+                        codes[i] == DC_NORMAL ? CEC_DISCONNECT_NORMAL : CEC_DISCONNECT_NOANSWER);
+        t3_expect_none(&x);
+        t3_expect_info(&y, k, CIC_USERUSERINFO);
+        t3_expect_state(&y, k, CS_DISCONNECTED, CEC_DISCONNECT_CANCELLED);
+        t3_expect_none(&y);
+        t3_check_uui(k, cancel_uui, sizeof(cancel_uui));
+        CHECK_HR(ITBasicCallControl_Disconnect(c, DC_NOANSWER), S_FALSE);
+        CHECK_HR(ITBasicCallControl_Disconnect(k, DC_REJECTED), S_FALSE);
+        t3_release_last(c);
+        t3_release_last(k);
+        sh_wait_dialogs(0);
+    }
+
+    ITAddress_Release(ax);
+    ITAddress_Release(ay);
+    t3_done(&x);
+    t3_done(&y);
+    t3_check_stats();
+}
+
+/* DC_NOANSWER and DC_NORMAL of a TAPI 3 caller while a TAPI 2 callee is
+ * offered the call: the CANCEL's UUI in the callee's LINECALLINFO, announced
+ * (LINE_CALLINFO) before the call goes IDLE. */
+TEST(sip_tapi3_abandon_uui_to_tapi2)
+{
+    config_pair();
+    t3app x;
+    t3_init(&x, "alice3", T3_EVENTS);
+    tapp b;
+    t_init(&b, "bob2");
+    HLINE lb = t_open(&b, 1, LINECALLPRIVILEGE_OWNER);
+    ITAddress *ax = t3_address(&x, 0);
+    static const int codes[] = {DC_NOANSWER, DC_NORMAL};
+    for (int i = 0; i < 2; i++) {
+        ITBasicCallControl *c = create(ax);
+        CHECK_HR(ITBasicCallControl_Connect(c, VARIANT_FALSE), S_OK);
+        t3_expect_state(&x, c, CS_INPROGRESS, CEC_NONE);
+        HCALL hb = t_expect_offer(&b, lb);
+        t3_stage_uui(c, cancel_uui, sizeof(cancel_uui));
+        CHECK_HR(ITBasicCallControl_Disconnect(c, (DISCONNECT_CODE)codes[i]), S_OK);
+        t3_expect_state(&x, c, CS_DISCONNECTED,
+                        codes[i] == DC_NORMAL ? CEC_DISCONNECT_NORMAL : CEC_DISCONNECT_NOANSWER);
+        t3_expect_none(&x);
+        t_expect_callinfo(&b, hb, LINECALLINFOSTATE_USERUSERINFO);
+        t_expect_state(&b, hb, LINECALLSTATE_IDLE, 0);
+        t_expect_none(&b);
+        sh_check_uui(hb, cancel_uui, sizeof(cancel_uui));
+        CHECK_RC(lineDeallocateCall(hb), 0);
+        t3_release_last(c);
+        sh_wait_dialogs(0);
+    }
+    ITAddress_Release(ax);
+    t3_done(&x);
+    t_shutdown(&b);
+    t3_check_stats();
+}
+
+/* A TAPI 3 caller on one SIP line (alice), SIPp the far end. */
+static void config_alice(int port)
+{
+    char text[256];
+    snprintf(text, sizeof(text),
+             "[line]\nprovider = sip\nname = Alice\nnumber = alice\n"
+             "uri = sip:alice@127.0.0.1:%d\n",
+             port);
+    t_config(text);
+}
+
+static ITBasicCallControl *create_to_sipp(ITAddress *a, int port)
+{
+    char dest[64];
+    snprintf(dest, sizeof(dest), "sip:sipp@127.0.0.1:%d", port);
+    ITBasicCallControl *c = NULL;
+    BSTR d = SysAllocString(dest);
+    CHECK_HR(ITAddress_CreateCall(a, d, LINEADDRESSTYPE_DOMAINNAME, TAPIMEDIATYPE_AUDIO, &c),
+             S_OK);
+    SysFreeString(d);
+    return c;
+}
+
+/* DC_NOANSWER and DC_NORMAL of a ringing outgoing call on the wire: SIPp
+ * (uas_abandon.xml) checks the INVITE's UUI, and the CANCEL's User-to-User
+ * (the UUI staged before Disconnect) and Reason: Q.850;cause=16.  A TAPI 2
+ * monitor of the line tells when the 180 has arrived (RINGBACK). */
+TEST(sip_tapi3_abandon_cancel_on_wire)
+{
+    static const unsigned char abc[] = {0x04, 'a', 'b', 'c'};
+    static const int codes[] = {DC_NOANSWER, DC_NORMAL};
+    for (int i = 0; i < 2; i++) {
+        int port = sh_port(12 + 2 * i), sport = sh_port(13 + 2 * i);
+        config_alice(port);
+        t3app x;
+        t3_init(&x, "alice", T3_EVENTS);
+        tapp m;
+        t_init(&m, "monitor");
+        t_open(&m, 0, LINECALLPRIVILEGE_MONITOR);
+        ITAddress *ax = t3_address(&x, 0);
+        sproc sipp;
+        sh_sipp_start(&sipp, "uas_abandon.xml", sport, 0, 1, NULL);
+        ITBasicCallControl *c = create_to_sipp(ax, sport);
+        t3_stage_uui(c, abc, sizeof(abc));
+        CHECK_HR(ITBasicCallControl_Connect(c, VARIANT_FALSE), S_OK);
+        t3_expect_state(&x, c, CS_INPROGRESS, CEC_NONE);
+        LINEMESSAGE msg = t_next(&m);
+        CHECK_EQ(msg.dwMessageID, LINE_CALLSTATE);
+        HCALL hm = (HCALL)msg.hDevice;
+        if (msg.dwParam1 != LINECALLSTATE_RINGBACK)
+            sh_wait_state(&m, hm, LINECALLSTATE_RINGBACK);
+        t3_stage_uui(c, cancel_uui, sizeof(cancel_uui));
+        CHECK_HR(ITBasicCallControl_Disconnect(c, (DISCONNECT_CODE)codes[i]), S_OK);
+        t3_expect_state(&x, c, CS_DISCONNECTED,
+                        codes[i] == DC_NORMAL ? CEC_DISCONNECT_NORMAL : CEC_DISCONNECT_NOANSWER);
+        t3_expect_none(&x);
+        sh_wait_state(&m, hm, LINECALLSTATE_IDLE);
+        CHECK_RC(lineDeallocateCall(hm), 0);
+        sh_expect_success(&sipp, SH_SIPP_TIMEOUT_MS);
+        t3_release_last(c);
+        sh_wait_dialogs(0);
+        t_expect_none(&m);
+        ITAddress_Release(ax);
+        t3_done(&x);
+        t_shutdown(&m);
+        t3_check_stats();
+    }
 }
