@@ -2,7 +2,8 @@
  * (alice, bob) on 127.0.0.1, a TAPI 3 application on each, or a TAPI 2
  * application at one end, or SIPp.  Disconnect with each DISCONNECT_CODE in
  * each state, UUI staged before it reaching the far end (BYE, 603, CANCEL),
- * and the causes both ends see. */
+ * the causes both ends see, and the cause of each disconnect mode a final
+ * response to our INVITE maps to. */
 #include <stdio.h>
 
 #include "sip_helpers.h"
@@ -343,4 +344,58 @@ TEST(sip_tapi3_abandon_cancel_on_wire)
         t_shutdown(&m);
         t3_check_stats();
     }
+}
+
+/* Each line disconnect mode of docs/tapi3.md's cause table, from a final
+ * response SIPp (uas_final.xml) gives our INVITE: the TAPI 3 caller's events
+ * in order (the response's UUI announced before CS_DISCONNECTED) and the cause
+ * the mode maps to; the modes without a cause of their own give FAILED. */
+static const struct {
+    const char *status, *phrase, *q850;
+    CALL_STATE_EVENT_CAUSE cause; /* the line's mode, as sip_sipp_* test it */
+} finals[] = {
+    {"603", "Decline", "21", CEC_DISCONNECT_REJECTED},                /* REJECT */
+    {"486", "Busy Here", "17", CEC_DISCONNECT_BUSY},                  /* BUSY */
+    {"480", "Temporarily Unavailable", "19", CEC_DISCONNECT_NOANSWER}, /* NOANSWER */
+    {"404", "Not Found", "1", CEC_DISCONNECT_BADADDRESS},             /* BADADDRESS */
+    {"487", "Request Terminated", "16", CEC_DISCONNECT_CANCELLED},    /* CANCELLED */
+    {"402", "Payment Required", "54", CEC_DISCONNECT_BLOCKED},        /* BLOCKED */
+    {"499", "Whatever", "54", CEC_DISCONNECT_BLOCKED},                /* BLOCKED (Q.850) */
+    {"503", "Service Unavailable", "41", CEC_DISCONNECT_FAILED},      /* TEMPFAILURE */
+    {"503", "Service Unavailable", "34", CEC_DISCONNECT_FAILED},      /* CONGESTION */
+    {"482", "Loop Detected", "127", CEC_DISCONNECT_FAILED},           /* UNREACHABLE */
+    {"499", "Whatever", "127", CEC_DISCONNECT_FAILED},                /* UNKNOWN */
+    {"599", "Whatever", "127", CEC_DISCONNECT_FAILED},                /* UNAVAIL */
+};
+
+TEST(sip_tapi3_final_response_causes)
+{
+    int port = sh_port(0);
+    config_alice(port);
+    t3app x;
+    t3_init(&x, "alice", T3_EVENTS);
+    ITAddress *ax = t3_address(&x, 0);
+    static const unsigned char reason[] = {0x04, 'r', 'e', 'a', 's', 'o', 'n'};
+    for (size_t i = 0; i < sizeof(finals) / sizeof(finals[0]); i++) {
+        int sport = sh_port(1 + (int)i);
+        const char *subst[] = {"STATUS", finals[i].status, "PHRASE", finals[i].phrase,
+                               "CAUSE",  finals[i].q850,   "UUI",    "04726561736f6e",
+                               NULL};
+        sproc sipp;
+        sh_sipp_start(&sipp, sh_sipp_template("uas_final.xml", subst), sport, 0, 1, NULL);
+        ITBasicCallControl *c = create_to_sipp(ax, sport);
+        CHECK_HR(ITBasicCallControl_Connect(c, VARIANT_FALSE), S_OK);
+        t3_expect_state(&x, c, CS_INPROGRESS, CEC_NONE);
+        t3_expect_info(&x, c, CIC_USERUSERINFO);
+        t3_expect_state(&x, c, CS_DISCONNECTED, finals[i].cause);
+        t3_expect_none(&x);
+        t3_check_uui(c, reason, sizeof(reason));
+        CHECK_HR(ITBasicCallControl_Disconnect(c, DC_NORMAL), S_FALSE);
+        sh_expect_success(&sipp, SH_SIPP_TIMEOUT_MS);
+        t3_release_last(c);
+        sh_wait_dialogs(0);
+    }
+    ITAddress_Release(ax);
+    t3_done(&x);
+    t3_check_stats();
 }
