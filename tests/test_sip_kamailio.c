@@ -247,3 +247,71 @@ TEST(sip_kamailio_unregister_on_shutdown)
     sh_wait_registered(0);
     kam_stop(&k);
 }
+
+/* The proxy challenges every initial INVITE (407, kamailio.cfg): alice's
+ * INVITE is repeated with her credentials and the call goes through, her
+ * UUI and the drop's UUI end to end.  Kamailio's log shows the challenge
+ * and then the authorized INVITE. */
+TEST(sip_kamailio_invite_challenged)
+{
+    struct kam k;
+    tpair p;
+    start_registered(&k, &p);
+    HCALL hb, ha = call_bob(&p, &hb);
+    LONG req = lineReleaseUserUserInfo(hb); /* the INVITE's UUI was read */
+    CHECK_REQ(req);
+    t_expect_reply(&p.b, req, 0);
+    req = lineAnswer(hb, NULL, 0);
+    CHECK_REQ(req);
+    t_expect_state(&p.b, hb, LINECALLSTATE_CONNECTED, LINECONNECTEDMODE_ACTIVE);
+    t_expect_reply(&p.b, req, 0);
+    sh_wait_state(&p.a, ha, LINECALLSTATE_CONNECTED);
+    req = lineDrop(ha, (LPCSTR)drop_uui, sizeof(drop_uui));
+    CHECK_REQ(req);
+    t_expect_state(&p.a, ha, LINECALLSTATE_IDLE, 0);
+    t_expect_reply(&p.a, req, 0);
+    CHECK_RC(lineDeallocateCall(ha), 0);
+    sh_wait_state(&p.b, hb, LINECALLSTATE_DISCONNECTED);
+    sh_check_uui(hb, drop_uui, sizeof(drop_uui));
+    t_drop_idle(&p.b, hb);
+    const char *log = sh_output(&k.proc);
+    const char *ch = strstr(log, "test: INVITE challenged (alice)");
+    const char *ok = strstr(log, "test: INVITE authorized (alice)");
+    if (!ch || !ok || ok < ch)
+        FAIL("Kamailio did not challenge, then authorize alice's INVITE:\n%s", log);
+    finish(&k, &p);
+}
+
+/* A caller with the wrong password (no registration, only the proxy): its
+ * INVITE is challenged again after each try, and the call ends
+ * DISCONNECTED BLOCKED; bob, registered, is never offered anything. */
+TEST(sip_kamailio_invite_bad_password)
+{
+    struct kam k;
+    kam_start(&k);
+    char text[1000];
+    snprintf(text, sizeof(text),
+             "[line]\nprovider = sip\nname = Alice\nnumber = alice\n"
+             "uri = sip:alice@127.0.0.1:%d\nbind = 127.0.0.1:%d\n"
+             "proxy = sip:127.0.0.1:%d\nusername = alice\npassword = wrong\n"
+             "[line]\nprovider = sip\nname = Bob\nnumber = bob\n"
+             "uri = sip:bob@127.0.0.1:%d\nbind = 127.0.0.1:%d\n"
+             "proxy = sip:127.0.0.1:%d\nregistrar = sip:127.0.0.1:%d\n"
+             "username = bob\npassword = secret\nexpires = 300\n",
+             k.port, sh_free_port(), k.port, k.port, sh_free_port(), k.port, k.port);
+    t_config(text);
+    ot_sip_counters_reset();
+    tpair p;
+    t_pair_init(&p, 0, 1);
+    sh_wait_registered(1);
+    HCALL ha = t_make_call(&p.a, p.la, "bob", NULL, 0);
+    t_expect_state(&p.a, ha, LINECALLSTATE_DIALING, 0);
+    sh_wait_state(&p.a, ha, LINECALLSTATE_DISCONNECTED);
+    DWORD mode = 0;
+    CHECK_EQ(t_state(ha, &mode), LINECALLSTATE_DISCONNECTED);
+    CHECK_EQ(mode, LINEDISCONNECTMODE_BLOCKED);
+    t_drop_idle(&p.a, ha);
+    t_expect_none(&p.b);
+    CHECK(strstr(sh_output(&k.proc), "test: INVITE authorized (alice)") == NULL);
+    finish(&k, &p);
+}

@@ -602,13 +602,19 @@ static void on_r_invite(struct sip_call *sc, int status, const sip_t *sip)
         }
         return;
     }
+    if (status == 401 || status == 407)
+        sc->challenged = status;
     if ((status == 401 || status == 407) && sc->auth_tries++ < 2 &&
         auth_reply(sc->line, sc->nh, sip))
         return;
     sc->phase = PH_DONE;
     if (c) {
         int q = reason_q850(sip);
-        DWORD mode = ot_sip_status_mode(status, q);
+        /* Sofia answers a repeated challenge for credentials it already sent
+         * with its own 904 (no matching challenge): the proxy refused them,
+         * which is the challenge's status for the application. */
+        int st = status == 904 && sc->challenged ? sc->challenged : status;
+        DWORD mode = ot_sip_status_mode(st, q);
         report_uui(sc, sip);
         if (mode == LINEDISCONNECTMODE_BUSY)
             ot_ev_call_state(c, LINECALLSTATE_BUSY,

@@ -64,6 +64,7 @@ struct sip_call {
     bool bye_on_ack;      /* dropped while our 200 OK waited for its ACK: BYE when it comes */
     bool stop_wait;       /* the provider's stop waits for this dialog (bye_on_ack) */
     unsigned auth_tries;
+    int challenged;       /* the last 401/407 to our INVITE, 0 if none */
     char *late_bye_uui;   /* User-to-User header of that BYE (or of the one after a
                              2xx that crossed our CANCEL) */
     struct ot_req *answer_req;  /* lineAnswer waits for the ACK */
