@@ -117,6 +117,7 @@ check-tsan:
 
 abi:
 	bash tests/abi/check.sh
+	bash tests/abi/check_tapi3.sh
 
 # Replay the fuzz corpora and a fixed set of generated inputs under ASan+UBSan.
 check-fuzz:
