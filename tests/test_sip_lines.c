@@ -1,6 +1,6 @@
 /* SIP provider: two opentapi SIP lines of one process calling each other
- * directly over 127.0.0.1 (UDP and TCP), both providers loaded at once,
- * configuration errors, and UUI through INFO. */
+ * directly over 127.0.0.1 (UDP and TCP), UUI limits and configuration
+ * errors.  Both providers at once and UUI through INFO: test_sip_mixed.c. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
