@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "../src/providers/sip/sip.h"
 #include "sip_helpers.h"
@@ -99,7 +100,7 @@ TEST(sip_close_before_ack_byes_after_ack)
 
 /* The same with lineShutdown of the only application: the provider stops,
  * and its shutdown waits for the ACK before the BYE (Reason, no UUI). */
-TEST(sip_shutdown_before_ack_byes_after_ack)
+TEST_THREADED(sip_shutdown_before_ack_byes_after_ack)
 {
     int port = sh_port(0);
     config_line(port, NULL);
@@ -111,6 +112,40 @@ TEST(sip_shutdown_before_ack_byes_after_ack)
     HCALL h = t_expect_offer(&a, hl);
     CHECK_REQ(lineAnswer(h, NULL, 0));
     CHECK_RC(lineShutdown(a.h), 0);
+    sh_expect_success(&sipp, SH_SIPP_TIMEOUT_MS);
+    sh_wait_dialogs(0);
+}
+
+static long long mono_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* SIPp never ACKs our 200 OK and the only application shuts down: the stop
+ * waits for the ACK a bounded time (4 s, the 200 retransmitted meanwhile),
+ * then shuts down anyway, and Sofia's shutdown ends the dialog with a BYE
+ * that SIPp answers.  lineShutdown takes those 4 s, not the 32 s of the
+ * transaction's timeout. */
+TEST(sip_shutdown_without_ack_is_bounded)
+{
+    int port = sh_port(0);
+    config_line(port, NULL);
+    tapp a;
+    HLINE hl;
+    app_open(&a, &hl);
+    sproc sipp;
+    sh_sipp_start(&sipp, "uac_no_ack.xml", sh_port(1), port, 1, NULL);
+    HCALL h = t_expect_offer(&a, hl);
+    CHECK_REQ(lineAnswer(h, NULL, 0));
+    long long t = mono_ms();
+    CHECK_RC(lineShutdown(a.h), 0);
+    t = mono_ms() - t;
+    if (t < 3900 || t > 15000)
+        FAIL("lineShutdown took %lld ms; expected the 4 s wait for the ACK and no more than "
+             "a shutdown after it",
+             t);
     sh_expect_success(&sipp, SH_SIPP_TIMEOUT_MS);
     sh_wait_dialogs(0);
 }
