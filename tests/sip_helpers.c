@@ -23,11 +23,44 @@
 #include "sip_helpers.h"
 
 /* ---- places -------------------------------------------------------------- */
+/* The runner's slot: 20 ports at 20000 + 20 * slot, slot 0-599.  A slot
+ * taken from the process id alone collided with another runner's one time in
+ * 600 (both lines then bound the same port: "cannot bind", LINEERR_NODRIVER).
+ * A runner holds its slot with a lock on that byte of one file shared by all
+ * runners of the machine, starting at getpid() % 600 and taking the next free
+ * one; fcntl locks end with the process and are not inherited by children.
+ * Where the file cannot be used, the slot is the pid's, as before. */
+#define SH_SLOTS 600
+#define SH_SLOT_LOCK "/tmp/opentapi-sip-ports.lock"
+
+static int reserve_slot(void)
+{
+    int first = (int)(getpid() % SH_SLOTS);
+    int fd = open(SH_SLOT_LOCK, O_RDWR | O_CREAT | O_CLOEXEC, 0666);
+    if (fd < 0)
+        return first;
+    for (int i = 0; i < SH_SLOTS; i++) {
+        int slot = (first + i) % SH_SLOTS;
+        struct flock fl;
+        memset(&fl, 0, sizeof(fl));
+        fl.l_type = F_WRLCK;
+        fl.l_whence = SEEK_SET;
+        fl.l_start = slot;
+        fl.l_len = 1;
+        if (fcntl(fd, F_SETLK, &fl) == 0)
+            return slot; /* fd stays open: closing it would release the lock */
+        if (errno != EACCES && errno != EAGAIN)
+            break;
+    }
+    close(fd);
+    return first;
+}
+
 int sh_port(int n)
 {
     static int base;
     if (!base)
-        base = 20000 + (int)(getpid() % 600) * 20;
+        base = 20000 + reserve_slot() * 20;
     return base + n;
 }
 

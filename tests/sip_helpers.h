@@ -24,8 +24,9 @@ typedef struct sproc {
     char errlog[320]; /* SIPp's -error_file */
 } sproc;
 
-/* A port of this run: base + n, the base chosen per process so that two
- * runners on one machine (plain and ASan stages in parallel) do not collide. */
+/* A port of this run: base + n (n < 20), the base reserved per process so
+ * that runners on one machine (plain and ASan stages in parallel) do not
+ * collide (a lock in /tmp/opentapi-sip-ports.lock, see sip_helpers.c). */
 int sh_port(int n);
 /* A port free for UDP and TCP on 127.0.0.1 now (chosen by the kernel). */
 int sh_free_port(void);
