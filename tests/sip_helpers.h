@@ -57,7 +57,8 @@ void sh_sipp_start_another(sproc *p, const char *scenario, int local_port, int r
 const char *sh_sipp_template(const char *tmpl, const char *const *subst);
 /* Waits for the child's exit; FAIL (with the log's tail) unless it exits 0. */
 void sh_expect_success(sproc *p, unsigned timeout_ms);
-/* SIGTERM, then waits (SIGKILL after 5 s). */
+/* SIGTERM, then waits (SIGKILL after 5 s); on return no process of its
+ * group is left (the runner reaps what the leader left behind). */
 void sh_stop(sproc *p);
 
 /* The tapi tool next to the test runner (FAIL if missing). */
