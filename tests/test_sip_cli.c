@@ -16,6 +16,16 @@ static void line_arg(char *buf, size_t n, const char *user, int port)
     snprintf(buf, n, "sip:%s@127.0.0.1:%d", user, port);
 }
 
+/* Two lines on fresh ports, alice's and bob's (bob's line is also the
+ * address alice calls); returns bob's port.  Each buffer holds 64 bytes. */
+static int alice_and_bob(char *la, char *lb)
+{
+    int pa = sh_free_port(), pb = sh_free_port();
+    line_arg(la, 64, "alice", pa);
+    line_arg(lb, 64, "bob", pb);
+    return pb;
+}
+
 /* Occurrences of needle in text. */
 static int count(const char *text, const char *needle)
 {
@@ -76,16 +86,13 @@ static void expect_exit(sproc *p, int code)
  * the far end: both succeed, the caller prints the UUI it received. */
 TEST(sip_cli_answer_drops_caller_waits)
 {
-    int pa = sh_free_port(), pb = sh_free_port();
-    char la[64], lb[64], dest[64];
-    line_arg(la, sizeof(la), "alice", pa);
-    line_arg(lb, sizeof(lb), "bob", pb);
-    line_arg(dest, sizeof(dest), "bob", pb);
+    char la[64], lb[64];
+    int pb = alice_and_bob(la, lb);
     sproc ans, call;
     const char *aargs[] = {"answer", "--line", lb, "--uui", "04627965", "--drop-after", "50",
                            "--calls", "3", "--timeout", "15", NULL};
     sh_tapi_start(&ans, aargs, pb);
-    const char *cargs[] = {"call", "--line", la, dest, "--calls", "3", "--timeout", "15", NULL};
+    const char *cargs[] = {"call", "--line", la, lb, "--calls", "3", "--timeout", "15", NULL};
     sh_tapi_start(&call, cargs, 0);
     expect_exit(&call, 0);
     expect_exit(&ans, 0);
@@ -115,15 +122,12 @@ TEST(sip_cli_answer_drops_caller_waits)
 /* call drops at once with UUI; answer waits for the far end and reads it. */
 TEST(sip_cli_caller_drops_answer_waits)
 {
-    int pa = sh_free_port(), pb = sh_free_port();
-    char la[64], lb[64], dest[64];
-    line_arg(la, sizeof(la), "alice", pa);
-    line_arg(lb, sizeof(lb), "bob", pb);
-    line_arg(dest, sizeof(dest), "bob", pb);
+    char la[64], lb[64];
+    int pb = alice_and_bob(la, lb);
     sproc ans, call;
     const char *aargs[] = {"answer", "--line", lb, "--timeout", "15", NULL};
     sh_tapi_start(&ans, aargs, pb);
-    const char *cargs[] = {"call",         "--line", la, dest, "--uui", "00ff10", "--drop-after",
+    const char *cargs[] = {"call",         "--line", la, lb, "--uui", "00ff10", "--drop-after",
                            "0",            "--timeout", "15", NULL};
     sh_tapi_start(&call, cargs, 0);
     expect_exit(&call, 0);
@@ -145,16 +149,13 @@ TEST(sip_cli_caller_drops_answer_waits)
  * which is not what `tapi call` was asked for (exit 1); answer did as asked. */
 TEST(sip_cli_reject)
 {
-    int pa = sh_free_port(), pb = sh_free_port();
-    char la[64], lb[64], dest[64];
-    line_arg(la, sizeof(la), "alice", pa);
-    line_arg(lb, sizeof(lb), "bob", pb);
-    line_arg(dest, sizeof(dest), "bob", pb);
+    char la[64], lb[64];
+    int pb = alice_and_bob(la, lb);
     sproc ans, call;
     const char *aargs[] = {"answer", "--line", lb,  "--reject", "--uui", "046e6f",
                            "--calls", "2", "--timeout", "15", NULL};
     sh_tapi_start(&ans, aargs, pb);
-    const char *cargs[] = {"call", "--line", la, dest, "--calls", "2", "--timeout", "15", NULL};
+    const char *cargs[] = {"call", "--line", la, lb, "--calls", "2", "--timeout", "15", NULL};
     sh_tapi_start(&call, cargs, 0);
     expect_exit(&call, 1);
     expect_exit(&ans, 0);
@@ -231,18 +232,15 @@ TEST(sip_cli_call_busy_sipp)
  * waits while the caller drops after 2 s, then the reverse. */
 static void long_call(bool answer_waits)
 {
-    int pa = sh_free_port(), pb = sh_free_port();
-    char la[64], lb[64], dest[64];
-    line_arg(la, sizeof(la), "alice", pa);
-    line_arg(lb, sizeof(lb), "bob", pb);
-    line_arg(dest, sizeof(dest), "bob", pb);
+    char la[64], lb[64];
+    int pb = alice_and_bob(la, lb);
     sproc ans, call;
     /* The waiting side's arguments end at the NULL in place of --drop-after. */
     const char *aargs[] = {"answer", "--line", lb, "--timeout", "1",
                            answer_waits ? NULL : "--drop-after", "2000", "--uui", "04616e73",
                            NULL};
     sh_tapi_start(&ans, aargs, pb);
-    const char *cargs[] = {"call", "--line", la, dest, "--timeout", "1",
+    const char *cargs[] = {"call", "--line", la, lb, "--timeout", "1",
                            answer_waits ? "--drop-after" : NULL, "2000", "--uui", "0463616c",
                            NULL};
     sh_tapi_start(&call, cargs, 0);
