@@ -6,6 +6,7 @@
  * ITTAPI::Shutdown it reads the copy taken then (snap).  Every method takes
  * the TAPI lock; methods that act on the line wait for the LINE_REPLY with
  * it released (ot3_req_run). */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -754,6 +755,50 @@ static const LINECALLINFO *info_now(struct ot3_call *c)
     return c->snap;
 }
 
+/* A variable part of LINECALLINFO: field is the offsetof its dw...Size (its
+ * dw...Offset follows), 0 for none.  Returns its size (0: none, or not
+ * within the copy) and sets *offset. */
+static DWORD info_span(const LINECALLINFO *ci, size_t field, DWORD *offset)
+{
+    if (!ci || !field)
+        return 0;
+    DWORD size, off;
+    memcpy(&size, (const unsigned char *)ci + field, sizeof(size));
+    memcpy(&off, (const unsigned char *)ci + field + sizeof(DWORD), sizeof(off));
+    if (!size || off > ci->dwUsedSize || size > ci->dwUsedSize - off)
+        return 0;
+    *offset = off;
+    return size;
+}
+
+#define CI_FIELD(name) offsetof(LINECALLINFO, dw##name##Size)
+
+static const size_t cis_field[CIS_CALLINGPARTYID + 1] = {
+    [CIS_CALLERIDNAME] = CI_FIELD(CallerIDName),
+    [CIS_CALLERIDNUMBER] = CI_FIELD(CallerID),
+    [CIS_CALLEDIDNAME] = CI_FIELD(CalledIDName),
+    [CIS_CALLEDIDNUMBER] = CI_FIELD(CalledID),
+    [CIS_CONNECTEDIDNAME] = CI_FIELD(ConnectedIDName),
+    [CIS_CONNECTEDIDNUMBER] = CI_FIELD(ConnectedID),
+    [CIS_REDIRECTIONIDNAME] = CI_FIELD(RedirectionIDName),
+    [CIS_REDIRECTIONIDNUMBER] = CI_FIELD(RedirectionID),
+    [CIS_REDIRECTINGIDNAME] = CI_FIELD(RedirectingIDName),
+    [CIS_REDIRECTINGIDNUMBER] = CI_FIELD(RedirectingID),
+    [CIS_CALLEDPARTYFRIENDLYNAME] = CI_FIELD(CalledParty),
+    [CIS_COMMENT] = CI_FIELD(Comment),
+    [CIS_DISPLAYABLEADDRESS] = CI_FIELD(DisplayableAddress),
+    [CIS_CALLINGPARTYID] = 0, /* not on the line API */
+};
+
+static const size_t cib_field[CIB_LOWLEVELCOMPATIBILITYBUFFER + 1] = {
+    [CIB_USERUSERINFO] = CI_FIELD(UserUserInfo),
+    [CIB_DEVSPECIFICBUFFER] = CI_FIELD(DevSpecific),
+    [CIB_CALLDATABUFFER] = CI_FIELD(CallData),
+    [CIB_CHARGINGINFOBUFFER] = CI_FIELD(ChargingInfo),
+    [CIB_HIGHLEVELCOMPATIBILITYBUFFER] = CI_FIELD(HighLevelComp),
+    [CIB_LOWLEVELCOMPATIBILITYBUFFER] = CI_FIELD(LowLevelComp),
+};
+
 static HRESULT WINAPI i_get_CallInfoLong(ITCallInfo *This, CALLINFO_LONG what, LONG *pl)
 {
     struct ot3_call *c = call_of_info(This);
@@ -828,38 +873,7 @@ static HRESULT WINAPI i_get_CallInfoString(ITCallInfo *This, CALLINFO_STRING wha
         return E_INVALIDARG;
     ot3_lock(c->tapi);
     const LINECALLINFO *ci = info_now(c);
-    DWORD size = 0, offset = 0;
-    if (ci)
-        switch (what) {
-        case CIS_CALLERIDNAME: size = ci->dwCallerIDNameSize, offset = ci->dwCallerIDNameOffset; break;
-        case CIS_CALLERIDNUMBER: size = ci->dwCallerIDSize, offset = ci->dwCallerIDOffset; break;
-        case CIS_CALLEDIDNAME: size = ci->dwCalledIDNameSize, offset = ci->dwCalledIDNameOffset; break;
-        case CIS_CALLEDIDNUMBER: size = ci->dwCalledIDSize, offset = ci->dwCalledIDOffset; break;
-        case CIS_CONNECTEDIDNAME:
-            size = ci->dwConnectedIDNameSize, offset = ci->dwConnectedIDNameOffset;
-            break;
-        case CIS_CONNECTEDIDNUMBER: size = ci->dwConnectedIDSize, offset = ci->dwConnectedIDOffset; break;
-        case CIS_REDIRECTIONIDNAME:
-            size = ci->dwRedirectionIDNameSize, offset = ci->dwRedirectionIDNameOffset;
-            break;
-        case CIS_REDIRECTIONIDNUMBER:
-            size = ci->dwRedirectionIDSize, offset = ci->dwRedirectionIDOffset;
-            break;
-        case CIS_REDIRECTINGIDNAME:
-            size = ci->dwRedirectingIDNameSize, offset = ci->dwRedirectingIDNameOffset;
-            break;
-        case CIS_REDIRECTINGIDNUMBER:
-            size = ci->dwRedirectingIDSize, offset = ci->dwRedirectingIDOffset;
-            break;
-        case CIS_CALLEDPARTYFRIENDLYNAME: size = ci->dwCalledPartySize, offset = ci->dwCalledPartyOffset; break;
-        case CIS_COMMENT: size = ci->dwCommentSize, offset = ci->dwCommentOffset; break;
-        case CIS_DISPLAYABLEADDRESS:
-            size = ci->dwDisplayableAddressSize, offset = ci->dwDisplayableAddressOffset;
-            break;
-        case CIS_CALLINGPARTYID: break;
-        }
-    if (size && (offset > ci->dwUsedSize || size > ci->dwUsedSize - offset))
-        size = 0; /* not in the copy */
+    DWORD offset = 0, size = info_span(ci, cis_field[what], &offset);
     char *s;
     if (size)
         s = ot3_varstr(ci, size, offset);
@@ -903,22 +917,7 @@ static HRESULT WINAPI i_GetCallInfoBuffer(ITCallInfo *This, CALLINFO_BUFFER what
         return E_INVALIDARG;
     ot3_lock(c->tapi);
     const LINECALLINFO *ci = info_now(c);
-    DWORD size = 0, offset = 0;
-    if (ci)
-        switch (what) {
-        case CIB_USERUSERINFO: size = ci->dwUserUserInfoSize, offset = ci->dwUserUserInfoOffset; break;
-        case CIB_DEVSPECIFICBUFFER: size = ci->dwDevSpecificSize, offset = ci->dwDevSpecificOffset; break;
-        case CIB_CALLDATABUFFER: size = ci->dwCallDataSize, offset = ci->dwCallDataOffset; break;
-        case CIB_CHARGINGINFOBUFFER: size = ci->dwChargingInfoSize, offset = ci->dwChargingInfoOffset; break;
-        case CIB_HIGHLEVELCOMPATIBILITYBUFFER:
-            size = ci->dwHighLevelCompSize, offset = ci->dwHighLevelCompOffset;
-            break;
-        case CIB_LOWLEVELCOMPATIBILITYBUFFER:
-            size = ci->dwLowLevelCompSize, offset = ci->dwLowLevelCompOffset;
-            break;
-        }
-    if (size && (offset > ci->dwUsedSize || size > ci->dwUsedSize - offset))
-        size = 0;
+    DWORD offset = 0, size = info_span(ci, cib_field[what], &offset);
     HRESULT hr = S_OK;
     if (size) {
         BYTE *b = otCoTaskMemAlloc(size);
