@@ -734,3 +734,36 @@ void sh_check_uui_(HCALL h, const void *uui, DWORD len, const char *f, int l)
         ot_test_fail(f, l, "UUI of call %08x: %u bytes, expected %u (or different bytes)",
                      (unsigned)h, (unsigned)n, (unsigned)len);
 }
+
+void sh_config_line(int port, const char *extra)
+{
+    char text[512];
+    snprintf(text, sizeof(text),
+             "[line]\nprovider = sip\nname = opentapi\nnumber = opentapi\n"
+             "uri = sip:opentapi@127.0.0.1:%d\n%s",
+             port, extra ? extra : "");
+    t_config(text);
+}
+
+void sh_app_open(tapp *a, HLINE *hl)
+{
+    t_init(a, "sip");
+    *hl = t_open(a, 0, LINECALLPRIVILEGE_OWNER);
+}
+
+void sh_drop_idle_uui(tapp *a, HCALL h, const void *uui, DWORD len)
+{
+    LONG req = lineDrop(h, (LPCSTR)uui, len);
+    CHECK_REQ(req);
+    t_expect_state(a, h, LINECALLSTATE_IDLE, 0);
+    t_expect_reply(a, req, 0);
+    CHECK_RC(lineDeallocateCall(h), 0);
+}
+
+void sh_finish(tapp *a, sproc *sipp)
+{
+    sh_expect_success(sipp, SH_SIPP_TIMEOUT_MS);
+    sh_wait_dialogs(0);
+    t_expect_none(a);
+    t_shutdown(a);
+}

@@ -90,6 +90,17 @@ void sh_expect_state_(tapp *a, HCALL h, DWORD state, DWORD mode, const char *f, 
 void sh_wait_state_(tapp *a, HCALL h, DWORD state, const char *f, int l);
 #define sh_wait_state(a, h, s) sh_wait_state_(a, h, s, __FILE__, __LINE__)
 
+/* The configuration of one SIP line "opentapi" on 127.0.0.1:port, with the
+ * extra lines of [line] given in extra (NULL: none). */
+void sh_config_line(int port, const char *extra);
+/* lineInitializeEx as "sip" and lineOpen of device 0 as owner. */
+void sh_app_open(tapp *a, HLINE *hl);
+/* lineDrop with the UUI: IDLE and the reply, then lineDeallocateCall. */
+void sh_drop_idle_uui(tapp *a, HCALL h, const void *uui, DWORD len);
+/* SIPp exits as scripted, no dialog is left, nothing else is queued for a;
+ * then a shuts down. */
+void sh_finish(tapp *a, sproc *sipp);
+
 /* UUI of a call equals the given bytes. */
 void sh_check_uui_(HCALL h, const void *uui, DWORD len, const char *f, int l);
 #define sh_check_uui(h, u, n) sh_check_uui_(h, u, n, __FILE__, __LINE__)

@@ -40,12 +40,9 @@ static void run_case(const char *invite_uui, const unsigned char *invite_bytes, 
                      const struct expect *e)
 {
     int port = sh_free_port();
-    char text[512];
-    snprintf(text, sizeof(text),
-             "[line]\nprovider = sip\nname = opentapi\nnumber = opentapi\n"
-             "uri = sip:opentapi@127.0.0.1:%d\nuui_call_info = %d\n",
-             port, LIMIT);
-    t_config(text);
+    char line_extra[64];
+    snprintf(line_extra, sizeof(line_extra), "uui_call_info = %d\n", LIMIT);
+    sh_config_line(port, line_extra);
     ot_sip_counters_reset();
     tapp a;
     t_init(&a, "baduui");

@@ -12,30 +12,6 @@
 #include "../src/providers/sip/sip.h"
 #include "sip_helpers.h"
 
-static void config_line(int port, const char *extra)
-{
-    char text[512];
-    snprintf(text, sizeof(text),
-             "[line]\nprovider = sip\nname = opentapi\nnumber = opentapi\n"
-             "uri = sip:opentapi@127.0.0.1:%d\n%s",
-             port, extra ? extra : "");
-    t_config(text);
-}
-
-static void app_open(tapp *a, HLINE *hl)
-{
-    t_init(a, "sip");
-    *hl = t_open(a, 0, LINECALLPRIVILEGE_OWNER);
-}
-
-static void finish(tapp *a, sproc *sipp)
-{
-    sh_expect_success(sipp, SH_SIPP_TIMEOUT_MS);
-    sh_wait_dialogs(0);
-    t_expect_none(a);
-    t_shutdown(a);
-}
-
 /* ---- a drop while our 200 OK waits for its ACK ----------------------------------- */
 static const char *late_ack_scenario(bool with_uui)
 {
@@ -56,10 +32,10 @@ static const char *late_ack_scenario(bool with_uui)
 TEST_THREADED(sip_drop_before_ack_byes_after_ack)
 {
     int port = sh_port(0);
-    config_line(port, NULL);
+    sh_config_line(port, NULL);
     tapp a;
     HLINE hl;
-    app_open(&a, &hl);
+    sh_app_open(&a, &hl);
     sproc sipp;
     sh_sipp_start(&sipp, late_ack_scenario(true), sh_port(1), port, 1, NULL);
     HCALL h = t_expect_offer(&a, hl);
@@ -72,7 +48,7 @@ TEST_THREADED(sip_drop_before_ack_byes_after_ack)
     t_expect_state(&a, h, LINECALLSTATE_IDLE, 0);
     t_expect_reply(&a, req, 0);
     CHECK_RC(lineDeallocateCall(h), 0);
-    finish(&a, &sipp);
+    sh_finish(&a, &sipp);
 }
 
 /* The same with lineClose right after lineAnswer: the line lets the call go,
@@ -80,10 +56,10 @@ TEST_THREADED(sip_drop_before_ack_byes_after_ack)
 TEST(sip_close_before_ack_byes_after_ack)
 {
     int port = sh_port(0);
-    config_line(port, NULL);
+    sh_config_line(port, NULL);
     tapp a;
     HLINE hl;
-    app_open(&a, &hl);
+    sh_app_open(&a, &hl);
     sproc sipp;
     sh_sipp_start(&sipp, late_ack_scenario(false), sh_port(1), port, 1, NULL);
     HCALL h = t_expect_offer(&a, hl);
@@ -103,10 +79,10 @@ TEST(sip_close_before_ack_byes_after_ack)
 TEST_THREADED(sip_shutdown_before_ack_byes_after_ack)
 {
     int port = sh_port(0);
-    config_line(port, NULL);
+    sh_config_line(port, NULL);
     tapp a;
     HLINE hl;
-    app_open(&a, &hl);
+    sh_app_open(&a, &hl);
     sproc sipp;
     sh_sipp_start(&sipp, late_ack_scenario(false), sh_port(1), port, 1, NULL);
     HCALL h = t_expect_offer(&a, hl);
@@ -131,10 +107,10 @@ static long long mono_ms(void)
 TEST(sip_shutdown_without_ack_is_bounded)
 {
     int port = sh_port(0);
-    config_line(port, NULL);
+    sh_config_line(port, NULL);
     tapp a;
     HLINE hl;
-    app_open(&a, &hl);
+    sh_app_open(&a, &hl);
     sproc sipp;
     sh_sipp_start(&sipp, "uac_no_ack.xml", sh_port(1), port, 1, NULL);
     HCALL h = t_expect_offer(&a, hl);
@@ -151,14 +127,6 @@ TEST(sip_shutdown_without_ack_is_bounded)
 }
 
 /* ---- rejections -------------------------------------------------------------------- */
-static void drop_idle_uui(tapp *a, HCALL h, const void *uui, DWORD len)
-{
-    LONG req = lineDrop(h, (LPCSTR)uui, len);
-    CHECK_REQ(req);
-    t_expect_state(a, h, LINECALLSTATE_IDLE, 0);
-    t_expect_reply(a, req, 0);
-    CHECK_RC(lineDeallocateCall(h), 0);
-}
 
 static const char *reject_scenario(const char *status, const char *cause, bool after_180)
 {
@@ -174,16 +142,16 @@ static void reject_with(const char *status, const char *cause)
     int port = sh_port(0);
     char extra[64];
     snprintf(extra, sizeof(extra), "reject_status = %s\n", status);
-    config_line(port, extra);
+    sh_config_line(port, extra);
     tapp a;
     HLINE hl;
-    app_open(&a, &hl);
+    sh_app_open(&a, &hl);
     sproc sipp;
     sh_sipp_start(&sipp, reject_scenario(status, cause, false), sh_port(1), port, 1, NULL);
     HCALL h = t_expect_offer(&a, hl);
     static const unsigned char no[] = {0x04, 'n', 'o'};
-    drop_idle_uui(&a, h, no, sizeof(no));
-    finish(&a, &sipp);
+    sh_drop_idle_uui(&a, h, no, sizeof(no));
+    sh_finish(&a, &sipp);
 }
 
 TEST(sip_reject_status_486) { reject_with("486", "17"); }
@@ -195,10 +163,10 @@ TEST(sip_reject_status_600) { reject_with("600", "17"); }
 TEST(sip_reject_after_accept)
 {
     int port = sh_port(0);
-    config_line(port, NULL);
+    sh_config_line(port, NULL);
     tapp a;
     HLINE hl;
-    app_open(&a, &hl);
+    sh_app_open(&a, &hl);
     sproc sipp;
     sh_sipp_start(&sipp, reject_scenario("603", "21", true), sh_port(1), port, 1, NULL);
     HCALL h = t_expect_offer(&a, hl);
@@ -207,8 +175,8 @@ TEST(sip_reject_after_accept)
     t_expect_state(&a, h, LINECALLSTATE_ACCEPTED, 0);
     t_expect_reply(&a, acc, 0);
     static const unsigned char no[] = {0x04, 'n', 'o'};
-    drop_idle_uui(&a, h, no, sizeof(no));
-    finish(&a, &sipp);
+    sh_drop_idle_uui(&a, h, no, sizeof(no));
+    sh_finish(&a, &sipp);
 }
 
 /* reject = no: lineDrop on the offered call is LINEERR_OPERATIONUNAVAIL and
@@ -221,10 +189,10 @@ TEST(sip_reject_after_accept)
 TEST(sip_reject_no_keeps_ringing)
 {
     int port = sh_port(0);
-    config_line(port, "reject = no\n");
+    sh_config_line(port, "reject = no\n");
     tapp a;
     HLINE hl;
-    app_open(&a, &hl);
+    sh_app_open(&a, &hl);
     sproc sipp;
     sh_sipp_start(&sipp, "uac_we_drop.xml", sh_port(1), port, 1, NULL);
     HCALL h = t_expect_offer(&a, hl);
@@ -246,8 +214,8 @@ TEST(sip_reject_no_keeps_ringing)
     t_expect_state(&a, h, LINECALLSTATE_CONNECTED, LINECONNECTEDMODE_ACTIVE);
     t_expect_reply(&a, ans, 0);
     static const unsigned char bye[] = {0x04, 'b', 'y', 'e', '!'};
-    drop_idle_uui(&a, h, bye, sizeof(bye));
-    finish(&a, &sipp);
+    sh_drop_idle_uui(&a, h, bye, sizeof(bye));
+    sh_finish(&a, &sipp);
 }
 
 /* ---- abandon before any response ------------------------------------------------------ */
@@ -257,10 +225,10 @@ TEST(sip_reject_no_keeps_ringing)
 TEST(sip_drop_while_dialing_cancels_after_1xx)
 {
     int port = sh_port(0);
-    config_line(port, NULL);
+    sh_config_line(port, NULL);
     tapp a;
     HLINE hl;
-    app_open(&a, &hl);
+    sh_app_open(&a, &hl);
     sproc sipp;
     sh_sipp_start(&sipp, "uas_early_abandon.xml", sh_port(1), 0, 1, NULL);
     char dest[64];
@@ -268,6 +236,6 @@ TEST(sip_drop_while_dialing_cancels_after_1xx)
     HCALL h = t_make_call(&a, hl, dest, NULL, 0);
     t_expect_state(&a, h, LINECALLSTATE_DIALING, 0);
     static const unsigned char giveup[] = {0x04, 'g', 'i', 'v', 'e', ' ', 'u', 'p'};
-    drop_idle_uui(&a, h, giveup, sizeof(giveup));
-    finish(&a, &sipp);
+    sh_drop_idle_uui(&a, h, giveup, sizeof(giveup));
+    sh_finish(&a, &sipp);
 }

@@ -32,16 +32,6 @@ static long long now_ms(void)
     return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-static void config_line(int port)
-{
-    char text[512];
-    snprintf(text, sizeof(text),
-             "[line]\nprovider = sip\nname = opentapi\nnumber = opentapi\n"
-             "uri = sip:opentapi@127.0.0.1:%d\n",
-             port);
-    t_config(text);
-}
-
 #define LOSSY "-lost", "10", "-recv_timeout", "32000", "-timeout", "60s"
 static const char *const lossy[] = {LOSSY, "-r", "20", "-l", "20", NULL};
 
@@ -58,7 +48,7 @@ static int find(const HCALL *calls, int n, HCALL h)
 TEST(sip_loss_sipp_hangs_up)
 {
     int port = sh_port(0);
-    config_line(port);
+    sh_config_line(port, NULL);
     tapp a;
     t_init(&a, "lossy");
     HLINE hl = t_open(&a, 0, LINECALLPRIVILEGE_OWNER);
@@ -145,7 +135,7 @@ TEST(sip_loss_sipp_hangs_up)
 TEST_THREADED(sip_loss_we_drop)
 {
     int port = sh_port(2);
-    config_line(port);
+    sh_config_line(port, NULL);
     tapp a;
     t_init(&a, "lossy");
     t_open(&a, 0, LINECALLPRIVILEGE_OWNER);

@@ -9,23 +9,6 @@
 #include "../src/providers/sip/sip.h"
 #include "sip_helpers.h"
 
-/* One SIP line, "opentapi", on 127.0.0.1:port. */
-static void config_line(int port, const char *extra)
-{
-    char text[512];
-    snprintf(text, sizeof(text),
-             "[line]\nprovider = sip\nname = opentapi\nnumber = opentapi\n"
-             "uri = sip:opentapi@127.0.0.1:%d\n%s",
-             port, extra ? extra : "");
-    t_config(text);
-}
-
-static void app_open(tapp *a, HLINE *hl)
-{
-    t_init(a, "sip");
-    *hl = t_open(a, 0, LINECALLPRIVILEGE_OWNER);
-}
-
 /* An offered call from SIPp: LINE_APPNEWCALL + OFFERING, caller "sipp". */
 static HCALL expect_sipp_offer(tapp *a, HLINE hl)
 {
@@ -45,32 +28,15 @@ static void answer(tapp *a, HCALL h)
     t_expect_reply(a, req, 0);
 }
 
-static void drop_idle_uui(tapp *a, HCALL h, const void *uui, DWORD len)
-{
-    LONG req = lineDrop(h, (LPCSTR)uui, len);
-    CHECK_REQ(req);
-    t_expect_state(a, h, LINECALLSTATE_IDLE, 0);
-    t_expect_reply(a, req, 0);
-    CHECK_RC(lineDeallocateCall(h), 0);
-}
-
-static void finish(tapp *a, sproc *sipp)
-{
-    sh_expect_success(sipp, SH_SIPP_TIMEOUT_MS);
-    sh_wait_dialogs(0);
-    t_expect_none(a);
-    t_shutdown(a);
-}
-
 /* SIPp calls us with UUI; we answer and drop with UUI: SIPp checks the BYE's
  * User-to-User and Reason: Q.850;cause=16. */
 TEST_THREADED(sip_sipp_we_drop_with_uui)
 {
     int port = sh_port(0);
-    config_line(port, NULL);
+    sh_config_line(port, NULL);
     tapp a;
     HLINE hl;
-    app_open(&a, &hl);
+    sh_app_open(&a, &hl);
     sproc sipp;
     sh_sipp_start(&sipp, "uac_we_drop.xml", sh_port(1), port, 1, NULL);
     HCALL h = expect_sipp_offer(&a, hl);
@@ -81,8 +47,8 @@ TEST_THREADED(sip_sipp_we_drop_with_uui)
     CHECK(!strcmp(name, "SIPp Caller"));
     answer(&a, h);
     static const unsigned char bye[] = {0x04, 'b', 'y', 'e', '!'};
-    drop_idle_uui(&a, h, bye, sizeof(bye));
-    finish(&a, &sipp);
+    sh_drop_idle_uui(&a, h, bye, sizeof(bye));
+    sh_finish(&a, &sipp);
 }
 
 /* SIPp calls us; we drop the offered call: 603 Decline with UUI and
@@ -90,16 +56,16 @@ TEST_THREADED(sip_sipp_we_drop_with_uui)
 TEST(sip_sipp_we_reject_with_uui)
 {
     int port = sh_port(0);
-    config_line(port, NULL);
+    sh_config_line(port, NULL);
     tapp a;
     HLINE hl;
-    app_open(&a, &hl);
+    sh_app_open(&a, &hl);
     sproc sipp;
     sh_sipp_start(&sipp, "uac_we_reject.xml", sh_port(1), port, 1, NULL);
     HCALL h = expect_sipp_offer(&a, hl);
     static const unsigned char no[] = {0x04, 'n', 'o'};
-    drop_idle_uui(&a, h, no, sizeof(no));
-    finish(&a, &sipp);
+    sh_drop_idle_uui(&a, h, no, sizeof(no));
+    sh_finish(&a, &sipp);
 }
 
 /* SIPp hangs up with UUI and a Q.850 cause: the application reads the UUI
@@ -107,10 +73,10 @@ TEST(sip_sipp_we_reject_with_uui)
 static void sipp_hangs_up(const char *cause, DWORD mode)
 {
     int port = sh_port(0);
-    config_line(port, NULL);
+    sh_config_line(port, NULL);
     tapp a;
     HLINE hl;
-    app_open(&a, &hl);
+    sh_app_open(&a, &hl);
     sproc sipp;
     const char *extra[] = {"-set", "uui", "04736970702062796521", "-set", "cause", cause,
                            "-set", "invite_uui", "04696e76697465;encoding=hex;purpose=isdn-uui",
@@ -125,8 +91,8 @@ static void sipp_hangs_up(const char *cause, DWORD mode)
     t_expect_state(&a, h, LINECALLSTATE_DISCONNECTED, mode);
     static const unsigned char uui[] = {0x04, 's', 'i', 'p', 'p', ' ', 'b', 'y', 'e', '!'};
     sh_check_uui(h, uui, sizeof(uui));
-    drop_idle_uui(&a, h, NULL, 0);
-    finish(&a, &sipp);
+    sh_drop_idle_uui(&a, h, NULL, 0);
+    sh_finish(&a, &sipp);
 }
 
 TEST_THREADED(sip_sipp_drops_with_uui) { sipp_hangs_up("16", LINEDISCONNECTMODE_NORMAL); }
@@ -138,10 +104,10 @@ TEST(sip_sipp_drops_q850_unknown_cause) { sipp_hangs_up("99", LINEDISCONNECTMODE
 TEST(sip_sipp_we_abandon)
 {
     int port = sh_port(0);
-    config_line(port, NULL);
+    sh_config_line(port, NULL);
     tapp a;
     HLINE hl;
-    app_open(&a, &hl);
+    sh_app_open(&a, &hl);
     sproc sipp;
     sh_sipp_start(&sipp, "uas_abandon.xml", sh_port(1), 0, 1, NULL);
     char dest[64];
@@ -151,8 +117,8 @@ TEST(sip_sipp_we_abandon)
     t_expect_state(&a, h, LINECALLSTATE_DIALING, 0);
     sh_expect_state(&a, h, LINECALLSTATE_RINGBACK, 0);
     static const unsigned char giveup[] = {0x04, 'g', 'i', 'v', 'e', ' ', 'u', 'p'};
-    drop_idle_uui(&a, h, giveup, sizeof(giveup));
-    finish(&a, &sipp);
+    sh_drop_idle_uui(&a, h, giveup, sizeof(giveup));
+    sh_finish(&a, &sipp);
 }
 
 /* The answer crosses our CANCEL: opentapi ACKs the 200 and sends BYE with the
@@ -160,10 +126,10 @@ TEST(sip_sipp_we_abandon)
 TEST_THREADED(sip_sipp_cancel_answer_race)
 {
     int port = sh_port(0);
-    config_line(port, NULL);
+    sh_config_line(port, NULL);
     tapp a;
     HLINE hl;
-    app_open(&a, &hl);
+    sh_app_open(&a, &hl);
     sproc sipp;
     sh_sipp_start(&sipp, "uas_cancel_race.xml", sh_port(1), 0, 1, NULL);
     char dest[64];
@@ -172,8 +138,8 @@ TEST_THREADED(sip_sipp_cancel_answer_race)
     t_expect_state(&a, h, LINECALLSTATE_DIALING, 0);
     sh_expect_state(&a, h, LINECALLSTATE_RINGBACK, 0);
     static const unsigned char race[] = {0x04, 'r', 'a', 'c', 'e'};
-    drop_idle_uui(&a, h, race, sizeof(race));
-    finish(&a, &sipp);
+    sh_drop_idle_uui(&a, h, race, sizeof(race));
+    sh_finish(&a, &sipp);
 }
 
 /* SIPp answers our INVITE with a final error response carrying UUI and a
@@ -182,10 +148,10 @@ static void final_response(int portn, const char *status, const char *phrase,
                            const char *cause, DWORD mode)
 {
     int port = sh_port(portn);
-    config_line(port, NULL);
+    sh_config_line(port, NULL);
     tapp a;
     HLINE hl;
-    app_open(&a, &hl);
+    sh_app_open(&a, &hl);
     sproc sipp;
     const char *subst[] = {"STATUS", status, "PHRASE", phrase, "CAUSE", cause,
                            "UUI",    "04726561736f6e", NULL};
@@ -207,8 +173,8 @@ static void final_response(int portn, const char *status, const char *phrase,
         t_expect_state(&a, h, LINECALLSTATE_BUSY,
                        !strcmp(status, "600") ? LINEBUSYMODE_UNKNOWN : LINEBUSYMODE_STATION);
     t_expect_state(&a, h, LINECALLSTATE_DISCONNECTED, mode);
-    drop_idle_uui(&a, h, NULL, 0);
-    finish(&a, &sipp);
+    sh_drop_idle_uui(&a, h, NULL, 0);
+    sh_finish(&a, &sipp);
 }
 
 TEST(sip_sipp_486_busy) { final_response(0, "486", "Busy Here", "17", LINEDISCONNECTMODE_BUSY); }
@@ -288,7 +254,7 @@ TEST(sip_sipp_499_q850_decides)
 TEST(sip_sipp_line_not_open_480)
 {
     int port = sh_port(0);
-    config_line(port, NULL);
+    sh_config_line(port, NULL);
     tapp a;
     t_init(&a, "idle");
     sproc sipp;
@@ -304,10 +270,10 @@ TEST(sip_sipp_line_not_open_480)
 TEST(sip_sipp_caller_cancels)
 {
     int port = sh_port(0);
-    config_line(port, NULL);
+    sh_config_line(port, NULL);
     tapp a;
     HLINE hl;
-    app_open(&a, &hl);
+    sh_app_open(&a, &hl);
     sproc sipp;
     sh_sipp_start(&sipp, "uac_cancels.xml", sh_port(1), port, 1, NULL);
     HCALL h = expect_sipp_offer(&a, hl);
@@ -321,5 +287,5 @@ TEST(sip_sipp_caller_cancels)
     sh_check_uui(h, uui, sizeof(uui));
     CHECK_RC(lineDrop(h, NULL, 0), LINEERR_INVALCALLSTATE);
     CHECK_RC(lineDeallocateCall(h), 0);
-    finish(&a, &sipp);
+    sh_finish(&a, &sipp);
 }
