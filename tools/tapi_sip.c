@@ -394,8 +394,6 @@ static void call_finish(struct tcall *c)
 
 static void drop(struct tcall *c, const unsigned char *uui, DWORD len, const char *what)
 {
-    char hx[2 * 64 + 1];
-    hex(hx, sizeof(hx), uui, len > 64 ? 64 : len);
     LONG r = lineDrop(c->h, (LPCSTR)uui, len);
     c->drop_at = 0;
     if (r < 0) {
@@ -405,10 +403,12 @@ static void drop(struct tcall *c, const unsigned char *uui, DWORD len, const cha
         return;
     }
     c->drop_req = r;
-    if (len)
+    if (len) {
+        char hx[2 * 64 + 1]; /* the first 64 bytes */
+        hex(hx, sizeof(hx), uui, len);
         say(c, "%s: lineDrop, UUI %s%s -> request %ld", what, hx, len > 64 ? "..." : "",
             (long)r);
-    else
+    } else
         say(c, "%s: lineDrop -> request %ld", what, (long)r);
 }
 
