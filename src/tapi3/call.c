@@ -120,6 +120,18 @@ void ot3_call_attach(struct ot3_tapi *t, struct ot3_call *c, struct ot3_open *o,
     }
 }
 
+/* Replaces the copy of the call's LINECALLINFO with the line's current one
+ * (kept as it was if the line cannot give it). */
+static void take_snap(struct ot3_call *c)
+{
+    LONG err;
+    LINECALLINFO *ci = ot3_get_callinfo(c->hcall, &err);
+    if (ci) {
+        free(c->snap);
+        c->snap = ci;
+    }
+}
+
 /* ---- states ---- */
 static CALL_STATE cs_of_line(DWORD state, CALL_STATE cur)
 {
@@ -209,13 +221,7 @@ void ot3_call_on_state(struct ot3_tapi *t, struct ot3_call *c, DWORD state, DWOR
             cause = CEC_DISCONNECT_CANCELLED; /* the offer went away: the caller gave up */
         else
             cause = CEC_DISCONNECT_NORMAL;
-        /* Keep what the line knew at the end (e.g. UUI received with it). */
-        LONG err;
-        LINECALLINFO *ci = ot3_get_callinfo(c->hcall, &err);
-        if (ci) {
-            free(c->snap);
-            c->snap = ci;
-        }
+        take_snap(c); /* what the line knew at the end (e.g. UUI received with it) */
     }
     set_state(t, c, ns, cause);
     if (ns == CS_DISCONNECTED && c->held) {
@@ -269,12 +275,7 @@ void ot3_call_on_info(struct ot3_tapi *t, struct ot3_call *c, DWORD states)
 void ot3_call_detach(struct ot3_tapi *t, struct ot3_call *c, bool with_event)
 {
     if (c->hcall) {
-        LONG err;
-        LINECALLINFO *ci = ot3_get_callinfo(c->hcall, &err);
-        if (ci) {
-            free(c->snap);
-            c->snap = ci;
-        }
+        take_snap(c);
         c->hcall = 0;
         ot3_open_call_gone(t, c->open);
         c->open = NULL;
@@ -744,14 +745,8 @@ static HRESULT WINAPI i_get_CallHub(ITCallInfo *This, ITCallHub **pp)
  * else the last copy; NULL before the call reached the line. */
 static const LINECALLINFO *info_now(struct ot3_call *c)
 {
-    if (c->hcall && c->tapi->phase == OT3_RUNNING) {
-        LONG err;
-        LINECALLINFO *ci = ot3_get_callinfo(c->hcall, &err);
-        if (ci) {
-            free(c->snap);
-            c->snap = ci;
-        }
-    }
+    if (c->hcall && c->tapi->phase == OT3_RUNNING)
+        take_snap(c);
     return c->snap;
 }
 
