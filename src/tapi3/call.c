@@ -869,18 +869,14 @@ static HRESULT WINAPI i_get_CallInfoString(ITCallInfo *This, CALLINFO_STRING wha
     ot3_lock(c->tapi);
     const LINECALLINFO *ci = info_now(c);
     DWORD offset = 0, size = info_span(ci, cis_field[what], &offset);
-    char *s;
-    if (size)
-        s = ot3_varstr(ci, size, offset);
-    else if (!ci && what == CIS_CALLEDIDNUMBER && c->dest)
-        s = ot3_strdup(c->dest);
+    if (size) {
+        const char *s = (const char *)ci + offset;
+        *pp = otSysAllocStringLen(s, (UINT)strnlen(s, size));
+    } else if (!ci && what == CIS_CALLEDIDNUMBER && c->dest)
+        *pp = otSysAllocString(c->dest);
     else
-        s = ot3_strdup("");
+        *pp = otSysAllocString("");
     ot3_unlock(c->tapi);
-    if (!s)
-        return E_OUTOFMEMORY;
-    *pp = otSysAllocString(s);
-    free(s);
     return *pp ? S_OK : E_OUTOFMEMORY;
 }
 
