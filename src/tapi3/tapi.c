@@ -333,11 +333,15 @@ bool ot3_hidden_add(struct ot3_tapi *t, HCALL h)
     return true;
 }
 
-static bool hidden_remove(struct ot3_tapi *t, HCALL h)
+/* Whether h is one of our conference parents; one that went IDLE is let go. */
+static bool hidden_on_state(struct ot3_tapi *t, HCALL h, DWORD state)
 {
     for (unsigned i = 0; i < t->nhidden; i++)
         if (t->hidden[i] == h) {
-            t->hidden[i] = t->hidden[--t->nhidden];
+            if (state == LINECALLSTATE_IDLE) {
+                t->hidden[i] = t->hidden[--t->nhidden];
+                lineDeallocateCall(h);
+            }
             return true;
         }
     return false;
@@ -432,13 +436,8 @@ static void on_message(struct ot3_tapi *t, const LINEMESSAGE *m)
         HCALL h = (HCALL)m->hDevice;
         struct ot3_call *c = ot3_call_find(t, h);
         if (!c) {
-            if (hidden_remove(t, h)) {
-                if (m->dwParam1 == LINECALLSTATE_IDLE)
-                    lineDeallocateCall(h);
-                else
-                    ot3_hidden_add(t, h); /* cannot fail: the slot was just freed */
+            if (hidden_on_state(t, h, (DWORD)m->dwParam1))
                 break;
-            }
             if (!m->dwParam3) /* not a new handle: a call we gave back */
                 break;
             c = new_incoming(t, open_find_key(t, (DWORD)m->dwCallbackInstance), h,
