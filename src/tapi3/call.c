@@ -300,6 +300,30 @@ static HRESULT running(const struct ot3_call *c)
     return c->tapi->phase == OT3_RUNNING ? S_OK : TAPI_E_NOT_INITIALIZED;
 }
 
+/* The checks before an owner's request on c's handle: running, owner, and a
+ * handle in a state the request takes (state_ok). */
+static HRESULT owner_may(const struct ot3_call *c, bool state_ok)
+{
+    HRESULT hr = running(c);
+    if (hr == S_OK && c->priv != CP_OWNER)
+        hr = TAPI_E_NOTOWNER;
+    if (hr == S_OK && (!c->hcall || !state_ok))
+        hr = TAPI_E_INVALCALLSTATE;
+    return hr;
+}
+
+/* A request with no output, if *hr is S_OK so far (else NULL; *hr becomes
+ * E_OUTOFMEMORY if there is no memory). */
+static struct ot3_req *generic_req(HRESULT *hr)
+{
+    if (*hr != S_OK)
+        return NULL;
+    struct ot3_req *q = ot3_req_new(OT3_REQ_GENERIC);
+    if (!q)
+        *hr = E_OUTOFMEMORY;
+    return q;
+}
+
 /* Waits (lock held) until c is in one of the states of mask (1 << CS_...). */
 static HRESULT wait_states(struct ot3_tapi *t, struct ot3_call *c, unsigned mask)
 {
@@ -423,15 +447,9 @@ static HRESULT WINAPI b_Answer(ITBasicCallControl *This)
     struct ot3_call *c = call_of_bcc(This);
     struct ot3_tapi *t = c->tapi;
     ot3_lock(t);
-    HRESULT hr = running(c);
-    if (hr == S_OK && c->priv != CP_OWNER)
-        hr = TAPI_E_NOTOWNER;
-    if (hr == S_OK && (c->state != CS_OFFERING || !c->hcall))
-        hr = TAPI_E_INVALCALLSTATE;
-    struct ot3_req *q = hr == S_OK ? ot3_req_new(OT3_REQ_GENERIC) : NULL;
-    if (hr == S_OK && !q)
-        hr = E_OUTOFMEMORY;
-    if (hr == S_OK) {
+    HRESULT hr = owner_may(c, c->state == CS_OFFERING);
+    struct ot3_req *q = generic_req(&hr);
+    if (q) {
         hr = ot3_req_run(t, q, lineAnswer(c->hcall, (LPCSTR)c->uui, c->uui_len));
         if (hr == S_OK)
             take_uui(c);
@@ -464,10 +482,8 @@ static HRESULT WINAPI b_Disconnect(ITBasicCallControl *This, DISCONNECT_CODE cod
         hr = TAPI_E_INVALCALLSTATE;
     else if (c->drop_code >= 0)
         hr = TAPI_E_INVALCALLSTATE; /* a Disconnect is under way */
-    struct ot3_req *q = hr == S_OK ? ot3_req_new(OT3_REQ_GENERIC) : NULL;
-    if (hr == S_OK && !q)
-        hr = E_OUTOFMEMORY;
-    if (hr == S_OK) {
+    struct ot3_req *q = generic_req(&hr);
+    if (q) {
         c->drop_code = (int)code;
         hr = ot3_req_run(t, q, lineDrop(c->hcall, (LPCSTR)c->uui, c->uui_len));
         if (hr == S_OK)
@@ -484,15 +500,9 @@ static HRESULT WINAPI b_Hold(ITBasicCallControl *This, VARIANT_BOOL fHold)
     struct ot3_call *c = call_of_bcc(This);
     struct ot3_tapi *t = c->tapi;
     ot3_lock(t);
-    HRESULT hr = running(c);
-    if (hr == S_OK && c->priv != CP_OWNER)
-        hr = TAPI_E_NOTOWNER;
-    if (hr == S_OK && (!c->hcall || c->state != (fHold ? CS_CONNECTED : CS_HOLD)))
-        hr = TAPI_E_INVALCALLSTATE;
-    struct ot3_req *q = hr == S_OK ? ot3_req_new(OT3_REQ_GENERIC) : NULL;
-    if (hr == S_OK && !q)
-        hr = E_OUTOFMEMORY;
-    if (hr == S_OK)
+    HRESULT hr = owner_may(c, c->state == (fHold ? CS_CONNECTED : CS_HOLD));
+    struct ot3_req *q = generic_req(&hr);
+    if (q)
         hr = ot3_req_run(t, q, fHold ? lineHold(c->hcall) : lineUnhold(c->hcall));
     ot3_unlock(t);
     return hr;
@@ -538,11 +548,7 @@ static HRESULT WINAPI b_Conference(ITBasicCallControl *This, ITBasicCallControl 
     if (!k || k == c || k->tapi != t || k->addr != c->addr)
         return E_INVALIDARG;
     ot3_lock(t);
-    HRESULT hr = running(c);
-    if (hr == S_OK && c->priv != CP_OWNER)
-        hr = TAPI_E_NOTOWNER;
-    if (hr == S_OK && (!c->hcall || c->state != CS_CONNECTED || c->busy))
-        hr = TAPI_E_INVALCALLSTATE;
+    HRESULT hr = owner_may(c, c->state == CS_CONNECTED && !c->busy);
     if (hr == S_OK && (!k->outgoing || k->state != CS_IDLE || k->hcall || k->busy ||
                        k->consult_of || !k->dest[0]))
         hr = TAPI_E_INVALCALLSTATE;
@@ -628,15 +634,9 @@ static HRESULT WINAPI b_Dial(ITBasicCallControl *This, BSTR pDestAddress)
     if (!pDestAddress)
         return E_POINTER;
     ot3_lock(t);
-    HRESULT hr = running(c);
-    if (hr == S_OK && c->priv != CP_OWNER)
-        hr = TAPI_E_NOTOWNER;
-    if (hr == S_OK && (!c->hcall || c->state == CS_DISCONNECTED))
-        hr = TAPI_E_INVALCALLSTATE;
-    struct ot3_req *q = hr == S_OK ? ot3_req_new(OT3_REQ_GENERIC) : NULL;
-    if (hr == S_OK && !q)
-        hr = E_OUTOFMEMORY;
-    if (hr == S_OK)
+    HRESULT hr = owner_may(c, c->state != CS_DISCONNECTED);
+    struct ot3_req *q = generic_req(&hr);
+    if (q)
         hr = ot3_req_run(t, q, lineDial(c->hcall, pDestAddress, 0));
     ot3_unlock(t);
     return hr;
@@ -654,10 +654,8 @@ static HRESULT WINAPI b_Finish(ITBasicCallControl *This, FINISH_MODE mode)
         hr = TAPI_E_INVALCALLSTATE;
     if (hr == S_OK && mode == FM_ASTRANSFER)
         hr = TAPI_E_NOTSUPPORTED; /* consultations come from Conference only */
-    struct ot3_req *q = hr == S_OK ? ot3_req_new(OT3_REQ_GENERIC) : NULL;
-    if (hr == S_OK && !q)
-        hr = E_OUTOFMEMORY;
-    if (hr == S_OK)
+    struct ot3_req *q = generic_req(&hr);
+    if (q)
         hr = ot3_req_run(t, q, lineAddToConference(k->consult_of->hconf, k->hcall));
     ot3_unlock(t);
     return hr;
@@ -671,10 +669,8 @@ static HRESULT WINAPI b_RemoveFromConference(ITBasicCallControl *This)
     HRESULT hr = running(c);
     if (hr == S_OK && (!c->hcall || c->line_state != LINECALLSTATE_CONFERENCED))
         hr = TAPI_E_INVALCALLSTATE;
-    struct ot3_req *q = hr == S_OK ? ot3_req_new(OT3_REQ_GENERIC) : NULL;
-    if (hr == S_OK && !q)
-        hr = E_OUTOFMEMORY;
-    if (hr == S_OK)
+    struct ot3_req *q = generic_req(&hr);
+    if (q)
         hr = ot3_req_run(t, q, lineRemoveFromConference(c->hcall));
     ot3_unlock(t);
     return hr;
@@ -968,15 +964,9 @@ static HRESULT WINAPI i_ReleaseUserUserInfo(ITCallInfo *This)
     struct ot3_call *c = call_of_info(This);
     struct ot3_tapi *t = c->tapi;
     ot3_lock(t);
-    HRESULT hr = running(c);
-    if (hr == S_OK && c->priv != CP_OWNER)
-        hr = TAPI_E_NOTOWNER;
-    if (hr == S_OK && !c->hcall)
-        hr = TAPI_E_INVALCALLSTATE;
-    struct ot3_req *q = hr == S_OK ? ot3_req_new(OT3_REQ_GENERIC) : NULL;
-    if (hr == S_OK && !q)
-        hr = E_OUTOFMEMORY;
-    if (hr == S_OK)
+    HRESULT hr = owner_may(c, true);
+    struct ot3_req *q = generic_req(&hr);
+    if (q)
         hr = ot3_req_run(t, q, lineReleaseUserUserInfo(c->hcall));
     ot3_unlock(t);
     return hr;
