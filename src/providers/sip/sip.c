@@ -336,12 +336,14 @@ static LONG sc_invite(struct sip_call *sc, const char *dest, const void *uui, DW
     return 0;
 }
 
+#define REASON_NORMAL "Q.850;cause=16" /* normal call clearing */
+
 /* The BYE that was held back: after a 2xx that crossed our CANCEL, or after
  * the ACK of a 200 OK the application dropped before it came.  It carries
  * the drop's User-to-User and the normal-clearing Reason. */
 static void sc_late_bye(struct sip_call *sc)
 {
-    nua_bye(sc->nh, SIPTAG_REASON_STR("Q.850;cause=16"),
+    nua_bye(sc->nh, SIPTAG_REASON_STR(REASON_NORMAL),
             TAG_IF(sc->late_bye_uui, SIPTAG_HEADER_STR(sc->late_bye_uui)), TAG_END());
 }
 
@@ -351,7 +353,6 @@ static void sc_late_bye(struct sip_call *sc)
  * LINEERR_NOMEM (nothing done) when hdr cannot be kept for a later BYE. */
 static LONG sc_hangup(struct sip_call *sc, const char *hdr)
 {
-    static const char normal[] = "Q.850;cause=16";
     struct sip_line *l = sc->line;
     char reason[32];
     char *keep = NULL;
@@ -360,8 +361,8 @@ static LONG sc_hangup(struct sip_call *sc, const char *hdr)
         return LINEERR_NOMEM;
     switch (sc->phase) {
     case PH_CALLING:
-        nua_cancel(sc->nh, SIPTAG_REASON_STR(normal), TAG_IF(hdr, SIPTAG_HEADER_STR(hdr)),
-                   TAG_END());
+        nua_cancel(sc->nh, SIPTAG_REASON_STR(REASON_NORMAL),
+                   TAG_IF(hdr, SIPTAG_HEADER_STR(hdr)), TAG_END());
         sc->cancelled = true;
         free(sc->late_bye_uui);
         sc->late_bye_uui = keep;
@@ -383,7 +384,7 @@ static LONG sc_hangup(struct sip_call *sc, const char *hdr)
         sc->phase = PH_ENDING;
         break;
     case PH_CONFIRMED:
-        nua_bye(sc->nh, SIPTAG_REASON_STR(normal), TAG_IF(hdr, SIPTAG_HEADER_STR(hdr)),
+        nua_bye(sc->nh, SIPTAG_REASON_STR(REASON_NORMAL), TAG_IF(hdr, SIPTAG_HEADER_STR(hdr)),
                 TAG_END());
         sc->phase = PH_ENDING;
         break;
