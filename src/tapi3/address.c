@@ -252,7 +252,7 @@ static HRESULT WINAPI a_EnumerateCalls(ITAddress *This, IEnumCall **ppEnum)
     ULONG n = 0;
     for (struct ot3_call *c = t->calls; c; c = c->next)
         n += c->addr == a;
-    ITCallInfo **items = malloc((n ? n : 1) * sizeof(*items));
+    void **items = malloc((n ? n : 1) * sizeof(*items));
     if (!items) {
         ot3_unlock(t);
         return E_OUTOFMEMORY;
@@ -267,7 +267,7 @@ static HRESULT WINAPI a_EnumerateCalls(ITAddress *This, IEnumCall **ppEnum)
     *ppEnum = ot3_enum_calls(items, n);
     /* The enumerator took its own references: give back ours. */
     for (ULONG i = 0; i < n; i++)
-        ITCallInfo_Release(items[i]);
+        ITCallInfo_Release((ITCallInfo *)items[i]);
     free(items);
     return *ppEnum ? S_OK : E_OUTOFMEMORY;
 }
@@ -466,7 +466,7 @@ struct ot3_enum {
     void *items[]; /* ITAddress * or ITCallInfo * */
 };
 
-static struct ot3_enum *enum_new(bool of_calls, void *const *items, ULONG n, ULONG pos);
+static struct ot3_enum *enum_new(bool of_calls, void **items, ULONG n, ULONG pos);
 
 static void item_addref(const struct ot3_enum *e, void *p)
 {
@@ -577,7 +577,7 @@ static const IEnumAddressVtbl ea_vtbl = {ea_QueryInterface, ea_AddRef, ea_Releas
 static const IEnumCallVtbl ec_vtbl = {ec_QueryInterface, ec_AddRef, ec_Release, ec_Next,
                                       ec_Reset,          ec_Skip,   ec_Clone};
 
-static struct ot3_enum *enum_new(bool of_calls, void *const *items, ULONG n, ULONG pos)
+static struct ot3_enum *enum_new(bool of_calls, void **items, ULONG n, ULONG pos)
 {
     struct ot3_enum *e = malloc(sizeof(*e) + n * sizeof(e->items[0]));
     if (!e)
@@ -598,26 +598,14 @@ static struct ot3_enum *enum_new(bool of_calls, void *const *items, ULONG n, ULO
     return e;
 }
 
-IEnumAddress *ot3_enum_addresses(ITAddress **items, ULONG n)
+IEnumAddress *ot3_enum_addresses(void **items, ULONG n)
 {
-    struct ot3_enum *e = enum_new(false, NULL, n, 0);
-    if (!e)
-        return NULL;
-    for (ULONG i = 0; i < n; i++) {
-        e->items[i] = items[i];
-        ITAddress_AddRef(items[i]);
-    }
-    return &e->itf.addr;
+    struct ot3_enum *e = enum_new(false, items, n, 0);
+    return e ? &e->itf.addr : NULL;
 }
 
-IEnumCall *ot3_enum_calls(ITCallInfo **items, ULONG n)
+IEnumCall *ot3_enum_calls(void **items, ULONG n)
 {
-    struct ot3_enum *e = enum_new(true, NULL, n, 0);
-    if (!e)
-        return NULL;
-    for (ULONG i = 0; i < n; i++) {
-        e->items[i] = items[i];
-        ITCallInfo_AddRef(items[i]);
-    }
-    return &e->itf.call;
+    struct ot3_enum *e = enum_new(true, items, n, 0);
+    return e ? &e->itf.call : NULL;
 }

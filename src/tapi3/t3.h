@@ -224,9 +224,10 @@ void ot3_address_free(struct ot3_address *a);
 HRESULT ot3_media_modes(const struct ot3_address *a, LONG media_types, DWORD *modes);
 LONG ot3_media_types(DWORD line_modes);
 struct ot3_address *ot3_address_from(ITAddress *p); /* NULL if not ours */
-/* Enumerators over n interface pointers (each AddRef'd by the enumerator). */
-IEnumAddress *ot3_enum_addresses(ITAddress **items, ULONG n);
-IEnumCall *ot3_enum_calls(ITCallInfo **items, ULONG n);
+/* Enumerators over n interface pointers (ITAddress *, ITCallInfo *), each
+ * AddRef'd by the enumerator. */
+IEnumAddress *ot3_enum_addresses(void **items, ULONG n);
+IEnumCall *ot3_enum_calls(void **items, ULONG n);
 
 /* ---- call.c ---- */
 struct ot3_call *ot3_call_new(struct ot3_tapi *t, struct ot3_address *a); /* lock held */

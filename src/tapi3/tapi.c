@@ -703,7 +703,7 @@ static HRESULT WINAPI t_EnumerateAddresses(ITTAPI *This, IEnumAddress **ppEnum)
         ot3_unlock(t);
         return TAPI_E_NOT_INITIALIZED;
     }
-    ITAddress **items = malloc((t->naddrs ? t->naddrs : 1) * sizeof(*items));
+    void **items = malloc((t->naddrs ? t->naddrs : 1) * sizeof(*items));
     if (!items) {
         ot3_unlock(t);
         return E_OUTOFMEMORY;
