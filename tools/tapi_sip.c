@@ -512,11 +512,8 @@ static void on_state(const struct opts *o, struct tcall *c, DWORD state, DWORD m
     }
 }
 
-static void on_reply(LONG id, LONG result)
+static void on_reply(struct tcall *c, LONG id, LONG result)
 {
-    struct tcall *c = call_by_request(id);
-    if (!c)
-        return; /* lineReleaseUserUserInfo */
     say(c, "LINE_REPLY request %ld %s", (long)id, otErrorName(result));
     if (id == c->make_req) {
         if (result) {
@@ -576,9 +573,10 @@ static void on_message(const struct opts *o, const LINEMESSAGE *m)
     }
     case LINE_REPLY: {
         struct tcall *c = call_by_request((LONG)m->dwParam1);
-        on_reply((LONG)m->dwParam1, (LONG)m->dwParam2);
-        if (c)
-            maybe_finish(c);
+        if (!c)
+            break; /* lineReleaseUserUserInfo */
+        on_reply(c, (LONG)m->dwParam1, (LONG)m->dwParam2);
+        maybe_finish(c);
         break;
     }
     default:
