@@ -30,12 +30,13 @@ SANFLAGS := -fsanitize=thread
 OPT      := -O1 -g
 endif
 
-CPPFLAGS_LIB := -Iinclude -Isrc/core
+CPPFLAGS_LIB := -Iinclude -Isrc/core -Isrc/server
 CFLAGS_ALL   := $(CSTD) $(WARN) $(OPT) $(SANFLAGS) $(CFLAGS)
 LDLIBS_LIB   := -lpthread
 
 CORE_SRC := src/core/util.c src/core/config.c src/core/app.c src/core/line.c \
             src/core/call.c src/core/callapi.c src/core/confapi.c src/core/names.c \
+            src/core/rpc.c src/core/client.c src/server/server.c \
             src/providers/sim/sim.c src/providers/sim/simconf.c \
             $(wildcard src/tapi3/*.c)
 # The SIP provider is built when Sofia-SIP is installed (the README commands install it).
@@ -67,15 +68,15 @@ EXAMPLES := $(patsubst examples/%.c,$(BUILD)/examples/%,$(wildcard examples/*.c)
 
 .PHONY: all lib test check check-asan check-tsan check-fuzz fuzz abi demo bench install clean
 
-all: lib $(BUILD)/tapi $(BUILD)/test-runner $(EXAMPLES)
+all: lib $(BUILD)/tapi $(BUILD)/tapisrv $(BUILD)/test-runner $(EXAMPLES)
 
 lib: $(BUILD)/libopentapi.a $(BUILD)/libopentapi.so
 
-$(BUILD)/obj/%.o: %.c $(wildcard include/*.h src/core/*.h src/providers/*/*.h tests/*.h tools/*.h)
+$(BUILD)/obj/%.o: %.c $(wildcard include/*.h src/core/*.h src/server/*.h src/providers/*/*.h tests/*.h tools/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS_LIB) $(CFLAGS_ALL) -fvisibility=hidden -c $< -o $@
 
-$(BUILD)/pic/%.o: %.c $(wildcard include/*.h src/core/*.h src/providers/*/*.h)
+$(BUILD)/pic/%.o: %.c $(wildcard include/*.h src/core/*.h src/server/*.h src/providers/*/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS_LIB) $(CFLAGS_ALL) -fvisibility=hidden -fPIC -c $< -o $@
 
@@ -89,6 +90,10 @@ $(BUILD)/libopentapi.so: $(PIC_OBJ)
 $(BUILD)/tapi: $(TOOL_OBJ) $(BUILD)/libopentapi.a
 	$(CC) $(SANFLAGS) -o $@ $(TOOL_OBJ) $(BUILD)/libopentapi.a $(LDLIBS_LIB)
 
+# The telephony service (docs/service.md).
+$(BUILD)/tapisrv: $(BUILD)/obj/tools/tapisrv/tapisrv.o $(BUILD)/libopentapi.a
+	$(CC) $(SANFLAGS) -o $@ $< $(BUILD)/libopentapi.a $(LDLIBS_LIB)
+
 # Examples are built as an application would: public headers and the library only.
 $(BUILD)/examples/%: examples/%.c $(BUILD)/libopentapi.a $(wildcard include/*.h)
 	@mkdir -p $(dir $@)
@@ -99,7 +104,7 @@ $(BUILD)/fuzz_%: fuzz/fuzz_%.c $(BUILD)/libopentapi.a $(wildcard include/*.h)
 	$(CC) -Iinclude $(CFLAGS_ALL) -o $@ $< $(BUILD)/libopentapi.a $(LDLIBS_LIB)
 
 # The SIP command-line tests run the tapi tool next to the runner.
-$(BUILD)/test-runner: $(TEST_OBJ) $(BUILD)/libopentapi.a $(if $(WITH_SIP),$(BUILD)/tapi)
+$(BUILD)/test-runner: $(TEST_OBJ) $(BUILD)/libopentapi.a $(BUILD)/tapisrv $(if $(WITH_SIP),$(BUILD)/tapi)
 	$(CC) $(SANFLAGS) -o $@ $(TEST_OBJ) $(BUILD)/libopentapi.a $(LDLIBS_LIB)
 
 # --- tests -----------------------------------------------------------------

@@ -45,6 +45,10 @@ typedef struct otstats_tag {
     DWORD dwProviderCalls; /* calls the providers still hold */
 } OTSTATS;
 TAPI_API LONG otGetStats(OTSTATS *lpStats);
+/* The same counters of the telephony service this process is connected to
+ * (client mode, docs/service.md): dwApps counts the clients' applications.
+ * LINEERR_OPERATIONUNAVAIL when no application of this process uses a service. */
+TAPI_API LONG otGetServiceStats(OTSTATS *lpStats);
 
 /* Names of constants ("CONNECTED", "NORMAL", "LINEERR_INVALCALLHANDLE"...).
  * Unknown values give "?" (never NULL). */

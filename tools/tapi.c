@@ -130,6 +130,10 @@ int main(int argc, char **argv)
         return tapi_cmd_lines(argc - 1, argv + 1);
     if (!strcmp(cmd, "config"))
         return cmd_config(argc - 1, argv + 1);
+    if (!strcmp(cmd, "server"))
+        return tapi_cmd_server(argc - 1, argv + 1);
+    if (!strcmp(cmd, "monitor"))
+        return tapi_cmd_monitor(argc - 1, argv + 1);
     if (!strcmp(cmd, "answer") || !strcmp(cmd, "call")) {
         int (*fn)(int, char **) = !strcmp(cmd, "answer") ? tapi_cmd_answer : tapi_cmd_call;
         if (!fn) {

@@ -15,6 +15,7 @@
 
 #include "config.h"
 #include "ot.h"
+#include "rpc.h"
 
 struct ot_core ot_g = {.lock = PTHREAD_MUTEX_INITIALIZER};
 static pthread_mutex_t life_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -88,11 +89,32 @@ static char *read_file(const char *path)
     return buf;
 }
 
+/* A client's core has no lines and no providers: its applications only hold
+ * the messages that the telephony service sends them (client.c). */
+static bool core_is_client;
+
+static LONG core_start_client(void)
+{
+    ot_lock();
+    ot_list_init(&ot_g.apps);
+    ot_g.close_head = NULL;
+    ot_htable_init(&ot_g.app_handles, OT_H_APP);
+    ot_htable_init(&ot_g.line_handles, OT_H_LINE);
+    ot_htable_init(&ot_g.call_handles, OT_H_CALL);
+    ot_g.nlines = 0;
+    ot_g.lines = NULL;
+    ot_g.started = true;
+    core_is_client = true;
+    ot_unlock();
+    return 0;
+}
+
 static LONG core_start(void)
 {
     char err[256];
     const char *text = config_override;
     char *file_text = NULL;
+    core_is_client = false;
     if (!text) {
         const char *path = getenv("OPENTAPI_CONFIG");
         if (path && *path) {
@@ -269,14 +291,61 @@ static void *dispatcher_main(void *arg)
     return NULL;
 }
 
+/* The telephony service this process should use, if any: OPENTAPI_SERVER, else
+ * the configuration's [client] server.  Decided while no application is
+ * initialized (life_lock held); the server itself never is a client. */
+static bool server_address(char *buf, size_t n)
+{
+    if (ot_client_disabled())
+        return false;
+    const char *env = getenv("OPENTAPI_SERVER");
+    if (env && *env) {
+        if (!strcmp(env, "none"))
+            return false;
+        snprintf(buf, n, "%s", env);
+        return true;
+    }
+    const char *text = config_override;
+    char *file_text = NULL;
+    const char *path = getenv("OPENTAPI_CONFIG");
+    if (!text && path && *path)
+        text = file_text = read_file(path);
+    bool found = false;
+    struct ot_conf cf;
+    char err[256];
+    if (text && ot_conf_parse(text, &cf, err, sizeof(err)) == 0) {
+        const char *v = ot_conf_get(&cf, "client", "server");
+        if (v && *v && strcmp(v, "none") != 0) {
+            snprintf(buf, n, "%s", v);
+            found = true;
+        }
+        ot_conf_free(&cf);
+    }
+    free(file_text);
+    return found;
+}
+
 static LONG app_create(LPHLINEAPP lphLineApp, LINECALLBACK cb, LPCSTR name, LPDWORD lpdwNumDevs,
                        DWORD api, bool use_event, HANDLE *event_out)
 {
     pthread_mutex_lock(&life_lock);
     LONG rc = 0;
     bool started_here = false;
+    HLINEAPP remote = 0;
+    DWORD remote_devs = 0;
+    char address[300];
+    bool client = ot_g.started ? core_is_client : server_address(address, sizeof(address));
+    if (client && ot_g.started && !ot_client_active())
+        client = false; /* cannot happen: a client core stops with its last application */
+    if (client) {
+        rc = ot_client_open_app(ot_g.started ? NULL : address, name, api, &remote, &remote_devs);
+        if (rc) {
+            pthread_mutex_unlock(&life_lock);
+            return rc;
+        }
+    }
     if (!ot_g.started) {
-        rc = core_start();
+        rc = client ? core_start_client() : core_start();
         if (rc) {
             pthread_mutex_unlock(&life_lock);
             return rc;
@@ -328,12 +397,20 @@ static LONG app_create(LPHLINEAPP lphLineApp, LINECALLBACK cb, LPCSTR name, LPDW
     ot_list_add_tail(&ot_g.apps, &a->link);
     ot_g.napps++;
     *lphLineApp = a->handle;
-    *lpdwNumDevs = ot_g.nlines;
+    *lpdwNumDevs = client ? remote_devs : ot_g.nlines;
     if (event_out)
         *event_out = (HANDLE)(intptr_t)a->efd;
     ot_unlock();
+    if (client && ot_client_bind_app(a->handle, remote) != 0) {
+        pthread_mutex_unlock(&life_lock);
+        lineShutdown(a->handle); /* not bound: the local side only */
+        pthread_mutex_lock(&life_lock);
+        rc = LINEERR_NOMEM;
+    }
 out:
-    if (rc && started_here && ot_g.napps == 0)
+    if (rc && client)
+        ot_client_close_app(0, remote);
+    if (rc && started_here && ot_g.started && ot_g.napps == 0)
         core_stop();
     pthread_mutex_unlock(&life_lock);
     return rc;
@@ -386,6 +463,16 @@ LONG lineInitialize(LPHLINEAPP lphApp, HINSTANCE hInstance, LINECALLBACK lpfnCal
 }
 
 LONG lineShutdown(HLINEAPP hLineApp)
+{
+    if (ot_client_active()) {
+        LONG rc = ot_client_shutdown(hLineApp);
+        if (rc != (LONG)LINEERR_INVALAPPHANDLE)
+            return rc;
+    }
+    return ot_app_shutdown_local(hLineApp);
+}
+
+LONG ot_app_shutdown_local(HLINEAPP hLineApp)
 {
     pthread_mutex_lock(&life_lock);
     ot_lock();
@@ -497,6 +584,8 @@ LONG lineNegotiateAPIVersion(HLINEAPP hLineApp, DWORD dwDeviceID, DWORD dwAPILow
                              DWORD dwAPIHighVersion, LPDWORD lpdwAPIVersion,
                              LPLINEEXTENSIONID lpExtensionID)
 {
+    OT_REMOTE(lineNegotiateAPIVersion, hLineApp, dwDeviceID, dwAPILowVersion, dwAPIHighVersion,
+              lpdwAPIVersion, lpExtensionID);
     ot_lock();
     LONG rc = ot_check_started();
     struct ot_app *a = rc ? NULL : ot_app_get(hLineApp);
@@ -605,6 +694,13 @@ LONG otClockAdvance(DWORD ms)
     ot_g.manual_now = end;
     ot_unlock();
     return 0;
+}
+
+LONG otGetServiceStats(OTSTATS *st)
+{
+    if (!st)
+        return LINEERR_INVALPOINTER;
+    return ot_client_stats(st);
 }
 
 LONG otGetStats(OTSTATS *st)

@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "ot.h"
+#include "rpc.h"
 
 #define OT_DEST_MAX 256u
 
@@ -103,6 +104,7 @@ static LONG check_call_params(const struct ot_open *o, const LINECALLPARAMS *p)
 LONG lineMakeCall(HLINE hLine, LPHCALL lphCall, LPCSTR lpszDestAddress, DWORD dwCountryCode,
                   LPLINECALLPARAMS const lpCallParams)
 {
+    OT_REMOTE(lineMakeCall, hLine, lphCall, lpszDestAddress, dwCountryCode, lpCallParams);
     (void)dwCountryCode;
     ot_lock();
     LONG rc = ot_check_started();
@@ -174,6 +176,7 @@ out:
 
 LONG lineDial(HCALL hCall, LPCSTR lpszDestAddress, DWORD dwCountryCode)
 {
+    OT_REMOTE(lineDial, hCall, lpszDestAddress, dwCountryCode);
     (void)dwCountryCode;
     ot_lock();
     struct ot_callref *r = NULL;
@@ -212,6 +215,7 @@ out:
 
 LONG lineAnswer(HCALL hCall, LPCSTR lpsUserUserInfo, DWORD dwSize)
 {
+    OT_REMOTE(lineAnswer, hCall, lpsUserUserInfo, dwSize);
     ot_lock();
     struct ot_callref *r = NULL;
     LONG rc = get_ref(hCall, true, &r);
@@ -233,6 +237,7 @@ out:
 
 LONG lineAccept(HCALL hCall, LPCSTR lpsUserUserInfo, DWORD dwSize)
 {
+    OT_REMOTE(lineAccept, hCall, lpsUserUserInfo, dwSize);
     ot_lock();
     struct ot_callref *r = NULL;
     LONG rc = get_ref(hCall, true, &r);
@@ -253,6 +258,7 @@ out:
 
 LONG lineDrop(HCALL hCall, LPCSTR lpsUserUserInfo, DWORD dwSize)
 {
+    OT_REMOTE(lineDrop, hCall, lpsUserUserInfo, dwSize);
     ot_lock();
     struct ot_callref *r = NULL;
     LONG rc = get_ref(hCall, true, &r);
@@ -275,6 +281,7 @@ out:
 
 LONG lineSendUserUserInfo(HCALL hCall, LPCSTR lpsUserUserInfo, DWORD dwSize)
 {
+    OT_REMOTE(lineSendUserUserInfo, hCall, lpsUserUserInfo, dwSize);
     ot_lock();
     struct ot_callref *r = NULL;
     LONG rc = get_ref(hCall, true, &r);
@@ -305,6 +312,7 @@ out:
 
 LONG lineReleaseUserUserInfo(HCALL hCall)
 {
+    OT_REMOTE(lineReleaseUserUserInfo, hCall);
     ot_lock();
     struct ot_callref *r = NULL;
     LONG rc = get_ref(hCall, true, &r);
@@ -363,11 +371,20 @@ out:
     return rc;
 }
 
-LONG lineHold(HCALL hCall) { return hold_op(hCall, true); }
-LONG lineUnhold(HCALL hCall) { return hold_op(hCall, false); }
+LONG lineHold(HCALL hCall)
+{
+    OT_REMOTE(lineHold, hCall);
+    return hold_op(hCall, true);
+}
+LONG lineUnhold(HCALL hCall)
+{
+    OT_REMOTE(lineUnhold, hCall);
+    return hold_op(hCall, false);
+}
 
 LONG lineDeallocateCall(HCALL hCall)
 {
+    OT_REMOTE(lineDeallocateCall, hCall);
     ot_lock();
     struct ot_callref *r = NULL;
     LONG rc = get_ref(hCall, false, &r);
@@ -391,6 +408,7 @@ out:
 
 LONG lineSetCallPrivilege(HCALL hCall, DWORD dwCallPrivilege)
 {
+    OT_REMOTE(lineSetCallPrivilege, hCall, dwCallPrivilege);
     ot_lock();
     struct ot_callref *r = NULL;
     LONG rc = get_ref(hCall, false, &r);
@@ -429,6 +447,7 @@ out:
 
 LONG lineSetAppSpecific(HCALL hCall, DWORD dwAppSpecific)
 {
+    OT_REMOTE(lineSetAppSpecific, hCall, dwAppSpecific);
     ot_lock();
     struct ot_callref *r = NULL;
     LONG rc = get_ref(hCall, true, &r);
@@ -458,6 +477,7 @@ static void to_systemtime(uint64_t ms, SYSTEMTIME *st)
 
 LONG lineGetCallStatus(HCALL hCall, LPLINECALLSTATUS lpCallStatus)
 {
+    OT_REMOTE(lineGetCallStatus, hCall, lpCallStatus);
     ot_lock();
     struct ot_callref *r = NULL;
     LONG rc = get_ref(hCall, false, &r);
@@ -496,6 +516,7 @@ out:
 
 LONG lineGetCallInfo(HCALL hCall, LPLINECALLINFO lpCallInfo)
 {
+    OT_REMOTE(lineGetCallInfo, hCall, lpCallInfo);
     ot_lock();
     struct ot_callref *r = NULL;
     LONG rc = get_ref(hCall, false, &r);

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "ot.h"
+#include "rpc.h"
 
 static LONG get_owner_ref(HCALL h, LONG bad_handle, struct ot_callref **rp)
 {
@@ -119,6 +120,7 @@ static LONG create_end(struct creation *k, LONG prc)
 LONG lineSetupConference(HCALL hCall, HLINE hLine, LPHCALL lphConfCall, LPHCALL lphConsultCall,
                          DWORD dwNumParties, LPLINECALLPARAMS const lpCallParams)
 {
+    OT_REMOTE(lineSetupConference, hCall, hLine, lphConfCall, lphConsultCall, dwNumParties, lpCallParams);
     (void)lpCallParams;
     ot_lock();
     struct ot_callref *r = NULL;
@@ -180,6 +182,7 @@ static struct ot_callref *get_parent(HCALL h, LONG *rc)
 LONG linePrepareAddToConference(HCALL hConfCall, LPHCALL lphConsultCall,
                                 LPLINECALLPARAMS const lpCallParams)
 {
+    OT_REMOTE(linePrepareAddToConference, hConfCall, lphConsultCall, lpCallParams);
     (void)lpCallParams;
     ot_lock();
     LONG rc;
@@ -218,6 +221,7 @@ out:
 
 LONG lineAddToConference(HCALL hConfCall, HCALL hConsultCall)
 {
+    OT_REMOTE(lineAddToConference, hConfCall, hConsultCall);
     ot_lock();
     LONG rc;
     struct ot_callref *r = get_parent(hConfCall, &rc), *q = NULL;
@@ -270,6 +274,7 @@ out:
 
 LONG lineRemoveFromConference(HCALL hCall)
 {
+    OT_REMOTE(lineRemoveFromConference, hCall);
     ot_lock();
     struct ot_callref *r = NULL;
     LONG rc = get_owner_ref(hCall, LINEERR_INVALCALLHANDLE, &r);
@@ -323,6 +328,7 @@ static HCALL handle_for(struct ot_call *c, struct ot_open *o, LONG *rc)
 
 LONG lineGetConfRelatedCalls(HCALL hCall, LPLINECALLLIST lpCallList)
 {
+    OT_REMOTE(lineGetConfRelatedCalls, hCall, lpCallList);
     ot_lock();
     LONG rc = ot_check_started();
     struct ot_callref *r = rc ? NULL : ot_callref_get(hCall);
@@ -380,6 +386,7 @@ out:
 
 LONG lineSetupTransfer(HCALL hCall, LPHCALL lphConsultCall, LPLINECALLPARAMS const lpCallParams)
 {
+    OT_REMOTE(lineSetupTransfer, hCall, lphConsultCall, lpCallParams);
     (void)lpCallParams;
     ot_lock();
     struct ot_callref *r = NULL;
@@ -415,6 +422,7 @@ out:
 LONG lineCompleteTransfer(HCALL hCall, HCALL hConsultCall, LPHCALL lphConfCall,
                           DWORD dwTransferMode)
 {
+    OT_REMOTE(lineCompleteTransfer, hCall, hConsultCall, lphConfCall, dwTransferMode);
     ot_lock();
     struct ot_callref *r = NULL, *q = NULL;
     LONG rc = get_owner_ref(hCall, LINEERR_INVALCALLHANDLE, &r);
@@ -470,6 +478,7 @@ out:
 
 LONG lineBlindTransfer(HCALL hCall, LPCSTR lpszDestAddress, DWORD dwCountryCode)
 {
+    OT_REMOTE(lineBlindTransfer, hCall, lpszDestAddress, dwCountryCode);
     (void)dwCountryCode;
     ot_lock();
     struct ot_callref *r = NULL;

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "ot.h"
+#include "rpc.h"
 
 #define OT_MEDIA_MODES                                                                         \
     (LINEMEDIAMODE_INTERACTIVEVOICE | LINEMEDIAMODE_UNKNOWN | LINEMEDIAMODE_AUTOMATEDVOICE)
@@ -50,6 +51,7 @@ LONG lineOpen(HLINEAPP hLineApp, DWORD dwDeviceID, LPHLINE lphLine, DWORD dwAPIV
               DWORD dwExtVersion, DWORD_PTR dwCallbackInstance, DWORD dwPrivileges,
               DWORD dwMediaModes, LPLINECALLPARAMS const lpCallParams)
 {
+    OT_REMOTE(lineOpen, hLineApp, dwDeviceID, lphLine, dwAPIVersion, dwExtVersion, dwCallbackInstance, dwPrivileges, dwMediaModes, lpCallParams);
     ot_lock();
     struct ot_linedev *ld = NULL;
     LONG rc = check_app_device(hLineApp, dwDeviceID, &ld);
@@ -184,6 +186,7 @@ void ot_open_destroy(struct ot_open *o, bool from_shutdown)
 
 LONG lineClose(HLINE hLine)
 {
+    OT_REMOTE(lineClose, hLine);
     ot_lock();
     LONG rc = ot_check_started();
     struct ot_open *o = rc ? NULL : ot_open_get(hLine);
@@ -246,6 +249,7 @@ static void var_end(struct ot_varbuf *vb)
 LONG lineGetDevCaps(HLINEAPP hLineApp, DWORD dwDeviceID, DWORD dwAPIVersion, DWORD dwExtVersion,
                     LPLINEDEVCAPS lpLineDevCaps)
 {
+    OT_REMOTE(lineGetDevCaps, hLineApp, dwDeviceID, dwAPIVersion, dwExtVersion, lpLineDevCaps);
     ot_lock();
     struct ot_linedev *ld = NULL;
     LONG rc = check_app_device(hLineApp, dwDeviceID, &ld);
@@ -312,6 +316,7 @@ LONG lineGetAddressCaps(HLINEAPP hLineApp, DWORD dwDeviceID, DWORD dwAddressID,
                         DWORD dwAPIVersion, DWORD dwExtVersion,
                         LPLINEADDRESSCAPS lpAddressCaps)
 {
+    OT_REMOTE(lineGetAddressCaps, hLineApp, dwDeviceID, dwAddressID, dwAPIVersion, dwExtVersion, lpAddressCaps);
     ot_lock();
     struct ot_linedev *ld = NULL;
     LONG rc = check_app_device(hLineApp, dwDeviceID, &ld);
@@ -429,6 +434,7 @@ static void count_calls(const struct ot_linedev *ld, DWORD *active, DWORD *held,
 
 LONG lineGetAddressStatus(HLINE hLine, DWORD dwAddressID, LPLINEADDRESSSTATUS lpAddressStatus)
 {
+    OT_REMOTE(lineGetAddressStatus, hLine, dwAddressID, lpAddressStatus);
     ot_lock();
     LONG rc = ot_check_started();
     struct ot_open *o = rc ? NULL : ot_open_get(hLine);
@@ -457,6 +463,7 @@ out:
 
 LONG lineGetLineDevStatus(HLINE hLine, LPLINEDEVSTATUS lpLineDevStatus)
 {
+    OT_REMOTE(lineGetLineDevStatus, hLine, lpLineDevStatus);
     ot_lock();
     LONG rc = ot_check_started();
     struct ot_open *o = rc ? NULL : ot_open_get(hLine);
@@ -489,6 +496,7 @@ out:
 
 LONG lineGetNewCalls(HLINE hLine, DWORD dwAddressID, DWORD dwSelect, LPLINECALLLIST lpCallList)
 {
+    OT_REMOTE(lineGetNewCalls, hLine, dwAddressID, dwSelect, lpCallList);
     ot_lock();
     LONG rc = ot_check_started();
     struct ot_open *o = rc ? NULL : ot_open_get(hLine);
@@ -562,6 +570,7 @@ out:
 
 LONG lineSetStatusMessages(HLINE hLine, DWORD dwLineStates, DWORD dwAddressStates)
 {
+    OT_REMOTE(lineSetStatusMessages, hLine, dwLineStates, dwAddressStates);
     ot_lock();
     LONG rc = ot_check_started();
     struct ot_open *o = rc ? NULL : ot_open_get(hLine);
@@ -587,6 +596,7 @@ LONG lineSetStatusMessages(HLINE hLine, DWORD dwLineStates, DWORD dwAddressState
 
 LONG lineGetStatusMessages(HLINE hLine, LPDWORD lpdwLineStates, LPDWORD lpdwAddressStates)
 {
+    OT_REMOTE(lineGetStatusMessages, hLine, lpdwLineStates, lpdwAddressStates);
     ot_lock();
     LONG rc = ot_check_started();
     struct ot_open *o = rc ? NULL : ot_open_get(hLine);
@@ -605,6 +615,7 @@ LONG lineGetStatusMessages(HLINE hLine, LPDWORD lpdwLineStates, LPDWORD lpdwAddr
 LONG lineGetAddressID(HLINE hLine, LPDWORD lpdwAddressID, DWORD dwAddressMode, LPCSTR lpsAddress,
                       DWORD dwSize)
 {
+    OT_REMOTE(lineGetAddressID, hLine, lpdwAddressID, dwAddressMode, lpsAddress, dwSize);
     ot_lock();
     LONG rc = ot_check_started();
     struct ot_open *o = rc ? NULL : ot_open_get(hLine);
