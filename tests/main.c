@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "test.h"
 
@@ -25,6 +26,10 @@ void ot_test_register(struct ot_test *t)
     tests_tail = &t->next;
 }
 
+/* >= 0 in a child process of a multi-process test (svc_helpers.c): a failure
+ * is written there and ends the child, which the test then reports. */
+int t_child_fail_fd = -1;
+
 void ot_test_fail(const char *file, int line, const char *fmt, ...)
 {
     va_list ap;
@@ -32,6 +37,13 @@ void ot_test_fail(const char *file, int line, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(fail_msg + n, sizeof(fail_msg) - (size_t)n, fmt, ap);
     va_end(ap);
+    if (t_child_fail_fd >= 0) {
+        char line_buf[sizeof(fail_msg) + 8];
+        int len = snprintf(line_buf, sizeof(line_buf), "FAIL %s\n", fail_msg);
+        ssize_t w = write(t_child_fail_fd, line_buf, (size_t)len);
+        (void)w;
+        _exit(1);
+    }
     longjmp(fail_jmp, 1);
 }
 

@@ -453,6 +453,20 @@ LONG lineInitializeEx(LPHLINEAPP lphLineApp, HINSTANCE hInstance, LINECALLBACK l
     return 0;
 }
 
+/* The telephony service's application for one client application: messages
+ * by descriptor whatever the client's model, with the client's API version
+ * (lineInitialize is TAPI 1.4). */
+LONG ot_app_create_for_server(HLINEAPP *h, LPCSTR name, DWORD api, DWORD *ndevs, int *efd)
+{
+    HANDLE ev = NULL;
+    if (api < OT_API_LOW)
+        return LINEERR_INCOMPATIBLEAPIVERSION;
+    LONG rc = app_create(h, NULL, name, ndevs, api > OT_API_HIGH ? OT_API_HIGH : api, true, &ev);
+    if (!rc)
+        *efd = (int)(intptr_t)ev;
+    return rc;
+}
+
 LONG lineInitialize(LPHLINEAPP lphApp, HINSTANCE hInstance, LINECALLBACK lpfnCallback,
                     LPCSTR lpszAppName, LPDWORD lpdwNumDevs)
 {

@@ -246,6 +246,8 @@ OT_HIDDEN void ot_msgq_free(struct ot_msgq *q);
 OT_HIDDEN struct ot_app *ot_app_get(HLINEAPP h);
 OT_HIDDEN LONG ot_check_started(void);
 OT_HIDDEN LONG ot_app_shutdown_local(HLINEAPP h); /* lineShutdown of this process's core */
+OT_HIDDEN LONG ot_app_create_for_server(HLINEAPP *h, LPCSTR name, DWORD api, DWORD *ndevs,
+                                        int *efd);
 OT_HIDDEN struct ot_linedev *ot_linedev_get(DWORD id);
 
 /* lines (line.c) */

@@ -375,16 +375,13 @@ static LONG app_open(struct srv_conn *c, const char *name, DWORD api, HLINEAPP *
     struct srv_app *a = calloc(1, sizeof(*a));
     if (!a)
         return LINEERR_NOMEM;
-    LINEINITIALIZEEXPARAMS p = {.dwTotalSize = sizeof(p),
-                                .dwOptions = LINEINITIALIZEEXOPTION_USEEVENT};
-    DWORD ndevs, v = api;
-    LONG rc = lineInitializeEx(&a->h, NULL, NULL, name, &ndevs, &v, &p);
+    DWORD ndevs;
+    LONG rc = ot_app_create_for_server(&a->h, name, api, &ndevs, &a->efd);
     if (rc) {
         free(a);
         return rc;
     }
     a->tag.kind = TAG_APP;
-    a->efd = (int)(intptr_t)p.Handles.hEvent;
     a->conn = c;
     struct epoll_event ev = {.events = EPOLLIN, .data.ptr = &a->tag};
     if (epoll_ctl(S.ep, EPOLL_CTL_ADD, a->efd, &ev) != 0) {
@@ -850,6 +847,13 @@ int ot_server_run(const struct ot_server_options *opt)
     ot_client_disable(); /* OPENTAPI_SERVER in our environment names us */
     signal(SIGPIPE, SIG_IGN);
     raise_fd_limit();
+    /* Blocked before any thread exists (the core's timer thread, the SIP
+     * provider's), so that SIGTERM reaches only our signalfd. */
+    sigset_t mask;
+    sigemptyset(&mask);
+    sigaddset(&mask, SIGTERM);
+    sigaddset(&mask, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &mask, NULL);
 
     /* Our own application keeps the core (configuration, providers) up for the
      * service's whole life, and checks the configuration at start. */
@@ -874,11 +878,6 @@ int ot_server_run(const struct ot_server_options *opt)
         ot_unlock();
         path = confpath;
     }
-    sigset_t mask;
-    sigemptyset(&mask);
-    sigaddset(&mask, SIGTERM);
-    sigaddset(&mask, SIGINT);
-    pthread_sigmask(SIG_BLOCK, &mask, NULL);
     S.sfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
     S.ep = epoll_create1(EPOLL_CLOEXEC);
     S.lfd = S.ep >= 0 && S.sfd >= 0 ? listen_on(path) : -1;

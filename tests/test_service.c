@@ -1,0 +1,256 @@
+/* The telephony service (docs/service.md) across processes: a tapisrv of the
+ * test's own, and client processes forked from the runner whose applications
+ * are unchanged TAPI code in client mode.  Every child checks its own
+ * messages with the ordinary helpers; the parent orders their steps. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <grp.h>
+#include <poll.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "svc_helpers.h"
+
+static const unsigned char BYE_A[] = "bye-from-A";
+
+/* ---- per-handle expectations for a monitor that watches several calls ---- */
+struct exp {
+    DWORD msg, p1, p2;
+};
+#define ANY 0xFFFFFFFFu
+struct track {
+    HLINE line;
+    HCALL h; /* learned from LINE_APPNEWCALL or the first message on the line */
+    const struct exp *seq;
+    unsigned n, at;
+};
+
+static HLINE line_of(HCALL h)
+{
+    tcallinfo u;
+    t_callinfo(h, &u);
+    return u.ci.hLine;
+}
+
+/* Reads messages until every track has seen its whole sequence; each message
+ * must be the next expected one of its call. */
+static void follow(tapp *m, struct track *t, unsigned nt)
+{
+    for (;;) {
+        bool all = true;
+        for (unsigned i = 0; i < nt; i++)
+            all &= t[i].at == t[i].n;
+        if (all)
+            return;
+        LINEMESSAGE x = t_next(m);
+        struct track *k = NULL;
+        HCALL h = x.dwMessageID == LINE_APPNEWCALL ? (HCALL)x.dwParam2 : (HCALL)x.hDevice;
+        for (unsigned i = 0; i < nt && !k; i++)
+            if (t[i].h == h)
+                k = &t[i];
+        if (!k) { /* a call not seen before: which line is it on? */
+            HLINE l = x.dwMessageID == LINE_APPNEWCALL ? (HLINE)x.hDevice : line_of(h);
+            for (unsigned i = 0; i < nt && !k; i++)
+                if (!t[i].h && t[i].line == l) {
+                    k = &t[i];
+                    k->h = h;
+                }
+        }
+        if (!k)
+            FAIL("%s: message 0x%x for unexpected handle %08x", m->name,
+                 (unsigned)x.dwMessageID, (unsigned)h);
+        if (k->at == k->n)
+            FAIL("%s: extra message %s (0x%x, 0x%x) on %08x", m->name,
+                 otMessageName(x.dwMessageID), (unsigned)x.dwParam1, (unsigned)x.dwParam2,
+                 (unsigned)h);
+        const struct exp *e = &k->seq[k->at++];
+        if (x.dwMessageID != e->msg || (e->p1 != ANY && x.dwParam1 != e->p1) ||
+            (e->p2 != ANY && x.dwParam2 != e->p2))
+            FAIL("%s: call %08x message %u: got %s (0x%x, 0x%x), expected %s (0x%x, 0x%x)",
+                 m->name, (unsigned)h, k->at, otMessageName(x.dwMessageID),
+                 (unsigned)x.dwParam1, (unsigned)x.dwParam2, otMessageName(e->msg),
+                 (unsigned)e->p1, (unsigned)e->p2);
+    }
+}
+
+/* A lineGetDevCaps round trip: every message queued for this process before
+ * it is here when it returns (the service sends them before the result). */
+static void sync_with_service(tapp *a)
+{
+    union {
+        LINEDEVCAPS dc;
+        unsigned char raw[sizeof(LINEDEVCAPS) + 1024];
+    } u;
+    memset(&u, 0, sizeof(u));
+    u.dc.dwTotalSize = sizeof(u);
+    CHECK_RC(lineGetDevCaps(a->h, 0, T_API, 0, &u.dc), 0);
+}
+
+/* ---- roles ---- */
+static void role_caller(void *arg)
+{
+    (void)arg;
+    tapp a;
+    t_init(&a, "A");
+    CHECK_EQ(a.ndevs, 15);
+    HLINE la = t_open(&a, 0, LINECALLPRIVILEGE_NONE);
+    svc_wait_word(); /* everybody is there */
+    HCALL ha = t_make_call(&a, la, "101", NULL, 0);
+    t_expect_ringback(&a, ha);
+    svc_say("ringing %u %u", (unsigned)ha, (unsigned)la);
+    t_expect_callinfo(&a, ha, LINECALLINFOSTATE_CONNECTEDID);
+    t_expect_state(&a, ha, LINECALLSTATE_CONNECTED, LINECONNECTEDMODE_ACTIVE);
+    svc_say("connected");
+    svc_wait_word(); /* drop */
+    LONG req = lineDrop(ha, (LPCSTR)BYE_A, sizeof(BYE_A));
+    CHECK_REQ(req);
+    t_expect_state(&a, ha, LINECALLSTATE_IDLE, 0);
+    t_expect_reply(&a, req, 0);
+    /* After the drop the handle answers until deallocated. */
+    CHECK_EQ(t_state(ha, NULL), LINECALLSTATE_IDLE);
+    char called[32];
+    t_callinfo_str(ha, offsetof(LINECALLINFO, dwCalledIDSize), called, sizeof(called));
+    CHECK(!strcmp(called, "101"));
+    sync_with_service(&a);
+    t_expect_none(&a);
+    svc_say("dropped");
+    svc_wait_word(); /* deallocate */
+    CHECK_RC(lineDeallocateCall(ha), 0);
+    LINECALLSTATUS s = {.dwTotalSize = sizeof(s)};
+    CHECK_RC(lineGetCallStatus(ha, &s), LINEERR_INVALCALLHANDLE);
+    t_shutdown(&a);
+}
+
+static void role_callee(void *arg)
+{
+    (void)arg;
+    tapp b;
+    t_init(&b, "B");
+    HLINE lb = t_open(&b, 1, LINECALLPRIVILEGE_OWNER);
+    svc_say("ready");
+    HCALL hb = t_expect_offer(&b, lb);
+    LONG req = lineAnswer(hb, NULL, 0);
+    CHECK_REQ(req);
+    t_expect_state(&b, hb, LINECALLSTATE_CONNECTED, LINECONNECTEDMODE_ACTIVE);
+    t_expect_reply(&b, req, 0);
+    svc_say("answered");
+    /* The far end's drop: its UUI first, then DISCONNECTED. */
+    t_expect_callinfo(&b, hb, LINECALLINFOSTATE_USERUSERINFO);
+    t_expect_state(&b, hb, LINECALLSTATE_DISCONNECTED, LINEDISCONNECTMODE_NORMAL);
+    unsigned char got[64];
+    CHECK_EQ(t_uui(hb, got, sizeof(got)), sizeof(BYE_A));
+    CHECK_MEM(got, BYE_A, sizeof(BYE_A));
+    LONG drop = lineDrop(hb, NULL, 0);
+    CHECK_REQ(drop);
+    t_expect_state(&b, hb, LINECALLSTATE_IDLE, 0);
+    t_expect_reply(&b, drop, 0);
+    /* Still readable after IDLE, UUI included. */
+    CHECK_EQ(t_state(hb, NULL), LINECALLSTATE_IDLE);
+    CHECK_EQ(t_uui(hb, got, sizeof(got)), sizeof(BYE_A));
+    sync_with_service(&b);
+    t_expect_none(&b);
+    svc_say("idle");
+    svc_wait_word(); /* deallocate */
+    CHECK_RC(lineDeallocateCall(hb), 0);
+    CHECK_RC(lineDeallocateCall(hb), LINEERR_INVALCALLHANDLE);
+    t_shutdown(&b);
+}
+
+static const struct exp MON_CALLER_LINE[] = {
+    {LINE_CALLSTATE, LINECALLSTATE_UNKNOWN, ANY},
+    {LINE_CALLSTATE, LINECALLSTATE_DIALING, 0},
+    {LINE_CALLSTATE, LINECALLSTATE_PROCEEDING, 0},
+    {LINE_CALLSTATE, LINECALLSTATE_RINGBACK, 0},
+    {LINE_CALLINFO, LINECALLINFOSTATE_CONNECTEDID, 0},
+    {LINE_CALLSTATE, LINECALLSTATE_CONNECTED, LINECONNECTEDMODE_ACTIVE},
+    {LINE_CALLSTATE, LINECALLSTATE_IDLE, 0},
+};
+static const struct exp MON_CALLEE_LINE[] = {
+    {LINE_APPNEWCALL, 0, ANY},
+    {LINE_CALLSTATE, LINECALLSTATE_OFFERING, LINEOFFERINGMODE_ACTIVE},
+    {LINE_CALLSTATE, LINECALLSTATE_CONNECTED, LINECONNECTEDMODE_ACTIVE},
+    {LINE_CALLINFO, LINECALLINFOSTATE_USERUSERINFO, 0},
+    {LINE_CALLSTATE, LINECALLSTATE_DISCONNECTED, LINEDISCONNECTMODE_NORMAL},
+    {LINE_CALLSTATE, LINECALLSTATE_IDLE, 0},
+};
+
+static void role_monitor(void *arg)
+{
+    (void)arg;
+    tapp m;
+    t_init(&m, "C");
+    HLINE l0 = t_open(&m, 0, LINECALLPRIVILEGE_MONITOR);
+    HLINE l1 = t_open(&m, 1, LINECALLPRIVILEGE_MONITOR);
+    svc_say("ready");
+    struct track t[2] = {{l0, 0, MON_CALLER_LINE, 7, 0}, {l1, 0, MON_CALLEE_LINE, 6, 0}};
+    follow(&m, t, 2);
+    sync_with_service(&m);
+    t_expect_none(&m);
+    /* Both handles answer after IDLE; the callee side's has the UUI. */
+    CHECK_EQ(t_state(t[0].h, NULL), LINECALLSTATE_IDLE);
+    unsigned char got[64];
+    CHECK_EQ(t_uui(t[1].h, got, sizeof(got)), sizeof(BYE_A));
+    CHECK_MEM(got, BYE_A, sizeof(BYE_A));
+    svc_say("seen");
+    svc_wait_word(); /* deallocate */
+    CHECK_RC(lineDeallocateCall(t[0].h), 0);
+    CHECK_RC(lineDeallocateCall(t[1].h), 0);
+    t_shutdown(&m);
+}
+
+/* The service holds nothing for the clients that went (its own application
+ * aside, which otGetServiceStats does not count). */
+static void role_stats(void *arg)
+{
+    (void)arg;
+    tapp p;
+    t_init(&p, "stats");
+    OTSTATS st;
+    CHECK_RC(otGetServiceStats(&st), 0);
+    CHECK_EQ(st.dwApps, 1); /* this probe */
+    CHECK_EQ(st.dwCalls, 0);
+    CHECK_EQ(st.dwCallHandles, 0);
+    CHECK_EQ(st.dwRequests, 0);
+    CHECK_EQ(st.dwProviderCalls, 0);
+    t_shutdown(&p);
+    CHECK_RC(otGetServiceStats(&st), LINEERR_OPERATIONUNAVAIL);
+}
+
+static void expect_service_empty(const svc *s)
+{
+    svc_child p;
+    svc_child_start(&p, s, "stats", role_stats, NULL);
+    svc_child_wait(&p);
+}
+
+TEST(service_call_and_drop_with_uui_across_three_processes)
+{
+    svc s;
+    svc_start(&s, NULL);
+    svc_child a, b, c;
+    svc_child_start(&c, &s, "monitor C", role_monitor, NULL);
+    svc_expect(&c, "ready");
+    svc_child_start(&b, &s, "callee B", role_callee, NULL);
+    svc_expect(&b, "ready");
+    svc_child_start(&a, &s, "caller A", role_caller, NULL);
+    svc_tell(&a, "go");
+    svc_expect(&a, "ringing");
+    svc_expect(&b, "answered");
+    svc_expect(&a, "connected");
+    svc_tell(&a, "drop");
+    svc_expect(&a, "dropped");
+    svc_expect(&b, "idle");
+    svc_expect(&c, "seen");
+    svc_tell(&a, "deallocate");
+    svc_tell(&b, "deallocate");
+    svc_tell(&c, "deallocate");
+    svc_child_wait(&a);
+    svc_child_wait(&b);
+    svc_child_wait(&c);
+    expect_service_empty(&s);
+    svc_stop(&s);
+    svc_cleanup(&s);
+}
