@@ -229,8 +229,12 @@ static const char *next_line(svc_child *c)
         if (poll(&p, 1, HANG_MS) != 1)
             FAIL("%s: said nothing within %d ms", c->name, HANG_MS);
         ssize_t r = read(c->from, c->buf + c->len, sizeof(c->buf) - 1 - c->len);
-        if (r <= 0)
-            FAIL("%s: exited without a word", c->name);
+        if (r <= 0) {
+            int st = 0;
+            waitpid(c->pid, &st, 0);
+            c->pid = 0;
+            FAIL("%s: exited without a word (status 0x%x)", c->name, (unsigned)st);
+        }
         c->len += (size_t)r;
     }
 }

@@ -254,3 +254,290 @@ TEST(service_call_and_drop_with_uui_across_three_processes)
     svc_stop(&s);
     svc_cleanup(&s);
 }
+
+/* ---- a client that dies ---- */
+static void role_connected_caller(void *arg)
+{
+    (void)arg;
+    tapp a;
+    t_init(&a, "A");
+    HLINE la = t_open(&a, 0, LINECALLPRIVILEGE_NONE);
+    svc_wait_word();
+    HCALL ha = t_make_call(&a, la, "101", NULL, 0);
+    t_expect_ringback(&a, ha);
+    t_expect_callinfo(&a, ha, LINECALLINFOSTATE_CONNECTEDID);
+    t_expect_state(&a, ha, LINECALLSTATE_CONNECTED, LINECONNECTEDMODE_ACTIVE);
+    svc_say("connected");
+    svc_wait_word(); /* never comes: the test kills this process */
+}
+
+static void role_callee_sees_far_end_go(void *arg)
+{
+    (void)arg;
+    tapp b;
+    t_init(&b, "B");
+    HLINE lb = t_open(&b, 1, LINECALLPRIVILEGE_OWNER);
+    svc_say("ready");
+    HCALL hb = t_expect_offer(&b, lb);
+    LONG req = lineAnswer(hb, NULL, 0);
+    CHECK_REQ(req);
+    t_expect_state(&b, hb, LINECALLSTATE_CONNECTED, LINECONNECTEDMODE_ACTIVE);
+    t_expect_reply(&b, req, 0);
+    svc_say("answered");
+    /* The caller's process was killed: the service shut its application down
+     * as lineShutdown would, and CLOSEDROP dropped its call. */
+    t_expect_state(&b, hb, LINECALLSTATE_DISCONNECTED, LINEDISCONNECTMODE_NORMAL);
+    t_drop_idle(&b, hb);
+    sync_with_service(&b);
+    t_expect_none(&b);
+    t_shutdown(&b);
+}
+
+static const struct exp MON_KILLED_CALLEE_LINE[] = {
+    {LINE_APPNEWCALL, 0, ANY},
+    {LINE_CALLSTATE, LINECALLSTATE_OFFERING, LINEOFFERINGMODE_ACTIVE},
+    {LINE_CALLSTATE, LINECALLSTATE_CONNECTED, LINECONNECTEDMODE_ACTIVE},
+    {LINE_CALLSTATE, LINECALLSTATE_DISCONNECTED, LINEDISCONNECTMODE_NORMAL},
+    {LINE_CALLSTATE, LINECALLSTATE_IDLE, 0},
+};
+
+static void role_monitor_callee_line(void *arg)
+{
+    (void)arg;
+    tapp m;
+    t_init(&m, "C");
+    HLINE l1 = t_open(&m, 1, LINECALLPRIVILEGE_MONITOR);
+    svc_say("ready");
+    struct track t = {l1, 0, MON_KILLED_CALLEE_LINE, 5, 0};
+    follow(&m, &t, 1);
+    CHECK_RC(lineDeallocateCall(t.h), 0);
+    sync_with_service(&m);
+    t_expect_none(&m);
+    t_shutdown(&m);
+}
+
+TEST(service_killed_client_is_shut_down_and_its_call_dropped)
+{
+    svc s;
+    svc_start(&s, NULL);
+    svc_child a, b, c;
+    svc_child_start(&c, &s, "monitor C", role_monitor_callee_line, NULL);
+    svc_expect(&c, "ready");
+    svc_child_start(&b, &s, "callee B", role_callee_sees_far_end_go, NULL);
+    svc_expect(&b, "ready");
+    svc_child_start(&a, &s, "caller A", role_connected_caller, NULL);
+    svc_tell(&a, "go");
+    svc_expect(&b, "answered");
+    svc_expect(&a, "connected");
+    svc_child_kill(&a); /* kill -9 */
+    svc_child_wait(&b);
+    svc_child_wait(&c);
+    expect_service_empty(&s);
+    svc_stop(&s);
+    svc_cleanup(&s);
+}
+
+/* ---- the service goes away and comes back ---- */
+static void role_survives_restart(void *arg)
+{
+    (void)arg;
+    tapp a;
+    t_init(&a, "A");
+    HLINE la = t_open(&a, 0, LINECALLPRIVILEGE_OWNER);
+    svc_say("open");
+    /* TAPI's way of saying "the service restarted": re-initialize. */
+    LINEMESSAGE m = t_next(&a);
+    CHECK_EQ(m.dwMessageID, LINE_LINEDEVSTATE);
+    CHECK_EQ(m.dwParam1, LINEDEVSTATE_REINIT);
+    t_expect_none(&a);
+    HCALL h = 0;
+    CHECK_RC(lineMakeCall(la, &h, "101", 0, NULL), LINEERR_REINIT);
+    CHECK_RC(lineClose(la), LINEERR_REINIT);
+    HLINEAPP second;
+    DWORD n, api = T_API;
+    LINEINITIALIZEEXPARAMS p = {.dwTotalSize = sizeof(p),
+                                .dwOptions = LINEINITIALIZEEXOPTION_USEEVENT};
+    CHECK_RC(lineInitializeEx(&second, NULL, NULL, "second", &n, &api, &p), LINEERR_REINIT);
+    t_shutdown(&a); /* the last application: the next initialize connects anew */
+    svc_say("shut down");
+    svc_wait_word(); /* the service is back */
+    t_init(&a, "A again");
+    CHECK_EQ(a.ndevs, 15);
+    la = t_open(&a, 0, LINECALLPRIVILEGE_OWNER);
+    CHECK_RC(lineClose(la), 0);
+    t_shutdown(&a);
+}
+
+TEST(service_gone_means_reinit_and_back_means_working_again)
+{
+    svc s;
+    svc_start(&s, NULL);
+    svc_child a;
+    svc_child_start(&a, &s, "client", role_survives_restart, NULL);
+    svc_expect(&a, "open");
+    svc_kill(&s); /* a crash: no goodbye */
+    svc_expect(&a, "shut down");
+    svc_restart(&s, NULL);
+    svc_tell(&a, "back");
+    svc_child_wait(&a);
+    /* SIGTERM: the same for a client that is connected. */
+    svc_child_start(&a, &s, "client 2", role_survives_restart, NULL);
+    svc_expect(&a, "open");
+    svc_stop(&s);
+    svc_expect(&a, "shut down");
+    svc_restart(&s, NULL);
+    svc_tell(&a, "back");
+    svc_child_wait(&a);
+    expect_service_empty(&s);
+    svc_stop(&s);
+    svc_cleanup(&s);
+}
+
+/* ---- handles are each client's own ---- */
+static void role_owner_of_a_call(void *arg)
+{
+    (void)arg;
+    tapp a;
+    t_init(&a, "A");
+    HLINE la = t_open(&a, 0, LINECALLPRIVILEGE_NONE);
+    HCALL ha = t_make_call(&a, la, NULL, NULL, 0);
+    t_expect_state(&a, ha, LINECALLSTATE_DIALTONE, LINEDIALTONEMODE_NORMAL);
+    svc_say("handles %u %u %u", (unsigned)a.h, (unsigned)la, (unsigned)ha);
+    svc_wait_word(); /* the other client tried them */
+    CHECK_EQ(t_state(ha, NULL), LINECALLSTATE_DIALTONE);
+    t_drop_idle(&a, ha);
+    LINECALLSTATUS st = {.dwTotalSize = sizeof(st)};
+    CHECK_RC(lineGetCallStatus(ha, &st), LINEERR_INVALCALLHANDLE); /* stale */
+    sync_with_service(&a);
+    t_expect_none(&a);
+    t_shutdown(&a);
+}
+
+static unsigned foreign[3];
+
+static void role_intruder(void *arg)
+{
+    (void)arg;
+    tapp b;
+    t_init(&b, "B");
+    HLINE lb = t_open(&b, 1, LINECALLPRIVILEGE_OWNER);
+    HLINEAPP app = foreign[0];
+    HLINE line = foreign[1];
+    HCALL call = foreign[2];
+    LINECALLSTATUS st = {.dwTotalSize = sizeof(st)};
+    CHECK_RC(lineGetCallStatus(call, &st), LINEERR_INVALCALLHANDLE);
+    CHECK_RC(lineDrop(call, NULL, 0), LINEERR_INVALCALLHANDLE);
+    CHECK_RC(lineDeallocateCall(call), LINEERR_INVALCALLHANDLE);
+    CHECK_RC(lineSetCallPrivilege(call, LINECALLPRIVILEGE_OWNER), LINEERR_INVALCALLHANDLE);
+    CHECK_RC(lineClose(line), LINEERR_INVALLINEHANDLE);
+    HCALL h = 0;
+    CHECK_RC(lineMakeCall(line, &h, "101", 0, NULL), LINEERR_INVALLINEHANDLE);
+    CHECK_RC(lineAddToConference(call, call), LINEERR_INVALCONFCALLHANDLE);
+    /* Application handles are each process's own values: one this process
+     * does not have is refused. */
+    HLINE l2;
+    CHECK(app != 0);
+    CHECK_RC(lineOpen(0x7654321u, 2, &l2, T_API, 0, 0, LINECALLPRIVILEGE_OWNER,
+                      LINEMEDIAMODE_INTERACTIVEVOICE, NULL),
+             LINEERR_INVALAPPHANDLE);
+    CHECK_RC(lineShutdown(0x7654321u), LINEERR_INVALAPPHANDLE);
+    /* Its own handles work. */
+    CHECK_RC(lineClose(lb), 0);
+    t_shutdown(&b);
+}
+
+TEST(service_refuses_another_clients_handles)
+{
+    svc s;
+    svc_start(&s, NULL);
+    svc_child a, b;
+    svc_child_start(&a, &s, "owner A", role_owner_of_a_call, NULL);
+    const char *h = svc_expect(&a, "handles ");
+    CHECK_EQ(sscanf(h, "%u %u %u", &foreign[0], &foreign[1], &foreign[2]), 3);
+    svc_child_start(&b, &s, "intruder B", role_intruder, NULL);
+    svc_child_wait(&b);
+    svc_tell(&a, "done");
+    svc_child_wait(&a);
+    expect_service_empty(&s);
+    svc_stop(&s);
+    svc_cleanup(&s);
+}
+
+/* ---- offering when several processes own a line: the first opener ---- */
+static void role_first_owner(void *arg)
+{
+    (void)arg;
+    tapp b;
+    t_init(&b, "B1");
+    HLINE lb = t_open(&b, 1, LINECALLPRIVILEGE_OWNER);
+    svc_say("open");
+    HCALL hb = t_expect_offer(&b, lb);
+    svc_say("offered");
+    svc_wait_word();
+    t_drop_idle(&b, hb); /* rejects it */
+    CHECK_RC(lineClose(lb), 0);
+    sync_with_service(&b);
+    t_expect_none(&b);
+    svc_say("closed");
+    t_shutdown(&b);
+}
+
+static void role_second_owner(void *arg)
+{
+    (void)arg;
+    tapp b;
+    t_init(&b, "B2");
+    HLINE lb = t_open(&b, 1, LINECALLPRIVILEGE_OWNER);
+    svc_say("open");
+    svc_wait_word(); /* the first call was offered to B1 */
+    sync_with_service(&b);
+    t_expect_none(&b); /* an owner-only open hears nothing of B1's call */
+    svc_say("heard nothing");
+    HCALL hb = t_expect_offer(&b, lb); /* B1 closed: the next call is ours */
+    t_drop_idle(&b, hb);
+    t_shutdown(&b);
+}
+
+static void role_calls_twice(void *arg)
+{
+    (void)arg;
+    tapp a;
+    t_init(&a, "A");
+    HLINE la = t_open(&a, 0, LINECALLPRIVILEGE_NONE);
+    for (int i = 0; i < 2; i++) {
+        svc_wait_word();
+        HCALL ha = t_make_call(&a, la, "101", NULL, 0);
+        t_expect_ringback(&a, ha);
+        svc_say("ringing");
+        t_expect_state(&a, ha, LINECALLSTATE_DISCONNECTED, LINEDISCONNECTMODE_REJECT);
+        t_drop_idle(&a, ha);
+    }
+    t_shutdown(&a);
+}
+
+TEST(service_offers_to_the_first_owner_process)
+{
+    svc s;
+    svc_start(&s, NULL);
+    svc_child a, b1, b2;
+    svc_child_start(&b1, &s, "owner B1", role_first_owner, NULL);
+    svc_expect(&b1, "open");
+    svc_child_start(&b2, &s, "owner B2", role_second_owner, NULL);
+    svc_expect(&b2, "open");
+    svc_child_start(&a, &s, "caller A", role_calls_twice, NULL);
+    svc_tell(&a, "call");
+    svc_expect(&a, "ringing");
+    svc_expect(&b1, "offered");
+    svc_tell(&b2, "check");
+    svc_expect(&b2, "heard nothing");
+    svc_tell(&b1, "reject");
+    svc_expect(&b1, "closed");
+    svc_tell(&a, "call");
+    svc_expect(&a, "ringing");
+    svc_child_wait(&b2);
+    svc_child_wait(&a);
+    svc_child_wait(&b1);
+    expect_service_empty(&s);
+    svc_stop(&s);
+    svc_cleanup(&s);
+}

@@ -322,6 +322,8 @@ static void disconnect_locked(void)
 static LONG roundtrip(unsigned fn, struct ot_wbuf *w, size_t frame, uint32_t seq,
                       struct hreg *reg, unsigned char **payload, struct ot_rbuf *rest)
 {
+    *payload = NULL;
+    memset(rest, 0, sizeof(*rest));
     ot_wbuf_end_frame(w, frame);
     if (w->failed) {
         free(reg);
