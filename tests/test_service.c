@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <sys/socket.h>
 #include <sys/un.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "svc_helpers.h"
@@ -539,5 +540,152 @@ TEST(service_offers_to_the_first_owner_process)
     svc_child_wait(&b1);
     expect_service_empty(&s);
     svc_stop(&s);
+    svc_cleanup(&s);
+}
+
+/* ---- access rules ---- */
+static void become_nobody(void)
+{
+    if (geteuid() != 0)
+        FAIL("this test changes the client's user: run it as root (as CI does)");
+    CHECK_RC(setgroups(0, NULL), 0);
+    CHECK_RC(setresgid(65534, 65534, 65534), 0);
+    CHECK_RC(setresuid(65534, 65534, 65534), 0);
+}
+
+static const char *number_of(tapp *a, DWORD dev)
+{
+    static union {
+        LINEADDRESSCAPS ac;
+        unsigned char raw[sizeof(LINEADDRESSCAPS) + 512];
+    } u;
+    memset(&u, 0, sizeof(u));
+    u.ac.dwTotalSize = sizeof(u);
+    CHECK_RC(lineGetAddressCaps(a->h, dev, 0, T_API, 0, &u.ac), 0);
+    return (const char *)u.raw + u.ac.dwAddressOffset;
+}
+
+static void role_restricted_user(void *arg)
+{
+    (void)arg;
+    become_nobody();
+    tapp a;
+    t_init(&a, "nobody");
+    /* [access]: 100 owner, 101 monitor, 102 owner by group: three lines, in the
+     * service's order, numbered from 0 for this client. */
+    CHECK_EQ(a.ndevs, 3);
+    CHECK(!strcmp(number_of(&a, 0), "100"));
+    CHECK(!strcmp(number_of(&a, 1), "101"));
+    CHECK(!strcmp(number_of(&a, 2), "102"));
+    union {
+        LINEDEVCAPS dc;
+        unsigned char raw[sizeof(LINEDEVCAPS) + 512];
+    } u = {.dc.dwTotalSize = sizeof(u)};
+    CHECK_RC(lineGetDevCaps(a.h, 3, T_API, 0, &u.dc), LINEERR_BADDEVICEID);
+    HLINE l;
+    CHECK_RC(lineOpen(a.h, 3, &l, T_API, 0, 0, LINECALLPRIVILEGE_MONITOR,
+                      LINEMEDIAMODE_INTERACTIVEVOICE, NULL),
+             LINEERR_BADDEVICEID);
+    /* 101: monitor only. */
+    CHECK_RC(lineOpen(a.h, 1, &l, T_API, 0, 0, LINECALLPRIVILEGE_OWNER,
+                      LINEMEDIAMODE_INTERACTIVEVOICE, NULL),
+             LINEERR_INVALPRIVSELECT);
+    CHECK_RC(lineOpen(a.h, 1, &l, T_API, 0, 0, LINECALLPRIVILEGE_NONE,
+                      LINEMEDIAMODE_INTERACTIVEVOICE, NULL),
+             LINEERR_INVALPRIVSELECT);
+    HLINE lm = t_open(&a, 1, LINECALLPRIVILEGE_MONITOR);
+    HCALL h = 0;
+    CHECK_RC(lineMakeCall(lm, &h, "100", 0, NULL), LINEERR_INVALPRIVSELECT);
+    /* 100 and 102: owner. */
+    HLINE lo = t_open(&a, 0, LINECALLPRIVILEGE_OWNER | LINECALLPRIVILEGE_MONITOR);
+    HLINE lg = t_open(&a, 2, LINECALLPRIVILEGE_OWNER);
+    /* A call from 100 to 101: our monitor handle on 101 cannot become owner. */
+    HCALL ha = t_make_call(&a, lo, "101", NULL, 0);
+    static const struct exp ringback[] = {{LINE_CALLSTATE, LINECALLSTATE_DIALING, 0},
+                                          {LINE_CALLSTATE, LINECALLSTATE_PROCEEDING, 0},
+                                          {LINE_CALLSTATE, LINECALLSTATE_RINGBACK, 0}};
+    static const struct exp offer[] = {
+        {LINE_APPNEWCALL, 0, ANY},
+        {LINE_CALLSTATE, LINECALLSTATE_OFFERING, LINEOFFERINGMODE_ACTIVE}};
+    struct track t[2] = {{lo, ha, ringback, 3, 0}, {lm, 0, offer, 2, 0}};
+    follow(&a, t, 2);
+    HCALL hm = t[1].h;
+    CHECK_RC(lineSetCallPrivilege(hm, LINECALLPRIVILEGE_OWNER), LINEERR_INVALPRIVSELECT);
+    CHECK_RC(lineDrop(hm, NULL, 0), LINEERR_NOTOWNER);
+    LONG req = lineDrop(ha, NULL, 0);
+    CHECK_REQ(req);
+    t_expect_state(&a, ha, LINECALLSTATE_IDLE, 0);
+    t_expect_state(&a, hm, LINECALLSTATE_IDLE, 0); /* the offer goes with the caller */
+    t_expect_reply(&a, req, 0);
+    CHECK_RC(lineDeallocateCall(ha), 0);
+    CHECK_RC(lineDeallocateCall(hm), 0);
+    CHECK_RC(lineClose(lg), 0);
+    sync_with_service(&a);
+    t_expect_none(&a);
+    t_shutdown(&a);
+}
+
+static void role_default_rules_user(void *arg)
+{
+    (void)arg;
+    become_nobody();
+    tapp a;
+    t_init(&a, "nobody");
+    CHECK_EQ(a.ndevs, 0); /* no rule: only root and the service's own user */
+    HLINE l;
+    CHECK_RC(lineOpen(a.h, 0, &l, T_API, 0, 0, LINECALLPRIVILEGE_MONITOR,
+                      LINEMEDIAMODE_INTERACTIVEVOICE, NULL),
+             LINEERR_BADDEVICEID);
+    t_shutdown(&a);
+}
+
+TEST(service_access_rules_decide_lines_and_privileges)
+{
+    char conf[8192];
+    snprintf(conf, sizeof(conf),
+             "%s\n[access]\n100 = owner:nobody\n101 = monitor:65534,someone-else\n"
+             "102 = monitor:root owner:@nogroup\n",
+             otDefaultConfig());
+    svc s;
+    svc_start(&s, conf);
+    svc_child c;
+    svc_child_start(&c, &s, "nobody", role_restricted_user, NULL);
+    svc_child_wait(&c);
+    expect_service_empty(&s);
+    svc_stop(&s);
+    svc_start(&s, NULL);
+    svc_child_start(&c, &s, "nobody, default rules", role_default_rules_user, NULL);
+    svc_child_wait(&c);
+    svc_stop(&s);
+    svc_cleanup(&s);
+}
+
+TEST(service_refuses_a_bad_access_rule_at_start)
+{
+    char conf[8192];
+    snprintf(conf, sizeof(conf), "%s\n[access]\n100 = owner:nobody everybody\n",
+             otDefaultConfig());
+    svc s;
+    memset(&s, 0, sizeof(s));
+    snprintf(s.dir, sizeof(s.dir), "/tmp/otsvc.XXXXXX");
+    CHECK(mkdtemp(s.dir) != NULL);
+    char path[128], cmd[1500];
+    snprintf(path, sizeof(path), "%s/bad.conf", s.dir);
+    FILE *f = fopen(path, "w");
+    CHECK(f != NULL);
+    fputs(conf, f);
+    fclose(f);
+    char exe[1024];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+    CHECK(n > 0);
+    exe[n] = '\0';
+    *strrchr(exe, '/') = '\0';
+    snprintf(cmd, sizeof(cmd), "%s/tapisrv --socket %s/s.sock --config %s 2>%s/tapisrv.log",
+             exe, s.dir, path, s.dir);
+    int st = system(cmd);
+    CHECK(WIFEXITED(st));
+    CHECK_EQ(WEXITSTATUS(st), 2);
+    CHECK(strstr(svc_log(&s), "[access] 100") != NULL);
+    unlink(path);
     svc_cleanup(&s);
 }
