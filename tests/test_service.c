@@ -689,3 +689,98 @@ TEST(service_refuses_a_bad_access_rule_at_start)
     unlink(path);
     svc_cleanup(&s);
 }
+
+/* ---- a client that speaks nonsense is closed alone ---- */
+static int raw_connect(const svc *s)
+{
+    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    CHECK(fd >= 0);
+    struct sockaddr_un sa = {.sun_family = AF_UNIX};
+    snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", s->sock);
+    CHECK_RC(connect(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+    return fd;
+}
+
+/* The server must close the connection (read gives EOF) within the hang limit. */
+static void expect_closed(int fd)
+{
+    char buf[256];
+    for (;;) {
+        struct pollfd p = {fd, POLLIN, 0};
+        if (poll(&p, 1, 10000) != 1)
+            FAIL("the service kept a connection that sent nonsense");
+        ssize_t n = read(fd, buf, sizeof(buf));
+        if (n <= 0)
+            break; /* its HELLO answer may come first */
+    }
+    close(fd);
+}
+
+static void send_bytes(int fd, const void *p, size_t n)
+{
+    CHECK_EQ(write(fd, p, n), (ssize_t)n);
+}
+
+static void hello(int fd)
+{
+    uint32_t h[5] = {8, 1 | (0u << 16), 0, 0x5041544fu, 1};
+    send_bytes(fd, h, sizeof(h));
+}
+
+static void role_bystander(void *arg)
+{
+    (void)arg;
+    tapp b;
+    t_init(&b, "bystander");
+    HLINE lb = t_open(&b, 1, LINECALLPRIVILEGE_OWNER);
+    svc_say("open");
+    svc_wait_word();
+    sync_with_service(&b);
+    t_expect_none(&b); /* no REINIT: the service is fine */
+    CHECK_RC(lineClose(lb), 0);
+    t_shutdown(&b);
+}
+
+TEST(service_closes_only_the_client_that_sends_a_bad_frame)
+{
+    svc s;
+    svc_start(&s, NULL);
+    svc_child b;
+    svc_child_start(&b, &s, "bystander", role_bystander, NULL);
+    svc_expect(&b, "open");
+    /* Garbage instead of HELLO. */
+    int fd = raw_connect(&s);
+    send_bytes(fd, "GET / HTTP/1.0\r\n\r\n", 18);
+    expect_closed(fd);
+    /* A frame longer than the protocol allows. */
+    fd = raw_connect(&s);
+    hello(fd);
+    uint32_t big[3] = {0xFFFFFFF0u, 2, 1};
+    send_bytes(fd, big, sizeof(big));
+    expect_closed(fd);
+    /* A call whose arguments are cut short (lineDrop: handle, UUI length 100, no bytes). */
+    fd = raw_connect(&s);
+    hello(fd);
+    uint32_t cut[6] = {12, 2 | (14u << 16), 7, 0xc0000001u, 100, 3};
+    send_bytes(fd, cut, sizeof(cut));
+    expect_closed(fd);
+    /* An unknown function number. */
+    fd = raw_connect(&s);
+    hello(fd);
+    uint32_t unknown[3] = {0, 2 | (999u << 16), 8};
+    send_bytes(fd, unknown, sizeof(unknown));
+    expect_closed(fd);
+    /* A client that says HELLO and vanishes mid-frame. */
+    fd = raw_connect(&s);
+    hello(fd);
+    uint32_t half[2] = {40, 2};
+    send_bytes(fd, half, sizeof(half));
+    close(fd);
+    svc_tell(&b, "check");
+    svc_child_wait(&b);
+    CHECK(strstr(svc_log(&s), "malformed frame") != NULL);
+    CHECK(strstr(svc_log(&s), "oversized frame") != NULL);
+    expect_service_empty(&s);
+    svc_stop(&s);
+    svc_cleanup(&s);
+}
