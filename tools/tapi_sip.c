@@ -46,6 +46,7 @@ struct opts {
     bool answer;
     const char *line, *dest, *transport, *proxy;
     bool reject;
+    bool service_line; /* --line names a line of the telephony service */
     unsigned char *uui;
     DWORD uui_len;
     long drop_after; /* ms, -1 = wait for the far end */
@@ -245,8 +246,13 @@ static int parse_args(int argc, char **argv, struct opts *o)
         if (a[0] == '-' && a[1] == '-' && !v)
             return usage_error("%s needs a value", a);
         if (!strcmp(a, "--line")) {
-            if (!parse_line_uri(v, o))
-                return usage_error("--line must be sip:USER@IP:PORT, not %s", v);
+            /* A line of the telephony service: its device number or address. */
+            const char *srv = getenv("OPENTAPI_SERVER");
+            if (strncmp(v, "sip:", 4) != 0 && srv && *srv && clean_text(v, 100))
+                o->service_line = true;
+            else if (!parse_line_uri(v, o))
+                return usage_error("--line must be sip:USER@IP:PORT (or, with OPENTAPI_SERVER, "
+                                   "a line of the telephony service), not %s", v);
             o->line = v;
         } else if (!strcmp(a, "--uui")) {
             if (!parse_hex(v, o))
@@ -298,8 +304,58 @@ static int parse_args(int argc, char **argv, struct opts *o)
 }
 
 /* ---- the line -------------------------------------------------------------------- */
+/* With OPENTAPI_SERVER: a line the telephony service already has (device
+ * number or address); no configuration of our own. */
+static int open_service_line(const struct opts *o, HLINE *hl)
+{
+    LINEINITIALIZEEXPARAMS p;
+    memset(&p, 0, sizeof(p));
+    p.dwTotalSize = sizeof(p);
+    p.dwOptions = LINEINITIALIZEEXOPTION_USEEVENT;
+    DWORD ndev = 0, api = API_VERSION;
+    LONG rc = lineInitializeEx(&app, NULL, NULL, o->answer ? "tapi answer" : "tapi call", &ndev,
+                               &api, &p);
+    if (rc) {
+        fprintf(stderr, "tapi: the telephony service (OPENTAPI_SERVER): %s\n", otErrorName(rc));
+        return 1;
+    }
+    DWORD dev = ndev;
+    for (DWORD d = 0; d < ndev && dev == ndev; d++) {
+        union {
+            LINEADDRESSCAPS ac;
+            unsigned char raw[sizeof(LINEADDRESSCAPS) + 512];
+        } u;
+        memset(&u, 0, sizeof(u));
+        u.ac.dwTotalSize = sizeof(u);
+        char idx[16];
+        snprintf(idx, sizeof(idx), "%u", (unsigned)d);
+        if (!strcmp(o->line, idx) ||
+            (lineGetAddressCaps(app, d, 0, API_VERSION, 0, &u.ac) == 0 && u.ac.dwAddressSize &&
+             !strcmp((const char *)u.raw + u.ac.dwAddressOffset, o->line)))
+            dev = d;
+    }
+    if (dev == ndev) {
+        fprintf(stderr, "tapi: the telephony service has no line %s for you\n", o->line);
+        lineShutdown(app);
+        return 1;
+    }
+    rc = lineOpen(app, dev, hl, API_VERSION, 0, 0,
+                  o->answer ? LINECALLPRIVILEGE_OWNER : LINECALLPRIVILEGE_NONE,
+                  LINEMEDIAMODE_INTERACTIVEVOICE, NULL);
+    if (rc) {
+        fprintf(stderr, "tapi: lineOpen: %s\n", otErrorName(rc));
+        lineShutdown(app);
+        return 1;
+    }
+    say(NULL, "line %s of the telephony service open, %s", o->line,
+        o->answer ? (o->reject ? "rejecting calls" : "answering calls") : "placing calls");
+    return 0;
+}
+
 static int open_line(const struct opts *o, HLINE *hl)
 {
+    if (o->service_line)
+        return open_service_line(o, hl);
     char cfg[1024];
     DWORD uui_size = o->uui_len > 1024 ? o->uui_len : 1024;
     int n = snprintf(cfg, sizeof(cfg),
