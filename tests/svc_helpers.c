@@ -289,7 +289,8 @@ void svc_child_kill(svc_child *c)
     kill(c->pid, SIGKILL);
     waitpid(c->pid, NULL, 0);
     close(c->pidfd);
-    close(c->to);
+    if (c->to >= 0)
+        close(c->to);
     close(c->from);
     c->pid = 0;
 }
@@ -323,4 +324,52 @@ const char *svc_wait_word(void)
     }
     line[n] = '\0';
     return line;
+}
+
+void svc_exec(svc_child *c, const svc *s, const char *name, const char *const *args)
+{
+    memset(c, 0, sizeof(*c));
+    snprintf(c->name, sizeof(c->name), "%s", name);
+    int up[2];
+    if (pipe2(up, O_CLOEXEC) != 0)
+        FAIL("pipe: %s", strerror(errno));
+    char prog[1100], logp[160];
+    snprintf(prog, sizeof(prog), "%s/%s", bindir(), args[0]);
+    snprintf(logp, sizeof(logp), "%s/%s.err", s->dir, args[0]);
+    fflush(stdout);
+    fflush(stderr);
+    pid_t pid = fork();
+    if (pid < 0)
+        FAIL("fork: %s", strerror(errno));
+    if (pid == 0) {
+        prctl(PR_SET_PDEATHSIG, SIGKILL);
+        int in = open("/dev/null", O_RDONLY);
+        int err = open(logp, O_WRONLY | O_CREAT | O_APPEND, 0644);
+        if (in < 0 || err < 0)
+            _exit(126);
+        dup2(in, 0);
+        dup2(up[1], 1);
+        dup2(err, 2);
+        close_from(3, -1);
+        setenv("OPENTAPI_SERVER", s->address, 1);
+        execv(prog, (char *const *)args);
+        _exit(127);
+    }
+    close(up[1]);
+    c->pid = pid;
+    c->pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+    c->to = -1;
+    c->from = up[0];
+}
+
+void svc_exec_wait(svc_child *c)
+{
+    int st;
+    if (wait_pidfd(c->pidfd, c->pid, HANG_MS, &st) != 0)
+        FAIL("%s: did not exit", c->name);
+    close(c->pidfd);
+    close(c->from);
+    c->pid = 0;
+    if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
+        FAIL("%s: exit status 0x%x", c->name, (unsigned)st);
 }

@@ -55,6 +55,11 @@ void svc_tell(svc_child *c, const char *fmt, ...) __attribute__((format(printf, 
 void svc_child_wait(svc_child *c);
 void svc_child_kill(svc_child *c); /* SIGKILL and reap */
 
+/* Runs a program of the build directory (e.g. "tapi") as a client of s; its
+ * standard output is what svc_hear reads; svc_exec_wait wants exit status 0. */
+void svc_exec(svc_child *c, const svc *s, const char *name, const char *const *args);
+void svc_exec_wait(svc_child *c);
+
 /* In a child: say a line to the parent; wait for the parent's next line. */
 void svc_say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 const char *svc_wait_word(void);

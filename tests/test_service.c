@@ -784,3 +784,51 @@ TEST(service_closes_only_the_client_that_sends_a_bad_frame)
     svc_stop(&s);
     svc_cleanup(&s);
 }
+
+/* ---- the README's demo: two shell commands call each other through the
+ * service while `tapi monitor --json` shows both sides ---- */
+TEST(service_cli_call_answer_and_monitor)
+{
+    svc s;
+    svc_start(&s, NULL);
+    svc_child mon, ans, call;
+    const char *margs[] = {"tapi", "monitor", "--json", "--count", "13", "100", "101", NULL};
+    svc_exec(&mon, &s, "tapi monitor", margs);
+    CHECK(strstr(svc_hear(&mon), "\"msg\":\"ready\",\"lines\":2") != NULL);
+    const char *aargs[] = {"tapi", "answer", "--line", "101", "--calls", "1", NULL};
+    svc_exec(&ans, &s, "tapi answer", aargs);
+    CHECK(strstr(svc_hear(&ans), "line 101 of the telephony service open") != NULL);
+    const char *cargs[] = {"tapi", "call", "--line", "100", "101", "--uui", "6279652d41",
+                           "--drop-after", "0", NULL};
+    svc_exec(&call, &s, "tapi call", cargs);
+    /* The monitor's lines, in order per call (100: the caller's, 101: the callee's). */
+    static const char *const on100[] = {"UNKNOWN", "DIALING", "PROCEEDING", "RINGBACK",
+                                        "CONNECTEDID", "CONNECTED", "IDLE"};
+    static const char *const on101[] = {"LINE_APPNEWCALL", "OFFERING", "CONNECTED",
+                                        "USERUSERINFO", "DISCONNECTED", "IDLE"};
+    unsigned i100 = 0, i101 = 0;
+    for (int k = 0; k < 13; k++) {
+        const char *l = svc_hear(&mon);
+        bool caller = strstr(l, "\"number\":\"100\"") != NULL;
+        const char *want = caller ? (i100 < 7 ? on100[i100++] : "?")
+                                  : (i101 < 6 ? on101[i101++] : "?");
+        if (!strstr(l, want))
+            FAIL("monitor line %d: expected %s in %s", k, want, l);
+        if (strstr(l, "USERUSERINFO") && !strstr(l, "\"uui\":\"6279652d41\""))
+            FAIL("monitor: the UUI of the drop is missing: %s", l);
+        if (strstr(l, "DISCONNECTED") && !strstr(l, "\"mode\":\"NORMAL\""))
+            FAIL("monitor: %s", l);
+    }
+    CHECK_EQ(i100, 7);
+    CHECK_EQ(i101, 6);
+    svc_exec_wait(&mon);
+    svc_exec_wait(&call);
+    svc_exec_wait(&ans);
+    expect_service_empty(&s);
+    svc_stop(&s);
+    char err[160];
+    const char *names[] = {"tapi.err"};
+    snprintf(err, sizeof(err), "%s/%s", s.dir, names[0]);
+    unlink(err);
+    svc_cleanup(&s);
+}
