@@ -103,6 +103,10 @@ $(BUILD)/examples/%: examples/%.c $(BUILD)/libopentapi.a $(wildcard include/*.h)
 $(BUILD)/fuzz_%: fuzz/fuzz_%.c $(BUILD)/libopentapi.a $(wildcard include/*.h)
 	$(CC) -Iinclude $(CFLAGS_ALL) -o $@ $< $(BUILD)/libopentapi.a $(LDLIBS_LIB)
 
+# The telephony service's frame decoder (internal: rpc.h).
+$(BUILD)/fuzz_frame: fuzz/fuzz_frame.c $(BUILD)/libopentapi.a $(wildcard include/*.h src/core/*.h)
+	$(CC) -Iinclude -Isrc/core $(CFLAGS_ALL) -o $@ $< $(BUILD)/libopentapi.a $(LDLIBS_LIB)
+
 # The SIP command-line tests run the tapi tool next to the runner.
 $(BUILD)/test-runner: $(TEST_OBJ) $(BUILD)/libopentapi.a $(BUILD)/tapisrv $(BUILD)/tapi
 	$(CC) $(SANFLAGS) -o $@ $(TEST_OBJ) $(BUILD)/libopentapi.a $(LDLIBS_LIB)
@@ -129,6 +133,8 @@ check-fuzz:
 	$(MAKE) --no-print-directory BUILD=build/asan SAN=address build/asan/fuzz_api build/asan/fuzz_config
 	build/asan/fuzz_api --random 2000 1 && build/asan/fuzz_api fuzz/corpus/api/*
 	build/asan/fuzz_config --random 5000 7 2>/dev/null && build/asan/fuzz_config fuzz/corpus/config/* 2>/dev/null
+	$(MAKE) --no-print-directory BUILD=build/asan SAN=address build/asan/fuzz_frame
+	build/asan/fuzz_frame --random 100000 5 && build/asan/fuzz_frame fuzz/corpus/frame/*
 ifeq ($(WITH_SIP),1)
 	$(MAKE) --no-print-directory BUILD=build/asan SAN=address build/asan/fuzz_sipmap
 	build/asan/fuzz_sipmap --random 200000 3 && build/asan/fuzz_sipmap fuzz/corpus/sipmap/*
@@ -144,6 +150,8 @@ fuzz:
 	    -lpthread -o build/fuzz/fuzz_$$t || exit 1; done
 	clang -std=c11 -D_POSIX_C_SOURCE=200809L -DOT_LIBFUZZER -g -O1 -fsanitize=fuzzer,address,undefined \
 	    -Iinclude -Isrc/core fuzz/fuzz_sipmap.c src/providers/sip/sipmap.c -o build/fuzz/fuzz_sipmap
+	clang -std=c11 -D_POSIX_C_SOURCE=200809L -DOT_LIBFUZZER -g -O1 -fsanitize=fuzzer,address,undefined \
+	    -Iinclude -Isrc/core fuzz/fuzz_frame.c src/core/rpc.c -o build/fuzz/fuzz_frame
 
 # The whole suite; the last line is the runner's "N passed, N failed" total.
 test: all
@@ -160,8 +168,13 @@ $(BUILD)/bench-cycle: bench/cycle.c $(BUILD)/libopentapi.a
 	$(CC) $(CPPFLAGS_LIB) $(CSTD) $(WARN) -O2 -g -o $@ $< $(BUILD)/libopentapi.a $(LDLIBS_LIB)
 
 # --- install -----------------------------------------------------------------
-install: lib $(BUILD)/tapi
-	install -d $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/bin
+install: lib $(BUILD)/tapi $(BUILD)/tapisrv
+	install -d $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/bin \
+	    $(DESTDIR)$(PREFIX)/lib/systemd/system $(DESTDIR)$(PREFIX)/share/doc/opentapi
+	install -m 755 $(BUILD)/tapisrv $(DESTDIR)$(PREFIX)/bin/tapisrv
+	sed -e 's|/usr/local|$(PREFIX)|g' dist/tapisrv.service > $(DESTDIR)$(PREFIX)/lib/systemd/system/tapisrv.service
+	install -m 644 dist/tapisrv.socket $(DESTDIR)$(PREFIX)/lib/systemd/system/tapisrv.socket
+	install -m 644 docs/service.md $(DESTDIR)$(PREFIX)/share/doc/opentapi/service.md
 	install -m 644 $(wildcard include/*.h) $(DESTDIR)$(PREFIX)/include/
 	install -m 644 $(BUILD)/libopentapi.a $(DESTDIR)$(PREFIX)/lib/
 	install -m 755 $(BUILD)/libopentapi.so $(DESTDIR)$(PREFIX)/lib/libopentapi.so.$(VERSION)
