@@ -66,7 +66,7 @@ endif
 TOOL_OBJ := $(TOOL_SRC:%.c=$(BUILD)/obj/%.o)
 EXAMPLES := $(patsubst examples/%.c,$(BUILD)/examples/%,$(wildcard examples/*.c))
 
-.PHONY: all lib test check check-asan check-tsan check-fuzz fuzz abi demo bench install clean
+.PHONY: all lib test check check-asan check-tsan check-fuzz fuzz abi demo bench bench-service install clean
 
 all: lib $(BUILD)/tapi $(BUILD)/tapisrv $(BUILD)/test-runner $(EXAMPLES)
 
@@ -166,6 +166,13 @@ bench: $(BUILD)/bench-cycle
 
 $(BUILD)/bench-cycle: bench/cycle.c $(BUILD)/libopentapi.a
 	$(CC) $(CPPFLAGS_LIB) $(CSTD) $(WARN) -O2 -g -o $@ $< $(BUILD)/libopentapi.a $(LDLIBS_LIB)
+
+# The call cycle through the telephony service, caller and callee in two processes.
+bench-service: $(BUILD)/bench-service $(BUILD)/tapisrv
+	$(BUILD)/bench-service
+
+$(BUILD)/bench-service: bench/service.c $(BUILD)/libopentapi.a
+	$(CC) -Iinclude $(CSTD) $(WARN) -O2 -g -o $@ $< $(BUILD)/libopentapi.a $(LDLIBS_LIB)
 
 # --- install -----------------------------------------------------------------
 install: lib $(BUILD)/tapi $(BUILD)/tapisrv
