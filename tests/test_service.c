@@ -832,3 +832,148 @@ TEST(service_cli_call_answer_and_monitor)
     unlink(err);
     svc_cleanup(&s);
 }
+
+/* ---- a client that stops reading is let go, the others go on ---- */
+#include "rpc.h"
+
+static uint32_t same_app(uint32_t a) { return a; }
+
+static void raw_frame_result(int fd, uint32_t seq, LONG *result, uint32_t *first_out)
+{
+    for (;;) {
+        struct ot_rpc_hdr h;
+        unsigned char buf[4096];
+        CHECK_EQ(read(fd, &h, sizeof(h)), (ssize_t)sizeof(h));
+        CHECK(h.len <= sizeof(buf));
+        size_t got = 0;
+        while (got < h.len) {
+            ssize_t n = read(fd, buf + got, h.len - got);
+            CHECK(n > 0);
+            got += (size_t)n;
+        }
+        if (h.type == OT_RPC_RESULT && h.seq == seq) {
+            memcpy(result, buf, 4);
+            if (first_out && h.len >= 12)
+                memcpy(first_out, buf + 4, 4);
+            return;
+        }
+    }
+}
+
+/* The next message that is not LINE_CALLINFO(NUMMONITORS): the monitor that is
+ * let go changes the callee's monitor count at a moment the test can't know. */
+static LINEMESSAGE next_but_monitors(tapp *a)
+{
+    for (;;) {
+        LINEMESSAGE m = t_next(a);
+        if (!(m.dwMessageID == LINE_CALLINFO && m.dwParam1 == LINECALLINFOSTATE_NUMMONITORS))
+            return m;
+    }
+}
+
+static void expect_msg(tapp *a, DWORD id, DWORD dev, DWORD_PTR p1, DWORD_PTR p2)
+{
+    LINEMESSAGE m = next_but_monitors(a);
+    if (m.dwMessageID != id || (dev && m.hDevice != dev) || m.dwParam1 != p1 ||
+        m.dwParam2 != p2)
+        FAIL("%s: got message 0x%x (h=%08x, 0x%lx, 0x%lx), expected 0x%x (h=%08x, 0x%lx, 0x%lx)",
+             a->name, (unsigned)m.dwMessageID, (unsigned)m.hDevice, (unsigned long)m.dwParam1,
+             (unsigned long)m.dwParam2, (unsigned)id, (unsigned)dev, (unsigned long)p1,
+             (unsigned long)p2);
+}
+
+static void role_busy_caller(void *arg)
+{
+    (void)arg;
+    tpair p;
+    t_pair_init(&p, 0, 1);
+    OTSTATS st;
+    unsigned cycles = 0;
+    /* Calls until the service let the silent client go (only our two
+     * applications are left); bounded. */
+    for (;;) {
+        CHECK_RC(otGetServiceStats(&st), 0);
+        if (st.dwApps == 2)
+            break;
+        if (++cycles > 20000)
+            FAIL("the service still holds the client that does not read");
+        HCALL ha = t_make_call(&p.a, p.la, "101", NULL, 0);
+        t_expect_ringback(&p.a, ha);
+        LINEMESSAGE m = next_but_monitors(&p.b);
+        CHECK_EQ(m.dwMessageID, LINE_APPNEWCALL);
+        HCALL hb = (HCALL)m.dwParam2;
+        expect_msg(&p.b, LINE_CALLSTATE, hb, LINECALLSTATE_OFFERING, LINEOFFERINGMODE_ACTIVE);
+        LONG req = lineAnswer(hb, NULL, 0);
+        CHECK_REQ(req);
+        expect_msg(&p.b, LINE_CALLSTATE, hb, LINECALLSTATE_CONNECTED, LINECONNECTEDMODE_ACTIVE);
+        expect_msg(&p.b, LINE_REPLY, 0, (DWORD_PTR)req, 0);
+        t_expect_callinfo(&p.a, ha, LINECALLINFOSTATE_CONNECTEDID);
+        t_expect_state(&p.a, ha, LINECALLSTATE_CONNECTED, LINECONNECTEDMODE_ACTIVE);
+        t_drop_idle(&p.a, ha);
+        expect_msg(&p.b, LINE_CALLSTATE, hb, LINECALLSTATE_DISCONNECTED,
+                   LINEDISCONNECTMODE_NORMAL);
+        req = lineDrop(hb, NULL, 0);
+        CHECK_REQ(req);
+        expect_msg(&p.b, LINE_CALLSTATE, hb, LINECALLSTATE_IDLE, 0);
+        expect_msg(&p.b, LINE_REPLY, 0, (DWORD_PTR)req, 0);
+        CHECK_RC(lineDeallocateCall(hb), 0);
+    }
+    /* The last stats call came after the service let it go: every message
+     * is here; only the monitor count may be left to read. */
+    LINEMESSAGE m;
+    while (t_poll(&p.b, &m))
+        if (!(m.dwMessageID == LINE_CALLINFO && m.dwParam1 == LINECALLINFOSTATE_NUMMONITORS))
+            FAIL("callee: unexpected message 0x%x", (unsigned)m.dwMessageID);
+    svc_say("cycles %u", cycles);
+    t_pair_done(&p);
+}
+
+TEST(service_lets_go_of_a_client_that_stops_reading)
+{
+    char conf[8192];
+    snprintf(conf, sizeof(conf), "%s\n[server]\nmax_backlog_kb = 64\n", otDefaultConfig());
+    svc s;
+    svc_start(&s, conf);
+    int fd = raw_connect(&s);
+    hello(fd);
+    LONG rc;
+    struct ot_wbuf w = {0};
+    size_t f = ot_wbuf_begin_frame(&w, OT_RPC_CALL, OT_FN_INITIALIZE, 1);
+    ot_wbuf_u32(&w, 6);
+    ot_wbuf_put(&w, "silent", 6);
+    ot_wbuf_u32(&w, T_API);
+    ot_wbuf_end_frame(&w, f);
+    send_bytes(fd, w.data, w.len);
+    ot_wbuf_free(&w);
+    uint32_t app = 0;
+    /* the HELLO answer comes first: skip it */
+    struct ot_rpc_hdr h;
+    unsigned char hbuf[64];
+    CHECK_EQ(read(fd, &h, sizeof(h)), (ssize_t)sizeof(h));
+    CHECK(h.type == OT_RPC_HELLO && h.len <= sizeof(hbuf));
+    CHECK_EQ(read(fd, hbuf, h.len), (ssize_t)h.len);
+    raw_frame_result(fd, 1, &rc, &app);
+    CHECK_RC(rc, 0);
+    /* lineOpen(app, 1, &hl, ..., MONITOR): the monitor of the callee's line. */
+    HLINE dummy;
+    uintptr_t a[9] = {app, 1, (uintptr_t)&dummy, T_API, 0, 0, LINECALLPRIVILEGE_MONITOR,
+                      LINEMEDIAMODE_INTERACTIVEVOICE, 0};
+    f = ot_wbuf_begin_frame(&w, OT_RPC_CALL, OT_FN_lineOpen, 2);
+    CHECK_RC(ot_rpc_encode_args(OT_FN_lineOpen, a, &w, same_app), 0);
+    ot_wbuf_end_frame(&w, f);
+    send_bytes(fd, w.data, w.len);
+    ot_wbuf_free(&w);
+    raw_frame_result(fd, 2, &rc, NULL);
+    CHECK_RC(rc, 0);
+    /* From here it reads nothing. */
+    svc_child c;
+    svc_child_start(&c, &s, "busy caller", role_busy_caller, NULL);
+    const char *n = svc_expect(&c, "cycles ");
+    CHECK(atoi(n) > 0);
+    svc_child_wait(&c);
+    CHECK(strstr(svc_log(&s), "stopped reading: disconnected") != NULL);
+    expect_closed(fd);
+    expect_service_empty(&s);
+    svc_stop(&s);
+    svc_cleanup(&s);
+}

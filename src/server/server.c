@@ -31,7 +31,7 @@
 #include "rpc.h"
 #include "server.h"
 
-#define MAX_BACKLOG (16u * 1024u * 1024u) /* bytes queued for a client that does not read */
+#define DEFAULT_BACKLOG_KB 16384u /* bytes queued for a client that does not read */
 #define MAX_APPS_PER_CONN 64u
 #define RIGHT_MONITOR 1u
 #define RIGHT_OWNER 2u
@@ -90,6 +90,7 @@ static struct {
     const char *path; /* unlinked at exit when we bound it */
     bool bound;
     uid_t my_uid;
+    size_t max_backlog;
     struct ot_server_counters counters;
 } S;
 
@@ -299,7 +300,7 @@ static void conn_flush(struct srv_conn *c)
         if (c->out.cap > 1024u * 1024u) { /* give back a burst's memory */
             ot_wbuf_free(&c->out);
         }
-    } else if (c->out.len - c->out_off > MAX_BACKLOG) {
+    } else if (c->out.len - c->out_off > S.max_backlog) {
         S.counters.slow_clients++;
         c->dead = true; /* it stopped reading: treated as gone */
         return;
@@ -871,13 +872,21 @@ int ot_server_run(const struct ot_server_options *opt)
     }
     const char *path = opt && opt->socket ? opt->socket : NULL;
     char confpath[256];
-    if (!path) {
-        ot_lock();
-        const char *v = ot_setting("server", "socket");
-        snprintf(confpath, sizeof(confpath), "%s", v ? v : OT_SERVER_DEFAULT_SOCKET);
-        ot_unlock();
-        path = confpath;
+    ot_lock();
+    const char *v = ot_setting("server", "socket");
+    snprintf(confpath, sizeof(confpath), "%s", v ? v : OT_SERVER_DEFAULT_SOCKET);
+    const char *kb = ot_setting("server", "max_backlog_kb");
+    char *end = NULL;
+    unsigned long backlog = kb ? strtoul(kb, &end, 10) : DEFAULT_BACKLOG_KB;
+    ot_unlock();
+    if (kb && (!*kb || *end || backlog < 16 || backlog > 1048576)) {
+        logmsg("configuration: [server] max_backlog_kb must be 16..1048576 (KiB): %s", kb);
+        lineShutdown(S.self);
+        return 2;
     }
+    S.max_backlog = (size_t)backlog * 1024u;
+    if (!path)
+        path = confpath;
     S.sfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
     S.ep = epoll_create1(EPOLL_CLOEXEC);
     S.lfd = S.ep >= 0 && S.sfd >= 0 ? listen_on(path) : -1;
