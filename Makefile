@@ -170,6 +170,7 @@ $(BUILD)/bench-cycle: bench/cycle.c $(BUILD)/libopentapi.a
 # The call cycle through the telephony service, caller and callee in two processes.
 bench-service: $(BUILD)/bench-service $(BUILD)/tapisrv
 	$(BUILD)/bench-service
+	$(BUILD)/bench-service --fanout 1000
 
 $(BUILD)/bench-service: bench/service.c $(BUILD)/libopentapi.a
 	$(CC) -Iinclude $(CSTD) $(WARN) -O2 -g -o $@ $< $(BUILD)/libopentapi.a $(LDLIBS_LIB)

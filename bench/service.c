@@ -36,6 +36,7 @@
 
 struct shared {
     volatile int stop;
+    volatile int fan_ready, fan_got, fan_go;
     volatile int ready[MAX_PAIRS]; /* the callee's line is open */
     volatile uint64_t cycles[MAX_PAIRS];
     volatile uint64_t drop_ns[MAX_PAIRS]; /* the caller's lineDrop time of the current cycle */
@@ -315,8 +316,120 @@ static void embedded(double seconds)
     unsetenv("OPENTAPI_CONFIG");
 }
 
+static long rss_kb(pid_t pid)
+{
+    char path[64], line[256];
+    snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+    FILE *f = fopen(path, "r");
+    long kb = -1;
+    while (f && fgets(line, sizeof(line), f))
+        if (!strncmp(line, "VmRSS:", 6))
+            kb = strtol(line + 6, NULL, 10);
+    if (f)
+        fclose(f);
+    return kb;
+}
+
+/* N client processes, each with line 1001 open as monitor; one call to 1001 is
+ * answered and dropped: every monitor must get its DISCONNECTED. */
+static void fanout(int n, const char *srvbin)
+{
+    char sock[64], addr[80];
+    snprintf(sock, sizeof(sock), "/tmp/bench-fanout-%d.sock", (int)getpid());
+    snprintf(addr, sizeof(addr), "unix:%s", sock);
+    const char *conf = config_path(1);
+    int ready[2];
+    if (pipe(ready))
+        exit(1);
+    fflush(stdout);
+    pid_t srv = fork();
+    if (srv == 0) {
+        char fd[8];
+        snprintf(fd, sizeof(fd), "%d", ready[1]);
+        close(ready[0]);
+        int devnull = open("/dev/null", O_WRONLY);
+        dup2(devnull, 2);
+        execl(srvbin, srvbin, "--socket", sock, "--config", conf, "--ready-fd", fd, (char *)NULL);
+        _exit(127);
+    }
+    close(ready[1]);
+    char w[8];
+    if (read(ready[0], w, sizeof(w)) <= 0)
+        exit(1);
+    close(ready[0]);
+    long rss0 = rss_kb(srv);
+    memset((void *)sh, 0, sizeof(*sh));
+    pid_t *kids = calloc((size_t)n + 2, sizeof(*kids));
+    for (int i = 0; i < n; i++) {
+        kids[i] = fork();
+        if (kids[i] == 0) {
+            setenv("OPENTAPI_SERVER", addr, 1);
+            HLINEAPP m = init("monitor");
+            HLINE l;
+            LONG rc = lineOpen(m, 1, &l, API, 0, 0, LINECALLPRIVILEGE_MONITOR,
+                               LINEMEDIAMODE_INTERACTIVEVOICE, NULL);
+            if (rc)
+                die("lineOpen monitor", rc);
+            __atomic_fetch_add(&sh->fan_ready, 1, __ATOMIC_SEQ_CST);
+            wait_state(m, LINECALLSTATE_DISCONNECTED, NULL);
+            __atomic_fetch_add(&sh->fan_got, 1, __ATOMIC_SEQ_CST);
+            lineShutdown(m);
+            _exit(0);
+        }
+        if (kids[i] < 0) {
+            fprintf(stderr, "bench-service: fork %d: %s\n", i, strerror(errno));
+            exit(1);
+        }
+    }
+    uint64_t t = now_ns();
+    while (sh->fan_ready < n && now_ns() - t < 120000000000ull)
+        usleep(10000);
+    long rss1 = rss_kb(srv);
+    /* The call: callee answers 1001, caller drops. */
+    kids[n] = fork();
+    if (kids[n] == 0) {
+        setenv("OPENTAPI_SERVER", addr, 1);
+        callee(0);
+        _exit(0);
+    }
+    kids[n + 1] = fork();
+    if (kids[n + 1] == 0) {
+        setenv("OPENTAPI_SERVER", addr, 1);
+        caller(0, false);
+        _exit(0);
+    }
+    waitpid(kids[n + 1], NULL, 0);
+    uint64_t t_drop = sh->drop_ns[0];
+    while (sh->fan_got < n && now_ns() - t_drop < 60000000000ull)
+        usleep(1000);
+    uint64_t t_all = now_ns();
+    sh->stop = 1;
+    for (int i = 0; i <= n; i++)
+        waitpid(kids[i], NULL, 0);
+    kill(srv, SIGTERM);
+    waitpid(srv, NULL, 0);
+    unlink(conf);
+    printf("fanout: %d monitor clients, %d got the DISCONNECTED of the dropped call, the last "
+           "%.1f ms after lineDrop; service memory %.1f KiB per connected client (RSS %ld -> "
+           "%ld KiB)\n",
+           n, sh->fan_got, (double)(t_all - t_drop) / 1e6, (double)(rss1 - rss0) / n, rss0,
+           rss1);
+    free(kids);
+}
+
 int main(int argc, char **argv)
 {
+    if (argc == 3 && !strcmp(argv[1], "--fanout")) {
+        char srv[1100];
+        ssize_t k = readlink("/proc/self/exe", srv, sizeof(srv) - 20);
+        if (k <= 0)
+            return 1;
+        srv[k] = '\0';
+        strcpy(strrchr(srv, '/') + 1, "tapisrv");
+        sh = mmap(NULL, sizeof(*sh), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+        fanout(atoi(argv[2]), srv);
+        return 0;
+    }
     double seconds = 5;
     if (argc == 3 && !strcmp(argv[1], "--seconds"))
         seconds = atof(argv[2]);
