@@ -183,36 +183,91 @@ static void on_msg(struct ot_rbuf *in)
         post_local(local, &m);
 }
 
+/* One frame from the service, in order.  -1: the connection is unusable. */
+static int on_frame(const struct ot_rpc_hdr *h, const unsigned char *p)
+{
+    struct ot_rbuf in = {p, h->len, false};
+    if (h->type == OT_RPC_RESULT) {
+        unsigned char *copy = malloc(h->len ? h->len : 1);
+        if (!copy)
+            return -1;
+        memcpy(copy, p, h->len);
+        pthread_mutex_lock(&cl.lock);
+        if (cl.busy && !cl.cur_done && h->seq == cl.cur_seq) {
+            cl.cur_payload = copy;
+            cl.cur_len = h->len;
+            cl.cur_done = true;
+            copy = NULL;
+            pthread_cond_broadcast(&cl.cond);
+        }
+        pthread_mutex_unlock(&cl.lock);
+        free(copy);
+    } else if (h->type == OT_RPC_MSG) {
+        on_msg(&in);
+    } else if (h->type == OT_RPC_FORGET) {
+        uint32_t seq = ot_rbuf_u32(&in);
+        pthread_mutex_lock(&cl.lock);
+        free(hreg_take(seq));
+        pthread_mutex_unlock(&cl.lock);
+    }
+    return 0;
+}
+
 static void *reader_main(void *arg)
 {
     (void)arg;
     int fd = cl.fd;
-    for (;;) {
-        struct ot_rpc_hdr h;
-        unsigned char *payload;
-        if (read_frame(fd, &h, &payload) != 0)
-            break;
-        struct ot_rbuf in = {payload, h.len, false};
-        if (h.type == OT_RPC_RESULT) {
-            pthread_mutex_lock(&cl.lock);
-            if (cl.busy && !cl.cur_done && h.seq == cl.cur_seq) {
-                cl.cur_payload = payload;
-                cl.cur_len = h.len;
-                cl.cur_done = true;
-                payload = NULL;
-                pthread_cond_broadcast(&cl.cond);
-            }
-            pthread_mutex_unlock(&cl.lock);
-        } else if (h.type == OT_RPC_MSG) {
-            on_msg(&in);
-        } else if (h.type == OT_RPC_FORGET) {
-            uint32_t seq = ot_rbuf_u32(&in);
-            pthread_mutex_lock(&cl.lock);
-            free(hreg_take(seq));
-            pthread_mutex_unlock(&cl.lock);
+    /* Buffered: one recv takes whatever the service sent (a call's messages
+     * and its result come in one write), frames are cut from the buffer. */
+    size_t cap = 65536, len = 0;
+    unsigned char *buf = malloc(cap);
+    while (buf) {
+        if (len == cap) {
+            size_t ncap = cap * 2;
+            unsigned char *nb = ncap <= sizeof(struct ot_rpc_hdr) + OT_RPC_MAX_FRAME
+                                    ? realloc(buf, ncap)
+                                    : NULL;
+            if (!nb)
+                break;
+            buf = nb;
+            cap = ncap;
         }
-        free(payload);
+        ssize_t n = recv(fd, buf + len, cap - len, 0);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            break;
+        len += (size_t)n;
+        size_t off = 0;
+        bool bad = false;
+        while (len - off >= sizeof(struct ot_rpc_hdr)) {
+            struct ot_rpc_hdr h;
+            memcpy(&h, buf + off, sizeof(h));
+            if (h.len > OT_RPC_MAX_FRAME) {
+                bad = true;
+                break;
+            }
+            if (len - off - sizeof(h) < h.len)
+                break;
+            if (on_frame(&h, buf + off + sizeof(h)) != 0) {
+                bad = true;
+                break;
+            }
+            off += sizeof(h) + h.len;
+        }
+        if (bad)
+            break;
+        memmove(buf, buf + off, len - off);
+        len -= off;
+        if (len == 0 && cap > 65536) { /* a big frame's room goes back */
+            unsigned char *nb = realloc(buf, 65536);
+            if (nb) {
+                buf = nb;
+                cap = 65536;
+            }
+        }
     }
+    free(buf);
     /* The server went away (or lineShutdown closed the socket): every local
      * application is told to re-initialize, as TAPI does when its server
      * restarts; calls fail with LINEERR_REINIT from now on. */
