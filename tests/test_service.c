@@ -227,7 +227,7 @@ static void expect_service_empty(const svc *s)
     svc_child_wait(&p);
 }
 
-TEST(service_call_and_drop_with_uui_across_three_processes)
+TEST_THREADED(service_call_and_drop_with_uui_across_three_processes)
 {
     svc s;
     svc_start(&s, NULL);
@@ -317,7 +317,7 @@ static void role_monitor_callee_line(void *arg)
     t_shutdown(&m);
 }
 
-TEST(service_killed_client_is_shut_down_and_its_call_dropped)
+TEST_THREADED(service_killed_client_is_shut_down_and_its_call_dropped)
 {
     svc s;
     svc_start(&s, NULL);
@@ -369,7 +369,7 @@ static void role_survives_restart(void *arg)
     t_shutdown(&a);
 }
 
-TEST(service_gone_means_reinit_and_back_means_working_again)
+TEST_THREADED(service_gone_means_reinit_and_back_means_working_again)
 {
     svc s;
     svc_start(&s, NULL);
