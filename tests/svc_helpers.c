@@ -1,5 +1,6 @@
 /* Helpers of the telephony service's multi-process tests (svc_helpers.h). */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -167,12 +168,17 @@ void svc_cleanup(svc *s)
 {
     if (s->pid > 0)
         svc_kill(s);
-    char path[160];
-    const char *names[] = {"tapisrv.log", "tapisrv.conf", "tapisrv.sock"};
-    for (unsigned i = 0; i < 3; i++) {
-        snprintf(path, sizeof(path), "%s/%s", s->dir, names[i]);
+    DIR *d = opendir(s->dir);
+    struct dirent *e;
+    while (d && (e = readdir(d)) != NULL) {
+        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+            continue;
+        char path[400];
+        snprintf(path, sizeof(path), "%s/%s", s->dir, e->d_name);
         unlink(path);
     }
+    if (d)
+        closedir(d);
     rmdir(s->dir);
 }
 

@@ -653,6 +653,7 @@ TEST(service_access_rules_decide_lines_and_privileges)
     svc_child_wait(&c);
     expect_service_empty(&s);
     svc_stop(&s);
+    svc_cleanup(&s);
     svc_start(&s, NULL);
     svc_child_start(&c, &s, "nobody, default rules", role_default_rules_user, NULL);
     svc_child_wait(&c);
@@ -686,7 +687,6 @@ TEST(service_refuses_a_bad_access_rule_at_start)
     CHECK(WIFEXITED(st));
     CHECK_EQ(WEXITSTATUS(st), 2);
     CHECK(strstr(svc_log(&s), "[access] 100") != NULL);
-    unlink(path);
     svc_cleanup(&s);
 }
 
@@ -826,10 +826,6 @@ TEST(service_cli_call_answer_and_monitor)
     svc_exec_wait(&ans);
     expect_service_empty(&s);
     svc_stop(&s);
-    char err[160];
-    const char *names[] = {"tapi.err"};
-    snprintf(err, sizeof(err), "%s/%s", s.dir, names[0]);
-    unlink(err);
     svc_cleanup(&s);
 }
 
@@ -974,6 +970,65 @@ TEST(service_lets_go_of_a_client_that_stops_reading)
     CHECK(strstr(svc_log(&s), "stopped reading: disconnected") != NULL);
     expect_closed(fd);
     expect_service_empty(&s);
+    svc_stop(&s);
+    svc_cleanup(&s);
+}
+
+/* ---- the configuration may name the service instead of the environment ---- */
+static void role_configured_client(void *arg)
+{
+    const char *conf_path = arg;
+    unsetenv("OPENTAPI_SERVER");
+    setenv("OPENTAPI_CONFIG", conf_path, 1);
+    tapp a;
+    t_init(&a, "configured");
+    CHECK_EQ(a.ndevs, 15); /* the service's lines, not this file's one line */
+    OTSTATS st;
+    CHECK_RC(otGetServiceStats(&st), 0);
+    CHECK_EQ(st.dwApps, 1);
+    t_shutdown(&a);
+    /* OPENTAPI_SERVER=none wins over the file: embedded, the file's line. */
+    setenv("OPENTAPI_SERVER", "none", 1);
+    t_init(&a, "embedded");
+    CHECK_EQ(a.ndevs, 1);
+    CHECK_RC(otGetServiceStats(&st), LINEERR_OPERATIONUNAVAIL);
+    t_shutdown(&a);
+}
+
+TEST(service_named_by_the_client_configuration)
+{
+    svc s;
+    svc_start(&s, NULL);
+    char path[160];
+    snprintf(path, sizeof(path), "%s/client.conf", s.dir);
+    FILE *f = fopen(path, "w");
+    CHECK(f != NULL);
+    fprintf(f, "[client]\nserver = %s\n[line]\nname = mine\nnumber = 900\n", s.address);
+    CHECK_EQ(fclose(f), 0);
+    svc_child c;
+    svc_child_start(&c, &s, "configured client", role_configured_client, path);
+    svc_child_wait(&c);
+    expect_service_empty(&s);
+    svc_stop(&s);
+    svc_cleanup(&s);
+}
+
+TEST(service_tapi_lines_lists_the_service_lines_of_the_user)
+{
+    svc s;
+    svc_start(&s, NULL);
+    svc_child c;
+    const char *args[] = {"tapi", "lines", NULL};
+    svc_exec(&c, &s, "tapi lines", args);
+    CHECK(strstr(svc_hear(&c), "name") != NULL); /* the heading */
+    for (int i = 0; i < 15; i++) {
+        const char *l = svc_hear(&c);
+        char want[8];
+        snprintf(want, sizeof(want), "%-4d", i);
+        if (strncmp(l, want, 4) != 0)
+            FAIL("tapi lines: line %d is \"%s\"", i, l);
+    }
+    svc_exec_wait(&c);
     svc_stop(&s);
     svc_cleanup(&s);
 }
