@@ -56,14 +56,32 @@ void t_init(tapp *a, const char *name)
         }
 }
 
-void t_shutdown(tapp *a)
+/* The runner's leak check runs after the last lineShutdown, which frees every
+ * handle: a call the test forgot to deallocate would pass it.  So t_shutdown
+ * counts the call handles lineShutdown freed (otGetStats before and after; an
+ * application's shutdown frees only its own handles): any is a failure, and
+ * tests that end with calls on purpose use t_shutdown_with_calls. */
+static void shutdown_app(tapp *a, bool calls_allowed, const char *f, int l)
 {
-    CHECK_RC(lineShutdown(a->h), 0);
+    OTSTATS before, after;
+    otGetStats(&before);
+    LONG rc = lineShutdown(a->h);
+    if (rc != 0)
+        ot_test_fail(f, l, "lineShutdown(%s): got %s, expected 0", a->name, otErrorName(rc));
     for (int i = 0; i < MAX_APPS; i++)
         if (live_apps[i] == a->h)
             live_apps[i] = 0;
     a->h = 0;
+    otGetStats(&after);
+    if (!calls_allowed && after.dwCallHandles < before.dwCallHandles)
+        ot_test_fail(f, l,
+                     "%s: lineShutdown freed %u call handles, expected 0: a call not "
+                     "deallocated before the last lineShutdown",
+                     a->name, (unsigned)(before.dwCallHandles - after.dwCallHandles));
 }
+
+void t_shutdown_(tapp *a, const char *f, int l) { shutdown_app(a, false, f, l); }
+void t_shutdown_with_calls_(tapp *a, const char *f, int l) { shutdown_app(a, true, f, l); }
 
 HLINE t_open(tapp *a, DWORD dev, DWORD priv)
 {
@@ -338,6 +356,14 @@ void t_pair_done(tpair *p)
     t_shutdown(&p->b);
 }
 
+void t_pair_done_with_calls(tpair *p)
+{
+    t_expect_none(&p->a);
+    t_expect_none(&p->b);
+    t_shutdown_with_calls(&p->a);
+    t_shutdown_with_calls(&p->b);
+}
+
 void t_config(const char *text) { CHECK_RC(otSetConfig(text), 0); }
 
 void t_config_sim(const char *key, const char *value)
@@ -478,6 +504,10 @@ static bool run_one(struct ot_test *t)
     return ok;
 }
 
+/* Tests named selftest_* check the runner itself (they fail on purpose): they
+ * run only when named. */
+static bool is_selftest(const struct ot_test *t) { return !strncmp(t->name, "selftest_", 9); }
+
 int main(int argc, char **argv)
 {
     bool list = false, threaded_only = false;
@@ -487,9 +517,28 @@ int main(int argc, char **argv)
             list = true;
         else if (!strcmp(argv[i], "--threaded"))
             threaded_only = true;
-        else
+        else if (argv[i][0] == '-') {
+            fprintf(stderr, "test-runner: unknown option %s\n"
+                            "usage: test-runner [--list] [--threaded] [NAME...]\n", argv[i]);
+            return 2;
+        } else
             nnames++;
     }
+    /* A name that names no test is an error, not an empty run that passes. */
+    int unknown = 0;
+    for (int i = 1; i < argc; i++) {
+        if (argv[i][0] == '-')
+            continue;
+        bool found = false;
+        for (struct ot_test *t = tests_head; t && !found; t = t->next)
+            found = !strcmp(argv[i], t->name);
+        if (!found) {
+            fprintf(stderr, "test-runner: no test named %s (--list lists them)\n", argv[i]);
+            unknown++;
+        }
+    }
+    if (unknown)
+        return 2;
     unsigned passed = 0, failed = 0;
     for (struct ot_test *t = tests_head; t; t = t->next) {
         if (threaded_only && !t->threaded)
@@ -500,7 +549,8 @@ int main(int argc, char **argv)
                 named |= !strcmp(argv[i], t->name);
             if (!named)
                 continue;
-        }
+        } else if (is_selftest(t))
+            continue;
         if (list) {
             printf("%s%s\n", t->name, t->threaded ? " (threaded)" : "");
             continue;

@@ -88,7 +88,15 @@ typedef struct tapp {
  * one failure does not fail the tests after it).  At most 8. */
 void t_at_cleanup(void (*fn)(void));
 void t_init(tapp *a, const char *name);         /* lineInitializeEx, USEEVENT */
-void t_shutdown(tapp *a);                        /* lineShutdown, must succeed */
+/* lineShutdown, must succeed.  The last live application of the test first
+ * checks that no call, call handle or request is left: every HCALL must have
+ * been deallocated (the runner's own check after the test cannot see that,
+ * lineShutdown frees them all). */
+void t_shutdown_(tapp *a, const char *f, int l);
+#define t_shutdown(a) t_shutdown_(a, __FILE__, __LINE__)
+/* lineShutdown of an application that still holds calls on purpose. */
+void t_shutdown_with_calls_(tapp *a, const char *f, int l);
+#define t_shutdown_with_calls(a) t_shutdown_with_calls_(a, __FILE__, __LINE__)
 HLINE t_open(tapp *a, DWORD dev, DWORD priv);    /* lineOpen, INTERACTIVEVOICE */
 LINEMESSAGE t_next(tapp *a);                     /* next message, fails on timeout */
 bool t_poll(tapp *a, LINEMESSAGE *m);            /* a message if one is queued now */
@@ -117,6 +125,8 @@ typedef struct tpair {
 void t_pair_init(tpair *p, DWORD da, DWORD db);
 /* Both queues must be empty; then both applications shut down. */
 void t_pair_done(tpair *p);
+/* The same when the test ends with calls on purpose (shutdown frees them). */
+void t_pair_done_with_calls(tpair *p);
 
 /* lineMakeCall with optional UUI in LINECALLPARAMS; waits for the reply. */
 HCALL t_make_call(tapp *a, HLINE hl, const char *dest, const void *uui, DWORD len);
