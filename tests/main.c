@@ -196,6 +196,75 @@ HCALL t_expect_newcall_(tapp *a, HLINE hl, DWORD priv, const char *f, int l)
     return (HCALL)m.dwParam2;
 }
 
+DWORD t_call_id(HCALL h)
+{
+    LINECALLINFO ci;
+    memset(&ci, 0, sizeof(ci));
+    ci.dwTotalSize = sizeof(ci);
+    LONG rc = lineGetCallInfo(h, &ci);
+    if (rc != 0 && rc != (LONG)LINEERR_STRUCTURETOOSMALL)
+        FAIL("lineGetCallInfo(%08x): %s", (unsigned)h, otErrorName(rc));
+    return ci.dwCallID;
+}
+
+void t_monitor_handles_(HLINE hl, const HCALL *owners, HCALL *out, unsigned n, const char *f,
+                        int l)
+{
+    union {
+        LINECALLLIST cl;
+        unsigned char raw[sizeof(LINECALLLIST) + 16 * sizeof(HCALL)];
+    } u;
+    memset(&u, 0, sizeof(u));
+    u.cl.dwTotalSize = sizeof(u);
+    LONG rc = lineGetNewCalls(hl, 0, LINECALLSELECT_LINE, &u.cl);
+    if (rc != 0)
+        ot_test_fail(f, l, "lineGetNewCalls: got %s, expected 0", otErrorName(rc));
+    if (u.cl.dwCallsNumEntries != n)
+        ot_test_fail(f, l, "lineGetNewCalls: %u calls, expected %u",
+                     (unsigned)u.cl.dwCallsNumEntries, n);
+    for (unsigned i = 0; i < n; i++) {
+        DWORD want = t_call_id(owners[i]);
+        out[i] = 0;
+        for (unsigned j = 0; j < n; j++) {
+            HCALL h;
+            memcpy(&h, u.raw + u.cl.dwCallsOffset + j * sizeof(HCALL), sizeof(h));
+            if (t_call_id(h) == want) {
+                if (out[i])
+                    ot_test_fail(f, l, "two monitor handles for call id %u", (unsigned)want);
+                out[i] = h;
+            }
+        }
+        if (!out[i])
+            ot_test_fail(f, l, "no monitor handle for the call of %08x (id %u)",
+                         (unsigned)owners[i], (unsigned)want);
+        LINECALLSTATUS s;
+        t_status(out[i], &s);
+        if (s.dwCallPrivilege != LINECALLPRIVILEGE_MONITOR)
+            ot_test_fail(f, l, "monitor handle %08x: privilege %lx, expected MONITOR",
+                         (unsigned)out[i], (unsigned long)s.dwCallPrivilege);
+    }
+}
+
+void t_expect_callinfo_each_(tapp *a, const HCALL *hs, unsigned n, DWORD states, const char *f,
+                             int l)
+{
+    bool seen[16] = {false};
+    if (n > 16)
+        ot_test_fail(f, l, "t_expect_callinfo_each: at most 16 handles");
+    for (unsigned k = 0; k < n; k++) {
+        LINEMESSAGE m = t_next(a);
+        char buf[160];
+        unsigned i = 0;
+        while (i < n && !(m.dwMessageID == LINE_CALLINFO && m.hDevice == hs[i] &&
+                          m.dwParam1 == states && !seen[i]))
+            i++;
+        if (i == n)
+            ot_test_fail(f, l, "%s: expected LINE_CALLINFO(%lx) once for each of %u calls, got %s",
+                         a->name, (unsigned long)states, n, describe(&m, buf, sizeof(buf)));
+        seen[i] = true;
+    }
+}
+
 HCALL t_make_call(tapp *a, HLINE hl, const char *dest, const void *uui, DWORD len)
 {
     unsigned char buf[sizeof(LINECALLPARAMS) + 512];

@@ -3,6 +3,7 @@
 # earlier one failed; the last line is the sum over all stages,
 # "N passed, N failed".  Stages:
 #   plain    build/test-runner                  every test
+#   runner   tests/runner_check.sh              the runner's own checks (one per check)
 #   asan     ASan + UBSan + LeakSanitizer       every test, a leak fails it
 #   tsan     ThreadSanitizer                    the threaded tests
 #   fuzz     fuzz/ replay programs under ASan   corpora + generated inputs      (1 test)
@@ -48,6 +49,7 @@ stage() { # name, command...
 }
 
 stage plain build/test-runner
+stage runner bash tests/runner_check.sh
 stage asan make -s --no-print-directory check-asan
 stage tsan make -s --no-print-directory check-tsan
 stage fuzz make -s --no-print-directory check-fuzz

@@ -143,6 +143,18 @@ void t_connect(tapp *a, HLINE la, tapp *b, HLINE lb, const char *dest, HCALL *ha
 /* Drop an IDLE-bound call and consume its IDLE + reply; then deallocate. */
 void t_drop_idle(tapp *a, HCALL h);
 
+/* The dwCallID of a call (the same for every handle of one call). */
+DWORD t_call_id(HCALL h);
+/* lineGetNewCalls on line hl must give exactly n monitor handles, one for the
+ * call of each owners[i] (matched by dwCallID): out[i]. */
+void t_monitor_handles_(HLINE hl, const HCALL *owners, HCALL *out, unsigned n, const char *f,
+                        int l);
+#define t_monitor_handles(hl, o, out, n) t_monitor_handles_(hl, o, out, n, __FILE__, __LINE__)
+/* The next n messages: LINE_CALLINFO(states) exactly once for each of hs[0..n). */
+void t_expect_callinfo_each_(tapp *a, const HCALL *hs, unsigned n, DWORD states, const char *f,
+                             int l);
+#define t_expect_callinfo_each(a, hs, n, s) t_expect_callinfo_each_(a, hs, n, s, __FILE__, __LINE__)
+
 /* Call status and info helpers */
 DWORD t_state(HCALL h, DWORD *mode);
 /* Received UUI from LINECALLINFO into buf; returns its length. */
