@@ -5,6 +5,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include <errno.h>
 #include <poll.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,8 +17,34 @@ static struct ot_test *tests_head, **tests_tail = &tests_head;
 static jmp_buf fail_jmp;
 static char fail_msg[1024];
 
-#define MAX_APPS 16
+/* Every application a test initialized (t_init on the test's thread, th_init
+ * on any thread), so that the cleanup after a failed test shuts down what it
+ * left, threads' applications included; shutting down one already gone is a
+ * harmless LINEERR_INVALAPPHANDLE.  A full table forgets its oldest entry. */
+#define MAX_APPS 1024
 static HLINEAPP live_apps[MAX_APPS];
+static unsigned live_next;
+static pthread_mutex_t live_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static void live_add(HLINEAPP h)
+{
+    pthread_mutex_lock(&live_lock);
+    unsigned i;
+    for (i = 0; i < MAX_APPS && live_apps[(live_next + i) % MAX_APPS]; i++)
+        ;
+    live_apps[(live_next + i) % MAX_APPS] = h; /* full: the oldest is overwritten */
+    live_next = (live_next + i + 1) % MAX_APPS;
+    pthread_mutex_unlock(&live_lock);
+}
+
+static void live_remove(HLINEAPP h)
+{
+    pthread_mutex_lock(&live_lock);
+    for (int i = 0; i < MAX_APPS; i++)
+        if (live_apps[i] == h)
+            live_apps[i] = 0;
+    pthread_mutex_unlock(&live_lock);
+}
 
 void ot_test_register(struct ot_test *t)
 {
@@ -49,11 +76,7 @@ void t_init(tapp *a, const char *name)
     CHECK(a->h != 0);
     a->fd = (int)(intptr_t)p.Handles.hEvent;
     CHECK(a->fd >= 0);
-    for (int i = 0; i < MAX_APPS; i++)
-        if (!live_apps[i]) {
-            live_apps[i] = a->h;
-            break;
-        }
+    live_add(a->h);
 }
 
 /* The runner's leak check runs after the last lineShutdown, which frees every
@@ -68,9 +91,7 @@ static void shutdown_app(tapp *a, bool calls_allowed, const char *f, int l)
     LONG rc = lineShutdown(a->h);
     if (rc != 0)
         ot_test_fail(f, l, "lineShutdown(%s): got %s, expected 0", a->name, otErrorName(rc));
-    for (int i = 0; i < MAX_APPS; i++)
-        if (live_apps[i] == a->h)
-            live_apps[i] = 0;
+    live_remove(a->h);
     a->h = 0;
     otGetStats(&after);
     if (!calls_allowed && after.dwCallHandles < before.dwCallHandles)
@@ -500,7 +521,10 @@ LONG th_init(HLINEAPP *h, const char *name)
     p.dwTotalSize = sizeof(p);
     p.dwOptions = LINEINITIALIZEEXOPTION_USEEVENT;
     DWORD n = 0, api = T_API;
-    return lineInitializeEx(h, NULL, NULL, name, &n, &api, &p);
+    LONG rc = lineInitializeEx(h, NULL, NULL, name, &n, &api, &p);
+    if (rc == 0)
+        live_add(*h);
+    return rc;
 }
 
 LONG th_open(HLINEAPP app, DWORD dev, DWORD priv, HLINE *hl)
@@ -542,11 +566,18 @@ static void cleanup_after_failure(void)
 {
     for (size_t i = 0; i < sizeof(cleanups) / sizeof(cleanups[0]) && cleanups[i]; i++)
         cleanups[i]();
+    static HLINEAPP left[MAX_APPS];
+    unsigned n = 0;
+    pthread_mutex_lock(&live_lock);
     for (int i = 0; i < MAX_APPS; i++)
         if (live_apps[i]) {
-            lineShutdown(live_apps[i]);
+            left[n++] = live_apps[i];
             live_apps[i] = 0;
         }
+    live_next = 0;
+    pthread_mutex_unlock(&live_lock);
+    for (unsigned i = 0; i < n; i++)
+        lineShutdown(left[i]);
 }
 
 static bool run_one(struct ot_test *t)

@@ -267,6 +267,7 @@ TEST_THREADED(threads_shutdown_releases_blocked_get_message)
 /* ---- a thread blocked in lineGetMessage, woken by another thread ---- */
 struct blocked_waiter {
     HLINEAPP app;
+    sem_t done;      /* posted when lineGetMessage returned */
     atomic_long tid; /* the kernel's id of the thread, once it runs */
     LINEMESSAGE m;   /* the message that woke it */
     LONG rc;
@@ -277,6 +278,7 @@ static void *blocked_waiter_main(void *arg)
     struct blocked_waiter *w = arg;
     atomic_store(&w->tid, (long)syscall(SYS_gettid));
     w->rc = lineGetMessage(w->app, &w->m, INFINITE);
+    sem_post(&w->done);
     return NULL;
 }
 
@@ -324,6 +326,7 @@ TEST_THREADED(threads_get_message_wakes_on_message_from_other_thread)
     w.app = p.b.h;
     w.rc = 1;
     atomic_init(&w.tid, 0);
+    CHECK_EQ(sem_init(&w.done, 0, 0), 0);
     /* The callee's thread is asleep in lineGetMessage(INFINITE) before the
      * caller's call exists; the offer made on this thread wakes it. */
     pthread_t tid;
@@ -331,7 +334,13 @@ TEST_THREADED(threads_get_message_wakes_on_message_from_other_thread)
     wait_thread_sleeping(&w.tid);
     CHECK_EQ(thread_state(atomic_load(&w.tid)), 'S'); /* still blocked: nothing queued */
     HCALL ha = t_make_call(&p.a, p.la, "101", NULL, 0);
+    if (!t_sem_wait(&w.done, T_TIMEOUT_MS)) {
+        /* never woken: the runner's cleanup (lineShutdown) releases it */
+        pthread_detach(tid);
+        FAIL("the waiting thread was not woken by the offer within %u ms", T_TIMEOUT_MS);
+    }
     pthread_join(tid, NULL);
+    sem_destroy(&w.done);
     CHECK_RC(w.rc, 0);
     /* it took the LINE_APPNEWCALL of the offer, for the callee's line */
     CHECK_EQ(w.m.dwMessageID, LINE_APPNEWCALL);
