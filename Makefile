@@ -2,6 +2,7 @@
 #   make                 library (shared + static), the tapi tool, the test runner
 #   make test            the whole suite: plain, ASan+UBSan (leaks fail), TSan, ABI check
 #   make check           the plain suite only (fast)
+#   make mutants         tests of the tests: each deliberate breakage of tests/mutants/ must be caught
 #   make demo            run `tapi demo` on the embedded switch
 #   make bench           the call-cycle benchmark (not part of the tests)
 #   make install PREFIX=/usr/local
@@ -66,7 +67,7 @@ endif
 TOOL_OBJ := $(TOOL_SRC:%.c=$(BUILD)/obj/%.o)
 EXAMPLES := $(patsubst examples/%.c,$(BUILD)/examples/%,$(wildcard examples/*.c))
 
-.PHONY: all lib test check check-asan check-tsan check-fuzz fuzz abi demo bench bench-service install clean
+.PHONY: all lib test check check-asan check-tsan check-fuzz fuzz abi demo bench bench-service install clean mutants
 
 all: lib $(BUILD)/tapi $(BUILD)/tapisrv $(BUILD)/test-runner $(EXAMPLES)
 
@@ -152,6 +153,12 @@ fuzz:
 	    -Iinclude -Isrc/core fuzz/fuzz_sipmap.c src/providers/sip/sipmap.c -o build/fuzz/fuzz_sipmap
 	clang -std=c11 -D_POSIX_C_SOURCE=200809L -DOT_LIBFUZZER -g -O1 -fsanitize=fuzzer,address,undefined \
 	    -Iinclude -Isrc/core fuzz/fuzz_frame.c src/core/rpc.c -o build/fuzz/fuzz_frame
+
+# Tests of the tests: apply each mutant of tests/mutants/ to a copy of the tree
+# (build/mutants/tree), run the suite, report which tests caught it
+# (docs/testing.md).  MUTANTS="name ..." runs some; the CI stage runs --ci.
+mutants:
+	bash tests/mutants/run.sh $(MUTANTS)
 
 # The whole suite; the last line is the runner's "N passed, N failed" total.
 test: all

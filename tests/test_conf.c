@@ -119,6 +119,79 @@ TEST(conf_host_drop_drops_every_party)
     conf_done(&k);
 }
 
+/* Monitors on every line of a conference (the host's and each far end's) get
+ * a LINE_CALLSTATE for every call of the cascade, on their own handle of that
+ * call, in the order the owners get them; and nothing else. */
+TEST(conf_drop_monitors_host_and_far_ends)
+{
+    conf k;
+    conf_init(&k);
+    conf_three(&k);
+    tapp mh, mb, mc;
+    t_init(&mh, "host-monitor");
+    t_init(&mb, "bob-monitor");
+    t_init(&mc, "carol-monitor");
+    HLINE lmh = t_open(&mh, 0, LINECALLPRIVILEGE_MONITOR);
+    HLINE lmb = t_open(&mb, 1, LINECALLPRIVILEGE_MONITOR);
+    HLINE lmc = t_open(&mc, 2, LINECALLPRIVILEGE_MONITOR);
+    HCALL host_calls[] = {k.hb_host, k.hk, k.hconf}, mhs[3], mbh, mch;
+    t_monitor_handles(lmh, host_calls, mhs, 3);
+    t_monitor_handles(lmb, &k.hb, &mbh, 1);
+    t_monitor_handles(lmc, &k.hc, &mch, 1);
+    t_expect_callinfo_each(&k.host, host_calls, 3, LINECALLINFOSTATE_NUMMONITORS);
+    t_expect_callinfo(&k.bob, k.hb, LINECALLINFOSTATE_NUMMONITORS);
+    t_expect_callinfo(&k.carol, k.hc, LINECALLINFOSTATE_NUMMONITORS);
+    CHECK_EQ(t_state(mhs[2], NULL), LINECALLSTATE_CONNECTED);
+    CHECK_EQ(t_state(mhs[0], NULL), LINECALLSTATE_CONFERENCED);
+    CHECK_EQ(t_state(mhs[1], NULL), LINECALLSTATE_CONFERENCED);
+
+    LONG req = lineDrop(k.hconf, "bye all", 7);
+    CHECK_REQ(req);
+    t_expect_state(&k.host, k.hb_host, LINECALLSTATE_IDLE, 0);
+    t_expect_state(&k.host, k.hk, LINECALLSTATE_IDLE, 0);
+    t_expect_state(&k.host, k.hconf, LINECALLSTATE_IDLE, 0);
+    t_expect_reply(&k.host, req, 0);
+    t_expect_state(&mh, mhs[0], LINECALLSTATE_IDLE, 0);
+    t_expect_state(&mh, mhs[1], LINECALLSTATE_IDLE, 0);
+    t_expect_state(&mh, mhs[2], LINECALLSTATE_IDLE, 0);
+    t_expect_none(&mh);
+    unsigned char got[16];
+    t_expect_callinfo(&k.bob, k.hb, LINECALLINFOSTATE_USERUSERINFO);
+    t_expect_state(&k.bob, k.hb, LINECALLSTATE_DISCONNECTED, LINEDISCONNECTMODE_NORMAL);
+    t_expect_callinfo(&mb, mbh, LINECALLINFOSTATE_USERUSERINFO);
+    t_expect_state(&mb, mbh, LINECALLSTATE_DISCONNECTED, LINEDISCONNECTMODE_NORMAL);
+    CHECK_EQ(t_uui(mbh, got, sizeof(got)), 7);
+    CHECK_MEM(got, "bye all", 7);
+    t_expect_none(&mb);
+    t_expect_callinfo(&k.carol, k.hc, LINECALLINFOSTATE_USERUSERINFO);
+    t_expect_state(&k.carol, k.hc, LINECALLSTATE_DISCONNECTED, LINEDISCONNECTMODE_NORMAL);
+    t_expect_callinfo(&mc, mch, LINECALLINFOSTATE_USERUSERINFO);
+    t_expect_state(&mc, mch, LINECALLSTATE_DISCONNECTED, LINEDISCONNECTMODE_NORMAL);
+    CHECK_EQ(t_uui(mch, got, sizeof(got)), 7);
+    CHECK_MEM(got, "bye all", 7);
+    t_expect_none(&mc);
+    /* the far ends hang up: their monitors see IDLE */
+    t_drop_idle(&k.bob, k.hb);
+    t_expect_state(&mb, mbh, LINECALLSTATE_IDLE, 0);
+    t_drop_idle(&k.carol, k.hc);
+    t_expect_state(&mc, mch, LINECALLSTATE_IDLE, 0);
+    /* every handle stays queryable until deallocated */
+    for (unsigned i = 0; i < 3; i++)
+        CHECK_EQ(t_state(mhs[i], NULL), LINECALLSTATE_IDLE);
+    CHECK_EQ(t_state(mbh, NULL), LINECALLSTATE_IDLE);
+    dealloc_all(mhs, 3);
+    dealloc_all(&mbh, 1);
+    dealloc_all(&mch, 1);
+    dealloc_all(host_calls, 3);
+    t_expect_none(&mh);
+    t_expect_none(&mb);
+    t_expect_none(&mc);
+    t_shutdown(&mh);
+    t_shutdown(&mb);
+    t_shutdown(&mc);
+    conf_done(&k);
+}
+
 TEST(conf_participant_drop_reverts_to_two_party_call)
 {
     conf k;
@@ -342,10 +415,11 @@ TEST(conf_related_calls_give_monitor_handles)
     /* the conference drop reaches the monitor for every call */
     LONG req = lineDrop(k.hconf, NULL, 0);
     CHECK_REQ(req);
-    unsigned idle = 0;
-    while (t_poll(&m, &msg))
-        idle += msg.dwMessageID == LINE_CALLSTATE && msg.dwParam1 == LINECALLSTATE_IDLE;
-    CHECK_EQ(idle, 3);
+    /* each of its handles exactly once, in the host's order: members, parent */
+    t_expect_state(&m, got[1], LINECALLSTATE_IDLE, 0);
+    t_expect_state(&m, got[2], LINECALLSTATE_IDLE, 0);
+    t_expect_state(&m, got[0], LINECALLSTATE_IDLE, 0);
+    t_expect_none(&m);
     for (unsigned i = 0; i < 3; i++)
         CHECK_RC(lineDeallocateCall(got[i]), 0);
     t_shutdown(&m);
