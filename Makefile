@@ -4,6 +4,7 @@
 #   make check           the plain suite only (fast)
 #   make demo            run `tapi demo` on the embedded switch
 #   make bench           the call-cycle benchmark (not part of the tests)
+#   make fuzz-campaign SECONDS=3600   every libFuzzer target that long, corpora merged (docs/testing.md)
 #   make install PREFIX=/usr/local
 # Variables: CC, BUILD (output dir), SAN (address|thread), WERROR=1 (-Werror; CI sets it),
 #            NO_SIP=1 (leave the SIP provider out even if Sofia-SIP is installed).
@@ -65,7 +66,7 @@ endif
 TOOL_OBJ := $(TOOL_SRC:%.c=$(BUILD)/obj/%.o)
 EXAMPLES := $(patsubst examples/%.c,$(BUILD)/examples/%,$(wildcard examples/*.c))
 
-.PHONY: all lib test check check-asan check-tsan check-fuzz fuzz abi demo bench install clean
+.PHONY: all lib test check check-asan check-tsan check-fuzz fuzz fuzz-campaign abi demo bench install clean
 
 all: lib $(BUILD)/tapi $(BUILD)/test-runner $(EXAMPLES)
 
@@ -139,6 +140,12 @@ fuzz:
 	    -lpthread -o build/fuzz/fuzz_$$t || exit 1; done
 	clang -std=c11 -D_POSIX_C_SOURCE=200809L -DOT_LIBFUZZER -g -O1 -fsanitize=fuzzer,address,undefined \
 	    -Iinclude -Isrc/core fuzz/fuzz_sipmap.c src/providers/sip/sipmap.c -o build/fuzz/fuzz_sipmap
+
+# A fuzzing campaign: each target for SECONDS (one at a time, nice 19), then the new inputs that
+# add coverage are merged into fuzz/corpus/<target>; TARGETS= picks some (fuzz/campaign.sh).
+SECONDS ?= 3600
+fuzz-campaign: fuzz
+	bash fuzz/campaign.sh $(SECONDS) $(TARGETS)
 
 # The whole suite; the last line is the runner's "N passed, N failed" total.
 test: all
