@@ -128,18 +128,21 @@ check-fuzz:
 ifeq ($(WITH_SIP),1)
 	$(MAKE) --no-print-directory BUILD=build/asan SAN=address build/asan/fuzz_sipmap
 	build/asan/fuzz_sipmap --random 200000 3 && build/asan/fuzz_sipmap fuzz/corpus/sipmap/*
+	$(MAKE) --no-print-directory BUILD=build/asan SAN=address build/asan/fuzz_sip
+	build/asan/fuzz_sip fuzz/corpus/sip/*
 endif
 
 # libFuzzer builds (clang): build/fuzz/fuzz_api, build/fuzz/fuzz_config, build/fuzz/fuzz_sipmap
-# (the SIP provider's header mapping: pure functions, no Sofia-SIP needed).
+# (the SIP provider's header mapping: pure functions) and, with the SIP provider, build/fuzz/fuzz_sip
+# (SIP messages through Sofia-SIP into the provider over 127.0.0.1).
+FUZZ_CC := clang -std=c11 -D_POSIX_C_SOURCE=200809L -DOT_LIBFUZZER -g -O1 \
+           -fsanitize=fuzzer,address,undefined -Iinclude
 fuzz:
-	$(MAKE) --no-print-directory BUILD=build/fuzz CC=clang SAN=address NO_SIP=1 \
+	$(MAKE) --no-print-directory BUILD=build/fuzz CC=clang SAN=address $(if $(WITH_SIP),,NO_SIP=1) \
 	    CFLAGS=-fsanitize=fuzzer-no-link build/fuzz/libopentapi.a
-	for t in api config; do clang -std=c11 -D_POSIX_C_SOURCE=200809L -DOT_LIBFUZZER -g -O1 \
-	    -fsanitize=fuzzer,address,undefined -Iinclude fuzz/fuzz_$$t.c build/fuzz/libopentapi.a \
-	    -lpthread -o build/fuzz/fuzz_$$t || exit 1; done
-	clang -std=c11 -D_POSIX_C_SOURCE=200809L -DOT_LIBFUZZER -g -O1 -fsanitize=fuzzer,address,undefined \
-	    -Iinclude -Isrc/core fuzz/fuzz_sipmap.c src/providers/sip/sipmap.c -o build/fuzz/fuzz_sipmap
+	for t in api config $(if $(WITH_SIP),sip); do $(FUZZ_CC) fuzz/fuzz_$$t.c build/fuzz/libopentapi.a \
+	    $(LDLIBS_LIB) -o build/fuzz/fuzz_$$t || exit 1; done
+	$(FUZZ_CC) -Isrc/core fuzz/fuzz_sipmap.c src/providers/sip/sipmap.c -o build/fuzz/fuzz_sipmap
 
 # A fuzzing campaign: each target for SECONDS (one at a time, nice 19), then the new inputs that
 # add coverage are merged into fuzz/corpus/<target>; TARGETS= picks some (fuzz/campaign.sh).

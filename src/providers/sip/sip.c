@@ -90,6 +90,15 @@ static void cnt_add(unsigned long *field, long delta)
     pthread_mutex_unlock(&cnt_mu);
 }
 
+static void cnt_set(unsigned long *field, unsigned long value)
+{
+    pthread_once(&cnt_once, cnt_init);
+    pthread_mutex_lock(&cnt_mu);
+    *field = value;
+    pthread_cond_broadcast(&cnt_cv);
+    pthread_mutex_unlock(&cnt_mu);
+}
+
 void ot_sip_counters_get(struct ot_sip_counters *out)
 {
     pthread_mutex_lock(&cnt_mu);
@@ -878,6 +887,10 @@ static void provider_event(nua_event_t ev, int status, char const *phrase, nua_t
     case nua_r_unregister:
         if (nh && nh == l->reg_nh)
             on_register(l, ev, status, sip);
+        break;
+    case nua_i_options:
+        if (sip && sip->sip_cseq)
+            cnt_set(&cnt.options_cseq, sip->sip_cseq->cs_seq);
         break;
     case nua_i_error:
         ot_log("sip: line %u: %d %s", l ? (unsigned)l->id : 0u, status, phrase ? phrase : "");
