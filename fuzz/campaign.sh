@@ -60,7 +60,7 @@ for t in $targets; do
         [ "$left" -gt 0 ] || break
         runs=$((runs + 1))
         log=$dir/run$runs.log
-        nice -n 19 "$bin" -max_total_time="$left" -max_len="$(max_len_of "$t")" \
+        nice -n 19 "$bin" -max_total_time="$left" -max_len="$(max_len_of "$t")" -close_fd_mask=2 \
             -print_final_stats=1 -artifact_prefix="$dir/artifacts/" "$dir/new" "$corpus" \
             >"$log" 2>&1
         rc=$?
