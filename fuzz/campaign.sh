@@ -15,6 +15,7 @@
 # build/fuzz-campaign/summary.txt) the seconds run, executions, libFuzzer's final cov/ft, the
 # corpus before and after (files, KiB) and the findings.
 #
+# A dictionary fuzz/<target>.dict, when there is one, is passed to libFuzzer.
 # Targets: api config sipmap sip (default: all that are built).
 set -u
 cd "$(dirname "$0")/.."
@@ -60,8 +61,10 @@ for t in $targets; do
         [ "$left" -gt 0 ] || break
         runs=$((runs + 1))
         log=$dir/run$runs.log
+        dict=
+        [ -f "fuzz/$t.dict" ] && dict=-dict=fuzz/$t.dict
         nice -n 19 "$bin" -max_total_time="$left" -max_len="$(max_len_of "$t")" -close_fd_mask=2 \
-            -print_final_stats=1 -artifact_prefix="$dir/artifacts/" "$dir/new" "$corpus" \
+            $dict -print_final_stats=1 -artifact_prefix="$dir/artifacts/" "$dir/new" "$corpus" \
             >"$log" 2>&1
         rc=$?
         e=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)
