@@ -178,7 +178,7 @@ LONG ot_conf_read_file(const char *path, char **text, size_t *len, char *err, si
             return LINEERR_NOMEM;
         }
         if (n == cap - 1) {
-            if (cap > OT_CONF_FILE_MAX) {
+            if (cap >= OT_CONF_FILE_MAX) {
                 free(buf);
                 close(fd);
                 snprintf(err, errlen, "larger than %u MiB: not a configuration",

@@ -67,13 +67,12 @@ static uint64_t setting_ms(const char *key, uint64_t def)
 }
 
 /* ---- the configuration check (the rules sim_start applies) ---- */
-static const struct ot_conf *check_cf; /* for the qsort comparison */
 static int by_number(const void *a, const void *b)
 {
-    const struct ot_line_conf *x = ot_conf_line(check_cf, *(const unsigned *)a),
-                              *y = ot_conf_line(check_cf, *(const unsigned *)b);
+    const struct ot_line_conf *x = *(const struct ot_line_conf *const *)a,
+                              *y = *(const struct ot_line_conf *const *)b;
     int c = strcmp(x->number, y->number);
-    return c ? c : (*(const unsigned *)a > *(const unsigned *)b) - (*(const unsigned *)a < *(const unsigned *)b);
+    return c ? c : (x->lineno > y->lineno) - (x->lineno < y->lineno);
 }
 
 static int sim_check_config(const struct ot_conf *cf, char *err, size_t errlen)
@@ -98,8 +97,8 @@ static int sim_check_config(const struct ot_conf *cf, char *err, size_t errlen)
         }
     }
     unsigned n = 0, total = ot_conf_nlines(cf);
-    unsigned *idx = malloc((total ? total : 1) * sizeof(*idx));
-    if (!idx) {
+    const struct ot_line_conf **st = malloc((total ? total : 1) * sizeof(*st));
+    if (!st) {
         snprintf(err, errlen, "out of memory");
         return -1;
     }
@@ -108,43 +107,36 @@ static int sim_check_config(const struct ot_conf *cf, char *err, size_t errlen)
         const struct ot_line_conf *l = ot_conf_line(cf, i);
         if (strcmp(l->provider, "sim"))
             continue;
-        idx[n++] = i;
+        st[n++] = l;
         if (l->nkv) {
             snprintf(err, errlen, "line %u: unknown key %s for a [line] of the switch (sim)",
                      l->kv[0].lineno, l->kv[0].key);
             rc = -1;
         }
     }
-    /* Stations of one number: the same sharing (not private), at most
-     * SIM_MAX_STATIONS_PER_DN of them. */
-    check_cf = cf;
+    /* Stations of one number (in file order after the sort): the same sharing,
+     * not private, at most SIM_MAX_STATIONS_PER_DN of them. */
     if (!rc)
-        qsort(idx, n, sizeof(*idx), by_number);
+        qsort(st, n, sizeof(*st), by_number);
     for (unsigned i = 0, j; !rc && i < n; i = j) {
-        const struct ot_line_conf *a = ot_conf_line(cf, idx[i]);
-        for (j = i + 1; j < n; j++) {
-            const struct ot_line_conf *b = ot_conf_line(cf, idx[j]);
-            if (strcmp(a->number, b->number))
-                break;
-            if (a->sharing == LINEADDRESSSHARING_PRIVATE || a->sharing != b->sharing ||
-                a->party_line != b->party_line) {
+        for (j = i + 1; j < n && !strcmp(st[i]->number, st[j]->number); j++)
+            if (st[i]->sharing == LINEADDRESSSHARING_PRIVATE ||
+                st[i]->sharing != st[j]->sharing || st[i]->party_line != st[j]->party_line) {
                 snprintf(err, errlen,
                          "line %u: number %s is also on the [line] of line %u: the stations "
                          "of a number must all share it the same way (not private)",
-                         b->lineno, b->number, a->lineno);
+                         st[j]->lineno, st[j]->number, st[i]->lineno);
                 rc = -1;
                 break;
             }
-        }
         if (!rc && j - i > SIM_MAX_STATIONS_PER_DN) {
             snprintf(err, errlen, "line %u: number %s: more than %d stations",
-                     ot_conf_line(cf, idx[i + SIM_MAX_STATIONS_PER_DN])->lineno, a->number,
+                     st[i + SIM_MAX_STATIONS_PER_DN]->lineno, st[i]->number,
                      SIM_MAX_STATIONS_PER_DN);
             rc = -1;
         }
     }
-    check_cf = NULL;
-    free(idx);
+    free(st);
     return rc;
 }
 

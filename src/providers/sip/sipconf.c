@@ -267,6 +267,25 @@ int sip_log_level(const char *v)
     return v && v[0] >= '0' && v[0] <= '9' && !v[1] ? v[0] - '0' : -1;
 }
 
+static bool same_address(const struct sip_line *a, const struct sip_line *b)
+{
+    return a->tcp == b->tcp && !strcmp(a->bind_host, b->bind_host) &&
+           !strcmp(a->bind_port, b->bind_port);
+}
+
+/* By transport, host and port, then file order. */
+static int by_address(const void *pa, const void *pb)
+{
+    const struct sip_line *a = *(const struct sip_line *const *)pa,
+                          *b = *(const struct sip_line *const *)pb;
+    int c = (int)a->tcp - (int)b->tcp;
+    if (!c)
+        c = strcmp(a->bind_host, b->bind_host);
+    if (!c)
+        c = strcmp(a->bind_port, b->bind_port);
+    return c ? c : (a->cf->lineno > b->cf->lineno) - (a->cf->lineno < b->cf->lineno);
+}
+
 /* What start() refuses, without binding anything: the [sip] section's keys,
  * each SIP [line] (sip_line_configure), and two lines on one address. */
 int sip_check_config(const struct ot_conf *cf, char *err, size_t errlen)
@@ -303,17 +322,27 @@ int sip_check_config(const struct ot_conf *cf, char *err, size_t errlen)
         rc = sip_line_configure(&ls[n++], lc, i, err, errlen);
     }
     /* Two lines on one address and transport: the second could never bind. */
-    for (unsigned i = 0; !rc && i < n; i++)
-        for (unsigned j = 0; !rc && j < i; j++)
-            if (ls[i].tcp == ls[j].tcp && !strcmp(ls[i].bind_host, ls[j].bind_host) &&
-                !strcmp(ls[i].bind_port, ls[j].bind_port)) {
-                snprintf(err, errlen,
-                         "line %u: [line] (sip): listens on %s:%s (%s) like the [line] of "
-                         "line %u",
-                         ls[i].cf->lineno, ls[i].bind_host, ls[i].bind_port,
-                         ls[i].tcp ? "tcp" : "udp", ls[j].cf->lineno);
-                rc = -1;
-            }
+    if (!rc && n > 1) {
+        struct sip_line **by = malloc(n * sizeof(*by));
+        if (!by) {
+            snprintf(err, errlen, "out of memory");
+            rc = -1;
+        } else {
+            for (unsigned i = 0; i < n; i++)
+                by[i] = &ls[i];
+            qsort(by, n, sizeof(*by), by_address);
+            for (unsigned i = 1; !rc && i < n; i++)
+                if (same_address(by[i - 1], by[i])) {
+                    snprintf(err, errlen,
+                             "line %u: [line] (sip): listens on %s:%s (%s) like the [line] of "
+                             "line %u",
+                             by[i]->cf->lineno, by[i]->bind_host, by[i]->bind_port,
+                             by[i]->tcp ? "tcp" : "udp", by[i - 1]->cf->lineno);
+                    rc = -1;
+                }
+            free(by);
+        }
+    }
     for (unsigned i = 0; i < n; i++)
         sip_line_unconfigure(&ls[i]);
     free(ls);
