@@ -5,6 +5,7 @@
 #   make mutants         tests of the tests: each deliberate breakage of tests/mutants/ must be caught
 #   make demo            run `tapi demo` on the embedded switch
 #   make bench           the call-cycle benchmark (not part of the tests)
+#   make fuzz-campaign SECONDS=3600   every libFuzzer target that long, corpora merged (docs/testing.md)
 #   make install PREFIX=/usr/local
 # Variables: CC, BUILD (output dir), SAN (address|thread), WERROR=1 (-Werror; CI sets it),
 #            NO_SIP=1 (leave the SIP provider out even if Sofia-SIP is installed).
@@ -67,7 +68,7 @@ endif
 TOOL_OBJ := $(TOOL_SRC:%.c=$(BUILD)/obj/%.o)
 EXAMPLES := $(patsubst examples/%.c,$(BUILD)/examples/%,$(wildcard examples/*.c))
 
-.PHONY: all lib test check check-asan check-tsan check-fuzz fuzz abi demo bench bench-service install clean mutants
+.PHONY: all lib test check check-asan check-tsan check-fuzz fuzz fuzz-campaign abi demo bench bench-service install clean mutants
 
 all: lib $(BUILD)/tapi $(BUILD)/tapisrv $(BUILD)/test-runner $(EXAMPLES)
 
@@ -139,20 +140,28 @@ check-fuzz:
 ifeq ($(WITH_SIP),1)
 	$(MAKE) --no-print-directory BUILD=build/asan SAN=address build/asan/fuzz_sipmap
 	build/asan/fuzz_sipmap --random 200000 3 && build/asan/fuzz_sipmap fuzz/corpus/sipmap/*
+	$(MAKE) --no-print-directory BUILD=build/asan SAN=address build/asan/fuzz_sip
+	build/asan/fuzz_sip fuzz/corpus/sip/*
 endif
 
 # libFuzzer builds (clang): build/fuzz/fuzz_api, build/fuzz/fuzz_config, build/fuzz/fuzz_sipmap
-# (the SIP provider's header mapping: pure functions, no Sofia-SIP needed).
+# (the SIP provider's header mapping: pure functions) and, with the SIP provider, build/fuzz/fuzz_sip
+# (SIP messages through Sofia-SIP into the provider over 127.0.0.1).
+FUZZ_CC := clang -std=c11 -D_POSIX_C_SOURCE=200809L -DOT_LIBFUZZER -g -O1 \
+           -fsanitize=fuzzer,address,undefined -Iinclude
 fuzz:
-	$(MAKE) --no-print-directory BUILD=build/fuzz CC=clang SAN=address NO_SIP=1 \
+	$(MAKE) --no-print-directory BUILD=build/fuzz CC=clang SAN=address $(if $(WITH_SIP),,NO_SIP=1) \
 	    CFLAGS=-fsanitize=fuzzer-no-link build/fuzz/libopentapi.a
-	for t in api config; do clang -std=c11 -D_POSIX_C_SOURCE=200809L -DOT_LIBFUZZER -g -O1 \
-	    -fsanitize=fuzzer,address,undefined -Iinclude fuzz/fuzz_$$t.c build/fuzz/libopentapi.a \
-	    -lpthread -o build/fuzz/fuzz_$$t || exit 1; done
-	clang -std=c11 -D_POSIX_C_SOURCE=200809L -DOT_LIBFUZZER -g -O1 -fsanitize=fuzzer,address,undefined \
-	    -Iinclude -Isrc/core fuzz/fuzz_sipmap.c src/providers/sip/sipmap.c -o build/fuzz/fuzz_sipmap
-	clang -std=c11 -D_POSIX_C_SOURCE=200809L -DOT_LIBFUZZER -g -O1 -fsanitize=fuzzer,address,undefined \
-	    -Iinclude -Isrc/core fuzz/fuzz_frame.c src/core/rpc.c -o build/fuzz/fuzz_frame
+	for t in api config $(if $(WITH_SIP),sip); do $(FUZZ_CC) fuzz/fuzz_$$t.c build/fuzz/libopentapi.a \
+	    $(LDLIBS_LIB) -o build/fuzz/fuzz_$$t || exit 1; done
+	$(FUZZ_CC) -Isrc/core fuzz/fuzz_sipmap.c src/providers/sip/sipmap.c -o build/fuzz/fuzz_sipmap
+	$(FUZZ_CC) -Isrc/core fuzz/fuzz_frame.c src/core/rpc.c -o build/fuzz/fuzz_frame
+
+# A fuzzing campaign: each target for SECONDS (one at a time, nice 19), then the new inputs that
+# add coverage are merged into fuzz/corpus/<target>; TARGETS= picks some (fuzz/campaign.sh).
+SECONDS ?= 3600
+fuzz-campaign: fuzz
+	bash fuzz/campaign.sh $(SECONDS) $(TARGETS)
 
 # Tests of the tests: apply each mutant of tests/mutants/ to a copy of the tree
 # (build/mutants/tree), run the suite, report which tests caught it

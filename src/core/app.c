@@ -5,6 +5,7 @@
  * serializes its start and stop (lock order: life_lock, then the core lock). */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -55,38 +56,13 @@ struct ot_linedev *ot_linedev_get(DWORD id)
     return id < ot_g.nlines ? ot_g.lines[id] : NULL;
 }
 
-/* ---- core start / stop (life_lock held) ---- */
-static char *read_file(const char *path)
+/* ---- the configuration: one reading for start-up and otCheckConfig ---- */
+static const struct ot_provider *provider_named(const char *name)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    char *buf = NULL;
-    size_t len = 0, cap = 0;
-    for (;;) {
-        if (len + 4096 + 1 > cap) {
-            cap = cap ? cap * 2 : 8192;
-            if (cap > (1u << 24)) { /* 16 MiB is not a configuration */
-                free(buf);
-                fclose(f);
-                return NULL;
-            }
-            char *nb = realloc(buf, cap);
-            if (!nb) {
-                free(buf);
-                fclose(f);
-                return NULL;
-            }
-            buf = nb;
-        }
-        size_t n = fread(buf + len, 1, 4096, f);
-        len += n;
-        if (n < 4096)
-            break;
-    }
-    fclose(f);
-    buf[len] = '\0';
-    return buf;
+    for (unsigned p = 0; p < NPROVIDERS; p++)
+        if (!strcmp(providers[p]->name, name))
+            return providers[p];
+    return NULL;
 }
 
 /* A client's core has no lines and no providers: its applications only hold
@@ -109,30 +85,65 @@ static LONG core_start_client(void)
     return 0;
 }
 
+/* Parses len bytes and runs every check start-up runs before it starts the
+ * providers: each line's provider exists, and each provider accepts its part. */
+static LONG conf_load(const char *text, size_t len, struct ot_conf *cf, char *err, size_t errlen)
+{
+    if (ot_conf_parse(text, len, cf, err, errlen) != 0)
+        return LINEERR_INIFILECORRUPT;
+    for (unsigned i = 0; i < cf->nlines; i++)
+        if (!provider_named(cf->lines[i].provider)) {
+            char name[sizeof(cf->lines[i].provider) * 4];
+            ot_escape(name, sizeof(name), cf->lines[i].provider, strlen(cf->lines[i].provider));
+            snprintf(err, errlen, "line %u: [line] (device %u): no provider \"%s\" in this build",
+                     cf->lines[i].provider_lineno, i, name);
+            ot_conf_free(cf);
+            return LINEERR_INIFILECORRUPT;
+        }
+    for (unsigned p = 0; p < NPROVIDERS; p++)
+        if (providers[p]->size > offsetof(struct ot_provider, check_config) &&
+            providers[p]->check_config && providers[p]->check_config(cf, err, errlen) != 0) {
+            ot_conf_free(cf);
+            return LINEERR_INIFILECORRUPT;
+        }
+    return 0;
+}
+
+/* The configuration's source (otSetConfig text, OPENTAPI_CONFIG, the default),
+ * loaded; on error the reason is printed. */
+static LONG conf_load_current(struct ot_conf *cf)
+{
+    char err[320];
+    const char *path = getenv("OPENTAPI_CONFIG");
+    if (config_override || !path || !*path) {
+        const char *text = config_override ? config_override : ot_conf_default_text();
+        LONG rc = conf_load(text, strlen(text), cf, err, sizeof(err));
+        if (rc)
+            fprintf(stderr, "opentapi: configuration: %s\n", err);
+        return rc;
+    }
+    char *text;
+    size_t len;
+    LONG rc = ot_conf_read_file(path, &text, &len, err, sizeof(err));
+    if (!rc) {
+        rc = conf_load(text, len, cf, err, sizeof(err));
+        free(text);
+    }
+    if (rc) {
+        char epath[256];
+        ot_escape(epath, sizeof(epath), path, strlen(path));
+        fprintf(stderr, "opentapi: configuration OPENTAPI_CONFIG=%s: %s\n", epath, err);
+    }
+    return rc;
+}
+
+/* ---- core start / stop (life_lock held) ---- */
 static LONG core_start(void)
 {
-    char err[256];
-    const char *text = config_override;
-    char *file_text = NULL;
     core_is_client = false;
-    if (!text) {
-        const char *path = getenv("OPENTAPI_CONFIG");
-        if (path && *path) {
-            file_text = read_file(path);
-            if (!file_text) {
-                fprintf(stderr, "opentapi: cannot read OPENTAPI_CONFIG=%s\n", path);
-                return LINEERR_INIFILECORRUPT;
-            }
-            text = file_text;
-        } else
-            text = ot_conf_default_text();
-    }
-    int rc = ot_conf_parse(text, &current_conf, err, sizeof(err));
-    free(file_text);
-    if (rc) {
-        fprintf(stderr, "opentapi: configuration: %s\n", err);
-        return LINEERR_INIFILECORRUPT;
-    }
+    LONG crc = conf_load_current(&current_conf);
+    if (crc)
+        return crc;
     const char *clk = getenv("OPENTAPI_CLOCK");
 
     ot_lock();
@@ -161,15 +172,8 @@ static LONG core_start(void)
         ld->conf = current_conf.lines[i];
         ot_list_init(&ld->opens);
         ot_list_init(&ld->calls);
-        for (unsigned p = 0; p < NPROVIDERS; p++)
-            if (!strcmp(providers[p]->name, ld->conf.provider))
-                ld->prov = providers[p];
+        ld->prov = provider_named(ld->conf.provider); /* conf_load checked it */
         ot_g.lines[ot_g.nlines++] = ld;
-        if (!ld->prov) {
-            fprintf(stderr, "opentapi: line device %u: no provider \"%s\" in this build\n", i,
-                    ld->conf.provider);
-            result = LINEERR_INIFILECORRUPT;
-        }
     }
     ot_g.started = true;
     /* Only providers that have lines were started, and only those stop. */
@@ -306,14 +310,17 @@ static bool server_address(char *buf, size_t n)
         return true;
     }
     const char *text = config_override;
+    size_t len = text ? strlen(text) : 0;
     char *file_text = NULL;
+    char err[320];
     const char *path = getenv("OPENTAPI_CONFIG");
-    if (!text && path && *path)
-        text = file_text = read_file(path);
+    if (!text && path && *path && ot_conf_read_file(path, &file_text, &len, err, sizeof(err)) == 0)
+        text = file_text;
     bool found = false;
     struct ot_conf cf;
-    char err[256];
-    if (text && ot_conf_parse(text, &cf, err, sizeof(err)) == 0) {
+    /* A configuration that does not parse is reported by the embedded start-up
+     * that follows; here it only names no service. */
+    if (text && ot_conf_parse(text, len, &cf, err, sizeof(err)) == 0) {
         const char *v = ot_conf_get(&cf, "client", "server");
         if (v && *v && strcmp(v, "none") != 0) {
             snprintf(buf, n, "%s", v);
@@ -655,21 +662,41 @@ LONG otSetConfig(LPCSTR text)
 
 LPCSTR otDefaultConfig(void) { return ot_conf_default_text(); }
 
+static LONG check_result(LONG rc, const char *msg, LPSTR err, DWORD errsize)
+{
+    if (err && errsize)
+        snprintf(err, errsize, "%s", rc ? msg : "");
+    return rc;
+}
+
 LONG otCheckConfig(LPCSTR text, LPSTR err, DWORD errsize)
 {
     if (!text)
         return LINEERR_INVALPOINTER;
     struct ot_conf cf;
-    char buf[256];
-    if (ot_conf_parse(text, &cf, buf, sizeof(buf)) != 0) {
-        if (err && errsize)
-            snprintf(err, errsize, "%s", buf);
-        return LINEERR_INIFILECORRUPT;
+    char buf[320];
+    LONG rc = conf_load(text, strlen(text), &cf, buf, sizeof(buf));
+    if (!rc)
+        ot_conf_free(&cf);
+    return check_result(rc, buf, err, errsize);
+}
+
+LONG otCheckConfigFile(LPCSTR path, LPSTR err, DWORD errsize)
+{
+    if (!path)
+        return LINEERR_INVALPOINTER;
+    struct ot_conf cf;
+    char buf[320];
+    char *text;
+    size_t len;
+    LONG rc = ot_conf_read_file(path, &text, &len, buf, sizeof(buf));
+    if (!rc) {
+        rc = conf_load(text, len, &cf, buf, sizeof(buf));
+        free(text);
+        if (!rc)
+            ot_conf_free(&cf);
     }
-    ot_conf_free(&cf);
-    if (err && errsize)
-        err[0] = '\0';
-    return 0;
+    return check_result(rc, buf, err, errsize);
 }
 
 LONG otClockSetManual(BOOL manual)

@@ -4,6 +4,7 @@
  * every change to the core.  It runs with the core lock held (provider rules
  * in core/provider.h), has no thread of its own, and its timers run on the
  * core's clock.  Conferences and transfers are in simconf.c. */
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,18 +44,100 @@ struct sim_dn *sim_dn_find(const char *number)
     return NULL;
 }
 
+/* [sim] milliseconds: 0..86400000. */
+static int parse_ms(const char *v, uint64_t *out)
+{
+    char *end;
+    unsigned long long n = strtoull(v, &end, 10);
+    if (!*v || *end || *v == '-' || *v == '+' || isspace((unsigned char)*v) || n > 86400000ull)
+        return -1;
+    *out = n;
+    return 0;
+}
+
 static uint64_t setting_ms(const char *key, uint64_t def)
 {
     const char *v = ot_setting("sim", key);
-    if (!v)
-        return def;
-    char *end;
-    unsigned long long n = strtoull(v, &end, 10);
-    if (!*v || *end || *v == '-' || n > 86400000ull) {
+    uint64_t n = def;
+    if (v && parse_ms(v, &n)) {
         fprintf(stderr, "opentapi: [sim] %s = %s: expected milliseconds (0..86400000)\n", key, v);
         return UINT64_MAX;
     }
     return n;
+}
+
+/* ---- the configuration check (the rules sim_start applies) ---- */
+static int by_number(const void *a, const void *b)
+{
+    const struct ot_line_conf *x = *(const struct ot_line_conf *const *)a,
+                              *y = *(const struct ot_line_conf *const *)b;
+    int c = strcmp(x->number, y->number);
+    return c ? c : (x->lineno > y->lineno) - (x->lineno < y->lineno);
+}
+
+static int sim_check_config(const struct ot_conf *cf, char *err, size_t errlen)
+{
+    const char *section, *value;
+    unsigned lineno;
+    for (unsigned i = 0;; i++) {
+        const char *key = ot_conf_key(cf, i, &section, &value, &lineno);
+        if (!key)
+            break;
+        if (strcmp(section, "sim"))
+            continue;
+        uint64_t ms;
+        if (strcmp(key, "no_answer_ms") && strcmp(key, "reply_delay_ms")) {
+            snprintf(err, errlen, "line %u: [sim]: unknown key %s", lineno, key);
+            return -1;
+        }
+        if (parse_ms(value, &ms)) {
+            snprintf(err, errlen, "line %u: [sim] %s: expected milliseconds (0..86400000)",
+                     lineno, key);
+            return -1;
+        }
+    }
+    unsigned n = 0, total = ot_conf_nlines(cf);
+    const struct ot_line_conf **st = malloc((total ? total : 1) * sizeof(*st));
+    if (!st) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    int rc = 0;
+    for (unsigned i = 0; i < total && !rc; i++) {
+        const struct ot_line_conf *l = ot_conf_line(cf, i);
+        if (strcmp(l->provider, "sim"))
+            continue;
+        st[n++] = l;
+        if (l->nkv) {
+            snprintf(err, errlen, "line %u: unknown key %s for a [line] of the switch (sim)",
+                     l->kv[0].lineno, l->kv[0].key);
+            rc = -1;
+        }
+    }
+    /* Stations of one number (in file order after the sort): the same sharing,
+     * not private, at most SIM_MAX_STATIONS_PER_DN of them. */
+    if (!rc)
+        qsort(st, n, sizeof(*st), by_number);
+    for (unsigned i = 0, j; !rc && i < n; i = j) {
+        for (j = i + 1; j < n && !strcmp(st[i]->number, st[j]->number); j++)
+            if (st[i]->sharing == LINEADDRESSSHARING_PRIVATE ||
+                st[i]->sharing != st[j]->sharing || st[i]->party_line != st[j]->party_line) {
+                snprintf(err, errlen,
+                         "line %u: number %s is also on the [line] of line %u: the stations "
+                         "of a number must all share it the same way (not private)",
+                         st[j]->lineno, st[j]->number, st[i]->lineno);
+                rc = -1;
+                break;
+            }
+        if (!rc && j - i > SIM_MAX_STATIONS_PER_DN) {
+            snprintf(err, errlen, "line %u: number %s: more than %d stations",
+                     st[i + SIM_MAX_STATIONS_PER_DN]->lineno, st[i]->number,
+                     SIM_MAX_STATIONS_PER_DN);
+            rc = -1;
+        }
+    }
+    free(st);
+    return rc;
 }
 
 static void sim_stop(void);
@@ -828,4 +911,5 @@ const struct ot_provider ot_sim_provider = {
     .complete_transfer = sim_complete_transfer,
     .blind_transfer = sim_blind_transfer,
     .live_calls = sim_live_calls,
+    .check_config = sim_check_config,
 };

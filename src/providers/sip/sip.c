@@ -90,6 +90,15 @@ static void cnt_add(unsigned long *field, long delta)
     pthread_mutex_unlock(&cnt_mu);
 }
 
+static void cnt_set(unsigned long *field, unsigned long value)
+{
+    pthread_once(&cnt_once, cnt_init);
+    pthread_mutex_lock(&cnt_mu);
+    *field = value;
+    pthread_cond_broadcast(&cnt_cv);
+    pthread_mutex_unlock(&cnt_mu);
+}
+
 void ot_sip_counters_get(struct ot_sip_counters *out)
 {
     pthread_mutex_lock(&cnt_mu);
@@ -140,10 +149,8 @@ static void sofia_logger(void *stream, char const *fmt, va_list ap)
 
 static void setup_logs(void)
 {
-    const char *v = ot_setting("sip", "log_level");
-    unsigned level = v ? (unsigned)atoi(v) : 0;
-    if (level > 9)
-        level = 9;
+    int lv = sip_log_level(ot_setting("sip", "log_level")); /* checked: 0..9 or absent */
+    unsigned level = lv > 0 ? (unsigned)lv : 0;
     sofia_log_on = level > 0;
     su_log_t *logs[] = {su_log_default, nua_log, nta_log, tport_log};
     for (size_t i = 0; i < sizeof(logs) / sizeof(logs[0]); i++) {
@@ -881,6 +888,10 @@ static void provider_event(nua_event_t ev, int status, char const *phrase, nua_t
         if (nh && nh == l->reg_nh)
             on_register(l, ev, status, sip);
         break;
+    case nua_i_options:
+        if (sip && sip->sip_cseq)
+            cnt_set(&cnt.options_cseq, sip->sip_cseq->cs_seq);
+        break;
     case nua_i_error:
         ot_log("sip: line %u: %d %s", l ? (unsigned)l->id : 0u, status, phrase ? phrase : "");
         break;
@@ -915,9 +926,10 @@ static void *provider_main(void *arg)
         ok = false;
     for (unsigned i = 0; ok && i < S.nlines; i++) {
         struct sip_line *l = &S.lines[i];
-        if (sip_line_probe_bind(l) != 0) {
-            fprintf(stderr, "opentapi: SIP line %u: cannot bind %s\n", (unsigned)l->id,
-                    l->bind_url);
+        char why[128];
+        if (sip_line_probe_bind(l, why, sizeof(why)) != 0) {
+            fprintf(stderr, "opentapi: SIP line %u: cannot bind %s: %s\n", (unsigned)l->id,
+                    l->bind_url, why);
             ok = false;
             break;
         }
@@ -1023,7 +1035,10 @@ static int sp_start(struct ot_linedev **lines, unsigned n)
         ot_list_init(&l->calls);
     }
     for (unsigned i = 0; i < n; i++) {
-        if (sip_line_configure(&S.lines[i], S.lines[i].cf, S.lines[i].id) != 0) {
+        char err[320];
+        if (sip_line_configure(&S.lines[i], S.lines[i].cf, S.lines[i].id, err, sizeof(err)) !=
+            0) {
+            fprintf(stderr, "opentapi: configuration: %s\n", err);
             free_lines();
             return -1;
         }
@@ -1404,4 +1419,5 @@ const struct ot_provider ot_sip_provider = {
     .add_to_conf = sp_add_to_conf,
     .remove_from_conf = sp_remove_from_conf,
     .live_calls = sp_live_calls,
+    .check_config = sip_check_config,
 };

@@ -94,11 +94,19 @@ struct sip_line {
     struct ot_list calls; /* struct sip_call.link */
 };
 
-int sip_line_configure(struct sip_line *l, const struct ot_line_conf *cf, DWORD id);
+/* Checks a SIP [line] and fills l's configuration strings (free them with
+ * sip_line_unconfigure, also after a failure); -1 and the reason in err. */
+int sip_line_configure(struct sip_line *l, const struct ot_line_conf *cf, DWORD id, char *err,
+                       size_t errlen);
+/* The provider's whole configuration check (sp_check_config in sip.c uses it). */
+int sip_check_config(const struct ot_conf *cf, char *err, size_t errlen);
+/* [sip] log_level: 0..9, or -1. */
+int sip_log_level(const char *v);
 void sip_line_unconfigure(struct sip_line *l);
-/* 0 when the line's address can be bound now (checked before nua_create,
+/* 0 when the line's address can be bound now (else -1, the reason in why:
+ * strerror's or getaddrinfo's) (checked before nua_create,
  * whose failure path leaks in Sofia-SIP 1.12.11). */
-int sip_line_probe_bind(const struct sip_line *l);
+int sip_line_probe_bind(const struct sip_line *l, char *why, size_t whylen);
 char *sp_target(const struct sip_line *l, const char *dest);
 
 #endif
