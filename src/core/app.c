@@ -88,6 +88,21 @@ static char *read_file(const char *path)
     return buf;
 }
 
+/* The configuration text in force (otSetConfig, OPENTAPI_CONFIG, default), as
+ * a copy for readers outside core start (the dialing rules); NULL with *err
+ * set when it cannot be read. */
+char *ot_config_text(LONG *err)
+{
+    pthread_mutex_lock(&life_lock);
+    const char *path = getenv("OPENTAPI_CONFIG");
+    char *t = config_override        ? ot_strdup(config_override)
+              : path && *path        ? read_file(path)
+                                     : ot_strdup(ot_conf_default_text());
+    *err = t ? 0 : config_override || !(path && *path) ? LINEERR_NOMEM : LINEERR_INIFILECORRUPT;
+    pthread_mutex_unlock(&life_lock);
+    return t;
+}
+
 static LONG core_start(void)
 {
     char err[256];

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "config.h"
+#include "dialing.h"
 
 static const char default_config[] =
     "# opentapi default topology: the embedded switch (provider \"sim\").\n"
@@ -283,6 +284,8 @@ int ot_conf_parse(const char *text, struct ot_conf *cf, char *err, size_t errlen
         if (!cf->lines[i].name[0])
             snprintf(cf->lines[i].name, sizeof(cf->lines[i].name), "Line %u", i);
     }
+    if (ot_loc_check(text, err, errlen)) /* the [location] sections (location.c) */
+        goto fail;
     return 0;
 fail:
     ot_conf_free(cf);

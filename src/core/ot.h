@@ -274,6 +274,7 @@ OT_HIDDEN void ot_req_discard(struct ot_req *r); /* sync failure: no reply */
 OT_HIDDEN LONG ot_check_uui(const void *p, DWORD size, DWORD limit);
 
 /* misc */
+OT_HIDDEN char *ot_config_text(LONG *err); /* app.c: a copy of the configuration */
 OT_HIDDEN char *ot_strdup(const char *s);
 OT_HIDDEN int ot_set_str(char **dst, const char *s);
 OT_HIDDEN void ot_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
