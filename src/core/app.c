@@ -49,6 +49,11 @@ struct ot_app *ot_app_get(HLINEAPP h)
     return a && !a->shutting_down ? a : NULL;
 }
 
+const struct ot_provider *ot_provider_at(unsigned i)
+{
+    return i < NPROVIDERS ? providers[i] : NULL;
+}
+
 struct ot_linedev *ot_linedev_get(DWORD id)
 {
     return id < ot_g.nlines ? ot_g.lines[id] : NULL;

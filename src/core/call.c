@@ -71,6 +71,7 @@ void ot_call_free_now(struct ot_call *c)
         if (c->strings_owned & (1u << i))
             free(*strs[i]);
     free(c->remote_uui.data);
+    free(c->call_data.data);
     if (c->pending_uui)
         free(c->pending_uui->data);
     free(c->pending_uui);
@@ -551,6 +552,9 @@ DWORD ot_call_features(const struct ot_call *c, DWORD privilege)
     }
     if (c->uui_unreleased)
         f |= LINECALLFEATURE_RELEASEUSERUSERINFO;
+    if (f && c->state != LINECALLSTATE_IDLE && /* a call this station takes part in */
+        !(c->state == LINECALLSTATE_CONNECTED && c->mode == LINECONNECTEDMODE_INACTIVE))
+        f |= LINECALLFEATURE_SETCALLDATA | LINECALLFEATURE_SETCALLPARAMS;
     return f;
 }
 

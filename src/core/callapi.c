@@ -527,7 +527,7 @@ LONG lineGetCallInfo(HCALL hCall, LPLINECALLINFO lpCallInfo)
         ci.dwLineDeviceID = c->ld->id;
         ci.dwAddressID = c->address_id;
         ci.dwBearerMode = LINEBEARERMODE_VOICE;
-        ci.dwMediaMode = LINEMEDIAMODE_INTERACTIVEVOICE;
+        ci.dwMediaMode = c->media_mode ? c->media_mode : LINEMEDIAMODE_INTERACTIVEVOICE;
         ci.dwAppSpecific = c->app_specific;
         ci.dwCallID = c->call_id;
         ci.dwRelatedCallID = c->related_call_id;
@@ -571,6 +571,8 @@ LONG lineGetCallInfo(HCALL hCall, LPLINECALLINFO lpCallInfo)
                           &ci.dwDisplayableAddressSize, &ci.dwDisplayableAddressOffset);
         ot_varbuf_put(&vb, c->remote_uui.data, c->remote_uui.len, &ci.dwUserUserInfoSize,
                       &ci.dwUserUserInfoOffset);
+        ot_varbuf_put(&vb, c->call_data.data, c->call_data.len, &ci.dwCallDataSize,
+                      &ci.dwCallDataOffset);
         ci.dwNeededSize = vb.needed;
         ci.dwUsedSize = vb.used;
         memcpy(lpCallInfo, &ci, fixed);

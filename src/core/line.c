@@ -297,7 +297,8 @@ out:
 static DWORD addr_call_features(const struct ot_line_conf *cf)
 {
     DWORD f = LINECALLFEATURE_ACCEPT | LINECALLFEATURE_ANSWER | LINECALLFEATURE_DIAL |
-              LINECALLFEATURE_DROP | LINECALLFEATURE_HOLD | LINECALLFEATURE_UNHOLD;
+              LINECALLFEATURE_DROP | LINECALLFEATURE_HOLD | LINECALLFEATURE_UNHOLD |
+              LINECALLFEATURE_SETCALLDATA | LINECALLFEATURE_SETCALLPARAMS;
     if (cf->uui_send)
         f |= LINECALLFEATURE_SENDUSERUSER | LINECALLFEATURE_RELEASEUSERUSERINFO;
     if (cf->max_conf)
@@ -334,7 +335,8 @@ LONG lineGetAddressCaps(HLINEAPP hLineApp, DWORD dwDeviceID, DWORD dwAddressID,
                               LINECALLINFOSTATE_CONNECTEDID | LINECALLINFOSTATE_USERUSERINFO |
                               LINECALLINFOSTATE_NUMOWNERINCR | LINECALLINFOSTATE_NUMOWNERDECR |
                               LINECALLINFOSTATE_NUMMONITORS | LINECALLINFOSTATE_RELATEDCALLID |
-                              LINECALLINFOSTATE_APPSPECIFIC;
+                              LINECALLINFOSTATE_APPSPECIFIC | LINECALLINFOSTATE_CALLDATA |
+                              LINECALLINFOSTATE_MEDIAMODE;
         ac.dwCallerIDFlags = ac.dwCalledIDFlags = ac.dwConnectedIDFlags =
             LINECALLPARTYID_ADDRESS | LINECALLPARTYID_NAME | LINECALLPARTYID_UNKNOWN;
         ac.dwRedirectionIDFlags = ac.dwRedirectingIDFlags = LINECALLPARTYID_UNAVAIL;
@@ -386,6 +388,7 @@ LONG lineGetAddressCaps(HLINEAPP hLineApp, DWORD dwDeviceID, DWORD dwAddressID,
                              (cf->sharing != LINEADDRESSSHARING_PRIVATE ? LINEOFFERINGMODE_INACTIVE
                                                                         : 0);
         ac.dwAvailableMediaModes = OT_MEDIA_MODES;
+        ac.dwMaxCallDataSize = OT_CALL_DATA_MAX;
         OT_FILL_END(ac, lpAddressCaps);
     }
 out:

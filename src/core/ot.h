@@ -93,6 +93,8 @@ OT_HIDDEN void ot_timers_run_due(void);
 OT_HIDDEN int ot_timers_start_thread(void);
 OT_HIDDEN void ot_timers_stop_thread(void);
 
+#define OT_CALL_DATA_MAX 4096u /* LINEADDRESSCAPS.dwMaxCallDataSize */
+
 /* ---- objects ------------------------------------------------------------ */
 struct ot_msgq {
     LINEMESSAGE *buf;
@@ -136,6 +138,8 @@ struct ot_open {
     DWORD api_version;
     DWORD_PTR instance;
     DWORD line_states, address_states; /* lineSetStatusMessages */
+    bool num_rings_set;                /* lineSetNumRings (devapi.c) */
+    DWORD num_rings;
     struct ot_list app_link, ld_link;
     struct ot_list refs; /* struct ot_callref.open_link */
 };
@@ -161,6 +165,8 @@ struct ot_call {
     char *caller_id, *caller_name, *called_id, *called_name, *connected_id, *connected_name;
     struct ot_uui remote_uui;   /* what LINECALLINFO shows */
     struct ot_uui *pending_uui; /* newer UUI held until lineReleaseUserUserInfo */
+    struct ot_uui call_data;    /* lineSetCallData (callparams.c), at most OT_CALL_DATA_MAX */
+    DWORD media_mode;           /* lineSetMediaMode; 0 = LINEMEDIAMODE_INTERACTIVEVOICE */
     bool uui_unreleased;
     uint8_t strings_owned;
     struct ot_list refs; /* struct ot_callref.call_link */
@@ -246,6 +252,7 @@ OT_HIDDEN void ot_msgq_free(struct ot_msgq *q);
 OT_HIDDEN struct ot_app *ot_app_get(HLINEAPP h);
 OT_HIDDEN LONG ot_check_started(void);
 OT_HIDDEN struct ot_linedev *ot_linedev_get(DWORD id);
+OT_HIDDEN const struct ot_provider *ot_provider_at(unsigned i); /* built in; NULL past the end */
 
 /* lines (line.c) */
 OT_HIDDEN struct ot_open *ot_open_get(HLINE h);
