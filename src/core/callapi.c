@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "ot.h"
+#include "precond.h"
 
 #define OT_DEST_MAX 256u
 
@@ -23,8 +24,6 @@ static LONG get_ref(HCALL h, bool need_owner, struct ot_callref **rp)
     *rp = r;
     return 0;
 }
-
-static bool state_in(const struct ot_call *c, DWORD mask) { return (c->state & mask) != 0; }
 
 typedef LONG (*uui_op)(struct ot_req *, struct ot_call *, const void *, DWORD);
 
@@ -177,14 +176,9 @@ LONG lineDial(HCALL hCall, LPCSTR lpszDestAddress, DWORD dwCountryCode)
     (void)dwCountryCode;
     ot_lock();
     struct ot_callref *r = NULL;
-    LONG rc = get_ref(hCall, true, &r);
+    LONG rc = ot_precheck(OT_FN_DIAL, hCall, NULL, 0, &r);
     if (rc)
         goto out;
-    if (!state_in(r->call, LINECALLSTATE_DIALTONE | LINECALLSTATE_DIALING |
-                               LINECALLSTATE_PROCEEDING)) {
-        rc = LINEERR_INVALCALLSTATE;
-        goto out;
-    }
     if ((rc = check_dest(lpszDestAddress)))
         goto out;
     if (!r->call->ld->prov->dial) {
@@ -214,19 +208,9 @@ LONG lineAnswer(HCALL hCall, LPCSTR lpsUserUserInfo, DWORD dwSize)
 {
     ot_lock();
     struct ot_callref *r = NULL;
-    LONG rc = get_ref(hCall, true, &r);
-    if (rc)
-        goto out;
-    struct ot_call *c = r->call;
-    if (!state_in(c, LINECALLSTATE_OFFERING | LINECALLSTATE_ACCEPTED) &&
-        !(c->state == LINECALLSTATE_CONNECTED && c->mode == LINECONNECTEDMODE_INACTIVE)) {
-        rc = LINEERR_INVALCALLSTATE;
-        goto out;
-    }
-    if ((rc = ot_check_uui(lpsUserUserInfo, dwSize, c->ld->conf.uui_answer)))
-        goto out;
-    rc = start_uui_op(r, c->ld->prov->answer, lpsUserUserInfo, dwSize);
-out:
+    LONG rc = ot_precheck(OT_FN_ANSWER, hCall, lpsUserUserInfo, dwSize, &r);
+    if (!rc)
+        rc = start_uui_op(r, r->call->ld->prov->answer, lpsUserUserInfo, dwSize);
     ot_unlock();
     return rc;
 }
@@ -235,18 +219,9 @@ LONG lineAccept(HCALL hCall, LPCSTR lpsUserUserInfo, DWORD dwSize)
 {
     ot_lock();
     struct ot_callref *r = NULL;
-    LONG rc = get_ref(hCall, true, &r);
-    if (rc)
-        goto out;
-    struct ot_call *c = r->call;
-    if (c->state != LINECALLSTATE_OFFERING) {
-        rc = LINEERR_INVALCALLSTATE;
-        goto out;
-    }
-    if ((rc = ot_check_uui(lpsUserUserInfo, dwSize, c->ld->conf.uui_accept)))
-        goto out;
-    rc = start_uui_op(r, c->ld->prov->accept, lpsUserUserInfo, dwSize);
-out:
+    LONG rc = ot_precheck(OT_FN_ACCEPT, hCall, lpsUserUserInfo, dwSize, &r);
+    if (!rc)
+        rc = start_uui_op(r, r->call->ld->prov->accept, lpsUserUserInfo, dwSize);
     ot_unlock();
     return rc;
 }
@@ -255,20 +230,9 @@ LONG lineDrop(HCALL hCall, LPCSTR lpsUserUserInfo, DWORD dwSize)
 {
     ot_lock();
     struct ot_callref *r = NULL;
-    LONG rc = get_ref(hCall, true, &r);
-    if (rc)
-        goto out;
-    struct ot_call *c = r->call;
-    /* IDLE is final; an inactive shared appearance is not on the call here. */
-    if (c->state == LINECALLSTATE_IDLE || c->state == 0 ||
-        (c->state == LINECALLSTATE_CONNECTED && c->mode == LINECONNECTEDMODE_INACTIVE)) {
-        rc = LINEERR_INVALCALLSTATE;
-        goto out;
-    }
-    if ((rc = ot_check_uui(lpsUserUserInfo, dwSize, c->ld->conf.uui_drop)))
-        goto out;
-    rc = start_uui_op(r, c->ld->prov->drop, lpsUserUserInfo, dwSize);
-out:
+    LONG rc = ot_precheck(OT_FN_DROP, hCall, lpsUserUserInfo, dwSize, &r);
+    if (!rc)
+        rc = start_uui_op(r, r->call->ld->prov->drop, lpsUserUserInfo, dwSize);
     ot_unlock();
     return rc;
 }
@@ -277,28 +241,9 @@ LONG lineSendUserUserInfo(HCALL hCall, LPCSTR lpsUserUserInfo, DWORD dwSize)
 {
     ot_lock();
     struct ot_callref *r = NULL;
-    LONG rc = get_ref(hCall, true, &r);
-    if (rc)
-        goto out;
-    struct ot_call *c = r->call;
-    if (!state_in(c, LINECALLSTATE_CONNECTED | LINECALLSTATE_OFFERING |
-                         LINECALLSTATE_ACCEPTED | LINECALLSTATE_RINGBACK) ||
-        (c->state == LINECALLSTATE_CONNECTED && c->mode == LINECONNECTEDMODE_INACTIVE)) {
-        rc = LINEERR_INVALCALLSTATE;
-        goto out;
-    }
-    if (!lpsUserUserInfo) {
-        rc = LINEERR_INVALPOINTER;
-        goto out;
-    }
-    if (dwSize == 0) {
-        rc = LINEERR_INVALPARAM;
-        goto out;
-    }
-    if ((rc = ot_check_uui(lpsUserUserInfo, dwSize, c->ld->conf.uui_send)))
-        goto out;
-    rc = start_uui_op(r, c->ld->prov->send_uui, lpsUserUserInfo, dwSize);
-out:
+    LONG rc = ot_precheck(OT_FN_SENDUUI, hCall, lpsUserUserInfo, dwSize, &r);
+    if (!rc)
+        rc = start_uui_op(r, r->call->ld->prov->send_uui, lpsUserUserInfo, dwSize);
     ot_unlock();
     return rc;
 }
@@ -307,7 +252,7 @@ LONG lineReleaseUserUserInfo(HCALL hCall)
 {
     ot_lock();
     struct ot_callref *r = NULL;
-    LONG rc = get_ref(hCall, true, &r);
+    LONG rc = ot_precheck(OT_FN_RELEASEUUI, hCall, NULL, 0, &r);
     if (rc)
         goto out;
     {
@@ -331,15 +276,10 @@ static LONG hold_op(HCALL hCall, bool hold)
 {
     ot_lock();
     struct ot_callref *r = NULL;
-    LONG rc = get_ref(hCall, true, &r);
+    LONG rc = ot_precheck(hold ? OT_FN_HOLD : OT_FN_UNHOLD, hCall, NULL, 0, &r);
     if (rc)
         goto out;
     struct ot_call *c = r->call;
-    if (hold ? !(c->state == LINECALLSTATE_CONNECTED && c->mode != LINECONNECTEDMODE_INACTIVE)
-             : c->state != LINECALLSTATE_ONHOLD) {
-        rc = LINEERR_INVALCALLSTATE;
-        goto out;
-    }
     LONG (*op)(struct ot_req *, struct ot_call *) =
         hold ? c->ld->prov->hold : c->ld->prov->unhold;
     if (!op) {

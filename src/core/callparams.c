@@ -6,24 +6,11 @@
 #include <string.h>
 
 #include "ot.h"
+#include "precond.h"
 
 /* The media modes our lines carry (LINEDEVCAPS.dwMediaModes). */
 #define OT_CALL_MEDIA                                                                          \
     (LINEMEDIAMODE_INTERACTIVEVOICE | LINEMEDIAMODE_UNKNOWN | LINEMEDIAMODE_AUTOMATEDVOICE)
-
-static LONG owner_ref(HCALL h, struct ot_callref **out)
-{
-    LONG rc = ot_check_started();
-    if (rc)
-        return rc;
-    struct ot_callref *r = ot_callref_get(h);
-    if (!r)
-        return LINEERR_INVALCALLHANDLE;
-    if (r->privilege != LINECALLPRIVILEGE_OWNER)
-        return LINEERR_NOTOWNER;
-    *out = r;
-    return 0;
-}
 
 /* Asynchronous, any state but IDLE: the change is made at once, then LINE_CALLINFO(CALLDATA)
  * goes to every application with a handle to the call (this one too), then
@@ -32,13 +19,9 @@ LONG lineSetCallData(HCALL hCall, LPVOID lpCallData, DWORD dwSize)
 {
     ot_lock();
     struct ot_callref *r = NULL;
-    LONG rc = owner_ref(hCall, &r);
+    LONG rc = ot_precheck(OT_FN_SETCALLDATA, hCall, NULL, 0, &r);
     if (rc)
         goto out;
-    if (r->call->state == LINECALLSTATE_IDLE || r->call->state == 0) {
-        rc = LINEERR_INVALCALLSTATE;
-        goto out;
-    }
     if (dwSize && !lpCallData) {
         rc = LINEERR_INVALPOINTER;
         goto out;
@@ -80,7 +63,7 @@ LONG lineSetMediaMode(HCALL hCall, DWORD dwMediaModes)
 {
     ot_lock();
     struct ot_callref *r = NULL;
-    LONG rc = owner_ref(hCall, &r);
+    LONG rc = ot_precheck(OT_FN_SETMEDIAMODE, hCall, NULL, 0, &r);
     if (rc)
         goto out;
     /* One mode, or UNKNOWN with the modes it may still turn out to be. */
@@ -110,13 +93,9 @@ LONG lineSetCallParams(HCALL hCall, DWORD dwBearerMode, DWORD dwMinRate, DWORD d
 {
     ot_lock();
     struct ot_callref *r = NULL;
-    LONG rc = owner_ref(hCall, &r);
+    LONG rc = ot_precheck(OT_FN_SETCALLPARAMS, hCall, NULL, 0, &r);
     if (rc)
         goto out;
-    if (r->call->state == LINECALLSTATE_IDLE || r->call->state == 0) {
-        rc = LINEERR_INVALCALLSTATE;
-        goto out;
-    }
     if (!dwBearerMode || (dwBearerMode & (dwBearerMode - 1)))
         rc = LINEERR_INVALBEARERMODE;
     else if (dwBearerMode != LINEBEARERMODE_VOICE)
@@ -152,7 +131,7 @@ LONG lineSetCallTreatment(HCALL hCall, DWORD dwTreatment)
     (void)dwTreatment;
     ot_lock();
     struct ot_callref *r = NULL;
-    LONG rc = owner_ref(hCall, &r);
+    LONG rc = ot_precheck(OT_FN_SETTREATMENT, hCall, NULL, 0, &r);
     ot_unlock();
     return rc ? rc : (LONG)LINEERR_OPERATIONUNAVAIL;
 }
