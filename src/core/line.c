@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "ot.h"
+#include "precond.h"
 
 #define OT_MEDIA_MODES                                                                         \
     (LINEMEDIAMODE_INTERACTIVEVOICE | LINEMEDIAMODE_UNKNOWN | LINEMEDIAMODE_AUTOMATEDVOICE)
@@ -369,17 +370,21 @@ LONG lineGetAddressCaps(HLINEAPP hLineApp, DWORD dwDeviceID, DWORD dwAddressID,
                                                 LINEADDRCAPFLAGS_CONFERENCEHELD |
                                                 LINEADDRCAPFLAGS_AUTORECONNECT
                                           : 0);
-        ac.dwCallFeatures = addr_call_features(cf);
+        ac.dwCallFeatures = addr_call_features(cf) & ot_provider_call_features(ld->prov);
+        if (!ld->prov->setup_transfer)
+            ac.dwAddrCapFlags &= ~(DWORD)(LINEADDRCAPFLAGS_TRANSFERMAKE |
+                                          LINEADDRCAPFLAGS_TRANSFERHELD);
         ac.dwRemoveFromConfCaps =
             cf->max_conf ? LINEREMOVEFROMCONF_ANY : LINEREMOVEFROMCONF_NONE;
         ac.dwRemoveFromConfState = LINECALLSTATE_IDLE;
-        ac.dwTransferModes =
-            cf->max_conf ? LINETRANSFERMODE_TRANSFER | LINETRANSFERMODE_CONFERENCE : 0;
+        ac.dwTransferModes = cf->max_conf && ld->prov->setup_transfer
+                                 ? LINETRANSFERMODE_TRANSFER | LINETRANSFERMODE_CONFERENCE
+                                 : 0;
         ac.dwAddressFeatures = LINEADDRFEATURE_MAKECALL |
                                (cf->max_conf ? LINEADDRFEATURE_SETUPCONF : 0);
-        ac.dwCallFeatures2 = cf->max_conf ? LINECALLFEATURE2_TRANSFERNORM |
-                                                LINECALLFEATURE2_TRANSFERCONF
-                                          : 0;
+        ac.dwCallFeatures2 = cf->max_conf && ld->prov->setup_transfer
+                                 ? LINECALLFEATURE2_TRANSFERNORM | LINECALLFEATURE2_TRANSFERCONF
+                                 : 0;
         ac.dwConnectedModes = LINECONNECTEDMODE_ACTIVE |
                               (cf->sharing != LINEADDRESSSHARING_PRIVATE
                                    ? LINECONNECTEDMODE_INACTIVE

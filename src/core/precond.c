@@ -76,3 +76,33 @@ LONG ot_precheck(enum ot_fn fn, HCALL hCall, const void *uui, DWORD size,
     *out = r;
     return 0;
 }
+
+DWORD ot_provider_call_features(const struct ot_provider *p)
+{
+    /* Every LINECALLFEATURE_ bit that needs a provider operation, with it;
+     * bits not listed are the core's own. */
+    const struct {
+        DWORD bits;
+        bool have;
+    } needs[] = {
+        {LINECALLFEATURE_ACCEPT, p->accept != NULL},
+        {LINECALLFEATURE_ANSWER, p->answer != NULL},
+        {LINECALLFEATURE_DIAL, p->dial != NULL},
+        {LINECALLFEATURE_DROP, p->drop != NULL},
+        {LINECALLFEATURE_HOLD, p->hold != NULL},
+        {LINECALLFEATURE_UNHOLD, p->unhold != NULL},
+        {LINECALLFEATURE_SENDUSERUSER, p->send_uui != NULL},
+        {LINECALLFEATURE_SETUPCONF, p->setup_conf != NULL},
+        {LINECALLFEATURE_PREPAREADDCONF, p->prepare_add != NULL},
+        {LINECALLFEATURE_ADDTOCONF, p->add_to_conf != NULL},
+        {LINECALLFEATURE_REMOVEFROMCONF, p->remove_from_conf != NULL},
+        {LINECALLFEATURE_SETUPTRANSFER, p->setup_transfer != NULL},
+        {LINECALLFEATURE_COMPLETETRANSF, p->complete_transfer != NULL},
+        {LINECALLFEATURE_BLINDTRANSFER, p->blind_transfer != NULL},
+    };
+    DWORD mask = 0xFFFFFFFFu;
+    for (size_t i = 0; i < sizeof(needs) / sizeof(needs[0]); i++)
+        if (!needs[i].have)
+            mask &= ~needs[i].bits;
+    return mask;
+}

@@ -28,4 +28,7 @@ enum ot_fn {
  * LINEERR_ of the first check that fails.  Core lock held. */
 OT_HIDDEN LONG ot_precheck(enum ot_fn fn, HCALL hCall, const void *uui, DWORD size,
                            struct ot_callref **out);
+/* The LINECALLFEATURE_ bits provider p can carry out (its operations that
+ * exist); the capability structures announce no others. */
+OT_HIDDEN DWORD ot_provider_call_features(const struct ot_provider *p);
 #endif
