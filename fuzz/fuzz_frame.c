@@ -70,7 +70,7 @@ static void run(const unsigned char *data, size_t size)
         size -= sizeof(h);
         if (h.len > OT_RPC_MAX_FRAME || h.len > size)
             return; /* the server closes the connection */
-        if (h.type == OT_RPC_CALL && h.fn < OT_FN_COUNT)
+        if (h.type == OT_RPC_CALL && h.fn < OT_RPC_FN_COUNT)
             one_call(h.fn, data, h.len);
         data += h.len;
         size -= h.len;
@@ -115,6 +115,11 @@ static size_t make_call(unsigned char *buf, size_t cap, uint16_t fn)
         }
         case 'V': ot_wbuf_u32(&w, r % 4 == 0 ? OT_RPC_NULL : r % 5000); break;
         case 'o': case 'h': case 'x': case 'H': ot_wbuf_u32(&w, r % 2); break;
+        case 'X':
+            ot_wbuf_u32(&w, r % 2);
+            for (unsigned k = 0; r % 2 && k < 4; k++)
+                ot_wbuf_u32(&w, replay_rnd());
+            break;
         default: ot_wbuf_u32(&w, r % 7 == 0 ? r : r % 20); break;
         }
     }
@@ -135,7 +140,7 @@ int main(int argc, char **argv)
             size_t len = 0;
             for (unsigned k = 1 + replay_rnd() % 3; k; k--)
                 len += make_call(buf + len, sizeof(buf) - len,
-                                 (uint16_t)(replay_rnd() % OT_FN_COUNT));
+                                 (uint16_t)(replay_rnd() % OT_RPC_FN_COUNT));
             for (unsigned m = replay_rnd() % 4; m && len; m--) {
                 size_t at = replay_rnd() % len;
                 switch (replay_rnd() % 3) {

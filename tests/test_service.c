@@ -934,7 +934,7 @@ TEST(service_lets_go_of_a_client_that_stops_reading)
     hello(fd);
     LONG rc;
     struct ot_wbuf w = {0};
-    size_t f = ot_wbuf_begin_frame(&w, OT_RPC_CALL, OT_FN_INITIALIZE, 1);
+    size_t f = ot_wbuf_begin_frame(&w, OT_RPC_CALL, OT_RPC_INITIALIZE, 1);
     ot_wbuf_u32(&w, 6);
     ot_wbuf_put(&w, "silent", 6);
     ot_wbuf_u32(&w, T_API);
@@ -954,8 +954,8 @@ TEST(service_lets_go_of_a_client_that_stops_reading)
     HLINE dummy;
     uintptr_t a[9] = {app, 1, (uintptr_t)&dummy, T_API, 0, 0, LINECALLPRIVILEGE_MONITOR,
                       LINEMEDIAMODE_INTERACTIVEVOICE, 0};
-    f = ot_wbuf_begin_frame(&w, OT_RPC_CALL, OT_FN_lineOpen, 2);
-    CHECK_RC(ot_rpc_encode_args(OT_FN_lineOpen, a, &w, same_app), 0);
+    f = ot_wbuf_begin_frame(&w, OT_RPC_CALL, OT_RPC_lineOpen, 2);
+    CHECK_RC(ot_rpc_encode_args(OT_RPC_lineOpen, a, &w, same_app), 0);
     ot_wbuf_end_frame(&w, f);
     send_bytes(fd, w.data, w.len);
     ot_wbuf_free(&w);

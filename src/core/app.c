@@ -51,6 +51,11 @@ struct ot_app *ot_app_get(HLINEAPP h)
     return a && !a->shutting_down ? a : NULL;
 }
 
+const struct ot_provider *ot_provider_at(unsigned i)
+{
+    return i < NPROVIDERS ? providers[i] : NULL;
+}
+
 struct ot_linedev *ot_linedev_get(DWORD id)
 {
     return id < ot_g.nlines ? ot_g.lines[id] : NULL;
@@ -138,6 +143,25 @@ static LONG conf_load_current(struct ot_conf *cf)
 }
 
 /* ---- core start / stop (life_lock held) ---- */
+/* The configuration text in force (otSetConfig, OPENTAPI_CONFIG, default), as
+ * a copy for readers outside core start (the dialing rules); NULL with *err
+ * set when it cannot be read. */
+char *ot_config_text(LONG *err)
+{
+    pthread_mutex_lock(&life_lock);
+    const char *path = getenv("OPENTAPI_CONFIG");
+    char *t = NULL;
+    char why[320];
+    size_t len;
+    if (config_override || !(path && *path)) {
+        t = ot_strdup(config_override ? config_override : ot_conf_default_text());
+        *err = t ? 0 : LINEERR_NOMEM;
+    } else
+        *err = ot_conf_read_file(path, &t, &len, why, sizeof(why));
+    pthread_mutex_unlock(&life_lock);
+    return t;
+}
+
 static LONG core_start(void)
 {
     core_is_client = false;

@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "ot.h"
+#include "precond.h"
 
 #define CALLSTATE_NONE 0u /* before the provider's first state */
 
@@ -71,6 +72,7 @@ void ot_call_free_now(struct ot_call *c)
         if (c->strings_owned & (1u << i))
             free(*strs[i]);
     free(c->remote_uui.data);
+    free(c->call_data.data);
     if (c->pending_uui)
         free(c->pending_uui->data);
     free(c->pending_uui);
@@ -551,6 +553,10 @@ DWORD ot_call_features(const struct ot_call *c, DWORD privilege)
     }
     if (c->uui_unreleased)
         f |= LINECALLFEATURE_RELEASEUSERUSERINFO;
+    f &= ot_provider_call_features(c->ld->prov); /* what its provider can do */
+    if (f && c->state != LINECALLSTATE_IDLE && /* a call this station takes part in */
+        !(c->state == LINECALLSTATE_CONNECTED && c->mode == LINECONNECTEDMODE_INACTIVE))
+        f |= LINECALLFEATURE_SETCALLDATA | LINECALLFEATURE_SETCALLPARAMS;
     return f;
 }
 

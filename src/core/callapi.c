@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "ot.h"
+#include "precond.h"
 #include "rpc.h"
 
 #define OT_DEST_MAX 256u
@@ -24,8 +25,6 @@ static LONG get_ref(HCALL h, bool need_owner, struct ot_callref **rp)
     *rp = r;
     return 0;
 }
-
-static bool state_in(const struct ot_call *c, DWORD mask) { return (c->state & mask) != 0; }
 
 typedef LONG (*uui_op)(struct ot_req *, struct ot_call *, const void *, DWORD);
 
@@ -180,14 +179,9 @@ LONG lineDial(HCALL hCall, LPCSTR lpszDestAddress, DWORD dwCountryCode)
     (void)dwCountryCode;
     ot_lock();
     struct ot_callref *r = NULL;
-    LONG rc = get_ref(hCall, true, &r);
+    LONG rc = ot_precheck(OT_FN_DIAL, hCall, NULL, 0, &r);
     if (rc)
         goto out;
-    if (!state_in(r->call, LINECALLSTATE_DIALTONE | LINECALLSTATE_DIALING |
-                               LINECALLSTATE_PROCEEDING)) {
-        rc = LINEERR_INVALCALLSTATE;
-        goto out;
-    }
     if ((rc = check_dest(lpszDestAddress)))
         goto out;
     if (!r->call->ld->prov->dial) {
@@ -218,19 +212,9 @@ LONG lineAnswer(HCALL hCall, LPCSTR lpsUserUserInfo, DWORD dwSize)
     OT_REMOTE(lineAnswer, hCall, lpsUserUserInfo, dwSize);
     ot_lock();
     struct ot_callref *r = NULL;
-    LONG rc = get_ref(hCall, true, &r);
-    if (rc)
-        goto out;
-    struct ot_call *c = r->call;
-    if (!state_in(c, LINECALLSTATE_OFFERING | LINECALLSTATE_ACCEPTED) &&
-        !(c->state == LINECALLSTATE_CONNECTED && c->mode == LINECONNECTEDMODE_INACTIVE)) {
-        rc = LINEERR_INVALCALLSTATE;
-        goto out;
-    }
-    if ((rc = ot_check_uui(lpsUserUserInfo, dwSize, c->ld->conf.uui_answer)))
-        goto out;
-    rc = start_uui_op(r, c->ld->prov->answer, lpsUserUserInfo, dwSize);
-out:
+    LONG rc = ot_precheck(OT_FN_ANSWER, hCall, lpsUserUserInfo, dwSize, &r);
+    if (!rc)
+        rc = start_uui_op(r, r->call->ld->prov->answer, lpsUserUserInfo, dwSize);
     ot_unlock();
     return rc;
 }
@@ -240,18 +224,9 @@ LONG lineAccept(HCALL hCall, LPCSTR lpsUserUserInfo, DWORD dwSize)
     OT_REMOTE(lineAccept, hCall, lpsUserUserInfo, dwSize);
     ot_lock();
     struct ot_callref *r = NULL;
-    LONG rc = get_ref(hCall, true, &r);
-    if (rc)
-        goto out;
-    struct ot_call *c = r->call;
-    if (c->state != LINECALLSTATE_OFFERING) {
-        rc = LINEERR_INVALCALLSTATE;
-        goto out;
-    }
-    if ((rc = ot_check_uui(lpsUserUserInfo, dwSize, c->ld->conf.uui_accept)))
-        goto out;
-    rc = start_uui_op(r, c->ld->prov->accept, lpsUserUserInfo, dwSize);
-out:
+    LONG rc = ot_precheck(OT_FN_ACCEPT, hCall, lpsUserUserInfo, dwSize, &r);
+    if (!rc)
+        rc = start_uui_op(r, r->call->ld->prov->accept, lpsUserUserInfo, dwSize);
     ot_unlock();
     return rc;
 }
@@ -261,20 +236,9 @@ LONG lineDrop(HCALL hCall, LPCSTR lpsUserUserInfo, DWORD dwSize)
     OT_REMOTE(lineDrop, hCall, lpsUserUserInfo, dwSize);
     ot_lock();
     struct ot_callref *r = NULL;
-    LONG rc = get_ref(hCall, true, &r);
-    if (rc)
-        goto out;
-    struct ot_call *c = r->call;
-    /* IDLE is final; an inactive shared appearance is not on the call here. */
-    if (c->state == LINECALLSTATE_IDLE || c->state == 0 ||
-        (c->state == LINECALLSTATE_CONNECTED && c->mode == LINECONNECTEDMODE_INACTIVE)) {
-        rc = LINEERR_INVALCALLSTATE;
-        goto out;
-    }
-    if ((rc = ot_check_uui(lpsUserUserInfo, dwSize, c->ld->conf.uui_drop)))
-        goto out;
-    rc = start_uui_op(r, c->ld->prov->drop, lpsUserUserInfo, dwSize);
-out:
+    LONG rc = ot_precheck(OT_FN_DROP, hCall, lpsUserUserInfo, dwSize, &r);
+    if (!rc)
+        rc = start_uui_op(r, r->call->ld->prov->drop, lpsUserUserInfo, dwSize);
     ot_unlock();
     return rc;
 }
@@ -284,28 +248,9 @@ LONG lineSendUserUserInfo(HCALL hCall, LPCSTR lpsUserUserInfo, DWORD dwSize)
     OT_REMOTE(lineSendUserUserInfo, hCall, lpsUserUserInfo, dwSize);
     ot_lock();
     struct ot_callref *r = NULL;
-    LONG rc = get_ref(hCall, true, &r);
-    if (rc)
-        goto out;
-    struct ot_call *c = r->call;
-    if (!state_in(c, LINECALLSTATE_CONNECTED | LINECALLSTATE_OFFERING |
-                         LINECALLSTATE_ACCEPTED | LINECALLSTATE_RINGBACK) ||
-        (c->state == LINECALLSTATE_CONNECTED && c->mode == LINECONNECTEDMODE_INACTIVE)) {
-        rc = LINEERR_INVALCALLSTATE;
-        goto out;
-    }
-    if (!lpsUserUserInfo) {
-        rc = LINEERR_INVALPOINTER;
-        goto out;
-    }
-    if (dwSize == 0) {
-        rc = LINEERR_INVALPARAM;
-        goto out;
-    }
-    if ((rc = ot_check_uui(lpsUserUserInfo, dwSize, c->ld->conf.uui_send)))
-        goto out;
-    rc = start_uui_op(r, c->ld->prov->send_uui, lpsUserUserInfo, dwSize);
-out:
+    LONG rc = ot_precheck(OT_FN_SENDUUI, hCall, lpsUserUserInfo, dwSize, &r);
+    if (!rc)
+        rc = start_uui_op(r, r->call->ld->prov->send_uui, lpsUserUserInfo, dwSize);
     ot_unlock();
     return rc;
 }
@@ -315,7 +260,7 @@ LONG lineReleaseUserUserInfo(HCALL hCall)
     OT_REMOTE(lineReleaseUserUserInfo, hCall);
     ot_lock();
     struct ot_callref *r = NULL;
-    LONG rc = get_ref(hCall, true, &r);
+    LONG rc = ot_precheck(OT_FN_RELEASEUUI, hCall, NULL, 0, &r);
     if (rc)
         goto out;
     {
@@ -339,15 +284,10 @@ static LONG hold_op(HCALL hCall, bool hold)
 {
     ot_lock();
     struct ot_callref *r = NULL;
-    LONG rc = get_ref(hCall, true, &r);
+    LONG rc = ot_precheck(hold ? OT_FN_HOLD : OT_FN_UNHOLD, hCall, NULL, 0, &r);
     if (rc)
         goto out;
     struct ot_call *c = r->call;
-    if (hold ? !(c->state == LINECALLSTATE_CONNECTED && c->mode != LINECONNECTEDMODE_INACTIVE)
-             : c->state != LINECALLSTATE_ONHOLD) {
-        rc = LINEERR_INVALCALLSTATE;
-        goto out;
-    }
     LONG (*op)(struct ot_req *, struct ot_call *) =
         hold ? c->ld->prov->hold : c->ld->prov->unhold;
     if (!op) {
@@ -548,7 +488,7 @@ LONG lineGetCallInfo(HCALL hCall, LPLINECALLINFO lpCallInfo)
         ci.dwLineDeviceID = c->ld->id;
         ci.dwAddressID = c->address_id;
         ci.dwBearerMode = LINEBEARERMODE_VOICE;
-        ci.dwMediaMode = LINEMEDIAMODE_INTERACTIVEVOICE;
+        ci.dwMediaMode = c->media_mode ? c->media_mode : LINEMEDIAMODE_INTERACTIVEVOICE;
         ci.dwAppSpecific = c->app_specific;
         ci.dwCallID = c->call_id;
         ci.dwRelatedCallID = c->related_call_id;
@@ -592,6 +532,8 @@ LONG lineGetCallInfo(HCALL hCall, LPLINECALLINFO lpCallInfo)
                           &ci.dwDisplayableAddressSize, &ci.dwDisplayableAddressOffset);
         ot_varbuf_put(&vb, c->remote_uui.data, c->remote_uui.len, &ci.dwUserUserInfoSize,
                       &ci.dwUserUserInfoOffset);
+        ot_varbuf_put(&vb, c->call_data.data, c->call_data.len, &ci.dwCallDataSize,
+                      &ci.dwCallDataOffset);
         ci.dwNeededSize = vb.needed;
         ci.dwUsedSize = vb.used;
         memcpy(lpCallInfo, &ci, fixed);

@@ -498,14 +498,14 @@ LONG ot_client_open_app(const char *address, LPCSTR name, DWORD api, HLINEAPP *r
         return rc;
     uint32_t seq = new_seq();
     struct ot_wbuf w = {0};
-    size_t frame = ot_wbuf_begin_frame(&w, OT_RPC_CALL, OT_FN_INITIALIZE, seq);
+    size_t frame = ot_wbuf_begin_frame(&w, OT_RPC_CALL, OT_RPC_INITIALIZE, seq);
     size_t n = name ? strnlen(name, 255) : 0;
     ot_wbuf_u32(&w, (uint32_t)n);
     ot_wbuf_put(&w, name, n);
     ot_wbuf_u32(&w, api);
     unsigned char *payload;
     struct ot_rbuf rest;
-    rc = roundtrip(OT_FN_INITIALIZE, &w, frame, seq, NULL, &payload, &rest);
+    rc = roundtrip(OT_RPC_INITIALIZE, &w, frame, seq, NULL, &payload, &rest);
     ot_wbuf_free(&w);
     if (!rc) {
         *remote = ot_rbuf_u32(&rest);
@@ -547,11 +547,11 @@ void ot_client_close_app(HLINEAPP local, HLINEAPP remote)
     if (remote) {
         uint32_t seq = new_seq();
         struct ot_wbuf w = {0};
-        size_t frame = ot_wbuf_begin_frame(&w, OT_RPC_CALL, OT_FN_SHUTDOWN, seq);
+        size_t frame = ot_wbuf_begin_frame(&w, OT_RPC_CALL, OT_RPC_SHUTDOWN, seq);
         ot_wbuf_u32(&w, remote);
         unsigned char *payload;
         struct ot_rbuf rest;
-        roundtrip(OT_FN_SHUTDOWN, &w, frame, seq, NULL, &payload, &rest);
+        roundtrip(OT_RPC_SHUTDOWN, &w, frame, seq, NULL, &payload, &rest);
         ot_wbuf_free(&w);
         free(payload);
     }
@@ -585,10 +585,10 @@ LONG ot_client_stats(OTSTATS *st)
         return LINEERR_OPERATIONUNAVAIL;
     uint32_t seq = new_seq();
     struct ot_wbuf w = {0};
-    size_t frame = ot_wbuf_begin_frame(&w, OT_RPC_CALL, OT_FN_STATS, seq);
+    size_t frame = ot_wbuf_begin_frame(&w, OT_RPC_CALL, OT_RPC_STATS, seq);
     unsigned char *payload;
     struct ot_rbuf rest;
-    LONG rc = roundtrip(OT_FN_STATS, &w, frame, seq, NULL, &payload, &rest);
+    LONG rc = roundtrip(OT_RPC_STATS, &w, frame, seq, NULL, &payload, &rest);
     ot_wbuf_free(&w);
     if (!rc) {
         const unsigned char *p = ot_rbuf_take(&rest, sizeof(*st));
@@ -597,6 +597,21 @@ LONG ot_client_stats(OTSTATS *st)
         else
             rc = LINEERR_OPERATIONFAILED;
     }
+    free(payload);
+    return rc;
+}
+
+LONG ot_client_check(unsigned kind, DWORD handle)
+{
+    uint32_t seq = new_seq();
+    struct ot_wbuf w = {0};
+    size_t frame = ot_wbuf_begin_frame(&w, OT_RPC_CALL, OT_RPC_CHECK, seq);
+    ot_wbuf_u32(&w, kind);
+    ot_wbuf_u32(&w, handle);
+    unsigned char *payload;
+    struct ot_rbuf rest;
+    LONG rc = roundtrip(OT_RPC_CHECK, &w, frame, seq, NULL, &payload, &rest);
+    ot_wbuf_free(&w);
     free(payload);
     return rc;
 }

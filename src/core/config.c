@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "dialing.h"
 
 static const char default_config[] =
     "# opentapi default topology: the embedded switch (provider \"sim\").\n"
@@ -463,6 +464,8 @@ int ot_conf_parse(const char *text, size_t len, struct ot_conf *cf, char *err, s
         if (!cf->lines[i].name[0])
             snprintf(cf->lines[i].name, sizeof(cf->lines[i].name), "Line %u", i);
     }
+    if (ot_loc_check(text, err, errlen)) /* the [location] sections (location.c) */
+        goto fail;
     return 0;
 fail:
     ot_conf_free(cf);

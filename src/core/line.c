@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "ot.h"
+#include "precond.h"
 #include "rpc.h"
 
 #define OT_MEDIA_MODES                                                                         \
@@ -301,7 +302,8 @@ out:
 static DWORD addr_call_features(const struct ot_line_conf *cf)
 {
     DWORD f = LINECALLFEATURE_ACCEPT | LINECALLFEATURE_ANSWER | LINECALLFEATURE_DIAL |
-              LINECALLFEATURE_DROP | LINECALLFEATURE_HOLD | LINECALLFEATURE_UNHOLD;
+              LINECALLFEATURE_DROP | LINECALLFEATURE_HOLD | LINECALLFEATURE_UNHOLD |
+              LINECALLFEATURE_SETCALLDATA | LINECALLFEATURE_SETCALLPARAMS;
     if (cf->uui_send)
         f |= LINECALLFEATURE_SENDUSERUSER | LINECALLFEATURE_RELEASEUSERUSERINFO;
     if (cf->max_conf)
@@ -339,7 +341,8 @@ LONG lineGetAddressCaps(HLINEAPP hLineApp, DWORD dwDeviceID, DWORD dwAddressID,
                               LINECALLINFOSTATE_CONNECTEDID | LINECALLINFOSTATE_USERUSERINFO |
                               LINECALLINFOSTATE_NUMOWNERINCR | LINECALLINFOSTATE_NUMOWNERDECR |
                               LINECALLINFOSTATE_NUMMONITORS | LINECALLINFOSTATE_RELATEDCALLID |
-                              LINECALLINFOSTATE_APPSPECIFIC;
+                              LINECALLINFOSTATE_APPSPECIFIC | LINECALLINFOSTATE_CALLDATA |
+                              LINECALLINFOSTATE_MEDIAMODE;
         ac.dwCallerIDFlags = ac.dwCalledIDFlags = ac.dwConnectedIDFlags =
             LINECALLPARTYID_ADDRESS | LINECALLPARTYID_NAME | LINECALLPARTYID_UNKNOWN;
         ac.dwRedirectionIDFlags = ac.dwRedirectingIDFlags = LINECALLPARTYID_UNAVAIL;
@@ -372,17 +375,21 @@ LONG lineGetAddressCaps(HLINEAPP hLineApp, DWORD dwDeviceID, DWORD dwAddressID,
                                                 LINEADDRCAPFLAGS_CONFERENCEHELD |
                                                 LINEADDRCAPFLAGS_AUTORECONNECT
                                           : 0);
-        ac.dwCallFeatures = addr_call_features(cf);
+        ac.dwCallFeatures = addr_call_features(cf) & ot_provider_call_features(ld->prov);
+        if (!ld->prov->setup_transfer)
+            ac.dwAddrCapFlags &= ~(DWORD)(LINEADDRCAPFLAGS_TRANSFERMAKE |
+                                          LINEADDRCAPFLAGS_TRANSFERHELD);
         ac.dwRemoveFromConfCaps =
             cf->max_conf ? LINEREMOVEFROMCONF_ANY : LINEREMOVEFROMCONF_NONE;
         ac.dwRemoveFromConfState = LINECALLSTATE_IDLE;
-        ac.dwTransferModes =
-            cf->max_conf ? LINETRANSFERMODE_TRANSFER | LINETRANSFERMODE_CONFERENCE : 0;
+        ac.dwTransferModes = cf->max_conf && ld->prov->setup_transfer
+                                 ? LINETRANSFERMODE_TRANSFER | LINETRANSFERMODE_CONFERENCE
+                                 : 0;
         ac.dwAddressFeatures = LINEADDRFEATURE_MAKECALL |
                                (cf->max_conf ? LINEADDRFEATURE_SETUPCONF : 0);
-        ac.dwCallFeatures2 = cf->max_conf ? LINECALLFEATURE2_TRANSFERNORM |
-                                                LINECALLFEATURE2_TRANSFERCONF
-                                          : 0;
+        ac.dwCallFeatures2 = cf->max_conf && ld->prov->setup_transfer
+                                 ? LINECALLFEATURE2_TRANSFERNORM | LINECALLFEATURE2_TRANSFERCONF
+                                 : 0;
         ac.dwConnectedModes = LINECONNECTEDMODE_ACTIVE |
                               (cf->sharing != LINEADDRESSSHARING_PRIVATE
                                    ? LINECONNECTEDMODE_INACTIVE
@@ -391,6 +398,7 @@ LONG lineGetAddressCaps(HLINEAPP hLineApp, DWORD dwDeviceID, DWORD dwAddressID,
                              (cf->sharing != LINEADDRESSSHARING_PRIVATE ? LINEOFFERINGMODE_INACTIVE
                                                                         : 0);
         ac.dwAvailableMediaModes = OT_MEDIA_MODES;
+        ac.dwMaxCallDataSize = OT_CALL_DATA_MAX;
         OT_FILL_END(ac, lpAddressCaps);
     }
 out:

@@ -93,6 +93,8 @@ OT_HIDDEN void ot_timers_run_due(void);
 OT_HIDDEN int ot_timers_start_thread(void);
 OT_HIDDEN void ot_timers_stop_thread(void);
 
+#define OT_CALL_DATA_MAX 4096u /* LINEADDRESSCAPS.dwMaxCallDataSize */
+
 /* ---- objects ------------------------------------------------------------ */
 struct ot_msgq {
     LINEMESSAGE *buf;
@@ -136,6 +138,8 @@ struct ot_open {
     DWORD api_version;
     DWORD_PTR instance;
     DWORD line_states, address_states; /* lineSetStatusMessages */
+    bool num_rings_set;                /* lineSetNumRings (devapi.c) */
+    DWORD num_rings;
     struct ot_list app_link, ld_link;
     struct ot_list refs; /* struct ot_callref.open_link */
 };
@@ -161,6 +165,8 @@ struct ot_call {
     char *caller_id, *caller_name, *called_id, *called_name, *connected_id, *connected_name;
     struct ot_uui remote_uui;   /* what LINECALLINFO shows */
     struct ot_uui *pending_uui; /* newer UUI held until lineReleaseUserUserInfo */
+    struct ot_uui call_data;    /* lineSetCallData (callparams.c), at most OT_CALL_DATA_MAX */
+    DWORD media_mode;           /* lineSetMediaMode; 0 = LINEMEDIAMODE_INTERACTIVEVOICE */
     bool uui_unreleased;
     uint8_t strings_owned;
     struct ot_list refs; /* struct ot_callref.call_link */
@@ -249,6 +255,7 @@ OT_HIDDEN LONG ot_app_shutdown_local(HLINEAPP h); /* lineShutdown of this proces
 OT_HIDDEN LONG ot_app_create_for_server(HLINEAPP *h, LPCSTR name, DWORD api, DWORD *ndevs,
                                         int *efd);
 OT_HIDDEN struct ot_linedev *ot_linedev_get(DWORD id);
+OT_HIDDEN const struct ot_provider *ot_provider_at(unsigned i); /* built in; NULL past the end */
 
 /* lines (line.c) */
 OT_HIDDEN struct ot_open *ot_open_get(HLINE h);
@@ -277,6 +284,7 @@ OT_HIDDEN void ot_req_discard(struct ot_req *r); /* sync failure: no reply */
 OT_HIDDEN LONG ot_check_uui(const void *p, DWORD size, DWORD limit);
 
 /* misc */
+OT_HIDDEN char *ot_config_text(LONG *err); /* app.c: a copy of the configuration */
 OT_HIDDEN char *ot_strdup(const char *s);
 OT_HIDDEN int ot_set_str(char **dst, const char *s);
 OT_HIDDEN void ot_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -7,7 +7,7 @@
 
 #include "rpc.h"
 
-const struct ot_rpc_fninfo ot_rpc_fns[OT_FN_COUNT] = {
+const struct ot_rpc_fninfo ot_rpc_fns[OT_RPC_FN_COUNT] = {
 #define OT_RPC_INFO(name, sig, flags, ...) {#name, sig, flags},
     OT_RPC_FUNCTIONS(OT_RPC_INFO)
 #undef OT_RPC_INFO
@@ -169,6 +169,11 @@ LONG ot_rpc_encode_args(unsigned fn, const uintptr_t *a, struct ot_wbuf *w,
         case 'o': case 'h': case 'x': case 'H':
             ot_wbuf_u32(w, p ? 1u : 0u);
             break;
+        case 'X':
+            ot_wbuf_u32(w, p ? 1u : 0u);
+            if (p)
+                ot_wbuf_put(w, p, 4 * sizeof(DWORD));
+            break;
         default:
             return LINEERR_OPERATIONFAILED;
         }
@@ -194,7 +199,7 @@ static void *take_copy(struct ot_rbuf *in, uint32_t n, size_t alloc, bool nul)
 int ot_rpc_decode_args(unsigned fn, struct ot_rbuf *in, struct ot_rpc_args *out)
 {
     memset(out, 0, sizeof(*out));
-    if (fn >= OT_FN_COUNT)
+    if (fn >= OT_RPC_FN_COUNT)
         return -1;
     const char *sig = ot_rpc_fns[fn].sig;
     unsigned i;
@@ -279,6 +284,16 @@ int ot_rpc_decode_args(unsigned fn, struct ot_rbuf *in, struct ot_rpc_args *out)
                 in->bad = true;
             out->a[i] = n; /* the server gives it storage that outlives the call */
             break;
+        case 'X': {
+            n = ot_rbuf_u32(in);
+            if (n > 1)
+                in->bad = true;
+            const unsigned char *src = n == 1 ? ot_rbuf_take(in, 4 * sizeof(DWORD)) : NULL;
+            if (src)
+                memcpy(out->outs[i], src, 4 * sizeof(DWORD));
+            out->a[i] = src ? (uintptr_t)out->outs[i] : 0;
+            break;
+        }
         default:
             in->bad = true;
         }

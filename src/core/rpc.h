@@ -52,6 +52,7 @@ enum ot_rpc_type {
  *   P  LPLINECALLPARAMS in (dwTotalSize bytes), NULL allowed
  *   V  variable-size structure out (dwTotalSize read, filled on success)
  *   o  LPDWORD out      h  LPHLINE out      x  LPLINEEXTENSIONID out
+ *   X  a 16-byte structure in (LPLINEEXTENSIONID, LPLINEDIALPARAMS), NULL allowed
  *   H  LPHCALL written when the request's LINE_REPLY says success
  * Flags after the name: OT_RPC_NEEDS_OWNER means the caller must have the
  * owner right on the line of the first handle (it creates or takes calls). */
@@ -102,17 +103,34 @@ enum ot_rpc_type {
     X(lineSetupTransfer, "cHP", OT_RPC_NEEDS_OWNER, (HCALL)a[0], (LPHCALL)a[1],                  \
       (LPLINECALLPARAMS)a[2])                                                                    \
     X(lineCompleteTransfer, "ckHu", 0, (HCALL)a[0], (HCALL)a[1], (LPHCALL)a[2], (DWORD)a[3])     \
-    X(lineBlindTransfer, "csu", 0, (HCALL)a[0], (LPCSTR)a[1], (DWORD)a[2])
+    X(lineBlindTransfer, "csu", 0, (HCALL)a[0], (LPCSTR)a[1], (DWORD)a[2])                        \
+    X(lineGetID, "lucuVs", 0, (HLINE)a[0], (DWORD)a[1], (HCALL)a[2], (DWORD)a[3],                \
+      (LPVARSTRING)a[4], (LPCSTR)a[5])                                                           \
+    X(lineGetProviderList, "uV", 0, (DWORD)a[0], (LPLINEPROVIDERLIST)a[1])                       \
+    X(lineGetAppPriority, "suXuVo", 0, (LPCSTR)a[0], (DWORD)a[1], (LPLINEEXTENSIONID)a[2],       \
+      (DWORD)a[3], (LPVARSTRING)a[4], (LPDWORD)a[5])                                             \
+    X(lineSetAppPriority, "suXusu", 0, (LPCSTR)a[0], (DWORD)a[1], (LPLINEEXTENSIONID)a[2],       \
+      (DWORD)a[3], (LPCSTR)a[4], (DWORD)a[5])                                                    \
+    X(lineSetNumRings, "luu", 0, (HLINE)a[0], (DWORD)a[1], (DWORD)a[2])                          \
+    X(lineGetNumRings, "luo", 0, (HLINE)a[0], (DWORD)a[1], (LPDWORD)a[2])                        \
+    X(lineGetDevConfig, "dVs", 0, (DWORD)a[0], (LPVARSTRING)a[1], (LPCSTR)a[2])                  \
+    X(lineSetDevConfig, "dbus", 0, (DWORD)a[0], (LPVOID)a[1], (DWORD)a[2], (LPCSTR)a[3])         \
+    X(lineSetCallData, "cbu", 0, (HCALL)a[0], (LPVOID)a[1], (DWORD)a[2])                         \
+    X(lineSetCallParams, "cuuuX", 0, (HCALL)a[0], (DWORD)a[1], (DWORD)a[2], (DWORD)a[3],         \
+      (LPLINEDIALPARAMS)a[4])                                                                    \
+    X(lineSetMediaMode, "cu", 0, (HCALL)a[0], (DWORD)a[1])                                       \
+    X(lineSetCallTreatment, "cu", 0, (HCALL)a[0], (DWORD)a[1])
 
 enum ot_rpc_fn {
-#define OT_RPC_ENUM(name, sig, flags, ...) OT_FN_##name,
+#define OT_RPC_ENUM(name, sig, flags, ...) OT_RPC_##name,
     OT_RPC_FUNCTIONS(OT_RPC_ENUM)
 #undef OT_RPC_ENUM
-    OT_FN_COUNT,
+    OT_RPC_FN_COUNT,
     /* functions with their own code on both ends */
-    OT_FN_INITIALIZE = 200, /* s name, u api version -> server HLINEAPP, device count */
-    OT_FN_SHUTDOWN,         /* a */
-    OT_FN_STATS,            /* -> OTSTATS of the service */
+    OT_RPC_INITIALIZE = 200, /* s name, u api version -> server HLINEAPP, device count */
+    OT_RPC_SHUTDOWN,         /* a */
+    OT_RPC_STATS,            /* -> OTSTATS of the service */
+    OT_RPC_CHECK,            /* u kind (1 line, 2 call, 3 device), u handle -> 0 or LINEERR_* */
 };
 
 struct ot_rpc_fninfo {
@@ -120,7 +138,7 @@ struct ot_rpc_fninfo {
     const char *sig;
     unsigned flags;
 };
-extern const struct ot_rpc_fninfo ot_rpc_fns[OT_FN_COUNT];
+extern const struct ot_rpc_fninfo ot_rpc_fns[OT_RPC_FN_COUNT];
 
 /* ---- byte cursors ---- */
 struct ot_wbuf { /* growable output */
@@ -185,6 +203,9 @@ void ot_client_close_app(HLINEAPP local, HLINEAPP remote);
 LONG ot_client_shutdown(HLINEAPP local);
 struct otstats_tag;
 LONG ot_client_stats(struct otstats_tag *st);
+/* Is this handle (kind 1 HLINE, 2 HCALL, 3 device ID) one of the service's for
+ * this process?  0, or the LINEERR_* the core would give. */
+LONG ot_client_check(unsigned kind, DWORD handle);
 
 /* The hook at the top of every public function that travels. */
 #define OT_RPC_CAST_(x) (uintptr_t)(x)
@@ -206,7 +227,7 @@ LONG ot_client_stats(struct otstats_tag *st);
     do {                                                                                         \
         if (ot_client_active()) {                                                                \
             const uintptr_t ot_rpc_a_[] = {OT_RPC_MAP_(OT_RPC_CAST_, __VA_ARGS__)};              \
-            return ot_client_call(OT_FN_##name, ot_rpc_a_);                                      \
+            return ot_client_call(OT_RPC_##name, ot_rpc_a_);                                      \
         }                                                                                        \
     } while (0)
 

@@ -416,7 +416,7 @@ static void app_close(struct srv_conn *c, struct srv_app *a)
     static LONG th_##name(const uintptr_t *a) { return name(__VA_ARGS__); }
 OT_RPC_FUNCTIONS(OT_RPC_THUNK)
 #undef OT_RPC_THUNK
-static LONG (*const thunks[OT_FN_COUNT])(const uintptr_t *a) = {
+static LONG (*const thunks[OT_RPC_FN_COUNT])(const uintptr_t *a) = {
 #define OT_RPC_THUNKREF(name, sig, flags, ...) th_##name,
     OT_RPC_FUNCTIONS(OT_RPC_THUNKREF)
 #undef OT_RPC_THUNKREF
@@ -491,7 +491,7 @@ static LONG do_call(struct srv_conn *c, unsigned fn, uint32_t seq, struct ot_rpc
             }
     }
     /* Rights on the line: opening it with a privilege, creating or taking calls. */
-    if (!rc && fn == OT_FN_lineOpen && line_dev != UINT32_MAX && line_dev < ot_g.nlines) {
+    if (!rc && fn == OT_RPC_lineOpen && line_dev != UINT32_MAX && line_dev < ot_g.nlines) {
         DWORD priv = (DWORD)args->a[6] & 0xFFFFu;
         unsigned r = rights_on_line(c, line_dev);
         if (((priv & LINECALLPRIVILEGE_MONITOR) && !(r & RIGHT_MONITOR)) ||
@@ -501,7 +501,7 @@ static LONG do_call(struct srv_conn *c, unsigned fn, uint32_t seq, struct ot_rpc
     }
     if (!rc && line_dev != UINT32_MAX &&
         ((ot_rpc_fns[fn].flags & OT_RPC_NEEDS_OWNER) ||
-         (fn == OT_FN_lineSetCallPrivilege && args->a[1] == LINECALLPRIVILEGE_OWNER)) &&
+         (fn == OT_RPC_lineSetCallPrivilege && args->a[1] == LINECALLPRIVILEGE_OWNER)) &&
         !(rights_on_line(c, line_dev) & RIGHT_OWNER))
         rc = LINEERR_INVALPRIVSELECT;
     if (!rc)
@@ -550,7 +550,7 @@ static int on_frame(struct srv_conn *c, const struct ot_rpc_hdr *h, const unsign
     struct ot_wbuf res = {0};
     LONG rc;
     S.counters.calls++;
-    if (h->fn == OT_FN_INITIALIZE) {
+    if (h->fn == OT_RPC_INITIALIZE) {
         uint32_t n = ot_rbuf_u32(&in);
         const unsigned char *name = n <= 255 ? ot_rbuf_take(&in, n) : NULL;
         DWORD api = ot_rbuf_u32(&in);
@@ -564,7 +564,7 @@ static int on_frame(struct srv_conn *c, const struct ot_rpc_hdr *h, const unsign
         ot_wbuf_u32(&res, (uint32_t)rc);
         ot_wbuf_u32(&res, app);
         ot_wbuf_u32(&res, c->ndevs);
-    } else if (h->fn == OT_FN_SHUTDOWN) {
+    } else if (h->fn == OT_RPC_SHUTDOWN) {
         HLINEAPP happ = ot_rbuf_u32(&in);
         if (in.bad || in.left)
             return -1;
@@ -575,7 +575,22 @@ static int on_frame(struct srv_conn *c, const struct ot_rpc_hdr *h, const unsign
             app_close(c, a);
         }
         ot_wbuf_u32(&res, (uint32_t)rc);
-    } else if (h->fn == OT_FN_STATS) {
+    } else if (h->fn == OT_RPC_CHECK) {
+        uint32_t kind = ot_rbuf_u32(&in), handle = ot_rbuf_u32(&in);
+        if (in.bad || in.left || kind < 1 || kind > 3)
+            return -1;
+        DWORD dev = 0;
+        HLINE hl = 0;
+        if (kind == 3)
+            rc = handle < c->ndevs ? 0 : LINEERR_BADDEVICEID;
+        else {
+            HLINEAPP owner = app_of_handle(kind == 1 ? 'l' : 'c', handle, &dev, &hl);
+            rc = owner && conn_app(c, owner) ? 0
+                 : kind == 1                 ? LINEERR_INVALLINEHANDLE
+                                             : LINEERR_INVALCALLHANDLE;
+        }
+        ot_wbuf_u32(&res, (uint32_t)rc);
+    } else if (h->fn == OT_RPC_STATS) {
         if (in.left)
             return -1;
         OTSTATS st;
@@ -585,10 +600,10 @@ static int on_frame(struct srv_conn *c, const struct ot_rpc_hdr *h, const unsign
         ot_wbuf_put(&res, &st, sizeof(st));
     } else {
         struct ot_rpc_args args;
-        if (h->fn >= OT_FN_COUNT || ot_rpc_decode_args(h->fn, &in, &args) != 0)
+        if (h->fn >= OT_RPC_FN_COUNT || ot_rpc_decode_args(h->fn, &in, &args) != 0)
             return -1;
         rc = do_call(c, h->fn, h->seq, &args, &res);
-        HLINE closed = h->fn == OT_FN_lineClose && rc == 0 ? (HLINE)args.a[0] : 0;
+        HLINE closed = h->fn == OT_RPC_lineClose && rc == 0 ? (HLINE)args.a[0] : 0;
         ot_rpc_args_free(&args);
         if (closed) { /* replies already queued still carry their handles */
             drain_conn(c);
