@@ -33,7 +33,10 @@
  *    replies are not delivered.
  *  - A function that returns an error sends no message at all.
  *  - Handles are checked: a stale handle, or one of another application,
- *    gives the LINEERR_INVAL...HANDLE error of its kind.
+ *    gives the LINEERR_INVAL...HANDLE error of its kind.  A freed handle
+ *    value is not handed out again before 67,108,864 further allocations of
+ *    its kind (HLINEAPP, HLINE, HCALL) within one run of the library, so a
+ *    stale handle cannot name a newer object.
  *  - Variable-size structures (first member dwTotalSize): the caller sets
  *    dwTotalSize; too small for the fixed part gives
  *    LINEERR_STRUCTURETOOSMALL, otherwise the fixed part is filled,

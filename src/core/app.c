@@ -49,6 +49,25 @@ struct ot_app *ot_app_get(HLINEAPP h)
     return a && !a->shutting_down ? a : NULL;
 }
 
+HLINEAPP ot_handle_app(DWORD handle)
+{
+    HLINEAPP owner = 0;
+    ot_lock();
+    if (ot_g.started) {
+        const struct ot_app *a = ot_handle_get(&ot_g.app_handles, handle);
+        const struct ot_open *o = ot_handle_get(&ot_g.line_handles, handle);
+        const struct ot_callref *r = ot_handle_get(&ot_g.call_handles, handle);
+        if (a)
+            owner = a->shutting_down ? 0 : a->handle;
+        else if (o)
+            owner = o->app->handle;
+        else if (r)
+            owner = r->open->app->handle;
+    }
+    ot_unlock();
+    return owner;
+}
+
 struct ot_linedev *ot_linedev_get(DWORD id)
 {
     return id < ot_g.nlines ? ot_g.lines[id] : NULL;

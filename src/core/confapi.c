@@ -119,7 +119,6 @@ static LONG create_end(struct creation *k, LONG prc)
 LONG lineSetupConference(HCALL hCall, HLINE hLine, LPHCALL lphConfCall, LPHCALL lphConsultCall,
                          DWORD dwNumParties, LPLINECALLPARAMS const lpCallParams)
 {
-    (void)lpCallParams;
     ot_lock();
     struct ot_callref *r = NULL;
     LONG rc;
@@ -138,6 +137,8 @@ LONG lineSetupConference(HCALL hCall, HLINE hLine, LPHCALL lphConfCall, LPHCALL 
         rc = LINEERR_INVALPOINTER;
         goto out;
     }
+    if ((rc = ot_check_call_params(r->open, lpCallParams)))
+        goto out;
     if (!cf->max_conf || !c->ld->prov->setup_conf) {
         rc = LINEERR_OPERATIONUNAVAIL;
         goto out;
@@ -180,7 +181,6 @@ static struct ot_callref *get_parent(HCALL h, LONG *rc)
 LONG linePrepareAddToConference(HCALL hConfCall, LPHCALL lphConsultCall,
                                 LPLINECALLPARAMS const lpCallParams)
 {
-    (void)lpCallParams;
     ot_lock();
     LONG rc;
     struct ot_callref *r = get_parent(hConfCall, &rc);
@@ -191,6 +191,8 @@ LONG linePrepareAddToConference(HCALL hConfCall, LPHCALL lphConsultCall,
         rc = LINEERR_INVALPOINTER;
         goto out;
     }
+    if ((rc = ot_check_call_params(r->open, lpCallParams)))
+        goto out;
     if (!p->ld->prov->prepare_add) {
         rc = LINEERR_OPERATIONUNAVAIL;
         goto out;
@@ -227,7 +229,10 @@ LONG lineAddToConference(HCALL hConfCall, HCALL hConsultCall)
     if ((rc = get_owner_ref(hConsultCall, LINEERR_INVALCONSULTCALLHANDLE, &q)))
         goto out;
     struct ot_call *c = q->call;
-    if (c->ld != p->ld || c == p || c->is_conf_parent || c->conf_parent) {
+    /* Both handles must be this application's (another application's call on
+     * the same line device is not its to add). */
+    if (q->open->app != r->open->app || c->ld != p->ld || c == p || c->is_conf_parent ||
+        c->conf_parent) {
         rc = LINEERR_INVALCONSULTCALLHANDLE;
         goto out;
     }
@@ -380,7 +385,6 @@ out:
 
 LONG lineSetupTransfer(HCALL hCall, LPHCALL lphConsultCall, LPLINECALLPARAMS const lpCallParams)
 {
-    (void)lpCallParams;
     ot_lock();
     struct ot_callref *r = NULL;
     LONG rc = get_owner_ref(hCall, LINEERR_INVALCALLHANDLE, &r);
@@ -391,6 +395,8 @@ LONG lineSetupTransfer(HCALL hCall, LPHCALL lphConsultCall, LPLINECALLPARAMS con
         rc = LINEERR_INVALPOINTER;
         goto out;
     }
+    if ((rc = ot_check_call_params(r->open, lpCallParams)))
+        goto out;
     if (!c->ld->conf.max_conf || !c->ld->prov->setup_transfer) {
         rc = LINEERR_OPERATIONUNAVAIL;
         goto out;
@@ -432,7 +438,7 @@ LONG lineCompleteTransfer(HCALL hCall, HCALL hConsultCall, LPHCALL lphConfCall,
         rc = LINEERR_INVALPOINTER;
         goto out;
     }
-    if (k2 == c || k2->ld != c->ld) {
+    if (k2 == c || k2->ld != c->ld || q->open->app != r->open->app) {
         rc = LINEERR_INVALCONSULTCALLHANDLE;
         goto out;
     }

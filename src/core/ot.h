@@ -44,19 +44,27 @@ static inline void ot_list_del(struct ot_list *n)
          (pos) = (tmp), (tmp) = (pos)->next)
 
 /* ---- handle tables ----------------------------------------------------
- * A handle is tag(2 bits) | generation(8 bits) | slot index(22 bits); the tag
+ * A handle is tag(2 bits) | generation(10 bits) | slot index(20 bits); the tag
  * is never 0, so 0 is never a valid handle.  Freed slots go to the tail of a
- * FIFO free list so that a slot (and so a handle value) is reused late. */
+ * FIFO free list and a slot is taken from it only once OT_HANDLE_QUARANTINE
+ * handles of its type have been allocated since it was freed (until then a
+ * never-used slot is taken).  So a freed slot is not reused before
+ * OT_HANDLE_QUARANTINE allocations and a freed handle value (same slot, same
+ * generation) not before 1,024 x OT_HANDLE_QUARANTINE = 67,108,864. */
+#define OT_HANDLE_QUARANTINE 65536u
+#define OT_HANDLE_MAX_SLOTS (1u << 20)
 enum ot_htype { OT_H_APP = 1, OT_H_LINE = 2, OT_H_CALL = 3 };
 struct ot_slot {
     void *obj;
     uint32_t gen;
     uint32_t next_free;
+    uint32_t freed_at; /* the table's allocation count when it was freed */
 };
 struct ot_htable {
     struct ot_slot *slots;
-    uint32_t cap, nlive;
+    uint32_t cap, used, nlive; /* slots [used, cap) were never handed out */
     uint32_t free_head, free_tail; /* UINT32_MAX when empty */
+    uint32_t allocs;               /* allocations so far (wraps; compared by difference) */
     enum ot_htype type;
 };
 OT_HIDDEN void ot_htable_init(struct ot_htable *t, enum ot_htype type);
@@ -64,6 +72,11 @@ OT_HIDDEN void ot_htable_free(struct ot_htable *t);
 OT_HIDDEN uint32_t ot_handle_alloc(struct ot_htable *t, void *obj); /* 0: no memory */
 OT_HIDDEN void *ot_handle_get(const struct ot_htable *t, uint32_t h);
 OT_HIDDEN void ot_handle_release(struct ot_htable *t, uint32_t h);
+/* The application (HLINEAPP) an HLINEAPP, HLINE or HCALL value belongs to, or 0
+ * for a value that names nothing (also when the library is not started).  For
+ * whoever must check that a handle is the caller's own (the telephony server).
+ * Takes the core lock: call it without holding it. */
+OT_HIDDEN HLINEAPP ot_handle_app(DWORD handle);
 
 /* ---- variable-size TAPI structures ------------------------------------ */
 struct ot_varbuf {
@@ -269,6 +282,9 @@ OT_HIDDEN void ot_call_attach_monitors(struct ot_call *c, struct ot_open *except
 /* requests (request.c) */
 OT_HIDDEN struct ot_req *ot_req_new(struct ot_open *o, enum ot_req_kind kind);
 OT_HIDDEN void ot_req_discard(struct ot_req *r); /* sync failure: no reply */
+
+/* LINECALLPARAMS of a new call on open o (callapi.c); NULL is valid */
+OT_HIDDEN LONG ot_check_call_params(const struct ot_open *o, const LINECALLPARAMS *p);
 
 /* uui size checks */
 OT_HIDDEN LONG ot_check_uui(const void *p, DWORD size, DWORD limit);
