@@ -158,6 +158,7 @@ static LONG core_start(void)
         ld->conf = current_conf.lines[i];
         ot_list_init(&ld->opens);
         ot_list_init(&ld->calls);
+        ot_list_init(&ld->connected);
         for (unsigned p = 0; p < NPROVIDERS; p++)
             if (!strcmp(providers[p]->name, ld->conf.provider))
                 ld->prov = providers[p];

@@ -29,6 +29,12 @@ DWORD ot_call_id(const struct ot_call *c) { return c->call_id; }
 bool ot_call_has_owner(const struct ot_call *c) { return c->num_owners > 0; }
 struct ot_call *ot_call_conf_parent(const struct ot_call *c) { return c->conf_parent; }
 
+struct ot_call *ot_linedev_next_connected(const struct ot_linedev *ld, const struct ot_call *prev)
+{
+    const struct ot_list *next = prev ? prev->conn_link.next : ld->connected.next;
+    return next == &ld->connected ? NULL : ot_container_of(next, struct ot_call, conn_link);
+}
+
 /* ---- objects ---- */
 struct ot_call *ot_call_create(struct ot_linedev *ld, DWORD address_id, DWORD origin)
 {
@@ -44,6 +50,7 @@ struct ot_call *ot_call_create(struct ot_linedev *ld, DWORD address_id, DWORD or
         ot_g.next_call_id = 1;
     c->state = CALLSTATE_NONE;
     ot_list_init(&c->refs);
+    ot_list_init(&c->conn_link);
     ot_list_add_tail(&ld->calls, &c->ld_link);
     ot_g.calls_alive++;
     return c;
@@ -65,6 +72,7 @@ void ot_call_free_now(struct ot_call *c)
             m->conf_parent = NULL;
     }
     ot_list_del(&c->ld_link);
+    ot_list_del(&c->conn_link);
     char **strs[] = {&c->caller_id,  &c->caller_name,  &c->called_id,
                      &c->called_name, &c->connected_id, &c->connected_name};
     for (unsigned i = 0; i < 6; i++)
@@ -269,6 +277,10 @@ void ot_ev_call_state(struct ot_call *c, DWORD state, DWORD mode)
         return; /* IDLE is final */
     if (c->state == state && c->mode == mode)
         return;
+    if (c->state != state && state == LINECALLSTATE_CONNECTED)
+        ot_list_add_tail(&c->ld->connected, &c->conn_link);
+    else if (c->state != state && c->state == LINECALLSTATE_CONNECTED)
+        ot_list_del(&c->conn_link);
     c->state = state;
     c->mode = mode;
     c->states_seen |= state;
@@ -443,6 +455,7 @@ static void destroy_new_call(HCALL h)
     while (!ot_list_empty(&c->refs))
         ot_callref_destroy(ot_container_of(c->refs.next, struct ot_callref, call_link));
     if (c->state != CALLSTATE_NONE && c->state != LINECALLSTATE_IDLE) {
+        ot_list_del(&c->conn_link);
         c->state = LINECALLSTATE_IDLE;
     }
     ot_call_maybe_free(c);

@@ -137,6 +137,7 @@ struct ot_linedev {
     void *drv;           /* the provider's line */
     struct ot_list opens; /* struct ot_open.ld_link */
     struct ot_list calls; /* struct ot_call.ld_link */
+    struct ot_list connected; /* struct ot_call.conn_link: calls in CONNECTED */
     DWORD perm_id;
 };
 
@@ -180,6 +181,7 @@ struct ot_call {
     DWORD num_owners, num_monitors;
     void *drv; /* the provider's call */
     struct ot_list ld_link;
+    struct ot_list conn_link; /* ld->connected while CONNECTED */
     /* conference membership (provider decides, core reports); members of a
      * conference are on the parent's line, so the parent finds them there */
     struct ot_call *conf_parent;
