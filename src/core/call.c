@@ -29,6 +29,28 @@ DWORD ot_call_id(const struct ot_call *c) { return c->call_id; }
 bool ot_call_has_owner(const struct ot_call *c) { return c->num_owners > 0; }
 struct ot_call *ot_call_conf_parent(const struct ot_call *c) { return c->conf_parent; }
 
+void ot_call_set_conf_parent(struct ot_call *c, struct ot_call *parent)
+{
+    ot_list_del(&c->member_link);
+    c->conf_parent = parent;
+    if (!parent)
+        return;
+    /* Kept in creation order (lineGetConfRelatedCalls lists them so); a
+     * conference has few members, so the walk from the tail is short. */
+    struct ot_list *pos = parent->members.prev;
+    while (pos != &parent->members &&
+           ot_container_of(pos, struct ot_call, member_link)->seq > c->seq)
+        pos = pos->prev;
+    ot_list_add_tail(pos->next, &c->member_link);
+}
+
+struct ot_call *ot_call_next_member(const struct ot_call *parent, const struct ot_call *prev)
+{
+    const struct ot_list *next = prev ? prev->member_link.next : parent->members.next;
+    return next == &parent->members ? NULL
+                                     : ot_container_of(next, struct ot_call, member_link);
+}
+
 struct ot_call *ot_linedev_next_connected(const struct ot_linedev *ld, const struct ot_call *prev)
 {
     const struct ot_list *next = prev ? prev->conn_link.next : ld->connected.next;
@@ -51,6 +73,9 @@ struct ot_call *ot_call_create(struct ot_linedev *ld, DWORD address_id, DWORD or
     c->state = CALLSTATE_NONE;
     ot_list_init(&c->refs);
     ot_list_init(&c->conn_link);
+    ot_list_init(&c->members);
+    ot_list_init(&c->member_link);
+    c->seq = ot_g.next_call_seq++;
     ot_list_add_tail(&ld->calls, &c->ld_link);
     ot_g.calls_alive++;
     return c;
@@ -64,13 +89,12 @@ void ot_call_free_now(struct ot_call *c)
                 *pp = c->close_next;
                 break;
             }
-    /* A parent going away leaves its members without one. */
-    struct ot_list *pos;
-    for (pos = c->ld->calls.next; c->is_conf_parent && pos != &c->ld->calls; pos = pos->next) {
-        struct ot_call *m = ot_container_of(pos, struct ot_call, ld_link);
-        if (m->conf_parent == c)
-            m->conf_parent = NULL;
-    }
+    /* A parent going away leaves its members without one (its own list: no
+     * walk over the line's calls). */
+    while (!ot_list_empty(&c->members))
+        ot_call_set_conf_parent(ot_container_of(c->members.next, struct ot_call, member_link),
+                                NULL);
+    ot_call_set_conf_parent(c, NULL);
     ot_list_del(&c->ld_link);
     ot_list_del(&c->conn_link);
     char **strs[] = {&c->caller_id,  &c->caller_name,  &c->called_id,
@@ -408,7 +432,7 @@ void ot_ev_call_info(struct ot_call *c, DWORD infostates) { post_callinfo(c, inf
 
 void ot_ev_call_conf_parent(struct ot_call *c, struct ot_call *parent)
 {
-    c->conf_parent = parent;
+    ot_call_set_conf_parent(c, parent);
 }
 
 void ot_ev_call_gone(struct ot_call *c)

@@ -4,7 +4,7 @@
  * lineBlindTransfer.  The core creates the new calls (conference parent,
  * consultation call) and their handles; the provider bridges and reports the
  * states.  A conference is a parent call plus the member calls in CONFERENCED
- * whose conf_parent is that parent, all on the parent's line. */
+ * whose conf_parent is that parent (its members list), all on the parent's line. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -32,11 +32,8 @@ static unsigned conf_members(const struct ot_call *parent)
 {
     unsigned n = 0;
     const struct ot_list *pos;
-    for (pos = parent->ld->calls.next; pos != &parent->ld->calls; pos = pos->next) {
-        const struct ot_call *m = ot_container_of(pos, struct ot_call, ld_link);
-        if (m->conf_parent == parent)
-            n++;
-    }
+    for (pos = parent->members.next; pos != &parent->members; pos = pos->next)
+        n++;
     return n;
 }
 
@@ -355,11 +352,8 @@ LONG lineGetConfRelatedCalls(HCALL hCall, LPLINECALLLIST lpCallList)
         DWORD n = 0;
         calls[n++] = p;
         struct ot_list *pos;
-        for (pos = p->ld->calls.next; pos != &p->ld->calls && n < 33; pos = pos->next) {
-            struct ot_call *m = ot_container_of(pos, struct ot_call, ld_link);
-            if (m->conf_parent == p)
-                calls[n++] = m;
-        }
+        for (pos = p->members.next; pos != &p->members && n < 33; pos = pos->next)
+            calls[n++] = ot_container_of(pos, struct ot_call, member_link);
         DWORD need = (DWORD)sizeof(LINECALLLIST) + n * (DWORD)sizeof(HCALL);
         unsigned char *base = (unsigned char *)lpCallList;
         memset(base + sizeof(DWORD), 0, sizeof(LINECALLLIST) - sizeof(DWORD));

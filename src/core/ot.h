@@ -182,9 +182,12 @@ struct ot_call {
     void *drv; /* the provider's call */
     struct ot_list ld_link;
     struct ot_list conn_link; /* ld->connected while CONNECTED */
+    uint64_t seq;             /* creation order */
     /* conference membership (provider decides, core reports); members of a
      * conference are on the parent's line, so the parent finds them there */
     struct ot_call *conf_parent;
+    struct ot_list members;     /* a parent's: calls whose conf_parent it is, by seq */
+    struct ot_list member_link; /* conf_parent->members */
     bool is_conf_parent;  /* created as a conference parent (hConfCall) */
     bool had_handles;     /* an application held a handle to it once */
     bool provider_closed; /* the provider let go; no more provider calls */
@@ -227,6 +230,7 @@ struct ot_core {
     DWORD nlines;
     LONG next_request_id;
     DWORD next_call_id;
+    uint64_t next_call_seq;
     uint64_t calls_alive, refs_alive, reqs_alive;
     struct ot_call *close_head; /* calls to hand back to their provider at unlock */
     /* clock */
@@ -277,6 +281,8 @@ OT_HIDDEN void ot_call_free_now(struct ot_call *c);
 OT_HIDDEN DWORD ot_mode_for_version(const struct ot_call *c, DWORD api_version);
 OT_HIDDEN DWORD ot_call_features(const struct ot_call *c, DWORD privilege);
 OT_HIDDEN void ot_call_release_uui(struct ot_call *c);
+/* c->conf_parent = parent, keeping parent->members */
+OT_HIDDEN void ot_call_set_conf_parent(struct ot_call *c, struct ot_call *parent);
 OT_HIDDEN void ot_call_post_callinfo(struct ot_call *c, DWORD states,
                                      const struct ot_callref *except);
 OT_HIDDEN void ot_call_attach_monitors(struct ot_call *c, struct ot_open *except, bool announce);

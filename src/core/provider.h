@@ -102,6 +102,9 @@ DWORD ot_call_state(const struct ot_call *c);
 DWORD ot_call_mode(const struct ot_call *c);
 DWORD ot_call_id(const struct ot_call *c);
 bool ot_call_has_owner(const struct ot_call *c);
+/* A conference parent's members (calls whose conf_parent it is), in creation
+ * order: prev NULL gives the first, NULL ends. */
+struct ot_call *ot_call_next_member(const struct ot_call *parent, const struct ot_call *prev);
 
 /* State change: LINE_CALLSTATE to every handle of the call.  Going IDLE
  * releases the provider's hold on the call when no handle is left. */

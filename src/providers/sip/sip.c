@@ -167,8 +167,26 @@ static struct sip_call *sc_new(struct sip_line *l, struct ot_call *c, bool incom
     return sc;
 }
 
+/* p->conf_consult = k, and k->consult_for = p (no search for a consultation
+ * call's parent when it ends). */
+static void set_consult(struct sip_call *p, struct sip_call *k)
+{
+    if (p->conf_consult)
+        p->conf_consult->consult_for = NULL;
+    p->conf_consult = k;
+    if (k) {
+        if (k->consult_for && k->consult_for != p)
+            k->consult_for->conf_consult = NULL;
+        k->consult_for = p;
+    }
+}
+
 static void sc_free(struct sip_call *sc)
 {
+    if (sc->conf_consult)
+        set_consult(sc, NULL);
+    if (sc->consult_for)
+        set_consult(sc->consult_for, NULL);
     ot_list_del(&sc->link);
     free(sc->late_bye_uui);
     free(sc);
@@ -409,15 +427,19 @@ static struct sip_call *conf_of(const struct sip_call *sc)
     return p ? ot_call_drv(p) : NULL;
 }
 
+/* The parent's members, from the core's list of them (no walk over the
+ * line's calls). */
 static unsigned conf_members(struct sip_call *parent, struct sip_call **first)
 {
     unsigned n = 0;
-    struct ot_list *pos;
     if (first)
         *first = NULL;
-    for (pos = parent->line->calls.next; pos != &parent->line->calls; pos = pos->next) {
-        struct sip_call *m = ot_container_of(pos, struct sip_call, link);
-        if (m != parent && m->call && conf_of(m) == parent) {
+    if (!parent->call)
+        return 0;
+    for (struct ot_call *mc = ot_call_next_member(parent->call, NULL); mc;
+         mc = ot_call_next_member(parent->call, mc)) {
+        struct sip_call *m = ot_call_drv(mc);
+        if (m && m != parent && m->call == mc) {
             if (!n && first)
                 *first = m;
             n++;
@@ -428,13 +450,7 @@ static unsigned conf_members(struct sip_call *parent, struct sip_call **first)
 
 static struct sip_call *consult_parent(const struct sip_call *sc)
 {
-    struct ot_list *pos;
-    for (pos = sc->line->calls.next; pos != &sc->line->calls; pos = pos->next) {
-        struct sip_call *p = ot_container_of(pos, struct sip_call, link);
-        if (p->is_parent && p->conf_consult == sc)
-            return p;
-    }
-    return NULL;
+    return sc->consult_for && sc->consult_for->is_parent ? sc->consult_for : NULL;
 }
 
 /* After a member or the consultation call left: reconnect, or revert. */
@@ -446,7 +462,7 @@ static void conf_check(struct sip_call *p)
     unsigned n = conf_members(p, &first);
     if (p->conf_consult) {
         if (n == 0) { /* nothing left to add the consultation call to */
-            p->conf_consult = NULL;
+            set_consult(p, NULL);
             ot_ev_call_state(p->call, LINECALLSTATE_IDLE, 0);
         }
         return;
@@ -478,7 +494,7 @@ static void conf_left(struct sip_call *sc)
     }
     p = consult_parent(sc);
     if (p) {
-        p->conf_consult = NULL;
+        set_consult(p, NULL);
         conf_check(p);
     }
 }
@@ -1249,11 +1265,20 @@ static LONG sp_drop(struct ot_req *r, struct ot_call *c, const void *uui, DWORD 
     } else if (sc->is_parent) {
         /* CONFDROP: every party goes, one BYE each, each call its own IDLE. */
         sc->dropping = true;
-        struct ot_list *pos, *tmp;
-        ot_list_foreach_safe(pos, tmp, &sc->line->calls)
-        {
-            struct sip_call *m = ot_container_of(pos, struct sip_call, link);
-            if (!m->call || (conf_of(m) != sc && sc->conf_consult != m))
+        /* The members in creation order, then the consultation call (always
+         * the newest): from the core's member list, not the line's calls. */
+        struct ot_call *mc = ot_call_next_member(c, NULL);
+        struct sip_call *consult = sc->conf_consult;
+        while (mc || consult) {
+            struct sip_call *m;
+            if (mc) {
+                m = ot_call_drv(mc);
+                mc = ot_call_next_member(c, mc); /* before m leaves the list */
+            } else {
+                m = consult;
+                consult = NULL;
+            }
+            if (!m || !m->call || (conf_of(m) != sc && sc->conf_consult != m))
                 continue;
             if (sc_hangup(m, hdr) != 0) {
                 ot_log("sip: call %u: out of memory keeping the drop's UUI, sent without it",
@@ -1265,7 +1290,7 @@ static LONG sp_drop(struct ot_req *r, struct ot_call *c, const void *uui, DWORD 
                 ot_ev_call_conf_parent(m->call, NULL);
             ot_ev_call_state(m->call, LINECALLSTATE_IDLE, 0);
         }
-        sc->conf_consult = NULL;
+        set_consult(sc, NULL);
         sc->dropping = false;
         ot_ev_call_state(c, LINECALLSTATE_IDLE, 0);
     } else {
@@ -1292,7 +1317,7 @@ static void sp_close_call(struct ot_call *c)
     sc_hangup(sc, NULL);
     struct sip_call *p = consult_parent(sc);
     if (p)
-        p->conf_consult = NULL;
+        set_consult(p, NULL);
     ot_call_set_drv(c, NULL);
     sc->call = NULL;
     sc_maybe_free(sc);
@@ -1325,7 +1350,7 @@ static LONG sp_setup_conf(struct ot_req *r, struct ot_call *c, struct ot_call *c
     }
     ot_call_set_drv(conf, p);
     ot_call_set_drv(consult, k);
-    p->conf_consult = k;
+    set_consult(p, k);
     ot_ev_call_party(consult, OT_PARTY_CALLER, l->user, l->display, false);
     ot_req_complete(r, 0);
     ot_ev_call_conf_parent(c, conf);
@@ -1345,7 +1370,7 @@ static LONG sp_prepare_add(struct ot_req *r, struct ot_call *conf, struct ot_cal
     if (!k)
         return LINEERR_NOMEM;
     ot_call_set_drv(consult, k);
-    p->conf_consult = k;
+    set_consult(p, k);
     ot_ev_call_party(consult, OT_PARTY_CALLER, p->line->user, p->line->display, false);
     ot_req_complete(r, 0);
     ot_ev_call_state(conf, LINECALLSTATE_ONHOLDPENDCONF, 0);
@@ -1364,7 +1389,7 @@ static LONG sp_add_to_conf(struct ot_req *r, struct ot_call *conf, struct ot_cal
     if (conf_members(p, NULL) + 1 >= p->line->cf->max_conf)
         return LINEERR_CONFERENCEFULL;
     if (p->conf_consult == k)
-        p->conf_consult = NULL;
+        set_consult(p, NULL);
     ot_ev_call_conf_parent(consult, conf);
     ot_ev_call_state(consult, LINECALLSTATE_CONFERENCED, 0);
     ot_ev_call_state(conf, LINECALLSTATE_CONNECTED, LINECONNECTEDMODE_ACTIVE);

@@ -70,6 +70,7 @@ struct sip_call {
     struct ot_req *answer_req;  /* lineAnswer waits for the ACK */
     struct ot_list infos;       /* lineSendUserUserInfo waiting for the INFO's response */
     struct sip_call *conf_consult; /* conference parent: its consultation call */
+    struct sip_call *consult_for;  /* a consultation call: its parent (set_consult) */
     struct ot_list link;        /* line->calls */
 };
 
