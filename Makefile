@@ -65,7 +65,7 @@ endif
 TOOL_OBJ := $(TOOL_SRC:%.c=$(BUILD)/obj/%.o)
 EXAMPLES := $(patsubst examples/%.c,$(BUILD)/examples/%,$(wildcard examples/*.c))
 
-.PHONY: all lib test check check-asan check-tsan check-fuzz fuzz abi demo bench install clean
+.PHONY: all lib test check check-asan check-tsan check-fuzz fuzz abi demo bench bench-teardown install clean
 
 all: lib $(BUILD)/tapi $(BUILD)/test-runner $(EXAMPLES)
 
@@ -152,6 +152,12 @@ bench: $(BUILD)/bench-cycle
 	$(BUILD)/bench-cycle
 
 $(BUILD)/bench-cycle: bench/cycle.c $(BUILD)/libopentapi.a
+	$(CC) $(CPPFLAGS_LIB) $(CSTD) $(WARN) -O2 -g -o $@ $< $(BUILD)/libopentapi.a $(LDLIBS_LIB)
+
+bench-teardown: $(BUILD)/bench-teardown
+	$(BUILD)/bench-teardown
+
+$(BUILD)/bench-teardown: bench/teardown.c $(BUILD)/libopentapi.a
 	$(CC) $(CPPFLAGS_LIB) $(CSTD) $(WARN) -O2 -g -o $@ $< $(BUILD)/libopentapi.a $(LDLIBS_LIB)
 
 # --- install -----------------------------------------------------------------

@@ -17,7 +17,8 @@
 #include "ot.h"
 
 struct ot_core ot_g = {.lock = PTHREAD_MUTEX_INITIALIZER};
-static pthread_mutex_t life_lock = PTHREAD_MUTEX_INITIALIZER;
+pthread_mutex_t ot_life_lock = PTHREAD_MUTEX_INITIALIZER;
+#define life_lock ot_life_lock
 static char *config_override; /* otSetConfig() text, guarded by life_lock */
 static struct ot_conf current_conf;
 
@@ -418,16 +419,16 @@ LONG lineShutdown(HLINEAPP hLineApp)
     }
     /* Close every line as lineClose would: drops calls owned alone, kills handles,
      * suppresses pending replies. Then no message reaches this application. */
-    struct ot_list *pos, *tmp;
-    ot_list_foreach_safe(pos, tmp, &a->opens)
-    {
-        ot_open_destroy(ot_container_of(pos, struct ot_open, app_link), true);
-    }
+    struct ot_teardown td;
+    ot_teardown_init(&td);
+    while (!ot_list_empty(&a->opens))
+        ot_open_close_begin(ot_container_of(a->opens.next, struct ot_open, app_link), &td);
     a->shutting_down = true;
     ot_handle_release(&ot_g.app_handles, a->handle);
     ot_list_del(&a->link);
     ot_g.napps--;
     pthread_cond_broadcast(&a->cond);
+    ot_teardown_finish(&td); /* drops, the core lock released between slices */
     pthread_mutex_unlock(&life_lock);
     /* From here the application is unreachable; wait for its threads without
      * life_lock, since a callback may still call lineInitialize/lineShutdown. */

@@ -115,7 +115,7 @@ static bool call_closable(const struct ot_call *c)
     /* The last handle gone closes the call whatever its state (TSPI_lineCloseCall:
      * the provider drops it if the line drops on close).  A call no application
      * ever saw (e.g. ringing an unopened line) stays until it is IDLE. */
-    return ot_list_empty(&c->refs) &&
+    return ot_list_empty(&c->refs) && !c->pins &&
            (c->provider_closed || c->had_handles || c->state == LINECALLSTATE_IDLE ||
             c->state == CALLSTATE_NONE);
 }
@@ -150,7 +150,8 @@ struct ot_callref *ot_callref_get(HCALL h)
 {
     if (!ot_g.started)
         return NULL;
-    return ot_handle_get(&ot_g.call_handles, h);
+    struct ot_callref *r = ot_handle_get(&ot_g.call_handles, h);
+    return r && !r->open->closing ? r : NULL; /* a closing line's handles are gone */
 }
 
 struct ot_callref *ot_callref_create(struct ot_call *c, struct ot_open *o, DWORD priv,
@@ -202,8 +203,8 @@ static void post_callinfo(struct ot_call *c, DWORD states, const struct ot_callr
     struct ot_list *pos;
     for (pos = c->refs.next; pos != &c->refs; pos = pos->next) {
         struct ot_callref *r = ot_container_of(pos, struct ot_callref, call_link);
-        if (r == except || r->announce_newcall || r->announce_unknown)
-            continue; /* not yet introduced to the application */
+        if (r == except || r->announce_newcall || r->announce_unknown || r->open->closing)
+            continue; /* not yet introduced to the application, or going */
         ot_app_post(r->open->app, r->handle, LINE_CALLINFO, r->open->instance, states, 0, 0);
     }
 }
@@ -282,6 +283,8 @@ static void post_state(struct ot_callref *r)
 {
     struct ot_call *c = r->call;
     struct ot_open *o = r->open;
+    if (o->closing)
+        return; /* its line is being closed: the handle is as good as gone */
     if (r->announce_newcall) {
         r->announce_newcall = false;
         if (o->api_version >= 0x00020000u)
@@ -519,7 +522,7 @@ void ot_req_complete(struct ot_req *r, LONG result)
             struct ot_list *pos;
             for (pos = c->refs.next; pos != &c->refs; pos = pos->next) {
                 struct ot_callref *m = ot_container_of(pos, struct ot_callref, call_link);
-                if (!m->announce_unknown)
+                if (!m->announce_unknown || m->open->closing)
                     continue;
                 m->announce_unknown = false;
                 ot_app_post(m->open->app, m->handle, LINE_CALLSTATE, m->open->instance,

@@ -311,7 +311,7 @@ static HCALL handle_for(struct ot_call *c, struct ot_open *o, LONG *rc)
     struct ot_list *pos;
     for (pos = c->refs.next; pos != &c->refs; pos = pos->next) {
         struct ot_callref *x = ot_container_of(pos, struct ot_callref, call_link);
-        if (x->open->app == o->app)
+        if (x->open->app == o->app && !x->open->closing)
             return x->handle;
     }
     struct ot_callref *n = ot_callref_create(c, o, LINECALLPRIVILEGE_MONITOR, false);

@@ -150,6 +150,7 @@ struct ot_open {
     DWORD api_version;
     DWORD_PTR instance;
     DWORD line_states, address_states; /* lineSetStatusMessages */
+    bool closing; /* lineClose/lineShutdown under way: its handles are invisible */
     struct ot_list app_link, ld_link;
     struct ot_list refs; /* struct ot_callref.open_link */
 };
@@ -192,6 +193,7 @@ struct ot_call {
     bool had_handles;     /* an application held a handle to it once */
     bool provider_closed; /* the provider let go; no more provider calls */
     bool close_queued;    /* on ot_g.close_head */
+    unsigned pins;        /* kept while a teardown still has to drop it */
     struct ot_call *close_next;
 };
 
@@ -243,6 +245,7 @@ struct ot_core {
     pthread_cond_t timer_cond;
 };
 extern struct ot_core ot_g;
+OT_HIDDEN extern pthread_mutex_t ot_life_lock; /* core start/stop; taken before the core lock */
 
 OT_HIDDEN void ot_flush_closes(void);
 static inline void ot_lock(void) { pthread_mutex_lock(&ot_g.lock); }
@@ -268,7 +271,18 @@ OT_HIDDEN struct ot_linedev *ot_linedev_get(DWORD id);
 
 /* lines (line.c) */
 OT_HIDDEN struct ot_open *ot_open_get(HLINE h);
-OT_HIDDEN void ot_open_destroy(struct ot_open *o, bool from_shutdown);
+/* lineClose/lineShutdown (line.c): ot_open_close_begin makes each open and its
+ * handles invisible at once (O(1)); ot_teardown_finish destroys the handles
+ * and drops the calls in slices, the core lock released between them
+ * (life_lock held by the caller, so the library cannot stop meanwhile). */
+struct ot_teardown {
+    struct ot_list opens;   /* closing opens (ot_open.app_link) */
+    struct ot_call **calls; /* pinned calls to drop */
+    size_t n, cap;
+};
+OT_HIDDEN void ot_teardown_init(struct ot_teardown *t);
+OT_HIDDEN void ot_open_close_begin(struct ot_open *o, struct ot_teardown *t);
+OT_HIDDEN void ot_teardown_finish(struct ot_teardown *t);
 
 /* calls (call.c) */
 OT_HIDDEN struct ot_callref *ot_callref_get(HCALL h);
