@@ -14,7 +14,7 @@
  * Per-call costs must not depend on N, and B must not stall for more than a
  * few milliseconds whatever N is.
  *
- *   make bench-teardown    or   build/bench-teardown [--max N]
+ *   make bench-teardown    or   build/bench-teardown [--min N] [--max N]
  */
 #define _GNU_SOURCE
 #include <pthread.h>
@@ -135,10 +135,13 @@ static void *probe_main(void *arg)
 
 int main(int argc, char **argv)
 {
-    unsigned max = 100000;
-    for (int i = 1; i + 1 < argc; i += 2)
+    unsigned max = 100000, min = 0;
+    for (int i = 1; i + 1 < argc; i += 2) {
         if (!strcmp(argv[i], "--max"))
             max = (unsigned)strtoul(argv[i + 1], NULL, 10);
+        else if (!strcmp(argv[i], "--min"))
+            min = (unsigned)strtoul(argv[i + 1], NULL, 10);
+    }
     /* a: X's station; b..: B's stations (c calls d; b holds B's probe call). */
     otSetConfig("[sim]\nno_answer_ms = 0\n"
                 "[line]\nnumber = a\n[line]\nnumber = b\n[line]\nnumber = c\n"
@@ -149,6 +152,8 @@ int main(int argc, char **argv)
     unsigned sizes[] = {10, 1000, 10000, 100000, 1000000};
     for (unsigned si = 0; si < sizeof(sizes) / sizeof(sizes[0]) && sizes[si] <= max; si++) {
         unsigned n = sizes[si];
+        if (n < min)
+            continue;
         HLINEAPP b = init_app("bench-B");
         HLINE lb = open_line(b, 1), lc = open_line(b, 2);
         open_line(b, 3);

@@ -297,3 +297,75 @@ TEST_THREADED(teardown_shutdown_while_another_application_calls)
     th_report(&j.t);
     CHECK(j.cycles >= 20);
 }
+
+/* ---- an application that does not read: its queue is bounded ---- */
+#define QUEUE_LIMIT 65536u /* docs/robustness.md */
+
+TEST(queue_bounded_for_an_application_that_does_not_read)
+{
+    tpair p;
+    t_pair_init(&p, 0, 1);
+    /* 4 messages per cycle (make reply, DIALTONE, IDLE, drop reply), never read:
+     * 20,000 cycles would queue 80,000. */
+    LONG first_req = 0;
+    for (unsigned i = 0; i < 20000; i++) {
+        HCALL h = 0;
+        LONG req = lineMakeCall(p.la, &h, NULL, 0, NULL);
+        CHECK_REQ(req);
+        if (!first_req)
+            first_req = req;
+        CHECK_REQ(lineDrop(h, NULL, 0));
+        CHECK_RC(lineDeallocateCall(h), 0);
+    }
+    /* The other application is not affected. */
+    HCALL ha, hb;
+    LINEMESSAGE m;
+    tapp c;
+    t_init(&c, "third");
+    HLINE lc = t_open(&c, 2, LINECALLPRIVILEGE_OWNER);
+    t_connect(&p.b, p.lb, &c, lc, "102", &ha, &hb);
+    t_drop_idle(&p.b, ha);
+    t_expect_state(&c, hb, LINECALLSTATE_DISCONNECTED, LINEDISCONNECTMODE_NORMAL);
+    t_drop_idle(&c, hb);
+    t_expect_none(&c);
+    t_shutdown(&c);
+    /* The queue holds the limit: the oldest messages in order, and last the
+     * REINIT that stands for everything lost. */
+    CHECK(t_poll(&p.a, &m));
+    CHECK_EQ(m.dwMessageID, LINE_REPLY);
+    CHECK_EQ(m.dwParam1, first_req);
+    unsigned n = 1;
+    LINEMESSAGE last = m, before_last = m;
+    while (t_poll(&p.a, &m)) {
+        before_last = last;
+        last = m;
+        n++;
+    }
+    CHECK_EQ(n, QUEUE_LIMIT);
+    CHECK_EQ(last.dwMessageID, LINE_LINEDEVSTATE);
+    CHECK_EQ(last.dwParam1, LINEDEVSTATE_REINIT);
+    CHECK(last.dwParam2 == LINE_REPLY || last.dwParam2 == LINE_CALLSTATE);
+    CHECK(before_last.dwMessageID == LINE_REPLY || before_last.dwMessageID == LINE_CALLSTATE);
+    t_expect_none(&p.a);
+    /* Read empty, the application gets its messages again. */
+    HCALL h = t_make_call(&p.a, p.la, NULL, NULL, 0);
+    t_expect_state(&p.a, h, LINECALLSTATE_DIALTONE, LINEDIALTONEMODE_NORMAL);
+    t_drop_idle(&p.a, h);
+    t_expect_none(&p.a);
+    t_pair_done(&p);
+}
+
+TEST(queue_overflow_then_shutdown)
+{
+    /* An application that never reads and shuts down with a full queue. */
+    tapp a;
+    t_init(&a, "deaf");
+    HLINE l = t_open(&a, 0, LINECALLPRIVILEGE_OWNER);
+    for (unsigned i = 0; i < QUEUE_LIMIT / 2 + 10; i++) {
+        HCALL h = 0;
+        CHECK_REQ(lineMakeCall(l, &h, NULL, 0, NULL));
+        CHECK_REQ(lineDrop(h, NULL, 0));
+        CHECK_RC(lineDeallocateCall(h), 0);
+    }
+    t_shutdown(&a);
+}

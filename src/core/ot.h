@@ -107,9 +107,17 @@ OT_HIDDEN int ot_timers_start_thread(void);
 OT_HIDDEN void ot_timers_stop_thread(void);
 
 /* ---- objects ------------------------------------------------------------ */
+/* An application's messages: a ring of at most OT_MSGQ_LIMIT.  A message that
+ * finds the queue one short of the limit is replaced by LINE_LINEDEVSTATE
+ * (LINEDEVSTATE_REINIT, dwParam2 = the lost message's id, dwParam3 = its
+ * dwParam1), the last message queued; from then on messages are discarded
+ * (counted in lost) until the application has read the queue empty. */
+#define OT_MSGQ_LIMIT 65536u
 struct ot_msgq {
     LINEMESSAGE *buf;
     uint32_t cap, head, count;
+    bool overflowed;
+    uint64_t lost;
 };
 
 struct ot_app {

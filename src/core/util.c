@@ -151,6 +151,14 @@ bool ot_msgq_pop(struct ot_msgq *q, LINEMESSAGE *out)
     *out = q->buf[q->head];
     q->head = (q->head + 1) % q->cap;
     q->count--;
+    if (!q->count) {
+        q->overflowed = false; /* the REINIT, last in the queue, has been read */
+        if (q->cap > 1024u) {  /* a burst is over: give its memory back */
+            free(q->buf);
+            q->buf = NULL;
+            q->cap = q->head = 0;
+        }
+    }
     return true;
 }
 
@@ -165,9 +173,24 @@ int ot_app_post(struct ot_app *app, DWORD hdevice, DWORD msg, DWORD_PTR inst, DW
 {
     if (app->shutting_down)
         return 0;
+    struct ot_msgq *q = &app->queue;
+    if (q->overflowed) {
+        q->lost++;
+        return -1;
+    }
     LINEMESSAGE m = {hdevice, msg, inst, p1, p2, p3};
-    bool was_empty = app->queue.count == 0;
-    if (msgq_push(&app->queue, &m) != 0) {
+    if (q->count >= OT_MSGQ_LIMIT - 1u) {
+        /* The application does not read: tell it, in the last slot, that its
+         * view is stale (as TAPI does with LINEDEVSTATE_REINIT). */
+        ot_log("application %08x does not read its messages: %u queued, %s lost, REINIT",
+               (unsigned)app->handle, (unsigned)q->count, otMessageName(msg));
+        LINEMESSAGE r = {0, LINE_LINEDEVSTATE, 0, LINEDEVSTATE_REINIT, msg, p1};
+        m = r;
+        q->overflowed = true;
+        q->lost++;
+    }
+    bool was_empty = q->count == 0;
+    if (msgq_push(q, &m) != 0) {
         ot_log("out of memory: message %u for application %08x lost", (unsigned)msg,
                (unsigned)app->handle);
         return -1;
