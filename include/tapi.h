@@ -1522,6 +1522,11 @@ TAPI_API LONG WINAPI lineInitialize(LPHLINEAPP lphLineApp,
  * messages via lineGetMessage, Handles.hEvent = (HANDLE)(intptr_t)fd that
  * polls readable while messages are queued; USECOMPLETIONPORT: refused
  * with INVALPARAM.  Errors: INVALAPPNAME, INVALPARAM, INIFILECORRUPT,
+ * REINIT.  An application's queue holds at most 65,536 messages: a message
+ * that does not fit is replaced by LINE_LINEDEVSTATE (dwParam1 =
+ * LINEDEVSTATE_REINIT, dwParam2 = the lost message's id, dwParam3 = its
+ * dwParam1), and later ones are discarded until the application has read
+ * its queue empty; it should then lineShutdown and start again, as for any
  * REINIT. */
 TAPI_API LONG WINAPI lineInitializeEx(LPHLINEAPP lphLineApp,
                                       HINSTANCE hInstance,
