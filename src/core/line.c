@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sched.h>
+
 #include "ot.h"
 
 #define OT_MEDIA_MODES                                                                         \
@@ -174,13 +176,19 @@ void ot_open_close_begin(struct ot_open *o, struct ot_teardown *t)
     ot_list_add_tail(&t->opens, &o->app_link);
 }
 
-/* Every so many units of work, the others get the lock. */
+/* Every so many units of work, the others get the lock: the mutex is not
+ * fair (the unlocking thread would take it straight back), so this thread
+ * waits, a bounded number of yields, until the threads that were waiting
+ * for it have had it. */
 static void teardown_yield(unsigned *work)
 {
-    if (++*work % OT_TEARDOWN_SLICE == 0) {
-        ot_unlock();
-        ot_lock();
-    }
+    if (++*work % OT_TEARDOWN_SLICE != 0)
+        return;
+    ot_unlock();
+    for (unsigned i = 0;
+         i < 1000u && atomic_load_explicit(&ot_g.lock_waiters, memory_order_relaxed) > 0; i++)
+        sched_yield();
+    ot_lock();
 }
 
 void ot_teardown_finish(struct ot_teardown *t)
@@ -215,15 +223,15 @@ void ot_teardown_finish(struct ot_teardown *t)
     }
     for (int pass = 0; pass < 2; pass++)
         for (size_t i = 0; i < t->n; i++) {
-            if (t->calls[i]->is_conf_parent != (pass == 0))
+            struct ot_call *c = t->calls[i];
+            if (c->is_conf_parent != (pass == 0))
                 continue;
-            drop_on_close(t->calls[i]);
+            drop_on_close(c);
+            /* Unpinned at once: its close goes with this slice's unlock. */
+            c->pins--;
+            ot_call_maybe_free(c);
             teardown_yield(&work);
         }
-    for (size_t i = 0; i < t->n; i++) {
-        t->calls[i]->pins--;
-        ot_call_maybe_free(t->calls[i]);
-    }
     free(t->calls);
     ot_teardown_init(t);
 }

@@ -9,6 +9,7 @@
 #define OT_CORE_OT_H
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -232,6 +233,7 @@ struct ot_req {
 /* ---- the core ----------------------------------------------------------- */
 struct ot_core {
     pthread_mutex_t lock;
+    atomic_uint lock_waiters; /* threads inside ot_lock(): a long job lets them in */
     bool started;
     struct ot_list apps;
     unsigned napps;
@@ -256,7 +258,12 @@ extern struct ot_core ot_g;
 OT_HIDDEN extern pthread_mutex_t ot_life_lock; /* core start/stop; taken before the core lock */
 
 OT_HIDDEN void ot_flush_closes(void);
-static inline void ot_lock(void) { pthread_mutex_lock(&ot_g.lock); }
+static inline void ot_lock(void)
+{
+    atomic_fetch_add_explicit(&ot_g.lock_waiters, 1, memory_order_relaxed);
+    pthread_mutex_lock(&ot_g.lock);
+    atomic_fetch_sub_explicit(&ot_g.lock_waiters, 1, memory_order_relaxed);
+}
 /* Calls that became free during this locked section are closed here, so that a
  * provider never sees its call freed in the middle of its own operation. */
 static inline void ot_unlock(void)
