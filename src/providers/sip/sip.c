@@ -41,6 +41,10 @@ static struct {
     unsigned live_calls;
     su_root_t *root;
     pthread_t thread;
+    /* overload control ([sip] max_calls, max_invite_rate): a token bucket of
+     * one second's worth of INVITEs, in thousandths, on the core clock */
+    unsigned max_calls, max_rate;
+    uint64_t rate_tokens, rate_ms;
 } S;
 
 /* The provider thread runs "detached" from the core while the provider is
@@ -164,6 +168,7 @@ static struct sip_call *sc_new(struct sip_line *l, struct ot_call *c, bool incom
     ot_list_init(&sc->infos);
     ot_list_add_tail(&l->calls, &sc->link);
     S.live_calls++;
+    l->ncalls++;
     return sc;
 }
 
@@ -188,6 +193,8 @@ static void sc_free(struct sip_call *sc)
     if (sc->consult_for)
         set_consult(sc->consult_for, NULL);
     ot_list_del(&sc->link);
+    if (!sc->is_parent)
+        sc->line->ncalls--;
     free(sc->late_bye_uui);
     free(sc);
     S.live_calls--;
@@ -523,8 +530,51 @@ static void sc_disconnect(struct sip_call *sc, DWORD mode)
 }
 
 /* ---- NUA events (provider thread, core lock held) ---------------------------------- */
+/* One INVITE's worth of the [sip] max_invite_rate bucket, if there is one. */
+static bool rate_take(void)
+{
+    if (!S.max_rate)
+        return true;
+    uint64_t now = ot_clock_now(), cap = (uint64_t)S.max_rate * 1000u;
+    if (now > S.rate_ms) {
+        S.rate_tokens += (now - S.rate_ms) * S.max_rate; /* max_rate per 1000 ms */
+        if (S.rate_tokens > cap)
+            S.rate_tokens = cap;
+    }
+    S.rate_ms = now;
+    if (S.rate_tokens < 1000u)
+        return false;
+    S.rate_tokens -= 1000u;
+    return true;
+}
+
+/* Overload control, before anything is allocated for the call: over the
+ * INVITE rate or the process's max_calls, 503 with Retry-After; a line that
+ * has max_calls calls is busy, 486.  Never silence. */
+static bool invite_admitted(struct sip_line *l, nua_handle_t *nh)
+{
+    const char *retry = NULL;
+    if (!rate_take())
+        retry = OT_SIP_RETRY_AFTER_RATE;
+    else if (S.live_calls >= S.max_calls)
+        retry = OT_SIP_RETRY_AFTER_FULL;
+    if (retry) {
+        nua_respond(nh, SIP_503_SERVICE_UNAVAILABLE, SIPTAG_RETRY_AFTER_STR(retry),
+                    SIPTAG_REASON_STR("Q.850;cause=42"), TAG_END());
+        cnt_add(&cnt.refused_overload, 1);
+    } else if (l->ncalls >= l->max_calls) {
+        nua_respond(nh, SIP_486_BUSY_HERE, SIPTAG_REASON_STR("Q.850;cause=17"), TAG_END());
+        cnt_add(&cnt.refused_busy, 1);
+    } else
+        return true;
+    nua_handle_destroy(nh);
+    return false;
+}
+
 static void on_invite(struct sip_line *l, nua_handle_t *nh, const sip_t *sip)
 {
+    if (!invite_admitted(l, nh))
+        return;
     struct sip_call *sc = sc_new(l, NULL, true);
     if (!sc) {
         nua_respond(nh, SIP_500_INTERNAL_SERVER_ERROR, TAG_END());
@@ -1024,9 +1074,32 @@ static void free_lines(void)
     memset(&S, 0, sizeof(S));
 }
 
+/* A [sip] number in min..max, def when absent; -1 (with a message) when bad. */
+static long sip_setting(const char *key, unsigned long min, unsigned long max, unsigned long def)
+{
+    const char *v = ot_setting("sip", key);
+    if (!v)
+        return (long)def;
+    char *end;
+    unsigned long n = strtoul(v, &end, 10);
+    if (!*v || *end || *v == '-' || n < min || n > max) {
+        fprintf(stderr, "opentapi: [sip] %s = %s: expected %lu..%lu\n", key, v, min, max);
+        return -1;
+    }
+    return (long)n;
+}
+
 static int sp_start(struct ot_linedev **lines, unsigned n)
 {
+    long max_calls = sip_setting("max_calls", 1, 1000000, OT_SIP_DEFAULT_CALLS);
+    long max_rate = sip_setting("max_invite_rate", 0, 1000000, OT_SIP_DEFAULT_INVITE_RATE);
+    if (max_calls < 0 || max_rate < 0)
+        return -1;
     memset(&S, 0, sizeof(S));
+    S.max_calls = (unsigned)max_calls;
+    S.max_rate = (unsigned)max_rate;
+    S.rate_tokens = (uint64_t)S.max_rate * 1000u;
+    S.rate_ms = ot_clock_now();
     S.lines = calloc(n, sizeof(*S.lines));
     if (!S.lines)
         return -1;
@@ -1327,8 +1400,10 @@ static void sp_close_call(struct ot_call *c)
 static struct sip_call *parent_new(struct sip_line *l, struct ot_call *conf)
 {
     struct sip_call *p = sc_new(l, conf, false);
-    if (p)
+    if (p) {
         p->is_parent = true;
+        l->ncalls--; /* no dialog of its own: not a call for max_calls */
+    }
     return p;
 }
 

@@ -15,7 +15,7 @@
 
 static const char *const known_keys[] = {
     "uri", "bind", "transport", "proxy", "registrar", "username", "password",
-    "expires", "display", "reject_status", NULL,
+    "expires", "display", "reject_status", "max_calls", NULL,
 };
 
 static char *dupstr(const char *s) { return s ? ot_strdup(s) : NULL; }
@@ -151,6 +151,18 @@ int sip_line_configure(struct sip_line *l, const struct ot_line_conf *cf, DWORD 
             goto out;
         }
         l->expires = (unsigned)e;
+    }
+    l->max_calls = OT_SIP_DEFAULT_LINE_CALLS;
+    v = ot_line_conf_get(cf, "max_calls");
+    if (v) {
+        char *end;
+        unsigned long m = strtoul(v, &end, 10);
+        if (*end || *v == '-' || !*v || m < 1 || m > 100000) {
+            fprintf(stderr, "opentapi: [line] %u (sip): max_calls must be 1..100000\n",
+                    (unsigned)id);
+            goto out;
+        }
+        l->max_calls = (unsigned)m;
     }
     v = ot_line_conf_get(cf, "display");
     if (v && strpbrk(v, "\"\\\r\n")) {

@@ -93,7 +93,17 @@ struct sip_line {
     bool shutdown_done;
     bool unregistering; /* stop() sent the un-REGISTER, no final response yet */
     struct ot_list calls; /* struct sip_call.link */
+    unsigned max_calls;   /* overload control: concurrent calls (max_calls key) */
+    unsigned ncalls;      /* its sip_calls with a dialog side (not conference parents) */
 };
+
+/* Overload control (docs/sip.md): defaults of the line's max_calls and of
+ * [sip] max_calls / max_invite_rate, and the Retry-After of a 503. */
+#define OT_SIP_DEFAULT_LINE_CALLS 1000u
+#define OT_SIP_DEFAULT_CALLS 4000u
+#define OT_SIP_DEFAULT_INVITE_RATE 500u /* new INVITEs per second, 0 = no limit */
+#define OT_SIP_RETRY_AFTER_FULL "5"   /* seconds: process at max_calls */
+#define OT_SIP_RETRY_AFTER_RATE "1"   /* seconds: over max_invite_rate */
 
 int sip_line_configure(struct sip_line *l, const struct ot_line_conf *cf, DWORD id);
 void sip_line_unconfigure(struct sip_line *l);
