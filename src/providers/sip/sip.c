@@ -17,7 +17,9 @@
  * handle destroyed, on the provider thread only).  A TAPI call that went IDLE
  * because of lineDrop may still have a dialog finishing (BYE in flight); it
  * is reported to nobody. */
+#define _GNU_SOURCE /* malloc_trim */
 #include <errno.h>
+#include <malloc.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -45,6 +47,9 @@ static struct {
      * one second's worth of INVITEs, in thousandths, on the core clock */
     unsigned max_calls, max_rate;
     uint64_t rate_tokens, rate_ms;
+    unsigned long invites;    /* INVITEs that started a call, admitted or refused */
+    unsigned long trim_seen, trim_acc; /* invites at the last tick, since the last trim */
+    su_timer_t *trim_timer;
 } S;
 
 /* The provider thread runs "detached" from the core while the provider is
@@ -554,6 +559,7 @@ static bool rate_take(void)
 static bool invite_admitted(struct sip_line *l, nua_handle_t *nh)
 {
     const char *retry = NULL;
+    S.invites++;
     if (!rate_take())
         retry = OT_SIP_RETRY_AFTER_RATE;
     else if (S.live_calls >= S.max_calls)
@@ -972,6 +978,35 @@ static void provider_event(nua_event_t ev, int status, char const *phrase, nua_t
 }
 
 /* ---- the provider thread ------------------------------------------------------- */
+/* Every TRIM_PERIOD_MS: once a burst of at least TRIM_MIN_BURST INVITEs (a
+ * flood) has subsided (this period saw at most a tenth of what came since the
+ * last trim), the memory malloc kept for it goes back to the system
+ * (malloc_trim).  Sofia frees a finished transaction within 32 s, so a few
+ * periods after a flood its memory is really free. */
+#define TRIM_PERIOD_MS 10000
+#define TRIM_MIN_BURST 1000u
+
+static void trim_tick(su_root_magic_t *magic, su_timer_t *t, su_timer_arg_t *arg)
+{
+    (void)magic, (void)t, (void)arg;
+    if (atomic_load(&detached))
+        return;
+    ot_lock();
+    if (atomic_load(&detached)) { /* stop() released the lock to join us */
+        ot_unlock();
+        return;
+    }
+    unsigned long d = S.invites - S.trim_seen;
+    S.trim_seen = S.invites;
+    S.trim_acc += d;
+    bool trim = S.trim_acc >= TRIM_MIN_BURST && d <= S.trim_acc / 10;
+    if (trim)
+        S.trim_acc = 0;
+    ot_unlock();
+    if (trim)
+        malloc_trim(0);
+}
+
 static void *provider_main(void *arg)
 {
     (void)arg;
@@ -1025,6 +1060,11 @@ static void *provider_main(void *arg)
             if (S.lines[i].nua)
                 nua_shutdown(S.lines[i].nua);
     }
+    if (ok && any) {
+        S.trim_timer = su_timer_create(su_root_task(S.root), TRIM_PERIOD_MS);
+        if (S.trim_timer)
+            su_timer_run(S.trim_timer, trim_tick, NULL);
+    }
     pthread_mutex_lock(&init_mu);
     init_state = ok ? 1 : -1;
     pthread_cond_broadcast(&init_cv);
@@ -1032,6 +1072,9 @@ static void *provider_main(void *arg)
 
     if (any)
         su_root_run(S.root); /* until every user agent has shut down */
+    if (S.trim_timer)
+        su_timer_destroy(S.trim_timer);
+    S.trim_timer = NULL;
     for (unsigned i = 0; i < S.nlines; i++)
         if (S.lines[i].nua) {
             nua_destroy(S.lines[i].nua);
