@@ -224,10 +224,12 @@ void ot_teardown_finish(struct ot_teardown *t)
     for (int pass = 0; pass < 2; pass++)
         for (size_t i = 0; i < t->n; i++) {
             struct ot_call *c = t->calls[i];
-            if (c->is_conf_parent != (pass == 0))
+            if (!c || c->is_conf_parent != (pass == 0))
                 continue;
             drop_on_close(c);
-            /* Unpinned at once: its close goes with this slice's unlock. */
+            /* Unpinned at once: its close goes with this slice's unlock (so
+             * the list forgets it; the calls still listed are pinned). */
+            t->calls[i] = NULL;
             c->pins--;
             ot_call_maybe_free(c);
             teardown_yield(&work);
