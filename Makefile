@@ -72,7 +72,7 @@ endif
 TOOL_OBJ := $(TOOL_SRC:%.c=$(BUILD)/obj/%.o)
 EXAMPLES := $(patsubst examples/%.c,$(BUILD)/examples/%,$(wildcard examples/*.c))
 
-.PHONY: all lib test check check-asan check-tsan check-fuzz fuzz fuzz-campaign abi demo bench bench-service install clean mutants
+.PHONY: all lib test check check-asan check-tsan check-fuzz fuzz fuzz-campaign abi demo bench bench-service bench-teardown install clean mutants
 
 all: lib $(BUILD)/tapi $(BUILD)/tapisrv $(BUILD)/test-runner $(EXAMPLES)
 
@@ -194,6 +194,12 @@ bench-service: $(BUILD)/bench-service $(BUILD)/tapisrv
 
 $(BUILD)/bench-service: bench/service.c $(BUILD)/libopentapi.a
 	$(CC) -Iinclude $(CSTD) $(WARN) -O2 -g -o $@ $< $(BUILD)/libopentapi.a $(LDLIBS_LIB)
+
+bench-teardown: $(BUILD)/bench-teardown
+	$(BUILD)/bench-teardown
+
+$(BUILD)/bench-teardown: bench/teardown.c $(BUILD)/libopentapi.a
+	$(CC) $(CPPFLAGS_LIB) $(CSTD) $(WARN) -O2 -g -o $@ $< $(BUILD)/libopentapi.a $(LDLIBS_LIB)
 
 # --- install -----------------------------------------------------------------
 install: lib $(BUILD)/tapi $(BUILD)/tapisrv

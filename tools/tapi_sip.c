@@ -39,7 +39,6 @@
 
 #define API_VERSION 0x00020002u
 #define MAX_UUI 65536u
-#define MAX_ACTIVE 256   /* concurrent calls the answer side tracks */
 #define SLICE_MS 200     /* longest single wait: signals are noticed this fast */
 
 struct opts {
@@ -57,7 +56,8 @@ struct opts {
 };
 
 struct tcall {
-    bool used;
+    bool used;        /* false once finished (freed when its slot is reused) */
+    unsigned slot;    /* its index in calls[] */
     unsigned long no; /* 1, 2, ... in the order calls began */
     HCALL h;
     LONG make_req, answer_req, drop_req;
@@ -70,7 +70,10 @@ struct tcall {
 static volatile sig_atomic_t stop_signal;
 static long long t0;
 static HLINEAPP app;
-static struct tcall calls[MAX_ACTIVE];
+/* The calls in progress: a table that grows with them (no fixed limit, so no
+ * offer is ever left unhandled); a finished call's slot is reused. */
+static struct tcall **calls;
+static unsigned ncap;
 static unsigned long started, finished, failed;
 
 static long long now_ms(void)
@@ -401,30 +404,43 @@ static int open_line(const struct opts *o, HLINE *hl)
 /* ---- calls ---------------------------------------------------------------------------- */
 static struct tcall *call_new(void)
 {
-    for (unsigned i = 0; i < MAX_ACTIVE; i++)
-        if (!calls[i].used) {
-            memset(&calls[i], 0, sizeof(calls[i]));
-            calls[i].used = true;
-            calls[i].no = ++started;
-            return &calls[i];
-        }
-    return NULL;
+    unsigned i = 0;
+    while (i < ncap && calls[i] && calls[i]->used)
+        i++;
+    if (i == ncap) {
+        unsigned n = ncap ? ncap * 2 : 64;
+        struct tcall **nc = realloc(calls, n * sizeof(*nc));
+        if (!nc)
+            return NULL;
+        memset(nc + ncap, 0, (n - ncap) * sizeof(*nc));
+        calls = nc;
+        ncap = n;
+    }
+    struct tcall *c = i < ncap && calls[i] ? calls[i] : calloc(1, sizeof(*c));
+    if (!c)
+        return NULL;
+    memset(c, 0, sizeof(*c));
+    c->used = true;
+    c->slot = i;
+    c->no = ++started;
+    calls[i] = c;
+    return c;
 }
 
 static struct tcall *call_by_handle(HCALL h)
 {
-    for (unsigned i = 0; i < MAX_ACTIVE; i++)
-        if (calls[i].used && calls[i].h == h && h)
-            return &calls[i];
+    for (unsigned i = 0; i < ncap; i++)
+        if (calls[i] && calls[i]->used && calls[i]->h == h && h)
+            return calls[i];
     return NULL;
 }
 
 static struct tcall *call_by_request(LONG id)
 {
-    for (unsigned i = 0; i < MAX_ACTIVE; i++)
-        if (calls[i].used && id > 0 &&
-            (calls[i].make_req == id || calls[i].answer_req == id || calls[i].drop_req == id))
-            return &calls[i];
+    for (unsigned i = 0; i < ncap; i++)
+        if (calls[i] && calls[i]->used && id > 0 &&
+            (calls[i]->make_req == id || calls[i]->answer_req == id || calls[i]->drop_req == id))
+            return calls[i];
     return NULL;
 }
 
@@ -604,7 +620,13 @@ static void on_message(const struct opts *o, const LINEMESSAGE *m)
             break; /* not ours to take: left offering, dropped at shutdown */
         struct tcall *c = call_new();
         if (!c) {
-            say(NULL, "too many calls at once: one ignored");
+            /* Never left ringing unanswered: refused, and counted as failed. */
+            say(NULL, "out of memory: call refused");
+            lineDrop((HCALL)m->dwParam2, NULL, 0);
+            lineDeallocateCall((HCALL)m->dwParam2);
+            failed++;
+            finished++;
+            started++;
             break;
         }
         c->h = (HCALL)m->dwParam2;
@@ -677,9 +699,9 @@ static int run(const struct opts *o)
             place_call(o, hl);
         /* Due drops first, then wait for a message until the next one. */
         long long now = now_ms(), next = now + SLICE_MS;
-        for (unsigned i = 0; i < MAX_ACTIVE; i++) {
-            struct tcall *c = &calls[i];
-            if (!c->used || !c->drop_at)
+        for (unsigned i = 0; i < ncap; i++) {
+            struct tcall *c = calls[i];
+            if (!c || !c->used || !c->drop_at)
                 continue;
             if (c->drop_at <= now)
                 drop(c, o->uui, o->uui_len, "drop");
@@ -711,11 +733,16 @@ static int run(const struct opts *o)
     else if (timed_out)
         say(NULL, "timeout: no call in progress for %u s", o->timeout_s);
     unsigned long unfinished = o->calls - finished;
-    for (unsigned i = 0; i < MAX_ACTIVE; i++)
-        if (calls[i].used) {
-            call_fail(&calls[i], "not finished");
-            call_finish(&calls[i]);
+    for (unsigned i = 0; i < ncap; i++) {
+        if (calls[i] && calls[i]->used) {
+            call_fail(calls[i], "not finished");
+            call_finish(calls[i]);
         }
+        free(calls[i]);
+    }
+    free(calls);
+    calls = NULL;
+    ncap = 0;
     lineShutdown(app);
     otSetConfig(NULL);
     say(NULL, "%lu calls: %lu ok, %lu failed%s", finished, finished - failed, failed,

@@ -19,7 +19,8 @@
 #include "rpc.h"
 
 struct ot_core ot_g = {.lock = PTHREAD_MUTEX_INITIALIZER};
-static pthread_mutex_t life_lock = PTHREAD_MUTEX_INITIALIZER;
+pthread_mutex_t ot_life_lock = PTHREAD_MUTEX_INITIALIZER;
+#define life_lock ot_life_lock
 static char *config_override; /* otSetConfig() text, guarded by life_lock */
 static struct ot_conf current_conf;
 
@@ -54,6 +55,25 @@ struct ot_app *ot_app_get(HLINEAPP h)
 const struct ot_provider *ot_provider_at(unsigned i)
 {
     return i < NPROVIDERS ? providers[i] : NULL;
+}
+
+HLINEAPP ot_handle_app(DWORD handle)
+{
+    HLINEAPP owner = 0;
+    ot_lock();
+    if (ot_g.started) {
+        const struct ot_app *a = ot_handle_get(&ot_g.app_handles, handle);
+        const struct ot_open *o = ot_handle_get(&ot_g.line_handles, handle);
+        const struct ot_callref *r = ot_handle_get(&ot_g.call_handles, handle);
+        if (a)
+            owner = a->shutting_down ? 0 : a->handle;
+        else if (o)
+            owner = o->app->handle;
+        else if (r)
+            owner = r->open->app->handle;
+    }
+    ot_unlock();
+    return owner;
 }
 
 struct ot_linedev *ot_linedev_get(DWORD id)
@@ -196,6 +216,7 @@ static LONG core_start(void)
         ld->conf = current_conf.lines[i];
         ot_list_init(&ld->opens);
         ot_list_init(&ld->calls);
+        ot_list_init(&ld->connected);
         ld->prov = provider_named(ld->conf.provider); /* conf_load checked it */
         ot_g.lines[ot_g.nlines++] = ld;
     }
@@ -530,16 +551,16 @@ LONG ot_app_shutdown_local(HLINEAPP hLineApp)
     }
     /* Close every line as lineClose would: drops calls owned alone, kills handles,
      * suppresses pending replies. Then no message reaches this application. */
-    struct ot_list *pos, *tmp;
-    ot_list_foreach_safe(pos, tmp, &a->opens)
-    {
-        ot_open_destroy(ot_container_of(pos, struct ot_open, app_link), true);
-    }
+    struct ot_teardown td;
+    ot_teardown_init(&td);
+    while (!ot_list_empty(&a->opens))
+        ot_open_close_begin(ot_container_of(a->opens.next, struct ot_open, app_link), &td);
     a->shutting_down = true;
     ot_handle_release(&ot_g.app_handles, a->handle);
     ot_list_del(&a->link);
     ot_g.napps--;
     pthread_cond_broadcast(&a->cond);
+    ot_teardown_finish(&td); /* drops, the core lock released between slices */
     pthread_mutex_unlock(&life_lock);
     /* From here the application is unreachable; wait for its threads without
      * life_lock, since a callback may still call lineInitialize/lineShutdown. */

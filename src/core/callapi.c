@@ -59,8 +59,9 @@ static LONG check_dest(LPCSTR dest)
     return 0;
 }
 
-/* LINECALLPARAMS: every variable part inside dwTotalSize, supported modes only. */
-static LONG check_call_params(const struct ot_open *o, const LINECALLPARAMS *p)
+/* LINECALLPARAMS: every variable part inside dwTotalSize, supported modes only
+ * (lineMakeCall, lineSetupTransfer, lineSetupConference, linePrepareAddToConference). */
+LONG ot_check_call_params(const struct ot_open *o, const LINECALLPARAMS *p)
 {
     if (!p)
         return 0;
@@ -120,7 +121,7 @@ LONG lineMakeCall(HLINE hLine, LPHCALL lphCall, LPCSTR lpszDestAddress, DWORD dw
     }
     if (lpszDestAddress && *lpszDestAddress && (rc = check_dest(lpszDestAddress)))
         goto out;
-    if ((rc = check_call_params(o, lpCallParams)))
+    if ((rc = ot_check_call_params(o, lpCallParams)))
         goto out;
     if (lpCallParams && lpCallParams->dwUserUserInfoSize) {
         uui = (const unsigned char *)lpCallParams + lpCallParams->dwUserUserInfoOffset;

@@ -4,7 +4,7 @@
  * lineBlindTransfer.  The core creates the new calls (conference parent,
  * consultation call) and their handles; the provider bridges and reports the
  * states.  A conference is a parent call plus the member calls in CONFERENCED
- * whose conf_parent is that parent, all on the parent's line. */
+ * whose conf_parent is that parent (its members list), all on the parent's line. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -33,11 +33,8 @@ static unsigned conf_members(const struct ot_call *parent)
 {
     unsigned n = 0;
     const struct ot_list *pos;
-    for (pos = parent->ld->calls.next; pos != &parent->ld->calls; pos = pos->next) {
-        const struct ot_call *m = ot_container_of(pos, struct ot_call, ld_link);
-        if (m->conf_parent == parent)
-            n++;
-    }
+    for (pos = parent->members.next; pos != &parent->members; pos = pos->next)
+        n++;
     return n;
 }
 
@@ -121,7 +118,6 @@ LONG lineSetupConference(HCALL hCall, HLINE hLine, LPHCALL lphConfCall, LPHCALL 
                          DWORD dwNumParties, LPLINECALLPARAMS const lpCallParams)
 {
     OT_REMOTE(lineSetupConference, hCall, hLine, lphConfCall, lphConsultCall, dwNumParties, lpCallParams);
-    (void)lpCallParams;
     ot_lock();
     struct ot_callref *r = NULL;
     LONG rc;
@@ -140,6 +136,8 @@ LONG lineSetupConference(HCALL hCall, HLINE hLine, LPHCALL lphConfCall, LPHCALL 
         rc = LINEERR_INVALPOINTER;
         goto out;
     }
+    if ((rc = ot_check_call_params(r->open, lpCallParams)))
+        goto out;
     if (!cf->max_conf || !c->ld->prov->setup_conf) {
         rc = LINEERR_OPERATIONUNAVAIL;
         goto out;
@@ -183,7 +181,6 @@ LONG linePrepareAddToConference(HCALL hConfCall, LPHCALL lphConsultCall,
                                 LPLINECALLPARAMS const lpCallParams)
 {
     OT_REMOTE(linePrepareAddToConference, hConfCall, lphConsultCall, lpCallParams);
-    (void)lpCallParams;
     ot_lock();
     LONG rc;
     struct ot_callref *r = get_parent(hConfCall, &rc);
@@ -194,6 +191,8 @@ LONG linePrepareAddToConference(HCALL hConfCall, LPHCALL lphConsultCall,
         rc = LINEERR_INVALPOINTER;
         goto out;
     }
+    if ((rc = ot_check_call_params(r->open, lpCallParams)))
+        goto out;
     if (!p->ld->prov->prepare_add) {
         rc = LINEERR_OPERATIONUNAVAIL;
         goto out;
@@ -231,7 +230,10 @@ LONG lineAddToConference(HCALL hConfCall, HCALL hConsultCall)
     if ((rc = get_owner_ref(hConsultCall, LINEERR_INVALCONSULTCALLHANDLE, &q)))
         goto out;
     struct ot_call *c = q->call;
-    if (c->ld != p->ld || c == p || c->is_conf_parent || c->conf_parent) {
+    /* Both handles must be this application's (another application's call on
+     * the same line device is not its to add). */
+    if (q->open->app != r->open->app || c->ld != p->ld || c == p || c->is_conf_parent ||
+        c->conf_parent) {
         rc = LINEERR_INVALCONSULTCALLHANDLE;
         goto out;
     }
@@ -314,7 +316,7 @@ static HCALL handle_for(struct ot_call *c, struct ot_open *o, LONG *rc)
     struct ot_list *pos;
     for (pos = c->refs.next; pos != &c->refs; pos = pos->next) {
         struct ot_callref *x = ot_container_of(pos, struct ot_callref, call_link);
-        if (x->open->app == o->app)
+        if (x->open->app == o->app && !x->open->closing)
             return x->handle;
     }
     struct ot_callref *n = ot_callref_create(c, o, LINECALLPRIVILEGE_MONITOR, false);
@@ -356,11 +358,8 @@ LONG lineGetConfRelatedCalls(HCALL hCall, LPLINECALLLIST lpCallList)
         DWORD n = 0;
         calls[n++] = p;
         struct ot_list *pos;
-        for (pos = p->ld->calls.next; pos != &p->ld->calls && n < 33; pos = pos->next) {
-            struct ot_call *m = ot_container_of(pos, struct ot_call, ld_link);
-            if (m->conf_parent == p)
-                calls[n++] = m;
-        }
+        for (pos = p->members.next; pos != &p->members && n < 33; pos = pos->next)
+            calls[n++] = ot_container_of(pos, struct ot_call, member_link);
         DWORD need = (DWORD)sizeof(LINECALLLIST) + n * (DWORD)sizeof(HCALL);
         unsigned char *base = (unsigned char *)lpCallList;
         memset(base + sizeof(DWORD), 0, sizeof(LINECALLLIST) - sizeof(DWORD));
@@ -387,7 +386,6 @@ out:
 LONG lineSetupTransfer(HCALL hCall, LPHCALL lphConsultCall, LPLINECALLPARAMS const lpCallParams)
 {
     OT_REMOTE(lineSetupTransfer, hCall, lphConsultCall, lpCallParams);
-    (void)lpCallParams;
     ot_lock();
     struct ot_callref *r = NULL;
     LONG rc = get_owner_ref(hCall, LINEERR_INVALCALLHANDLE, &r);
@@ -398,6 +396,8 @@ LONG lineSetupTransfer(HCALL hCall, LPHCALL lphConsultCall, LPLINECALLPARAMS con
         rc = LINEERR_INVALPOINTER;
         goto out;
     }
+    if ((rc = ot_check_call_params(r->open, lpCallParams)))
+        goto out;
     if (!c->ld->conf.max_conf || !c->ld->prov->setup_transfer) {
         rc = LINEERR_OPERATIONUNAVAIL;
         goto out;
@@ -440,7 +440,7 @@ LONG lineCompleteTransfer(HCALL hCall, HCALL hConsultCall, LPHCALL lphConfCall,
         rc = LINEERR_INVALPOINTER;
         goto out;
     }
-    if (k2 == c || k2->ld != c->ld) {
+    if (k2 == c || k2->ld != c->ld || q->open->app != r->open->app) {
         rc = LINEERR_INVALCONSULTCALLHANDLE;
         goto out;
     }

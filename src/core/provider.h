@@ -111,6 +111,10 @@ DWORD ot_linedev_id(const struct ot_linedev *ld);
 void ot_linedev_set_drv(struct ot_linedev *ld, void *drv);
 void *ot_linedev_drv(const struct ot_linedev *ld);
 bool ot_linedev_is_open(const struct ot_linedev *ld);
+/* The line's calls in LINECALLSTATE_CONNECTED, in the order they got there:
+ * prev NULL gives the first, NULL ends.  Costs O(connected calls), not
+ * O(calls of the line). */
+struct ot_call *ot_linedev_next_connected(const struct ot_linedev *ld, const struct ot_call *prev);
 
 void ot_req_complete(struct ot_req *r, LONG result);
 struct ot_call *ot_req_call(const struct ot_req *r);
@@ -124,6 +128,9 @@ DWORD ot_call_state(const struct ot_call *c);
 DWORD ot_call_mode(const struct ot_call *c);
 DWORD ot_call_id(const struct ot_call *c);
 bool ot_call_has_owner(const struct ot_call *c);
+/* A conference parent's members (calls whose conf_parent it is), in creation
+ * order: prev NULL gives the first, NULL ends. */
+struct ot_call *ot_call_next_member(const struct ot_call *parent, const struct ot_call *prev);
 
 /* State change: LINE_CALLSTATE to every handle of the call.  Going IDLE
  * releases the provider's hold on the call when no handle is left. */

@@ -15,7 +15,8 @@ struct sim_state S;
 
 enum sim_op { OP_MAKECALL, OP_DIAL, OP_ANSWER, OP_ACCEPT, OP_SENDUUI, OP_HOLD, OP_UNHOLD };
 struct sim_defer {
-    struct ot_list link;
+    struct ot_list link;     /* S.deferred */
+    struct ot_list app_link; /* app->deferred */
     struct ot_timer timer;
     struct ot_req *req;
     struct sim_app *app;
@@ -196,12 +197,45 @@ fail:
 }
 
 /* ---- appearances and connections ---- */
+static void app_init(struct sim_app *a, struct sim_station *st)
+{
+    a->st = st;
+    a->seq = S.next_seq++;
+    ot_list_init(&a->relatives);
+    ot_list_init(&a->rel_link);
+    ot_list_init(&a->deferred);
+}
+
+void sim_set_rel(struct sim_app *a, struct sim_app *to)
+{
+    if (a->rel == to)
+        return;
+    ot_list_del(&a->rel_link);
+    a->rel = to;
+    if (!to)
+        return;
+    /* In creation order, as the station lists its appearances: members are
+     * few (max_conf), so the walk from the tail is short. */
+    struct ot_list *pos = to->relatives.prev;
+    while (pos != &to->relatives && ot_container_of(pos, struct sim_app, rel_link)->seq > a->seq)
+        pos = pos->prev;
+    ot_list_add_tail(pos->next, &a->rel_link);
+}
+
+/* Nobody points at a any more, and a at nobody. */
+static void rel_forget(struct sim_app *a)
+{
+    sim_set_rel(a, NULL);
+    while (!ot_list_empty(&a->relatives))
+        sim_set_rel(ot_container_of(a->relatives.next, struct sim_app, rel_link), NULL);
+}
+
 struct sim_app *sim_app_new(struct sim_station *st, struct sim_end *end)
 {
     struct sim_app *a = calloc(1, sizeof(*a));
     if (!a)
         return NULL;
-    a->st = st;
+    app_init(a, st);
     a->end = end;
     ot_list_add_tail(&end->apps, &a->link);
     ot_list_add_tail(&st->apps, &a->st_link);
@@ -215,7 +249,7 @@ struct sim_app *sim_bridge_new(struct sim_station *st, struct ot_call *call)
     struct sim_app *a = calloc(1, sizeof(*a));
     if (!a)
         return NULL;
-    a->st = st;
+    app_init(a, st);
     a->kind = SIM_BRIDGE;
     a->call = call;
     ot_list_init(&a->link);
@@ -227,6 +261,7 @@ struct sim_app *sim_bridge_new(struct sim_station *st, struct ot_call *call)
 
 static void app_free(struct sim_app *a)
 {
+    rel_forget(a);
     ot_list_del(&a->st_link);
     S.live_apps--;
     free(a);
@@ -282,7 +317,7 @@ static void defer_free(struct sim_defer *d)
 {
     ot_timer_stop(&d->timer);
     ot_list_del(&d->link);
-    d->app->ndeferred--;
+    ot_list_del(&d->app_link);
     free(d->dest);
     free(d);
 }
@@ -291,17 +326,11 @@ static void defer_free(struct sim_defer *d)
  * overtook them, or the call went away). */
 static void fail_deferred(struct sim_app *a)
 {
-    while (a->ndeferred) {
-        struct ot_list *pos;
-        for (pos = S.deferred.next; pos != &S.deferred; pos = pos->next) {
-            struct sim_defer *d = ot_container_of(pos, struct sim_defer, link);
-            if (d->app == a) {
-                struct ot_req *r = d->req;
-                defer_free(d);
-                ot_req_complete(r, (LONG)LINEERR_INVALCALLSTATE);
-                break;
-            }
-        }
+    while (!ot_list_empty(&a->deferred)) {
+        struct sim_defer *d = ot_container_of(a->deferred.next, struct sim_defer, app_link);
+        struct ot_req *r = d->req;
+        defer_free(d);
+        ot_req_complete(r, (LONG)LINEERR_INVALCALLSTATE);
     }
 }
 
@@ -527,14 +556,15 @@ static LONG valid_for(const struct sim_app *a, enum sim_op op)
     return (LONG)LINEERR_OPERATIONFAILED;
 }
 
-/* The station's call that is talking now, if any. */
+/* The station's call that is talking now, if any: among the line's CONNECTED
+ * calls only (the core keeps them listed), not all of the station's calls. */
 static struct sim_app *station_active(struct sim_station *st, const struct sim_app *except)
 {
-    struct ot_list *pos;
-    for (pos = st->apps.next; pos != &st->apps; pos = pos->next) {
-        struct sim_app *o = ST_APP_OF(pos);
-        if (o != except && o->end && o->active && o->call && o->kind == SIM_PLAIN &&
-            ot_call_state(o->call) == LINECALLSTATE_CONNECTED)
+    for (struct ot_call *c = ot_linedev_next_connected(st->ld, NULL); c;
+         c = ot_linedev_next_connected(st->ld, c)) {
+        struct sim_app *o = ot_call_drv(c);
+        if (o && o != except && o->st == st && o->end && o->active && o->call == c &&
+            o->kind == SIM_PLAIN)
             return o;
     }
     return NULL;
@@ -642,7 +672,7 @@ static void defer_fired(void *arg)
     enum sim_op op = d->op;
     /* Detach before running: the operation may idle the appearance. */
     ot_list_del(&d->link);
-    a->ndeferred--;
+    ot_list_del(&d->app_link);
     execute(r, a, op, d->dest, d->len ? d->uui : NULL, d->len);
     free(d->dest);
     free(d);
@@ -676,7 +706,7 @@ static LONG submit(struct ot_req *r, struct sim_app *a, enum sim_op op, const ch
         return LINEERR_NOMEM;
     }
     ot_list_add_tail(&S.deferred, &d->link);
-    a->ndeferred++;
+    ot_list_add_tail(&a->deferred, &d->app_link);
     return 0;
 }
 
@@ -844,11 +874,10 @@ static void sim_close_call(struct ot_call *call)
     fail_deferred(a);
     if (a->kind != SIM_PLAIN)
         sim_conf_left(a);
-    /* Nobody may point at this appearance any more. */
-    struct ot_list *pos;
-    for (pos = a->st->apps.next; pos != &a->st->apps; pos = pos->next)
-        if (ST_APP_OF(pos)->rel == a)
-            ST_APP_OF(pos)->rel = NULL;
+    /* Nobody may point at this appearance any more (its relatives: no walk
+     * over the station's calls). */
+    while (!ot_list_empty(&a->relatives))
+        sim_set_rel(ot_container_of(a->relatives.next, struct sim_app, rel_link), NULL);
     ot_call_set_drv(call, NULL);
     a->call = NULL;
     if (!a->end)

@@ -16,7 +16,7 @@
 
 static const char *const known_keys[] = {
     "uri", "bind", "transport", "proxy", "registrar", "username", "password",
-    "expires", "display", "reject_status", NULL,
+    "expires", "display", "reject_status", "max_calls", NULL,
 };
 
 static char *dupstr(const char *s) { return s ? ot_strdup(s) : NULL; }
@@ -161,6 +161,15 @@ int sip_line_configure(struct sip_line *l, const struct ot_line_conf *cf, DWORD 
             BAD("expires", "expires must be 10..86400 seconds");
         l->expires = (unsigned)e;
     }
+    l->max_calls = OT_SIP_DEFAULT_LINE_CALLS;
+    v = ot_line_conf_get(cf, "max_calls");
+    if (v) {
+        char *end;
+        unsigned long m = strtoul(v, &end, 10);
+        if (*end || *v == '-' || !*v || m < 1 || m > 100000)
+            BAD("max_calls", "max_calls must be 1..100000");
+        l->max_calls = (unsigned)m;
+    }
     v = ot_line_conf_get(cf, "display");
     if (v && strpbrk(v, "\"\\\r\n"))
         BAD("display", "display may not contain quotes or backslashes");
@@ -286,6 +295,26 @@ static int by_address(const void *pa, const void *pb)
     return c ? c : (a->cf->lineno > b->cf->lineno) - (a->cf->lineno < b->cf->lineno);
 }
 
+static const struct {
+    const char *key;
+    unsigned long min, max;
+} number_keys[] = {{"max_calls", 1, 1000000}, {"max_invite_rate", 0, 1000000}};
+
+int sip_number_key(const char *key, const char *value, unsigned long *out)
+{
+    for (size_t i = 0; i < sizeof(number_keys) / sizeof(number_keys[0]); i++)
+        if (!strcmp(key, number_keys[i].key)) {
+            char *end;
+            unsigned long n = strtoul(value, &end, 10);
+            if (!*value || *end || *value == '-' || n < number_keys[i].min ||
+                n > number_keys[i].max)
+                return -1;
+            *out = n;
+            return 0;
+        }
+    return 1;
+}
+
 /* What start() refuses, without binding anything: the [sip] section's keys,
  * each SIP [line] (sip_line_configure), and two lines on one address. */
 int sip_check_config(const struct ot_conf *cf, char *err, size_t errlen)
@@ -298,6 +327,14 @@ int sip_check_config(const struct ot_conf *cf, char *err, size_t errlen)
             break;
         if (strcmp(section, "sip"))
             continue;
+        unsigned long num;
+        int nk = strcmp(key, "log_level") ? sip_number_key(key, value, &num) : 1;
+        if (nk == 0)
+            continue;
+        if (nk < 0) {
+            snprintf(err, errlen, "line %u: [sip] %s: out of range", lineno, key);
+            return -1;
+        }
         if (strcmp(key, "log_level")) {
             snprintf(err, errlen, "line %u: [sip]: unknown key %s", lineno, key);
             return -1;
