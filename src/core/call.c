@@ -357,7 +357,7 @@ void ot_ev_call_uui(struct ot_call *c, const void *data, DWORD len)
     }
     if (c->uui_unreleased) {
         /* The application has not released the UUI it was shown: keep the newest
-         * until lineReleaseUserUserInfo (SPEC part 2, section 7). */
+         * until lineReleaseUserUserInfo (docs/design.md). */
         if (!c->pending_uui)
             c->pending_uui = calloc(1, sizeof(*c->pending_uui));
         if (!c->pending_uui || uui_set(c->pending_uui, data, len))
