@@ -4,7 +4,7 @@
 #   make check           the plain suite only (fast)
 #   make demo            run `tapi demo` on the embedded switch
 #   make bench           the call-cycle benchmark (not part of the tests)
-#   make install PREFIX=/usr/local
+#   make install PREFIX=/usr/local   (make uninstall PREFIX=... removes it again)
 # Variables: CC, BUILD (output dir), SAN (address|thread), WERROR=1 (-Werror; CI sets it),
 #            NO_SIP=1 (leave the SIP provider out even if Sofia-SIP is installed).
 
@@ -65,7 +65,7 @@ endif
 TOOL_OBJ := $(TOOL_SRC:%.c=$(BUILD)/obj/%.o)
 EXAMPLES := $(patsubst examples/%.c,$(BUILD)/examples/%,$(wildcard examples/*.c))
 
-.PHONY: all lib test check check-asan check-tsan check-fuzz fuzz abi demo bench install clean
+.PHONY: all lib test check check-asan check-tsan check-fuzz fuzz abi demo bench install uninstall clean
 
 all: lib $(BUILD)/tapi $(BUILD)/test-runner $(EXAMPLES)
 
@@ -155,16 +155,48 @@ $(BUILD)/bench-cycle: bench/cycle.c $(BUILD)/libopentapi.a
 	$(CC) $(CPPFLAGS_LIB) $(CSTD) $(WARN) -O2 -g -o $@ $< $(BUILD)/libopentapi.a $(LDLIBS_LIB)
 
 # --- install -----------------------------------------------------------------
+# A prefix the dynamic linker searches (/usr, /usr/local) gets `ldconfig` after
+# the install; any other prefix gets an rpath in opentapi.pc and in the CMake
+# target, so programs linked against it run without LD_LIBRARY_PATH.
+SYSTEM_PREFIX := $(filter /usr /usr/local,$(patsubst %/,%,$(PREFIX)))
+PC_RPATH      := $(if $(SYSTEM_PREFIX),,-Wl,-rpath,$${libdir} )
+PC_REQPRIV    := $(if $(WITH_SIP),sofia-sip-ua,)
+MAJOR         := $(firstword $(subst ., ,$(VERSION)))
+MANPAGES      := $(wildcard man/*.1)
+CMAKEDIR      := $(PREFIX)/lib/cmake/opentapi
+
 install: lib $(BUILD)/tapi
-	install -d $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/bin
+	install -d $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/bin \
+	    $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(CMAKEDIR)
 	install -m 644 $(wildcard include/*.h) $(DESTDIR)$(PREFIX)/include/
 	install -m 644 $(BUILD)/libopentapi.a $(DESTDIR)$(PREFIX)/lib/
 	install -m 755 $(BUILD)/libopentapi.so $(DESTDIR)$(PREFIX)/lib/libopentapi.so.$(VERSION)
 	ln -sf libopentapi.so.$(VERSION) $(DESTDIR)$(PREFIX)/lib/libopentapi.so.0
 	ln -sf libopentapi.so.0 $(DESTDIR)$(PREFIX)/lib/libopentapi.so
 	install -m 755 $(BUILD)/tapi $(DESTDIR)$(PREFIX)/bin/tapi
-	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(VERSION)|g' -e 's|@PRIVLIBS@|$(LDLIBS_LIB)|g' opentapi.pc.in \
-	    > $(DESTDIR)$(PREFIX)/lib/pkgconfig/opentapi.pc
+	install -m 644 $(MANPAGES) $(DESTDIR)$(PREFIX)/share/man/man1/
+	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(VERSION)|g' -e 's|@RPATH@|$(PC_RPATH)|g' \
+	    -e 's|@REQPRIV@|$(PC_REQPRIV)|g' opentapi.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/opentapi.pc
+	sed -e 's|@VERSION@|$(VERSION)|g' -e 's|@RPATH_CMAKE@|$(if $(SYSTEM_PREFIX),FALSE,TRUE)|g' \
+	    cmake/opentapi-config.cmake.in > $(DESTDIR)$(CMAKEDIR)/opentapi-config.cmake
+	sed -e 's|@VERSION@|$(VERSION)|g' -e 's|@MAJOR@|$(MAJOR)|g' \
+	    cmake/opentapi-config-version.cmake.in > $(DESTDIR)$(CMAKEDIR)/opentapi-config-version.cmake
+ifneq ($(SYSTEM_PREFIX),)
+	if [ -z "$(DESTDIR)" ] && [ -w /etc/ld.so.cache ]; then ldconfig; fi
+endif
+
+# Removes exactly what `make install` put there (same PREFIX and DESTDIR).
+uninstall:
+	rm -f $(addprefix $(DESTDIR)$(PREFIX)/include/,$(notdir $(wildcard include/*.h))) \
+	    $(DESTDIR)$(PREFIX)/lib/libopentapi.a $(DESTDIR)$(PREFIX)/lib/libopentapi.so \
+	    $(DESTDIR)$(PREFIX)/lib/libopentapi.so.0 $(DESTDIR)$(PREFIX)/lib/libopentapi.so.$(VERSION) \
+	    $(DESTDIR)$(PREFIX)/bin/tapi $(DESTDIR)$(PREFIX)/lib/pkgconfig/opentapi.pc \
+	    $(addprefix $(DESTDIR)$(PREFIX)/share/man/man1/,$(notdir $(MANPAGES))) \
+	    $(DESTDIR)$(CMAKEDIR)/opentapi-config.cmake $(DESTDIR)$(CMAKEDIR)/opentapi-config-version.cmake
+	-rmdir $(DESTDIR)$(CMAKEDIR) 2>/dev/null
+ifneq ($(SYSTEM_PREFIX),)
+	if [ -z "$(DESTDIR)" ] && [ -w /etc/ld.so.cache ]; then ldconfig; fi
+endif
 
 clean:
 	rm -rf build
