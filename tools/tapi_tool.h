@@ -1,9 +1,26 @@
 /* Subcommands of the tapi tool. */
 #ifndef TAPI_TOOL_H
 #define TAPI_TOOL_H
+#include <stdio.h>
+
 int tapi_cmd_demo(int argc, char **argv);
 int tapi_cmd_lines(int argc, char **argv);
 /* tools/tapi_sip.c, in builds with the SIP provider (weak in tapi.c) */
 int tapi_cmd_answer(int argc, char **argv);
 int tapi_cmd_call(int argc, char **argv);
+
+/* Help texts (tools/tapi.c), printed by `tapi COMMAND --help`. */
+extern const char tapi_help_answer_call[];
+/* True when argv[1..] asks for help (-h or --help). */
+int tapi_wants_help(int argc, char **argv);
+
+/* tools/ladder.c: ladder diagrams of timelines, JSON strings. */
+void ladder_begin(const char *title);
+int ladder_party(const char *name);
+void ladder_event(const char *from, const char *to, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+void ladder_print_last(FILE *f);
+int ladder_write_svg(const char *path);
+void ladder_free(void);
+void json_str(FILE *f, const char *s);
 #endif
