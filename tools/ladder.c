@@ -84,6 +84,12 @@ void ladder_event(const char *from, const char *to, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(e->label, sizeof(e->label), fmt, ap);
     va_end(ap);
+    /* the timelines pad their columns; one space is enough in a picture */
+    char *w = e->label;
+    for (const char *r = e->label; *r; r++)
+        if (!(*r == ' ' && (w == e->label || w[-1] == ' ')))
+            *w++ = *r;
+    *w = '\0';
 }
 
 /* ---- text --------------------------------------------------------------------- */
