@@ -34,7 +34,7 @@ CPPFLAGS_LIB := -Iinclude -Isrc/core
 CFLAGS_ALL   := $(CSTD) $(WARN) $(OPT) $(SANFLAGS) $(CFLAGS)
 LDLIBS_LIB   := -lpthread
 
-CORE_SRC := src/core/util.c src/core/config.c src/core/app.c src/core/line.c \
+CORE_SRC := src/core/util.c src/core/log.c src/core/config.c src/core/app.c src/core/line.c \
             src/core/call.c src/core/callapi.c src/core/confapi.c src/core/names.c \
             src/providers/sim/sim.c src/providers/sim/simconf.c \
             $(wildcard src/tapi3/*.c)

@@ -146,6 +146,10 @@ TEST(sip_lines_bad_config_refused)
         "bogus = 1\n", "transport = sctp\n", "expires = 5\n", "reject_status = 404\n",
         "proxy = http://x\n", "display = a\"b\n", "bind = sip:u@127.0.0.1:5\n",
     };
+    static const char *const logged[] = {
+        "unknown key bogus", "transport must be", "expires must be", "reject_status must be",
+        "proxy must be", "display may not", "bind must be",
+    };
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]) * 2; i++) {
         /* every case alone, then after a switch station */
         snprintf(text, sizeof(text),
@@ -161,6 +165,11 @@ TEST(sip_lines_bad_config_refused)
         LONG rc = lineInitializeEx(&h, NULL, NULL, "bad", &n, &api, &p);
         if (rc != (LONG)LINEERR_NODRIVER)
             FAIL("case %zu (%s): %s, expected LINEERR_NODRIVER", i, bad[i / 2], otErrorName(rc));
+        char why[160];
+        snprintf(why, sizeof(why), "error: config: [line] %u (sip): %s", (unsigned)(i % 2),
+                 logged[i / 2]);
+        T_LOG_EXPECT(why);
+        T_LOG_EXPECT("error: core: provider sip failed to start");
     }
     /* two lines on one port: the second cannot bind */
     snprintf(text, sizeof(text),
@@ -176,6 +185,8 @@ TEST(sip_lines_bad_config_refused)
     p.dwTotalSize = sizeof(p);
     p.dwOptions = LINEINITIALIZEEXOPTION_USEEVENT;
     CHECK_RC(lineInitializeEx(&h, NULL, NULL, "bad", &n, &api, &p), LINEERR_NODRIVER);
+    T_LOG_EXPECT("error: sip: line 1: cannot bind");
+    T_LOG_EXPECT("error: core: provider sip failed to start");
     config_pair(port, sh_free_port(), "udp", NULL);
     t_init(&a, "good");
     CHECK_EQ(a.ndevs, 2);

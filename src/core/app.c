@@ -98,7 +98,7 @@ static LONG core_start(void)
         if (path && *path) {
             file_text = read_file(path);
             if (!file_text) {
-                fprintf(stderr, "opentapi: cannot read OPENTAPI_CONFIG=%s\n", path);
+                ot_logc(OT_CAT_CONFIG, OTLOG_ERROR, "cannot read OPENTAPI_CONFIG=%s", path);
                 return LINEERR_INIFILECORRUPT;
             }
             text = file_text;
@@ -108,7 +108,7 @@ static LONG core_start(void)
     int rc = ot_conf_parse(text, &current_conf, err, sizeof(err));
     free(file_text);
     if (rc) {
-        fprintf(stderr, "opentapi: configuration: %s\n", err);
+        ot_logc(OT_CAT_CONFIG, OTLOG_ERROR, "%s", err);
         return LINEERR_INIFILECORRUPT;
     }
     const char *clk = getenv("OPENTAPI_CLOCK");
@@ -144,7 +144,7 @@ static LONG core_start(void)
                 ld->prov = providers[p];
         ot_g.lines[ot_g.nlines++] = ld;
         if (!ld->prov) {
-            fprintf(stderr, "opentapi: line device %u: no provider \"%s\" in this build\n", i,
+            ot_logc(OT_CAT_CONFIG, OTLOG_ERROR, "line device %u: no provider \"%s\" in this build", i,
                     ld->conf.provider);
             result = LINEERR_INIFILECORRUPT;
         }
@@ -163,7 +163,7 @@ static LONG core_start(void)
             if (ot_g.lines[i]->prov == providers[p])
                 mine[n++] = ot_g.lines[i];
         if (n && providers[p]->start(mine, n) != 0) {
-            fprintf(stderr, "opentapi: provider %s failed to start\n", providers[p]->name);
+            ot_logc(OT_CAT_CORE, OTLOG_ERROR, "provider %s failed to start", providers[p]->name);
             result = LINEERR_NODRIVER;
         } else if (n)
             prov_started[p] = true;

@@ -159,7 +159,7 @@ int ot_app_post(struct ot_app *app, DWORD hdevice, DWORD msg, DWORD_PTR inst, DW
     LINEMESSAGE m = {hdevice, msg, inst, p1, p2, p3};
     bool was_empty = app->queue.count == 0;
     if (msgq_push(&app->queue, &m) != 0) {
-        ot_log("out of memory: message %u for application %08x lost", (unsigned)msg,
+        ot_logc(OT_CAT_CORE, OTLOG_ERROR, "out of memory: message %u for application %08x lost", (unsigned)msg,
                (unsigned)app->handle);
         return -1;
     }
@@ -231,23 +231,6 @@ int ot_set_str(char **dst, const char *s)
     free(*dst);
     *dst = n;
     return 0;
-}
-
-void ot_log(const char *fmt, ...)
-{
-    static int enabled = -1;
-    if (enabled < 0) {
-        const char *e = getenv("OPENTAPI_LOG");
-        enabled = e && *e && *e != '0';
-    }
-    if (!enabled)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    fputs("opentapi: ", stderr);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
-    va_end(ap);
 }
 
 LONG ot_check_uui(const void *p, DWORD size, DWORD limit)

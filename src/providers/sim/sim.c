@@ -51,7 +51,7 @@ static uint64_t setting_ms(const char *key, uint64_t def)
     char *end;
     unsigned long long n = strtoull(v, &end, 10);
     if (!*v || *end || *v == '-' || n > 86400000ull) {
-        fprintf(stderr, "opentapi: [sim] %s = %s: expected milliseconds (0..86400000)\n", key, v);
+        ot_logc(OT_CAT_CONFIG, OTLOG_ERROR, "[sim] %s = %s: expected milliseconds (0..86400000)", key, v);
         return UINT64_MAX;
     }
     return n;
@@ -92,14 +92,14 @@ static int sim_start(struct ot_linedev **lines, unsigned n)
             S.hash[h] = d;
         } else if (d->sharing == LINEADDRESSSHARING_PRIVATE || d->sharing != st->cf->sharing ||
                    d->party != st->cf->party_line) {
-            fprintf(stderr,
-                    "opentapi: [sim] number %s is on several lines: they must all share it "
-                    "the same way (not private)\n",
+            ot_logc(OT_CAT_CONFIG, OTLOG_ERROR,
+                    "[sim] number %s is on several lines: they must all share it "
+                    "the same way (not private)",
                     d->number);
             goto fail;
         }
         if (d->nst == SIM_MAX_STATIONS_PER_DN) {
-            fprintf(stderr, "opentapi: [sim] number %s: more than %d stations\n", d->number,
+            ot_logc(OT_CAT_CONFIG, OTLOG_ERROR, "[sim] number %s: more than %d stations", d->number,
                     SIM_MAX_STATIONS_PER_DN);
             goto fail;
         }
@@ -361,7 +361,7 @@ bool sim_offer(struct sim_conn *c, struct sim_end *from, struct sim_dn *d, const
                 b->st->ncalls--;
                 app_free(b);
             }
-            ot_log("sim: out of memory offering a call to %s", d->number);
+            ot_logc(OT_CAT_SIM, OTLOG_ERROR, "out of memory offering a call to %s", d->number);
             continue;
         }
         b->call = bc;

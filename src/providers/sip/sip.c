@@ -242,19 +242,21 @@ static void report_uui(struct sip_call *sc, const sip_t *sip)
         unsigned char *buf = malloc(limit ? limit : 1);
         size_t n = 0;
         if (!buf) {
-            ot_log("sip: out of memory reading UUI of call %u", (unsigned)ot_call_id(sc->call));
+            ot_logc(OT_CAT_SIP, OTLOG_ERROR, "out of memory reading UUI of call %u", (unsigned)ot_call_id(sc->call));
             return;
         }
         enum ot_sip_uui_result r = ot_sip_uui_parse(u->un_value, buf, limit, &n);
         if (r == OT_SIP_UUI_OK)
             ot_ev_call_uui(sc->call, buf, (DWORD)n);
         else if (r == OT_SIP_UUI_MALFORMED) {
-            cnt_add(&cnt.uui_malformed, 1);
-            ot_log("sip: call %u: malformed User-to-User ignored", (unsigned)ot_call_id(sc->call));
+            ot_logc(OT_CAT_SIP, OTLOG_WARN, "call %u: malformed User-to-User ignored",
+                    (unsigned)ot_call_id(sc->call));
+            cnt_add(&cnt.uui_malformed, 1); /* after the record: a test that sees it finds both */
         } else if (r == OT_SIP_UUI_TOOBIG) {
+            ot_logc(OT_CAT_SIP, OTLOG_WARN,
+                    "call %u: User-to-User larger than dwUUICallInfoSize (%u) ignored",
+                    (unsigned)ot_call_id(sc->call), (unsigned)limit);
             cnt_add(&cnt.uui_oversized, 1);
-            ot_log("sip: call %u: User-to-User larger than dwUUICallInfoSize (%u) ignored",
-                   (unsigned)ot_call_id(sc->call), (unsigned)limit);
         }
         free(buf);
         if (r != OT_SIP_UUI_NONE)
@@ -265,7 +267,7 @@ static void report_uui(struct sip_call *sc, const sip_t *sip)
     }
     if (foreign) {
         cnt_add(&cnt.uui_foreign, 1);
-        ot_log("sip: call %u: User-to-User of another package ignored",
+        ot_logc(OT_CAT_SIP, OTLOG_INFO, "call %u: User-to-User of another package ignored",
                (unsigned)ot_call_id(sc->call));
     }
 }
@@ -520,7 +522,7 @@ static void on_invite(struct sip_line *l, nua_handle_t *nh, const sip_t *sip)
     sc->phase = PH_OFFERED;
     struct ot_call *c = ot_ev_new_call(l->ld, 0, LINECALLORIGIN_EXTERNAL, sc);
     if (!c) {
-        ot_log("sip: out of memory offering a call on line %u", (unsigned)l->id);
+        ot_logc(OT_CAT_SIP, OTLOG_ERROR, "out of memory offering a call on line %u", (unsigned)l->id);
         nua_respond(nh, SIP_500_INTERNAL_SERVER_ERROR, TAG_END());
         sc->phase = PH_ENDING;
         return; /* freed when NUA reports the dialog terminated */
@@ -702,7 +704,7 @@ static void on_terminated(struct sip_call *sc, int status)
     sc->bye_on_ack = false; /* no ACK came: no BYE is needed (RFC 3261 13.3.1.4) */
     sc_fail_requests(sc, LINEERR_OPERATIONFAILED);
     if (sc->call && was != PH_ENDING && was != PH_DONE) {
-        ot_log("sip: call %u: dialog ended (%d) without a BYE or final response",
+        ot_logc(OT_CAT_SIP, OTLOG_INFO, "call %u: dialog ended (%d) without a BYE or final response",
                (unsigned)ot_call_id(sc->call), status);
         sc_disconnect(sc, status >= 300 ? ot_sip_status_mode(status, -1)
                                         : LINEDISCONNECTMODE_UNAVAIL);
@@ -726,7 +728,7 @@ static void on_register(struct sip_line *l, nua_event_t ev, int status, const si
     if ((status == 401 || status == 407) && l->reg_auth_tries++ < 2 &&
         auth_reply(l, l->reg_nh, sip))
         return;
-    fprintf(stderr, "opentapi: SIP line %u: registration at %s failed: %d\n", (unsigned)l->id,
+    ot_logc(OT_CAT_SIP, OTLOG_WARN, "line %u: registration at %s failed: %d", (unsigned)l->id,
             l->registrar, status);
     if (l->registered) {
         l->registered = false;
@@ -835,7 +837,7 @@ static void provider_event(nua_event_t ev, int status, char const *phrase, nua_t
     }
     /* sc->call is read under the lock: an application thread clears it
      * (close_call) and the core may free the call right after. */
-    ot_log("sip: line %u: %s %d %s (call %u)", l ? (unsigned)l->id : 0u, nua_event_name(ev),
+    ot_logc(OT_CAT_SIP, OTLOG_DEBUG, "line %u: %s %d %s (call %u)", l ? (unsigned)l->id : 0u, nua_event_name(ev),
            status, phrase ? phrase : "", sc && sc->call ? (unsigned)ot_call_id(sc->call) : 0u);
     switch (ev) {
     case nua_i_invite:
@@ -882,7 +884,7 @@ static void provider_event(nua_event_t ev, int status, char const *phrase, nua_t
             on_register(l, ev, status, sip);
         break;
     case nua_i_error:
-        ot_log("sip: line %u: %d %s", l ? (unsigned)l->id : 0u, status, phrase ? phrase : "");
+        ot_logc(OT_CAT_SIP, OTLOG_DEBUG, "line %u: %d %s", l ? (unsigned)l->id : 0u, status, phrase ? phrase : "");
         break;
     case nua_r_bye:
     case nua_r_cancel:
@@ -916,7 +918,7 @@ static void *provider_main(void *arg)
     for (unsigned i = 0; ok && i < S.nlines; i++) {
         struct sip_line *l = &S.lines[i];
         if (sip_line_probe_bind(l) != 0) {
-            fprintf(stderr, "opentapi: SIP line %u: cannot bind %s\n", (unsigned)l->id,
+            ot_logc(OT_CAT_SIP, OTLOG_ERROR, "line %u: cannot bind %s", (unsigned)l->id,
                     l->bind_url);
             ok = false;
             break;
@@ -932,7 +934,7 @@ static void *provider_main(void *arg)
             TAG_IF(l->proxy, NUTAG_PROXY(l->proxy)),
             TAG_IF(l->registrar, NUTAG_REGISTRAR(l->registrar)), TAG_END());
         if (!l->nua) {
-            fprintf(stderr, "opentapi: SIP line %u: cannot bind %s\n", (unsigned)l->id,
+            ot_logc(OT_CAT_SIP, OTLOG_ERROR, "line %u: cannot bind %s", (unsigned)l->id,
                     l->bind_url);
             ok = false;
         }
@@ -1256,7 +1258,7 @@ static LONG sp_drop(struct ot_req *r, struct ot_call *c, const void *uui, DWORD 
             if (!m->call || (conf_of(m) != sc && sc->conf_consult != m))
                 continue;
             if (sc_hangup(m, hdr) != 0) {
-                ot_log("sip: call %u: out of memory keeping the drop's UUI, sent without it",
+                ot_logc(OT_CAT_SIP, OTLOG_ERROR, "call %u: out of memory keeping the drop's UUI, sent without it",
                        (unsigned)ot_call_id(m->call));
                 sc_hangup(m, NULL);
             }

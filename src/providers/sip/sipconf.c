@@ -50,15 +50,15 @@ int sip_line_configure(struct sip_line *l, const struct ot_line_conf *cf, DWORD 
         for (const char *const *k = known_keys; *k; k++)
             known |= !strcmp(*k, cf->kv[i].key);
         if (!known) {
-            fprintf(stderr, "opentapi: [line] %u (sip): unknown key %s\n", (unsigned)id,
+            ot_logc(OT_CAT_CONFIG, OTLOG_ERROR, "[line] %u (sip): unknown key %s", (unsigned)id,
                     cf->kv[i].key);
             goto out;
         }
     }
     const char *v = ot_line_conf_get(cf, "uri");
     if (!v || parse_sip_url(home, v, &uri)) {
-        fprintf(stderr, "opentapi: [line] %u (sip): uri must be a SIP URI such as "
-                        "sip:alice@127.0.0.1:5070\n", (unsigned)id);
+        ot_logc(OT_CAT_CONFIG, OTLOG_ERROR, "[line] %u (sip): uri must be a SIP URI such as "
+                        "sip:alice@127.0.0.1:5070", (unsigned)id);
         goto out;
     }
     l->aor = dupstr(v);
@@ -73,7 +73,7 @@ int sip_line_configure(struct sip_line *l, const struct ot_line_conf *cf, DWORD 
     else if (!strcasecmp(v, "tcp"))
         l->tcp = true;
     else {
-        fprintf(stderr, "opentapi: [line] %u (sip): transport must be udp or tcp\n",
+        ot_logc(OT_CAT_CONFIG, OTLOG_ERROR, "[line] %u (sip): transport must be udp or tcp",
                 (unsigned)id);
         goto out;
     }
@@ -84,7 +84,7 @@ int sip_line_configure(struct sip_line *l, const struct ot_line_conf *cf, DWORD 
     if (v) {
         snprintf(buf, sizeof(buf), "%s%s", has_scheme(v) ? "" : "sip:", v);
         if (parse_sip_url(home, buf, &u) || u->url_user) {
-            fprintf(stderr, "opentapi: [line] %u (sip): bind must be IP:PORT\n", (unsigned)id);
+            ot_logc(OT_CAT_CONFIG, OTLOG_ERROR, "[line] %u (sip): bind must be IP:PORT", (unsigned)id);
             goto out;
         }
         host = u->url_host, port = u->url_port;
@@ -123,7 +123,7 @@ int sip_line_configure(struct sip_line *l, const struct ot_line_conf *cf, DWORD 
     v = ot_line_conf_get(cf, "proxy");
     if (v) {
         if (parse_sip_url(home, v, &u)) {
-            fprintf(stderr, "opentapi: [line] %u (sip): proxy must be a SIP URI\n", (unsigned)id);
+            ot_logc(OT_CAT_CONFIG, OTLOG_ERROR, "[line] %u (sip): proxy must be a SIP URI", (unsigned)id);
             goto out;
         }
         l->proxy = dupstr(v);
@@ -131,7 +131,7 @@ int sip_line_configure(struct sip_line *l, const struct ot_line_conf *cf, DWORD 
     v = ot_line_conf_get(cf, "registrar");
     if (v) {
         if (parse_sip_url(home, v, &u)) {
-            fprintf(stderr, "opentapi: [line] %u (sip): registrar must be a SIP URI\n",
+            ot_logc(OT_CAT_CONFIG, OTLOG_ERROR, "[line] %u (sip): registrar must be a SIP URI",
                     (unsigned)id);
             goto out;
         }
@@ -146,7 +146,7 @@ int sip_line_configure(struct sip_line *l, const struct ot_line_conf *cf, DWORD 
         char *end;
         unsigned long e = strtoul(v, &end, 10);
         if (*end || *v == '-' || e < 10 || e > 86400) {
-            fprintf(stderr, "opentapi: [line] %u (sip): expires must be 10..86400 seconds\n",
+            ot_logc(OT_CAT_CONFIG, OTLOG_ERROR, "[line] %u (sip): expires must be 10..86400 seconds",
                     (unsigned)id);
             goto out;
         }
@@ -154,7 +154,7 @@ int sip_line_configure(struct sip_line *l, const struct ot_line_conf *cf, DWORD 
     }
     v = ot_line_conf_get(cf, "display");
     if (v && strpbrk(v, "\"\\\r\n")) {
-        fprintf(stderr, "opentapi: [line] %u (sip): display may not contain quotes\n",
+        ot_logc(OT_CAT_CONFIG, OTLOG_ERROR, "[line] %u (sip): display may not contain quotes",
                 (unsigned)id);
         goto out;
     }
@@ -169,15 +169,15 @@ int sip_line_configure(struct sip_line *l, const struct ot_line_conf *cf, DWORD 
     if (v) {
         l->reject = ot_sip_reject_lookup(atoi(v));
         if (!l->reject) {
-            fprintf(stderr,
-                    "opentapi: [line] %u (sip): reject_status must be 403, 480, 486, 600 or 603\n",
+            ot_logc(OT_CAT_CONFIG, OTLOG_ERROR,
+                    "[line] %u (sip): reject_status must be 403, 480, 486, 600 or 603",
                     (unsigned)id);
             goto out;
         }
     }
     if (!l->aor || !l->user || !l->domain || !l->bind_url || !l->sdp || !l->from ||
         !l->username || !l->bind_host || !l->bind_port) {
-        fprintf(stderr, "opentapi: out of memory configuring SIP line %u\n", (unsigned)id);
+        ot_logc(OT_CAT_CONFIG, OTLOG_ERROR, "out of memory configuring SIP line %u", (unsigned)id);
         goto out;
     }
     rc = 0;
