@@ -50,6 +50,11 @@ LDLIBS_LIB   += $(shell pkg-config --libs sofia-sip-ua)
 endif
 endif
 endif
+# The tool writes pcap files with libpcap when it is installed (Debian libpcap-dev).
+ifeq ($(shell pkg-config --exists libpcap && echo yes),yes)
+TOOL_CPPFLAGS := -DOT_WITH_PCAP $(shell pkg-config --cflags libpcap)
+TOOL_LIBS     := $(shell pkg-config --libs libpcap)
+endif
 LIB_OBJ  := $(CORE_SRC:%.c=$(BUILD)/obj/%.o)
 PIC_OBJ  := $(CORE_SRC:%.c=$(BUILD)/pic/%.o)
 
@@ -87,7 +92,11 @@ $(BUILD)/libopentapi.so: $(PIC_OBJ)
 	$(CC) -shared -Wl,-soname,libopentapi.so.0 $(SANFLAGS) -o $@ $^ $(LDLIBS_LIB)
 
 $(BUILD)/tapi: $(TOOL_OBJ) $(BUILD)/libopentapi.a
-	$(CC) $(SANFLAGS) -o $@ $(TOOL_OBJ) $(BUILD)/libopentapi.a $(LDLIBS_LIB)
+	$(CC) $(SANFLAGS) -o $@ $(TOOL_OBJ) $(BUILD)/libopentapi.a $(LDLIBS_LIB) $(TOOL_LIBS)
+
+$(BUILD)/obj/tools/%.o: tools/%.c $(wildcard include/*.h src/core/*.h tools/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS_LIB) $(TOOL_CPPFLAGS) $(CFLAGS_ALL) -c $< -o $@
 
 # Examples are built as an application would: public headers and the library only.
 $(BUILD)/examples/%: examples/%.c $(BUILD)/libopentapi.a $(wildcard include/*.h)

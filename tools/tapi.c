@@ -68,6 +68,15 @@ const char tapi_help_answer_call[] =
     "  --json            one JSON object per timeline line instead of text\n"
     "Exit status: 0 when every call went as asked, 1 otherwise, 2 for a usage error.\n";
 
+const char tapi_help_trace[] =
+    "usage: tapi trace FILE [--pcap OUT] [--ladder] [--svg OUT] [--json]\n"
+    "Reads a SIP message trace (written where OPENTAPI_SIP_TRACE names) and prints one\n"
+    "line per message (time, direction, transport, addresses, first line).\n"
+    "  --pcap OUT   write the messages as a pcap file (Wireshark, tshark -r, sngrep -I)\n"
+    "  --ladder     draw a ladder diagram: one column per address, one arrow per message\n"
+    "  --svg OUT    write that ladder diagram as an SVG picture\n"
+    "  --json       one JSON object per message\n";
+
 static int cmd_config(int argc, char **argv);
 static int cmd_answer(int argc, char **argv);
 static int cmd_call(int argc, char **argv);
@@ -83,6 +92,7 @@ static const struct command {
     {"config", cmd_config, help_config},
     {"answer", cmd_answer, tapi_help_answer_call},
     {"call", cmd_call, tapi_help_answer_call},
+    {"trace", tapi_cmd_trace, tapi_help_trace},
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 

@@ -23,4 +23,25 @@ void ladder_print_last(FILE *f);
 int ladder_write_svg(const char *path);
 void ladder_free(void);
 void json_str(FILE *f, const char *s);
+
+/* tools/tracefile.c: the SIP message trace (OPENTAPI_SIP_TRACE) and pcap. */
+#include <stdbool.h>
+#include <stddef.h>
+struct trace_rec {
+    bool sent;
+    char proto[8], local[64], remote[64];
+    double time; /* seconds since 1970, UTC */
+    const char *msg;
+    size_t len;
+};
+struct trace {
+    char *text;
+    struct trace_rec *rec;
+    unsigned n;
+};
+int trace_read(const char *path, struct trace *t, char *err, size_t errlen);
+void trace_free(struct trace *t);
+void trace_first_line(const struct trace_rec *r, char *out, size_t n);
+int trace_write_pcap(const struct trace *t, const char *path, char *err, size_t errlen);
+int tapi_cmd_trace(int argc, char **argv);
 #endif

@@ -91,7 +91,7 @@ bool ot_log_on(enum ot_log_cat cat, int level)
 
 static void vlog(enum ot_log_cat cat, int level, const char *fmt, va_list ap)
 {
-    char msg[1024];
+    char msg[8192]; /* a SIP message at sip=trace */
     vsnprintf(msg, sizeof(msg), fmt, ap);
     pthread_mutex_lock(&mu);
     if (handler)

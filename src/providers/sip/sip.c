@@ -29,6 +29,7 @@
 #include <time.h>
 
 #include "sipint.h"
+#include "siptrace.h"
 
 /* Sofia's module logs (exported data of libsofia-sip-ua). */
 extern su_log_t nua_log[];
@@ -130,10 +131,13 @@ bool ot_sip_counters_wait(bool (*pred)(const struct ot_sip_counters *, void *), 
 
 /* ---- logging ----------------------------------------------------------------- */
 static bool sofia_log_on;
+static bool trace_on; /* TPTAG_LOG: Sofia logs every message, for siptrace.c */
 
 static void sofia_logger(void *stream, char const *fmt, va_list ap)
 {
     (void)stream;
+    if (sip_trace_feed(fmt, ap))
+        return; /* a SIP message, for the trace */
     if (sofia_log_on)
         vfprintf(stderr, fmt, ap);
 }
@@ -932,7 +936,8 @@ static void *provider_main(void *arg)
             SIPTAG_ALLOW_STR("INVITE, ACK, BYE, CANCEL, OPTIONS, INFO, PRACK, UPDATE"),
             SIPTAG_USER_AGENT_STR("opentapi/" OPENTAPI_VERSION_STRING),
             TAG_IF(l->proxy, NUTAG_PROXY(l->proxy)),
-            TAG_IF(l->registrar, NUTAG_REGISTRAR(l->registrar)), TAG_END());
+            TAG_IF(l->registrar, NUTAG_REGISTRAR(l->registrar)),
+            TAG_IF(trace_on, TPTAG_LOG(1)), TAG_END());
         if (!l->nua) {
             ot_logc(OT_CAT_SIP, OTLOG_ERROR, "line %u: cannot bind %s", (unsigned)l->id,
                     l->bind_url);
@@ -981,6 +986,7 @@ static void *provider_main(void *arg)
 
 static void free_lines(void)
 {
+    sip_trace_stop(); /* no user agent is left to log a message */
     for (unsigned i = 0; i < S.nlines; i++) {
         struct sip_line *l = &S.lines[i];
         while (!ot_list_empty(&l->calls)) {
@@ -1042,6 +1048,7 @@ static int sp_start(struct ot_linedev **lines, unsigned n)
 
     atomic_store(&detached, false);
     init_state = 0;
+    trace_on = sip_trace_start(S.lines, S.nlines);
     sigset_t all, old;
     sigfillset(&all);
     pthread_sigmask(SIG_BLOCK, &all, &old); /* inherited by NUA's threads too */
