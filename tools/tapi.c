@@ -27,8 +27,10 @@ static const char help_demo[] =
     "  --ladder    also draw each scenario as a ladder diagram (one column per party)\n"
     "  --svg FILE  write the ladder diagrams to FILE as an SVG picture\n"
     "  --json      one JSON object per action and message instead of the timeline\n"
-    "The demo uses the default topology (OPENTAPI_CONFIG is ignored). Exit status: 0 when\n"
-    "every scenario went as scripted, 1 when one did not, 2 for a usage error.\n";
+    "The scenarios are written for the default topology: with OPENTAPI_CONFIG naming\n"
+    "another one they stop at the first unexpected result. Exit status: 0 when every\n"
+    "scenario went as scripted, 1 when one did not (or lineInitializeEx failed, which\n"
+    "stops the demo), 2 for a usage error. The last line sums up.\n";
 
 static const char help_lines[] =
     "usage: tapi lines [--json]\n"
@@ -43,30 +45,36 @@ static const char help_config[] =
     "  --default     print the default topology as a configuration file\n"
     "  --check FILE  check a configuration file: prints \"FILE: ok\" or the error (exit 1)\n";
 
+#define ANSWER_CALL_OPTIONS \
+    "answer answers (or rejects) incoming calls, call places calls to DEST_URI one after\n" \
+    "another; both print a timeline of every call state (mode, received UUI as hex).\n" \
+    "  --line URI        an ad-hoc SIP line at sip:USER@IP:PORT; without it the line\n" \
+    "                    comes from OPENTAPI_CONFIG (see --device)\n" \
+    "  --device N        with OPENTAPI_CONFIG: the line device (default: the first SIP line)\n" \
+    "  --reject          answer: reject every call (lineDrop while offered)\n" \
+    "  --uui HEX         UUI sent with the drop or the rejection\n" \
+    "  --call-uui HEX    UUI on the INVITE (call) or on the 200 that answers (answer)\n" \
+    "  --ring-uui HEX    answer: accept first, a 180 Ringing with this UUI\n" \
+    "  --ring MS         answer: let each call ring MS ms (after a 180) before answering\n" \
+    "  --drop-after MS   drop a connected call after MS ms (default: wait for the far end)\n" \
+    "  --calls N         handle N calls (default 1)\n" \
+    "  --timeout S       exit after S s without a call in progress (default 30, 0 = never);\n" \
+    "                    a call in progress is never cut\n" \
+    "  --transport udp|tcp, --proxy URI, --registrar URI, --username NAME,\n" \
+    "  --password SECRET the line's transport, outbound proxy, registrar, credentials\n" \
+    "  --sip-log 0-9     Sofia-SIP's own log level (stderr)\n" \
+    "  --ladder          draw the calls as a ladder diagram at the end\n" \
+    "  --svg FILE        write that ladder diagram to FILE as SVG\n" \
+    "  --json            one JSON object per timeline line instead of text\n" \
+    "Exit status: 0 when every call went as asked, 1 otherwise, 2 for a usage error.\n"
+
 const char tapi_help_answer_call[] =
     "usage: tapi answer [--line sip:USER@IP:PORT] [options]\n"
-    "       tapi call [--line sip:USER@IP:PORT] DEST_URI [options]\n"
-    "answer answers (or rejects) incoming calls, call places calls to DEST_URI one after\n"
-    "another; both print a timeline of every call state (mode, received UUI as hex).\n"
-    "  --line URI        an ad-hoc SIP line at sip:USER@IP:PORT; without it the line\n"
-    "                    comes from OPENTAPI_CONFIG (see --device)\n"
-    "  --device N        with OPENTAPI_CONFIG: the line device (default: the first SIP line)\n"
-    "  --reject          answer: reject every call (lineDrop while offered)\n"
-    "  --uui HEX         UUI sent with the drop or the rejection\n"
-    "  --call-uui HEX    UUI on the INVITE (call) or on the 200 that answers (answer)\n"
-    "  --ring-uui HEX    answer: accept first, a 180 Ringing with this UUI\n"
-    "  --ring MS         answer: let each call ring MS ms (after a 180) before answering\n"
-    "  --drop-after MS   drop a connected call after MS ms (default: wait for the far end)\n"
-    "  --calls N         handle N calls (default 1)\n"
-    "  --timeout S       exit after S s without a call in progress (default 30, 0 = never);\n"
-    "                    a call in progress is never cut\n"
-    "  --transport udp|tcp, --proxy URI, --registrar URI, --username NAME,\n"
-    "  --password SECRET the line's transport, outbound proxy, registrar, credentials\n"
-    "  --sip-log 0-9     Sofia-SIP's own log level (stderr)\n"
-    "  --ladder          draw the calls as a ladder diagram at the end\n"
-    "  --svg FILE        write that ladder diagram to FILE as SVG\n"
-    "  --json            one JSON object per timeline line instead of text\n"
-    "Exit status: 0 when every call went as asked, 1 otherwise, 2 for a usage error.\n";
+    "       tapi call [--line sip:USER@IP:PORT] DEST_URI [options]\n" ANSWER_CALL_OPTIONS;
+static const char help_answer[] =
+    "usage: tapi answer [--line sip:USER@IP:PORT] [options]\n" ANSWER_CALL_OPTIONS;
+static const char help_call[] =
+    "usage: tapi call [--line sip:USER@IP:PORT] DEST_URI [options]\n" ANSWER_CALL_OPTIONS;
 
 const char tapi_help_trace[] =
     "usage: tapi trace FILE [--pcap OUT] [--ladder] [--svg OUT] [--json]\n"
@@ -90,8 +98,8 @@ static const struct command {
     {"demo", tapi_cmd_demo, help_demo},
     {"lines", tapi_cmd_lines, help_lines},
     {"config", cmd_config, help_config},
-    {"answer", cmd_answer, tapi_help_answer_call},
-    {"call", cmd_call, tapi_help_answer_call},
+    {"answer", cmd_answer, help_answer},
+    {"call", cmd_call, help_call},
     {"trace", tapi_cmd_trace, tapi_help_trace},
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
