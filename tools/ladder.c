@@ -17,7 +17,7 @@
 
 #define MAX_PARTIES 12
 #define MAX_EVENTS 4096 /* a longer run keeps its first events and says so */
-#define LABEL_MAX 120
+#define LABEL_MAX 200 /* a longer label is cut */
 
 struct lev {
     int from, to; /* party indexes; from == to: a note on that lifeline */
@@ -189,18 +189,27 @@ int ladder_write_svg(const char *path)
         return -1;
     int width = 2 * SVG_MARGIN, height = SVG_MARGIN;
     for (int i = 0; i < ndiagrams; i++) {
-        int w = 2 * SVG_MARGIN + diagrams[i].nparties * SVG_COLW;
+        const struct ladder *d = &diagrams[i];
+        int w = 2 * SVG_MARGIN + d->nparties * SVG_COLW;
+        /* room for the longest label right of its arrow's left end (7.3 px a character) */
+        for (int k = 0; k < d->nev; k++) {
+            int lo = d->ev[k].from < d->ev[k].to ? d->ev[k].from : d->ev[k].to;
+            int end = SVG_MARGIN + lo * SVG_COLW + SVG_COLW / 2 + 8 +
+                      (int)(strlen(d->ev[k].label) * 73 / 10) + SVG_MARGIN;
+            if (end > w)
+                w = end;
+        }
         if (w > width)
             width = w;
-        height += SVG_HEAD + (diagrams[i].nev + 1) * SVG_ROWH + SVG_MARGIN;
+        height += SVG_HEAD + (d->nev + 1) * SVG_ROWH + SVG_MARGIN;
     }
     fprintf(f,
             "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
             "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
             "viewBox=\"0 0 %d %d\" font-family=\"monospace\" font-size=\"12\">\n"
             "<rect x=\"0\" y=\"0\" width=\"%d\" height=\"%d\" fill=\"#ffffff\"/>\n"
-            "<defs><marker id=\"arrow\" markerWidth=\"10\" markerHeight=\"8\" refX=\"10\" "
-            "refY=\"4\" orient=\"auto\"><path d=\"M0,0 L10,4 L0,8 z\" fill=\"#1f4e9c\"/>"
+            "<defs><marker id=\"arrow\" markerUnits=\"userSpaceOnUse\" markerWidth=\"10\" "
+            "markerHeight=\"8\" refX=\"10\" refY=\"4\" orient=\"auto\"><path d=\"M0,0 L10,4 L0,8 z\" fill=\"#1f4e9c\"/>"
             "</marker></defs>\n",
             width, height, width, height, width, height);
     int y0 = SVG_MARGIN;
@@ -233,7 +242,8 @@ int ladder_write_svg(const char *path)
                 fprintf(f, "<line class=\"arrow\" x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" "
                            "stroke=\"#1f4e9c\" stroke-width=\"2\" "
                            "marker-end=\"url(#arrow)\"/>\n", x1, y, x2, y);
-            fprintf(f, "<text class=\"label\" x=\"%d\" y=\"%d\">", lo + 8, y - 6);
+            fprintf(f, "<text class=\"label\" x=\"%d\" y=\"%d\" stroke=\"#ffffff\" "
+                       "stroke-width=\"3\" paint-order=\"stroke\">", lo + 8, y - 6);
             xml_text(f, e->label);
             fputs("</text>\n", f);
         }
