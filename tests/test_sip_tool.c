@@ -2,8 +2,8 @@
  * unknown-command message, the demo's exit status and summary, `tapi lines`
  * without binding SIP ports, OPENTAPI_LOG, `tapi call`/`answer` with UUI on
  * the INVITE, 180 and 200, a ring delay, a line of OPENTAPI_CONFIG, the SIP
- * message trace read back by `tapi trace` and decoded by tshark from the pcap
- * it writes.  The tool runs as a child process (tests/sip_helpers.c, so these
+ * message trace read back by `tapi trace` and the pcap it writes decoded by
+ * tshark and read by sngrep.  The tool runs as a child process (tests/sip_helpers.c, so these
  * tests need the SIP build); SVG pictures are checked by
  * tests/pictures/check.py. */
 #define _POSIX_C_SOURCE 200809L
@@ -282,7 +282,7 @@ TEST(tool_call_answer_uui_ring_trace_pcap)
         at = p + 1;
     }
     /* the caller's pcap, decoded by tshark */
-    char cmd[700];
+    char cmd[1200];
     snprintf(cmd, sizeof(cmd),
              "timeout 60 tshark -r '%s' -T fields -e sip.Method -e sip.Status-Code "
              "-E separator=, 2>/dev/null",
@@ -310,6 +310,32 @@ TEST(tool_call_answer_uui_ring_trace_pcap)
     got[n] = '\0';
     pclose(f);
     CHECK_HAS(got, "User-to-User: 04696e76;encoding=hex;purpose=isdn-uui");
+    /* sngrep reads it as one dialog of seven SIP messages (what it keeps of the input) */
+    char again[420];
+    snprintf(again, sizeof(again), "%s/sngrep.pcap", sh_tmpdir());
+    snprintf(cmd, sizeof(cmd), "timeout 60 sngrep -I '%s' -N -O '%s' 2>&1", pcap, again);
+    f = popen(cmd, "r");
+    if (!f)
+        FAIL("popen sngrep: %s", strerror(errno));
+    n = fread(got, 1, sizeof(got) - 1, f);
+    got[n] = '\0';
+    st = pclose(f);
+    if (st != 0)
+        FAIL("sngrep -I %s failed (status %d; Debian package sngrep):\n%s", pcap, st, got);
+    CHECK_HAS(got, "Dialog count: 1");
+    snprintf(cmd, sizeof(cmd), "timeout 60 tshark -r '%s' -T fields -e sip.CSeq 2>/dev/null",
+             again);
+    f = popen(cmd, "r");
+    if (!f)
+        FAIL("popen tshark: %s", strerror(errno));
+    n = fread(got, 1, sizeof(got) - 1, f);
+    got[n] = '\0';
+    pclose(f);
+    int msgs = 0;
+    for (const char *q = got; *q; q++)
+        msgs += *q == '\n';
+    if (msgs != 7)
+        FAIL("sngrep kept %d SIP messages of 7:\n%s", msgs, got);
 }
 
 /* --ring lets the caller give up while it rings: its CANCEL ends the offer. */
