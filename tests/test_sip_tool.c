@@ -380,7 +380,7 @@ TEST(tool_call_uses_opentapi_config)
     const char *aargs[] = {"answer", "--line", lb, "--drop-after", "0", "--timeout", "15", NULL};
     sh_tapi_start(&ans, aargs, pb);
     setenv("OPENTAPI_CONFIG", path, 1);
-    const char *cargs[] = {"call", lb, "--timeout", "15", NULL};
+    const char *cargs[] = {"call", lb, "--timeout", "15", "--json", NULL};
     sh_tapi_start(&call, cargs, 0);
     int rc = sh_wait_exit(&call, TOOL_WAIT_MS);
     char cout[65536];
@@ -397,10 +397,70 @@ TEST(tool_call_uses_opentapi_config)
     unsetenv("OPENTAPI_CONFIG");
     if (rc != 0)
         FAIL("tapi call exited %d:\n%s", rc, cout);
-    CHECK_HAS(cout, "line device 1 \"Configured\" (configured) open, placing calls");
-    CHECK_HAS(cout, "1 call: 1 ok, 0 failed");
+    /* --json: one object per line */
+    CHECK_HAS(cout, "\"call\":null,\"text\":\"line device 1 \\\"Configured\\\" (configured) open, "
+                    "placing calls\"}\n");
+    CHECK_HAS(cout, "\"call\":1,\"text\":\"LINE_CALLSTATE CONNECTED ACTIVE\"}\n");
+    CHECK_HAS(cout, "\"call\":null,\"text\":\"1 call: 1 ok, 0 failed\"}\n");
+    for (const char *line = cout; *line; line = strchr(line, '\n') + 1) {
+        const char *end = strchr(line, '\n');
+        if (!end || strncmp(line, "{\"time\":", 8) || end[-1] != '}')
+            FAIL("not one JSON object per line:\n%s", cout);
+    }
     CHECK_EQ(rc0, 1);
     CHECK_HAS(out0, "tapi: line device 0 is not a SIP line (opentapi sim)");
     CHECK_EQ(rc2, 2);
     CHECK_HAS(out, "describe the --line line");
+}
+
+/* --registrar, --username, --password, --proxy: through Kamailio
+ * (tests/kamailio/kamailio.cfg), which challenges REGISTER and the INVITE and
+ * relays to the registered callee.  A wrong password: the registration fails
+ * with a warning at the default log level. */
+TEST(tool_call_answer_credentials_via_kamailio)
+{
+    sproc kam;
+    int k = sh_free_port();
+    sh_kamailio_start(&kam, k);
+    char proxy[64], la[64], lb[64], bob[64];
+    snprintf(proxy, sizeof(proxy), "sip:127.0.0.1:%d", k);
+    snprintf(la, sizeof(la), "sip:alice@127.0.0.1:%d", sh_free_port());
+    int pb = sh_free_port();
+    snprintf(lb, sizeof(lb), "sip:bob@127.0.0.1:%d", pb);
+    snprintf(bob, sizeof(bob), "sip:bob@127.0.0.1:%d", k); /* bob at the proxy */
+    sproc ans, call, wrong;
+    setenv("OPENTAPI_LOG", "warn,sip=debug", 1); /* the REGISTER's answer is logged */
+    const char *aargs[] = {"answer", "--line", lb, "--proxy", proxy, "--registrar", proxy,
+                           "--username", "bob", "--password", "secret", "--drop-after", "0",
+                           "--timeout", "15", NULL};
+    sh_tapi_start(&ans, aargs, pb);
+    unsetenv("OPENTAPI_LOG");
+    sh_wait_output(&ans, "nua_r_register 200");
+    const char *cargs[] = {"call", "--line", la, bob, "--proxy", proxy, "--username", "alice",
+                           "--password", "secret", "--timeout", "15", NULL};
+    sh_tapi_start(&call, cargs, 0);
+    int rc = sh_wait_exit(&call, TOOL_WAIT_MS);
+    char cout[65536];
+    snprintf(cout, sizeof(cout), "%s", sh_output(&call));
+    int arc = sh_wait_exit(&ans, TOOL_WAIT_MS);
+    char aout[65536];
+    snprintf(aout, sizeof(aout), "%s", sh_output(&ans));
+    /* the same line with a wrong password: the registration fails, said at warn */
+    const char *wargs[] = {"answer", "--line", lb, "--registrar", proxy, "--username", "bob",
+                           "--password", "wrong", "--timeout", "15", NULL};
+    sh_tapi_start(&wrong, wargs, pb);
+    char want[160];
+    snprintf(want, sizeof(want), "opentapi: warn: sip: line 0: registration at %s failed", proxy);
+    sh_wait_output(&wrong, want);
+    sh_stop(&wrong);
+    const char *klog = sh_output(&kam);
+    bool authorized = strstr(klog, "test: INVITE authorized (alice)") != NULL;
+    sh_stop(&kam);
+    if (rc != 0 || arc != 0)
+        FAIL("tapi call exited %d, answer %d:\n%s\n%s", rc, arc, cout, aout);
+    CHECK_HAS(cout, "LINE_CALLSTATE CONNECTED ACTIVE");
+    CHECK_HAS(cout, "1 call: 1 ok, 0 failed");
+    CHECK_HAS(aout, "1 call: 1 ok, 0 failed");
+    if (!authorized)
+        FAIL("Kamailio did not authorize alice's INVITE (its credentials):\n%s", klog);
 }
