@@ -89,3 +89,23 @@ make -s --no-print-directory uninstall PREFIX="$tmp/prefix" >/dev/null
 left=$(find "$tmp/prefix" -type f -o -type l)
 [ -z "$left" ] || { echo "install: make uninstall left:"; echo "$left"; exit 1; }
 echo "install: ok (rpath, static, CMake consumer, man page, uninstall)"
+
+# --- a system prefix (issue 13): no rpath handed out, ldconfig instead --------------------
+# Staged with DESTDIR (as a package build does), so nothing outside $tmp is touched and
+# ldconfig is left to the real install.
+make -s --no-print-directory install PREFIX=/usr/local DESTDIR="$tmp/stage" >/dev/null
+pc="$tmp/stage/usr/local/lib/pkgconfig/opentapi.pc"
+grep -q '^Libs: -L${libdir} -lopentapi$' "$pc" || {
+    echo "install: opentapi.pc for /usr/local should have no rpath:"; grep '^Libs' "$pc"; exit 1; }
+grep -q 'if(FALSE)' "$tmp/stage/usr/local/lib/cmake/opentapi/opentapi-config.cmake" || {
+    echo "install: the CMake target for /usr/local should hand out no rpath"; exit 1; }
+make -s --no-print-directory uninstall PREFIX=/usr/local DESTDIR="$tmp/stage" >/dev/null
+left=$(find "$tmp/stage" -type f -o -type l)
+[ -z "$left" ] || { echo "install: make uninstall (DESTDIR) left:"; echo "$left"; exit 1; }
+# the install itself (dry run): ldconfig for /usr/local, none for a private prefix
+make -n --no-print-directory install PREFIX=/usr/local | grep -q 'then ldconfig; fi' || {
+    echo "install: make install PREFIX=/usr/local runs no ldconfig"; exit 1; }
+if make -n --no-print-directory install PREFIX="$tmp/prefix" | grep -q ldconfig; then
+    echo "install: make install PREFIX=$tmp/prefix runs ldconfig"; exit 1
+fi
+echo "install: ok (a system prefix gets ldconfig and no rpath; staged install and uninstall)"
