@@ -65,6 +65,29 @@ TAPI_API LONG otGetStats(OTSTATS *lpStats);
  * LINEERR_OPERATIONUNAVAIL when no application of this process uses a service. */
 TAPI_API LONG otGetServiceStats(OTSTATS *lpStats);
 
+/* Logging.  The library writes what goes wrong (and, when asked, what it does)
+ * to stderr, one line per record: "opentapi: LEVEL: CATEGORY: message".
+ * OPENTAPI_LOG in the environment chooses what is written: a level (off,
+ * error, warn, info, debug, trace; warn is the default) and/or CATEGORY=LEVEL
+ * pairs, comma-separated, e.g. "debug,sip=trace" or "warn,config=error".
+ * Categories: core, config, sim, sip.  "1" means debug and "0" off (older
+ * spelling).  The environment is read once, at the first record.
+ * otSetLogHandler sends the records that pass that filter to fn instead of
+ * stderr (NULL returns to stderr).  fn is called on whatever thread logs,
+ * possibly with library locks held, one record at a time: it must return
+ * quickly and must not call opentapi functions. */
+#define OTLOG_ERROR 1
+#define OTLOG_WARN  2
+#define OTLOG_INFO  3
+#define OTLOG_DEBUG 4
+#define OTLOG_TRACE 5
+typedef void (*OTLOGHANDLER)(DWORD dwLevel, LPCSTR lpszCategory, LPCSTR lpszMessage,
+                             void *pContext);
+TAPI_API LONG otSetLogHandler(OTLOGHANDLER lpfnHandler, void *pContext);
+/* The level a category logs at (OTLOG_*, 0 = off), as OPENTAPI_LOG set it;
+ * lpszCategory NULL: the default level. */
+TAPI_API DWORD otGetLogLevel(LPCSTR lpszCategory);
+
 /* Names of constants ("CONNECTED", "NORMAL", "LINEERR_INVALCALLHANDLE"...).
  * Unknown values give "?" (never NULL). */
 TAPI_API LPCSTR otCallStateName(DWORD dwCallState);

@@ -2346,10 +2346,18 @@ TAPI_API LONG WINAPI lineAnswer(HCALL hCall, LPCSTR lpsUserUserInfo,
 TAPI_API LONG WINAPI lineDrop(HCALL hCall, LPCSTR lpsUserUserInfo,
                               DWORD dwSize);
 
-/* lineDeallocateCall - frees this application's handle of a call; the call
- * itself is not affected.  Synchronous.  The sole owner of a call that is
- * not IDLE gets INVALCALLSTATE when the negotiated version is below 2.0;
- * from 2.0 on it is allowed and pending LINE_REPLYs are still delivered.
+/* lineDeallocateCall - frees this application's handle of a call.
+ * Synchronous.  While other handles (owners or monitors, in this or other
+ * applications) name the call, the call itself is not affected.  When this
+ * was the last handle of a call that is not IDLE, the call is handed back to
+ * its provider (TSPI's lineCloseCall), which drops it on a line with
+ * LINEDEVCAPFLAGS_CLOSEDROP: deallocating the sole owner's handle of a
+ * connected call hangs it up (the far end sees DISCONNECTED).  On a line
+ * without CLOSEDROP (a party line) the station stays on the call
+ * unattended.  The sole owner of a call that is not IDLE gets
+ * INVALCALLSTATE when the negotiated version is below 2.0 (TAPI 1.x refused
+ * it); from 2.0 on it is allowed, with the effect above, and pending
+ * LINE_REPLYs are still delivered.
  * Errors: INVALCALLHANDLE, INVALCALLSTATE. */
 TAPI_API LONG WINAPI lineDeallocateCall(HCALL hCall);
 

@@ -15,6 +15,97 @@
 #include "test.h"
 
 static struct ot_test *tests_head, **tests_tail = &tests_head;
+
+/* ---- the library's log records of the running test ---- */
+static pthread_mutex_t log_mu = PTHREAD_MUTEX_INITIALIZER;
+static char *log_buf;
+static size_t log_len, log_cap;
+static bool log_checked;
+
+static void on_log(DWORD level, LPCSTR category, LPCSTR message, void *ctx)
+{
+    (void)ctx;
+    static const char *const names[] = {"off", "error", "warn", "info", "debug", "trace"};
+    char line[1200];
+    int n = snprintf(line, sizeof(line), "opentapi: %s: %s: %s\n", level < 6 ? names[level] : "?",
+                     category, message);
+    if (n < 0)
+        return;
+    size_t len = (size_t)n < sizeof(line) ? (size_t)n : sizeof(line) - 1;
+    pthread_mutex_lock(&log_mu);
+    if (log_len + len + 1 > log_cap && log_len + len < (1u << 20)) {
+        size_t cap = log_cap ? log_cap * 2 : 4096;
+        while (cap < log_len + len + 1)
+            cap *= 2;
+        char *b = realloc(log_buf, cap);
+        if (b) {
+            log_buf = b;
+            log_cap = cap;
+        }
+    }
+    if (log_len + len + 1 <= log_cap) {
+        memcpy(log_buf + log_len, line, len);
+        log_len += len;
+        log_buf[log_len] = '\0';
+    }
+    pthread_mutex_unlock(&log_mu);
+}
+
+void t_log_expect_(const char *needle, const char *file, int line)
+{
+    pthread_mutex_lock(&log_mu);
+    const char *at = log_buf ? strstr(log_buf, needle) : NULL;
+    char copy[2048];
+    snprintf(copy, sizeof(copy), "%s", log_buf ? log_buf : "");
+    log_checked = true;
+    if (at) { /* consumed up to its line: the next expectation sees later records */
+        const char *nl = strchr(at, '\n');
+        size_t used = nl ? (size_t)(nl + 1 - log_buf) : log_len;
+        memmove(log_buf, log_buf + used, log_len - used + 1);
+        log_len -= used;
+    }
+    pthread_mutex_unlock(&log_mu);
+    if (!at)
+        ot_test_fail(file, line, "the library's log has no \"%s\"; it has:\n%s", needle,
+                     copy[0] ? copy : "(nothing)");
+}
+
+void t_log_take(char *out, size_t outlen)
+{
+    pthread_mutex_lock(&log_mu);
+    snprintf(out, outlen, "%s", log_buf ? log_buf : "");
+    if (log_buf)
+        log_buf[0] = '\0';
+    log_len = 0;
+    log_checked = true;
+    pthread_mutex_unlock(&log_mu);
+}
+
+void t_log_clear(void)
+{
+    char none[1];
+    t_log_take(none, sizeof(none));
+}
+
+void t_log_quiet(void)
+{
+    pthread_mutex_lock(&log_mu);
+    log_checked = true;
+    pthread_mutex_unlock(&log_mu);
+}
+
+/* After a test: records nobody asserted on go to stderr, so they are seen. */
+static void log_flush(const char *test)
+{
+    pthread_mutex_lock(&log_mu);
+    if (log_len && !log_checked)
+        fprintf(stderr, "[%s] %s", test, log_buf);
+    log_len = 0;
+    if (log_buf)
+        log_buf[0] = '\0';
+    log_checked = false;
+    pthread_mutex_unlock(&log_mu);
+}
 static jmp_buf fail_jmp;
 static char fail_msg[1024];
 
@@ -652,6 +743,9 @@ int main(int argc, char **argv)
     if (unknown)
         return 2;
     unsigned passed = 0, failed = 0;
+    /* The library's records are captured per test: a negative test asserts
+     * the errors it provokes (T_LOG_EXPECT); the rest are printed. */
+    otSetLogHandler(on_log, NULL);
     for (struct ot_test *t = tests_head; t; t = t->next) {
         if (threaded_only && !t->threaded)
             continue;
@@ -671,6 +765,7 @@ int main(int argc, char **argv)
         clock_gettime(CLOCK_MONOTONIC, &t0);
         bool ok = run_one(t);
         clock_gettime(CLOCK_MONOTONIC, &t1);
+        log_flush(t->name);
         double ms = (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
         if (ok) {
             passed++;
@@ -681,6 +776,8 @@ int main(int argc, char **argv)
         }
         fflush(stdout);
     }
+    otSetLogHandler(NULL, NULL);
+    free(log_buf);
     if (!list)
         printf("%u passed, %u failed\n", passed, failed);
     return failed ? 1 : 0;

@@ -12,6 +12,7 @@
 #   install  tests/install/check.sh             make install + pkg-config app   (1 test)
 #   mutants  tests/mutants/run.sh --ci          the CI set of mutants, each caught (one per mutant)
 #   demo     build/tapi demo                    the main job exits 0            (1 test)
+#   pictures tests/pictures/check.py            ladder SVGs parsed, rendered by Chromium (1 test)
 #   example-*  each program in examples/ runs and exits 0                   (1 test each)
 set -u
 cd "$(dirname "$0")/.."
@@ -60,6 +61,7 @@ stage abi sh -c 'bash tests/abi/check.sh; a=$?; bash tests/abi/check_tapi3.sh &&
 stage install bash tests/install/check.sh
 stage mutants bash tests/mutants/run.sh --ci
 stage demo sh -c 'build/tapi demo > build/demo.out && tail -n 3 build/demo.out'
+stage pictures python3 tests/pictures/check.py
 for ex in build/examples/*; do
     [ -x "$ex" ] && stage "example-$(basename "$ex")" "$ex"
 done

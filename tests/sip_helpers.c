@@ -530,6 +530,8 @@ static void wait_output(sproc *p, const char *needle)
     close(in);
 }
 
+void sh_wait_output(sproc *p, const char *needle) { wait_output(p, needle); }
+
 static void sipp_start(sproc *p, const char *scenario, int local_port, int remote_port,
                        unsigned calls, const char *const *extra);
 

@@ -72,6 +72,19 @@ void ot_test_fail(const char *file, int line, const char *fmt, ...)
             FAIL("%s and %s differ in their first %zu bytes", #a, #b, (size_t)(n));            \
     } while (0)
 
+/* ---- the library's log (captured per test by the runner) ---- */
+/* The records of this test after the last expectation's record contain
+ * needle (FAIL otherwise, with what they contain); the records up to the one
+ * that matched are consumed, and the test's records are not printed. */
+void t_log_expect_(const char *needle, const char *file, int line);
+#define T_LOG_EXPECT(needle) t_log_expect_(needle, __FILE__, __LINE__)
+/* The records of this test so far (consumed: a test that takes them checks
+ * them itself), and forgetting them. */
+void t_log_take(char *out, size_t outlen);
+void t_log_clear(void);
+/* This test's records are expected and checked otherwise: not printed. */
+void t_log_quiet(void);
+
 /* ---- applications and messages ---- */
 #define T_TIMEOUT_MS 5000u /* only a hang takes this long */
 #define T_API 0x00020002u

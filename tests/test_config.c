@@ -12,34 +12,6 @@
 
 #include "test.h"
 
-/* ---- stderr captured into a buffer (the library explains errors there) ---- */
-static int cap_saved = -1, cap_fd = -1;
-
-static void capture_begin(void)
-{
-    fflush(stderr);
-    char path[] = "/tmp/opentapi-test-stderr-XXXXXX";
-    cap_fd = mkstemp(path);
-    CHECK(cap_fd >= 0);
-    unlink(path);
-    cap_saved = dup(2);
-    CHECK(cap_saved >= 0);
-    CHECK(dup2(cap_fd, 2) == 2);
-}
-
-/* Ends the capture; out gets what was written (NUL-terminated, truncated). */
-static void capture_end(char *out, size_t outlen)
-{
-    fflush(stderr);
-    dup2(cap_saved, 2);
-    close(cap_saved);
-    cap_saved = -1;
-    ssize_t n = pread(cap_fd, out, outlen - 1, 0);
-    close(cap_fd);
-    cap_fd = -1;
-    out[n > 0 ? n : 0] = '\0';
-}
-
 static LONG init_event(HLINEAPP *h, DWORD *ndevs)
 {
     LINEINITIALIZEEXPARAMS p;
@@ -57,9 +29,9 @@ static LONG start_once(char *msg, size_t msglen)
 {
     HLINEAPP h;
     DWORD n = 0;
-    capture_begin();
+    t_log_clear();
     LONG rc = init_event(&h, &n);
-    capture_end(msg, msglen);
+    t_log_take(msg, msglen);
     if (rc == 0) {
         CHECK(n > 0);
         CHECK_RC(lineShutdown(h), 0);

@@ -325,6 +325,7 @@ TEST(dialing_location_config_checked)
     tc.dwTotalSize = sizeof(tc);
     CHECK_RC(lineGetTranslateCaps(0, T_API, &tc), 0);
     CHECK_EQ(tc.dwCurrentLocationID, 9);
+    T_LOG_EXPECT("bad value for country in [location]");
 }
 
 TEST(dialing_get_country)

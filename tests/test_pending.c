@@ -1,5 +1,5 @@
-/* Requests that are still pending when a drop overtakes them (behaviour 6 and
- * SPEC part 1, item 4): with [sim] reply_delay_ms every request but lineDrop
+/* Requests that are still pending when a drop overtakes them
+ * (docs/design.md, "The embedded switch"): with [sim] reply_delay_ms every request but lineDrop
  * takes effect later on the manual clock.  Every request ID gets exactly one
  * LINE_REPLY; an overtaken one fails; a closed line or a shut-down
  * application gets none. */

@@ -353,6 +353,7 @@ TEST(queue_bounded_for_an_application_that_does_not_read)
     t_drop_idle(&p.a, h);
     t_expect_none(&p.a);
     t_pair_done(&p);
+    T_LOG_EXPECT("does not read its messages");
 }
 
 TEST(queue_overflow_then_shutdown)
@@ -368,4 +369,5 @@ TEST(queue_overflow_then_shutdown)
         CHECK_RC(lineDeallocateCall(h), 0);
     }
     t_shutdown(&a);
+    T_LOG_EXPECT("does not read its messages");
 }

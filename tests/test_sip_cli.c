@@ -134,10 +134,10 @@ TEST(sip_cli_caller_drops_answer_waits)
     expect_exit(&ans, 0);
     CHECK_OUT(&ans, "UUI 00ff10 (3 bytes)", 1);
     CHECK_OUT(&ans, "LINE_CALLSTATE DISCONNECTED NORMAL", 1);
-    CHECK_OUT(&ans, "1 calls: 1 ok, 0 failed", 1);
+    CHECK_OUT(&ans, "1 call: 1 ok, 0 failed", 1);
     CHECK_OUT(&call, "LINE_CALLSTATE CONNECTED ACTIVE", 1);
     CHECK_OUT(&call, "lineDrop, UUI 00ff10", 1);
-    CHECK_OUT(&call, "1 calls: 1 ok, 0 failed", 1);
+    CHECK_OUT(&call, "1 call: 1 ok, 0 failed", 1);
     CHECK_ORDER(&ans, 1, "LINE_CALLSTATE OFFERING", "LINE_CALLSTATE CONNECTED ACTIVE",
                 "LINE_CALLINFO USERUSERINFO", "UUI 00ff10 (3 bytes)",
                 "LINE_CALLSTATE DISCONNECTED NORMAL", "LINE_CALLSTATE IDLE", "ok");
@@ -196,7 +196,7 @@ TEST(sip_cli_answer_sipp)
     expect_exit(&ans, 0);
     CHECK_OUT(&ans, "from sipp (SIPp Caller)", 1);
     CHECK_OUT(&ans, "UUI 04696e76697465 (7 bytes)", 1);
-    CHECK_OUT(&ans, "1 calls: 1 ok, 0 failed", 1);
+    CHECK_OUT(&ans, "1 call: 1 ok, 0 failed", 1);
     CHECK_ORDER(&ans, 1, "LINE_APPNEWCALL", "LINE_CALLSTATE OFFERING", "from sipp (SIPp Caller)",
                 "UUI 04696e76697465 (7 bytes)", "lineAnswer", "LINE_CALLSTATE CONNECTED ACTIVE",
                 "drop: lineDrop, UUI 0462796521", "LINE_CALLSTATE IDLE", "ok");
@@ -220,7 +220,7 @@ TEST(sip_cli_call_busy_sipp)
     CHECK_OUT(&call, "LINE_CALLSTATE BUSY STATION", 1);
     CHECK_OUT(&call, "LINE_CALLSTATE DISCONNECTED BUSY", 1);
     CHECK_OUT(&call, "UUI 0462757379 (5 bytes)", 1);
-    CHECK_OUT(&call, "1 calls: 0 ok, 1 failed", 1);
+    CHECK_OUT(&call, "1 call: 0 ok, 1 failed", 1);
     CHECK_ORDER(&call, 1, "LINE_CALLSTATE DIALING", "LINE_CALLINFO USERUSERINFO",
                 "UUI 0462757379 (5 bytes)", "LINE_CALLSTATE BUSY STATION",
                 "LINE_CALLSTATE DISCONNECTED BUSY", "LINE_CALLSTATE IDLE", "FAILED");
@@ -249,8 +249,8 @@ static void long_call(bool answer_waits)
     sproc *waiter = answer_waits ? &ans : &call, *dropper = answer_waits ? &call : &ans;
     const char *uui = answer_waits ? "UUI 0463616c (4 bytes)" : "UUI 04616e73 (4 bytes)";
     CHECK_OUT(waiter, "timeout", 0);
-    CHECK_OUT(waiter, "1 calls: 1 ok, 0 failed", 1);
-    CHECK_OUT(dropper, "1 calls: 1 ok, 0 failed", 1);
+    CHECK_OUT(waiter, "1 call: 1 ok, 0 failed", 1);
+    CHECK_OUT(dropper, "1 call: 1 ok, 0 failed", 1);
     CHECK_ORDER(waiter, 1, "LINE_CALLSTATE CONNECTED ACTIVE", "LINE_CALLINFO USERUSERINFO", uui,
                 "LINE_CALLSTATE DISCONNECTED NORMAL", "clear: lineDrop", "LINE_CALLSTATE IDLE",
                 "ok");

@@ -18,32 +18,6 @@
 
 extern char **environ;
 
-static int cap_saved = -1, cap_fd = -1;
-
-static void capture_begin(void)
-{
-    fflush(stderr);
-    char path[] = "/tmp/opentapi-test-stderr-XXXXXX";
-    cap_fd = mkstemp(path);
-    CHECK(cap_fd >= 0);
-    unlink(path);
-    cap_saved = dup(2);
-    CHECK(cap_saved >= 0);
-    CHECK(dup2(cap_fd, 2) == 2);
-}
-
-static void capture_end(char *out, size_t outlen)
-{
-    fflush(stderr);
-    dup2(cap_saved, 2);
-    close(cap_saved);
-    cap_saved = -1;
-    ssize_t n = pread(cap_fd, out, outlen - 1, 0);
-    close(cap_fd);
-    cap_fd = -1;
-    out[n > 0 ? n : 0] = '\0';
-}
-
 static LONG start_once(char *msg, size_t msglen)
 {
     LINEINITIALIZEEXPARAMS p;
@@ -52,9 +26,9 @@ static LONG start_once(char *msg, size_t msglen)
     p.dwOptions = LINEINITIALIZEEXOPTION_USEEVENT;
     DWORD api = T_API, n = 0;
     HLINEAPP h = 0;
-    capture_begin();
+    t_log_clear();
     LONG rc = lineInitializeEx(&h, NULL, NULL, "sip config", &n, &api, &p);
-    capture_end(msg, msglen);
+    t_log_take(msg, msglen);
     if (rc == 0)
         CHECK_RC(lineShutdown(h), 0);
     return rc;

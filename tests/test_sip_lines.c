@@ -147,6 +147,10 @@ TEST(sip_lines_bad_config_refused)
         "bogus = 1\n", "transport = sctp\n", "expires = 5\n", "reject_status = 404\n",
         "proxy = http://x\n", "display = a\"b\n", "bind = sip:u@127.0.0.1:5\n",
     };
+    static const char *const logged[] = {
+        "unknown key bogus", "transport must be", "expires must be", "reject_status must be",
+        "proxy must be", "display may not", "bind must be",
+    };
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]) * 2; i++) {
         /* every case alone, then after a switch station */
         snprintf(text, sizeof(text),
@@ -163,6 +167,7 @@ TEST(sip_lines_bad_config_refused)
         if (rc != (LONG)LINEERR_INIFILECORRUPT)
             FAIL("case %zu (%s): %s, expected LINEERR_INIFILECORRUPT", i, bad[i / 2],
                  otErrorName(rc));
+        T_LOG_EXPECT(logged[i / 2]);
     }
     /* two lines on one port: the second could never bind */
     snprintf(text, sizeof(text),
@@ -178,6 +183,7 @@ TEST(sip_lines_bad_config_refused)
     p.dwTotalSize = sizeof(p);
     p.dwOptions = LINEINITIALIZEEXOPTION_USEEVENT;
     CHECK_RC(lineInitializeEx(&h, NULL, NULL, "bad", &n, &api, &p), LINEERR_INIFILECORRUPT);
+    T_LOG_EXPECT("like the [line] of line 1");
     config_pair(port, sh_free_port(), "udp", NULL);
     t_init(&a, "good");
     CHECK_EQ(a.ndevs, 2);

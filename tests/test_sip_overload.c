@@ -111,4 +111,5 @@ TEST(sip_overload_bad_settings_refused)
             FAIL("configuration %s was accepted", bad[i]);
         }
     }
+    T_LOG_EXPECT("[sip] max_invite_rate: out of range");
 }

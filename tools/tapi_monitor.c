@@ -50,22 +50,6 @@ static void device_number(HLINEAPP app, DWORD dev, char *out, size_t n)
                  (const char *)u.raw + u.ac.dwAddressOffset);
 }
 
-/* JSON string body: quotes, backslashes and control bytes escaped. */
-static void json_str(FILE *f, const char *s)
-{
-    fputc('"', f);
-    for (; *s; s++) {
-        unsigned char ch = (unsigned char)*s;
-        if (ch == '"' || ch == '\\')
-            fprintf(f, "\\%c", ch);
-        else if (ch < 0x20 || ch == 0x7f)
-            fprintf(f, "\\u%04x", ch);
-        else
-            fputc(ch, f);
-    }
-    fputc('"', f);
-}
-
 static const char *info_names(DWORD s, char *out, size_t n)
 {
     static const struct {

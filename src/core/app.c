@@ -144,7 +144,7 @@ static LONG conf_load_current(struct ot_conf *cf)
         const char *text = config_override ? config_override : ot_conf_default_text();
         LONG rc = conf_load(text, strlen(text), cf, err, sizeof(err));
         if (rc)
-            fprintf(stderr, "opentapi: configuration: %s\n", err);
+            ot_logc(OT_CAT_CONFIG, OTLOG_ERROR, "%s", err);
         return rc;
     }
     char *text;
@@ -157,7 +157,7 @@ static LONG conf_load_current(struct ot_conf *cf)
     if (rc) {
         char epath[256];
         ot_escape(epath, sizeof(epath), path, strlen(path));
-        fprintf(stderr, "opentapi: configuration OPENTAPI_CONFIG=%s: %s\n", epath, err);
+        ot_logc(OT_CAT_CONFIG, OTLOG_ERROR, "OPENTAPI_CONFIG=%s: %s", epath, err);
     }
     return rc;
 }
@@ -234,7 +234,7 @@ static LONG core_start(void)
             if (ot_g.lines[i]->prov == providers[p])
                 mine[n++] = ot_g.lines[i];
         if (n && providers[p]->start(mine, n) != 0) {
-            fprintf(stderr, "opentapi: provider %s failed to start\n", providers[p]->name);
+            ot_logc(OT_CAT_CORE, OTLOG_ERROR, "provider %s failed to start", providers[p]->name);
             result = LINEERR_NODRIVER;
         } else if (n)
             prov_started[p] = true;

@@ -340,6 +340,12 @@ OT_HIDDEN LONG ot_check_uui(const void *p, DWORD size, DWORD limit);
 OT_HIDDEN char *ot_config_text(LONG *err); /* app.c: a copy of the configuration */
 OT_HIDDEN char *ot_strdup(const char *s);
 OT_HIDDEN int ot_set_str(char **dst, const char *s);
+/* Logging (log.c): categories and levels of OPENTAPI_LOG (opentapi.h). */
+enum ot_log_cat { OT_CAT_CORE, OT_CAT_CONFIG, OT_CAT_SIM, OT_CAT_SIP, OT_NCATS };
+OT_HIDDEN bool ot_log_on(enum ot_log_cat cat, int level);
+OT_HIDDEN void ot_logc(enum ot_log_cat cat, int level, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* ot_log: a core record at debug level (what the library does). */
 OT_HIDDEN void ot_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 #endif

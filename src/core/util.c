@@ -182,7 +182,8 @@ int ot_app_post(struct ot_app *app, DWORD hdevice, DWORD msg, DWORD_PTR inst, DW
     if (q->count >= OT_MSGQ_LIMIT - 1u) {
         /* The application does not read: tell it, in the last slot, that its
          * view is stale (as TAPI does with LINEDEVSTATE_REINIT). */
-        ot_log("application %08x does not read its messages: %u queued, %s lost, REINIT",
+        ot_logc(OT_CAT_CORE, OTLOG_WARN,
+                "application %08x does not read its messages: %u queued, %s lost, REINIT",
                (unsigned)app->handle, (unsigned)q->count, otMessageName(msg));
         LINEMESSAGE r = {0, LINE_LINEDEVSTATE, 0, LINEDEVSTATE_REINIT, msg, p1};
         m = r;
@@ -191,8 +192,8 @@ int ot_app_post(struct ot_app *app, DWORD hdevice, DWORD msg, DWORD_PTR inst, DW
     }
     bool was_empty = q->count == 0;
     if (msgq_push(q, &m) != 0) {
-        ot_log("out of memory: message %u for application %08x lost", (unsigned)msg,
-               (unsigned)app->handle);
+        ot_logc(OT_CAT_CORE, OTLOG_ERROR, "out of memory: message %u for application %08x lost",
+                (unsigned)msg, (unsigned)app->handle);
         return -1;
     }
     /* Wake only on the empty -> non-empty edge: one write per burst. */
@@ -263,23 +264,6 @@ int ot_set_str(char **dst, const char *s)
     free(*dst);
     *dst = n;
     return 0;
-}
-
-void ot_log(const char *fmt, ...)
-{
-    static int enabled = -1;
-    if (enabled < 0) {
-        const char *e = getenv("OPENTAPI_LOG");
-        enabled = e && *e && *e != '0';
-    }
-    if (!enabled)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    fputs("opentapi: ", stderr);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
-    va_end(ap);
 }
 
 LONG ot_check_uui(const void *p, DWORD size, DWORD limit)

@@ -61,7 +61,8 @@ static uint64_t setting_ms(const char *key, uint64_t def)
     const char *v = ot_setting("sim", key);
     uint64_t n = def;
     if (v && parse_ms(v, &n)) {
-        fprintf(stderr, "opentapi: [sim] %s = %s: expected milliseconds (0..86400000)\n", key, v);
+        ot_logc(OT_CAT_CONFIG, OTLOG_ERROR, "[sim] %s = %s: expected milliseconds (0..86400000)",
+                key, v);
         return UINT64_MAX;
     }
     return n;
@@ -176,14 +177,14 @@ static int sim_start(struct ot_linedev **lines, unsigned n)
             S.hash[h] = d;
         } else if (d->sharing == LINEADDRESSSHARING_PRIVATE || d->sharing != st->cf->sharing ||
                    d->party != st->cf->party_line) {
-            fprintf(stderr,
-                    "opentapi: [sim] number %s is on several lines: they must all share it "
-                    "the same way (not private)\n",
+            ot_logc(OT_CAT_CONFIG, OTLOG_ERROR,
+                    "[sim] number %s is on several lines: they must all share it "
+                    "the same way (not private)",
                     d->number);
             goto fail;
         }
         if (d->nst == SIM_MAX_STATIONS_PER_DN) {
-            fprintf(stderr, "opentapi: [sim] number %s: more than %d stations\n", d->number,
+            ot_logc(OT_CAT_CONFIG, OTLOG_ERROR, "[sim] number %s: more than %d stations", d->number,
                     SIM_MAX_STATIONS_PER_DN);
             goto fail;
         }
@@ -473,7 +474,7 @@ bool sim_offer(struct sim_conn *c, struct sim_end *from, struct sim_dn *d, const
                 b->st->ncalls--;
                 app_free(b);
             }
-            ot_log("sim: out of memory offering a call to %s", d->number);
+            ot_logc(OT_CAT_SIM, OTLOG_ERROR, "out of memory offering a call to %s", d->number);
             continue;
         }
         b->call = bc;

@@ -31,6 +31,7 @@
 #include <time.h>
 
 #include "sipint.h"
+#include "siptrace.h"
 
 /* Sofia's module logs (exported data of libsofia-sip-ua). */
 extern su_log_t nua_log[];
@@ -148,10 +149,13 @@ bool ot_sip_counters_wait(bool (*pred)(const struct ot_sip_counters *, void *), 
 
 /* ---- logging ----------------------------------------------------------------- */
 static bool sofia_log_on;
+static bool trace_on; /* TPTAG_LOG: Sofia logs every message, for siptrace.c */
 
 static void sofia_logger(void *stream, char const *fmt, va_list ap)
 {
     (void)stream;
+    if (sip_trace_feed(fmt, ap))
+        return; /* a SIP message, for the trace */
     if (sofia_log_on)
         vfprintf(stderr, fmt, ap);
 }
@@ -279,19 +283,21 @@ static void report_uui(struct sip_call *sc, const sip_t *sip)
         unsigned char *buf = malloc(limit ? limit : 1);
         size_t n = 0;
         if (!buf) {
-            ot_log("sip: out of memory reading UUI of call %u", (unsigned)ot_call_id(sc->call));
+            ot_logc(OT_CAT_SIP, OTLOG_ERROR, "out of memory reading UUI of call %u", (unsigned)ot_call_id(sc->call));
             return;
         }
         enum ot_sip_uui_result r = ot_sip_uui_parse(u->un_value, buf, limit, &n);
         if (r == OT_SIP_UUI_OK)
             ot_ev_call_uui(sc->call, buf, (DWORD)n);
         else if (r == OT_SIP_UUI_MALFORMED) {
-            cnt_add(&cnt.uui_malformed, 1);
-            ot_log("sip: call %u: malformed User-to-User ignored", (unsigned)ot_call_id(sc->call));
+            ot_logc(OT_CAT_SIP, OTLOG_WARN, "call %u: malformed User-to-User ignored",
+                    (unsigned)ot_call_id(sc->call));
+            cnt_add(&cnt.uui_malformed, 1); /* after the record: a test that sees it finds both */
         } else if (r == OT_SIP_UUI_TOOBIG) {
+            ot_logc(OT_CAT_SIP, OTLOG_WARN,
+                    "call %u: User-to-User larger than dwUUICallInfoSize (%u) ignored",
+                    (unsigned)ot_call_id(sc->call), (unsigned)limit);
             cnt_add(&cnt.uui_oversized, 1);
-            ot_log("sip: call %u: User-to-User larger than dwUUICallInfoSize (%u) ignored",
-                   (unsigned)ot_call_id(sc->call), (unsigned)limit);
         }
         free(buf);
         if (r != OT_SIP_UUI_NONE)
@@ -302,7 +308,7 @@ static void report_uui(struct sip_call *sc, const sip_t *sip)
     }
     if (foreign) {
         cnt_add(&cnt.uui_foreign, 1);
-        ot_log("sip: call %u: User-to-User of another package ignored",
+        ot_logc(OT_CAT_SIP, OTLOG_INFO, "call %u: User-to-User of another package ignored",
                (unsigned)ot_call_id(sc->call));
     }
 }
@@ -599,7 +605,7 @@ static void on_invite(struct sip_line *l, nua_handle_t *nh, const sip_t *sip)
     sc->phase = PH_OFFERED;
     struct ot_call *c = ot_ev_new_call(l->ld, 0, LINECALLORIGIN_EXTERNAL, sc);
     if (!c) {
-        ot_log("sip: out of memory offering a call on line %u", (unsigned)l->id);
+        ot_logc(OT_CAT_SIP, OTLOG_ERROR, "out of memory offering a call on line %u", (unsigned)l->id);
         nua_respond(nh, SIP_500_INTERNAL_SERVER_ERROR, TAG_END());
         sc->phase = PH_ENDING;
         return; /* freed when NUA reports the dialog terminated */
@@ -781,7 +787,7 @@ static void on_terminated(struct sip_call *sc, int status)
     sc->bye_on_ack = false; /* no ACK came: no BYE is needed (RFC 3261 13.3.1.4) */
     sc_fail_requests(sc, LINEERR_OPERATIONFAILED);
     if (sc->call && was != PH_ENDING && was != PH_DONE) {
-        ot_log("sip: call %u: dialog ended (%d) without a BYE or final response",
+        ot_logc(OT_CAT_SIP, OTLOG_INFO, "call %u: dialog ended (%d) without a BYE or final response",
                (unsigned)ot_call_id(sc->call), status);
         sc_disconnect(sc, status >= 300 ? ot_sip_status_mode(status, -1)
                                         : LINEDISCONNECTMODE_UNAVAIL);
@@ -805,7 +811,7 @@ static void on_register(struct sip_line *l, nua_event_t ev, int status, const si
     if ((status == 401 || status == 407) && l->reg_auth_tries++ < 2 &&
         auth_reply(l, l->reg_nh, sip))
         return;
-    fprintf(stderr, "opentapi: SIP line %u: registration at %s failed: %d\n", (unsigned)l->id,
+    ot_logc(OT_CAT_SIP, OTLOG_WARN, "line %u: registration at %s failed: %d", (unsigned)l->id,
             l->registrar, status);
     if (l->registered) {
         l->registered = false;
@@ -914,7 +920,7 @@ static void provider_event(nua_event_t ev, int status, char const *phrase, nua_t
     }
     /* sc->call is read under the lock: an application thread clears it
      * (close_call) and the core may free the call right after. */
-    ot_log("sip: line %u: %s %d %s (call %u)", l ? (unsigned)l->id : 0u, nua_event_name(ev),
+    ot_logc(OT_CAT_SIP, OTLOG_DEBUG, "line %u: %s %d %s (call %u)", l ? (unsigned)l->id : 0u, nua_event_name(ev),
            status, phrase ? phrase : "", sc && sc->call ? (unsigned)ot_call_id(sc->call) : 0u);
     switch (ev) {
     case nua_i_invite:
@@ -965,7 +971,7 @@ static void provider_event(nua_event_t ev, int status, char const *phrase, nua_t
             cnt_set(&cnt.options_cseq, sip->sip_cseq->cs_seq);
         break;
     case nua_i_error:
-        ot_log("sip: line %u: %d %s", l ? (unsigned)l->id : 0u, status, phrase ? phrase : "");
+        ot_logc(OT_CAT_SIP, OTLOG_DEBUG, "line %u: %d %s", l ? (unsigned)l->id : 0u, status, phrase ? phrase : "");
         break;
     case nua_r_bye:
     case nua_r_cancel:
@@ -1029,7 +1035,7 @@ static void *provider_main(void *arg)
         struct sip_line *l = &S.lines[i];
         char why[128];
         if (sip_line_probe_bind(l, why, sizeof(why)) != 0) {
-            fprintf(stderr, "opentapi: SIP line %u: cannot bind %s: %s\n", (unsigned)l->id,
+            ot_logc(OT_CAT_SIP, OTLOG_ERROR, "line %u: cannot bind %s: %s", (unsigned)l->id,
                     l->bind_url, why);
             ok = false;
             break;
@@ -1043,9 +1049,10 @@ static void *provider_main(void *arg)
             SIPTAG_ALLOW_STR("INVITE, ACK, BYE, CANCEL, OPTIONS, INFO, PRACK, UPDATE"),
             SIPTAG_USER_AGENT_STR("opentapi/" OPENTAPI_VERSION_STRING),
             TAG_IF(l->proxy, NUTAG_PROXY(l->proxy)),
-            TAG_IF(l->registrar, NUTAG_REGISTRAR(l->registrar)), TAG_END());
+            TAG_IF(l->registrar, NUTAG_REGISTRAR(l->registrar)),
+            TAG_IF(trace_on, TPTAG_LOG(1)), TAG_END());
         if (!l->nua) {
-            fprintf(stderr, "opentapi: SIP line %u: cannot bind %s\n", (unsigned)l->id,
+            ot_logc(OT_CAT_SIP, OTLOG_ERROR, "line %u: cannot bind %s", (unsigned)l->id,
                     l->bind_url);
             ok = false;
         }
@@ -1100,6 +1107,7 @@ static void *provider_main(void *arg)
 
 static void free_lines(void)
 {
+    sip_trace_stop(); /* no user agent is left to log a message */
     for (unsigned i = 0; i < S.nlines; i++) {
         struct sip_line *l = &S.lines[i];
         while (!ot_list_empty(&l->calls)) {
@@ -1165,7 +1173,7 @@ static int sp_start(struct ot_linedev **lines, unsigned n)
         char err[320];
         if (sip_line_configure(&S.lines[i], S.lines[i].cf, S.lines[i].id, err, sizeof(err)) !=
             0) {
-            fprintf(stderr, "opentapi: configuration: %s\n", err);
+            ot_logc(OT_CAT_CONFIG, OTLOG_ERROR, "%s", err);
             free_lines();
             return -1;
         }
@@ -1182,6 +1190,7 @@ static int sp_start(struct ot_linedev **lines, unsigned n)
 
     atomic_store(&detached, false);
     init_state = 0;
+    trace_on = sip_trace_start(S.lines, S.nlines);
     sigset_t all, old;
     sigfillset(&all);
     pthread_sigmask(SIG_BLOCK, &all, &old); /* inherited by NUA's threads too */
@@ -1407,7 +1416,7 @@ static LONG sp_drop(struct ot_req *r, struct ot_call *c, const void *uui, DWORD 
             if (!m || !m->call || (conf_of(m) != sc && sc->conf_consult != m))
                 continue;
             if (sc_hangup(m, hdr) != 0) {
-                ot_log("sip: call %u: out of memory keeping the drop's UUI, sent without it",
+                ot_logc(OT_CAT_SIP, OTLOG_ERROR, "call %u: out of memory keeping the drop's UUI, sent without it",
                        (unsigned)ot_call_id(m->call));
                 sc_hangup(m, NULL);
             }

@@ -29,6 +29,7 @@ struct sip_call;
 #include <sofia-sip/su.h>
 #include <sofia-sip/su_log.h>
 #include <sofia-sip/su_tag_io.h>
+#include <sofia-sip/tport_tag.h>
 #include <sofia-sip/url.h>
 #pragma GCC diagnostic pop
 
