@@ -1032,3 +1032,44 @@ TEST(service_tapi_lines_lists_the_service_lines_of_the_user)
     svc_stop(&s);
     svc_cleanup(&s);
 }
+
+/* ---- the service's sections are checked with the rest of the configuration ---- */
+TEST(service_sections_checked_like_the_rest)
+{
+    static const struct {
+        const char *text, *why;
+    } bad[] = {
+        {"[access]\n100 = owner:\n", "[access] 100"},
+        {"[access]\n* = everybody\n", "[access] *"},
+        {"[access]\n100 =\n", "[access] 100"},
+        {"[server]\nmax_backlog_kb = 1\n", "max_backlog_kb"},
+        {"[server]\nmax_backlog_kb = lots\n", "max_backlog_kb"},
+        {"[server]\nport = 5\n", "unknown key port"},
+        {"[client]\nserver = tcp:1.2.3.4:5\n", "unix:PATH or none"},
+        {"[client]\nserver = unix:\n", "unix:PATH or none"},
+        {"[client]\nbackup = unix:/x\n", "unknown key backup"},
+    };
+    char text[512], err[320];
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        snprintf(text, sizeof(text), "[line]\nnumber = 100\n%s", bad[i].text);
+        err[0] = '\0';
+        LONG rc = otCheckConfig(text, err, sizeof(err));
+        if (rc != (LONG)LINEERR_INIFILECORRUPT || !strstr(err, bad[i].why))
+            FAIL("case %zu: %s \"%s\", expected INIFILECORRUPT \"...%s...\"", i, otErrorName(rc),
+                 err, bad[i].why);
+    }
+    CHECK_RC(otCheckConfig("[line]\nnumber = 100\n[access]\n100 = owner:alice,@staff monitor:*\n"
+                           "* = monitor:1000\n[server]\nsocket = /run/x.sock\n"
+                           "max_backlog_kb = 64\n[client]\nserver = unix:/run/x.sock\n",
+                           err, sizeof(err)),
+             0);
+    /* and start-up refuses what the checker refuses */
+    t_config("[line]\nnumber = 100\n[access]\n100 = owner:\n");
+    HLINEAPP h;
+    DWORD n, api = T_API;
+    LINEINITIALIZEEXPARAMS p = {.dwTotalSize = sizeof(p),
+                                .dwOptions = LINEINITIALIZEEXOPTION_USEEVENT};
+    CHECK_RC(lineInitializeEx(&h, NULL, NULL, "bad access", &n, &api, &p),
+             LINEERR_INIFILECORRUPT);
+    T_LOG_EXPECT("[access] 100");
+}
