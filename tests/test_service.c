@@ -90,6 +90,24 @@ static void sync_with_service(tapp *a)
     CHECK_RC(lineGetDevCaps(a->h, 0, T_API, 0, &u.dc), 0);
 }
 
+/* The offer on lb answered: OFFERING, then CONNECTED and the reply. */
+static HCALL answer_offer(tapp *b, HLINE lb)
+{
+    HCALL hb = t_expect_offer(b, lb);
+    LONG req = lineAnswer(hb, NULL, 0);
+    CHECK_REQ(req);
+    t_expect_state(b, hb, LINECALLSTATE_CONNECTED, LINECONNECTEDMODE_ACTIVE);
+    t_expect_reply(b, req, 0);
+    return hb;
+}
+
+/* The far end answered a call that rings: its id, then CONNECTED. */
+static void expect_answered(tapp *a, HCALL ha)
+{
+    t_expect_callinfo(a, ha, LINECALLINFOSTATE_CONNECTEDID);
+    t_expect_state(a, ha, LINECALLSTATE_CONNECTED, LINECONNECTEDMODE_ACTIVE);
+}
+
 /* ---- roles ---- */
 static void role_caller(void *arg)
 {
@@ -102,8 +120,7 @@ static void role_caller(void *arg)
     HCALL ha = t_make_call(&a, la, "101", NULL, 0);
     t_expect_ringback(&a, ha);
     svc_say("ringing %u %u", (unsigned)ha, (unsigned)la);
-    t_expect_callinfo(&a, ha, LINECALLINFOSTATE_CONNECTEDID);
-    t_expect_state(&a, ha, LINECALLSTATE_CONNECTED, LINECONNECTEDMODE_ACTIVE);
+    expect_answered(&a, ha);
     svc_say("connected");
     svc_wait_word(); /* drop */
     LONG req = lineDrop(ha, (LPCSTR)BYE_A, sizeof(BYE_A));
@@ -132,11 +149,7 @@ static void role_callee(void *arg)
     t_init(&b, "B");
     HLINE lb = t_open(&b, 1, LINECALLPRIVILEGE_OWNER);
     svc_say("ready");
-    HCALL hb = t_expect_offer(&b, lb);
-    LONG req = lineAnswer(hb, NULL, 0);
-    CHECK_REQ(req);
-    t_expect_state(&b, hb, LINECALLSTATE_CONNECTED, LINECONNECTEDMODE_ACTIVE);
-    t_expect_reply(&b, req, 0);
+    HCALL hb = answer_offer(&b, lb);
     svc_say("answered");
     /* The far end's drop: its UUI first, then DISCONNECTED. */
     t_expect_callinfo(&b, hb, LINECALLINFOSTATE_USERUSERINFO);
@@ -227,6 +240,14 @@ static void expect_service_empty(const svc *s)
     svc_child_wait(&p);
 }
 
+/* The end of a test: nothing left in the service, which stops cleanly. */
+static void svc_finish(svc *s)
+{
+    expect_service_empty(s);
+    svc_stop(s);
+    svc_cleanup(s);
+}
+
 TEST_THREADED(service_call_and_drop_with_uui_across_three_processes)
 {
     svc s;
@@ -251,9 +272,7 @@ TEST_THREADED(service_call_and_drop_with_uui_across_three_processes)
     svc_child_wait(&a);
     svc_child_wait(&b);
     svc_child_wait(&c);
-    expect_service_empty(&s);
-    svc_stop(&s);
-    svc_cleanup(&s);
+    svc_finish(&s);
 }
 
 /* ---- a client that dies ---- */
@@ -266,8 +285,7 @@ static void role_connected_caller(void *arg)
     svc_wait_word();
     HCALL ha = t_make_call(&a, la, "101", NULL, 0);
     t_expect_ringback(&a, ha);
-    t_expect_callinfo(&a, ha, LINECALLINFOSTATE_CONNECTEDID);
-    t_expect_state(&a, ha, LINECALLSTATE_CONNECTED, LINECONNECTEDMODE_ACTIVE);
+    expect_answered(&a, ha);
     svc_say("connected");
     svc_wait_word(); /* never comes: the test kills this process */
 }
@@ -279,11 +297,7 @@ static void role_callee_sees_far_end_go(void *arg)
     t_init(&b, "B");
     HLINE lb = t_open(&b, 1, LINECALLPRIVILEGE_OWNER);
     svc_say("ready");
-    HCALL hb = t_expect_offer(&b, lb);
-    LONG req = lineAnswer(hb, NULL, 0);
-    CHECK_REQ(req);
-    t_expect_state(&b, hb, LINECALLSTATE_CONNECTED, LINECONNECTEDMODE_ACTIVE);
-    t_expect_reply(&b, req, 0);
+    HCALL hb = answer_offer(&b, lb);
     svc_say("answered");
     /* The caller's process was killed: the service shut its application down
      * as lineShutdown would, and CLOSEDROP dropped its call. */
@@ -333,9 +347,7 @@ TEST_THREADED(service_killed_client_is_shut_down_and_its_call_dropped)
     svc_child_kill(&a); /* kill -9 */
     svc_child_wait(&b);
     svc_child_wait(&c);
-    expect_service_empty(&s);
-    svc_stop(&s);
-    svc_cleanup(&s);
+    svc_finish(&s);
 }
 
 /* ---- the service goes away and comes back ---- */
@@ -389,9 +401,7 @@ TEST_THREADED(service_gone_means_reinit_and_back_means_working_again)
     svc_restart(&s, NULL);
     svc_tell(&a, "back");
     svc_child_wait(&a);
-    expect_service_empty(&s);
-    svc_stop(&s);
-    svc_cleanup(&s);
+    svc_finish(&s);
 }
 
 /* ---- handles are each client's own ---- */
@@ -459,9 +469,7 @@ TEST(service_refuses_another_clients_handles)
     svc_child_wait(&b);
     svc_tell(&a, "done");
     svc_child_wait(&a);
-    expect_service_empty(&s);
-    svc_stop(&s);
-    svc_cleanup(&s);
+    svc_finish(&s);
 }
 
 /* ---- offering when several processes own a line: the first opener ---- */
@@ -538,9 +546,7 @@ TEST(service_offers_to_the_first_owner_process)
     svc_child_wait(&b2);
     svc_child_wait(&a);
     svc_child_wait(&b1);
-    expect_service_empty(&s);
-    svc_stop(&s);
-    svc_cleanup(&s);
+    svc_finish(&s);
 }
 
 /* ---- access rules ---- */
@@ -651,9 +657,7 @@ TEST(service_access_rules_decide_lines_and_privileges)
     svc_child c;
     svc_child_start(&c, &s, "nobody", role_restricted_user, NULL);
     svc_child_wait(&c);
-    expect_service_empty(&s);
-    svc_stop(&s);
-    svc_cleanup(&s);
+    svc_finish(&s);
     svc_start(&s, NULL);
     svc_child_start(&c, &s, "nobody, default rules", role_default_rules_user, NULL);
     svc_child_wait(&c);
@@ -780,9 +784,7 @@ TEST(service_closes_only_the_client_that_sends_a_bad_frame)
     svc_child_wait(&b);
     CHECK(strstr(svc_log(&s), "malformed frame") != NULL);
     CHECK(strstr(svc_log(&s), "oversized frame") != NULL);
-    expect_service_empty(&s);
-    svc_stop(&s);
-    svc_cleanup(&s);
+    svc_finish(&s);
 }
 
 /* ---- the README's demo: two shell commands call each other through the
@@ -824,9 +826,7 @@ TEST(service_cli_call_answer_and_monitor)
     svc_exec_wait(&mon);
     svc_exec_wait(&call);
     svc_exec_wait(&ans);
-    expect_service_empty(&s);
-    svc_stop(&s);
-    svc_cleanup(&s);
+    svc_finish(&s);
 }
 
 /* ---- a client that stops reading is let go, the others go on ---- */
@@ -969,9 +969,7 @@ TEST(service_lets_go_of_a_client_that_stops_reading)
     svc_child_wait(&c);
     CHECK(strstr(svc_log(&s), "stopped reading: disconnected") != NULL);
     expect_closed(fd);
-    expect_service_empty(&s);
-    svc_stop(&s);
-    svc_cleanup(&s);
+    svc_finish(&s);
 }
 
 /* ---- the configuration may name the service instead of the environment ---- */
@@ -1008,9 +1006,7 @@ TEST(service_named_by_the_client_configuration)
     svc_child c;
     svc_child_start(&c, &s, "configured client", role_configured_client, path);
     svc_child_wait(&c);
-    expect_service_empty(&s);
-    svc_stop(&s);
-    svc_cleanup(&s);
+    svc_finish(&s);
 }
 
 TEST(service_tapi_lines_lists_the_service_lines_of_the_user)

@@ -3,6 +3,7 @@
 #ifndef OT_SERVER_SERVER_H
 #define OT_SERVER_SERVER_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #define OT_SERVER_DEFAULT_SOCKET "/run/opentapi/tapisrv.sock"
