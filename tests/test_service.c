@@ -8,7 +8,11 @@
 #include <poll.h>
 #include <stddef.h>
 #include <stdlib.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -1068,4 +1072,107 @@ TEST(service_sections_checked_like_the_rest)
     CHECK_RC(lineInitializeEx(&h, NULL, NULL, "bad access", &n, &api, &p),
              LINEERR_INIFILECORRUPT);
     T_LOG_EXPECT("[access] 100");
+}
+
+/* ---- a socket already served is refused with a clear message; systemd's
+ * socket activation hands the service its listening socket ---- */
+static int run_tapisrv(const char *dir, const char *args, const char *log)
+{
+    char exe[1024], cmd[2600];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+    CHECK(n > 0);
+    exe[n] = '\0';
+    *strrchr(exe, '/') = '\0';
+    snprintf(cmd, sizeof(cmd), "%s/tapisrv %s 2>%s/%s", exe, args, dir, log);
+    int st = system(cmd);
+    CHECK(WIFEXITED(st));
+    return WEXITSTATUS(st);
+}
+
+TEST(service_refuses_a_socket_already_served)
+{
+    svc s;
+    svc_start(&s, NULL);
+    char args[200], path[200];
+    snprintf(args, sizeof(args), "--socket %s", s.sock);
+    CHECK_EQ(run_tapisrv(s.dir, args, "second.log"), 1);
+    snprintf(path, sizeof(path), "%s/second.log", s.dir);
+    FILE *f = fopen(path, "r");
+    CHECK(f != NULL);
+    char line[512] = "";
+    size_t got = fread(line, 1, sizeof(line) - 1, f);
+    fclose(f);
+    line[got] = '\0';
+    if (!strstr(line, "is already served by another tapisrv"))
+        FAIL("the second tapisrv said: %s", line);
+    /* the first one goes on serving */
+    svc_finish(&s);
+}
+
+static void role_activated_client(void *arg)
+{
+    (void)arg;
+    tapp a;
+    t_init(&a, "activated");
+    CHECK_EQ(a.ndevs, 15);
+    t_shutdown(&a);
+}
+
+TEST(service_takes_the_socket_systemd_passes)
+{
+    svc s;
+    memset(&s, 0, sizeof(s));
+    snprintf(s.dir, sizeof(s.dir), "/tmp/otsvc.XXXXXX");
+    CHECK(mkdtemp(s.dir) != NULL);
+    snprintf(s.sock, sizeof(s.sock), "%s/activated.sock", s.dir);
+    snprintf(s.address, sizeof(s.address), "unix:%s", s.sock);
+    /* What systemd does for tapisrv.socket: bind and listen, then start the
+     * service with the socket as descriptor 3 and LISTEN_PID/LISTEN_FDS. */
+    int lfd = socket(AF_UNIX, SOCK_STREAM, 0);
+    CHECK(lfd >= 0);
+    struct sockaddr_un sa = {.sun_family = AF_UNIX};
+    snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", s.sock);
+    CHECK_RC(bind(lfd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+    CHECK_RC(listen(lfd, 16), 0);
+    int ready[2];
+    CHECK_RC(pipe(ready), 0);
+    char exe[1024];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+    CHECK(n > 0);
+    exe[n] = '\0';
+    strcpy(strrchr(exe, '/') + 1, "tapisrv");
+    fflush(stdout);
+    fflush(stderr);
+    pid_t pid = fork();
+    CHECK(pid >= 0);
+    if (pid == 0) {
+        prctl(PR_SET_PDEATHSIG, SIGKILL);
+        dup2(lfd, 3);
+        dup2(ready[1], 4);
+        char num[16];
+        snprintf(num, sizeof(num), "%d", (int)getpid());
+        setenv("LISTEN_PID", num, 1);
+        setenv("LISTEN_FDS", "1", 1);
+        unsetenv("OPENTAPI_CONFIG");
+        int devnull = open("/dev/null", O_WRONLY);
+        dup2(devnull, 2);
+        execl(exe, exe, "--ready-fd", "4", (char *)NULL);
+        _exit(127);
+    }
+    close(ready[1]);
+    close(lfd);
+    s.pid = pid;
+    s.pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+    struct pollfd pf = {ready[0], POLLIN, 0};
+    char word[8] = "";
+    CHECK(poll(&pf, 1, 10000) == 1 && read(ready[0], word, sizeof(word)) > 0);
+    close(ready[0]);
+    CHECK(!strncmp(word, "ready", 5));
+    svc_child c;
+    svc_child_start(&c, &s, "activated client", role_activated_client, NULL);
+    svc_child_wait(&c);
+    svc_stop(&s);
+    /* a passed socket is systemd's: the service leaves the path alone */
+    CHECK_RC(access(s.sock, F_OK), 0);
+    svc_cleanup(&s);
 }
