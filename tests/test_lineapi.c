@@ -416,12 +416,6 @@ TEST(lineapi_not_yet_functions_say_so)
     HICON icon = (HICON)&id;
     CHECK_RC(lineGetIcon(0, NULL, &icon), U);
     CHECK(icon == NULL);
-    CHECK_RC(lineRegisterRequestRecipient(p.a.h, 0, LINEREQUESTMODE_MAKECALL, 1), U);
-    unsigned char reqbuf[sizeof(LINEREQMAKECALL)];
-    CHECK_RC(lineGetRequest(p.a.h, LINEREQUESTMODE_MAKECALL, reqbuf), LINEERR_NOTREGISTERED);
-    CHECK_RC(lineGetRequest(p.a.h, LINEREQUESTMODE_DROP, reqbuf), LINEERR_INVALREQUESTMODE);
-    CHECK_RC(tapiRequestMakeCall("101", "app", "Bob", NULL), TAPIERR_NOREQUESTRECIPIENT);
-    CHECK_RC(tapiRequestMakeCall("", "app", NULL, NULL), TAPIERR_INVALDESTADDRESS);
     CHECK_RC(tapiRequestMediaCall(NULL, 0, "wave", "", 0, 0, "101", "app", NULL, NULL),
              TAPIERR_REQUESTFAILED);
     CHECK_RC(tapiRequestDrop(NULL, 0), TAPIERR_REQUESTFAILED);
@@ -463,8 +457,6 @@ TEST(lineapi_not_yet_functions_say_so)
     CHECK_RC(lineGetAgentStatus(0, 0, &as), LINEERR_INVALLINEHANDLE);
     CHECK_RC(lineGetAgentCaps(p.a.h, p.a.ndevs, 0, T_API, NULL), LINEERR_BADDEVICEID);
     CHECK_RC(lineConfigDialog(p.a.ndevs, NULL, "tapi/line"), LINEERR_BADDEVICEID);
-    CHECK_RC(lineRegisterRequestRecipient(0, 0, LINEREQUESTMODE_MAKECALL, 1),
-             LINEERR_INVALAPPHANDLE);
     t_expect_none(&p.a);
     t_expect_none(&p.b);
 
@@ -588,4 +580,91 @@ TEST(lineapi_phone_apps_see_no_devices)
     CHECK_RC(phoneInitializeEx(&h1, NULL, phone_cb, "p", &n, &api, &ip),
              PHONEERR_STRUCTURETOOSMALL);
     CHECK_RC(phoneInitialize(&h1, NULL, NULL, "p", &n), PHONEERR_INVALPOINTER);
+}
+
+/* Assisted telephony: tapiRequestMakeCall reaches the registered recipient
+ * (LINE_REQUEST), which reads the request with lineGetRequest. */
+static void expect_request(tapp *r, DWORD instance, const char *dest, const char *app,
+                           const char *party, const char *comment)
+{
+    LINEMESSAGE m = t_next(r);
+    CHECK_EQ(m.dwMessageID, LINE_REQUEST);
+    CHECK_EQ(m.hDevice, 0);
+    CHECK_EQ(m.dwCallbackInstance, instance);
+    CHECK_EQ(m.dwParam1, LINEREQUESTMODE_MAKECALL);
+    LINEREQMAKECALL q;
+    memset(&q, 0x55, sizeof(q));
+    CHECK_RC(lineGetRequest(r->h, LINEREQUESTMODE_MAKECALL, &q), 0);
+    if (strcmp(q.szDestAddress, dest) || strcmp(q.szAppName, app) ||
+        strcmp(q.szCalledParty, party) || strcmp(q.szComment, comment))
+        FAIL("request \"%s\" \"%s\" \"%s\" \"%s\", expected \"%s\" \"%s\" \"%s\" \"%s\"",
+             q.szDestAddress, q.szAppName, q.szCalledParty, q.szComment, dest, app, party,
+             comment);
+}
+
+TEST(lineapi_assisted_telephony_reaches_the_recipient)
+{
+    tapp r1, r2;
+    t_init(&r1, "dialer-one");
+    t_init(&r2, "dialer-two");
+    LINEREQMAKECALL q;
+    CHECK_RC(tapiRequestMakeCall("101", "crm", "Bob", NULL), TAPIERR_NOREQUESTRECIPIENT);
+    CHECK_RC(lineGetRequest(r1.h, LINEREQUESTMODE_MAKECALL, &q), LINEERR_NOTREGISTERED);
+    CHECK_RC(lineRegisterRequestRecipient(r1.h, 77, LINEREQUESTMODE_MAKECALL, 1), 0);
+    CHECK_RC(lineRegisterRequestRecipient(r2.h, 88, LINEREQUESTMODE_MAKECALL, 1), 0);
+    CHECK_RC(tapiRequestMakeCall("101", "crm", "Bob", "about the order"), 0);
+    expect_request(&r1, 77, "101", "crm", "Bob", "about the order"); /* registered first */
+    CHECK_RC(lineGetRequest(r1.h, LINEREQUESTMODE_MAKECALL, &q), LINEERR_NOREQUEST);
+    t_expect_none(&r2);
+    /* first on the priority list wins */
+    CHECK_RC(lineSetAppPriority("dialer-two", 0, NULL, LINEREQUESTMODE_MAKECALL, NULL, 1), 0);
+    CHECK_RC(tapiRequestMakeCall("102", NULL, NULL, NULL), 0);
+    expect_request(&r2, 88, "102", "", "", "");
+    t_expect_none(&r1);
+    CHECK_RC(lineSetAppPriority("dialer-two", 0, NULL, LINEREQUESTMODE_MAKECALL, NULL, 0), 0);
+    /* long fields are cut to their Windows sizes */
+    char longname[100];
+    memset(longname, 'n', sizeof(longname) - 1);
+    longname[sizeof(longname) - 1] = '\0';
+    CHECK_RC(tapiRequestMakeCall("103", longname, NULL, NULL), 0);
+    LINEMESSAGE m = t_next(&r1);
+    CHECK_EQ(m.dwMessageID, LINE_REQUEST);
+    CHECK_RC(lineGetRequest(r1.h, LINEREQUESTMODE_MAKECALL, &q), 0);
+    CHECK_EQ(strlen(q.szAppName), TAPIMAXAPPNAMESIZE - 1);
+    /* a full queue */
+    for (int i = 0; i < 16; i++)
+        CHECK_RC(tapiRequestMakeCall("104", NULL, NULL, NULL), 0);
+    CHECK_RC(tapiRequestMakeCall("104", NULL, NULL, NULL), TAPIERR_REQUESTQUEUEFULL);
+    for (int i = 0; i < 16; i++) {
+        m = t_next(&r1);
+        CHECK_EQ(m.dwMessageID, LINE_REQUEST);
+        CHECK_RC(lineGetRequest(r1.h, LINEREQUESTMODE_MAKECALL, &q), 0);
+    }
+    /* errors */
+    char longdest[100];
+    memset(longdest, '1', sizeof(longdest) - 1);
+    longdest[sizeof(longdest) - 1] = '\0';
+    CHECK_RC(tapiRequestMakeCall(longdest, NULL, NULL, NULL), TAPIERR_INVALDESTADDRESS);
+    CHECK_RC(tapiRequestMakeCall("", NULL, NULL, NULL), TAPIERR_INVALDESTADDRESS);
+    CHECK_RC(tapiRequestMakeCall(NULL, NULL, NULL, NULL), TAPIERR_INVALDESTADDRESS);
+    CHECK_RC(tapiRequestMakeCall("10\n1", NULL, NULL, NULL), TAPIERR_INVALDESTADDRESS);
+    CHECK_RC(lineGetRequest(r1.h, LINEREQUESTMODE_DROP, &q), LINEERR_INVALREQUESTMODE);
+    CHECK_RC(lineGetRequest(r1.h, LINEREQUESTMODE_MAKECALL, NULL), LINEERR_INVALPOINTER);
+    CHECK_RC(lineGetRequest(r1.h, LINEREQUESTMODE_MEDIACALL, &q), LINEERR_NOTREGISTERED);
+    CHECK_RC(lineGetRequest(0, LINEREQUESTMODE_MAKECALL, &q), LINEERR_INVALAPPHANDLE);
+    CHECK_RC(lineRegisterRequestRecipient(r1.h, 0, 0, 1), LINEERR_INVALREQUESTMODE);
+    CHECK_RC(lineRegisterRequestRecipient(r1.h, 0, LINEREQUESTMODE_DROP, 1),
+             LINEERR_INVALREQUESTMODE);
+    CHECK_RC(lineRegisterRequestRecipient(0, 0, LINEREQUESTMODE_MAKECALL, 1),
+             LINEERR_INVALAPPHANDLE);
+    /* unregistered, then shut down: the requests go elsewhere, then nowhere */
+    CHECK_RC(lineRegisterRequestRecipient(r1.h, 77, LINEREQUESTMODE_MAKECALL, 0), 0);
+    CHECK_RC(lineGetRequest(r1.h, LINEREQUESTMODE_MAKECALL, &q), LINEERR_NOTREGISTERED);
+    CHECK_RC(tapiRequestMakeCall("105", NULL, NULL, NULL), 0);
+    expect_request(&r2, 88, "105", "", "", "");
+    t_expect_none(&r1);
+    t_shutdown(&r2);
+    CHECK_RC(tapiRequestMakeCall("106", NULL, NULL, NULL), TAPIERR_NOREQUESTRECIPIENT);
+    t_shutdown(&r1);
+    CHECK_RC(tapiRequestMakeCall("106", NULL, NULL, NULL), TAPIERR_NOREQUESTRECIPIENT);
 }

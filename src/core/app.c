@@ -424,6 +424,7 @@ LONG lineShutdown(HLINEAPP hLineApp)
         ot_open_destroy(ot_container_of(pos, struct ot_open, app_link), true);
     }
     a->shutting_down = true;
+    ot_assist_app_gone(a); /* its request-recipient registration */
     ot_handle_release(&ot_g.app_handles, a->handle);
     ot_list_del(&a->link);
     ot_g.napps--;

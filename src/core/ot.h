@@ -282,6 +282,8 @@ OT_HIDDEN LONG ot_check_uui(const void *p, DWORD size, DWORD limit);
 
 /* misc */
 OT_HIDDEN char *ot_config_text(LONG *err); /* app.c: a copy of the configuration */
+OT_HIDDEN void ot_assist_app_gone(struct ot_app *a); /* assist.c: at lineShutdown */
+OT_HIDDEN DWORD ot_app_priority(const char *name, DWORD media, DWORD request); /* devapi.c */
 OT_HIDDEN char *ot_strdup(const char *s);
 OT_HIDDEN int ot_set_str(char **dst, const char *s);
 OT_HIDDEN void ot_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
