@@ -668,3 +668,107 @@ TEST(lineapi_assisted_telephony_reaches_the_recipient)
     t_shutdown(&r1);
     CHECK_RC(tapiRequestMakeCall("106", NULL, NULL, NULL), TAPIERR_NOREQUESTRECIPIENT);
 }
+
+/* lineHandoff: by media mode to the application that opened the line as
+ * owner for it (priority list first), and directed by application name. */
+TEST(lineapi_handoff_by_media_mode_and_by_name)
+{
+    tpair p;
+    t_pair_init(&p, 0, 1); /* "callee" owns line 1's calls */
+    tapp m, h1, h2;
+    t_init(&m, "monitor-app");
+    t_init(&h1, "fax-one");
+    t_init(&h2, "fax-two");
+    HLINE lm = t_open(&m, 1, LINECALLPRIVILEGE_MONITOR);
+    HLINE l1 = 0, l2 = 0;
+    CHECK_RC(lineOpen(h1.h, 1, &l1, T_API, 0, 0, LINECALLPRIVILEGE_OWNER,
+                      LINEMEDIAMODE_AUTOMATEDVOICE, NULL),
+             0);
+    CHECK_RC(lineOpen(h2.h, 1, &l2, T_API, 0, 0, LINECALLPRIVILEGE_OWNER,
+                      LINEMEDIAMODE_AUTOMATEDVOICE, NULL),
+             0);
+    HCALL ha, hb;
+    t_connect(&p.a, p.la, &p.b, p.lb, "101", &ha, &hb);
+    HCALL hm = t_expect_newcall(&m, lm, LINECALLPRIVILEGE_MONITOR);
+    t_expect_state_priv(&m, hm, LINECALLSTATE_OFFERING, LINEOFFERINGMODE_ACTIVE,
+                        LINECALLPRIVILEGE_MONITOR);
+    t_expect_state_priv(&m, hm, LINECALLSTATE_CONNECTED, LINECONNECTEDMODE_ACTIVE, 0);
+    t_expect_none(&h1); /* owner opens after the first get no handle */
+    t_expect_none(&h2);
+
+    /* errors first: nothing changes */
+    CHECK_RC(lineHandoff(hb, NULL, LINEMEDIAMODE_INTERACTIVEVOICE), LINEERR_TARGETSELF);
+    CHECK_RC(lineHandoff(hb, NULL, LINEMEDIAMODE_G3FAX), LINEERR_TARGETNOTFOUND);
+    CHECK_RC(lineHandoff(hb, NULL, 0), LINEERR_INVALMEDIAMODE);
+    CHECK_RC(lineHandoff(hb, NULL, LINEMEDIAMODE_G3FAX | LINEMEDIAMODE_AUTOMATEDVOICE),
+             LINEERR_INVALMEDIAMODE);
+    CHECK_RC(lineHandoff(hb, "callee", 0), LINEERR_TARGETSELF);
+    CHECK_RC(lineHandoff(hb, "nobody", 0), LINEERR_TARGETNOTFOUND);
+    CHECK_RC(lineHandoff(hb, "caller", 0), LINEERR_TARGETNOTFOUND); /* not on line 1 */
+    CHECK_RC(lineHandoff(hb, "", 0), LINEERR_INVALPARAM);
+    CHECK_RC(lineHandoff(hm, "fax-one", 0), LINEERR_NOTOWNER);
+    CHECK_RC(lineHandoff(0, "fax-one", 0), LINEERR_INVALCALLHANDLE);
+    t_expect_none(&p.b);
+    t_expect_none(&m);
+
+    /* by media mode: the priority list picks fax-two over the first open */
+    CHECK_RC(lineSetAppPriority("fax-two", LINEMEDIAMODE_AUTOMATEDVOICE, NULL, 0, NULL, 1), 0);
+    CHECK_RC(lineHandoff(hb, NULL, LINEMEDIAMODE_AUTOMATEDVOICE), 0);
+    CHECK_RC(lineSetAppPriority("fax-two", LINEMEDIAMODE_AUTOMATEDVOICE, NULL, 0, NULL, 0), 0);
+    HCALL h2c = t_expect_newcall(&h2, l2, LINECALLPRIVILEGE_OWNER);
+    t_expect_state_priv(&h2, h2c, LINECALLSTATE_CONNECTED, LINECONNECTEDMODE_ACTIVE,
+                        LINECALLPRIVILEGE_OWNER);
+    t_expect_callinfo(&p.b, hb, LINECALLINFOSTATE_NUMOWNERINCR);
+    t_expect_callinfo(&m, hm, LINECALLINFOSTATE_NUMOWNERINCR);
+    t_expect_none(&h1);
+    tcallinfo u;
+    t_callinfo(hb, &u);
+    CHECK_EQ(u.ci.dwNumOwners, 2);
+    CHECK_EQ(u.ci.dwNumMonitors, 1);
+    /* again: fax-two owns it already; fax-one is next */
+    CHECK_RC(lineHandoff(hb, "fax-two", 0), 0);
+    t_expect_none(&h2);
+    CHECK_RC(lineHandoff(h2c, NULL, LINEMEDIAMODE_AUTOMATEDVOICE), 0);
+    HCALL h1c = t_expect_newcall(&h1, l1, LINECALLPRIVILEGE_OWNER);
+    t_expect_state_priv(&h1, h1c, LINECALLSTATE_CONNECTED, LINECONNECTEDMODE_ACTIVE,
+                        LINECALLPRIVILEGE_OWNER);
+    t_expect_callinfo(&p.b, hb, LINECALLINFOSTATE_NUMOWNERINCR);
+    t_expect_callinfo(&m, hm, LINECALLINFOSTATE_NUMOWNERINCR);
+    t_expect_callinfo(&h2, h2c, LINECALLINFOSTATE_NUMOWNERINCR);
+
+    /* directed to a monitor: its handle becomes an owner handle */
+    CHECK_RC(lineHandoff(hb, "MONITOR-APP", 0), 0);
+    t_expect_state_priv(&m, hm, LINECALLSTATE_CONNECTED, LINECONNECTEDMODE_ACTIVE,
+                        LINECALLPRIVILEGE_OWNER);
+    t_expect_callinfo(&p.b, hb, LINECALLINFOSTATE_NUMOWNERINCR | LINECALLINFOSTATE_NUMMONITORS);
+    t_expect_callinfo(&h1, h1c, LINECALLINFOSTATE_NUMOWNERINCR | LINECALLINFOSTATE_NUMMONITORS);
+    t_expect_callinfo(&h2, h2c, LINECALLINFOSTATE_NUMOWNERINCR | LINECALLINFOSTATE_NUMMONITORS);
+    LINECALLSTATUS st;
+    t_status(hm, &st);
+    CHECK_EQ(st.dwCallPrivilege, LINECALLPRIVILEGE_OWNER);
+    t_callinfo(hb, &u);
+    CHECK_EQ(u.ci.dwNumOwners, 4);
+    CHECK_EQ(u.ci.dwNumMonitors, 0);
+
+    /* the new owner can drop the call */
+    LONG req = lineDrop(hm, NULL, 0);
+    CHECK_REQ(req);
+    t_expect_state(&m, hm, LINECALLSTATE_IDLE, 0);
+    t_expect_reply(&m, req, 0);
+    t_expect_state(&p.b, hb, LINECALLSTATE_IDLE, 0);
+    t_expect_state(&h1, h1c, LINECALLSTATE_IDLE, 0);
+    t_expect_state(&h2, h2c, LINECALLSTATE_IDLE, 0);
+    t_expect_state(&p.a, ha, LINECALLSTATE_DISCONNECTED, LINEDISCONNECTMODE_NORMAL);
+    CHECK_RC(lineDeallocateCall(hm), 0);
+    CHECK_RC(lineDeallocateCall(hb), 0);
+    CHECK_RC(lineDeallocateCall(h1c), 0);
+    CHECK_RC(lineDeallocateCall(h2c), 0);
+    t_drop_idle(&p.a, ha);
+    t_expect_none(&m);
+    t_expect_none(&h1);
+    t_expect_none(&h2);
+    t_shutdown(&m);
+    t_shutdown(&h1);
+    t_shutdown(&h2);
+    t_pair_done(&p);
+}

@@ -1,6 +1,6 @@
 /* The TAPI 2.2 line functions whose feature opentapi does not have yet
  * (docs/api.md marks them "not yet"): routing (forward, redirect, park,
- * pickup, swap hold, call completion, handoff, secure), digits and tones,
+ * pickup, swap hold, call completion, secure), digits and tones,
  * media control, quality of service, terminals, device-specific
  * extensions, provider installation, the obsolete assisted-telephony media
  * calls and the ACD (agent) functions.
@@ -95,12 +95,6 @@ LONG lineUncompleteCall(HLINE hLine, DWORD dwCompletionID)
 {
     (void)dwCompletionID;
     return check(S_LINE, hLine);
-}
-
-LONG lineHandoff(HCALL hCall, LPCSTR lpszFileName, DWORD dwMediaMode)
-{
-    (void)lpszFileName, (void)dwMediaMode;
-    return check(S_CALL, hCall);
 }
 
 LONG lineSecureCall(HCALL hCall) { return check(S_CALL, hCall); }

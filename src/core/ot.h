@@ -264,6 +264,7 @@ OT_HIDDEN struct ot_call *ot_call_create(struct ot_linedev *ld, DWORD address_id
 OT_HIDDEN struct ot_callref *ot_callref_create(struct ot_call *c, struct ot_open *o, DWORD priv,
                                                bool announce);
 OT_HIDDEN void ot_callref_destroy(struct ot_callref *r);
+OT_HIDDEN void ot_callref_post_state(struct ot_callref *r); /* LINE_CALLSTATE now */
 OT_HIDDEN void ot_call_maybe_free(struct ot_call *c);
 OT_HIDDEN void ot_call_free_now(struct ot_call *c);
 OT_HIDDEN DWORD ot_mode_for_version(const struct ot_call *c, DWORD api_version);
