@@ -389,7 +389,6 @@ TEST(lineapi_not_yet_functions_say_so)
     CHECK_RC(lineSwapHold(hb, hb), U);
     CHECK_RC(lineCompleteCall(ha, &id, LINECALLCOMPLMODE_CALLBACK, 0), U);
     CHECK_RC(lineUncompleteCall(p.la, 1), U);
-    CHECK_RC(lineHandoff(hb, "other", 0), U);
     CHECK_RC(lineSecureCall(hb), U);
     CHECK_RC(lineGenerateDigits(hb, LINEDIGITMODE_DTMF, "123", 0), U);
     CHECK_RC(lineGenerateTone(hb, LINETONEMODE_CUSTOM, 100, 1, &tone), U);
