@@ -35,7 +35,10 @@
  *    replies are not delivered.
  *  - A function that returns an error sends no message at all.
  *  - Handles are checked: a stale handle, or one of another application,
- *    gives the LINEERR_INVAL...HANDLE error of its kind.
+ *    gives the LINEERR_INVAL...HANDLE error of its kind.  A freed handle
+ *    value is not handed out again before 67,108,864 further allocations of
+ *    its kind (HLINEAPP, HLINE, HCALL) within one run of the library, so a
+ *    stale handle cannot name a newer object.
  *  - Variable-size structures (first member dwTotalSize): the caller sets
  *    dwTotalSize; too small for the fixed part gives
  *    LINEERR_STRUCTURETOOSMALL, otherwise the fixed part is filled,
@@ -2173,6 +2176,11 @@ TAPI_API LONG WINAPI lineInitialize(LPHLINEAPP lphLineApp,
  * messages via lineGetMessage, Handles.hEvent = (HANDLE)(intptr_t)fd that
  * polls readable while messages are queued; USECOMPLETIONPORT: refused
  * with INVALPARAM.  Errors: INVALAPPNAME, INVALPARAM, INIFILECORRUPT,
+ * REINIT.  An application's queue holds at most 65,536 messages: a message
+ * that does not fit is replaced by LINE_LINEDEVSTATE (dwParam1 =
+ * LINEDEVSTATE_REINIT, dwParam2 = the lost message's id, dwParam3 = its
+ * dwParam1), and later ones are discarded until the application has read
+ * its queue empty; it should then lineShutdown and start again, as for any
  * REINIT. */
 TAPI_API LONG WINAPI lineInitializeEx(LPHLINEAPP lphLineApp,
                                       HINSTANCE hInstance,

@@ -41,21 +41,21 @@ static int cmd_config(int argc, char **argv)
         return 0;
     }
     if (argc == 3 && !strcmp(argv[1], "--check")) {
-        FILE *f = fopen(argv[2], "rb");
-        if (!f) {
-            perror(argv[2]);
+        /* The file is read and checked as start-up reads OPENTAPI_CONFIG; the
+         * name is shown with its non-printable bytes escaped. */
+        char err[320], name[256];
+        size_t o = 0;
+        for (const unsigned char *c = (const unsigned char *)argv[2]; *c && o + 5 < sizeof(name);
+             c++)
+            o += (size_t)snprintf(name + o, sizeof(name) - o,
+                                  *c >= 0x20 && *c < 0x7f && *c != '\\' ? "%c" : "\\x%02x", *c);
+        name[o] = '\0';
+        LONG rc = otCheckConfigFile(argv[2], err, sizeof(err));
+        if (rc != 0) {
+            fprintf(stderr, "%s: %s (%s)\n", name, err, otErrorName(rc));
             return 1;
         }
-        static char buf[1 << 20];
-        size_t n = fread(buf, 1, sizeof(buf) - 1, f);
-        fclose(f);
-        buf[n] = '\0';
-        char err[256];
-        if (otCheckConfig(buf, err, sizeof(err)) != 0) {
-            fprintf(stderr, "%s: %s\n", argv[2], err);
-            return 1;
-        }
-        printf("%s: ok\n", argv[2]);
+        printf("%s: ok\n", name);
         return 0;
     }
     return usage(stderr);
@@ -130,6 +130,10 @@ int main(int argc, char **argv)
         return tapi_cmd_lines(argc - 1, argv + 1);
     if (!strcmp(cmd, "config"))
         return cmd_config(argc - 1, argv + 1);
+    if (!strcmp(cmd, "server"))
+        return tapi_cmd_server(argc - 1, argv + 1);
+    if (!strcmp(cmd, "monitor"))
+        return tapi_cmd_monitor(argc - 1, argv + 1);
     if (!strcmp(cmd, "answer") || !strcmp(cmd, "call")) {
         int (*fn)(int, char **) = !strcmp(cmd, "answer") ? tapi_cmd_answer : tapi_cmd_call;
         if (!fn) {

@@ -8,6 +8,7 @@
 
 #include "ot.h"
 #include "precond.h"
+#include "rpc.h"
 
 #define OT_DEST_MAX 256u
 
@@ -58,8 +59,9 @@ static LONG check_dest(LPCSTR dest)
     return 0;
 }
 
-/* LINECALLPARAMS: every variable part inside dwTotalSize, supported modes only. */
-static LONG check_call_params(const struct ot_open *o, const LINECALLPARAMS *p)
+/* LINECALLPARAMS: every variable part inside dwTotalSize, supported modes only
+ * (lineMakeCall, lineSetupTransfer, lineSetupConference, linePrepareAddToConference). */
+LONG ot_check_call_params(const struct ot_open *o, const LINECALLPARAMS *p)
 {
     if (!p)
         return 0;
@@ -102,6 +104,7 @@ static LONG check_call_params(const struct ot_open *o, const LINECALLPARAMS *p)
 LONG lineMakeCall(HLINE hLine, LPHCALL lphCall, LPCSTR lpszDestAddress, DWORD dwCountryCode,
                   LPLINECALLPARAMS const lpCallParams)
 {
+    OT_REMOTE(lineMakeCall, hLine, lphCall, lpszDestAddress, dwCountryCode, lpCallParams);
     (void)dwCountryCode;
     ot_lock();
     LONG rc = ot_check_started();
@@ -118,7 +121,7 @@ LONG lineMakeCall(HLINE hLine, LPHCALL lphCall, LPCSTR lpszDestAddress, DWORD dw
     }
     if (lpszDestAddress && *lpszDestAddress && (rc = check_dest(lpszDestAddress)))
         goto out;
-    if ((rc = check_call_params(o, lpCallParams)))
+    if ((rc = ot_check_call_params(o, lpCallParams)))
         goto out;
     if (lpCallParams && lpCallParams->dwUserUserInfoSize) {
         uui = (const unsigned char *)lpCallParams + lpCallParams->dwUserUserInfoOffset;
@@ -173,6 +176,7 @@ out:
 
 LONG lineDial(HCALL hCall, LPCSTR lpszDestAddress, DWORD dwCountryCode)
 {
+    OT_REMOTE(lineDial, hCall, lpszDestAddress, dwCountryCode);
     (void)dwCountryCode;
     ot_lock();
     struct ot_callref *r = NULL;
@@ -206,6 +210,7 @@ out:
 
 LONG lineAnswer(HCALL hCall, LPCSTR lpsUserUserInfo, DWORD dwSize)
 {
+    OT_REMOTE(lineAnswer, hCall, lpsUserUserInfo, dwSize);
     ot_lock();
     struct ot_callref *r = NULL;
     LONG rc = ot_precheck(OT_FN_ANSWER, hCall, lpsUserUserInfo, dwSize, &r);
@@ -217,6 +222,7 @@ LONG lineAnswer(HCALL hCall, LPCSTR lpsUserUserInfo, DWORD dwSize)
 
 LONG lineAccept(HCALL hCall, LPCSTR lpsUserUserInfo, DWORD dwSize)
 {
+    OT_REMOTE(lineAccept, hCall, lpsUserUserInfo, dwSize);
     ot_lock();
     struct ot_callref *r = NULL;
     LONG rc = ot_precheck(OT_FN_ACCEPT, hCall, lpsUserUserInfo, dwSize, &r);
@@ -228,6 +234,7 @@ LONG lineAccept(HCALL hCall, LPCSTR lpsUserUserInfo, DWORD dwSize)
 
 LONG lineDrop(HCALL hCall, LPCSTR lpsUserUserInfo, DWORD dwSize)
 {
+    OT_REMOTE(lineDrop, hCall, lpsUserUserInfo, dwSize);
     ot_lock();
     struct ot_callref *r = NULL;
     LONG rc = ot_precheck(OT_FN_DROP, hCall, lpsUserUserInfo, dwSize, &r);
@@ -239,6 +246,7 @@ LONG lineDrop(HCALL hCall, LPCSTR lpsUserUserInfo, DWORD dwSize)
 
 LONG lineSendUserUserInfo(HCALL hCall, LPCSTR lpsUserUserInfo, DWORD dwSize)
 {
+    OT_REMOTE(lineSendUserUserInfo, hCall, lpsUserUserInfo, dwSize);
     ot_lock();
     struct ot_callref *r = NULL;
     LONG rc = ot_precheck(OT_FN_SENDUUI, hCall, lpsUserUserInfo, dwSize, &r);
@@ -250,6 +258,7 @@ LONG lineSendUserUserInfo(HCALL hCall, LPCSTR lpsUserUserInfo, DWORD dwSize)
 
 LONG lineReleaseUserUserInfo(HCALL hCall)
 {
+    OT_REMOTE(lineReleaseUserUserInfo, hCall);
     ot_lock();
     struct ot_callref *r = NULL;
     LONG rc = ot_precheck(OT_FN_RELEASEUUI, hCall, NULL, 0, &r);
@@ -303,11 +312,20 @@ out:
     return rc;
 }
 
-LONG lineHold(HCALL hCall) { return hold_op(hCall, true); }
-LONG lineUnhold(HCALL hCall) { return hold_op(hCall, false); }
+LONG lineHold(HCALL hCall)
+{
+    OT_REMOTE(lineHold, hCall);
+    return hold_op(hCall, true);
+}
+LONG lineUnhold(HCALL hCall)
+{
+    OT_REMOTE(lineUnhold, hCall);
+    return hold_op(hCall, false);
+}
 
 LONG lineDeallocateCall(HCALL hCall)
 {
+    OT_REMOTE(lineDeallocateCall, hCall);
     ot_lock();
     struct ot_callref *r = NULL;
     LONG rc = get_ref(hCall, false, &r);
@@ -331,6 +349,7 @@ out:
 
 LONG lineSetCallPrivilege(HCALL hCall, DWORD dwCallPrivilege)
 {
+    OT_REMOTE(lineSetCallPrivilege, hCall, dwCallPrivilege);
     ot_lock();
     struct ot_callref *r = NULL;
     LONG rc = get_ref(hCall, false, &r);
@@ -369,6 +388,7 @@ out:
 
 LONG lineSetAppSpecific(HCALL hCall, DWORD dwAppSpecific)
 {
+    OT_REMOTE(lineSetAppSpecific, hCall, dwAppSpecific);
     ot_lock();
     struct ot_callref *r = NULL;
     LONG rc = get_ref(hCall, true, &r);
@@ -398,6 +418,7 @@ static void to_systemtime(uint64_t ms, SYSTEMTIME *st)
 
 LONG lineGetCallStatus(HCALL hCall, LPLINECALLSTATUS lpCallStatus)
 {
+    OT_REMOTE(lineGetCallStatus, hCall, lpCallStatus);
     ot_lock();
     struct ot_callref *r = NULL;
     LONG rc = get_ref(hCall, false, &r);
@@ -436,6 +457,7 @@ out:
 
 LONG lineGetCallInfo(HCALL hCall, LPLINECALLINFO lpCallInfo)
 {
+    OT_REMOTE(lineGetCallInfo, hCall, lpCallInfo);
     ot_lock();
     struct ot_callref *r = NULL;
     LONG rc = get_ref(hCall, false, &r);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "ot.h"
+#include "rpc.h"
 #include "precond.h"
 
 /* The media modes our lines carry (LINEDEVCAPS.dwMediaModes). */
@@ -17,6 +18,7 @@
  * the LINE_REPLY. */
 LONG lineSetCallData(HCALL hCall, LPVOID lpCallData, DWORD dwSize)
 {
+    OT_REMOTE(lineSetCallData, hCall, lpCallData, dwSize);
     ot_lock();
     struct ot_callref *r = NULL;
     LONG rc = ot_precheck(OT_FN_SETCALLDATA, hCall, NULL, 0, &r);
@@ -61,6 +63,7 @@ out:
  * application with a handle when the mode changes. */
 LONG lineSetMediaMode(HCALL hCall, DWORD dwMediaModes)
 {
+    OT_REMOTE(lineSetMediaMode, hCall, dwMediaModes);
     ot_lock();
     struct ot_callref *r = NULL;
     LONG rc = ot_precheck(OT_FN_SETMEDIAMODE, hCall, NULL, 0, &r);
@@ -91,6 +94,7 @@ out:
 LONG lineSetCallParams(HCALL hCall, DWORD dwBearerMode, DWORD dwMinRate, DWORD dwMaxRate,
                        LPLINEDIALPARAMS const lpDialParams)
 {
+    OT_REMOTE(lineSetCallParams, hCall, dwBearerMode, dwMinRate, dwMaxRate, lpDialParams);
     ot_lock();
     struct ot_callref *r = NULL;
     LONG rc = ot_precheck(OT_FN_SETCALLPARAMS, hCall, NULL, 0, &r);
@@ -128,6 +132,7 @@ out:
  * unanswered calls: LINEADDRESSCAPS.dwNumCallTreatments is 0. */
 LONG lineSetCallTreatment(HCALL hCall, DWORD dwTreatment)
 {
+    OT_REMOTE(lineSetCallTreatment, hCall, dwTreatment);
     (void)dwTreatment;
     ot_lock();
     struct ot_callref *r = NULL;

@@ -7,6 +7,7 @@
 #include <strings.h>
 
 #include "ot.h"
+#include "rpc.h"
 
 static bool api_ok(DWORD v)
 {
@@ -40,6 +41,7 @@ static LONG put_varstring(LPVARSTRING v, DWORD format, const void *data, DWORD l
 LONG lineGetID(HLINE hLine, DWORD dwAddressID, HCALL hCall, DWORD dwSelect,
                LPVARSTRING lpDeviceID, LPCSTR lpszDeviceClass)
 {
+    OT_REMOTE(lineGetID, hLine, dwAddressID, hCall, dwSelect, lpDeviceID, lpszDeviceClass);
     ot_lock();
     LONG rc = ot_check_started();
     struct ot_linedev *ld = NULL;
@@ -86,6 +88,7 @@ out:
  * permanent provider IDs 1, 2, ... in build order. ---- */
 LONG lineGetProviderList(DWORD dwAPIVersion, LPLINEPROVIDERLIST lpProviderList)
 {
+    OT_REMOTE(lineGetProviderList, dwAPIVersion, lpProviderList);
     if (!api_ok(dwAPIVersion))
         return LINEERR_INCOMPATIBLEAPIVERSION;
     if (!lpProviderList)
@@ -194,6 +197,7 @@ LONG lineGetAppPriority(LPCSTR lpszAppFilename, DWORD dwMediaMode,
                         LPLINEEXTENSIONID lpExtensionID, DWORD dwRequestMode,
                         LPVARSTRING lpExtensionName, LPDWORD lpdwPriority)
 {
+    OT_REMOTE(lineGetAppPriority, lpszAppFilename, dwMediaMode, lpExtensionID, dwRequestMode, lpExtensionName, lpdwPriority);
     LONG rc = prio_check(lpszAppFilename, dwMediaMode, lpExtensionID, dwRequestMode);
     if (rc)
         return rc;
@@ -216,6 +220,7 @@ LONG lineSetAppPriority(LPCSTR lpszAppFilename, DWORD dwMediaMode,
                         LPLINEEXTENSIONID lpExtensionID, DWORD dwRequestMode,
                         LPCSTR lpszExtensionName, DWORD dwPriority)
 {
+    OT_REMOTE(lineSetAppPriority, lpszAppFilename, dwMediaMode, lpExtensionID, dwRequestMode, lpszExtensionName, dwPriority);
     (void)lpszExtensionName;
     LONG rc = prio_check(lpszAppFilename, dwMediaMode, lpExtensionID, dwRequestMode);
     if (rc)
@@ -258,6 +263,7 @@ LONG lineSetAppPriority(LPCSTR lpszAppFilename, DWORD dwMediaMode,
  * smallest (Microsoft: the application answers after that many rings). ---- */
 LONG lineSetNumRings(HLINE hLine, DWORD dwAddressID, DWORD dwNumRings)
 {
+    OT_REMOTE(lineSetNumRings, hLine, dwAddressID, dwNumRings);
     ot_lock();
     LONG rc = ot_check_started();
     struct ot_open *o = rc ? NULL : ot_open_get(hLine);
@@ -278,6 +284,7 @@ LONG lineSetNumRings(HLINE hLine, DWORD dwAddressID, DWORD dwNumRings)
 
 LONG lineGetNumRings(HLINE hLine, DWORD dwAddressID, LPDWORD lpdwNumRings)
 {
+    OT_REMOTE(lineGetNumRings, hLine, dwAddressID, lpdwNumRings);
     ot_lock();
     LONG rc = ot_check_started();
     struct ot_open *o = rc ? NULL : ot_open_get(hLine);
@@ -338,6 +345,7 @@ static LONG dev_config(DWORD dev, LPCSTR cls, char *buf, size_t cap)
 
 LONG lineGetDevConfig(DWORD dwDeviceID, LPVARSTRING lpDeviceConfig, LPCSTR lpszDeviceClass)
 {
+    OT_REMOTE(lineGetDevConfig, dwDeviceID, lpDeviceConfig, lpszDeviceClass);
     char buf[512];
     ot_lock();
     LONG rc = dev_config(dwDeviceID, lpszDeviceClass, buf, sizeof(buf));
@@ -350,6 +358,7 @@ LONG lineGetDevConfig(DWORD dwDeviceID, LPVARSTRING lpDeviceConfig, LPCSTR lpszD
 LONG lineSetDevConfig(DWORD dwDeviceID, LPVOID const lpDeviceConfig, DWORD dwSize,
                       LPCSTR lpszDeviceClass)
 {
+    OT_REMOTE(lineSetDevConfig, dwDeviceID, lpDeviceConfig, dwSize, lpszDeviceClass);
     char buf[512];
     ot_lock();
     LONG rc = dev_config(dwDeviceID, lpszDeviceClass, buf, sizeof(buf));

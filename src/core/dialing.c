@@ -45,7 +45,7 @@ static LONG load_state(void)
     struct ot_conf cf;
     struct ot_locations *ls;
     char msg[256];
-    if (ot_conf_parse(text, &cf, msg, sizeof(msg))) {
+    if (ot_conf_parse(text, strlen(text), &cf, msg, sizeof(msg))) {
         free(text);
         return LINEERR_INIFILECORRUPT;
     }

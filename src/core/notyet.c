@@ -12,12 +12,19 @@
  * (dwForwardModes, dwParkModes, dwGenerateDigitModes, dwMonitorDigitModes,
  * dwGatherDigits..., dwLineFeatures and dwCallFeatures bits are 0). */
 #include "ot.h"
+#include "rpc.h"
 
 /* What a function names first: the handle it checks before answering. */
 enum subject { S_APP, S_LINE, S_CALL, S_DEVICE, S_NONE };
 
 static LONG check(enum subject s, DWORD h)
 {
+    /* A client of the telephony service holds no lines or calls: the service
+     * knows whether the handle is this process's. */
+    if (ot_client_active() && (s == S_LINE || s == S_CALL || s == S_DEVICE)) {
+        LONG crc = ot_client_check(s == S_LINE ? 1u : s == S_CALL ? 2u : 3u, h);
+        return crc ? crc : (LONG)LINEERR_OPERATIONUNAVAIL;
+    }
     ot_lock();
     LONG rc = s == S_NONE ? 0 : ot_check_started();
     if (!rc) {
