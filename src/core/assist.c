@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "ot.h"
+#include "rpc.h"
 
 #define OT_REQUEST_QUEUE 16 /* pending requests per recipient */
 
@@ -44,6 +45,8 @@ void ot_assist_app_gone(struct ot_app *a)
 LONG lineRegisterRequestRecipient(HLINEAPP hLineApp, DWORD dwRegistrationInstance,
                                   DWORD dwRequestMode, DWORD bEnable)
 {
+    OT_REMOTE(lineRegisterRequestRecipient, hLineApp, dwRegistrationInstance, dwRequestMode,
+              bEnable);
     ot_lock();
     LONG rc = ot_check_started();
     struct ot_app *a = rc ? NULL : ot_app_get(hLineApp);
@@ -79,6 +82,7 @@ out:
 
 LONG lineGetRequest(HLINEAPP hLineApp, DWORD dwRequestMode, LPVOID lpRequestBuffer)
 {
+    OT_REMOTE(lineGetRequest, hLineApp, dwRequestMode, lpRequestBuffer);
     ot_lock();
     LONG rc = ot_check_started();
     struct ot_app *a = rc ? NULL : ot_app_get(hLineApp);
@@ -123,6 +127,8 @@ LONG tapiRequestMakeCall(LPCSTR lpszDestAddress, LPCSTR lpszAppName, LPCSTR lpsz
     for (const char *p = lpszDestAddress; *p; p++)
         if ((unsigned char)*p < 0x20 || *p == 0x7f)
             return TAPIERR_INVALDESTADDRESS;
+    /* A client of the telephony service: the recipients are the service's. */
+    OT_REMOTE(tapiRequestMakeCall, lpszDestAddress, lpszAppName, lpszCalledParty, lpszComment);
     ot_lock();
     /* The recipient: first on the MAKECALL priority list, else the first registered. */
     struct recipient *first = NULL, *best = NULL;

@@ -11,6 +11,7 @@
 #include <strings.h>
 
 #include "ot.h"
+#include "rpc.h"
 #include "precond.h"
 
 /* The media modes an application can be handed a call for. */
@@ -59,6 +60,7 @@ static struct ot_open *find_target(struct ot_call *c, const struct ot_app *me, L
 
 LONG lineHandoff(HCALL hCall, LPCSTR lpszFileName, DWORD dwMediaMode)
 {
+    OT_REMOTE(lineHandoff, hCall, lpszFileName, dwMediaMode);
     ot_lock();
     struct ot_callref *r = NULL;
     LONG rc = ot_precheck(OT_FN_HANDOFF, hCall, NULL, 0, &r);
