@@ -1023,7 +1023,7 @@ TEST(service_tapi_lines_lists_the_service_lines_of_the_user)
     CHECK(strstr(svc_hear(&c), "name") != NULL); /* the heading */
     for (int i = 0; i < 15; i++) {
         const char *l = svc_hear(&c);
-        char want[8];
+        char want[16];
         snprintf(want, sizeof(want), "%-4d", i);
         if (strncmp(l, want, 4) != 0)
             FAIL("tapi lines: line %d is \"%s\"", i, l);
