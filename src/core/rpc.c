@@ -247,8 +247,8 @@ int ot_rpc_decode_args(unsigned fn, struct ot_rbuf *in, struct ot_rpc_args *out)
                 in->bad = true;
                 break;
             }
-            out->owned[i] = take_copy(in, n, n < sizeof(LINECALLPARAMS) ? sizeof(LINECALLPARAMS) : n,
-                                      false);
+            out->owned[i] =
+                take_copy(in, n, n < sizeof(LINECALLPARAMS) ? sizeof(LINECALLPARAMS) : n, false);
             if (out->owned[i]) /* the size is what arrived, whatever the bytes claim */
                 memcpy(out->owned[i], &n, sizeof(n));
             out->a[i] = (uintptr_t)out->owned[i];
