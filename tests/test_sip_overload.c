@@ -112,3 +112,30 @@ TEST(sip_overload_bad_settings_refused)
         }
     }
 }
+
+TEST(sip_oversized_message_refused_413)
+{
+    /* A 45 KB INVITE with 4,000 headers (the line's limit is 8 KiB plus twice
+     * its 128-byte dwUUICallInfoSize): 413 before parsing, no call offered;
+     * an ordinary call right after is offered as usual. */
+    int port = sh_port(0);
+    sh_config_line(port, NULL);
+    tapp a;
+    HLINE hl;
+    sh_app_open(&a, &hl);
+    static char headers[5000 * 24];
+    size_t n = 0;
+    for (unsigned i = 0; i < 4000; i++)
+        n += (size_t)snprintf(headers + n, sizeof(headers) - n, "X-H%u: a\n", i);
+    const char *subst[] = {"HEADERS", headers, NULL, NULL};
+    sproc big, ordinary;
+    sh_sipp_start(&big, sh_sipp_template("uac_expect_413.xml", subst), sh_port(1), port, 1,
+                  NULL);
+    sh_expect_success(&big, SH_SIPP_TIMEOUT_MS);
+    t_expect_none(&a);
+    sh_sipp_start_another(&ordinary, "uac_we_reject.xml", sh_port(2), port, 1, NULL);
+    HCALL h = t_expect_offer(&a, hl);
+    static const unsigned char no[] = {0x04, 'n', 'o'};
+    sh_drop_idle_uui(&a, h, no, sizeof(no));
+    sh_finish(&a, &ordinary);
+}

@@ -1007,6 +1007,14 @@ static void trim_tick(su_root_magic_t *magic, su_timer_t *t, su_timer_arg_t *arg
         malloc_trim(0);
 }
 
+/* The largest SIP message the line accepts: what its UUI limit needs in hex
+ * (the UUI a far end may send is at most dwUUICallInfoSize bytes), plus room
+ * for an ordinary message.  Sofia refuses a larger one before parsing it. */
+static size_t sip_max_message(const struct sip_line *l)
+{
+    return OT_SIP_MESSAGE_BASE + 2u * (size_t)l->cf->uui_call_info;
+}
+
 static void *provider_main(void *arg)
 {
     (void)arg;
@@ -1030,7 +1038,7 @@ static void *provider_main(void *arg)
             NUTAG_OUTBOUND("no-options-keepalive, no-validate, no-natify"), NUTAG_KEEPALIVE(0),
             SIPTAG_ALLOW_STR("INVITE, ACK, BYE, CANCEL, OPTIONS, INFO, PRACK, UPDATE"),
             SIPTAG_USER_AGENT_STR("opentapi/" OPENTAPI_VERSION_STRING),
-            TAG_IF(l->proxy, NUTAG_PROXY(l->proxy)),
+            NTATAG_MAXSIZE(sip_max_message(l)), TAG_IF(l->proxy, NUTAG_PROXY(l->proxy)),
             TAG_IF(l->registrar, NUTAG_REGISTRAR(l->registrar)), TAG_END());
         if (!l->nua) {
             fprintf(stderr, "opentapi: SIP line %u: cannot bind %s\n", (unsigned)l->id,

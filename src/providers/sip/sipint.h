@@ -23,6 +23,7 @@ struct sip_call;
 #pragma GCC diagnostic ignored "-Wmissing-prototypes"
 #include <sofia-sip/nua.h>
 #include <sofia-sip/nua_tag.h>
+#include <sofia-sip/nta_tag.h>
 #include <sofia-sip/sip_header.h>
 #include <sofia-sip/sip_status.h>
 #include <sofia-sip/sip_tag.h>
@@ -104,6 +105,9 @@ struct sip_line {
 #define OT_SIP_DEFAULT_INVITE_RATE 500u /* new INVITEs per second, 0 = no limit */
 #define OT_SIP_RETRY_AFTER_FULL "5"   /* seconds: process at max_calls */
 #define OT_SIP_RETRY_AFTER_RATE "1"   /* seconds: over max_invite_rate */
+/* The largest SIP message a line accepts is this plus twice its
+ * dwUUICallInfoSize (hex): larger ones are refused before they are parsed. */
+#define OT_SIP_MESSAGE_BASE 8192u
 
 int sip_line_configure(struct sip_line *l, const struct ot_line_conf *cf, DWORD id);
 void sip_line_unconfigure(struct sip_line *l);
