@@ -139,3 +139,39 @@ TEST(sip_oversized_message_refused_413)
     sh_drop_idle_uui(&a, h, no, sizeof(no));
     sh_finish(&a, &ordinary);
 }
+
+/* RFC 4028: a peer that vanishes once its call is up (no BYE, its port
+ * closed).  Our session refresh, due after half the 4 s interval, fails: the
+ * call ends DISCONNECTED (TEMPFAILURE: the address refused the refresh)
+ * instead of staying up for good.  Whether the peer supports session timers
+ * (and asks us to refresh) or not (we refresh anyway, RFC 4028 section 9). */
+static void vanished_peer(const char *timer_headers)
+{
+    int port = sh_port(0);
+    sh_config_line(port, "session_expires = 4\n");
+    tapp a;
+    HLINE hl;
+    sh_app_open(&a, &hl);
+    sproc sipp;
+    const char *subst[] = {"TIMER", timer_headers, NULL, NULL};
+    sh_sipp_start(&sipp, sh_sipp_template("uac_vanishes.xml", subst), sh_port(1), port, 1, NULL);
+    HCALL h = t_expect_offer(&a, hl);
+    LONG req = lineAnswer(h, NULL, 0);
+    CHECK_REQ(req);
+    t_expect_state(&a, h, LINECALLSTATE_CONNECTED, LINECONNECTEDMODE_ACTIVE);
+    t_expect_reply(&a, req, 0);
+    sh_expect_success(&sipp, SH_SIPP_TIMEOUT_MS); /* SIPp is gone */
+    t_expect_state(&a, h, LINECALLSTATE_DISCONNECTED, LINEDISCONNECTMODE_TEMPFAILURE);
+    t_drop_idle(&a, h);
+    sh_wait_dialogs(0);
+    t_expect_none(&a);
+    t_shutdown(&a);
+}
+
+TEST(sip_session_timer_peer_with_timers_vanishes)
+{
+    vanished_peer("      Supported: timer\n      Session-Expires: 4;refresher=uas\n"
+                  "      Min-SE: 4");
+}
+
+TEST(sip_session_timer_plain_peer_vanishes) { vanished_peer(""); }

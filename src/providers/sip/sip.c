@@ -1033,7 +1033,10 @@ static void *provider_main(void *arg)
         l->nua = nua_create(
             S.root, provider_event, l, NUTAG_URL(l->bind_url), SIPTAG_FROM_STR(l->from),
             NUTAG_MEDIA_ENABLE(0), NUTAG_AUTOALERT(0), NUTAG_AUTOANSWER(0), NUTAG_AUTOACK(1),
-            NUTAG_ENABLEINVITE(1), NUTAG_SESSION_TIMER(0), NUTAG_AUTO302(0), NUTAG_AUTO305(0),
+            NUTAG_ENABLEINVITE(1), NUTAG_SESSION_TIMER(l->session_expires),
+            NUTAG_MIN_SE(l->session_expires < OT_SIP_MIN_SE ? l->session_expires : OT_SIP_MIN_SE),
+            NUTAG_SESSION_REFRESHER(l->session_expires ? nua_any_refresher : nua_no_refresher),
+            NUTAG_AUTO302(0), NUTAG_AUTO305(0),
             NUTAG_MAX_RETRY_AFTER(0), NUTAG_M_USERNAME(l->user),
             NUTAG_OUTBOUND("no-options-keepalive, no-validate, no-natify"), NUTAG_KEEPALIVE(0),
             SIPTAG_ALLOW_STR("INVITE, ACK, BYE, CANCEL, OPTIONS, INFO, PRACK, UPDATE"),

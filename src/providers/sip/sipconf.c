@@ -15,7 +15,7 @@
 
 static const char *const known_keys[] = {
     "uri", "bind", "transport", "proxy", "registrar", "username", "password",
-    "expires", "display", "reject_status", "max_calls", NULL,
+    "expires", "display", "reject_status", "max_calls", "session_expires", NULL,
 };
 
 static char *dupstr(const char *s) { return s ? ot_strdup(s) : NULL; }
@@ -163,6 +163,18 @@ int sip_line_configure(struct sip_line *l, const struct ot_line_conf *cf, DWORD 
             goto out;
         }
         l->max_calls = (unsigned)m;
+    }
+    l->session_expires = OT_SIP_DEFAULT_SESSION_EXPIRES;
+    v = ot_line_conf_get(cf, "session_expires");
+    if (v) {
+        char *end;
+        unsigned long m = strtoul(v, &end, 10);
+        if (*end || *v == '-' || !*v || m > 86400) {
+            fprintf(stderr, "opentapi: [line] %u (sip): session_expires must be 0..86400 s\n",
+                    (unsigned)id);
+            goto out;
+        }
+        l->session_expires = (unsigned)m;
     }
     v = ot_line_conf_get(cf, "display");
     if (v && strpbrk(v, "\"\\\r\n")) {

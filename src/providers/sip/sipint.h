@@ -95,6 +95,7 @@ struct sip_line {
     bool unregistering; /* stop() sent the un-REGISTER, no final response yet */
     struct ot_list calls; /* struct sip_call.link */
     unsigned max_calls;   /* overload control: concurrent calls (max_calls key) */
+    unsigned session_expires; /* RFC 4028 session interval, s; 0 = no session timer */
     unsigned ncalls;      /* its sip_calls with a dialog side (not conference parents) */
 };
 
@@ -108,6 +109,9 @@ struct sip_line {
 /* The largest SIP message a line accepts is this plus twice its
  * dwUUICallInfoSize (hex): larger ones are refused before they are parsed. */
 #define OT_SIP_MESSAGE_BASE 8192u
+/* RFC 4028 session timer: the interval we ask for, and the floor of Min-SE. */
+#define OT_SIP_DEFAULT_SESSION_EXPIRES 1800u
+#define OT_SIP_MIN_SE 90u
 
 int sip_line_configure(struct sip_line *l, const struct ot_line_conf *cf, DWORD id);
 void sip_line_unconfigure(struct sip_line *l);
