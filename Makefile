@@ -99,8 +99,10 @@ $(BUILD)/fuzz_%: fuzz/fuzz_%.c $(BUILD)/libopentapi.a $(wildcard include/*.h)
 	$(CC) -Iinclude $(CFLAGS_ALL) -o $@ $< $(BUILD)/libopentapi.a $(LDLIBS_LIB)
 
 # The SIP command-line tests run the tapi tool next to the runner.
+# malloc, calloc and realloc wrapped: tests/test_alloc.c fails them one at a time.
+TEST_WRAP := -Wl,--wrap=malloc -Wl,--wrap=calloc -Wl,--wrap=realloc
 $(BUILD)/test-runner: $(TEST_OBJ) $(BUILD)/libopentapi.a $(if $(WITH_SIP),$(BUILD)/tapi)
-	$(CC) $(SANFLAGS) -o $@ $(TEST_OBJ) $(BUILD)/libopentapi.a $(LDLIBS_LIB)
+	$(CC) $(SANFLAGS) $(TEST_WRAP) -o $@ $(TEST_OBJ) $(BUILD)/libopentapi.a $(LDLIBS_LIB)
 
 # --- tests -----------------------------------------------------------------
 check: $(BUILD)/test-runner

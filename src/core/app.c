@@ -129,7 +129,7 @@ static LONG core_start(void)
     free(file_text);
     if (rc) {
         fprintf(stderr, "opentapi: configuration: %s\n", err);
-        return LINEERR_INIFILECORRUPT;
+        return rc == -2 ? LINEERR_NOMEM : LINEERR_INIFILECORRUPT;
     }
     const char *clk = getenv("OPENTAPI_CLOCK");
 
@@ -183,9 +183,10 @@ static LONG core_start(void)
         for (DWORD i = 0; i < ot_g.nlines; i++)
             if (ot_g.lines[i]->prov == providers[p])
                 mine[n++] = ot_g.lines[i];
-        if (n && providers[p]->start(mine, n) != 0) {
+        int src = n ? providers[p]->start(mine, n) : 0;
+        if (src != 0) {
             fprintf(stderr, "opentapi: provider %s failed to start\n", providers[p]->name);
-            result = LINEERR_NODRIVER;
+            result = src == -2 ? LINEERR_NOMEM : LINEERR_NODRIVER;
         } else if (n)
             prov_started[p] = true;
         free(mine);
@@ -579,10 +580,11 @@ LONG otCheckConfig(LPCSTR text, LPSTR err, DWORD errsize)
         return LINEERR_INVALPOINTER;
     struct ot_conf cf;
     char buf[256];
-    if (ot_conf_parse(text, &cf, buf, sizeof(buf)) != 0) {
+    int rc = ot_conf_parse(text, &cf, buf, sizeof(buf));
+    if (rc != 0) {
         if (err && errsize)
             snprintf(err, errsize, "%s", buf);
-        return LINEERR_INIFILECORRUPT;
+        return rc == -2 ? LINEERR_NOMEM : LINEERR_INIFILECORRUPT;
     }
     ot_conf_free(&cf);
     if (err && errsize)

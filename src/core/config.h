@@ -15,6 +15,7 @@ struct ot_conf {
     struct ot_conf_kv *kv; /* keys of provider sections such as [sim] */
     unsigned nkv;
 };
+/* 0; -1 for a bad text (err says why); -2 out of memory. */
 int ot_conf_parse(const char *text, struct ot_conf *cf, char *err, size_t errlen);
 void ot_conf_free(struct ot_conf *cf);
 const char *ot_conf_default_text(void);

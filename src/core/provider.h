@@ -46,7 +46,9 @@ const char *ot_line_conf_get(const struct ot_line_conf *c, const char *key);
 struct ot_provider {
     size_t size; /* sizeof(struct ot_provider): new members go at the end */
     const char *name;
-    /* start: called once per core start with every line configured for it. */
+    /* start: called once per core start with every line configured for it;
+     * 0, or -1 (it could not start, e.g. bad settings: LINEERR_NODRIVER) or
+     * -2 (out of memory: LINEERR_NOMEM). */
     int (*start)(struct ot_linedev **lines, unsigned nlines);
     void (*stop)(void);
     LONG (*make_call)(struct ot_req *r, struct ot_call *c, const char *dest,
