@@ -65,7 +65,7 @@ endif
 TOOL_OBJ := $(TOOL_SRC:%.c=$(BUILD)/obj/%.o)
 EXAMPLES := $(patsubst examples/%.c,$(BUILD)/examples/%,$(wildcard examples/*.c))
 
-.PHONY: all lib test check check-asan check-tsan check-fuzz fuzz abi demo bench bench-teardown install clean
+.PHONY: all lib test check check-asan check-tsan check-fuzz fuzz abi demo bench bench-teardown soak install clean
 
 all: lib $(BUILD)/tapi $(BUILD)/test-runner $(EXAMPLES)
 
@@ -158,6 +158,15 @@ $(BUILD)/bench-cycle: bench/cycle.c $(BUILD)/libopentapi.a
 
 bench-teardown: $(BUILD)/bench-teardown
 	$(BUILD)/bench-teardown
+
+# Bounded soak for CI: 10,000 standing calls torn down, and (with SIP) a 2 s
+# INVITE flood at twice the default rate that must get a final response to
+# every INVITE and let an ordinary call through right after.
+soak: $(BUILD)/bench-teardown $(BUILD)/tapi
+	$(BUILD)/bench-teardown --max 10000
+ifeq ($(WITH_SIP),1)
+	FLOOD_QUICK=1 TAPI=$(BUILD)/tapi bash bench/sip-flood.sh 1000 2
+endif
 
 $(BUILD)/bench-teardown: bench/teardown.c $(BUILD)/libopentapi.a
 	$(CC) $(CPPFLAGS_LIB) $(CSTD) $(WARN) -O2 -g -o $@ $< $(BUILD)/libopentapi.a $(LDLIBS_LIB)

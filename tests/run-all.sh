@@ -9,6 +9,7 @@
 #   abi      tests/abi/check.sh, check_tapi3.sh tapi.h, tapi3.h against mingw-w64's (1 test)
 #   install  tests/install/check.sh             make install + pkg-config app   (1 test)
 #   demo     build/tapi demo                    the main job exits 0            (1 test)
+#   soak     make soak: teardown of 10,000 calls, a short SIP flood (1 test)
 #   example-*  each program in examples/ runs and exits 0                   (1 test each)
 set -u
 cd "$(dirname "$0")/.."
@@ -54,6 +55,7 @@ stage fuzz make -s --no-print-directory check-fuzz
 stage abi sh -c 'bash tests/abi/check.sh; a=$?; bash tests/abi/check_tapi3.sh && [ "$a" = 0 ]'
 stage install bash tests/install/check.sh
 stage demo sh -c 'build/tapi demo > build/demo.out && tail -n 3 build/demo.out'
+stage soak make -s --no-print-directory soak
 for ex in build/examples/*; do
     [ -x "$ex" ] && stage "example-$(basename "$ex")" "$ex"
 done
