@@ -4,8 +4,9 @@
  * to fail one at a time.  Each sweep runs a scenario again and again, failing
  * its 1st, 2nd, 3rd ... allocation, until a run completes without reaching
  * the failure.  Every run must end without a crash or a leak (ASan/LSan), with
- * every error the documented one (LINEERR_NOMEM), nothing left behind after
- * the applications shut down, and the library fully usable afterwards. */
+ * every error the documented one (LINEERR_NOMEM), every request that returned
+ * an id answered by exactly one LINE_REPLY, nothing left behind after the
+ * applications shut down, and the library fully usable afterwards. */
 #include <stdatomic.h>
 #include <stdlib.h>
 
@@ -51,6 +52,7 @@ struct run {
     HLINEAPP a, b, c;
     LONG bad;         /* an error that is not LINEERR_NOMEM, 0 if none */
     const char *step; /* where it came */
+    bool lost_reply;  /* a request's LINE_REPLY never came */
 };
 
 /* false when rc is an error (recorded if it is not the documented one) */
@@ -94,6 +96,23 @@ static HCALL offered(HLINEAPP app)
     return h;
 }
 
+/* The switch answers at once: a request that returned an id has its one
+ * LINE_REPLY queued already, whatever allocation failed (the room for it
+ * was reserved when the request was made).  Reads the queue. */
+static bool replied(struct run *r, HLINEAPP app, LONG req, const char *step)
+{
+    unsigned n = 0;
+    LINEMESSAGE m;
+    while (lineGetMessage(app, &m, 0) == 0)
+        n += m.dwMessageID == LINE_REPLY && (LONG)m.dwParam1 == req;
+    if (n != 1 && !r->bad) {
+        r->bad = n ? (LONG)LINEERR_OPERATIONFAILED : (LONG)LINEERR_NOMEM;
+        r->step = n ? "two replies" : step;
+        r->lost_reply = n == 0;
+    }
+    return n == 1;
+}
+
 static void drain(HLINEAPP app)
 {
     LINEMESSAGE m;
@@ -134,17 +153,18 @@ static void scenario_call(struct run *r)
     cp.p.dwUserUserInfoOffset = sizeof(LINECALLPARAMS);
     memcpy(cp.raw + sizeof(LINECALLPARAMS), "hello", 5);
     HCALL ha = 0;
-    if (!ok(r, lineMakeCall(la, &ha, "101", 0, &cp.p), "lineMakeCall"))
+    LONG req = lineMakeCall(la, &ha, "101", 0, &cp.p);
+    if (!ok(r, req, "lineMakeCall") || !replied(r, r->a, req, "lineMakeCall's reply"))
         return;
-    drain(r->a);
     HCALL hb = offered(r->b);
     if (!hb || !ha)
         return; /* a message or handle lost to the failure: nothing to go on with */
-    if (!ok(r, lineAnswer(hb, "yes", 3), "lineAnswer"))
+    req = lineAnswer(hb, "yes", 3);
+    if (!ok(r, req, "lineAnswer") || !replied(r, r->b, req, "lineAnswer's reply"))
         return;
     drain(r->a);
-    drain(r->b);
-    if (!ok(r, lineDrop(ha, "bye", 3), "lineDrop"))
+    req = lineDrop(ha, "bye", 3);
+    if (!ok(r, req, "lineDrop") || !replied(r, r->a, req, "lineDrop's reply"))
         return;
     union {
         LINECALLINFO ci;
@@ -154,7 +174,9 @@ static void scenario_call(struct run *r)
     u.ci.dwTotalSize = sizeof(u);
     if (!ok(r, lineGetCallInfo(hb, &u.ci), "lineGetCallInfo"))
         return;
-    if (!ok(r, lineDrop(hb, NULL, 0), "lineDrop far end") ||
+    drain(r->b);
+    req = lineDrop(hb, NULL, 0);
+    if (!ok(r, req, "lineDrop far end") || !replied(r, r->b, req, "far end lineDrop's reply") ||
         !ok(r, lineDeallocateCall(ha), "lineDeallocateCall") ||
         !ok(r, lineDeallocateCall(hb), "lineDeallocateCall far end"))
         return;
@@ -203,6 +225,8 @@ static void sweep(void (*scenario)(struct run *), const char *name)
         disarm();
         bool reached = atomic_load(&injected);
         end_run(&r);
+        if (r.lost_reply)
+            FAIL("%s, allocation %ld failed: %s never came", name, k, r.step);
         if (r.bad)
             FAIL("%s, allocation %ld failed: %s gave %s, expected LINEERR_NOMEM", name, k,
                  r.step, otErrorName(r.bad));
