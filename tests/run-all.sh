@@ -13,6 +13,7 @@
 #   mutants  tests/mutants/run.sh --ci          the CI set of mutants, each caught (one per mutant)
 #   demo     build/tapi demo                    the main job exits 0            (1 test)
 #   pictures tests/pictures/check.py            ladder SVGs parsed, rendered by Chromium (1 test)
+#   soak     make soak: teardown of 10,000 calls, a short SIP flood (1 test)
 #   example-*  each program in examples/ runs and exits 0                   (1 test each)
 set -u
 cd "$(dirname "$0")/.."
@@ -62,6 +63,7 @@ stage install bash tests/install/check.sh
 stage mutants bash tests/mutants/run.sh --ci
 stage demo sh -c 'build/tapi demo > build/demo.out && tail -n 3 build/demo.out'
 stage pictures python3 tests/pictures/check.py
+stage soak make -s --no-print-directory soak
 for ex in build/examples/*; do
     [ -x "$ex" ] && stage "example-$(basename "$ex")" "$ex"
 done

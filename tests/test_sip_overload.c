@@ -113,3 +113,66 @@ TEST(sip_overload_bad_settings_refused)
     }
     T_LOG_EXPECT("[sip] max_invite_rate: out of range");
 }
+
+TEST(sip_oversized_message_refused_413)
+{
+    /* A 45 KB INVITE with 4,000 headers (the line's limit is 8 KiB plus twice
+     * its 128-byte dwUUICallInfoSize): 413 before parsing, no call offered;
+     * an ordinary call right after is offered as usual. */
+    int port = sh_port(0);
+    sh_config_line(port, NULL);
+    tapp a;
+    HLINE hl;
+    sh_app_open(&a, &hl);
+    static char headers[5000 * 24];
+    size_t n = 0;
+    for (unsigned i = 0; i < 4000; i++)
+        n += (size_t)snprintf(headers + n, sizeof(headers) - n, "X-H%u: a\n", i);
+    const char *subst[] = {"HEADERS", headers, NULL, NULL};
+    sproc big, ordinary;
+    sh_sipp_start(&big, sh_sipp_template("uac_expect_413.xml", subst), sh_port(1), port, 1,
+                  NULL);
+    sh_expect_success(&big, SH_SIPP_TIMEOUT_MS);
+    t_expect_none(&a);
+    sh_sipp_start_another(&ordinary, "uac_we_reject.xml", sh_port(2), port, 1, NULL);
+    HCALL h = t_expect_offer(&a, hl);
+    static const unsigned char no[] = {0x04, 'n', 'o'};
+    sh_drop_idle_uui(&a, h, no, sizeof(no));
+    sh_finish(&a, &ordinary);
+}
+
+/* RFC 4028: a peer that vanishes once its call is up (no BYE, its port
+ * closed).  Our session refresh, due after half the 4 s interval, fails: the
+ * call ends DISCONNECTED (TEMPFAILURE: the address refused the refresh)
+ * instead of staying up for good.  Whether the peer supports session timers
+ * (and asks us to refresh) or not (we refresh anyway, RFC 4028 section 9). */
+static void vanished_peer(const char *timer_headers)
+{
+    int port = sh_port(0);
+    sh_config_line(port, "session_expires = 4\n");
+    tapp a;
+    HLINE hl;
+    sh_app_open(&a, &hl);
+    sproc sipp;
+    const char *subst[] = {"TIMER", timer_headers, NULL, NULL};
+    sh_sipp_start(&sipp, sh_sipp_template("uac_vanishes.xml", subst), sh_port(1), port, 1, NULL);
+    HCALL h = t_expect_offer(&a, hl);
+    LONG req = lineAnswer(h, NULL, 0);
+    CHECK_REQ(req);
+    t_expect_state(&a, h, LINECALLSTATE_CONNECTED, LINECONNECTEDMODE_ACTIVE);
+    t_expect_reply(&a, req, 0);
+    sh_expect_success(&sipp, SH_SIPP_TIMEOUT_MS); /* SIPp is gone */
+    t_expect_state(&a, h, LINECALLSTATE_DISCONNECTED, LINEDISCONNECTMODE_TEMPFAILURE);
+    t_drop_idle(&a, h);
+    sh_wait_dialogs(0);
+    t_expect_none(&a);
+    t_shutdown(&a);
+}
+
+TEST(sip_session_timer_peer_with_timers_vanishes)
+{
+    vanished_peer("      Supported: timer\n      Session-Expires: 4;refresher=uas\n"
+                  "      Min-SE: 4");
+}
+
+TEST(sip_session_timer_plain_peer_vanishes) { vanished_peer(""); }

@@ -115,8 +115,9 @@ static LONG core_start_client(void)
  * providers: each line's provider exists, and each provider accepts its part. */
 static LONG conf_load(const char *text, size_t len, struct ot_conf *cf, char *err, size_t errlen)
 {
-    if (ot_conf_parse(text, len, cf, err, errlen) != 0)
-        return LINEERR_INIFILECORRUPT;
+    int prc = ot_conf_parse(text, len, cf, err, errlen);
+    if (prc != 0)
+        return prc == -2 ? LINEERR_NOMEM : LINEERR_INIFILECORRUPT;
     for (unsigned i = 0; i < cf->nlines; i++)
         if (!provider_named(cf->lines[i].provider)) {
             char name[sizeof(cf->lines[i].provider) * 4];
@@ -126,12 +127,16 @@ static LONG conf_load(const char *text, size_t len, struct ot_conf *cf, char *er
             ot_conf_free(cf);
             return LINEERR_INIFILECORRUPT;
         }
-    for (unsigned p = 0; p < NPROVIDERS; p++)
-        if (providers[p]->size > offsetof(struct ot_provider, check_config) &&
-            providers[p]->check_config && providers[p]->check_config(cf, err, errlen) != 0) {
+    for (unsigned p = 0; p < NPROVIDERS; p++) {
+        int crc = providers[p]->size > offsetof(struct ot_provider, check_config) &&
+                          providers[p]->check_config
+                      ? providers[p]->check_config(cf, err, errlen)
+                      : 0;
+        if (crc != 0) {
             ot_conf_free(cf);
-            return LINEERR_INIFILECORRUPT;
+            return crc == -2 ? LINEERR_NOMEM : LINEERR_INIFILECORRUPT;
         }
+    }
     if (ot_conf_check_service(cf, err, errlen) != 0) {
         ot_conf_free(cf);
         return LINEERR_INIFILECORRUPT;
@@ -238,9 +243,10 @@ static LONG core_start(void)
         for (DWORD i = 0; i < ot_g.nlines; i++)
             if (ot_g.lines[i]->prov == providers[p])
                 mine[n++] = ot_g.lines[i];
-        if (n && providers[p]->start(mine, n) != 0) {
+        int src = n ? providers[p]->start(mine, n) : 0;
+        if (src != 0) {
             ot_logc(OT_CAT_CORE, OTLOG_ERROR, "provider %s failed to start", providers[p]->name);
-            result = LINEERR_NODRIVER;
+            result = src == -2 ? LINEERR_NOMEM : LINEERR_NODRIVER;
         } else if (n)
             prov_started[p] = true;
         free(mine);

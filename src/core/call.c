@@ -461,6 +461,11 @@ struct ot_req *ot_req_new(struct ot_open *o, enum ot_req_kind kind)
         ot_g.next_request_id = 1;
     r->kind = kind;
     if (o) {
+        if (ot_msgq_reserve(&o->app->queue) != 0) {
+            free(r);
+            return NULL; /* the function fails with LINEERR_NOMEM */
+        }
+        r->reserved = true;
         r->app = o->app->handle;
         r->line = o->handle;
         r->instance = o->instance;
@@ -469,8 +474,21 @@ struct ot_req *ot_req_new(struct ot_open *o, enum ot_req_kind kind)
     return r;
 }
 
+/* The room kept for the reply goes back (the reply is being posted, or will
+ * not be). */
+static void req_unreserve(struct ot_req *r)
+{
+    if (!r->reserved)
+        return;
+    r->reserved = false;
+    struct ot_app *a = ot_g.started ? ot_handle_get(&ot_g.app_handles, r->app) : NULL;
+    if (a)
+        ot_msgq_unreserve(&a->queue);
+}
+
 void ot_req_discard(struct ot_req *r)
 {
+    req_unreserve(r);
     free(r);
     ot_g.reqs_alive--;
 }
@@ -513,6 +531,7 @@ void ot_req_complete(struct ot_req *r, LONG result)
             destroy_new_call(r->new_call2);
         }
     }
+    req_unreserve(r);
     if (deliver)
         ot_app_post(app, 0, LINE_REPLY, r->instance, (DWORD_PTR)r->id, (DWORD_PTR)(LONG)result,
                     0);

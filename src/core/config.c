@@ -281,10 +281,17 @@ static void line_defaults(struct ot_line_conf *l)
             snprintf(err, errlen, __VA_ARGS__);                                                \
         goto fail;                                                                             \
     } while (0)
+/* Out of memory: told apart from a bad text (ot_conf_parse returns -2). */
+#define ERR_NOMEM()                                                                            \
+    do {                                                                                       \
+        nomem = true;                                                                          \
+        ERR("out of memory");                                                                  \
+    } while (0)
 
 static int line_key(struct ot_line_conf *l, const char *k, const char *v, char *err,
                     size_t errlen, unsigned lineno)
 {
+    bool nomem = false;
     DWORD n;
     if (!strcmp(k, "provider")) {
         if (strlen(v) >= sizeof(l->provider) || !*v)
@@ -355,7 +362,7 @@ static int line_key(struct ot_line_conf *l, const char *k, const char *v, char *
             ERR("line %u: key or value too long", lineno);
         struct ot_line_kv *nkv = realloc(l->kv, (l->nkv + 1) * sizeof(*nkv));
         if (!nkv)
-            ERR("out of memory");
+            ERR_NOMEM();
         l->kv = nkv;
         strcpy(l->kv[l->nkv].key, k);
         strcpy(l->kv[l->nkv].value, v);
@@ -364,12 +371,13 @@ static int line_key(struct ot_line_conf *l, const char *k, const char *v, char *
     }
     return 0;
 fail:
-    return -1;
+    return nomem ? -2 : -1;
 }
 
 int ot_conf_parse(const char *text, size_t len, struct ot_conf *cf, char *err, size_t errlen)
 {
     memset(cf, 0, sizeof(*cf));
+    bool nomem = false;
     char section[16] = "";
     unsigned lineno = 0, lines_cap = 0;
     const char *p = text, *end = text + len;
@@ -421,7 +429,7 @@ int ot_conf_parse(const char *text, size_t len, struct ot_conf *cf, char *err, s
                     unsigned ncap = lines_cap ? lines_cap * 2 : 16;
                     struct ot_line_conf *nlp = realloc(cf->lines, ncap * sizeof(*cf->lines));
                     if (!nlp)
-                        ERR("out of memory");
+                        ERR_NOMEM();
                     cf->lines = nlp;
                     lines_cap = ncap;
                 }
@@ -440,14 +448,16 @@ int ot_conf_parse(const char *text, size_t len, struct ot_conf *cf, char *err, s
         if (!*section)
             ERR("line %u: key %s outside a section", lineno, k);
         if (!strcmp(section, "line")) {
-            if (line_key(&cf->lines[cf->nlines - 1], k, v, err, errlen, lineno))
+            int lk = line_key(&cf->lines[cf->nlines - 1], k, v, err, errlen, lineno);
+            nomem = lk == -2;
+            if (lk)
                 goto fail;
         } else {
             if (strlen(k) >= sizeof(cf->kv[0].key) || strlen(v) >= sizeof(cf->kv[0].value))
                 ERR("line %u: key or value too long", lineno);
             void *nkv = realloc(cf->kv, (cf->nkv + 1) * sizeof(*cf->kv));
             if (!nkv)
-                ERR("out of memory");
+                ERR_NOMEM();
             cf->kv = nkv;
             strcpy(cf->kv[cf->nkv].section, section);
             strcpy(cf->kv[cf->nkv].key, k);
@@ -469,5 +479,5 @@ int ot_conf_parse(const char *text, size_t len, struct ot_conf *cf, char *err, s
     return 0;
 fail:
     ot_conf_free(cf);
-    return -1;
+    return nomem ? -2 : -1;
 }

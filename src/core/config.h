@@ -17,8 +17,8 @@ struct ot_conf {
     unsigned nkv;
 };
 /* Parses len bytes of text (which may hold NUL bytes: they are refused, like
- * every byte that is not UTF-8 text, with the line number).  0, or -1 and the
- * reason in err. */
+ * every byte that is not UTF-8 text, with the line number).  0, -1 and the
+ * reason in err, or -2 when out of memory. */
 int ot_conf_parse(const char *text, size_t len, struct ot_conf *cf, char *err, size_t errlen);
 void ot_conf_free(struct ot_conf *cf);
 const char *ot_conf_default_text(void);

@@ -119,6 +119,7 @@ OT_HIDDEN void ot_timers_stop_thread(void);
 struct ot_msgq {
     LINEMESSAGE *buf;
     uint32_t cap, head, count;
+    uint32_t reserved; /* room kept for the LINE_REPLY of each pending request */
     bool overflowed;
     uint64_t lost;
 };
@@ -234,6 +235,7 @@ struct ot_req {
     LPHCALL out_call, out_call2;
     HCALL new_call, new_call2; /* looked up again at completion */
     struct ot_call *call; /* the call it acts on, if any */
+    bool reserved;        /* holds room in its application's queue for the reply */
 };
 
 /* ---- the core ----------------------------------------------------------- */
@@ -283,6 +285,10 @@ static inline void ot_unlock(void)
 OT_HIDDEN int ot_app_post(struct ot_app *app, DWORD hdevice, DWORD msg, DWORD_PTR inst,
                           DWORD_PTR p1, DWORD_PTR p2, DWORD_PTR p3);
 OT_HIDDEN bool ot_msgq_pop(struct ot_msgq *q, LINEMESSAGE *out);
+/* Room for one more LINE_REPLY, taken when a request is made (so that no
+ * reply can be lost to an allocation failure later); -1: no memory. */
+OT_HIDDEN int ot_msgq_reserve(struct ot_msgq *q);
+OT_HIDDEN void ot_msgq_unreserve(struct ot_msgq *q);
 OT_HIDDEN void ot_msgq_free(struct ot_msgq *q);
 
 /* lookups (app.c) */

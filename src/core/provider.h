@@ -64,7 +64,9 @@ const char *ot_conf_key(const struct ot_conf *cf, unsigned i, const char **secti
 struct ot_provider {
     size_t size; /* sizeof(struct ot_provider): new members go at the end */
     const char *name;
-    /* start: called once per core start with every line configured for it. */
+    /* start: called once per core start with every line configured for it;
+     * 0, or -1 (it could not start, e.g. bad settings: LINEERR_NODRIVER) or
+     * -2 (out of memory: LINEERR_NOMEM). */
     int (*start)(struct ot_linedev **lines, unsigned nlines);
     void (*stop)(void);
     LONG (*make_call)(struct ot_req *r, struct ot_call *c, const char *dest,
@@ -98,6 +100,7 @@ struct ot_provider {
      * alone, so a configuration it accepts starts unless a run-time condition
      * (an address in use) stops it.  On error: -1 and the reason in err, with
      * the line of the file ("line 7: ..."). */
+    /* 0, -1 (the reason in err), or -2 when out of memory */
     int (*check_config)(const struct ot_conf *cf, char *err, size_t errlen);
 };
 

@@ -125,23 +125,44 @@ void ot_handle_release(struct ot_htable *t, uint32_t h)
 }
 
 /* ---- message queues: a growable ring of LINEMESSAGE ---- */
+static int msgq_grow(struct ot_msgq *q)
+{
+    uint32_t ncap = q->cap ? q->cap * 2 : 32;
+    LINEMESSAGE *nb = malloc((size_t)ncap * sizeof(*nb));
+    if (!nb)
+        return -1;
+    for (uint32_t i = 0; i < q->count; i++)
+        nb[i] = q->buf[(q->head + i) % q->cap];
+    free(q->buf);
+    q->buf = nb;
+    q->cap = ncap;
+    q->head = 0;
+    return 0;
+}
+
+/* A reply uses the room its request reserved (released just before); any
+ * other message must leave the reserved room free. */
 static int msgq_push(struct ot_msgq *q, const LINEMESSAGE *m)
 {
-    if (q->count == q->cap) {
-        uint32_t ncap = q->cap ? q->cap * 2 : 32;
-        LINEMESSAGE *nb = malloc((size_t)ncap * sizeof(*nb));
-        if (!nb)
-            return -1;
-        for (uint32_t i = 0; i < q->count; i++)
-            nb[i] = q->buf[(q->head + i) % q->cap];
-        free(q->buf);
-        q->buf = nb;
-        q->cap = ncap;
-        q->head = 0;
-    }
+    if (q->count + q->reserved >= q->cap && msgq_grow(q) != 0)
+        return -1;
     q->buf[(q->head + q->count) % q->cap] = *m;
     q->count++;
     return 0;
+}
+
+int ot_msgq_reserve(struct ot_msgq *q)
+{
+    if (q->count + q->reserved >= q->cap && msgq_grow(q) != 0)
+        return -1;
+    q->reserved++;
+    return 0;
+}
+
+void ot_msgq_unreserve(struct ot_msgq *q)
+{
+    if (q->reserved)
+        q->reserved--;
 }
 
 bool ot_msgq_pop(struct ot_msgq *q, LINEMESSAGE *out)
@@ -153,7 +174,7 @@ bool ot_msgq_pop(struct ot_msgq *q, LINEMESSAGE *out)
     q->count--;
     if (!q->count) {
         q->overflowed = false; /* the REINIT, last in the queue, has been read */
-        if (q->cap > 1024u) {  /* a burst is over: give its memory back */
+        if (q->cap > 1024u && !q->reserved) { /* a burst is over: give its memory back */
             free(q->buf);
             q->buf = NULL;
             q->cap = q->head = 0;

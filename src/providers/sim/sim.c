@@ -102,7 +102,7 @@ static int sim_check_config(const struct ot_conf *cf, char *err, size_t errlen)
     const struct ot_line_conf **st = malloc((total ? total : 1) * sizeof(*st));
     if (!st) {
         snprintf(err, errlen, "out of memory");
-        return -1;
+        return -2;
     }
     int rc = 0;
     for (unsigned i = 0; i < total && !rc; i++) {
@@ -156,8 +156,10 @@ static int sim_start(struct ot_linedev **lines, unsigned n)
     S.dns = calloc(n, sizeof(*S.dns));
     S.hash_size = n * 2 + 1;
     S.hash = calloc(S.hash_size, sizeof(*S.hash));
-    if (!S.stations || !S.dns || !S.hash)
-        goto fail;
+    if (!S.stations || !S.dns || !S.hash) {
+        sim_stop();
+        return -2; /* out of memory */
+    }
     S.nstations = n;
     for (unsigned i = 0; i < n; i++)
         ot_list_init(&S.stations[i].apps); /* sim_stop may run on any failure below */

@@ -1024,6 +1024,14 @@ static void trim_tick(su_root_magic_t *magic, su_timer_t *t, su_timer_arg_t *arg
         malloc_trim(0);
 }
 
+/* The largest SIP message the line accepts: what its UUI limit needs in hex
+ * (the UUI a far end may send is at most dwUUICallInfoSize bytes), plus room
+ * for an ordinary message.  Sofia refuses a larger one before parsing it. */
+static size_t sip_max_message(const struct sip_line *l)
+{
+    return OT_SIP_MESSAGE_BASE + 2u * (size_t)l->cf->uui_call_info;
+}
+
 static void *provider_main(void *arg)
 {
     (void)arg;
@@ -1043,12 +1051,15 @@ static void *provider_main(void *arg)
         l->nua = nua_create(
             S.root, provider_event, l, NUTAG_URL(l->bind_url), SIPTAG_FROM_STR(l->from),
             NUTAG_MEDIA_ENABLE(0), NUTAG_AUTOALERT(0), NUTAG_AUTOANSWER(0), NUTAG_AUTOACK(1),
-            NUTAG_ENABLEINVITE(1), NUTAG_SESSION_TIMER(0), NUTAG_AUTO302(0), NUTAG_AUTO305(0),
+            NUTAG_ENABLEINVITE(1), NUTAG_SESSION_TIMER(l->session_expires),
+            NUTAG_MIN_SE(l->session_expires < OT_SIP_MIN_SE ? l->session_expires : OT_SIP_MIN_SE),
+            NUTAG_SESSION_REFRESHER(l->session_expires ? nua_any_refresher : nua_no_refresher),
+            NUTAG_AUTO302(0), NUTAG_AUTO305(0),
             NUTAG_MAX_RETRY_AFTER(0), NUTAG_M_USERNAME(l->user),
             NUTAG_OUTBOUND("no-options-keepalive, no-validate, no-natify"), NUTAG_KEEPALIVE(0),
             SIPTAG_ALLOW_STR("INVITE, ACK, BYE, CANCEL, OPTIONS, INFO, PRACK, UPDATE"),
             SIPTAG_USER_AGENT_STR("opentapi/" OPENTAPI_VERSION_STRING),
-            TAG_IF(l->proxy, NUTAG_PROXY(l->proxy)),
+            NTATAG_MAXSIZE(sip_max_message(l)), TAG_IF(l->proxy, NUTAG_PROXY(l->proxy)),
             TAG_IF(l->registrar, NUTAG_REGISTRAR(l->registrar)),
             TAG_IF(trace_on, TPTAG_LOG(1)), TAG_END());
         if (!l->nua) {

@@ -16,7 +16,7 @@
 
 static const char *const known_keys[] = {
     "uri", "bind", "transport", "proxy", "registrar", "username", "password",
-    "expires", "display", "reject_status", "max_calls", NULL,
+    "expires", "display", "reject_status", "max_calls", "session_expires", NULL,
 };
 
 static char *dupstr(const char *s) { return s ? ot_strdup(s) : NULL; }
@@ -169,6 +169,18 @@ int sip_line_configure(struct sip_line *l, const struct ot_line_conf *cf, DWORD 
         if (*end || *v == '-' || !*v || m < 1 || m > 100000)
             BAD("max_calls", "max_calls must be 1..100000");
         l->max_calls = (unsigned)m;
+    }
+    l->session_expires = OT_SIP_DEFAULT_SESSION_EXPIRES;
+    v = ot_line_conf_get(cf, "session_expires");
+    if (v) {
+        char *end;
+        unsigned long m = strtoul(v, &end, 10);
+        if (*end || *v == '-' || !*v || m > 86400) {
+            fprintf(stderr, "opentapi: [line] %u (sip): session_expires must be 0..86400 s\n",
+                    (unsigned)id);
+            goto out;
+        }
+        l->session_expires = (unsigned)m;
     }
     v = ot_line_conf_get(cf, "display");
     if (v && strpbrk(v, "\"\\\r\n"))
@@ -348,7 +360,7 @@ int sip_check_config(const struct ot_conf *cf, char *err, size_t errlen)
     struct sip_line *ls = calloc(total ? total : 1, sizeof(*ls));
     if (!ls) {
         snprintf(err, errlen, "out of memory");
-        return -1;
+        return -2;
     }
     int rc = 0;
     for (unsigned i = 0; i < total && !rc; i++) {
@@ -363,7 +375,7 @@ int sip_check_config(const struct ot_conf *cf, char *err, size_t errlen)
         struct sip_line **by = malloc(n * sizeof(*by));
         if (!by) {
             snprintf(err, errlen, "out of memory");
-            rc = -1;
+            rc = -2;
         } else {
             for (unsigned i = 0; i < n; i++)
                 by[i] = &ls[i];

@@ -23,6 +23,7 @@ struct sip_call;
 #pragma GCC diagnostic ignored "-Wmissing-prototypes"
 #include <sofia-sip/nua.h>
 #include <sofia-sip/nua_tag.h>
+#include <sofia-sip/nta_tag.h>
 #include <sofia-sip/sip_header.h>
 #include <sofia-sip/sip_status.h>
 #include <sofia-sip/sip_tag.h>
@@ -95,6 +96,7 @@ struct sip_line {
     bool unregistering; /* stop() sent the un-REGISTER, no final response yet */
     struct ot_list calls; /* struct sip_call.link */
     unsigned max_calls;   /* overload control: concurrent calls (max_calls key) */
+    unsigned session_expires; /* RFC 4028 session interval, s; 0 = no session timer */
     unsigned ncalls;      /* its sip_calls with a dialog side (not conference parents) */
 };
 
@@ -105,6 +107,12 @@ struct sip_line {
 #define OT_SIP_DEFAULT_INVITE_RATE 500u /* new INVITEs per second, 0 = no limit */
 #define OT_SIP_RETRY_AFTER_FULL "5"   /* seconds: process at max_calls */
 #define OT_SIP_RETRY_AFTER_RATE "1"   /* seconds: over max_invite_rate */
+/* The largest SIP message a line accepts is this plus twice its
+ * dwUUICallInfoSize (hex): larger ones are refused before they are parsed. */
+#define OT_SIP_MESSAGE_BASE 8192u
+/* RFC 4028 session timer: the interval we ask for, and the floor of Min-SE. */
+#define OT_SIP_DEFAULT_SESSION_EXPIRES 1800u
+#define OT_SIP_MIN_SE 90u
 
 /* Checks a SIP [line] and fills l's configuration strings (free them with
  * sip_line_unconfigure, also after a failure); -1 and the reason in err. */
