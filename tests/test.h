@@ -80,6 +80,8 @@ void t_log_expect_(const char *needle, const char *file, int line);
 #define T_LOG_EXPECT(needle) t_log_expect_(needle, __FILE__, __LINE__)
 /* This test's records are expected and checked otherwise: not printed. */
 void t_log_quiet(void);
+/* While a test points fd 2 somewhere else itself (dup2), the records are
+ * written there instead, so that it can read them as stderr. */
 
 /* ---- applications and messages ---- */
 #define T_TIMEOUT_MS 5000u /* only a hang takes this long */
