@@ -121,7 +121,8 @@ static void drop_on_close(struct ot_call *c)
     /* Drop on close: nobody is left to hear the reply. */
     struct ot_req *q = ot_req_new(NULL, OT_REQ_GENERIC);
     if (!q) {
-        ot_logc(OT_CAT_CORE, OTLOG_ERROR, "out of memory: call %u not dropped on close", (unsigned)c->call_id);
+        ot_logc(OT_CAT_CORE, OTLOG_ERROR, "out of memory: call %u not dropped on close",
+                (unsigned)c->call_id);
         return;
     }
     q->call = c;
