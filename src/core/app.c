@@ -144,8 +144,8 @@ static LONG core_start(void)
                 ld->prov = providers[p];
         ot_g.lines[ot_g.nlines++] = ld;
         if (!ld->prov) {
-            ot_logc(OT_CAT_CONFIG, OTLOG_ERROR, "line device %u: no provider \"%s\" in this build",
-                    i, ld->conf.provider);
+            ot_logc(OT_CAT_CONFIG, OTLOG_ERROR, "line device %u: no provider \"%s\" in this build", i,
+                    ld->conf.provider);
             result = LINEERR_INIFILECORRUPT;
         }
     }

@@ -159,8 +159,8 @@ int ot_app_post(struct ot_app *app, DWORD hdevice, DWORD msg, DWORD_PTR inst, DW
     LINEMESSAGE m = {hdevice, msg, inst, p1, p2, p3};
     bool was_empty = app->queue.count == 0;
     if (msgq_push(&app->queue, &m) != 0) {
-        ot_logc(OT_CAT_CORE, OTLOG_ERROR, "out of memory: message %u for application %08x lost",
-                (unsigned)msg, (unsigned)app->handle);
+        ot_logc(OT_CAT_CORE, OTLOG_ERROR, "out of memory: message %u for application %08x lost", (unsigned)msg,
+               (unsigned)app->handle);
         return -1;
     }
     /* Wake only on the empty -> non-empty edge: one write per burst. */

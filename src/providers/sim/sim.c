@@ -51,8 +51,7 @@ static uint64_t setting_ms(const char *key, uint64_t def)
     char *end;
     unsigned long long n = strtoull(v, &end, 10);
     if (!*v || *end || *v == '-' || n > 86400000ull) {
-        ot_logc(OT_CAT_CONFIG, OTLOG_ERROR, "[sim] %s = %s: expected milliseconds (0..86400000)",
-                key, v);
+        ot_logc(OT_CAT_CONFIG, OTLOG_ERROR, "[sim] %s = %s: expected milliseconds (0..86400000)", key, v);
         return UINT64_MAX;
     }
     return n;

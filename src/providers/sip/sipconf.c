@@ -57,10 +57,8 @@ int sip_line_configure(struct sip_line *l, const struct ot_line_conf *cf, DWORD 
     }
     const char *v = ot_line_conf_get(cf, "uri");
     if (!v || parse_sip_url(home, v, &uri)) {
-        ot_logc(OT_CAT_CONFIG, OTLOG_ERROR,
-                "[line] %u (sip): uri must be a SIP URI such as "
-                "sip:alice@127.0.0.1:5070",
-                (unsigned)id);
+        ot_logc(OT_CAT_CONFIG, OTLOG_ERROR, "[line] %u (sip): uri must be a SIP URI such as "
+                        "sip:alice@127.0.0.1:5070", (unsigned)id);
         goto out;
     }
     l->aor = dupstr(v);
@@ -86,8 +84,7 @@ int sip_line_configure(struct sip_line *l, const struct ot_line_conf *cf, DWORD 
     if (v) {
         snprintf(buf, sizeof(buf), "%s%s", has_scheme(v) ? "" : "sip:", v);
         if (parse_sip_url(home, buf, &u) || u->url_user) {
-            ot_logc(OT_CAT_CONFIG, OTLOG_ERROR, "[line] %u (sip): bind must be IP:PORT",
-                    (unsigned)id);
+            ot_logc(OT_CAT_CONFIG, OTLOG_ERROR, "[line] %u (sip): bind must be IP:PORT", (unsigned)id);
             goto out;
         }
         host = u->url_host, port = u->url_port;
@@ -126,8 +123,7 @@ int sip_line_configure(struct sip_line *l, const struct ot_line_conf *cf, DWORD 
     v = ot_line_conf_get(cf, "proxy");
     if (v) {
         if (parse_sip_url(home, v, &u)) {
-            ot_logc(OT_CAT_CONFIG, OTLOG_ERROR, "[line] %u (sip): proxy must be a SIP URI",
-                    (unsigned)id);
+            ot_logc(OT_CAT_CONFIG, OTLOG_ERROR, "[line] %u (sip): proxy must be a SIP URI", (unsigned)id);
             goto out;
         }
         l->proxy = dupstr(v);
@@ -150,8 +146,8 @@ int sip_line_configure(struct sip_line *l, const struct ot_line_conf *cf, DWORD 
         char *end;
         unsigned long e = strtoul(v, &end, 10);
         if (*end || *v == '-' || e < 10 || e > 86400) {
-            ot_logc(OT_CAT_CONFIG, OTLOG_ERROR,
-                    "[line] %u (sip): expires must be 10..86400 seconds", (unsigned)id);
+            ot_logc(OT_CAT_CONFIG, OTLOG_ERROR, "[line] %u (sip): expires must be 10..86400 seconds",
+                    (unsigned)id);
             goto out;
         }
         l->expires = (unsigned)e;
