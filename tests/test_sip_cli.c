@@ -299,3 +299,32 @@ TEST(sip_cli_usage_errors)
         CHECK(strstr(sh_output(&p), "usage: tapi answer") != NULL);
     }
 }
+
+/* tapi answer holds more calls at once than its old fixed table (256): 300
+ * SIPp calls, all up together for a while, every one answered and dropped. */
+TEST(sip_cli_answer_300_at_once)
+{
+    int pb = sh_free_port();
+    char lb[64];
+    line_arg(lb, sizeof(lb), "opentapi", pb);
+    sproc ans, sipp;
+    sh_reset();
+    const char *aargs[] = {"answer",       "--line", lb,   "--uui",     "0462796521",
+                           "--drop-after", "2500",   "--calls", "300", "--timeout",
+                           "30",           NULL};
+    sh_tapi_start(&ans, aargs, pb);
+    const char *extra[] = {"-r", "150", "-l", "400", NULL};
+    sh_sipp_start_another(&sipp, "uac_we_drop.xml", sh_free_port(), pb, 300, extra);
+    sh_expect_success(&sipp, 30000);
+    expect_exit(&ans, 0);
+    /* The summary is the last line of a long output: read its end. */
+    char tail[512];
+    FILE *f = fopen(ans.log, "r");
+    CHECK(f != NULL);
+    fseek(f, -(long)(sizeof(tail) - 1), SEEK_END);
+    size_t n = fread(tail, 1, sizeof(tail) - 1, f);
+    fclose(f);
+    tail[n] = '\0';
+    if (!strstr(tail, "300 calls: 300 ok, 0 failed"))
+        FAIL("tapi answer's summary is not \"300 calls: 300 ok, 0 failed\": ...%s", tail);
+}

@@ -38,7 +38,23 @@ static const char help_lines[] =
     "topology): number, sharing, whether an offered call can be rejected, the UUI limits\n"
     "in bytes (make call / answer / drop / call info), conferences, the provider, and for\n"
     "SIP lines the URI and the bind address. It starts no provider: no SIP port is bound.\n"
+    "With OPENTAPI_SERVER it lists the telephony service's lines that you may use.\n"
     "  --json      one JSON object per line device\n";
+
+static const char help_server[] =
+    "usage: tapi server [--socket PATH] [--config FILE] [--ready-fd N]\n"
+    "Runs the telephony service (as tapisrv) in the foreground: it owns the configured\n"
+    "lines and serves every application whose environment says OPENTAPI_SERVER=unix:PATH.\n"
+    "Logs to stderr, stops on SIGTERM. Default socket: [server] socket of the\n"
+    "configuration, else /run/opentapi/tapisrv.sock (docs/service.md, man tapisrv).\n";
+
+static const char help_monitor[] =
+    "usage: tapi monitor [--json] [--count N] [LINE...]\n"
+    "Opens lines (device numbers or addresses; none: every line) as monitor and prints\n"
+    "every message as it comes: a timeline, or with --json one JSON object per line.\n"
+    "With OPENTAPI_SERVER=unix:PATH it watches the telephony service's lines, and so the\n"
+    "calls of every application on the machine. Ends on SIGINT/SIGTERM or after N\n"
+    "messages (--count).\n";
 
 static const char help_config[] =
     "usage: tapi config --default | --check FILE\n"
@@ -101,6 +117,8 @@ static const struct command {
     {"answer", cmd_answer, help_answer},
     {"call", cmd_call, help_call},
     {"trace", tapi_cmd_trace, tapi_help_trace},
+    {"server", tapi_cmd_server, help_server},
+    {"monitor", tapi_cmd_monitor, help_monitor},
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 
@@ -151,33 +169,6 @@ static int cmd_call(int argc, char **argv)
     return tapi_cmd_call(argc, argv);
 }
 
-/* A configuration file's text (NULL and a message on stderr if unreadable). */
-static char *read_text(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        fprintf(stderr, "tapi: %s: %s\n", path, strerror(errno));
-        return NULL;
-    }
-    size_t cap = 1 << 20, n;
-    char *buf = malloc(cap);
-    if (!buf) {
-        fclose(f);
-        fprintf(stderr, "tapi: out of memory\n");
-        return NULL;
-    }
-    n = fread(buf, 1, cap - 1, f);
-    int err = ferror(f);
-    fclose(f);
-    if (err) {
-        fprintf(stderr, "tapi: %s: cannot read it\n", path);
-        free(buf);
-        return NULL;
-    }
-    buf[n] = '\0';
-    return buf;
-}
-
 static int cmd_config(int argc, char **argv)
 {
     if (argc == 2 && !strcmp(argv[1], "--default")) {
@@ -185,17 +176,21 @@ static int cmd_config(int argc, char **argv)
         return 0;
     }
     if (argc == 3 && !strcmp(argv[1], "--check")) {
-        char *buf = read_text(argv[2]);
-        if (!buf)
-            return 1;
-        char err[256];
-        LONG rc = otCheckConfig(buf, err, sizeof(err));
-        free(buf);
+        /* The file is read and checked as start-up reads OPENTAPI_CONFIG; the
+         * name is shown with its non-printable bytes escaped. */
+        char err[320], name[256];
+        size_t o = 0;
+        for (const unsigned char *c = (const unsigned char *)argv[2]; *c && o + 5 < sizeof(name);
+             c++)
+            o += (size_t)snprintf(name + o, sizeof(name) - o,
+                                  *c >= 0x20 && *c < 0x7f && *c != '\\' ? "%c" : "\\x%02x", *c);
+        name[o] = '\0';
+        LONG rc = otCheckConfigFile(argv[2], err, sizeof(err));
         if (rc != 0) {
-            fprintf(stderr, "%s: %s\n", argv[2], err);
+            fprintf(stderr, "%s: %s (%s)\n", name, err, otErrorName(rc));
             return 1;
         }
-        printf("%s: ok\n", argv[2]);
+        printf("%s: ok\n", name);
         return 0;
     }
     fputs(help_config, stderr);
@@ -235,6 +230,64 @@ static void sip_bind(const struct ot_line_conf *c, char *out, size_t n)
     snprintf(out, n, "%.*s%s", (int)len, host, colon ? "" : ":5060");
 }
 
+/* With OPENTAPI_SERVER: the telephony service's lines that this user may see,
+ * through the line API (the service's configuration is not ours to read). */
+static int lines_of_service(int json)
+{
+    HLINEAPP app;
+    DWORD ndev = 0, api = 0x00020002;
+    LINEINITIALIZEEXPARAMS p = {.dwTotalSize = sizeof(p),
+                                .dwOptions = LINEINITIALIZEEXOPTION_USEEVENT};
+    LONG rc = lineInitializeEx(&app, NULL, NULL, "tapi lines", &ndev, &api, &p);
+    if (rc) {
+        fprintf(stderr, "tapi: the telephony service (OPENTAPI_SERVER): %s\n", otErrorName(rc));
+        return 1;
+    }
+    if (!json)
+        printf("%-4s %-22s %-10s %-17s %-22s %-4s %s\n", "dev", "name", "number", "sharing",
+               "UUI make/ans/drop/info", "conf", "provider");
+    for (DWORD d = 0; d < ndev; d++) {
+        union {
+            LINEDEVCAPS dc;
+            unsigned char raw[sizeof(LINEDEVCAPS) + 1024];
+        } u = {.dc.dwTotalSize = sizeof(u)};
+        union {
+            LINEADDRESSCAPS ac;
+            unsigned char raw[sizeof(LINEADDRESSCAPS) + 1024];
+        } v = {.ac.dwTotalSize = sizeof(v)};
+        if (lineGetDevCaps(app, d, 0x00020002, 0, &u.dc) ||
+            lineGetAddressCaps(app, d, 0, 0x00020002, 0, &v.ac))
+            continue;
+        const char *name = u.dc.dwLineNameSize ? (char *)u.raw + u.dc.dwLineNameOffset : "";
+        const char *number = v.ac.dwAddressSize ? (char *)v.raw + v.ac.dwAddressOffset : "";
+        const char *prov = u.dc.dwProviderInfoSize ? (char *)u.raw + u.dc.dwProviderInfoOffset : "";
+        const char *sharing =
+            v.ac.dwAddressSharing == LINEADDRESSSHARING_PRIVATE      ? "private"
+            : v.ac.dwAddressSharing == LINEADDRESSSHARING_BRIDGEDEXCL ? "bridged-exclusive"
+            : (u.dc.dwDevCapFlags & LINEDEVCAPFLAGS_CLOSEDROP)        ? "bridged-shared"
+                                                                      : "party";
+        char uui[48];
+        snprintf(uui, sizeof(uui), "%u/%u/%u/%u", (unsigned)u.dc.dwUUIMakeCallSize,
+                 (unsigned)u.dc.dwUUIAnswerSize, (unsigned)u.dc.dwUUIDropSize,
+                 (unsigned)u.dc.dwUUICallInfoSize);
+        int conf = (v.ac.dwAddrCapFlags & LINEADDRCAPFLAGS_CONFDROP) != 0;
+        if (json) {
+            printf("{\"device\":%u,\"name\":", (unsigned)d);
+            json_str(stdout, name);
+            printf(",\"number\":");
+            json_str(stdout, number);
+            printf(",\"sharing\":\"%s\",\"uui\":\"%s\",\"conference\":%s,\"provider\":", sharing,
+                   uui, conf ? "true" : "false");
+            json_str(stdout, prov);
+            printf(",\"service\":true}\n");
+        } else
+            printf("%-4u %-22s %-10s %-17s %-22s %-4s %s\n", (unsigned)d, name, number, sharing, uui,
+                   conf ? "yes" : "no", prov);
+    }
+    lineShutdown(app);
+    return 0;
+}
+
 int tapi_cmd_lines(int argc, char **argv)
 {
     int json = 0;
@@ -247,13 +300,20 @@ int tapi_cmd_lines(int argc, char **argv)
             return 2;
         }
     }
+    const char *srv = getenv("OPENTAPI_SERVER");
+    if (srv && *srv && strcmp(srv, "none") != 0)
+        return lines_of_service(json);
     const char *path = getenv("OPENTAPI_CONFIG");
     char *text = NULL;
-    if (path && *path && !(text = read_text(path)))
-        return 1;
+    size_t len = 0;
     struct ot_conf cf;
-    char err[256];
-    if (ot_conf_parse(text ? text : otDefaultConfig(), &cf, err, sizeof(err)) != 0) {
+    char err[320];
+    if (path && *path && ot_conf_read_file(path, &text, &len, err, sizeof(err)) != 0) {
+        fprintf(stderr, "tapi: %s\n", err);
+        return 1;
+    }
+    const char *conf_text = text ? text : otDefaultConfig();
+    if (ot_conf_parse(conf_text, text ? len : strlen(conf_text), &cf, err, sizeof(err)) != 0) {
         fprintf(stderr, "tapi: %s: %s\n", text ? path : "default configuration", err);
         free(text);
         return 1;

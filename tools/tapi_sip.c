@@ -44,7 +44,6 @@
 
 #define API_VERSION 0x00020002u
 #define MAX_UUI 65536u
-#define MAX_ACTIVE 256   /* concurrent calls the answer side tracks */
 #define SLICE_MS 200     /* longest single wait: signals are noticed this fast */
 
 struct hexopt {
@@ -57,6 +56,7 @@ struct opts {
     const char *line, *dest, *transport, *proxy, *registrar, *username, *password;
     const char *trace, *pcap, *svg;
     bool reject, ladder, json;
+    bool service_line; /* --line names a line of the telephony service */
     long device; /* -1: the first SIP line of OPENTAPI_CONFIG */
     unsigned char *uui;
     DWORD uui_len;
@@ -70,7 +70,8 @@ struct opts {
 };
 
 struct tcall {
-    bool used;
+    bool used;        /* false once finished (freed when its slot is reused) */
+    unsigned slot;    /* its index in calls[] */
     unsigned long no; /* 1, 2, ... in the order calls began */
     HCALL h;
     LONG make_req, answer_req, drop_req, accept_req;
@@ -84,7 +85,10 @@ struct tcall {
 static volatile sig_atomic_t stop_signal;
 static long long t0;
 static HLINEAPP app;
-static struct tcall calls[MAX_ACTIVE];
+/* The calls in progress: a table that grows with them (no fixed limit, so no
+ * offer is ever left unhandled); a finished call's slot is reused. */
+static struct tcall **calls;
+static unsigned ncap;
 static unsigned long started, finished, failed;
 
 static long long now_ms(void)
@@ -302,8 +306,13 @@ static int parse_args(int argc, char **argv, struct opts *o)
         if (a[0] == '-' && a[1] == '-' && !v)
             return usage_error("%.40s needs a value", a);
         if (!strcmp(a, "--line")) {
-            if (!parse_line_uri(v, o))
-                return usage_error("--line must be sip:USER@IP:PORT, not %.80s", v);
+            /* A line of the telephony service: its device number or address. */
+            const char *srv = getenv("OPENTAPI_SERVER");
+            if (strncmp(v, "sip:", 4) != 0 && srv && *srv && clean_text(v, 100))
+                o->service_line = true;
+            else if (!parse_line_uri(v, o))
+                return usage_error("--line must be sip:USER@IP:PORT (or, with OPENTAPI_SERVER, "
+                                   "a line of the telephony service), not %.80s", v);
             o->line = v;
         } else if (!strcmp(a, "--uui") || !strcmp(a, "--call-uui") || !strcmp(a, "--ring-uui")) {
             struct hexopt drop_uui = {o->uui, o->uui_len};
@@ -391,6 +400,54 @@ static int parse_args(int argc, char **argv, struct opts *o)
 }
 
 /* ---- the line -------------------------------------------------------------------- */
+/* With OPENTAPI_SERVER: a line the telephony service already has (device
+ * number or address); no configuration of our own. */
+static int open_service_line(const struct opts *o, HLINE *hl)
+{
+    LINEINITIALIZEEXPARAMS p;
+    memset(&p, 0, sizeof(p));
+    p.dwTotalSize = sizeof(p);
+    p.dwOptions = LINEINITIALIZEEXOPTION_USEEVENT;
+    DWORD ndev = 0, api = API_VERSION;
+    LONG rc = lineInitializeEx(&app, NULL, NULL, o->answer ? "tapi answer" : "tapi call", &ndev,
+                               &api, &p);
+    if (rc) {
+        fprintf(stderr, "tapi: the telephony service (OPENTAPI_SERVER): %s\n", otErrorName(rc));
+        return 1;
+    }
+    DWORD dev = ndev;
+    for (DWORD d = 0; d < ndev && dev == ndev; d++) {
+        union {
+            LINEADDRESSCAPS ac;
+            unsigned char raw[sizeof(LINEADDRESSCAPS) + 512];
+        } u;
+        memset(&u, 0, sizeof(u));
+        u.ac.dwTotalSize = sizeof(u);
+        char idx[16];
+        snprintf(idx, sizeof(idx), "%u", (unsigned)d);
+        if (!strcmp(o->line, idx) ||
+            (lineGetAddressCaps(app, d, 0, API_VERSION, 0, &u.ac) == 0 && u.ac.dwAddressSize &&
+             !strcmp((const char *)u.raw + u.ac.dwAddressOffset, o->line)))
+            dev = d;
+    }
+    if (dev == ndev) {
+        fprintf(stderr, "tapi: the telephony service has no line %s for you\n", o->line);
+        lineShutdown(app);
+        return 1;
+    }
+    rc = lineOpen(app, dev, hl, API_VERSION, 0, 0,
+                  o->answer ? LINECALLPRIVILEGE_OWNER : LINECALLPRIVILEGE_NONE,
+                  LINEMEDIAMODE_INTERACTIVEVOICE, NULL);
+    if (rc) {
+        fprintf(stderr, "tapi: lineOpen: %s\n", otErrorName(rc));
+        lineShutdown(app);
+        return 1;
+    }
+    say(NULL, "line %s of the telephony service open, %s", o->line,
+        o->answer ? (o->reject ? "rejecting calls" : "answering calls") : "placing calls");
+    return 0;
+}
+
 /* The device of OPENTAPI_CONFIG to use: --device, or the first SIP line. */
 static long pick_device(const struct opts *o, DWORD ndev, char *label, size_t n)
 {
@@ -424,6 +481,8 @@ static long pick_device(const struct opts *o, DWORD ndev, char *label, size_t n)
 
 static int open_line(const struct opts *o, HLINE *hl)
 {
+    if (o->service_line)
+        return open_service_line(o, hl);
     LONG rc;
     if (o->line) {
         char cfg[2048];
@@ -492,31 +551,44 @@ static int open_line(const struct opts *o, HLINE *hl)
 /* ---- calls ---------------------------------------------------------------------------- */
 static struct tcall *call_new(void)
 {
-    for (unsigned i = 0; i < MAX_ACTIVE; i++)
-        if (!calls[i].used) {
-            memset(&calls[i], 0, sizeof(calls[i]));
-            calls[i].used = true;
-            calls[i].no = ++started;
-            return &calls[i];
-        }
-    return NULL;
+    unsigned i = 0;
+    while (i < ncap && calls[i] && calls[i]->used)
+        i++;
+    if (i == ncap) {
+        unsigned n = ncap ? ncap * 2 : 64;
+        struct tcall **nc = realloc(calls, n * sizeof(*nc));
+        if (!nc)
+            return NULL;
+        memset(nc + ncap, 0, (n - ncap) * sizeof(*nc));
+        calls = nc;
+        ncap = n;
+    }
+    struct tcall *c = i < ncap && calls[i] ? calls[i] : calloc(1, sizeof(*c));
+    if (!c)
+        return NULL;
+    memset(c, 0, sizeof(*c));
+    c->used = true;
+    c->slot = i;
+    c->no = ++started;
+    calls[i] = c;
+    return c;
 }
 
 static struct tcall *call_by_handle(HCALL h)
 {
-    for (unsigned i = 0; i < MAX_ACTIVE; i++)
-        if (calls[i].used && calls[i].h == h && h)
-            return &calls[i];
+    for (unsigned i = 0; i < ncap; i++)
+        if (calls[i] && calls[i]->used && calls[i]->h == h && h)
+            return calls[i];
     return NULL;
 }
 
 static struct tcall *call_by_request(LONG id)
 {
-    for (unsigned i = 0; i < MAX_ACTIVE; i++)
-        if (calls[i].used && id > 0 &&
-            (calls[i].make_req == id || calls[i].answer_req == id || calls[i].drop_req == id ||
-             calls[i].accept_req == id))
-            return &calls[i];
+    for (unsigned i = 0; i < ncap; i++)
+        if (calls[i] && calls[i]->used && id > 0 &&
+            (calls[i]->make_req == id || calls[i]->answer_req == id || calls[i]->drop_req == id ||
+             calls[i]->accept_req == id))
+            return calls[i];
     return NULL;
 }
 
@@ -733,7 +805,13 @@ static void on_message(const struct opts *o, const LINEMESSAGE *m)
             break; /* not ours to take: left offering, dropped at shutdown */
         struct tcall *c = call_new();
         if (!c) {
-            say(NULL, "too many calls at once: one ignored");
+            /* Never left ringing unanswered: refused, and counted as failed. */
+            say(NULL, "out of memory: call refused");
+            lineDrop((HCALL)m->dwParam2, NULL, 0);
+            lineDeallocateCall((HCALL)m->dwParam2);
+            failed++;
+            finished++;
+            started++;
             break;
         }
         c->h = (HCALL)m->dwParam2;
@@ -824,15 +902,15 @@ static int run(const struct opts *o)
             place_call(o, hl);
         /* Due drops first, then wait for a message until the next one. */
         long long now = now_ms(), next = now + SLICE_MS;
-        for (unsigned i = 0; i < MAX_ACTIVE; i++) {
-            struct tcall *c = &calls[i];
-            if (c->used && c->answer_at) {
+        for (unsigned i = 0; i < ncap; i++) {
+            struct tcall *c = calls[i];
+            if (c && c->used && c->answer_at) {
                 if (c->answer_at <= now)
                     answer_or_reject(o, c);
                 else if (c->answer_at < next)
                     next = c->answer_at;
             }
-            if (!c->used || !c->drop_at)
+            if (!c || !c->used || !c->drop_at)
                 continue;
             if (c->drop_at <= now)
                 drop(c, o->uui, o->uui_len, "drop");
@@ -864,11 +942,16 @@ static int run(const struct opts *o)
     else if (timed_out)
         say(NULL, "timeout: no call in progress for %u s", o->timeout_s);
     unsigned long unfinished = o->calls - finished;
-    for (unsigned i = 0; i < MAX_ACTIVE; i++)
-        if (calls[i].used) {
-            call_fail(&calls[i], "not finished");
-            call_finish(&calls[i]);
+    for (unsigned i = 0; i < ncap; i++) {
+        if (calls[i] && calls[i]->used) {
+            call_fail(calls[i], "not finished");
+            call_finish(calls[i]);
         }
+        free(calls[i]);
+    }
+    free(calls);
+    calls = NULL;
+    ncap = 0;
     lineShutdown(app);
     otSetConfig(NULL);
     say(NULL, "%lu call%s: %lu ok, %lu failed%s", finished, finished == 1 ? "" : "s",

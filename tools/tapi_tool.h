@@ -8,6 +8,10 @@ int tapi_cmd_lines(int argc, char **argv);
 /* tools/tapi_sip.c, in builds with the SIP provider (weak in tapi.c) */
 int tapi_cmd_answer(int argc, char **argv);
 int tapi_cmd_call(int argc, char **argv);
+/* tools/tapi_server.c: the telephony service (tapisrv) in the foreground */
+int tapi_cmd_server(int argc, char **argv);
+/* tools/tapi_monitor.c: every message of lines opened as monitor */
+int tapi_cmd_monitor(int argc, char **argv);
 
 /* Help texts (tools/tapi.c), printed by `tapi COMMAND --help`. */
 extern const char tapi_help_answer_call[];

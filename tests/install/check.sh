@@ -22,10 +22,16 @@ cc -std=c11 -Wall -Wextra -Werror -o "$tmp/sample-static" tests/install/sample.c
     $(pkg-config --static --libs-only-l opentapi | sed 's/-lopentapi//')
 "$tmp/sample-static"
 bad=$(nm -D --defined-only "$tmp/prefix/lib/libopentapi.so" | awk '{print $3}' \
-      | grep -Ev '^(line[A-Z]|ot[A-Z]|_init$|_fini$|__bss_start$|_edata$|_end$)' || true)
+      | grep -Ev '^(line[A-Z]|phone[A-Z]|tapi[A-Z]|ot[A-Z]|_init$|_fini$|__bss_start$|_edata$|_end$)' || true)
 if [ -n "$bad" ]; then
     echo "install: the shared library exports non-API symbols:"; echo "$bad"; exit 1
 fi
+# Every function of Microsoft's tapi.h links, shared and static (tests/link/link.sh).
+# shellcheck disable=SC2046
+LD_LIBRARY_PATH="$tmp/prefix/lib" bash tests/link/link.sh $(pkg-config --cflags opentapi) \
+    -- $(pkg-config --libs opentapi) \
+    -- "$tmp/prefix/lib/libopentapi.a" $(pkg-config --static --libs-only-l opentapi | sed 's/-lopentapi//') ||
+    { r=$?; [ $r = 77 ] || exit 1; }
 echo "install: shared and static sample ran; exports are TAPI and ot* only"
 
 # --- rpath, static link, CMake, man page, uninstall (issue 13) ------------------------------

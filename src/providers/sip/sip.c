@@ -17,7 +17,9 @@
  * handle destroyed, on the provider thread only).  A TAPI call that went IDLE
  * because of lineDrop may still have a dialog finishing (BYE in flight); it
  * is reported to nobody. */
+#define _GNU_SOURCE /* malloc_trim */
 #include <errno.h>
+#include <malloc.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -42,6 +44,13 @@ static struct {
     unsigned live_calls;
     su_root_t *root;
     pthread_t thread;
+    /* overload control ([sip] max_calls, max_invite_rate): a token bucket of
+     * one second's worth of INVITEs, in thousandths, on the core clock */
+    unsigned max_calls, max_rate;
+    uint64_t rate_tokens, rate_ms;
+    unsigned long invites;    /* INVITEs that started a call, admitted or refused */
+    unsigned long trim_seen, trim_acc; /* invites at the last tick, since the last trim */
+    su_timer_t *trim_timer;
 } S;
 
 /* The provider thread runs "detached" from the core while the provider is
@@ -87,6 +96,15 @@ static void cnt_add(unsigned long *field, long delta)
     pthread_once(&cnt_once, cnt_init);
     pthread_mutex_lock(&cnt_mu);
     *field += (unsigned long)delta;
+    pthread_cond_broadcast(&cnt_cv);
+    pthread_mutex_unlock(&cnt_mu);
+}
+
+static void cnt_set(unsigned long *field, unsigned long value)
+{
+    pthread_once(&cnt_once, cnt_init);
+    pthread_mutex_lock(&cnt_mu);
+    *field = value;
     pthread_cond_broadcast(&cnt_cv);
     pthread_mutex_unlock(&cnt_mu);
 }
@@ -144,10 +162,8 @@ static void sofia_logger(void *stream, char const *fmt, va_list ap)
 
 static void setup_logs(void)
 {
-    const char *v = ot_setting("sip", "log_level");
-    unsigned level = v ? (unsigned)atoi(v) : 0;
-    if (level > 9)
-        level = 9;
+    int lv = sip_log_level(ot_setting("sip", "log_level")); /* checked: 0..9 or absent */
+    unsigned level = lv > 0 ? (unsigned)lv : 0;
     sofia_log_on = level > 0;
     su_log_t *logs[] = {su_log_default, nua_log, nta_log, tport_log};
     for (size_t i = 0; i < sizeof(logs) / sizeof(logs[0]); i++) {
@@ -168,12 +184,33 @@ static struct sip_call *sc_new(struct sip_line *l, struct ot_call *c, bool incom
     ot_list_init(&sc->infos);
     ot_list_add_tail(&l->calls, &sc->link);
     S.live_calls++;
+    l->ncalls++;
     return sc;
+}
+
+/* p->conf_consult = k, and k->consult_for = p (no search for a consultation
+ * call's parent when it ends). */
+static void set_consult(struct sip_call *p, struct sip_call *k)
+{
+    if (p->conf_consult)
+        p->conf_consult->consult_for = NULL;
+    p->conf_consult = k;
+    if (k) {
+        if (k->consult_for && k->consult_for != p)
+            k->consult_for->conf_consult = NULL;
+        k->consult_for = p;
+    }
 }
 
 static void sc_free(struct sip_call *sc)
 {
+    if (sc->conf_consult)
+        set_consult(sc, NULL);
+    if (sc->consult_for)
+        set_consult(sc->consult_for, NULL);
     ot_list_del(&sc->link);
+    if (!sc->is_parent)
+        sc->line->ncalls--;
     free(sc->late_bye_uui);
     free(sc);
     S.live_calls--;
@@ -416,15 +453,19 @@ static struct sip_call *conf_of(const struct sip_call *sc)
     return p ? ot_call_drv(p) : NULL;
 }
 
+/* The parent's members, from the core's list of them (no walk over the
+ * line's calls). */
 static unsigned conf_members(struct sip_call *parent, struct sip_call **first)
 {
     unsigned n = 0;
-    struct ot_list *pos;
     if (first)
         *first = NULL;
-    for (pos = parent->line->calls.next; pos != &parent->line->calls; pos = pos->next) {
-        struct sip_call *m = ot_container_of(pos, struct sip_call, link);
-        if (m != parent && m->call && conf_of(m) == parent) {
+    if (!parent->call)
+        return 0;
+    for (struct ot_call *mc = ot_call_next_member(parent->call, NULL); mc;
+         mc = ot_call_next_member(parent->call, mc)) {
+        struct sip_call *m = ot_call_drv(mc);
+        if (m && m != parent && m->call == mc) {
             if (!n && first)
                 *first = m;
             n++;
@@ -435,13 +476,7 @@ static unsigned conf_members(struct sip_call *parent, struct sip_call **first)
 
 static struct sip_call *consult_parent(const struct sip_call *sc)
 {
-    struct ot_list *pos;
-    for (pos = sc->line->calls.next; pos != &sc->line->calls; pos = pos->next) {
-        struct sip_call *p = ot_container_of(pos, struct sip_call, link);
-        if (p->is_parent && p->conf_consult == sc)
-            return p;
-    }
-    return NULL;
+    return sc->consult_for && sc->consult_for->is_parent ? sc->consult_for : NULL;
 }
 
 /* After a member or the consultation call left: reconnect, or revert. */
@@ -453,7 +488,7 @@ static void conf_check(struct sip_call *p)
     unsigned n = conf_members(p, &first);
     if (p->conf_consult) {
         if (n == 0) { /* nothing left to add the consultation call to */
-            p->conf_consult = NULL;
+            set_consult(p, NULL);
             ot_ev_call_state(p->call, LINECALLSTATE_IDLE, 0);
         }
         return;
@@ -485,7 +520,7 @@ static void conf_left(struct sip_call *sc)
     }
     p = consult_parent(sc);
     if (p) {
-        p->conf_consult = NULL;
+        set_consult(p, NULL);
         conf_check(p);
     }
 }
@@ -514,8 +549,52 @@ static void sc_disconnect(struct sip_call *sc, DWORD mode)
 }
 
 /* ---- NUA events (provider thread, core lock held) ---------------------------------- */
+/* One INVITE's worth of the [sip] max_invite_rate bucket, if there is one. */
+static bool rate_take(void)
+{
+    if (!S.max_rate)
+        return true;
+    uint64_t now = ot_clock_now(), cap = (uint64_t)S.max_rate * 1000u;
+    if (now > S.rate_ms) {
+        S.rate_tokens += (now - S.rate_ms) * S.max_rate; /* max_rate per 1000 ms */
+        if (S.rate_tokens > cap)
+            S.rate_tokens = cap;
+    }
+    S.rate_ms = now;
+    if (S.rate_tokens < 1000u)
+        return false;
+    S.rate_tokens -= 1000u;
+    return true;
+}
+
+/* Overload control, before anything is allocated for the call: over the
+ * INVITE rate or the process's max_calls, 503 with Retry-After; a line that
+ * has max_calls calls is busy, 486.  Never silence. */
+static bool invite_admitted(struct sip_line *l, nua_handle_t *nh)
+{
+    const char *retry = NULL;
+    S.invites++;
+    if (!rate_take())
+        retry = OT_SIP_RETRY_AFTER_RATE;
+    else if (S.live_calls >= S.max_calls)
+        retry = OT_SIP_RETRY_AFTER_FULL;
+    if (retry) {
+        nua_respond(nh, SIP_503_SERVICE_UNAVAILABLE, SIPTAG_RETRY_AFTER_STR(retry),
+                    SIPTAG_REASON_STR("Q.850;cause=42"), TAG_END());
+        cnt_add(&cnt.refused_overload, 1);
+    } else if (l->ncalls >= l->max_calls) {
+        nua_respond(nh, SIP_486_BUSY_HERE, SIPTAG_REASON_STR("Q.850;cause=17"), TAG_END());
+        cnt_add(&cnt.refused_busy, 1);
+    } else
+        return true;
+    nua_handle_destroy(nh);
+    return false;
+}
+
 static void on_invite(struct sip_line *l, nua_handle_t *nh, const sip_t *sip)
 {
+    if (!invite_admitted(l, nh))
+        return;
     struct sip_call *sc = sc_new(l, NULL, true);
     if (!sc) {
         nua_respond(nh, SIP_500_INTERNAL_SERVER_ERROR, TAG_END());
@@ -891,6 +970,10 @@ static void provider_event(nua_event_t ev, int status, char const *phrase, nua_t
         if (nh && nh == l->reg_nh)
             on_register(l, ev, status, sip);
         break;
+    case nua_i_options:
+        if (sip && sip->sip_cseq)
+            cnt_set(&cnt.options_cseq, sip->sip_cseq->cs_seq);
+        break;
     case nua_i_error:
         ot_logc(OT_CAT_SIP, OTLOG_DEBUG, "line %u: %d %s", l ? (unsigned)l->id : 0u, status,
                 phrase ? phrase : "");
@@ -917,6 +1000,35 @@ static void provider_event(nua_event_t ev, int status, char const *phrase, nua_t
 }
 
 /* ---- the provider thread ------------------------------------------------------- */
+/* Every TRIM_PERIOD_MS: once a burst of at least TRIM_MIN_BURST INVITEs (a
+ * flood) has subsided (this period saw at most a tenth of what came since the
+ * last trim), the memory malloc kept for it goes back to the system
+ * (malloc_trim).  Sofia frees a finished transaction within 32 s, so a few
+ * periods after a flood its memory is really free. */
+#define TRIM_PERIOD_MS 10000
+#define TRIM_MIN_BURST 1000u
+
+static void trim_tick(su_root_magic_t *magic, su_timer_t *t, su_timer_arg_t *arg)
+{
+    (void)magic, (void)t, (void)arg;
+    if (atomic_load(&detached))
+        return;
+    ot_lock();
+    if (atomic_load(&detached)) { /* stop() released the lock to join us */
+        ot_unlock();
+        return;
+    }
+    unsigned long d = S.invites - S.trim_seen;
+    S.trim_seen = S.invites;
+    S.trim_acc += d;
+    bool trim = S.trim_acc >= TRIM_MIN_BURST && d <= S.trim_acc / 10;
+    if (trim)
+        S.trim_acc = 0;
+    ot_unlock();
+    if (trim)
+        malloc_trim(0);
+}
+
 static void *provider_main(void *arg)
 {
     (void)arg;
@@ -926,9 +1038,10 @@ static void *provider_main(void *arg)
         ok = false;
     for (unsigned i = 0; ok && i < S.nlines; i++) {
         struct sip_line *l = &S.lines[i];
-        if (sip_line_probe_bind(l) != 0) {
-            ot_logc(OT_CAT_SIP, OTLOG_ERROR, "line %u: cannot bind %s", (unsigned)l->id,
-                    l->bind_url);
+        char why[128];
+        if (sip_line_probe_bind(l, why, sizeof(why)) != 0) {
+            ot_logc(OT_CAT_SIP, OTLOG_ERROR, "line %u: cannot bind %s: %s", (unsigned)l->id,
+                    l->bind_url, why);
             ok = false;
             break;
         }
@@ -971,6 +1084,11 @@ static void *provider_main(void *arg)
             if (S.lines[i].nua)
                 nua_shutdown(S.lines[i].nua);
     }
+    if (ok && any) {
+        S.trim_timer = su_timer_create(su_root_task(S.root), TRIM_PERIOD_MS);
+        if (S.trim_timer)
+            su_timer_run(S.trim_timer, trim_tick, NULL);
+    }
     pthread_mutex_lock(&init_mu);
     init_state = ok ? 1 : -1;
     pthread_cond_broadcast(&init_cv);
@@ -978,6 +1096,9 @@ static void *provider_main(void *arg)
 
     if (any)
         su_root_run(S.root); /* until every user agent has shut down */
+    if (S.trim_timer)
+        su_timer_destroy(S.trim_timer);
+    S.trim_timer = NULL;
     for (unsigned i = 0; i < S.nlines; i++)
         if (S.lines[i].nua) {
             nua_destroy(S.lines[i].nua);
@@ -1021,9 +1142,27 @@ static void free_lines(void)
     memset(&S, 0, sizeof(S));
 }
 
+/* A [sip] number (checked by sip_check_config), def when absent. */
+static long sip_setting(const char *key, unsigned long def)
+{
+    const char *v = ot_setting("sip", key);
+    unsigned long n;
+    if (!v)
+        return (long)def;
+    return sip_number_key(key, v, &n) == 0 ? (long)n : -1;
+}
+
 static int sp_start(struct ot_linedev **lines, unsigned n)
 {
+    long max_calls = sip_setting("max_calls", OT_SIP_DEFAULT_CALLS);
+    long max_rate = sip_setting("max_invite_rate", OT_SIP_DEFAULT_INVITE_RATE);
+    if (max_calls < 0 || max_rate < 0)
+        return -1;
     memset(&S, 0, sizeof(S));
+    S.max_calls = (unsigned)max_calls;
+    S.max_rate = (unsigned)max_rate;
+    S.rate_tokens = (uint64_t)S.max_rate * 1000u;
+    S.rate_ms = ot_clock_now();
     S.lines = calloc(n, sizeof(*S.lines));
     if (!S.lines)
         return -1;
@@ -1036,7 +1175,10 @@ static int sp_start(struct ot_linedev **lines, unsigned n)
         ot_list_init(&l->calls);
     }
     for (unsigned i = 0; i < n; i++) {
-        if (sip_line_configure(&S.lines[i], S.lines[i].cf, S.lines[i].id) != 0) {
+        char err[320];
+        if (sip_line_configure(&S.lines[i], S.lines[i].cf, S.lines[i].id, err, sizeof(err)) !=
+            0) {
+            ot_logc(OT_CAT_CONFIG, OTLOG_ERROR, "%s", err);
             free_lines();
             return -1;
         }
@@ -1263,11 +1405,20 @@ static LONG sp_drop(struct ot_req *r, struct ot_call *c, const void *uui, DWORD 
     } else if (sc->is_parent) {
         /* CONFDROP: every party goes, one BYE each, each call its own IDLE. */
         sc->dropping = true;
-        struct ot_list *pos, *tmp;
-        ot_list_foreach_safe(pos, tmp, &sc->line->calls)
-        {
-            struct sip_call *m = ot_container_of(pos, struct sip_call, link);
-            if (!m->call || (conf_of(m) != sc && sc->conf_consult != m))
+        /* The members in creation order, then the consultation call (always
+         * the newest): from the core's member list, not the line's calls. */
+        struct ot_call *mc = ot_call_next_member(c, NULL);
+        struct sip_call *consult = sc->conf_consult;
+        while (mc || consult) {
+            struct sip_call *m;
+            if (mc) {
+                m = ot_call_drv(mc);
+                mc = ot_call_next_member(c, mc); /* before m leaves the list */
+            } else {
+                m = consult;
+                consult = NULL;
+            }
+            if (!m || !m->call || (conf_of(m) != sc && sc->conf_consult != m))
                 continue;
             if (sc_hangup(m, hdr) != 0) {
                 ot_logc(OT_CAT_SIP, OTLOG_ERROR,
@@ -1280,7 +1431,7 @@ static LONG sp_drop(struct ot_req *r, struct ot_call *c, const void *uui, DWORD 
                 ot_ev_call_conf_parent(m->call, NULL);
             ot_ev_call_state(m->call, LINECALLSTATE_IDLE, 0);
         }
-        sc->conf_consult = NULL;
+        set_consult(sc, NULL);
         sc->dropping = false;
         ot_ev_call_state(c, LINECALLSTATE_IDLE, 0);
     } else {
@@ -1307,7 +1458,7 @@ static void sp_close_call(struct ot_call *c)
     sc_hangup(sc, NULL);
     struct sip_call *p = consult_parent(sc);
     if (p)
-        p->conf_consult = NULL;
+        set_consult(p, NULL);
     ot_call_set_drv(c, NULL);
     sc->call = NULL;
     sc_maybe_free(sc);
@@ -1317,8 +1468,10 @@ static void sp_close_call(struct ot_call *c)
 static struct sip_call *parent_new(struct sip_line *l, struct ot_call *conf)
 {
     struct sip_call *p = sc_new(l, conf, false);
-    if (p)
+    if (p) {
         p->is_parent = true;
+        l->ncalls--; /* no dialog of its own: not a call for max_calls */
+    }
     return p;
 }
 
@@ -1340,7 +1493,7 @@ static LONG sp_setup_conf(struct ot_req *r, struct ot_call *c, struct ot_call *c
     }
     ot_call_set_drv(conf, p);
     ot_call_set_drv(consult, k);
-    p->conf_consult = k;
+    set_consult(p, k);
     ot_ev_call_party(consult, OT_PARTY_CALLER, l->user, l->display, false);
     ot_req_complete(r, 0);
     ot_ev_call_conf_parent(c, conf);
@@ -1360,7 +1513,7 @@ static LONG sp_prepare_add(struct ot_req *r, struct ot_call *conf, struct ot_cal
     if (!k)
         return LINEERR_NOMEM;
     ot_call_set_drv(consult, k);
-    p->conf_consult = k;
+    set_consult(p, k);
     ot_ev_call_party(consult, OT_PARTY_CALLER, p->line->user, p->line->display, false);
     ot_req_complete(r, 0);
     ot_ev_call_state(conf, LINECALLSTATE_ONHOLDPENDCONF, 0);
@@ -1379,7 +1532,7 @@ static LONG sp_add_to_conf(struct ot_req *r, struct ot_call *conf, struct ot_cal
     if (conf_members(p, NULL) + 1 >= p->line->cf->max_conf)
         return LINEERR_CONFERENCEFULL;
     if (p->conf_consult == k)
-        p->conf_consult = NULL;
+        set_consult(p, NULL);
     ot_ev_call_conf_parent(consult, conf);
     ot_ev_call_state(consult, LINECALLSTATE_CONFERENCED, 0);
     ot_ev_call_state(conf, LINECALLSTATE_CONNECTED, LINECONNECTEDMODE_ACTIVE);
@@ -1419,4 +1572,5 @@ const struct ot_provider ot_sip_provider = {
     .add_to_conf = sp_add_to_conf,
     .remove_from_conf = sp_remove_from_conf,
     .live_calls = sp_live_calls,
+    .check_config = sip_check_config,
 };
