@@ -9,7 +9,6 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -23,17 +22,6 @@ static char *log_buf;
 static size_t log_len, log_cap;
 static bool log_checked;
 
-/* The runner's stderr when it started: a test that points fd 2 elsewhere to
- * read what the library says there (dup2) gets the records written there. */
-static struct stat stderr_at_start;
-
-static bool stderr_redirected(void)
-{
-    struct stat now;
-    return fstat(2, &now) == 0 &&
-           (now.st_dev != stderr_at_start.st_dev || now.st_ino != stderr_at_start.st_ino);
-}
-
 static void on_log(DWORD level, LPCSTR category, LPCSTR message, void *ctx)
 {
     (void)ctx;
@@ -44,10 +32,6 @@ static void on_log(DWORD level, LPCSTR category, LPCSTR message, void *ctx)
     if (n < 0)
         return;
     size_t len = (size_t)n < sizeof(line) ? (size_t)n : sizeof(line) - 1;
-    if (stderr_redirected()) {
-        fputs(line, stderr); /* the test reads fd 2 itself */
-        return;
-    }
     pthread_mutex_lock(&log_mu);
     if (log_len + len + 1 > log_cap && log_len + len < (1u << 20)) {
         size_t cap = log_cap ? log_cap * 2 : 4096;
@@ -761,7 +745,6 @@ int main(int argc, char **argv)
     unsigned passed = 0, failed = 0;
     /* The library's records are captured per test: a negative test asserts
      * the errors it provokes (T_LOG_EXPECT); the rest are printed. */
-    fstat(2, &stderr_at_start);
     otSetLogHandler(on_log, NULL);
     for (struct ot_test *t = tests_head; t; t = t->next) {
         if (threaded_only && !t->threaded)

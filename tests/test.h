@@ -84,8 +84,6 @@ void t_log_take(char *out, size_t outlen);
 void t_log_clear(void);
 /* This test's records are expected and checked otherwise: not printed. */
 void t_log_quiet(void);
-/* While a test points fd 2 somewhere else itself (dup2), the records are
- * written there instead, so that it can read them as stderr. */
 
 /* ---- applications and messages ---- */
 #define T_TIMEOUT_MS 5000u /* only a hang takes this long */
