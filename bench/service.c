@@ -207,14 +207,17 @@ static const char *config_path(int pairs)
     return path;
 }
 
-static void run(int pairs, double seconds, const char *srvbin)
+/* tapisrv on a socket of ours with the configuration conf; returns its pid
+ * once it accepts clients, the address for OPENTAPI_SERVER in addr. */
+static pid_t start_service(const char *srvbin, const char *conf, char *addr, size_t n)
 {
-    char sock[64];
+    static char sock[64];
     snprintf(sock, sizeof(sock), "/tmp/bench-service-%d.sock", (int)getpid());
-    const char *conf = config_path(MAX_PAIRS);
+    snprintf(addr, n, "unix:%s", sock);
     int ready[2];
     if (pipe(ready))
         exit(1);
+    fflush(stdout);
     pid_t srv = fork();
     if (srv == 0) {
         char fd[8];
@@ -232,8 +235,14 @@ static void run(int pairs, double seconds, const char *srvbin)
         exit(1);
     }
     close(ready[0]);
+    return srv;
+}
+
+static void run(int pairs, double seconds, const char *srvbin)
+{
+    const char *conf = config_path(MAX_PAIRS);
     char addr[80];
-    snprintf(addr, sizeof(addr), "unix:%s", sock);
+    pid_t srv = start_service(srvbin, conf, addr, sizeof(addr));
     memset((void *)sh, 0, sizeof(*sh));
     pid_t kids[2 * MAX_PAIRS];
     for (int i = 0; i < 2 * pairs; i++) {
@@ -334,29 +343,9 @@ static long rss_kb(pid_t pid)
  * answered and dropped: every monitor must get its DISCONNECTED. */
 static void fanout(int n, const char *srvbin)
 {
-    char sock[64], addr[80];
-    snprintf(sock, sizeof(sock), "/tmp/bench-fanout-%d.sock", (int)getpid());
-    snprintf(addr, sizeof(addr), "unix:%s", sock);
     const char *conf = config_path(1);
-    int ready[2];
-    if (pipe(ready))
-        exit(1);
-    fflush(stdout);
-    pid_t srv = fork();
-    if (srv == 0) {
-        char fd[8];
-        snprintf(fd, sizeof(fd), "%d", ready[1]);
-        close(ready[0]);
-        int devnull = open("/dev/null", O_WRONLY);
-        dup2(devnull, 2);
-        execl(srvbin, srvbin, "--socket", sock, "--config", conf, "--ready-fd", fd, (char *)NULL);
-        _exit(127);
-    }
-    close(ready[1]);
-    char w[8];
-    if (read(ready[0], w, sizeof(w)) <= 0)
-        exit(1);
-    close(ready[0]);
+    char addr[80];
+    pid_t srv = start_service(srvbin, conf, addr, sizeof(addr));
     long rss0 = rss_kb(srv);
     memset((void *)sh, 0, sizeof(*sh));
     pid_t *kids = calloc((size_t)n + 2, sizeof(*kids));

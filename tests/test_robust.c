@@ -138,8 +138,9 @@ static void close_many(bool shutdown)
         t_expect_none(&p.a);
     for (unsigned i = 0; i < MANY; i++)
         if (lineDrop(h[i], NULL, 0) != (LONG)LINEERR_INVALCALLHANDLE) {
+            unsigned stale = (unsigned)h[i];
             free(h);
-            FAIL("handle %u (%08x) of the closed line still accepted", i, (unsigned)h[i]);
+            FAIL("handle %u (%08x) of the closed line still accepted", i, stale);
         }
     free(h);
     CHECK_RC(lineDrop(ha, NULL, 0), LINEERR_INVALCALLHANDLE);

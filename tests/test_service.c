@@ -8,7 +8,11 @@
 #include <poll.h>
 #include <stddef.h>
 #include <stdlib.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -90,6 +94,24 @@ static void sync_with_service(tapp *a)
     CHECK_RC(lineGetDevCaps(a->h, 0, T_API, 0, &u.dc), 0);
 }
 
+/* The offer on lb answered: OFFERING, then CONNECTED and the reply. */
+static HCALL answer_offer(tapp *b, HLINE lb)
+{
+    HCALL hb = t_expect_offer(b, lb);
+    LONG req = lineAnswer(hb, NULL, 0);
+    CHECK_REQ(req);
+    t_expect_state(b, hb, LINECALLSTATE_CONNECTED, LINECONNECTEDMODE_ACTIVE);
+    t_expect_reply(b, req, 0);
+    return hb;
+}
+
+/* The far end answered a call that rings: its id, then CONNECTED. */
+static void expect_answered(tapp *a, HCALL ha)
+{
+    t_expect_callinfo(a, ha, LINECALLINFOSTATE_CONNECTEDID);
+    t_expect_state(a, ha, LINECALLSTATE_CONNECTED, LINECONNECTEDMODE_ACTIVE);
+}
+
 /* ---- roles ---- */
 static void role_caller(void *arg)
 {
@@ -102,8 +124,7 @@ static void role_caller(void *arg)
     HCALL ha = t_make_call(&a, la, "101", NULL, 0);
     t_expect_ringback(&a, ha);
     svc_say("ringing %u %u", (unsigned)ha, (unsigned)la);
-    t_expect_callinfo(&a, ha, LINECALLINFOSTATE_CONNECTEDID);
-    t_expect_state(&a, ha, LINECALLSTATE_CONNECTED, LINECONNECTEDMODE_ACTIVE);
+    expect_answered(&a, ha);
     svc_say("connected");
     svc_wait_word(); /* drop */
     LONG req = lineDrop(ha, (LPCSTR)BYE_A, sizeof(BYE_A));
@@ -132,11 +153,7 @@ static void role_callee(void *arg)
     t_init(&b, "B");
     HLINE lb = t_open(&b, 1, LINECALLPRIVILEGE_OWNER);
     svc_say("ready");
-    HCALL hb = t_expect_offer(&b, lb);
-    LONG req = lineAnswer(hb, NULL, 0);
-    CHECK_REQ(req);
-    t_expect_state(&b, hb, LINECALLSTATE_CONNECTED, LINECONNECTEDMODE_ACTIVE);
-    t_expect_reply(&b, req, 0);
+    HCALL hb = answer_offer(&b, lb);
     svc_say("answered");
     /* The far end's drop: its UUI first, then DISCONNECTED. */
     t_expect_callinfo(&b, hb, LINECALLINFOSTATE_USERUSERINFO);
@@ -227,6 +244,14 @@ static void expect_service_empty(const svc *s)
     svc_child_wait(&p);
 }
 
+/* The end of a test: nothing left in the service, which stops cleanly. */
+static void svc_finish(svc *s)
+{
+    expect_service_empty(s);
+    svc_stop(s);
+    svc_cleanup(s);
+}
+
 TEST_THREADED(service_call_and_drop_with_uui_across_three_processes)
 {
     svc s;
@@ -251,9 +276,7 @@ TEST_THREADED(service_call_and_drop_with_uui_across_three_processes)
     svc_child_wait(&a);
     svc_child_wait(&b);
     svc_child_wait(&c);
-    expect_service_empty(&s);
-    svc_stop(&s);
-    svc_cleanup(&s);
+    svc_finish(&s);
 }
 
 /* ---- a client that dies ---- */
@@ -266,8 +289,7 @@ static void role_connected_caller(void *arg)
     svc_wait_word();
     HCALL ha = t_make_call(&a, la, "101", NULL, 0);
     t_expect_ringback(&a, ha);
-    t_expect_callinfo(&a, ha, LINECALLINFOSTATE_CONNECTEDID);
-    t_expect_state(&a, ha, LINECALLSTATE_CONNECTED, LINECONNECTEDMODE_ACTIVE);
+    expect_answered(&a, ha);
     svc_say("connected");
     svc_wait_word(); /* never comes: the test kills this process */
 }
@@ -279,11 +301,7 @@ static void role_callee_sees_far_end_go(void *arg)
     t_init(&b, "B");
     HLINE lb = t_open(&b, 1, LINECALLPRIVILEGE_OWNER);
     svc_say("ready");
-    HCALL hb = t_expect_offer(&b, lb);
-    LONG req = lineAnswer(hb, NULL, 0);
-    CHECK_REQ(req);
-    t_expect_state(&b, hb, LINECALLSTATE_CONNECTED, LINECONNECTEDMODE_ACTIVE);
-    t_expect_reply(&b, req, 0);
+    HCALL hb = answer_offer(&b, lb);
     svc_say("answered");
     /* The caller's process was killed: the service shut its application down
      * as lineShutdown would, and CLOSEDROP dropped its call. */
@@ -333,9 +351,7 @@ TEST_THREADED(service_killed_client_is_shut_down_and_its_call_dropped)
     svc_child_kill(&a); /* kill -9 */
     svc_child_wait(&b);
     svc_child_wait(&c);
-    expect_service_empty(&s);
-    svc_stop(&s);
-    svc_cleanup(&s);
+    svc_finish(&s);
 }
 
 /* ---- the service goes away and comes back ---- */
@@ -389,9 +405,7 @@ TEST_THREADED(service_gone_means_reinit_and_back_means_working_again)
     svc_restart(&s, NULL);
     svc_tell(&a, "back");
     svc_child_wait(&a);
-    expect_service_empty(&s);
-    svc_stop(&s);
-    svc_cleanup(&s);
+    svc_finish(&s);
 }
 
 /* ---- handles are each client's own ---- */
@@ -459,9 +473,7 @@ TEST(service_refuses_another_clients_handles)
     svc_child_wait(&b);
     svc_tell(&a, "done");
     svc_child_wait(&a);
-    expect_service_empty(&s);
-    svc_stop(&s);
-    svc_cleanup(&s);
+    svc_finish(&s);
 }
 
 /* ---- offering when several processes own a line: the first opener ---- */
@@ -538,9 +550,7 @@ TEST(service_offers_to_the_first_owner_process)
     svc_child_wait(&b2);
     svc_child_wait(&a);
     svc_child_wait(&b1);
-    expect_service_empty(&s);
-    svc_stop(&s);
-    svc_cleanup(&s);
+    svc_finish(&s);
 }
 
 /* ---- access rules ---- */
@@ -651,9 +661,7 @@ TEST(service_access_rules_decide_lines_and_privileges)
     svc_child c;
     svc_child_start(&c, &s, "nobody", role_restricted_user, NULL);
     svc_child_wait(&c);
-    expect_service_empty(&s);
-    svc_stop(&s);
-    svc_cleanup(&s);
+    svc_finish(&s);
     svc_start(&s, NULL);
     svc_child_start(&c, &s, "nobody, default rules", role_default_rules_user, NULL);
     svc_child_wait(&c);
@@ -780,9 +788,7 @@ TEST(service_closes_only_the_client_that_sends_a_bad_frame)
     svc_child_wait(&b);
     CHECK(strstr(svc_log(&s), "malformed frame") != NULL);
     CHECK(strstr(svc_log(&s), "oversized frame") != NULL);
-    expect_service_empty(&s);
-    svc_stop(&s);
-    svc_cleanup(&s);
+    svc_finish(&s);
 }
 
 /* ---- the README's demo: two shell commands call each other through the
@@ -824,9 +830,7 @@ TEST(service_cli_call_answer_and_monitor)
     svc_exec_wait(&mon);
     svc_exec_wait(&call);
     svc_exec_wait(&ans);
-    expect_service_empty(&s);
-    svc_stop(&s);
-    svc_cleanup(&s);
+    svc_finish(&s);
 }
 
 /* ---- a client that stops reading is let go, the others go on ---- */
@@ -969,9 +973,7 @@ TEST(service_lets_go_of_a_client_that_stops_reading)
     svc_child_wait(&c);
     CHECK(strstr(svc_log(&s), "stopped reading: disconnected") != NULL);
     expect_closed(fd);
-    expect_service_empty(&s);
-    svc_stop(&s);
-    svc_cleanup(&s);
+    svc_finish(&s);
 }
 
 /* ---- the configuration may name the service instead of the environment ---- */
@@ -1008,9 +1010,7 @@ TEST(service_named_by_the_client_configuration)
     svc_child c;
     svc_child_start(&c, &s, "configured client", role_configured_client, path);
     svc_child_wait(&c);
-    expect_service_empty(&s);
-    svc_stop(&s);
-    svc_cleanup(&s);
+    svc_finish(&s);
 }
 
 TEST(service_tapi_lines_lists_the_service_lines_of_the_user)
@@ -1023,12 +1023,156 @@ TEST(service_tapi_lines_lists_the_service_lines_of_the_user)
     CHECK(strstr(svc_hear(&c), "name") != NULL); /* the heading */
     for (int i = 0; i < 15; i++) {
         const char *l = svc_hear(&c);
-        char want[8];
+        char want[16];
         snprintf(want, sizeof(want), "%-4d", i);
         if (strncmp(l, want, 4) != 0)
             FAIL("tapi lines: line %d is \"%s\"", i, l);
     }
     svc_exec_wait(&c);
     svc_stop(&s);
+    svc_cleanup(&s);
+}
+
+/* ---- the service's sections are checked with the rest of the configuration ---- */
+TEST(service_sections_checked_like_the_rest)
+{
+    static const struct {
+        const char *text, *why;
+    } bad[] = {
+        {"[access]\n100 = owner:\n", "[access] 100"},
+        {"[access]\n* = everybody\n", "[access] *"},
+        {"[access]\n100 =\n", "[access] 100"},
+        {"[server]\nmax_backlog_kb = 1\n", "max_backlog_kb"},
+        {"[server]\nmax_backlog_kb = lots\n", "max_backlog_kb"},
+        {"[server]\nport = 5\n", "unknown key port"},
+        {"[client]\nserver = tcp:1.2.3.4:5\n", "unix:PATH or none"},
+        {"[client]\nserver = unix:\n", "unix:PATH or none"},
+        {"[client]\nbackup = unix:/x\n", "unknown key backup"},
+    };
+    char text[512], err[320];
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        snprintf(text, sizeof(text), "[line]\nnumber = 100\n%s", bad[i].text);
+        err[0] = '\0';
+        LONG rc = otCheckConfig(text, err, sizeof(err));
+        if (rc != (LONG)LINEERR_INIFILECORRUPT || !strstr(err, bad[i].why))
+            FAIL("case %zu: %s \"%s\", expected INIFILECORRUPT \"...%s...\"", i, otErrorName(rc),
+                 err, bad[i].why);
+    }
+    CHECK_RC(otCheckConfig("[line]\nnumber = 100\n[access]\n100 = owner:alice,@staff monitor:*\n"
+                           "* = monitor:1000\n[server]\nsocket = /run/x.sock\n"
+                           "max_backlog_kb = 64\n[client]\nserver = unix:/run/x.sock\n",
+                           err, sizeof(err)),
+             0);
+    /* and start-up refuses what the checker refuses */
+    t_config("[line]\nnumber = 100\n[access]\n100 = owner:\n");
+    HLINEAPP h;
+    DWORD n, api = T_API;
+    LINEINITIALIZEEXPARAMS p = {.dwTotalSize = sizeof(p),
+                                .dwOptions = LINEINITIALIZEEXOPTION_USEEVENT};
+    CHECK_RC(lineInitializeEx(&h, NULL, NULL, "bad access", &n, &api, &p),
+             LINEERR_INIFILECORRUPT);
+    T_LOG_EXPECT("[access] 100");
+}
+
+/* ---- a socket already served is refused with a clear message; systemd's
+ * socket activation hands the service its listening socket ---- */
+static int run_tapisrv(const char *dir, const char *args, const char *log)
+{
+    char exe[1024], cmd[2600];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+    CHECK(n > 0);
+    exe[n] = '\0';
+    *strrchr(exe, '/') = '\0';
+    snprintf(cmd, sizeof(cmd), "%s/tapisrv %s 2>%s/%s", exe, args, dir, log);
+    int st = system(cmd);
+    CHECK(WIFEXITED(st));
+    return WEXITSTATUS(st);
+}
+
+TEST(service_refuses_a_socket_already_served)
+{
+    svc s;
+    svc_start(&s, NULL);
+    char args[200], path[200];
+    snprintf(args, sizeof(args), "--socket %s", s.sock);
+    CHECK_EQ(run_tapisrv(s.dir, args, "second.log"), 1);
+    snprintf(path, sizeof(path), "%s/second.log", s.dir);
+    FILE *f = fopen(path, "r");
+    CHECK(f != NULL);
+    char line[512] = "";
+    size_t got = fread(line, 1, sizeof(line) - 1, f);
+    fclose(f);
+    line[got] = '\0';
+    if (!strstr(line, "is already served by another tapisrv"))
+        FAIL("the second tapisrv said: %s", line);
+    /* the first one goes on serving */
+    svc_finish(&s);
+}
+
+static void role_activated_client(void *arg)
+{
+    (void)arg;
+    tapp a;
+    t_init(&a, "activated");
+    CHECK_EQ(a.ndevs, 15);
+    t_shutdown(&a);
+}
+
+TEST(service_takes_the_socket_systemd_passes)
+{
+    svc s;
+    memset(&s, 0, sizeof(s));
+    snprintf(s.dir, sizeof(s.dir), "/tmp/otsvc.XXXXXX");
+    CHECK(mkdtemp(s.dir) != NULL);
+    snprintf(s.sock, sizeof(s.sock), "%s/activated.sock", s.dir);
+    snprintf(s.address, sizeof(s.address), "unix:%s", s.sock);
+    /* What systemd does for tapisrv.socket: bind and listen, then start the
+     * service with the socket as descriptor 3 and LISTEN_PID/LISTEN_FDS. */
+    int lfd = socket(AF_UNIX, SOCK_STREAM, 0);
+    CHECK(lfd >= 0);
+    struct sockaddr_un sa = {.sun_family = AF_UNIX};
+    snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", s.sock);
+    CHECK_RC(bind(lfd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+    CHECK_RC(listen(lfd, 16), 0);
+    int ready[2];
+    CHECK_RC(pipe(ready), 0);
+    char exe[1024];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+    CHECK(n > 0);
+    exe[n] = '\0';
+    strcpy(strrchr(exe, '/') + 1, "tapisrv");
+    fflush(stdout);
+    fflush(stderr);
+    pid_t pid = fork();
+    CHECK(pid >= 0);
+    if (pid == 0) {
+        prctl(PR_SET_PDEATHSIG, SIGKILL);
+        dup2(lfd, 3);
+        dup2(ready[1], 4);
+        char num[16];
+        snprintf(num, sizeof(num), "%d", (int)getpid());
+        setenv("LISTEN_PID", num, 1);
+        setenv("LISTEN_FDS", "1", 1);
+        unsetenv("OPENTAPI_CONFIG");
+        int devnull = open("/dev/null", O_WRONLY);
+        dup2(devnull, 2);
+        execl(exe, exe, "--ready-fd", "4", (char *)NULL);
+        _exit(127);
+    }
+    close(ready[1]);
+    close(lfd);
+    s.pid = pid;
+    s.pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+    struct pollfd pf = {ready[0], POLLIN, 0};
+    char word[8] = "";
+    CHECK(poll(&pf, 1, 10000) == 1 && read(ready[0], word, sizeof(word)) > 0);
+    close(ready[0]);
+    CHECK(!strncmp(word, "ready", 5));
+    svc_child c;
+    svc_child_start(&c, &s, "activated client", role_activated_client, NULL);
+    svc_child_wait(&c);
+    svc_stop(&s);
+    /* a passed socket is systemd's: the service leaves the path alone */
+    CHECK_RC(access(s.sock, F_OK), 0);
     svc_cleanup(&s);
 }

@@ -133,7 +133,8 @@ static void hexdump(char *out, size_t n, const unsigned char *p, DWORD len)
     }
 }
 
-static void describe_info_states(DWORD s, char *out, size_t n)
+/* LINECALLINFOSTATE_ bits as names joined with '|' (also `tapi monitor`'s). */
+void tapi_info_names(DWORD s, char *out, size_t n)
 {
     static const struct {
         DWORD bit;
@@ -146,7 +147,8 @@ static void describe_info_states(DWORD s, char *out, size_t n)
                 {LINECALLINFOSTATE_NUMOWNERDECR, "NUMOWNERDECR"},
                 {LINECALLINFOSTATE_NUMMONITORS, "NUMMONITORS"},
                 {LINECALLINFOSTATE_RELATEDCALLID, "RELATEDCALLID"},
-                {LINECALLINFOSTATE_APPSPECIFIC, "APPSPECIFIC"}};
+                {LINECALLINFOSTATE_APPSPECIFIC, "APPSPECIFIC"},
+                {LINECALLINFOSTATE_CALLDATA, "CALLDATA"}};
     out[0] = '\0';
     for (size_t i = 0; i < sizeof(bits) / sizeof(bits[0]); i++)
         if (s & bits[i].bit) {
@@ -181,7 +183,7 @@ static void pump(void)
                 break;
             }
             case LINE_CALLINFO:
-                describe_info_states((DWORD)m.dwParam1, extra, sizeof(extra));
+                tapi_info_names((DWORD)m.dwParam1, extra, sizeof(extra));
                 snprintf(line, sizeof(line), "LINE_CALLINFO    %-9s %s", label(a, m.hDevice),
                          extra);
                 break;

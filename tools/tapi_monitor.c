@@ -50,33 +50,6 @@ static void device_number(HLINEAPP app, DWORD dev, char *out, size_t n)
                  (const char *)u.raw + u.ac.dwAddressOffset);
 }
 
-static const char *info_names(DWORD s, char *out, size_t n)
-{
-    static const struct {
-        DWORD bit;
-        const char *name;
-    } bits[] = {{LINECALLINFOSTATE_USERUSERINFO, "USERUSERINFO"},
-                {LINECALLINFOSTATE_CALLERID, "CALLERID"},
-                {LINECALLINFOSTATE_CALLEDID, "CALLEDID"},
-                {LINECALLINFOSTATE_CONNECTEDID, "CONNECTEDID"},
-                {LINECALLINFOSTATE_NUMOWNERINCR, "NUMOWNERINCR"},
-                {LINECALLINFOSTATE_NUMOWNERDECR, "NUMOWNERDECR"},
-                {LINECALLINFOSTATE_NUMMONITORS, "NUMMONITORS"},
-                {LINECALLINFOSTATE_RELATEDCALLID, "RELATEDCALLID"},
-                {LINECALLINFOSTATE_APPSPECIFIC, "APPSPECIFIC"},
-                {LINECALLINFOSTATE_CALLDATA, "CALLDATA"}};
-    out[0] = '\0';
-    for (size_t i = 0; i < sizeof(bits) / sizeof(bits[0]); i++)
-        if (s & bits[i].bit) {
-            if (out[0])
-                strncat(out, "|", n - strlen(out) - 1);
-            strncat(out, bits[i].name, n - strlen(out) - 1);
-        }
-    if (!out[0])
-        snprintf(out, n, "0x%x", (unsigned)s);
-    return out;
-}
-
 /* The call's ids and received UUI (hex), for the first sight and for UUI. */
 struct callview {
     char caller[64], called[64], uui[520];
@@ -120,7 +93,9 @@ static void print(struct mon *m, const LINEMESSAGE *x)
                  *mode ? " " : "", mode);
         have_view = true;
     } else if (x->dwMessageID == LINE_CALLINFO) {
-        info_names((DWORD)x->dwParam1, detail, sizeof(detail));
+        tapi_info_names((DWORD)x->dwParam1, detail, sizeof(detail));
+        if (!detail[0])
+            snprintf(detail, sizeof(detail), "0x%x", (unsigned)x->dwParam1);
         have_view = true;
     } else if (x->dwMessageID == LINE_APPNEWCALL) {
         have_view = true;

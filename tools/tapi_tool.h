@@ -8,6 +8,9 @@ int tapi_cmd_lines(int argc, char **argv);
 /* tools/tapi_sip.c, in builds with the SIP provider (weak in tapi.c) */
 int tapi_cmd_answer(int argc, char **argv);
 int tapi_cmd_call(int argc, char **argv);
+/* tools/demo.c: LINECALLINFOSTATE_ bits as names joined with '|'. */
+#include "tapi.h"
+void tapi_info_names(DWORD states, char *out, size_t n);
 /* tools/tapi_server.c: the telephony service (tapisrv) in the foreground */
 int tapi_cmd_server(int argc, char **argv);
 /* tools/tapi_monitor.c: every message of lines opened as monitor */

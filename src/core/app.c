@@ -17,6 +17,7 @@
 #include "config.h"
 #include "ot.h"
 #include "rpc.h"
+#include "server.h"
 
 struct ot_core ot_g = {.lock = PTHREAD_MUTEX_INITIALIZER};
 pthread_mutex_t ot_life_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -131,6 +132,10 @@ static LONG conf_load(const char *text, size_t len, struct ot_conf *cf, char *er
             ot_conf_free(cf);
             return LINEERR_INIFILECORRUPT;
         }
+    if (ot_conf_check_service(cf, err, errlen) != 0) {
+        ot_conf_free(cf);
+        return LINEERR_INIFILECORRUPT;
+    }
     return 0;
 }
 

@@ -185,10 +185,11 @@ static unsigned rights_for(const struct srv_conn *c, const struct ot_linedev *ld
     return r;
 }
 
-/* Checks an [access] rule's syntax (at start-up: a bad rule stops the service). */
+/* An [access] rule's syntax: words owner:LIST or monitor:LIST, lists not empty. */
 static int check_rule(const char *rule)
 {
     const char *p = rule;
+    int words = 0;
     while (*p) {
         while (*p == ' ' || *p == '\t')
             p++;
@@ -200,8 +201,59 @@ static int check_rule(const char *rule)
         size_t n = (size_t)(p - w);
         if (!((n > 6 && !strncmp(w, "owner:", 6)) || (n > 8 && !strncmp(w, "monitor:", 8))))
             return -1;
+        words++;
     }
-    return 0;
+    return words ? 0 : -1;
+}
+
+/* The telephony service's sections, checked with the rest of the configuration
+ * (start-up and otCheckConfig alike, so `tapi config --check` knows them):
+ * [server] socket / max_backlog_kb, [client] server, [access] rules. */
+int ot_conf_check_service(const struct ot_conf *cf, char *err, size_t errlen)
+{
+    const char *section, *value;
+    unsigned lineno;
+    for (unsigned i = 0;; i++) {
+        const char *key = ot_conf_key(cf, i, &section, &value, &lineno);
+        if (!key)
+            return 0;
+        if (!strcmp(section, "access")) {
+            if (check_rule(value) != 0) {
+                snprintf(err, errlen, "line %u: [access] %s: each word is owner:LIST or "
+                         "monitor:LIST (LIST: users, uids, @groups, @gids or *)", lineno, key);
+                return -1;
+            }
+        } else if (!strcmp(section, "server")) {
+            char *end;
+            unsigned long kb = strtoul(value, &end, 10);
+            if (!strcmp(key, "socket")) {
+                if (!*value || strlen(value) >= sizeof(((struct sockaddr_un *)0)->sun_path)) {
+                    snprintf(err, errlen, "line %u: [server] socket: a path of at most %zu bytes",
+                             lineno, sizeof(((struct sockaddr_un *)0)->sun_path) - 1);
+                    return -1;
+                }
+            } else if (!strcmp(key, "max_backlog_kb")) {
+                if (!*value || *end || *value == '-' || kb < 16 || kb > 1048576) {
+                    snprintf(err, errlen, "line %u: [server] max_backlog_kb must be 16..1048576",
+                             lineno);
+                    return -1;
+                }
+            } else {
+                snprintf(err, errlen, "line %u: [server]: unknown key %s", lineno, key);
+                return -1;
+            }
+        } else if (!strcmp(section, "client")) {
+            if (strcmp(key, "server")) {
+                snprintf(err, errlen, "line %u: [client]: unknown key %s", lineno, key);
+                return -1;
+            }
+            if (strcmp(value, "none") && (strncmp(value, "unix:", 5) || !value[5])) {
+                snprintf(err, errlen, "line %u: [client] server must be unix:PATH or none",
+                         lineno);
+                return -1;
+            }
+        }
+    }
 }
 
 static int compute_view(struct srv_conn *c)
@@ -830,27 +882,6 @@ static void raise_fd_limit(void)
     }
 }
 
-static int check_access_rules(void)
-{
-    int bad = 0;
-    ot_lock();
-    for (DWORD i = 0; i < ot_g.nlines; i++) {
-        const char *r = ot_setting("access", ot_g.lines[i]->conf.number);
-        if (r && check_rule(r) != 0) {
-            logmsg("configuration: [access] %s: each word is owner:LIST or monitor:LIST",
-                   ot_g.lines[i]->conf.number);
-            bad = 1;
-        }
-    }
-    const char *all = ot_setting("access", "*");
-    if (all && check_rule(all) != 0) {
-        logmsg("configuration: [access] *: each word is owner:LIST or monitor:LIST");
-        bad = 1;
-    }
-    ot_unlock();
-    return bad ? -1 : 0;
-}
-
 const char *ot_server_default_socket(void) { return OT_SERVER_DEFAULT_SOCKET; }
 
 void ot_server_get_counters(struct ot_server_counters *out) { *out = S.counters; }
@@ -881,24 +912,14 @@ int ot_server_run(const struct ot_server_options *opt)
         logmsg("cannot start: %s (the configuration or a provider; see above)", otErrorName(rc));
         return 2;
     }
-    if (check_access_rules() != 0) {
-        lineShutdown(S.self);
-        return 2;
-    }
     const char *path = opt && opt->socket ? opt->socket : NULL;
     char confpath[256];
     ot_lock();
     const char *v = ot_setting("server", "socket");
     snprintf(confpath, sizeof(confpath), "%s", v ? v : OT_SERVER_DEFAULT_SOCKET);
-    const char *kb = ot_setting("server", "max_backlog_kb");
-    char *end = NULL;
-    unsigned long backlog = kb ? strtoul(kb, &end, 10) : DEFAULT_BACKLOG_KB;
+    const char *kb = ot_setting("server", "max_backlog_kb"); /* checked: 16..1048576 */
+    unsigned long backlog = kb ? strtoul(kb, NULL, 10) : DEFAULT_BACKLOG_KB;
     ot_unlock();
-    if (kb && (!*kb || *end || backlog < 16 || backlog > 1048576)) {
-        logmsg("configuration: [server] max_backlog_kb must be 16..1048576 (KiB): %s", kb);
-        lineShutdown(S.self);
-        return 2;
-    }
     S.max_backlog = (size_t)backlog * 1024u;
     if (!path)
         path = confpath;

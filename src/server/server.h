@@ -3,6 +3,7 @@
 #ifndef OT_SERVER_SERVER_H
 #define OT_SERVER_SERVER_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #define OT_SERVER_DEFAULT_SOCKET "/run/opentapi/tapisrv.sock"
@@ -21,6 +22,11 @@ struct ot_server_counters {
 int ot_server_run(const struct ot_server_options *opt);
 const char *ot_server_default_socket(void);
 void ot_server_get_counters(struct ot_server_counters *out);
+struct ot_conf;
+/* The service's sections of a configuration ([server], [client], [access]);
+ * 0, or -1 and the reason in err.  Run by the configuration checker and by
+ * start-up (app.c), so that `tapi config --check` knows them too. */
+int ot_conf_check_service(const struct ot_conf *cf, char *err, size_t errlen);
 /* Command line of tapisrv and `tapi server` (argv[0] is the program name). */
 int ot_server_main(int argc, char **argv);
 
