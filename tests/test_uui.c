@@ -378,7 +378,8 @@ TEST(uui_station_400_carries_none)
     req = lineSendUserUserInfo(hb, (LPCSTR)one, 1);
     CHECK_REQ(req);
     t_expect_reply(&p.b, req, 0);
-    T_LOG_EXPECT("warn: core: call 1: received UUI of 1 bytes exceeds dwUUICallInfoSize 0: ignored");
+    T_LOG_EXPECT(
+        "warn: core: call 1: received UUI of 1 bytes exceeds dwUUICallInfoSize 0: ignored");
     t_expect_none(&p.a);
     check_uui(ha, NULL, 0);
     /* Empty UUI is no UUI: allowed on 400. */

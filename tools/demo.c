@@ -207,7 +207,8 @@ static void pump(void)
     }
 }
 
-static void act(struct dapp *a, LONG rc, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void act(struct dapp *a, LONG rc, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 static void act(struct dapp *a, LONG rc, const char *fmt, ...)
 {
     char what[200];

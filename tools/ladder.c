@@ -209,7 +209,8 @@ int ladder_write_svg(const char *path)
             "viewBox=\"0 0 %d %d\" font-family=\"monospace\" font-size=\"12\">\n"
             "<rect x=\"0\" y=\"0\" width=\"%d\" height=\"%d\" fill=\"#ffffff\"/>\n"
             "<defs><marker id=\"arrow\" markerUnits=\"userSpaceOnUse\" markerWidth=\"10\" "
-            "markerHeight=\"8\" refX=\"10\" refY=\"4\" orient=\"auto\"><path d=\"M0,0 L10,4 L0,8 z\" fill=\"#1f4e9c\"/>"
+            "markerHeight=\"8\" refX=\"10\" refY=\"4\" orient=\"auto\"><path d=\"M0,0 L10,4 L0,8 "
+            "z\" fill=\"#1f4e9c\"/>"
             "</marker></defs>\n",
             width, height, width, height, width, height);
     int y0 = SVG_MARGIN;

@@ -225,7 +225,8 @@ static void sip_bind(const struct ot_line_conf *c, char *out, size_t n)
     }
     size_t len = strcspn(host, ";>?");
     const char *close = host[0] == '[' ? memchr(host, ']', len) : NULL;
-    const char *colon = memchr(close ? close : host, ':', len - (size_t)((close ? close : host) - host));
+    const char *colon =
+        memchr(close ? close : host, ':', len - (size_t)((close ? close : host) - host));
     snprintf(out, n, "%.*s%s", (int)len, host, colon ? "" : ":5060");
 }
 

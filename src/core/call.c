@@ -221,7 +221,8 @@ void ot_call_attach_monitors(struct ot_call *c, struct ot_open *except, bool ann
             continue;
         struct ot_callref *r = ot_callref_create(c, o, LINECALLPRIVILEGE_MONITOR, announce);
         if (!r) {
-            ot_logc(OT_CAT_CORE, OTLOG_ERROR, "out of memory: monitor handle for call %u lost", (unsigned)c->call_id);
+            ot_logc(OT_CAT_CORE, OTLOG_ERROR, "out of memory: monitor handle for call %u lost",
+                    (unsigned)c->call_id);
             continue;
         }
         if (announce)
@@ -363,7 +364,8 @@ void ot_ev_call_party_ex(struct ot_call *c, enum ot_party which, const char *num
         break;
     }
     if (party_set(c, num, bit, number, borrowed) || party_set(c, nam, bit + 1, name, borrowed))
-        ot_logc(OT_CAT_CORE, OTLOG_ERROR, "out of memory: party id of call %u lost", (unsigned)c->call_id);
+        ot_logc(OT_CAT_CORE, OTLOG_ERROR, "out of memory: party id of call %u lost",
+                (unsigned)c->call_id);
     if (notify)
         post_callinfo(c, state, NULL);
 }
@@ -395,8 +397,9 @@ void ot_ev_call_uui(struct ot_call *c, const void *data, DWORD len)
         return;
     if (len > c->ld->conf.uui_call_info) {
         /* Never truncated: an application must get the bytes sent or none. */
-        ot_logc(OT_CAT_CORE, OTLOG_WARN, "call %u: received UUI of %u bytes exceeds dwUUICallInfoSize %u: ignored",
-               (unsigned)c->call_id, (unsigned)len, (unsigned)c->ld->conf.uui_call_info);
+        ot_logc(OT_CAT_CORE, OTLOG_WARN,
+                "call %u: received UUI of %u bytes exceeds dwUUICallInfoSize %u: ignored",
+                (unsigned)c->call_id, (unsigned)len, (unsigned)c->ld->conf.uui_call_info);
         return;
     }
     if (c->uui_unreleased) {
@@ -405,11 +408,13 @@ void ot_ev_call_uui(struct ot_call *c, const void *data, DWORD len)
         if (!c->pending_uui)
             c->pending_uui = calloc(1, sizeof(*c->pending_uui));
         if (!c->pending_uui || uui_set(c->pending_uui, data, len))
-            ot_logc(OT_CAT_CORE, OTLOG_ERROR, "out of memory: UUI of call %u lost", (unsigned)c->call_id);
+            ot_logc(OT_CAT_CORE, OTLOG_ERROR, "out of memory: UUI of call %u lost",
+                    (unsigned)c->call_id);
         return;
     }
     if (uui_set(&c->remote_uui, data, len)) {
-        ot_logc(OT_CAT_CORE, OTLOG_ERROR, "out of memory: UUI of call %u lost", (unsigned)c->call_id);
+        ot_logc(OT_CAT_CORE, OTLOG_ERROR, "out of memory: UUI of call %u lost",
+                (unsigned)c->call_id);
         return;
     }
     c->uui_unreleased = true;

@@ -283,7 +283,8 @@ static void report_uui(struct sip_call *sc, const sip_t *sip)
         unsigned char *buf = malloc(limit ? limit : 1);
         size_t n = 0;
         if (!buf) {
-            ot_logc(OT_CAT_SIP, OTLOG_ERROR, "out of memory reading UUI of call %u", (unsigned)ot_call_id(sc->call));
+            ot_logc(OT_CAT_SIP, OTLOG_ERROR, "out of memory reading UUI of call %u",
+                    (unsigned)ot_call_id(sc->call));
             return;
         }
         enum ot_sip_uui_result r = ot_sip_uui_parse(u->un_value, buf, limit, &n);
@@ -605,7 +606,8 @@ static void on_invite(struct sip_line *l, nua_handle_t *nh, const sip_t *sip)
     sc->phase = PH_OFFERED;
     struct ot_call *c = ot_ev_new_call(l->ld, 0, LINECALLORIGIN_EXTERNAL, sc);
     if (!c) {
-        ot_logc(OT_CAT_SIP, OTLOG_ERROR, "out of memory offering a call on line %u", (unsigned)l->id);
+        ot_logc(OT_CAT_SIP, OTLOG_ERROR, "out of memory offering a call on line %u",
+                (unsigned)l->id);
         nua_respond(nh, SIP_500_INTERNAL_SERVER_ERROR, TAG_END());
         sc->phase = PH_ENDING;
         return; /* freed when NUA reports the dialog terminated */
@@ -787,8 +789,9 @@ static void on_terminated(struct sip_call *sc, int status)
     sc->bye_on_ack = false; /* no ACK came: no BYE is needed (RFC 3261 13.3.1.4) */
     sc_fail_requests(sc, LINEERR_OPERATIONFAILED);
     if (sc->call && was != PH_ENDING && was != PH_DONE) {
-        ot_logc(OT_CAT_SIP, OTLOG_INFO, "call %u: dialog ended (%d) without a BYE or final response",
-               (unsigned)ot_call_id(sc->call), status);
+        ot_logc(OT_CAT_SIP, OTLOG_INFO,
+                "call %u: dialog ended (%d) without a BYE or final response",
+                (unsigned)ot_call_id(sc->call), status);
         sc_disconnect(sc, status >= 300 ? ot_sip_status_mode(status, -1)
                                         : LINEDISCONNECTMODE_UNAVAIL);
     }
@@ -920,8 +923,9 @@ static void provider_event(nua_event_t ev, int status, char const *phrase, nua_t
     }
     /* sc->call is read under the lock: an application thread clears it
      * (close_call) and the core may free the call right after. */
-    ot_logc(OT_CAT_SIP, OTLOG_DEBUG, "line %u: %s %d %s (call %u)", l ? (unsigned)l->id : 0u, nua_event_name(ev),
-           status, phrase ? phrase : "", sc && sc->call ? (unsigned)ot_call_id(sc->call) : 0u);
+    ot_logc(OT_CAT_SIP, OTLOG_DEBUG, "line %u: %s %d %s (call %u)", l ? (unsigned)l->id : 0u,
+            nua_event_name(ev), status, phrase ? phrase : "",
+            sc && sc->call ? (unsigned)ot_call_id(sc->call) : 0u);
     switch (ev) {
     case nua_i_invite:
         if (!sc)
@@ -971,7 +975,8 @@ static void provider_event(nua_event_t ev, int status, char const *phrase, nua_t
             cnt_set(&cnt.options_cseq, sip->sip_cseq->cs_seq);
         break;
     case nua_i_error:
-        ot_logc(OT_CAT_SIP, OTLOG_DEBUG, "line %u: %d %s", l ? (unsigned)l->id : 0u, status, phrase ? phrase : "");
+        ot_logc(OT_CAT_SIP, OTLOG_DEBUG, "line %u: %d %s", l ? (unsigned)l->id : 0u, status,
+                phrase ? phrase : "");
         break;
     case nua_r_bye:
     case nua_r_cancel:
@@ -1427,8 +1432,9 @@ static LONG sp_drop(struct ot_req *r, struct ot_call *c, const void *uui, DWORD 
             if (!m || !m->call || (conf_of(m) != sc && sc->conf_consult != m))
                 continue;
             if (sc_hangup(m, hdr) != 0) {
-                ot_logc(OT_CAT_SIP, OTLOG_ERROR, "call %u: out of memory keeping the drop's UUI, sent without it",
-                       (unsigned)ot_call_id(m->call));
+                ot_logc(OT_CAT_SIP, OTLOG_ERROR,
+                        "call %u: out of memory keeping the drop's UUI, sent without it",
+                        (unsigned)ot_call_id(m->call));
                 sc_hangup(m, NULL);
             }
             sc_fail_requests(m, LINEERR_INVALCALLSTATE);
