@@ -173,8 +173,51 @@ static void final_response(int portn, const char *status, const char *phrase,
         t_expect_state(&a, h, LINECALLSTATE_BUSY,
                        !strcmp(status, "600") ? LINEBUSYMODE_UNKNOWN : LINEBUSYMODE_STATION);
     t_expect_state(&a, h, LINECALLSTATE_DISCONNECTED, mode);
+    /* The status and phrase behind the mode: LINECALLINFO's DevSpecific text. */
+    tcallinfo u;
+    t_callinfo(h, &u);
+    char want[96];
+    snprintf(want, sizeof(want), "SIP %s %s", status, phrase);
+    const char *got = t_ci_str(&u, u.ci.dwDevSpecificSize, u.ci.dwDevSpecificOffset);
+    if (strcmp(got, want))
+        FAIL("%s: DevSpecific \"%s\", expected \"%s\"", status, got, want);
     sh_drop_idle_uui(&a, h, NULL, 0);
     sh_finish(&a, &sipp);
+}
+
+/* Failures Sofia-SIP reports itself, with no peer to answer: a name that does
+ * not resolve, no transport to the destination. */
+static void local_failure(const char *dest, DWORD mode, const char *cause)
+{
+    sh_config_line(sh_port(18), NULL);
+    tapp a;
+    HLINE hl;
+    sh_app_open(&a, &hl);
+    HCALL h = t_make_call(&a, hl, dest, NULL, 0);
+    sh_wait_state(&a, h, LINECALLSTATE_DISCONNECTED);
+    DWORD got_mode = 0;
+    CHECK_EQ(t_state(h, &got_mode), LINECALLSTATE_DISCONNECTED);
+    CHECK_EQ(got_mode, mode);
+    tcallinfo u;
+    t_callinfo(h, &u);
+    const char *got = t_ci_str(&u, u.ci.dwDevSpecificSize, u.ci.dwDevSpecificOffset);
+    if (strcmp(got, cause))
+        FAIL("%s: DevSpecific \"%s\", expected \"%s\"", dest, got, cause);
+    sh_drop_idle_uui(&a, h, NULL, 0);
+    t_shutdown(&a);
+}
+
+TEST(sip_cause_unresolvable_host_is_badaddress)
+{
+    local_failure("sip:nobody@host.invalid", LINEDISCONNECTMODE_BADADDRESS,
+                  "SIP 503 DNS Error (local)");
+}
+
+TEST(sip_cause_no_transport_is_unreachable)
+{
+    char dest[80];
+    snprintf(dest, sizeof(dest), "sip:nobody@127.0.0.1:%d;transport=tcp", sh_port(19));
+    local_failure(dest, LINEDISCONNECTMODE_UNREACHABLE, "SIP 503 No transport (local)");
 }
 
 TEST(sip_sipp_486_busy) { final_response(0, "486", "Busy Here", "17", LINEDISCONNECTMODE_BUSY); }

@@ -79,7 +79,7 @@ struct tcall {
     DWORD disc_mode;
     long long drop_at;   /* monotonic ms, 0 = no drop scheduled */
     long long answer_at; /* monotonic ms, 0 = no answer scheduled (--ring) */
-    char why[96];      /* first reason the call did not go as asked */
+    char why[192];     /* first reason the call did not go as asked */
 };
 
 static volatile sig_atomic_t stop_signal;
@@ -592,6 +592,22 @@ static struct tcall *call_by_request(LONG id)
     return NULL;
 }
 
+/* Why the call failed, in the provider's words (LINECALLINFO's DevSpecific
+ * text, e.g. "SIP 503 DNS Error (local)"); "" when it says nothing. */
+static void call_cause(HCALL h, char *out, size_t n)
+{
+    union {
+        LINECALLINFO ci;
+        unsigned char raw[sizeof(LINECALLINFO) + 2048];
+    } u;
+    memset(&u, 0, sizeof(u));
+    u.ci.dwTotalSize = sizeof(u);
+    out[0] = '\0';
+    if (lineGetCallInfo(h, &u.ci) == 0 && u.ci.dwDevSpecificSize > 1)
+        snprintf(out, n, "%.*s", (int)u.ci.dwDevSpecificSize - 1,
+                 (const char *)u.raw + u.ci.dwDevSpecificOffset);
+}
+
 static void call_fail(struct tcall *c, const char *why)
 {
     if (!c->why[0])
@@ -748,8 +764,12 @@ static void on_state(const struct opts *o, struct tcall *c, DWORD state, DWORD m
         c->drop_at = c->answer_at = 0;
         /* A drop already asked for crossed the far end's: as asked. */
         if (!c->drop_req) {
-            char why[80];
-            snprintf(why, sizeof(why), "the far end ended it: DISCONNECTED %s", mname);
+            char why[192], cause[128];
+            call_cause(c->h, cause, sizeof(cause));
+            if (cause[0]) /* e.g. "failed: SIP 503 DNS Error (local) -> BADADDRESS" */
+                snprintf(why, sizeof(why), "%s -> %s", cause, mname);
+            else
+                snprintf(why, sizeof(why), "the far end ended it: DISCONNECTED %s", mname);
             if (!c->connected || mode != LINEDISCONNECTMODE_NORMAL || o->reject)
                 call_fail(c, why);
             drop(c, NULL, 0, "clear");

@@ -105,6 +105,7 @@ void ot_call_free_now(struct ot_call *c)
             free(*strs[i]);
     free(c->remote_uui.data);
     free(c->call_data.data);
+    free(c->cause);
     if (c->pending_uui)
         free(c->pending_uui->data);
     free(c->pending_uui);
@@ -446,6 +447,15 @@ void ot_ev_call_info(struct ot_call *c, DWORD infostates) { post_callinfo(c, inf
 void ot_ev_call_conf_parent(struct ot_call *c, struct ot_call *parent)
 {
     ot_call_set_conf_parent(c, parent);
+}
+
+void ot_ev_call_cause(struct ot_call *c, const char *text)
+{
+    char *copy = text ? ot_strdup(text) : NULL;
+    if (text && !copy)
+        return; /* out of memory: the cause stays unknown */
+    free(c->cause);
+    c->cause = copy;
 }
 
 void ot_ev_call_gone(struct ot_call *c)

@@ -535,6 +535,7 @@ LONG lineGetCallInfo(HCALL hCall, LPLINECALLINFO lpCallInfo)
                       &ci.dwUserUserInfoOffset);
         ot_varbuf_put(&vb, c->call_data.data, c->call_data.len, &ci.dwCallDataSize,
                       &ci.dwCallDataOffset);
+        ot_varbuf_put_str(&vb, c->cause, &ci.dwDevSpecificSize, &ci.dwDevSpecificOffset);
         ci.dwNeededSize = vb.needed;
         ci.dwUsedSize = vb.used;
         memcpy(lpCallInfo, &ci, fixed);

@@ -191,6 +191,7 @@ struct ot_call {
     struct ot_uui remote_uui;   /* what LINECALLINFO shows */
     struct ot_uui *pending_uui; /* newer UUI held until lineReleaseUserUserInfo */
     struct ot_uui call_data;    /* lineSetCallData (callparams.c), at most OT_CALL_DATA_MAX */
+    char *cause; /* the provider's words for why the call failed (LINECALLINFO DevSpecific) */
     DWORD media_mode;           /* lineSetMediaMode; 0 = LINEMEDIAMODE_INTERACTIVEVOICE */
     bool uui_unreleased;
     uint8_t strings_owned;

@@ -153,6 +153,10 @@ void ot_ev_call_info(struct ot_call *c, DWORD infostates);
 /* Conference membership as the provider sees it (NULL parent: not a member). */
 void ot_ev_call_conf_parent(struct ot_call *c, struct ot_call *parent);
 struct ot_call *ot_call_conf_parent(const struct ot_call *c);
+/* Why a call failed, in the provider's words (e.g. "SIP 503 DNS Error (local)"):
+ * LINECALLINFO's DevSpecific part shows it, NUL-terminated, until the call is
+ * deallocated.  Set it before the DISCONNECTED it explains; no message. */
+void ot_ev_call_cause(struct ot_call *c, const char *text);
 /* A provider that closes a call on its own (e.g. its line went away). */
 void ot_ev_call_gone(struct ot_call *c);
 

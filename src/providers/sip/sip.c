@@ -653,7 +653,7 @@ static bool auth_reply(struct sip_line *l, nua_handle_t *nh, const sip_t *sip)
     return true;
 }
 
-static void on_r_invite(struct sip_call *sc, int status, const sip_t *sip)
+static void on_r_invite(struct sip_call *sc, int status, const char *phrase, const sip_t *sip)
 {
     struct ot_call *c = sc->call;
     if (status == 100 && sip && sip->sip_status && sip->sip_status->st_status != 100)
@@ -702,7 +702,14 @@ static void on_r_invite(struct sip_call *sc, int status, const sip_t *sip)
          * with its own 904 (no matching challenge): the proxy refused them,
          * which is the challenge's status for the application. */
         int st = status == 904 && sc->challenged ? sc->challenged : status;
-        DWORD mode = ot_sip_status_mode(st, q);
+        DWORD mode = ot_sip_local_status_mode(st, phrase);
+        bool local = mode != 0 || !sip;
+        if (!mode)
+            mode = ot_sip_status_mode(st, q);
+        char cause[160];
+        snprintf(cause, sizeof(cause), "SIP %d %.100s%s", st, phrase ? phrase : "",
+                 local ? " (local)" : "");
+        ot_ev_call_cause(c, cause);
         report_uui(sc, sip);
         if (mode == LINEDISCONNECTMODE_BUSY)
             ot_ev_call_state(c, LINECALLSTATE_BUSY,
@@ -937,7 +944,7 @@ static void provider_event(nua_event_t ev, int status, char const *phrase, nua_t
         break;
     case nua_r_invite:
         if (sc)
-            on_r_invite(sc, status, sip);
+            on_r_invite(sc, status, phrase, sip);
         break;
     case nua_i_state:
         if (sc) {
