@@ -84,8 +84,19 @@ void t_init(tapp *a, const char *name)
  * counts the call handles lineShutdown freed (otGetStats before and after; an
  * application's shutdown frees only its own handles): any is a failure, and
  * tests that end with calls on purpose use t_shutdown_with_calls. */
+static const char *describe(const LINEMESSAGE *m, char *buf, size_t n);
+
 static void shutdown_app(tapp *a, bool calls_allowed, const char *f, int l)
 {
+    /* and every message-order test ends with its queues empty: a message
+     * nobody expected fails it here, not silently at the shutdown */
+    if (!calls_allowed) {
+        LINEMESSAGE m;
+        char buf[160];
+        if (lineGetMessage(a->h, &m, 0) == 0)
+            ot_test_fail(f, l, "%s: unexpected message at lineShutdown: %s", a->name,
+                         describe(&m, buf, sizeof(buf)));
+    }
     OTSTATS before, after;
     otGetStats(&before);
     LONG rc = lineShutdown(a->h);

@@ -88,13 +88,13 @@ typedef struct tapp {
  * one failure does not fail the tests after it).  At most 8. */
 void t_at_cleanup(void (*fn)(void));
 void t_init(tapp *a, const char *name);         /* lineInitializeEx, USEEVENT */
-/* lineShutdown, must succeed.  The last live application of the test first
- * checks that no call, call handle or request is left: every HCALL must have
- * been deallocated (the runner's own check after the test cannot see that,
- * lineShutdown frees them all). */
+/* lineShutdown, must succeed.  Fails if a message is still queued (every
+ * test ends with its queues checked empty) or if lineShutdown freed a call
+ * handle: every HCALL must have been deallocated (the runner's own check
+ * after the test cannot see that, lineShutdown frees them all). */
 void t_shutdown_(tapp *a, const char *f, int l);
 #define t_shutdown(a) t_shutdown_(a, __FILE__, __LINE__)
-/* lineShutdown of an application that still holds calls on purpose. */
+/* lineShutdown of an application that still holds calls (or messages) on purpose. */
 void t_shutdown_with_calls_(tapp *a, const char *f, int l);
 #define t_shutdown_with_calls(a) t_shutdown_with_calls_(a, __FILE__, __LINE__)
 HLINE t_open(tapp *a, DWORD dev, DWORD priv);    /* lineOpen, INTERACTIVEVOICE */
