@@ -123,7 +123,7 @@ abi:
 # Replay the fuzz corpora and a fixed set of generated inputs under ASan+UBSan.
 check-fuzz:
 	$(MAKE) --no-print-directory BUILD=build/asan SAN=address build/asan/fuzz_api build/asan/fuzz_config
-	build/asan/fuzz_api --random 2000 1 && build/asan/fuzz_api fuzz/corpus/api/*
+	build/asan/fuzz_api --random 2000 1 && build/asan/fuzz_api --cover fuzz/corpus/api/*
 	build/asan/fuzz_config --random 5000 7 2>/dev/null && build/asan/fuzz_config fuzz/corpus/config/* 2>/dev/null
 ifeq ($(WITH_SIP),1)
 	$(MAKE) --no-print-directory BUILD=build/asan SAN=address build/asan/fuzz_sipmap
