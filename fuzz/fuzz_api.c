@@ -126,25 +126,6 @@ static struct fcall *add_call(struct fapp *a, HCALL h)
 
 static unsigned long stat_ok[NOPS], stat_calls, stat_compared, stat_uui;
 
-/* The function each operation calls (--cover and --write-corpus count per
- * function: some have two operations). */
-static const char *const op_fn[NOPS] = {
-    "lineMakeCall", "lineMakeCall", "lineDial", "lineAnswer", "lineAccept", "lineDrop",
-    "lineDrop", "lineDeallocateCall", "lineHold", "lineUnhold", "lineSetupConference",
-    "linePrepareAddToConference", "lineAddToConference", "lineRemoveFromConference",
-    "lineSetupTransfer", "lineCompleteTransfer", "lineBlindTransfer", "lineSendUserUserInfo",
-    "lineReleaseUserUserInfo", "lineGetCallInfo", "lineGetConfRelatedCalls",
-    "lineSetCallPrivilege", "lineClose", "otClockAdvance", "lineAnswer", "lineDial",
-    "lineAddToConference", "lineCompleteTransfer"};
-
-/* Has some operation calling op_fn[op] succeeded? */
-static bool fn_covered(const unsigned long *ok, int op)
-{
-    for (int i = 0; i < NOPS; i++)
-        if (ok[i] && !strcmp(op_fn[i], op_fn[op]))
-            return true;
-    return false;
-}
 
 /* fmt has exactly two %lu/%lx conversions (a1, a2). */
 static void failf(const char *fmt, unsigned app, const struct fcall *f, DWORD a1, DWORD a2)
@@ -628,6 +609,26 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 
 #ifndef OT_LIBFUZZER
 #include "replay.h"
+
+/* The function each operation calls (--cover and --write-corpus count per
+ * function: some have two operations). */
+static const char *const op_fn[NOPS] = {
+    "lineMakeCall", "lineMakeCall", "lineDial", "lineAnswer", "lineAccept", "lineDrop",
+    "lineDrop", "lineDeallocateCall", "lineHold", "lineUnhold", "lineSetupConference",
+    "linePrepareAddToConference", "lineAddToConference", "lineRemoveFromConference",
+    "lineSetupTransfer", "lineCompleteTransfer", "lineBlindTransfer", "lineSendUserUserInfo",
+    "lineReleaseUserUserInfo", "lineGetCallInfo", "lineGetConfRelatedCalls",
+    "lineSetCallPrivilege", "lineClose", "otClockAdvance", "lineAnswer", "lineDial",
+    "lineAddToConference", "lineCompleteTransfer"};
+
+/* Has some operation calling op_fn[op] succeeded? */
+static bool fn_covered(const unsigned long *ok, int op)
+{
+    for (int i = 0; i < NOPS; i++)
+        if (ok[i] && !strcmp(op_fn[i], op_fn[op]))
+            return true;
+    return false;
+}
 
 int main(int argc, char **argv)
 {
