@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # tests/mutants/run.sh - tests of the tests (`make mutants`, docs/testing.md).
 #
-#   tests/mutants/run.sh [--ci] [MUTANT...]
+#   tests/mutants/run.sh [--ci] [MUTANT...]     (a MUTANT with a / is a file path)
 #
 # Each tests/mutants/*.mut is one deliberate breakage of the library:
 #
@@ -50,6 +50,7 @@ mutants=()
 if [ ${#names[@]} -gt 0 ]; then
     for n in "${names[@]}"; do
         f=tests/mutants/$n.mut
+        [[ $n == */* ]] && f=$n # a path: a mutant file kept elsewhere
         [ -f "$f" ] || { echo "no mutant $n ($f)" >&2; exit 2; }
         mutants+=("$f")
     done
