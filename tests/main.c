@@ -297,6 +297,28 @@ void t_expect_callinfo_each_(tapp *a, const HCALL *hs, unsigned n, DWORD states,
     }
 }
 
+void t_expect_state_each_(tapp *a, const HCALL *hs, unsigned n, DWORD state, DWORD mode,
+                          const char *f, int l)
+{
+    bool seen[16] = {false};
+    if (n > 16)
+        ot_test_fail(f, l, "t_expect_state_each: at most 16 handles");
+    for (unsigned k = 0; k < n; k++) {
+        LINEMESSAGE m = t_next(a);
+        char buf[160];
+        unsigned i = 0;
+        while (i < n && !(m.dwMessageID == LINE_CALLSTATE && m.hDevice == hs[i] &&
+                          m.dwParam1 == state && m.dwParam2 == mode && !seen[i]))
+            i++;
+        if (i == n)
+            ot_test_fail(f, l,
+                         "%s: expected LINE_CALLSTATE(%s %s) once for each of %u calls, got %s",
+                         a->name, otCallStateName(state), otCallStateModeName(state, mode), n,
+                         describe(&m, buf, sizeof(buf)));
+        seen[i] = true;
+    }
+}
+
 HCALL t_make_call(tapp *a, HLINE hl, const char *dest, const void *uui, DWORD len)
 {
     unsigned char buf[sizeof(LINECALLPARAMS) + 512];

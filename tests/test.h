@@ -155,6 +155,12 @@ void t_expect_callinfo_each_(tapp *a, const HCALL *hs, unsigned n, DWORD states,
                              int l);
 #define t_expect_callinfo_each(a, hs, n, s) t_expect_callinfo_each_(a, hs, n, s, __FILE__, __LINE__)
 
+/* The next n messages: LINE_CALLSTATE(state, mode) exactly once for each of
+ * hs[0..n), in any order (calls of one cascade whose order TAPI leaves open). */
+void t_expect_state_each_(tapp *a, const HCALL *hs, unsigned n, DWORD state, DWORD mode,
+                          const char *f, int l);
+#define t_expect_state_each(a, hs, n, s, m) t_expect_state_each_(a, hs, n, s, m, __FILE__, __LINE__)
+
 /* Call status and info helpers */
 DWORD t_state(HCALL h, DWORD *mode);
 /* Received UUI from LINECALLINFO into buf; returns its length. */
