@@ -108,7 +108,7 @@ static void shutdown_app(tapp *a, bool calls_allowed, const char *f, int l)
     if (!calls_allowed && after.dwCallHandles < before.dwCallHandles)
         ot_test_fail(f, l,
                      "%s: lineShutdown freed %u call handles, expected 0: a call not "
-                     "deallocated before the last lineShutdown",
+                     "deallocated before lineShutdown",
                      a->name, (unsigned)(before.dwCallHandles - after.dwCallHandles));
 }
 
