@@ -149,7 +149,7 @@ abi:
 check-fuzz:
 	$(MAKE) --no-print-directory BUILD=build/asan SAN=address build/asan/fuzz_api build/asan/fuzz_config
 	@# received UUI beyond a line's limit is ignored with a warning, on purpose in these programs
-	OPENTAPI_LOG=error build/asan/fuzz_api --random 2000 1 && OPENTAPI_LOG=error build/asan/fuzz_api fuzz/corpus/api/*
+	OPENTAPI_LOG=error build/asan/fuzz_api --random 2000 1 && OPENTAPI_LOG=error build/asan/fuzz_api --cover fuzz/corpus/api/*
 	build/asan/fuzz_config --random 5000 7 2>/dev/null && build/asan/fuzz_config fuzz/corpus/config/* 2>/dev/null
 	$(MAKE) --no-print-directory BUILD=build/asan SAN=address build/asan/fuzz_frame
 	build/asan/fuzz_frame --random 100000 5 && build/asan/fuzz_frame fuzz/corpus/frame/*

@@ -187,8 +187,19 @@ void t_init(tapp *a, const char *name)
  * counts the call handles lineShutdown freed (otGetStats before and after; an
  * application's shutdown frees only its own handles): any is a failure, and
  * tests that end with calls on purpose use t_shutdown_with_calls. */
+static const char *describe(const LINEMESSAGE *m, char *buf, size_t n);
+
 static void shutdown_app(tapp *a, bool calls_allowed, const char *f, int l)
 {
+    /* and every message-order test ends with its queues empty: a message
+     * nobody expected fails it here, not silently at the shutdown */
+    if (!calls_allowed) {
+        LINEMESSAGE m;
+        char buf[160];
+        if (lineGetMessage(a->h, &m, 0) == 0)
+            ot_test_fail(f, l, "%s: unexpected message at lineShutdown: %s", a->name,
+                         describe(&m, buf, sizeof(buf)));
+    }
     OTSTATS before, after;
     otGetStats(&before);
     LONG rc = lineShutdown(a->h);
@@ -200,7 +211,7 @@ static void shutdown_app(tapp *a, bool calls_allowed, const char *f, int l)
     if (!calls_allowed && after.dwCallHandles < before.dwCallHandles)
         ot_test_fail(f, l,
                      "%s: lineShutdown freed %u call handles, expected 0: a call not "
-                     "deallocated before the last lineShutdown",
+                     "deallocated before lineShutdown",
                      a->name, (unsigned)(before.dwCallHandles - after.dwCallHandles));
 }
 
@@ -385,6 +396,28 @@ void t_expect_callinfo_each_(tapp *a, const HCALL *hs, unsigned n, DWORD states,
         if (i == n)
             ot_test_fail(f, l, "%s: expected LINE_CALLINFO(%lx) once for each of %u calls, got %s",
                          a->name, (unsigned long)states, n, describe(&m, buf, sizeof(buf)));
+        seen[i] = true;
+    }
+}
+
+void t_expect_state_each_(tapp *a, const HCALL *hs, unsigned n, DWORD state, DWORD mode,
+                          const char *f, int l)
+{
+    bool seen[16] = {false};
+    if (n > 16)
+        ot_test_fail(f, l, "t_expect_state_each: at most 16 handles");
+    for (unsigned k = 0; k < n; k++) {
+        LINEMESSAGE m = t_next(a);
+        char buf[160];
+        unsigned i = 0;
+        while (i < n && !(m.dwMessageID == LINE_CALLSTATE && m.hDevice == hs[i] &&
+                          m.dwParam1 == state && m.dwParam2 == mode && !seen[i]))
+            i++;
+        if (i == n)
+            ot_test_fail(f, l,
+                         "%s: expected LINE_CALLSTATE(%s %s) once for each of %u calls, got %s",
+                         a->name, otCallStateName(state), otCallStateModeName(state, mode), n,
+                         describe(&m, buf, sizeof(buf)));
         seen[i] = true;
     }
 }

@@ -44,7 +44,18 @@ if [ "$rc" = 1 ] &&
     ok "leak check sees an undeallocated call"
 else bad "leak check sees an undeallocated call" "exit $rc, output: $out"; fi
 
-# 5. A run killed with SIGKILL while Kamailio runs leaves none of its processes.
+# 5. `make mutants` stops loudly on a mutant whose original text is no longer
+#    in its file (checked before anything is built).
+stale=$(mktemp --suffix=.mut)
+printf 'what: nothing\nfile: src/core/call.c\ntests: none\n<<<<\n%s\n====\nx\n>>>>\n' \
+    'text that is not in call.c' >"$stale"
+out=$(bash tests/mutants/run.sh "$stale" 2>&1); rc=$?
+rm -f "$stale"
+if [ "$rc" = 2 ] && echo "$out" | grep -q "NO LONGER APPLIES"; then
+    ok "a mutant that no longer applies stops the mutant run"
+else bad "a mutant that no longer applies stops the mutant run" "exit $rc, output: $out"; fi
+
+# 6. A run killed with SIGKILL while Kamailio runs leaves none of its processes.
 if $R --list | grep -q '^sip_kamailio'; then
     out=$($R selftest_killed_with_kamailio_running 2>/dev/null)
     pgid=$(echo "$out" | awk '/^kamailio process group/ {print $4}')

@@ -101,13 +101,13 @@ typedef struct tapp {
  * one failure does not fail the tests after it).  At most 8. */
 void t_at_cleanup(void (*fn)(void));
 void t_init(tapp *a, const char *name);         /* lineInitializeEx, USEEVENT */
-/* lineShutdown, must succeed.  The last live application of the test first
- * checks that no call, call handle or request is left: every HCALL must have
- * been deallocated (the runner's own check after the test cannot see that,
- * lineShutdown frees them all). */
+/* lineShutdown, must succeed.  Fails if a message is still queued (every
+ * test ends with its queues checked empty) or if lineShutdown freed a call
+ * handle: every HCALL must have been deallocated (the runner's own check
+ * after the test cannot see that, lineShutdown frees them all). */
 void t_shutdown_(tapp *a, const char *f, int l);
 #define t_shutdown(a) t_shutdown_(a, __FILE__, __LINE__)
-/* lineShutdown of an application that still holds calls on purpose. */
+/* lineShutdown of an application that still holds calls (or messages) on purpose. */
 void t_shutdown_with_calls_(tapp *a, const char *f, int l);
 #define t_shutdown_with_calls(a) t_shutdown_with_calls_(a, __FILE__, __LINE__)
 HLINE t_open(tapp *a, DWORD dev, DWORD priv);    /* lineOpen, INTERACTIVEVOICE */
@@ -167,6 +167,12 @@ void t_monitor_handles_(HLINE hl, const HCALL *owners, HCALL *out, unsigned n, c
 void t_expect_callinfo_each_(tapp *a, const HCALL *hs, unsigned n, DWORD states, const char *f,
                              int l);
 #define t_expect_callinfo_each(a, hs, n, s) t_expect_callinfo_each_(a, hs, n, s, __FILE__, __LINE__)
+
+/* The next n messages: LINE_CALLSTATE(state, mode) exactly once for each of
+ * hs[0..n), in any order (calls of one cascade whose order TAPI leaves open). */
+void t_expect_state_each_(tapp *a, const HCALL *hs, unsigned n, DWORD state, DWORD mode,
+                          const char *f, int l);
+#define t_expect_state_each(a, hs, n, s, m) t_expect_state_each_(a, hs, n, s, m, __FILE__, __LINE__)
 
 /* Call status and info helpers */
 DWORD t_state(HCALL h, DWORD *mode);

@@ -533,6 +533,73 @@ TEST(transfer_complete_joins_the_two_parties)
     conf_done(&k);
 }
 
+/* The transfer cascade watched by monitors on the host's, bob's and carol's
+ * lines: each monitor handle gets what its owner gets, in the same order. */
+TEST(transfer_complete_monitors_see_every_call)
+{
+    conf k;
+    conf_init(&k);
+    t_connect(&k.host, k.lh, &k.bob, k.lb, "101", &k.hb_host, &k.hb);
+    LONG req = lineSetupTransfer(k.hb_host, &k.hk, NULL);
+    CHECK_REQ(req);
+    t_expect_reply(&k.host, req, 0);
+    t_expect_state(&k.host, k.hb_host, LINECALLSTATE_ONHOLDPENDTRANSFER, 0);
+    t_expect_state(&k.host, k.hk, LINECALLSTATE_DIALTONE, LINEDIALTONEMODE_NORMAL);
+    k.hc = consult_reaches(&k.host, k.hk, "102", &k.carol, k.lc);
+    tapp mh, mb, mc;
+    t_init(&mh, "host-monitor");
+    t_init(&mb, "bob-monitor");
+    t_init(&mc, "carol-monitor");
+    HLINE lmh = t_open(&mh, 0, LINECALLPRIVILEGE_MONITOR);
+    HLINE lmb = t_open(&mb, 1, LINECALLPRIVILEGE_MONITOR);
+    HLINE lmc = t_open(&mc, 2, LINECALLPRIVILEGE_MONITOR);
+    HCALL host_calls[] = {k.hb_host, k.hk}, mhs[2], mbh, mch;
+    t_monitor_handles(lmh, host_calls, mhs, 2);
+    t_monitor_handles(lmb, &k.hb, &mbh, 1);
+    t_monitor_handles(lmc, &k.hc, &mch, 1);
+    t_expect_callinfo_each(&k.host, host_calls, 2, LINECALLINFOSTATE_NUMMONITORS);
+    t_expect_callinfo(&k.bob, k.hb, LINECALLINFOSTATE_NUMMONITORS);
+    t_expect_callinfo(&k.carol, k.hc, LINECALLINFOSTATE_NUMMONITORS);
+    req = lineCompleteTransfer(k.hb_host, k.hk, NULL, LINETRANSFERMODE_TRANSFER);
+    CHECK_REQ(req);
+    t_expect_state(&k.host, k.hb_host, LINECALLSTATE_IDLE, 0);
+    t_expect_state(&k.host, k.hk, LINECALLSTATE_IDLE, 0);
+    t_expect_reply(&k.host, req, 0);
+    t_expect_state(&mh, mhs[0], LINECALLSTATE_IDLE, 0);
+    t_expect_state(&mh, mhs[1], LINECALLSTATE_IDLE, 0);
+    t_expect_callinfo(&k.bob, k.hb, LINECALLINFOSTATE_CONNECTEDID);
+    t_expect_callinfo(&mb, mbh, LINECALLINFOSTATE_CONNECTEDID);
+    t_expect_callinfo(&k.carol, k.hc, LINECALLINFOSTATE_CONNECTEDID);
+    t_expect_callinfo(&mc, mch, LINECALLINFOSTATE_CONNECTEDID);
+    t_expect_none(&mh);
+    t_expect_none(&mb);
+    t_expect_none(&mc);
+    /* bob hangs up: his monitor sees IDLE, carol's sees the UUI and DISCONNECTED */
+    req = lineDrop(k.hb, "ciao", 4);
+    CHECK_REQ(req);
+    t_expect_state(&k.bob, k.hb, LINECALLSTATE_IDLE, 0);
+    t_expect_reply(&k.bob, req, 0);
+    t_expect_state(&mb, mbh, LINECALLSTATE_IDLE, 0);
+    t_expect_callinfo(&k.carol, k.hc, LINECALLINFOSTATE_USERUSERINFO);
+    t_expect_state(&k.carol, k.hc, LINECALLSTATE_DISCONNECTED, LINEDISCONNECTMODE_NORMAL);
+    t_expect_callinfo(&mc, mch, LINECALLINFOSTATE_USERUSERINFO);
+    t_expect_state(&mc, mch, LINECALLSTATE_DISCONNECTED, LINEDISCONNECTMODE_NORMAL);
+    unsigned char got[8];
+    CHECK_EQ(t_uui(mch, got, sizeof(got)), 4);
+    CHECK_MEM(got, "ciao", 4);
+    t_drop_idle(&k.carol, k.hc);
+    t_expect_state(&mc, mch, LINECALLSTATE_IDLE, 0);
+    dealloc_all(mhs, 2);
+    dealloc_all(&mbh, 1);
+    dealloc_all(&mch, 1);
+    t_shutdown(&mh);
+    t_shutdown(&mb);
+    t_shutdown(&mc);
+    HCALL all[] = {k.hb_host, k.hk, k.hb};
+    dealloc_all(all, 3);
+    conf_done(&k);
+}
+
 TEST(transfer_complete_as_conference)
 {
     conf k;
@@ -621,6 +688,53 @@ TEST(transfer_blind_offers_the_party_elsewhere)
     t_drop_idle(&k.bob, k.hb);
     HCALL all[] = {k.hb_host, k.hc};
     dealloc_all(all, 2);
+    conf_done(&k);
+}
+
+/* The same cascade watched by monitors on the host's line and on each far
+ * end's: the host's handles are gone with its line, its monitor sees every
+ * call of the conference go IDLE, each once; the far ends' monitors see
+ * their call DISCONNECTED, then IDLE when the party hangs up. */
+TEST(conf_close_line_monitors_see_every_call)
+{
+    conf k;
+    conf_init(&k);
+    conf_three(&k);
+    tapp mh, mb, mc;
+    t_init(&mh, "host-monitor");
+    t_init(&mb, "bob-monitor");
+    t_init(&mc, "carol-monitor");
+    HLINE lmh = t_open(&mh, 0, LINECALLPRIVILEGE_MONITOR);
+    HLINE lmb = t_open(&mb, 1, LINECALLPRIVILEGE_MONITOR);
+    HLINE lmc = t_open(&mc, 2, LINECALLPRIVILEGE_MONITOR);
+    HCALL host_calls[] = {k.hb_host, k.hk, k.hconf}, mhs[3], mbh, mch;
+    t_monitor_handles(lmh, host_calls, mhs, 3);
+    t_monitor_handles(lmb, &k.hb, &mbh, 1);
+    t_monitor_handles(lmc, &k.hc, &mch, 1);
+    t_expect_callinfo_each(&k.host, host_calls, 3, LINECALLINFOSTATE_NUMMONITORS);
+    t_expect_callinfo(&k.bob, k.hb, LINECALLINFOSTATE_NUMMONITORS);
+    t_expect_callinfo(&k.carol, k.hc, LINECALLINFOSTATE_NUMMONITORS);
+    CHECK_RC(lineClose(k.lh), 0);
+    t_expect_none(&k.host);
+    CHECK_RC(lineGetCallStatus(k.hconf, NULL), LINEERR_INVALCALLHANDLE);
+    t_expect_state_each(&mh, mhs, 3, LINECALLSTATE_IDLE, 0);
+    t_expect_none(&mh);
+    t_expect_state(&k.bob, k.hb, LINECALLSTATE_DISCONNECTED, LINEDISCONNECTMODE_NORMAL);
+    t_expect_state(&mb, mbh, LINECALLSTATE_DISCONNECTED, LINEDISCONNECTMODE_NORMAL);
+    t_expect_state(&k.carol, k.hc, LINECALLSTATE_DISCONNECTED, LINEDISCONNECTMODE_NORMAL);
+    t_expect_state(&mc, mch, LINECALLSTATE_DISCONNECTED, LINEDISCONNECTMODE_NORMAL);
+    t_drop_idle(&k.bob, k.hb);
+    t_expect_state(&mb, mbh, LINECALLSTATE_IDLE, 0);
+    t_drop_idle(&k.carol, k.hc);
+    t_expect_state(&mc, mch, LINECALLSTATE_IDLE, 0);
+    for (unsigned i = 0; i < 3; i++)
+        CHECK_EQ(t_state(mhs[i], NULL), LINECALLSTATE_IDLE);
+    dealloc_all(mhs, 3);
+    dealloc_all(&mbh, 1);
+    dealloc_all(&mch, 1);
+    t_shutdown(&mh);
+    t_shutdown(&mb);
+    t_shutdown(&mc);
     conf_done(&k);
 }
 

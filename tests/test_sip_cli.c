@@ -161,7 +161,7 @@ TEST(sip_cli_reject)
     expect_exit(&ans, 0);
     CHECK_OUT(&call, "UUI 046e6f (3 bytes)", 2);
     CHECK_OUT(&call, "LINE_CALLSTATE DISCONNECTED REJECT", 2);
-    CHECK_OUT(&call, "FAILED: the far end ended it: DISCONNECTED REJECT", 2);
+    CHECK_OUT(&call, "FAILED: SIP 603 Decline -> REJECT", 2);
     CHECK_OUT(&call, "2 calls: 0 ok, 2 failed", 1);
     CHECK_OUT(&call, "CONNECTED ACTIVE", 0);
     CHECK_OUT(&ans, "reject: lineDrop, UUI 046e6f", 2);
@@ -169,7 +169,7 @@ TEST(sip_cli_reject)
     for (unsigned long no = 1; no <= 2; no++) {
         CHECK_ORDER(&call, no, "LINE_CALLSTATE DIALING", "LINE_CALLINFO USERUSERINFO",
                     "UUI 046e6f (3 bytes)", "LINE_CALLSTATE DISCONNECTED REJECT",
-                    "LINE_CALLSTATE IDLE", "FAILED: the far end ended it");
+                    "LINE_CALLSTATE IDLE", "FAILED: SIP 603 Decline -> REJECT");
         CHECK_ORDER(&ans, no, "LINE_CALLSTATE OFFERING", "reject: lineDrop, UUI 046e6f",
                     "LINE_CALLSTATE IDLE", "ok");
     }

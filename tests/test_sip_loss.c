@@ -43,6 +43,80 @@ static int find(const HCALL *calls, int n, HCALL h)
     return -1;
 }
 
+/* Per call, not in total: each call's states must come in TAPI's order, each
+ * at most once (one call connecting twice and another never fails), and each
+ * of its requests gets exactly one LINE_REPLY. */
+struct percall {
+    int rank;          /* rank of the last state seen (0: none) */
+    unsigned seen;     /* LINECALLSTATE_ bits seen */
+    LONG req[2];       /* its requests (make/answer, drop) */
+    int replies[2];    /* LINE_REPLYs seen for each */
+};
+
+static int state_rank(DWORD st)
+{
+    switch (st) {
+    case LINECALLSTATE_OFFERING:
+    case LINECALLSTATE_DIALING:
+        return 1;
+    case LINECALLSTATE_PROCEEDING:
+        return 2;
+    case LINECALLSTATE_RINGBACK:
+        return 3;
+    case LINECALLSTATE_CONNECTED:
+        return 4;
+    case LINECALLSTATE_DISCONNECTED:
+        return 5;
+    case LINECALLSTATE_IDLE:
+        return 6;
+    default:
+        return 0;
+    }
+}
+
+/* Call i reached state st: after every state it had, and never twice. */
+static void percall_state(struct percall *c, int i, DWORD st)
+{
+    int r = state_rank(st);
+    if (!r)
+        FAIL("call %d: unexpected state %s", i, otCallStateName(st));
+    if (c->seen & st)
+        FAIL("call %d: %s a second time", i, otCallStateName(st));
+    if (r <= c->rank)
+        FAIL("call %d: %s after a later state (rank %d after %d)", i, otCallStateName(st), r,
+             c->rank);
+    c->seen |= st;
+    c->rank = r;
+}
+
+/* A LINE_REPLY: it must answer one request of one call, once, with success. */
+static void percall_reply(struct percall *calls, int n, const LINEMESSAGE *m)
+{
+    for (int i = 0; i < n; i++)
+        for (int k = 0; k < 2; k++)
+            if (calls[i].req[k] && calls[i].req[k] == (LONG)m->dwParam1) {
+                if (calls[i].replies[k]++)
+                    FAIL("call %d: a second LINE_REPLY for request %ld", i, (long)m->dwParam1);
+                if ((LONG)m->dwParam2 != 0)
+                    FAIL("call %d: request %ld failed: %s", i, (long)m->dwParam1,
+                         otErrorName((LONG)m->dwParam2));
+                return;
+            }
+    FAIL("LINE_REPLY for request %ld, which no call made", (long)m->dwParam1);
+}
+
+/* At the end every call went through all of `must` and got both replies. */
+static void percall_done(const struct percall *calls, int n, unsigned must)
+{
+    for (int i = 0; i < n; i++) {
+        if ((calls[i].seen & must) != must)
+            FAIL("call %d: states seen %x, expected at least %x", i, calls[i].seen, must);
+        if (calls[i].replies[0] != 1 || calls[i].replies[1] != 1)
+            FAIL("call %d: %d and %d replies to its two requests, expected 1 each", i,
+                 calls[i].replies[0], calls[i].replies[1]);
+    }
+}
+
 /* We place 20 calls at once; SIPp answers each and hangs up with UUI; we read
  * it and drop. */
 TEST(sip_loss_sipp_hangs_up)
@@ -69,61 +143,59 @@ TEST(sip_loss_sipp_hangs_up)
     snprintf(dest, sizeof(dest), "sip:sipp@127.0.0.1:%d", sh_port(1));
 
     HCALL calls[NCALLS];
-    LONG make_req[NCALLS], drop_req[NCALLS];
-    int connected = 0, disconnected = 0, idle = 0, replies = 0;
+    struct percall pc[NCALLS];
+    int idle = 0, replies = 0;
     memset(calls, 0, sizeof(calls));
-    memset(drop_req, 0, sizeof(drop_req));
+    memset(pc, 0, sizeof(pc));
     for (int i = 0; i < NCALLS; i++) {
-        make_req[i] = lineMakeCall(hl, &calls[i], dest, 0, cp);
-        CHECK_REQ(make_req[i]);
+        pc[i].req[0] = lineMakeCall(hl, &calls[i], dest, 0, cp);
+        CHECK_REQ(pc[i].req[0]);
     }
     long long deadline = now_ms() + LOSS_DEADLINE_MS;
     while (idle < NCALLS || replies < 2 * NCALLS) {
         if (now_ms() > deadline)
-            FAIL("after %d s: %d connected, %d disconnected, %d idle, %d replies",
-                 LOSS_DEADLINE_MS / 1000, connected, disconnected, idle, replies);
+            FAIL("after %d s: %d idle, %d replies", LOSS_DEADLINE_MS / 1000, idle, replies);
         LINEMESSAGE m;
         if (lineGetMessage(a.h, &m, 1000) != 0)
             continue;
         if (m.dwMessageID == LINE_REPLY) {
-            CHECK_EQ((LONG)m.dwParam2, 0);
+            percall_reply(pc, NCALLS, &m);
             replies++;
             continue;
         }
         int i = find(calls, NCALLS, (HCALL)m.hDevice);
-        CHECK(i >= 0);
+        if (i < 0)
+            FAIL("message %s for %08x, not one of our calls", otMessageName(m.dwMessageID),
+                 (unsigned)m.hDevice);
         if (m.dwMessageID == LINE_CALLINFO) {
-            CHECK(m.dwParam1 == LINECALLINFOSTATE_USERUSERINFO ||
-                  m.dwParam1 == LINECALLINFOSTATE_CONNECTEDID);
-            continue;
+            /* the connected party before CONNECTED, SIPp's UUI before DISCONNECTED */
+            if (m.dwParam1 == LINECALLINFOSTATE_CONNECTEDID && pc[i].rank < 4)
+                continue;
+            if (m.dwParam1 == LINECALLINFOSTATE_USERUSERINFO && pc[i].rank == 4)
+                continue;
+            FAIL("call %d: LINE_CALLINFO(%lx) after state rank %d", i,
+                 (unsigned long)m.dwParam1, pc[i].rank);
         }
         CHECK_EQ(m.dwMessageID, LINE_CALLSTATE);
+        percall_state(&pc[i], i, (DWORD)m.dwParam1);
         switch (m.dwParam1) {
-        case LINECALLSTATE_DIALING:
-        case LINECALLSTATE_PROCEEDING:
-        case LINECALLSTATE_RINGBACK:
-            break;
-        case LINECALLSTATE_CONNECTED:
-            connected++;
-            break;
         case LINECALLSTATE_DISCONNECTED:
             CHECK_EQ(m.dwParam2, LINEDISCONNECTMODE_NORMAL);
             sh_check_uui(calls[i], bye, sizeof(bye));
-            disconnected++;
-            drop_req[i] = lineDrop(calls[i], NULL, 0);
-            CHECK_REQ(drop_req[i]);
+            pc[i].req[1] = lineDrop(calls[i], NULL, 0);
+            CHECK_REQ(pc[i].req[1]);
             break;
         case LINECALLSTATE_IDLE:
-            CHECK(drop_req[i] > 0);
             CHECK_RC(lineDeallocateCall(calls[i]), 0);
             idle++;
             break;
         default:
-            FAIL("call %d: unexpected state %s", i, otCallStateName((DWORD)m.dwParam1));
+            break;
         }
     }
-    CHECK_EQ(connected, NCALLS);
-    CHECK_EQ(disconnected, NCALLS);
+    percall_done(pc, NCALLS,
+                 LINECALLSTATE_DIALING | LINECALLSTATE_CONNECTED | LINECALLSTATE_DISCONNECTED |
+                     LINECALLSTATE_IDLE);
     sh_expect_success(&sipp, LOSS_DEADLINE_MS);
     sh_wait_dialogs(0);
     t_expect_none(&a);
@@ -143,51 +215,70 @@ TEST_THREADED(sip_loss_we_drop)
     sh_sipp_start(&sipp, "uac_we_drop_lossy.xml", sh_port(3), port, NCALLS, lossy);
 
     static const unsigned char bye[] = {0x04, 'b', 'y', 'e', '!'};
+    static const unsigned char invite[] = {0x04, 'i', 'n', 'v', 'i', 't', 'e'};
     HCALL calls[NCALLS];
-    int ncalls = 0, connected = 0, idle = 0, replies = 0;
+    struct percall pc[NCALLS];
+    memset(pc, 0, sizeof(pc));
+    int ncalls = 0, idle = 0, replies = 0;
     long long deadline = now_ms() + LOSS_DEADLINE_MS;
     while (idle < NCALLS || replies < 2 * NCALLS) {
         if (now_ms() > deadline)
-            FAIL("after %d s: %d offered, %d connected, %d idle, %d replies",
-                 LOSS_DEADLINE_MS / 1000, ncalls, connected, idle, replies);
+            FAIL("after %d s: %d offered, %d idle, %d replies", LOSS_DEADLINE_MS / 1000, ncalls,
+                 idle, replies);
         LINEMESSAGE m;
         if (lineGetMessage(a.h, &m, 1000) != 0)
             continue;
         switch (m.dwMessageID) {
         case LINE_REPLY:
-            CHECK_EQ((LONG)m.dwParam2, 0);
+            percall_reply(pc, ncalls, &m);
             replies++;
             continue;
         case LINE_APPNEWCALL:
             CHECK(ncalls < NCALLS);
+            CHECK_EQ(m.dwParam3, LINECALLPRIVILEGE_OWNER);
             calls[ncalls++] = (HCALL)m.dwParam2;
             continue;
         case LINE_CALLINFO:
-            continue;
         case LINE_CALLSTATE:
             break;
         default:
             FAIL("unexpected message %s", otMessageName(m.dwMessageID));
         }
         HCALL h = (HCALL)m.hDevice;
-        CHECK(find(calls, ncalls, h) >= 0);
+        int i = find(calls, ncalls, h);
+        if (i < 0)
+            FAIL("message %s for %08x, not one of the offered calls",
+                 otMessageName(m.dwMessageID), (unsigned)h);
+        if (m.dwMessageID == LINE_CALLINFO) {
+            /* the INVITE's UUI is in LINECALLINFO at OFFERING; nothing else
+             * changes but the connected party at the answer */
+            if (m.dwParam1 == LINECALLINFOSTATE_CONNECTEDID && pc[i].rank < 4)
+                continue;
+            FAIL("call %d: LINE_CALLINFO(%lx) after state rank %d", i,
+                 (unsigned long)m.dwParam1, pc[i].rank);
+        }
+        percall_state(&pc[i], i, (DWORD)m.dwParam1);
         switch (m.dwParam1) {
         case LINECALLSTATE_OFFERING:
-            CHECK_REQ(lineAnswer(h, NULL, 0));
+            sh_check_uui(h, invite, sizeof(invite));
+            pc[i].req[0] = lineAnswer(h, NULL, 0);
+            CHECK_REQ(pc[i].req[0]);
             break;
         case LINECALLSTATE_CONNECTED:
-            connected++;
-            CHECK_REQ(lineDrop(h, (LPCSTR)bye, sizeof(bye)));
+            pc[i].req[1] = lineDrop(h, (LPCSTR)bye, sizeof(bye));
+            CHECK_REQ(pc[i].req[1]);
             break;
         case LINECALLSTATE_IDLE:
             CHECK_RC(lineDeallocateCall(h), 0);
             idle++;
             break;
         default:
-            FAIL("unexpected state %s", otCallStateName((DWORD)m.dwParam1));
+            FAIL("call %d: unexpected state %s", i, otCallStateName((DWORD)m.dwParam1));
         }
     }
-    CHECK_EQ(connected, NCALLS);
+    CHECK_EQ(ncalls, NCALLS);
+    percall_done(pc, NCALLS,
+                 LINECALLSTATE_OFFERING | LINECALLSTATE_CONNECTED | LINECALLSTATE_IDLE);
     sh_expect_success(&sipp, LOSS_DEADLINE_MS);
     sh_wait_dialogs(0);
     t_expect_none(&a);

@@ -1,8 +1,10 @@
 /* A TAPI 2.x application written only from Microsoft's documentation of the
  * line functions (no opentapi extension): it finds two lines, calls from one to
  * the other, answers, drops with user-user information and checks that the far
- * end reads it, then deallocates everything.  Built against an installed
- * opentapi with `pkg-config --cflags --libs opentapi`. */
+ * end reads it, then deallocates everything.  Every message is checked, in
+ * order (one application owns both lines, so one queue holds both sides), the
+ * far end's disconnect mode included, and none may be left at the end.  Built
+ * against an installed opentapi with `pkg-config --cflags --libs opentapi`. */
 #include <stdio.h>
 #include <string.h>
 #include <tapi.h>
@@ -15,16 +17,25 @@ static int fail(const char *what, LONG r)
     return 1;
 }
 
-/* Waits (lineGetMessage, 5 s) for a message matching id and, if nonzero, param1. */
-static int wait_for(DWORD id, DWORD_PTR p1, LINEMESSAGE *out)
+#define ANY ((DWORD_PTR)-1)
+
+/* The next message (lineGetMessage, 5 s) must be id for hDevice dev with
+ * dwParam1 p1 and dwParam2 p2 (ANY: any value); prints both on a mismatch. */
+static int expect(DWORD id, DWORD dev, DWORD_PTR p1, DWORD_PTR p2, LINEMESSAGE *out)
 {
-    for (;;) {
-        LONG r = lineGetMessage(hApp, out, 5000);
-        if (r)
-            return fail("lineGetMessage", r);
-        if (out->dwMessageID == id && (!p1 || out->dwParam1 == p1))
-            return 0;
-    }
+    LONG r = lineGetMessage(hApp, out, 5000);
+    if (r)
+        return fail("lineGetMessage", r);
+    if (out->dwMessageID == id && out->hDevice == dev && out->dwParam1 == p1 &&
+        (p2 == ANY || out->dwParam2 == p2))
+        return 0;
+    fprintf(stderr,
+            "sample: expected message %lu (device %08lx, %lx, %lx), got %lu (device %08lx, "
+            "%lx, %lx)\n",
+            (unsigned long)id, (unsigned long)dev, (unsigned long)p1, (unsigned long)p2,
+            (unsigned long)out->dwMessageID, (unsigned long)out->hDevice,
+            (unsigned long)out->dwParam1, (unsigned long)out->dwParam2);
+    return 1;
 }
 
 int main(void)
@@ -71,24 +82,37 @@ int main(void)
         r = lineMakeCall(hLine[0], &hCall, number, 0, NULL);
         if (r <= 0)
             return fail("lineMakeCall", r);
-        if (wait_for(LINE_REPLY, (DWORD_PTR)r, &msg) || msg.dwParam2)
-            return fail("lineMakeCall reply", (LONG)msg.dwParam2);
+        if (expect(LINE_REPLY, 0, (DWORD_PTR)r, 0, &msg) ||
+            expect(LINE_CALLSTATE, hCall, LINECALLSTATE_DIALING, 0, &msg) ||
+            expect(LINE_CALLSTATE, hCall, LINECALLSTATE_PROCEEDING, 0, &msg) ||
+            expect(LINE_APPNEWCALL, hLine[1], 0, ANY, &msg))
+            return 1;
     }
-    if (wait_for(LINE_APPNEWCALL, 0, &msg))
-        return 1;
     hOffered = (HCALL)msg.dwParam2;
-    if (wait_for(LINE_CALLSTATE, LINECALLSTATE_OFFERING, &msg))
+    if (!hOffered || msg.dwParam3 != LINECALLPRIVILEGE_OWNER)
+        return fail("LINE_APPNEWCALL privilege", (LONG)msg.dwParam3);
+    if (expect(LINE_CALLSTATE, hOffered, LINECALLSTATE_OFFERING, LINEOFFERINGMODE_ACTIVE, &msg) ||
+        expect(LINE_CALLSTATE, hCall, LINECALLSTATE_RINGBACK, 0, &msg))
         return 1;
     r = lineAnswer(hOffered, NULL, 0);
     if (r <= 0)
         return fail("lineAnswer", r);
-    if (wait_for(LINE_REPLY, (DWORD_PTR)r, &msg) || msg.dwParam2)
-        return fail("lineAnswer reply", (LONG)msg.dwParam2);
+    if (expect(LINE_CALLINFO, hCall, LINECALLINFOSTATE_CONNECTEDID, 0, &msg) ||
+        expect(LINE_CALLSTATE, hOffered, LINECALLSTATE_CONNECTED, LINECONNECTEDMODE_ACTIVE, &msg) ||
+        expect(LINE_CALLSTATE, hCall, LINECALLSTATE_CONNECTED, LINECONNECTEDMODE_ACTIVE, &msg) ||
+        expect(LINE_REPLY, 0, (DWORD_PTR)r, 0, &msg))
+        return 1;
     r = lineDrop(hCall, "goodbye", 7);
     if (r <= 0)
         return fail("lineDrop", r);
-    if (wait_for(LINE_CALLSTATE, LINECALLSTATE_DISCONNECTED, &msg) || msg.hDevice != hOffered)
-        return fail("far end DISCONNECTED", 0);
+    /* the dropping side goes IDLE; the far end gets the UUI, then
+     * DISCONNECTED with the mode NORMAL */
+    if (expect(LINE_CALLSTATE, hCall, LINECALLSTATE_IDLE, 0, &msg) ||
+        expect(LINE_CALLINFO, hOffered, LINECALLINFOSTATE_USERUSERINFO, 0, &msg) ||
+        expect(LINE_CALLSTATE, hOffered, LINECALLSTATE_DISCONNECTED, LINEDISCONNECTMODE_NORMAL,
+               &msg) ||
+        expect(LINE_REPLY, 0, (DWORD_PTR)r, 0, &msg))
+        return 1;
     {
         unsigned char buf[sizeof(LINECALLINFO) + 512];
         LPLINECALLINFO ci = (LPLINECALLINFO)buf;
@@ -100,10 +124,19 @@ int main(void)
             return fail("UUI at the far end", (LONG)ci->dwUserUserInfoSize);
     }
     r = lineDrop(hOffered, NULL, 0);
-    if (r <= 0 || wait_for(LINE_REPLY, (DWORD_PTR)r, &msg))
+    if (r <= 0)
         return fail("lineDrop far end", r);
+    if (expect(LINE_CALLSTATE, hOffered, LINECALLSTATE_IDLE, 0, &msg) ||
+        expect(LINE_REPLY, 0, (DWORD_PTR)r, 0, &msg))
+        return 1;
     if ((r = lineDeallocateCall(hCall)) || (r = lineDeallocateCall(hOffered)))
         return fail("lineDeallocateCall", r);
+    if (lineGetMessage(hApp, &msg, 0) == 0) {
+        fprintf(stderr, "sample: a message left at the end: %lu (device %08lx, %lx)\n",
+                (unsigned long)msg.dwMessageID, (unsigned long)msg.hDevice,
+                (unsigned long)msg.dwParam1);
+        return 1;
+    }
     lineClose(hLine[0]);
     lineClose(hLine[1]);
     if ((r = lineShutdown(hApp)))

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # tests/mutants/run.sh - tests of the tests (`make mutants`, docs/testing.md).
 #
-#   tests/mutants/run.sh [--ci] [MUTANT...]
+#   tests/mutants/run.sh [--ci] [MUTANT...]     (a MUTANT with a / is a file path)
 #
 # Each tests/mutants/*.mut is one deliberate breakage of the library:
 #
@@ -50,6 +50,7 @@ mutants=()
 if [ ${#names[@]} -gt 0 ]; then
     for n in "${names[@]}"; do
         f=tests/mutants/$n.mut
+        [[ $n == */* ]] && f=$n # a path: a mutant file kept elsewhere
         [ -f "$f" ] || { echo "no mutant $n ($f)" >&2; exit 2; }
         mutants+=("$f")
     done
@@ -95,6 +96,7 @@ caught=0
 survived=0
 report=$WORK/report.txt
 : >"$report"
+: >"$WORK/failures.txt"
 for f in "${mutants[@]}"; do
     name=$(basename "$f" .mut)
     file=$(field "$f" file)
@@ -140,7 +142,15 @@ for f in "${mutants[@]}"; do
         if [ $named = 1 ]; then result=CAUGHT; else result="CAUGHT-BY-OTHERS"; fi
     fi
     case $result in CAUGHT) caught=$((caught + 1)) ;; *) survived=$((survived + 1)) ;; esac
-    printf '%-16s %-40s %s\n' "$result" "$name" "${by:-nothing failed}" | tee -a "$report"
+    # the named tests that failed first, then how many others did
+    shown="" others=0
+    for t in $by; do
+        if [[ " $want " == *" $t "* ]]; then shown="$shown $t"; else others=$((others + 1)); fi
+    done
+    [ $others = 0 ] || shown="$shown (+$others other tests)"
+    [ -n "$by" ] || shown=" nothing failed"
+    printf '%-16s %-34s%s\n' "$result" "$name" "$shown" | tee -a "$report"
+    printf '    all failures: %s\n' "${by:-none}" >>"$WORK/failures.txt"
     printf '    breaks: %s\n' "$what" | tee -a "$report"
     unset result
 done
