@@ -6,7 +6,8 @@
 #   make bench           the call-cycle benchmark (not part of the tests)
 #   make install PREFIX=/usr/local
 # Variables: CC, BUILD (output dir), SAN (address|thread), WERROR=1 (-Werror; CI sets it),
-#            NO_SIP=1 (leave the SIP provider out even if Sofia-SIP is installed).
+#            NO_SIP=1 (leave the SIP provider out even if Sofia-SIP is installed),
+#            NO_KAMAILIO=1 (leave the Kamailio provider out even if Jansson is installed).
 
 CC       ?= cc
 BUILD    ?= build
@@ -50,12 +51,29 @@ LDLIBS_LIB   += $(shell pkg-config --libs sofia-sip-ua)
 endif
 endif
 endif
+# The Kamailio provider is built when Jansson is installed (libjansson-dev);
+# it shares the SIP provider's header mapping (sipmap.c, no Sofia-SIP needed).
+KAM_SRC  := $(wildcard src/providers/kamailio/*.c)
+ifneq ($(NO_KAMAILIO),1)
+ifneq ($(KAM_SRC),)
+ifeq ($(shell pkg-config --exists jansson && echo yes),yes)
+CORE_SRC     += $(KAM_SRC) $(if $(WITH_SIP),,src/providers/sip/sipmap.c)
+WITH_KAM     := 1
+CPPFLAGS_LIB += -DOT_WITH_KAMAILIO $(shell pkg-config --cflags jansson)
+LDLIBS_LIB   += $(shell pkg-config --libs jansson)
+endif
+endif
+endif
 LIB_OBJ  := $(CORE_SRC:%.c=$(BUILD)/obj/%.o)
 PIC_OBJ  := $(CORE_SRC:%.c=$(BUILD)/pic/%.o)
 
 TEST_SRC := $(wildcard tests/*.c)
 ifneq ($(WITH_SIP),1)
 TEST_SRC := $(foreach f,$(TEST_SRC),$(if $(findstring sip,$(notdir $f)),,$f))
+endif
+# the Kamailio provider's tests (test_kam*.c) use the SIP tests' helpers
+ifneq ($(WITH_KAM)$(WITH_SIP),11)
+TEST_SRC := $(foreach f,$(TEST_SRC),$(if $(findstring test_kam,$(notdir $f)),,$f))
 endif
 TEST_OBJ := $(TEST_SRC:%.c=$(BUILD)/obj/%.o)
 TOOL_SRC := $(wildcard tools/*.c)

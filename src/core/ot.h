@@ -125,6 +125,8 @@ struct ot_linedev {
     struct ot_list opens; /* struct ot_open.ld_link */
     struct ot_list calls; /* struct ot_call.ld_link */
     DWORD perm_id;
+    DWORD extra_line_states; /* LINEDEVSTATE_ the provider reports beyond the core's */
+    bool out_of_service;     /* the provider said LINEDEVSTATE_OUTOFSERVICE */
 };
 
 struct ot_open {
