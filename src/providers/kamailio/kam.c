@@ -141,11 +141,13 @@ struct kdlg {
     char cseq[16];
     long long he, hi; /* the dialog module's h_entry, h_id */
     bool has_ids;
+    bool acked;           /* the caller's ACK of the 2xx passed: a BYE may be sent */
     enum kphase phase;
     struct kside side[2]; /* 0: the caller's line, 1: the callee's */
     bool await_final;     /* ended by CANCEL or our rejection: a final response is still due */
     uint64_t ended_ms;
-    unsigned rpc_pending;
+    unsigned rpc_pending; /* requests about it not answered yet (timed out included) */
+    unsigned drops;       /* of which not timed out: another drop must wait */
     unsigned born_sync;   /* sync generation when learned */
     bool listed;          /* seen in the dialog list being reconciled */
     struct ot_list link;
@@ -160,6 +162,8 @@ struct krpc {
     int side;             /* the side lineDrop was called on */
     int status;           /* RPC_REPLY: the response sent */
     int cause;            /* its Q.850 cause */
+    bool timed_out;       /* its request failed; a late success is still reported */
+    char *held;           /* not sent yet: waits for the ACK of the dialog (RFC 3261 15) */
     unsigned char *uui;   /* the drop's UUI (what the other party receives) */
     DWORD uui_len;
     uint64_t deadline_ms;
@@ -383,9 +387,9 @@ static int out_append(const char *s, size_t n)
     return 0;
 }
 
-/* Sends method(params) (params: a JSON array, stolen); returns the entry or
- * NULL (not connected, no memory). */
-static struct krpc *rpc_send(enum krpc_kind kind, const char *method, json_t *params)
+/* Sends method(params) (params: a JSON array, stolen), or keeps it in
+ * r->held when hold; returns the entry or NULL (not connected, no memory). */
+static struct krpc *rpc_send_ex(enum krpc_kind kind, const char *method, json_t *params, bool hold)
 {
     if (K.fd < 0 || K.connecting) {
         json_decref(params);
@@ -402,12 +406,15 @@ static struct krpc *rpc_send(enum krpc_kind kind, const char *method, json_t *pa
                             "params", params ? params : json_array(), "id", (json_int_t)r->id);
     char *text = doc ? json_dumps(doc, JSON_COMPACT) : NULL;
     json_decref(doc);
-    if (!text || out_append(text, strlen(text))) {
+    if (!text || (!hold && out_append(text, strlen(text)))) {
         free(text);
         free(r);
         return NULL;
     }
-    free(text);
+    if (hold)
+        r->held = text;
+    else
+        free(text);
     r->deadline_ms = now_ms() + K.rpc_timeout_ms;
     ot_list_add_tail(&K.rpcs, &r->link);
     cnt_add(&cnt.rpc_sent, 1);
@@ -415,9 +422,30 @@ static struct krpc *rpc_send(enum krpc_kind kind, const char *method, json_t *pa
     return r;
 }
 
+static struct krpc *rpc_send(enum krpc_kind kind, const char *method, json_t *params)
+{
+    return rpc_send_ex(kind, method, params, false);
+}
+
+/* The dialog's ACK came: the drops that waited for it go out. */
+static void release_held(struct kdlg *d)
+{
+    struct ot_list *pos;
+    for (pos = K.rpcs.next; pos != &K.rpcs; pos = pos->next) {
+        struct krpc *r = ot_container_of(pos, struct krpc, link);
+        if (r->d == d && r->held) {
+            if (out_append(r->held, strlen(r->held)) == 0)
+                wake();
+            free(r->held);
+            r->held = NULL;
+        }
+    }
+}
+
 static void rpc_free(struct krpc *r)
 {
     ot_list_del(&r->link);
+    free(r->held);
     free(r->uui);
     free(r);
 }
@@ -761,6 +789,15 @@ static void handle_event(json_t *o)
         ev_cancel(o, d);
     else if (!strcmp(ev, "bye"))
         ev_bye(o, d, ft);
+    else if (!strcmp(ev, "ack")) {
+        /* the ACK of a 2xx: the call is up even if its 2xx went unseen */
+        if (d->phase != KP_ENDED)
+            dlg_connected(d);
+        if (!d->acked) {
+            d->acked = true;
+            release_held(d);
+        }
+    }
     else
         cnt_add(&cnt.malformed, 1);
 }
@@ -784,6 +821,10 @@ static void learn(json_t *item)
         d->listed = true;
         if (state >= 3 && d->phase != KP_ENDED)
             dlg_connected(d);
+        if (state == 4 && !d->acked) {
+            d->acked = true;
+            release_held(d);
+        }
         return;
     }
     char fu[128], fd[256], tu[128], td[256];
@@ -804,6 +845,7 @@ static void learn(json_t *item)
     if (tt && *tt)
         d->tt = dupstr(tt);
     cnt_add(&cnt.learned, 1);
+    d->acked = state == 4;
     if (state >= 3) {
         set_state(d, 0, LINECALLSTATE_CONNECTED, LINECONNECTEDMODE_ACTIVE);
         set_state(d, 1, LINECALLSTATE_CONNECTED, LINECONNECTEDMODE_ACTIVE);
@@ -886,14 +928,14 @@ static void handle_rpc_reply(json_t *o)
             break;
         }
     }
-    if (!r) {
+    if (!r || r->timed_out)
         cnt_add(&cnt.rpc_late, 1);
+    if (!r)
         return;
-    }
     json_t *err = json_object_get(o, "error");
     json_t *result = json_object_get(o, "result");
     bool ok = !err && result;
-    if (!ok) {
+    if (!ok && !r->timed_out) {
         cnt_add(&cnt.rpc_failed, 1);
         json_t *m = json_is_object(err) ? json_object_get(err, "message") : NULL;
         ot_log("kamailio: RPC %lld failed: %s", id, json_is_string(m) ? json_string_value(m)
@@ -912,6 +954,8 @@ static void handle_rpc_reply(json_t *o)
     }
     struct kdlg *d = r->d;
     d->rpc_pending--;
+    if (!r->timed_out)
+        d->drops--;
     if (ok)
         drop_done(r);
     if (r->req)
@@ -939,15 +983,25 @@ static void handle_message(const char *msg, size_t len)
 }
 
 /* ---- the connection ------------------------------------------------------------- */
-static void fail_rpc(struct krpc *r, const char *why)
+/* The request of r fails; r itself is forgotten (keep false) or kept for
+ * a late answer (keep true: Kamailio may still carry the drop out). */
+static void fail_rpc(struct krpc *r, const char *why, bool keep)
 {
-    cnt_add(&cnt.rpc_failed, 1);
-    ot_log("kamailio: RPC %lld %s", r->id, why);
-    if (r->d)
-        r->d->rpc_pending--;
+    if (!r->timed_out) {
+        cnt_add(&cnt.rpc_failed, 1);
+        ot_log("kamailio: RPC %lld %s", r->id, why);
+        if (r->d)
+            r->d->drops--;
+    }
     if (r->req)
         ot_req_complete(r->req, LINEERR_OPERATIONFAILED);
+    r->req = NULL;
+    r->timed_out = true;
+    if (keep)
+        return;
     struct kdlg *d = r->d;
+    if (d)
+        d->rpc_pending--;
     rpc_free(r);
     if (d)
         dlg_maybe_free(d);
@@ -966,7 +1020,8 @@ static void disconnect(const char *why)
     K.out_len = 0;
     K.in_len = 0;
     while (!ot_list_empty(&K.rpcs))
-        fail_rpc(ot_container_of(K.rpcs.next, struct krpc, link), "not answered: disconnected");
+        fail_rpc(ot_container_of(K.rpcs.next, struct krpc, link), "not answered: disconnected",
+                 false);
     set_service(false);
     K.next_connect_ms = now_ms() + K.reconnect_ms;
 }
@@ -1114,7 +1169,10 @@ static uint64_t run_timers(void)
                 disconnect("dialog list not answered in time");
                 return now + K.reconnect_ms;
             }
-            fail_rpc(r, "not answered in time");
+            if (r->held)
+                fail_rpc(r, "not sent: the call's ACK did not come in time", false);
+            else if (!r->timed_out)
+                fail_rpc(r, "not answered in time", true);
         } else if (r->deadline_ms < next)
             next = r->deadline_ms;
     }
@@ -1204,7 +1262,7 @@ static LONG kam_drop(struct ot_req *req, struct ot_call *c, const void *uui, DWO
     }
     if (!K.synced)
         return LINEERR_OPERATIONFAILED; /* Kamailio out of reach: nothing was done */
-    if (d->rpc_pending)
+    if (d->drops)
         return LINEERR_INVALCALLSTATE; /* a drop is on its way */
     const struct ot_line_conf *cf = ot_linedev_conf(ot_call_linedev(c));
     json_t *params;
@@ -1250,7 +1308,8 @@ static LONG kam_drop(struct ot_req *req, struct ot_call *c, const void *uui, DWO
         }
         memcpy(copy, uui, len);
     }
-    struct krpc *r = rpc_send(kind, kind == RPC_END ? "dlg.end_dlg" : "tm.reply_callid", params);
+    struct krpc *r = rpc_send_ex(kind, kind == RPC_END ? "dlg.end_dlg" : "tm.reply_callid",
+                                 params, kind == RPC_END && !d->acked);
     if (!r) {
         free(copy);
         return LINEERR_OPERATIONFAILED;
@@ -1263,6 +1322,7 @@ static LONG kam_drop(struct ot_req *req, struct ot_call *c, const void *uui, DWO
     r->uui = copy;
     r->uui_len = len;
     d->rpc_pending++;
+    d->drops++;
     return 0;
 }
 
