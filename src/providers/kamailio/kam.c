@@ -147,25 +147,36 @@ struct kdlg {
     bool await_final;     /* ended by CANCEL or our rejection: a final response is still due */
     uint64_t ended_ms;
     unsigned rpc_pending; /* requests about it not answered yet (timed out included) */
-    unsigned drops;       /* of which not timed out: another drop must wait */
+    struct kdrop *drop;   /* the lineDrop being carried out, if any */
     unsigned born_sync;   /* sync generation when learned */
     bool listed;          /* seen in the dialog list being reconciled */
     struct ot_list link;
 };
 
-enum krpc_kind { RPC_SYNC, RPC_END, RPC_REPLY };
+/* One lineDrop being carried out: a rejection is one request (tm.reply_callid);
+ * a third-party drop of a connected call is the dialog's data (dlg.dlg_list),
+ * then a BYE to each phone (tm.t_uac_start, both sent before either is
+ * answered), then the dialog marked ended (dlg.set_state).  See
+ * docs/kamailio.md for why not dlg.end_dlg. */
+struct kdrop {
+    struct ot_req *req;   /* NULL once answered */
+    struct kdlg *d;
+    int side;             /* the side lineDrop was called on */
+    int status, cause;    /* the response of a rejection (0: BYEs) and its Q.850 cause */
+    char *hdrs;           /* User-to-User and Reason lines for the BYEs */
+    unsigned char *uui;   /* the drop's UUI (what the other party receives) */
+    DWORD uui_len;
+    unsigned outstanding; /* requests not answered */
+    bool failed;          /* one failed or timed out: nothing more is sent */
+};
+
+enum krpc_kind { RPC_SYNC, RPC_DLGINFO, RPC_BYE, RPC_REJECT, RPC_SETSTATE };
 struct krpc {
     long long id;
     enum krpc_kind kind;
-    struct ot_req *req;   /* NULL once completed */
-    struct kdlg *d;
-    int side;             /* the side lineDrop was called on */
-    int status;           /* RPC_REPLY: the response sent */
-    int cause;            /* its Q.850 cause */
-    bool timed_out;       /* its request failed; a late success is still reported */
+    struct kdrop *op;     /* the drop it belongs to (NULL: none) */
+    bool timed_out;       /* not answered in time: its drop failed */
     char *held;           /* not sent yet: waits for the ACK of the dialog (RFC 3261 15) */
-    unsigned char *uui;   /* the drop's UUI (what the other party receives) */
-    DWORD uui_len;
     uint64_t deadline_ms;
     struct ot_list link;
 };
@@ -433,7 +444,7 @@ static void release_held(struct kdlg *d)
     struct ot_list *pos;
     for (pos = K.rpcs.next; pos != &K.rpcs; pos = pos->next) {
         struct krpc *r = ot_container_of(pos, struct krpc, link);
-        if (r->d == d && r->held) {
+        if (r->op && r->op->d == d && r->held) {
             if (out_append(r->held, strlen(r->held)) == 0)
                 wake();
             free(r->held);
@@ -446,7 +457,6 @@ static void rpc_free(struct krpc *r)
 {
     ot_list_del(&r->link);
     free(r->held);
-    free(r->uui);
     free(r);
 }
 
@@ -864,7 +874,7 @@ static void set_service(bool in)
     cnt_service(in);
 }
 
-static void sync_done(struct krpc *r, json_t *result)
+static void sync_done(json_t *result)
 {
     unsigned gen = K.sync_gen++;
     struct ot_list *pos, *tmp;
@@ -882,7 +892,7 @@ static void sync_done(struct krpc *r, json_t *result)
     ot_list_foreach_safe(pos, tmp, &K.dlgs)
     {
         struct kdlg *d = ot_container_of(pos, struct kdlg, link);
-        if (!d->listed && d->born_sync <= gen && d->phase != KP_ENDED && d != r->d) {
+        if (!d->listed && d->born_sync <= gen && d->phase != KP_ENDED) {
             d->await_final = false;
             dlg_end(d, -1, LINEDISCONNECTMODE_UNKNOWN);
             dlg_maybe_free(d);
@@ -893,23 +903,125 @@ static void sync_done(struct krpc *r, json_t *result)
     set_service(true);
 }
 
-static void drop_done(struct krpc *r)
+static void drop_done(struct kdrop *op)
 {
-    struct kdlg *d = r->d;
-    int me = r->side, other = 1 - r->side;
+    struct kdlg *d = op->d;
+    int me = op->side, other = 1 - op->side;
     if (d->phase == KP_ENDED) {
         /* ended on its own meanwhile: nothing more to report */
         set_state(d, me, LINECALLSTATE_IDLE, 0);
         return;
     }
-    if (d->side[other].call && r->uui_len)
-        ot_ev_call_uui(d->side[other].call, r->uui, r->uui_len);
-    if (r->kind == RPC_REPLY) {
+    if (d->side[other].call && op->uui_len)
+        ot_ev_call_uui(d->side[other].call, op->uui, op->uui_len);
+    if (op->status) {
         d->await_final = true;
-        DWORD mode = ot_sip_status_mode(r->status, r->cause);
-        dlg_end(d, me, mode);
+        dlg_end(d, me, ot_sip_status_mode(op->status, op->cause));
     } else
         dlg_end(d, me, LINEDISCONNECTMODE_NORMAL);
+}
+
+/* The application's answer (once). */
+static void op_answer(struct kdrop *op, LONG result)
+{
+    if (op->req)
+        ot_req_complete(op->req, result);
+    op->req = NULL;
+}
+
+/* A request of op is over (answered, failed, or never sent). */
+static void op_rpc_done(struct kdrop *op)
+{
+    if (--op->outstanding)
+        return;
+    op_answer(op, op->failed ? LINEERR_OPERATIONFAILED : 0);
+    if (op->d->drop == op)
+        op->d->drop = NULL;
+    free(op->hdrs);
+    free(op->uui);
+    free(op);
+}
+
+static struct krpc *op_rpc(struct kdrop *op, enum krpc_kind kind, const char *method,
+                           json_t *params, bool hold)
+{
+    struct krpc *r = rpc_send_ex(kind, method, params, hold);
+    if (!r)
+        return NULL;
+    r->op = op;
+    op->outstanding++;
+    op->d->rpc_pending++;
+    return r;
+}
+
+/* r is answered or given up: forgotten, and its drop told. */
+static void rpc_done(struct krpc *r)
+{
+    struct kdrop *op = r->op;
+    struct kdlg *d = op ? op->d : NULL;
+    rpc_free(r);
+    if (!op)
+        return;
+    d->rpc_pending--;
+    op_rpc_done(op);
+    dlg_maybe_free(d);
+}
+
+/* "<sip:a;lr>,<sip:b;lr>": the first URI, or "." when the set is empty. */
+static void first_route(const char *set, char *out, size_t n)
+{
+    const char *lt = set ? strchr(set, '<') : NULL, *gt = lt ? strchr(lt, '>') : NULL;
+    if (!lt || !gt || (size_t)(gt - lt - 1) >= n) {
+        snprintf(out, n, ".");
+        return;
+    }
+    memcpy(out, lt + 1, (size_t)(gt - lt - 1));
+    out[gt - lt - 1] = '\0';
+}
+
+/* One BYE within the dialog, from the leg `from` to the leg `to` (objects of
+ * dlg.dlg_list: tag, contact, cseq, route_set, socket). */
+static bool send_bye(struct kdrop *op, const char *ci, const char *from_uri, json_t *from,
+                     const char *to_uri, json_t *to)
+{
+    const char *ftag = jstr(from, "tag"), *cseq = jstr(from, "cseq"), *ttag = jstr(to, "tag");
+    const char *contact = jstr(to, "contact"), *routes = jstr(to, "route_set");
+    const char *sock = jstr(to, "socket");
+    if (!ftag || !ttag || !contact || !*contact)
+        return false;
+    char *end;
+    unsigned long n = cseq ? strtoul(cseq, &end, 10) : 0;
+    char hop[512];
+    first_route(routes, hop, sizeof(hop));
+    size_t len = strlen(from_uri) + strlen(to_uri) + strlen(ftag) + strlen(ttag) + strlen(ci) +
+                 (routes ? strlen(routes) : 0) + strlen(op->hdrs) + 160;
+    char *h = malloc(len);
+    if (!h)
+        return false;
+    snprintf(h, len,
+             "From: <%s>;tag=%s\r\nTo: <%s>;tag=%s\r\nCall-ID: %s\r\nCSeq: %lu BYE\r\n"
+             "%s%s%sMax-Forwards: 70\r\n%s",
+             from_uri, ftag, to_uri, ttag, ci, n + 1, routes && *routes ? "Route: " : "",
+             routes && *routes ? routes : "", routes && *routes ? "\r\n" : "", op->hdrs);
+    json_t *params = json_pack("[s,s,s,s,s]", "BYE", contact, hop,
+                               sock && *sock ? sock : ".", h);
+    free(h);
+    return params && op_rpc(op, RPC_BYE, "tm.t_uac_start", params, false);
+}
+
+/* The dialog's data came: a BYE to each phone. */
+static void send_byes(struct kdrop *op, json_t *result)
+{
+    json_t *dl = json_is_array(result) ? json_array_get(result, 0) : result;
+    const char *ci = json_is_object(dl) ? jstr(dl, "call-id") : NULL;
+    const char *fu = ci ? jstr(dl, "from_uri") : NULL, *tu = ci ? jstr(dl, "to_uri") : NULL;
+    json_t *caller = ci ? json_object_get(dl, "caller") : NULL;
+    json_t *callee = ci ? json_object_get(dl, "callee") : NULL;
+    if (!fu || !tu || !json_is_object(caller) || !json_is_object(callee) ||
+        !send_bye(op, ci, fu, caller, tu, callee) || !send_bye(op, ci, tu, callee, fu, caller)) {
+        ot_log("kamailio: call %s: cannot build the BYEs from the dialog's data", op->d->ci);
+        op->failed = true;
+    }
 }
 
 static void handle_rpc_reply(json_t *o)
@@ -943,7 +1055,7 @@ static void handle_rpc_reply(json_t *o)
     }
     if (r->kind == RPC_SYNC) {
         if (ok && json_is_array(result))
-            sync_done(r, result);
+            sync_done(result);
         else {
             /* without the list the lines cannot be trusted: try again later */
             ot_log("kamailio: dialog list refused; reconnecting");
@@ -952,16 +1064,24 @@ static void handle_rpc_reply(json_t *o)
         rpc_free(r);
         return;
     }
-    struct kdlg *d = r->d;
-    d->rpc_pending--;
-    if (!r->timed_out)
-        d->drops--;
-    if (ok)
-        drop_done(r);
-    if (r->req)
-        ot_req_complete(r->req, ok ? 0 : LINEERR_OPERATIONFAILED);
-    rpc_free(r);
-    dlg_maybe_free(d);
+    struct kdrop *op = r->op;
+    if (op) {
+        if (!ok)
+            op->failed = true;
+        if (!op->failed && r->kind == RPC_DLGINFO)
+            send_byes(op, result);
+        else if (!op->failed && r->kind == RPC_REJECT)
+            drop_done(op);
+        else if (!op->failed && r->kind == RPC_BYE && op->outstanding == 1) {
+            /* both BYEs are out: the call is over; Kamailio forgets the dialog */
+            drop_done(op);
+            struct kdlg *d = op->d;
+            json_t *params = d->tt ? json_pack("[s,s,s,i]", d->ci, d->ft, d->tt, 5) : NULL;
+            if (params)
+                rpc_send(RPC_SETSTATE, "dlg.set_state", params);
+        }
+    }
+    rpc_done(r);
 }
 
 static void handle_message(const char *msg, size_t len)
@@ -983,28 +1103,21 @@ static void handle_message(const char *msg, size_t len)
 }
 
 /* ---- the connection ------------------------------------------------------------- */
-/* The request of r fails; r itself is forgotten (keep false) or kept for
- * a late answer (keep true: Kamailio may still carry the drop out). */
+/* r failed (no answer in time, or the connection went): its drop fails now.
+ * keep: r stays for its late answer (which only counts and frees). */
 static void fail_rpc(struct krpc *r, const char *why, bool keep)
 {
     if (!r->timed_out) {
         cnt_add(&cnt.rpc_failed, 1);
         ot_log("kamailio: RPC %lld %s", r->id, why);
-        if (r->d)
-            r->d->drops--;
     }
-    if (r->req)
-        ot_req_complete(r->req, LINEERR_OPERATIONFAILED);
-    r->req = NULL;
     r->timed_out = true;
-    if (keep)
-        return;
-    struct kdlg *d = r->d;
-    if (d)
-        d->rpc_pending--;
-    rpc_free(r);
-    if (d)
-        dlg_maybe_free(d);
+    if (r->op) {
+        r->op->failed = true;
+        op_answer(r->op, LINEERR_OPERATIONFAILED);
+    }
+    if (!keep)
+        rpc_done(r);
 }
 
 static void disconnect(const char *why)
@@ -1173,6 +1286,7 @@ static uint64_t run_timers(void)
                 fail_rpc(r, "not sent: the call's ACK did not come in time", false);
             else if (!r->timed_out)
                 fail_rpc(r, "not answered in time", true);
+            continue;
         } else if (r->deadline_ms < next)
             next = r->deadline_ms;
     }
@@ -1262,68 +1376,58 @@ static LONG kam_drop(struct ot_req *req, struct ot_call *c, const void *uui, DWO
     }
     if (!K.synced)
         return LINEERR_OPERATIONFAILED; /* Kamailio out of reach: nothing was done */
-    if (d->drops)
+    if (d->drop)
         return LINEERR_INVALCALLSTATE; /* a drop is on its way */
     const struct ot_line_conf *cf = ot_linedev_conf(ot_call_linedev(c));
-    json_t *params;
-    int status = 0, cause = OT_SIP_Q850_NORMAL;
-    enum krpc_kind kind;
-    if (d->phase == KP_CONFIRMED) {
-        if (!d->has_ids)
-            return LINEERR_OPERATIONFAILED;
-        char *hdrs = uui_and_reason(uui, len, cause);
-        if (!hdrs)
-            return LINEERR_NOMEM;
-        params = json_pack("[I,I,s]", (json_int_t)d->he, (json_int_t)d->hi, hdrs);
-        free(hdrs);
-        kind = RPC_END;
-    } else {
+    struct kdrop *op = calloc(1, sizeof(*op));
+    if (!op)
+        return LINEERR_NOMEM;
+    op->d = d;
+    op->side = me;
+    op->cause = OT_SIP_Q850_NORMAL;
+    LONG rc = LINEERR_NOMEM;
+    if (d->phase != KP_CONFIRMED) {
         /* not answered yet: the proxy answers the caller itself, and cancels
          * the ringing branch.  On the callee's line that is a rejection
          * (603), on the caller's an abandon (487). */
+        rc = LINEERR_OPERATIONUNAVAIL;
         if (me == 1 && !cf->can_reject)
-            return LINEERR_OPERATIONUNAVAIL;
+            goto fail;
+        rc = LINEERR_OPERATIONFAILED;
         if (!d->cseq[0])
-            return LINEERR_OPERATIONFAILED;
-        status = me == 1 ? 603 : 487;
-        cause = me == 1 ? 21 : OT_SIP_Q850_NORMAL;
-        char *hdrs = uui_and_reason(uui, len, cause);
-        if (!hdrs)
-            return LINEERR_NOMEM;
+            goto fail;
+        op->status = me == 1 ? 603 : 487;
+        op->cause = me == 1 ? 21 : OT_SIP_Q850_NORMAL;
+    }
+    rc = LINEERR_NOMEM;
+    op->hdrs = uui_and_reason(uui, len, op->cause);
+    if (!op->hdrs || (len && !(op->uui = malloc(len))))
+        goto fail;
+    if (len)
+        memcpy(op->uui, uui, len);
+    op->uui_len = len;
+    json_t *params;
+    if (op->status) {
         char tag[40];
         snprintf(tag, sizeof(tag), "ot%lx.%lu", (unsigned long)getpid(), ++K.next_tag);
-        params = json_pack("[i,s,s,s,s,s]", status, me == 1 ? "Decline" : "Request Terminated",
-                           d->ci, d->cseq, tag, hdrs);
-        free(hdrs);
-        kind = RPC_REPLY;
-    }
-    if (!params)
-        return LINEERR_NOMEM;
-    unsigned char *copy = NULL;
-    if (len) {
-        copy = malloc(len);
-        if (!copy) {
-            json_decref(params);
-            return LINEERR_NOMEM;
-        }
-        memcpy(copy, uui, len);
-    }
-    struct krpc *r = rpc_send_ex(kind, kind == RPC_END ? "dlg.end_dlg" : "tm.reply_callid",
-                                 params, kind == RPC_END && !d->acked);
-    if (!r) {
-        free(copy);
-        return LINEERR_OPERATIONFAILED;
-    }
-    r->req = req;
-    r->d = d;
-    r->side = me;
-    r->status = status;
-    r->cause = cause;
-    r->uui = copy;
-    r->uui_len = len;
-    d->rpc_pending++;
-    d->drops++;
+        params = json_pack("[i,s,s,s,s,s]", op->status,
+                           me == 1 ? "Decline" : "Request Terminated", d->ci, d->cseq, tag,
+                           op->hdrs);
+    } else
+        params = json_pack("[s,s]", d->ci, d->ft);
+    rc = LINEERR_OPERATIONFAILED;
+    if (!params ||
+        !op_rpc(op, op->status ? RPC_REJECT : RPC_DLGINFO,
+                op->status ? "tm.reply_callid" : "dlg.dlg_list", params, !op->status && !d->acked))
+        goto fail;
+    op->req = req;
+    d->drop = op;
     return 0;
+fail:
+    free(op->hdrs);
+    free(op->uui);
+    free(op);
+    return rc;
 }
 
 static void kam_close_call(struct ot_call *c)
@@ -1335,14 +1439,8 @@ static void kam_close_call(struct ot_call *c)
     s->call = NULL;
     ot_call_set_drv(c, NULL);
     /* a drop in flight keeps going; its request is answered now */
-    struct ot_list *pos;
-    for (pos = K.rpcs.next; pos != &K.rpcs; pos = pos->next) {
-        struct krpc *r = ot_container_of(pos, struct krpc, link);
-        if (r->req && ot_req_call(r->req) == c) {
-            ot_req_complete(r->req, 0);
-            r->req = NULL;
-        }
-    }
+    if (d->drop && d->drop->req && ot_req_call(d->drop->req) == c)
+        op_answer(d->drop, 0);
     dlg_maybe_free(d);
 }
 
@@ -1361,9 +1459,16 @@ static void free_all(void)
 {
     while (!ot_list_empty(&K.rpcs)) {
         struct krpc *r = ot_container_of(K.rpcs.next, struct krpc, link);
-        if (r->req)
-            ot_req_discard(r->req);
+        struct kdrop *op = r->op;
         rpc_free(r);
+        if (op && !--op->outstanding) {
+            /* no application is left: the request is dropped, not answered */
+            if (op->req)
+                ot_req_discard(op->req);
+            free(op->hdrs);
+            free(op->uui);
+            free(op);
+        }
     }
     while (!ot_list_empty(&K.dlgs)) {
         struct kdlg *d = ot_container_of(K.dlgs.next, struct kdlg, link);
