@@ -170,7 +170,7 @@ static void open_both(const struct kenv *e, tpair *p)
  * connected call with UUI: both phones get a BYE with our User-to-User and
  * Reason (their scenarios check each appears once); bob's line sees
  * DISCONNECTED NORMAL with the drop's UUI, then IDLE. */
-TEST(kam_drop_connected_call_both_phones_get_bye)
+TEST_THREADED(kam_drop_connected_call_both_phones_get_bye)
 {
     struct kenv e;
     env_start(&e);
@@ -418,7 +418,7 @@ static DWORD dev_status_flags(HLINE hl)
 /* Kamailio stops: the line reports LINE_LINEDEVSTATE(OUTOFSERVICE) and
  * LINEDEVSTATUS loses INSERVICE, a drop is refused (nothing can be sent);
  * Kamailio comes back on the same ports: INSERVICE again. */
-TEST(kam_restart_out_of_service_and_back)
+TEST_THREADED(kam_restart_out_of_service_and_back)
 {
     struct kenv e;
     env_start(&e);
