@@ -273,9 +273,9 @@ static int parse_addr(const char *s, struct sockaddr_storage *ss, socklen_t *len
         host[e - s - 1] = '\0';
         colon = e + 1;
     } else {
-        colon = strrchr(s, ':');
-        if (!colon || (size_t)(colon - s) >= sizeof(host))
-            return -1;
+        colon = strchr(s, ':');
+        if (!colon || strchr(colon + 1, ':') || (size_t)(colon - s) >= sizeof(host))
+            return -1; /* an IPv6 address needs its brackets */
         memcpy(host, s, (size_t)(colon - s));
         host[colon - s] = '\0';
     }
