@@ -169,6 +169,10 @@ demo: $(BUILD)/tapi
 bench: $(BUILD)/bench-cycle
 	$(BUILD)/bench-cycle
 
+# The Kamailio provider's benchmark program (bench/kamailio.sh runs it).
+$(BUILD)/bench-kamailio: bench/kamailio.c $(BUILD)/libopentapi.a
+	$(CC) -Iinclude $(CSTD) $(WARN) -O2 -g -o $@ $< $(BUILD)/libopentapi.a $(LDLIBS_LIB)
+
 $(BUILD)/bench-cycle: bench/cycle.c $(BUILD)/libopentapi.a
 	$(CC) $(CPPFLAGS_LIB) $(CSTD) $(WARN) -O2 -g -o $@ $< $(BUILD)/libopentapi.a $(LDLIBS_LIB)
 

@@ -1236,6 +1236,11 @@ static void read_input(void)
         }
         ssize_t n = recv(K.fd, K.in + K.in_len, K.in_cap - K.in_len, 0);
         if (n > 0) {
+            /* acknowledge at once: evapi writes small messages without
+             * TCP_NODELAY, so a delayed ACK would hold its next one back
+             * (Nagle) for up to 40 ms */
+            int one = 1;
+            setsockopt(K.fd, IPPROTO_TCP, TCP_QUICKACK, &one, sizeof(one));
             K.in_len += (size_t)n;
             parse_input();
             if (K.fd < 0)
