@@ -876,7 +876,7 @@ static void set_service(bool in)
 
 static void sync_done(json_t *result)
 {
-    unsigned gen = K.sync_gen++;
+    unsigned gen = K.sync_gen; /* dialogs born since the list was asked for have this */
     struct ot_list *pos, *tmp;
     for (pos = K.dlgs.next; pos != &K.dlgs; pos = pos->next)
         ot_container_of(pos, struct kdlg, link)->listed = false;
@@ -892,7 +892,7 @@ static void sync_done(json_t *result)
     ot_list_foreach_safe(pos, tmp, &K.dlgs)
     {
         struct kdlg *d = ot_container_of(pos, struct kdlg, link);
-        if (!d->listed && d->born_sync <= gen && d->phase != KP_ENDED) {
+        if (!d->listed && d->born_sync < gen && d->phase != KP_ENDED) {
             d->await_final = false;
             dlg_end(d, -1, LINEDISCONNECTMODE_UNKNOWN);
             dlg_maybe_free(d);
@@ -1139,6 +1139,13 @@ static void disconnect(const char *why)
     K.next_connect_ms = now_ms() + K.reconnect_ms;
 }
 
+/* The dialog list; dialogs learned from events from now on are newer than it. */
+static struct krpc *sync_request(void)
+{
+    K.sync_gen++;
+    return rpc_send(RPC_SYNC, "dlg.list", NULL);
+}
+
 static void start_connect(void)
 {
     int fd = socket(K.addr.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
@@ -1159,7 +1166,7 @@ static void start_connect(void)
         K.next_connect_ms = now_ms() + K.reconnect_ms;
         return;
     }
-    if (!K.connecting && !rpc_send(RPC_SYNC, "dlg.list", NULL))
+    if (!K.connecting && !sync_request())
         disconnect("no memory");
 }
 
@@ -1175,7 +1182,7 @@ static void connected(void)
         return;
     }
     K.connecting = false;
-    if (!rpc_send(RPC_SYNC, "dlg.list", NULL))
+    if (!sync_request())
         disconnect("no memory");
 }
 
@@ -1331,7 +1338,7 @@ static void *kam_thread(void *arg)
 
         uint64_t now = now_ms();
         int timeout = next > now ? (int)(next - now) : 0;
-        int n = poll(p, K.fd >= 0 || p[1].fd >= 0 ? 2 : 1, timeout);
+        int n = poll(p, p[1].fd >= 0 ? 2 : 1, timeout);
         if (n < 0 && errno != EINTR)
             break;
         if (p[0].revents & POLLIN) {
@@ -1453,6 +1460,8 @@ static unsigned kam_live_calls(void)
 {
     unsigned n = 0;
     struct ot_list *pos;
+    if (!K.dlgs.next)
+        return 0; /* not started */
     for (pos = K.dlgs.next; pos != &K.dlgs; pos = pos->next) {
         struct kdlg *d = ot_container_of(pos, struct kdlg, link);
         n += (d->side[0].call != NULL) + (d->side[1].call != NULL);
