@@ -372,9 +372,14 @@ TEST(kam_late_monitor_learns_call_and_drops_it)
     wait_service(false);
     ot_kam_counters_reset();
 
+    /* Kamailio holds its answer to the dialog list until the line is open
+     * (a call learned before any open has no handle: the application would
+     * have to ask lineGetNewCalls) */
+    CHECK_RC(kill(-e.kam.pid, SIGSTOP), 0);
     tapp late;
     t_init(&late, "late");
     HLINE hl = t_open(&late, 1, LINECALLPRIVILEGE_OWNER);
+    CHECK_RC(kill(-e.kam.pid, SIGCONT), 0);
     unsigned long one = 1;
     if (!ot_kam_counters_wait(learned_is, &one, 10000))
         FAIL("the provider did not learn the call from the dialog list");
@@ -697,4 +702,32 @@ TEST(kam_bad_configuration_refused)
     };
     for (int i = 0; bad[i]; i++)
         expect_nodriver(bad[i]);
+}
+
+/* The supervisor of alice's line drops alice's own call while it rings:
+ * Kamailio answers alice 487 with our UUI and Reason cause 16 and CANCELs
+ * bob's phone; bob's line sees DISCONNECTED CANCELLED, then IDLE. */
+TEST(kam_drop_ringing_call_from_callers_line)
+{
+    struct kenv e;
+    env_start(&e);
+    tpair p;
+    open_both(&e, &p);
+    sproc alice, bob;
+    start_phones(&e, &alice, "kam_uac_abandoned.xml", &bob, "kam_uas_cancel.xml");
+    HCALL ha = expect_outgoing(&p.a, p.la);
+    HCALL hb = t_expect_offer(&p.b, p.lb);
+    LONG req = lineDrop(ha, (LPCSTR)drop_uui, sizeof(drop_uui));
+    CHECK_REQ(req);
+    t_expect_state(&p.a, ha, LINECALLSTATE_IDLE, 0);
+    t_expect_reply(&p.a, req, 0);
+    t_expect_state(&p.b, hb, LINECALLSTATE_DISCONNECTED, LINEDISCONNECTMODE_CANCELLED);
+    t_expect_state(&p.b, hb, LINECALLSTATE_IDLE, 0);
+    sh_expect_success(&alice, SH_SIPP_TIMEOUT_MS);
+    sh_expect_success(&bob, SH_SIPP_TIMEOUT_MS);
+    CHECK_RC(lineDeallocateCall(ha), 0);
+    CHECK_RC(lineDeallocateCall(hb), 0);
+    wait_no_dialogs();
+    t_pair_done(&p);
+    env_stop(&e);
 }

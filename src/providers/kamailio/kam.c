@@ -167,16 +167,18 @@ struct kdrop {
     unsigned char *uui;   /* the drop's UUI (what the other party receives) */
     DWORD uui_len;
     unsigned outstanding; /* requests not answered */
+    unsigned checks;      /* a rejection: times the dialog was found not ringing yet */
     bool failed;          /* one failed or timed out: nothing more is sent */
 };
 
-enum krpc_kind { RPC_SYNC, RPC_DLGINFO, RPC_BYE, RPC_REJECT, RPC_SETSTATE };
+enum krpc_kind { RPC_SYNC, RPC_DLGINFO, RPC_BYE, RPC_EARLYCHECK, RPC_REJECT, RPC_SETSTATE };
 struct krpc {
     long long id;
     enum krpc_kind kind;
     struct kdrop *op;     /* the drop it belongs to (NULL: none) */
     bool timed_out;       /* not answered in time: its drop failed */
-    char *held;           /* not sent yet: waits for the ACK of the dialog (RFC 3261 15) */
+    char *held;           /* not sent yet: waits for the ACK of the dialog (RFC 3261 15), */
+    uint64_t send_at_ms;  /* or for this time (not 0) */
     uint64_t deadline_ms;
     struct ot_list link;
 };
@@ -444,7 +446,7 @@ static void release_held(struct kdlg *d)
     struct ot_list *pos;
     for (pos = K.rpcs.next; pos != &K.rpcs; pos = pos->next) {
         struct krpc *r = ot_container_of(pos, struct krpc, link);
-        if (r->op && r->op->d == d && r->held) {
+        if (r->op && r->op->d == d && r->held && !r->send_at_ms) {
             if (out_append(r->held, strlen(r->held)) == 0)
                 wake();
             free(r->held);
@@ -1024,6 +1026,47 @@ static void send_byes(struct kdrop *op, json_t *result)
     }
 }
 
+/* The response of a rejection (tm.reply_callid), or NULL. */
+static struct krpc *send_reject(struct kdrop *op)
+{
+    struct kdlg *d = op->d;
+    char tag[40];
+    snprintf(tag, sizeof(tag), "ot%lx.%lu", (unsigned long)getpid(), ++K.next_tag);
+    json_t *params = json_pack("[i,s,s,s,s,s]", op->status,
+                               op->status == 603 ? "Decline" : "Request Terminated", d->ci,
+                               d->cseq, tag, op->hdrs);
+    return params ? op_rpc(op, RPC_REJECT, "tm.reply_callid", params, false) : NULL;
+}
+
+/* dlg.dlg_list of an offered call, before it is rejected: tm answers the
+ * caller and kills the callee's branch without a CANCEL when that branch has
+ * no provisional response yet; so the rejection waits until the dialog
+ * module has seen the phone ring (state 2, early), asking again every
+ * 20 ms, at most 50 times (then it goes anyway). */
+static void reject_when_ringing(struct kdrop *op, json_t *result)
+{
+    json_t *dl = json_is_array(result) ? json_array_get(result, 0) : result;
+    long long state = 0;
+    if (!json_is_object(dl) || !jint(dl, "state", &state)) {
+        op->failed = true;
+        return;
+    }
+    if (state >= 2 || ++op->checks > 50) {
+        if (!send_reject(op))
+            op->failed = true;
+        return;
+    }
+    struct kdlg *d = op->d;
+    json_t *params = json_pack("[s,s]", d->ci, d->ft);
+    struct krpc *r = params ? op_rpc(op, RPC_EARLYCHECK, "dlg.dlg_list", params, true) : NULL;
+    if (!r) {
+        op->failed = true;
+        return;
+    }
+    r->send_at_ms = now_ms() + 20;
+    r->deadline_ms = r->send_at_ms + K.rpc_timeout_ms;
+}
+
 static void handle_rpc_reply(json_t *o)
 {
     long long id;
@@ -1070,6 +1113,8 @@ static void handle_rpc_reply(json_t *o)
             op->failed = true;
         if (!op->failed && r->kind == RPC_DLGINFO)
             send_byes(op, result);
+        else if (!op->failed && r->kind == RPC_EARLYCHECK)
+            reject_when_ringing(op, result);
         else if (!op->failed && r->kind == RPC_REJECT)
             drop_done(op);
         else if (!op->failed && r->kind == RPC_BYE && op->outstanding == 1) {
@@ -1288,6 +1333,20 @@ static uint64_t run_timers(void)
     ot_list_foreach_safe(pos, tmp, &K.rpcs)
     {
         struct krpc *r = ot_container_of(pos, struct krpc, link);
+        if (r->held && r->send_at_ms) {
+            if (r->send_at_ms <= now) {
+                if (out_append(r->held, strlen(r->held)) == 0) {
+                    free(r->held);
+                    r->held = NULL;
+                    r->send_at_ms = 0;
+                } else
+                    fail_rpc(r, "not sent: no memory", false);
+                continue;
+            }
+            if (r->send_at_ms < next)
+                next = r->send_at_ms;
+            continue;
+        }
         if (r->deadline_ms <= now) {
             if (r->kind == RPC_SYNC) {
                 rpc_free(r);
@@ -1418,19 +1477,12 @@ static LONG kam_drop(struct ot_req *req, struct ot_call *c, const void *uui, DWO
     if (len)
         memcpy(op->uui, uui, len);
     op->uui_len = len;
-    json_t *params;
-    if (op->status) {
-        char tag[40];
-        snprintf(tag, sizeof(tag), "ot%lx.%lu", (unsigned long)getpid(), ++K.next_tag);
-        params = json_pack("[i,s,s,s,s,s]", op->status,
-                           me == 1 ? "Decline" : "Request Terminated", d->ci, d->cseq, tag,
-                           op->hdrs);
-    } else
-        params = json_pack("[s,s]", d->ci, d->ft);
+    /* both start with the dialog's data: a rejection to see whether the
+     * phone rings yet, a drop for the BYEs */
+    json_t *params = json_pack("[s,s]", d->ci, d->ft);
     rc = LINEERR_OPERATIONFAILED;
-    if (!params ||
-        !op_rpc(op, op->status ? RPC_REJECT : RPC_DLGINFO,
-                op->status ? "tm.reply_callid" : "dlg.dlg_list", params, !op->status && !d->acked))
+    if (!params || !op_rpc(op, op->status ? RPC_EARLYCHECK : RPC_DLGINFO, "dlg.dlg_list", params,
+                           !op->status && !d->acked))
         goto fail;
     op->req = req;
     d->drop = op;
