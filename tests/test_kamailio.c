@@ -731,3 +731,42 @@ TEST(kam_drop_ringing_call_from_callers_line)
     t_pair_done(&p);
     env_stop(&e);
 }
+
+/* Kamailio restarts during a call and comes back without its dialogs: once
+ * in service again the provider's resynchronisation ends the call it can no
+ * longer see (DISCONNECTED UNKNOWN, IDLE on both lines); the phones, which
+ * know nothing of it, are stopped by the test. */
+TEST(kam_restart_ends_calls_kamailio_forgot)
+{
+    struct kenv e;
+    env_start(&e);
+    tpair p;
+    const char *users[] = {"alice", "bob", NULL};
+    config_lines(&e, users, "reconnect_ms = 50\n");
+    t_init(&p.a, "supervisor-a");
+    p.la = t_open(&p.a, 0, LINECALLPRIVILEGE_OWNER);
+    t_init(&p.b, "supervisor-b");
+    p.lb = t_open(&p.b, 1, LINECALLPRIVILEGE_OWNER);
+    wait_service(true);
+    sproc alice, bob;
+    start_phones(&e, &alice, "kam_uac_bye.xml", &bob, "kam_uas_bye.xml");
+    HCALL ha = expect_outgoing(&p.a, p.la);
+    HCALL hb = t_expect_offer(&p.b, p.lb);
+    expect_connected(&p.a, ha, &p.b, hb);
+
+    sh_stop(&e.kam);
+    wait_service(false);
+    kam_run(&e);
+    wait_service(true);
+    t_expect_state(&p.a, ha, LINECALLSTATE_DISCONNECTED, LINEDISCONNECTMODE_UNKNOWN);
+    t_expect_state(&p.a, ha, LINECALLSTATE_IDLE, 0);
+    t_expect_state(&p.b, hb, LINECALLSTATE_DISCONNECTED, LINEDISCONNECTMODE_UNKNOWN);
+    t_expect_state(&p.b, hb, LINECALLSTATE_IDLE, 0);
+    CHECK_RC(lineDeallocateCall(ha), 0);
+    CHECK_RC(lineDeallocateCall(hb), 0);
+    wait_no_dialogs();
+    sh_stop(&alice);
+    sh_stop(&bob);
+    t_pair_done(&p);
+    env_stop(&e);
+}
