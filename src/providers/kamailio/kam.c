@@ -2,11 +2,12 @@
  * pass through a Kamailio proxy (docs/kamailio.md).
  *
  * Each [line] is a SIP address of record.  Kamailio (opentapi.cfg) pushes one
- * JSON object per call event (initial INVITE, responses to it, CANCEL, BYE)
- * over its evapi TCP socket; the provider connects to that socket and sends
- * JSON-RPC requests on the same connection (dlg.list to learn the calls that
- * exist, dlg.end_dlg for a third-party drop, tm.reply_callid to reject an
- * offered call), which Kamailio runs and answers there.  Messages are
+ * JSON object per call event (initial INVITE, responses to it, CANCEL, BYE,
+ * ACK) over its evapi TCP socket; the provider connects to that socket and
+ * sends JSON-RPC requests on the same connection (dlg.list to learn the calls
+ * that exist; dlg.dlg_list, then tm.t_uac_start twice and dlg.set_state for a
+ * third-party drop; tm.reply_callid to reject an offered call), which
+ * Kamailio runs and answers there.  Messages are
  * netstrings ("LEN:JSON,") both ways.
  *
  * A dialog whose From or To is a configured line becomes one TAPI call per
