@@ -10,7 +10,7 @@ cd "$(dirname "$0")"
 
 # package: a file it provides (checked before installing anything)
 DEPS_BUILD="gcc:/usr/bin/gcc make:/usr/bin/make pkg-config:/usr/bin/pkg-config libsofia-sip-ua-dev:/usr/include/sofia-sip-1.12/sofia-sip/nua.h libjansson-dev:/usr/include/jansson.h"
-DEPS_TEST="g++:/usr/bin/g++ mawk:/usr/bin/mawk mingw-w64-common:/usr/share/mingw-w64/include/tapi.h sip-tester:/usr/bin/sipp kamailio:/usr/sbin/kamailio kamailio-extra-modules:/usr/lib/x86_64-linux-gnu/kamailio/modules/evapi.so"
+DEPS_TEST="g++:/usr/bin/g++ mawk:/usr/bin/mawk mingw-w64-common:/usr/share/mingw-w64/include/tapi.h sip-tester:/usr/bin/sipp kamailio:/usr/sbin/kamailio kamailio-extra-modules:/usr/share/doc/kamailio-extra-modules/copyright"
 
 install_deps() {
     missing=""

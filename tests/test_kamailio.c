@@ -611,7 +611,7 @@ static void wait_counts(unsigned long events, unsigned long unknown, unsigned lo
  * nobody tracks, an answer to no request, a User-to-User that does not
  * parse (the call goes on without it).  A stream that is not netstrings
  * closes the connection: out of service, then back after reconnecting. */
-TEST(kam_bad_input_ignored_and_counted)
+TEST_THREADED(kam_bad_input_ignored_and_counted)
 {
     int port, lfd = fake_listen(&port);
     char text[400];
@@ -837,7 +837,7 @@ static int rnd_event(char *out, size_t n)
  * provider counts each as an event, unknown or malformed, never stops, and
  * still reports a well-formed call afterwards.  (Under ASan: no crash, no
  * leak; the runner checks nothing is left after shutdown.) */
-TEST(kam_random_events_never_break_the_provider)
+TEST_THREADED(kam_random_events_never_break_the_provider)
 {
     int port, lfd = fake_listen(&port);
     char text[400];
