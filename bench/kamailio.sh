@@ -21,6 +21,7 @@ cleanup() {
     rm -rf "$tmp"
 }
 trap cleanup EXIT
+trap 'exit 130' INT TERM
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 KP=$(free_port); EP=$(free_port); BP=$(free_port); AP=$(free_port)
@@ -40,7 +41,9 @@ sipp -sf bench/sipp/kam_bench_uas.xml -i 127.0.0.1 -p "$BP" -nostdin -timeout 60
     -trace_err -error_file "$tmp/bob.err" > /dev/null 2>&1 &
 pids+=("$!")
 
-build/bench-kamailio --evapi "$EP" --calls "$CALLS" --share "$SHARE" > "$tmp/bench.out" &
+# bounded: the calls' duration plus 30 s (calls SIPp gave up on never end)
+build/bench-kamailio --evapi "$EP" --calls "$CALLS" --share "$SHARE" \
+    --timeout $((CALLS / RATE + 30)) > "$tmp/bench.out" 2> "$tmp/bench.err" &
 bpid=$!
 pids+=("$bpid")
 for _ in $(seq 200); do
@@ -64,6 +67,7 @@ wait "$bpid" || rc=$?
 k1=$(kcpu)
 echo "rate $RATE calls/s, $CALLS calls, drop share $SHARE %"
 grep -v ready "$tmp/bench.out"
+grep -h "RPC\|lost\|bench-kamailio" "$tmp/bench.err" | sed "s/RPC [0-9]*/RPC N/" | sort | uniq -c | sort -rn | head -5
 awk -v k=$((k1 - k0)) -v n="$CALLS" 'BEGIN { printf "Kamailio CPU %d ms: %.3f ms per call\n", k, k / n }'
 for f in "$tmp/alice.err" "$tmp/bob.err"; do
     [ -f "$f" ] || continue
