@@ -6,7 +6,7 @@
 # and build/bench-kamailio watching both lines and dropping SHARE percent of
 # the calls (the rest alice hangs up after 1 s).  Prints the program's
 # figures and Kamailio's CPU time per call.
-#   bench/kamailio.sh            RATE=50 CALLS=1000 SHARE=50 by default
+#   bench/kamailio.sh            RATE=50 CALLS=1000 SHARE=50 by default; KEEP=1 keeps the logs
 set -eu
 cd "$(dirname "$0")/.."
 RATE=${RATE:-50}
@@ -18,7 +18,7 @@ pids=()
 cleanup() {
     for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
     wait 2>/dev/null || true
-    rm -rf "$tmp"
+    if [ -n "${KEEP:-}" ]; then echo "logs in $tmp"; else rm -rf "$tmp"; fi
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
@@ -26,7 +26,7 @@ trap 'exit 130' INT TERM
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 KP=$(free_port); EP=$(free_port); BP=$(free_port); AP=$(free_port)
 
-kamailio -f tests/kamailio/tpcc.cfg -DD -E -n 1 -m 64 -M 8 -Y "$tmp" -P "$tmp/k.pid" -w "$tmp" \
+kamailio -f tests/kamailio/tpcc.cfg -DD -E -n 1 -m 512 -M 16 -Y "$tmp" -P "$tmp/k.pid" -w "$tmp" \
     -l "udp:127.0.0.1:$KP" -A "OPENTAPI_EVAPI=\"127.0.0.1:$EP\"" > "$tmp/kamailio.log" 2>&1 &
 kpid=$!
 pids+=("$kpid")
