@@ -1,32 +1,43 @@
-/* fuzz_config: arbitrary text as the configuration file.  The parser must
- * accept it or refuse it with a message (never crash, hang or leak), and a
- * configuration it accepts must start and stop the library cleanly.
+/* fuzz_config: arbitrary bytes as the configuration.  The parser must accept
+ * them or refuse them with a message (never crash, hang or leak), and start-up
+ * must agree with the checker: a configuration otCheckConfig accepts starts
+ * and stops the library cleanly, one it refuses makes lineInitializeEx fail
+ * with the same error.  The bytes are checked twice: as a text (up to the
+ * first NUL byte, as otSetConfig sees them) and whole as a file (through
+ * OPENTAPI_CONFIG and otCheckConfigFile), where a NUL byte must be refused.
+ * A message never holds a control character (it goes to a terminal).
+ * Configurations that mention "sip" are only checked, never started: SIP lines
+ * would bind and send wherever the input says.
  * Built with libFuzzer (-DOT_LIBFUZZER), or as a replay program:
  *   fuzz_config FILE...      each file once
  *   fuzz_config --random N SEED   N mutations of the default configuration */
+#define _GNU_SOURCE
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include "opentapi.h"
 #include "tapi.h"
 
-static void run(const unsigned char *data, size_t size)
+static void check_message(const char *what, LONG rc, const char *err)
 {
-    char *text = malloc(size + 1);
-    if (!text)
-        return;
-    memcpy(text, data, size);
-    text[size] = '\0';
-    char err[256];
-    LONG ok = otCheckConfig(text, err, sizeof(err));
-    if (ok != 0 && !err[0]) {
-        fprintf(stderr, "fuzz_config: refused without a message\n");
+    if (rc != 0 && !err[0]) {
+        fprintf(stderr, "fuzz_config: %s refused without a message\n", what);
         abort();
     }
-    if (otSetConfig(text) != 0)
-        abort();
+    for (const unsigned char *c = (const unsigned char *)err; *c; c++)
+        if (*c < 0x20 || *c == 0x7f) {
+            fprintf(stderr, "fuzz_config: %s: control byte 0x%02x in the message\n", what, *c);
+            abort();
+        }
+}
+
+/* lineInitializeEx on the current source; must give what the check gave. */
+static void start(const char *what, LONG checked)
+{
     HLINEAPP app;
     DWORD n = 0, api = 0x00020002;
     LINEINITIALIZEEXPARAMS p;
@@ -34,12 +45,16 @@ static void run(const unsigned char *data, size_t size)
     p.dwTotalSize = sizeof(p);
     p.dwOptions = LINEINITIALIZEEXOPTION_USEEVENT;
     LONG rc = lineInitializeEx(&app, NULL, NULL, "fuzz", &n, &api, &p);
-    if ((rc == 0) != (ok == 0) && rc != (LONG)LINEERR_NODRIVER) {
-        fprintf(stderr, "fuzz_config: otCheckConfig %ld but lineInitializeEx %ld\n", (long)ok,
-                (long)rc);
+    if (rc != checked) {
+        fprintf(stderr, "fuzz_config: %s: checked %s but lineInitializeEx %s\n", what,
+                otErrorName(checked), otErrorName(rc));
         abort();
     }
     if (rc == 0) {
+        if (n == 0) {
+            fprintf(stderr, "fuzz_config: %s: started with no line device\n", what);
+            abort();
+        }
         for (DWORD d = 0; d < n && d < 64; d++) {
             LINEDEVCAPS dc;
             memset(&dc, 0, sizeof(dc));
@@ -48,7 +63,49 @@ static void run(const unsigned char *data, size_t size)
         }
         lineShutdown(app);
     }
+}
+
+static int memfd = -1;
+
+static void run(const unsigned char *data, size_t size)
+{
+    char *text = malloc(size + 1);
+    if (!text)
+        return;
+    memcpy(text, data, size);
+    text[size] = '\0';
+    bool has_nul = strlen(text) != size;
+    bool startable = !memmem(data, size, "sip", 3);
+
+    /* 1. as a text */
+    char err[256];
+    LONG ok_text = otCheckConfig(text, err, sizeof(err));
+    check_message("text", ok_text, err);
+    if (otSetConfig(text) != 0)
+        abort();
+    if (startable)
+        start("text", ok_text);
     otSetConfig(NULL);
+
+    /* 2. whole, as a file */
+    if (memfd < 0)
+        memfd = memfd_create("fuzz_config", MFD_CLOEXEC);
+    if (memfd < 0 || ftruncate(memfd, 0) != 0 || pwrite(memfd, data, size, 0) != (ssize_t)size)
+        abort();
+    char path[64];
+    snprintf(path, sizeof(path), "/proc/self/fd/%d", memfd);
+    LONG ok_file = otCheckConfigFile(path, err, sizeof(err));
+    check_message("file", ok_file, err);
+    if ((has_nul || size == 0) ? ok_file != (LONG)LINEERR_INIFILECORRUPT : ok_file != ok_text) {
+        fprintf(stderr, "fuzz_config: the text gives %s, the file %s (%s)\n",
+                otErrorName(ok_text), otErrorName(ok_file), err);
+        abort();
+    }
+    if (startable && (has_nul || size == 0)) {
+        setenv("OPENTAPI_CONFIG", path, 1);
+        start("file", ok_file);
+        unsetenv("OPENTAPI_CONFIG");
+    }
     free(text);
 }
 

@@ -1,14 +1,16 @@
 /* tapi.h - opentapi: the Microsoft TAPI 2.x line API for POSIX systems.
  *
- * Source compatible with the Windows SDK's tapi.h for the line functions that
- * opentapi implements: same function names and parameter lists, the same
- * structure layouts (byte for byte: structures are packed to 1 as on
- * Windows) and the same constant values.  Only the ANSI flavour exists; the
- * plain names (lineMakeCall, lineInitializeEx, ...) are the exported symbols
- * and the Windows "...A" names are macros for them.  Phone devices (phone*),
- * assisted telephony (tapiRequest*), dialing locations and ACD agents are not
- * provided; the LINE... constants of the last three are kept anyway so that
- * Windows code using them compiles.
+ * Source compatible with the Windows SDK's tapi.h: every line*, phone* and
+ * tapi* function Microsoft's header declares, with the same names and
+ * parameter lists, the same structure layouts (byte for byte: structures are
+ * packed to 1 as on Windows) and the same constant values, so a program
+ * written from Microsoft's documentation compiles and links.  Only the ANSI
+ * flavour exists; the plain names (lineMakeCall, lineInitializeEx, ...) are
+ * the exported symbols and the Windows "...A" names are macros for them.
+ * Functions whose feature is not available yet return the documented error
+ * (LINEERR_OPERATIONUNAVAIL, or the PHONEERR_/TAPIERR_ equivalent) and the
+ * capability structures (LINEDEVCAPS, LINEADDRESSCAPS) do not announce the
+ * feature; docs/api.md lists every function with its status.
  *
  * Structure layout: every structure carries all members up to TAPI 3.1, as
  * the mingw-w64 header (whose default TAPI_CURRENT_VERSION is 0x00030001)
@@ -33,7 +35,10 @@
  *    replies are not delivered.
  *  - A function that returns an error sends no message at all.
  *  - Handles are checked: a stale handle, or one of another application,
- *    gives the LINEERR_INVAL...HANDLE error of its kind.
+ *    gives the LINEERR_INVAL...HANDLE error of its kind.  A freed handle
+ *    value is not handed out again before 67,108,864 further allocations of
+ *    its kind (HLINEAPP, HLINE, HCALL) within one run of the library, so a
+ *    stale handle cannot name a newer object.
  *  - Variable-size structures (first member dwTotalSize): the caller sets
  *    dwTotalSize; too small for the fixed part gives
  *    LINEERR_STRUCTURETOOSMALL, otherwise the fixed part is filled,
@@ -132,6 +137,22 @@ typedef char           *LPSTR;
 typedef void           *HANDLE;
 typedef void           *HWND;
 typedef void           *HINSTANCE;
+typedef void           *HICON;
+typedef uintptr_t       WPARAM;
+#endif
+typedef HICON *LPHICON;
+
+/* The two OLE types of the agent structures (LINEAGENTINFO, ...). */
+#if !defined(_OAIDL_H_) && !defined(OPENTAPI_OLETYPES_DEFINED)
+#define OPENTAPI_OLETYPES_DEFINED
+typedef double DATE;
+typedef union tagCY {
+    struct {
+        uint32_t Lo;
+        int32_t  Hi;
+    } s;
+    int64_t int64;
+} CY, CURRENCY;
 #endif
 
 #ifndef GUID_DEFINED
@@ -196,6 +217,13 @@ typedef void (CALLBACK *LINECALLBACK)(DWORD hDevice, DWORD dwMessage,
                                       DWORD_PTR dwParam1,
                                       DWORD_PTR dwParam2,
                                       DWORD_PTR dwParam3);
+
+/* The same for phone applications (phoneInitialize). */
+typedef void (CALLBACK *PHONECALLBACK)(DWORD hDevice, DWORD dwMessage,
+                                       DWORD_PTR dwInstance,
+                                       DWORD_PTR dwParam1,
+                                       DWORD_PTR dwParam2,
+                                       DWORD_PTR dwParam3);
 
 /* ======================================================================
  * Message IDs (LINEMESSAGE.dwMessageID, LINECALLBACK dwMessage)
@@ -334,6 +362,84 @@ typedef void (CALLBACK *LINECALLBACK)(DWORD hDevice, DWORD dwMessage,
 #define LINEERR_INVALAGENTSESSIONSTATE  0x8000005F
 #define LINEERR_DISCONNECTED            0x80000060
 #define LINEERR_SERVICE_NOT_RUNNING     0x80000061
+
+/* Phone-device errors (phone* functions; values as on Windows). */
+#define PHONEERR_ALLOCATED              0x90000001
+#define PHONEERR_BADDEVICEID            0x90000002
+#define PHONEERR_INCOMPATIBLEAPIVERSION 0x90000003
+#define PHONEERR_INCOMPATIBLEEXTVERSION 0x90000004
+#define PHONEERR_INIFILECORRUPT         0x90000005
+#define PHONEERR_INUSE                  0x90000006
+#define PHONEERR_INVALAPPHANDLE         0x90000007
+#define PHONEERR_INVALAPPNAME           0x90000008
+#define PHONEERR_INVALBUTTONLAMPID      0x90000009
+#define PHONEERR_INVALBUTTONMODE        0x9000000A
+#define PHONEERR_INVALBUTTONSTATE       0x9000000B
+#define PHONEERR_INVALDATAID            0x9000000C
+#define PHONEERR_INVALDEVICECLASS       0x9000000D
+#define PHONEERR_INVALEXTVERSION        0x9000000E
+#define PHONEERR_INVALHOOKSWITCHDEV     0x9000000F
+#define PHONEERR_INVALHOOKSWITCHMODE    0x90000010
+#define PHONEERR_INVALLAMPMODE          0x90000011
+#define PHONEERR_INVALPARAM             0x90000012
+#define PHONEERR_INVALPHONEHANDLE       0x90000013
+#define PHONEERR_INVALPHONESTATE        0x90000014
+#define PHONEERR_INVALPOINTER           0x90000015
+#define PHONEERR_INVALPRIVILEGE         0x90000016
+#define PHONEERR_INVALRINGMODE          0x90000017
+#define PHONEERR_NODEVICE               0x90000018
+#define PHONEERR_NODRIVER               0x90000019
+#define PHONEERR_NOMEM                  0x9000001A
+#define PHONEERR_NOTOWNER               0x9000001B
+#define PHONEERR_OPERATIONFAILED        0x9000001C
+#define PHONEERR_OPERATIONUNAVAIL       0x9000001D
+#define PHONEERR_RESOURCEUNAVAIL        0x9000001F
+#define PHONEERR_REQUESTOVERRUN         0x90000020
+#define PHONEERR_STRUCTURETOOSMALL      0x90000021
+#define PHONEERR_UNINITIALIZED          0x90000022
+#define PHONEERR_REINIT                 0x90000023
+#define PHONEERR_DISCONNECTED           0x90000024
+#define PHONEERR_SERVICE_NOT_RUNNING    0x90000025
+
+/* phoneInitializeEx options (the same values as LINEINITIALIZEEXOPTION_). */
+#define PHONEINITIALIZEEXOPTION_USEHIDDENWINDOW   0x00000001
+#define PHONEINITIALIZEEXOPTION_USEEVENT          0x00000002
+#define PHONEINITIALIZEEXOPTION_USECOMPLETIONPORT 0x00000003
+
+/* Assisted telephony results (tapiRequest*, tapiGetLocationInfo). */
+#define TAPIERR_CONNECTED               0L
+#define TAPIERR_DROPPED                 (-1L)
+#define TAPIERR_NOREQUESTRECIPIENT      (-2L)
+#define TAPIERR_REQUESTQUEUEFULL        (-3L)
+#define TAPIERR_INVALDESTADDRESS        (-4L)
+#define TAPIERR_INVALWINDOWHANDLE       (-5L)
+#define TAPIERR_INVALDEVICECLASS        (-6L)
+#define TAPIERR_INVALDEVICEID           (-7L)
+#define TAPIERR_DEVICECLASSUNAVAIL      (-8L)
+#define TAPIERR_DEVICEIDUNAVAIL         (-9L)
+#define TAPIERR_DEVICEINUSE             (-10L)
+#define TAPIERR_DESTBUSY                (-11L)
+#define TAPIERR_DESTNOANSWER            (-12L)
+#define TAPIERR_DESTUNAVAIL             (-13L)
+#define TAPIERR_UNKNOWNWINHANDLE        (-14L)
+#define TAPIERR_UNKNOWNREQUESTID        (-15L)
+#define TAPIERR_REQUESTFAILED           (-16L)
+#define TAPIERR_REQUESTCANCELLED        (-17L)
+#define TAPIERR_INVALPOINTER            (-18L)
+#define TAPIERR_NOTADMIN                (-19L)
+#define TAPIERR_MMCWRITELOCKED          (-20L)
+#define TAPIERR_PROVIDERALREADYINSTALLED (-21L)
+#define TAPIERR_SCP_ALREADY_EXISTS      (-22L)
+#define TAPIERR_SCP_DOES_NOT_EXIST      (-23L)
+
+/* Sizes of the assisted-telephony request buffers (LINEREQMAKECALL, ...)
+ * and of tapiGetLocationInfo's output strings. */
+#define TAPIMAXDESTADDRESSSIZE          80
+#define TAPIMAXAPPNAMESIZE              40
+#define TAPIMAXCALLEDPARTYSIZE          40
+#define TAPIMAXCOMMENTSIZE              80
+#define TAPIMAXDEVICECLASSSIZE          40
+#define TAPIMAXDEVICEIDSIZE             40
 
 /* ======================================================================
  * Initialization and opening
@@ -1474,6 +1580,557 @@ typedef struct linegeneratetone_tag {
     DWORD dwVolume;
 } LINEGENERATETONE, *LPLINEGENERATETONE;
 
+/* ---- Structures of the functions docs/api.md lists (dialing rules,
+ * providers, media control, assisted telephony, agents, phones). ---- */
+
+typedef struct lineagentactivityentry_tag {
+  DWORD dwID;
+  DWORD dwNameSize;
+  DWORD dwNameOffset;
+} LINEAGENTACTIVITYENTRY, *LPLINEAGENTACTIVITYENTRY;
+
+typedef struct lineagentactivitylist_tag {
+  DWORD dwTotalSize;
+  DWORD dwNeededSize;
+  DWORD dwUsedSize;
+  DWORD dwNumEntries;
+  DWORD dwListSize;
+  DWORD dwListOffset;
+} LINEAGENTACTIVITYLIST, *LPLINEAGENTACTIVITYLIST;
+
+typedef struct lineagentcaps_tag {
+  DWORD dwTotalSize;
+  DWORD dwNeededSize;
+  DWORD dwUsedSize;
+  DWORD dwAgentHandlerInfoSize;
+  DWORD dwAgentHandlerInfoOffset;
+  DWORD dwCapsVersion;
+  DWORD dwFeatures;
+  DWORD dwStates;
+  DWORD dwNextStates;
+  DWORD dwMaxNumGroupEntries;
+  DWORD dwAgentStatusMessages;
+  DWORD dwNumAgentExtensionIDs;
+  DWORD dwAgentExtensionIDListSize;
+  DWORD dwAgentExtensionIDListOffset;
+  GUID ProxyGUID;
+} LINEAGENTCAPS, *LPLINEAGENTCAPS;
+
+typedef struct lineagentgroupentry_tag {
+  struct {
+    DWORD dwGroupID1;
+    DWORD dwGroupID2;
+    DWORD dwGroupID3;
+    DWORD dwGroupID4;
+  } GroupID;
+  DWORD dwNameSize;
+  DWORD dwNameOffset;
+} LINEAGENTGROUPENTRY, *LPLINEAGENTGROUPENTRY;
+
+typedef struct lineagentgrouplist_tag {
+  DWORD dwTotalSize;
+  DWORD dwNeededSize;
+  DWORD dwUsedSize;
+  DWORD dwNumEntries;
+  DWORD dwListSize;
+  DWORD dwListOffset;
+} LINEAGENTGROUPLIST, *LPLINEAGENTGROUPLIST;
+
+typedef struct lineagentstatus_tag {
+  DWORD dwTotalSize;
+  DWORD dwNeededSize;
+  DWORD dwUsedSize;
+  DWORD dwNumEntries;
+  DWORD dwGroupListSize;
+  DWORD dwGroupListOffset;
+  DWORD dwState;
+  DWORD dwNextState;
+  DWORD dwActivityID;
+  DWORD dwActivitySize;
+  DWORD dwActivityOffset;
+  DWORD dwAgentFeatures;
+  DWORD dwValidStates;
+  DWORD dwValidNextStates;
+} LINEAGENTSTATUS, *LPLINEAGENTSTATUS;
+
+typedef struct lineagententry_tag {
+  HAGENT hAgent;
+  DWORD dwNameSize;
+  DWORD dwNameOffset;
+  DWORD dwIDSize;
+  DWORD dwIDOffset;
+  DWORD dwPINSize;
+  DWORD dwPINOffset;
+} LINEAGENTENTRY, *LPLINEAGENTENTRY;
+
+typedef struct lineagentlist_tag {
+  DWORD dwTotalSize;
+  DWORD dwNeededSize;
+  DWORD dwUsedSize;
+  DWORD dwNumEntries;
+  DWORD dwListSize;
+  DWORD dwListOffset;
+} LINEAGENTLIST, *LPLINEAGENTLIST;
+
+typedef struct lineagentinfo_tag {
+  DWORD dwTotalSize;
+  DWORD dwNeededSize;
+  DWORD dwUsedSize;
+  DWORD dwAgentState;
+  DWORD dwNextAgentState;
+  DWORD dwMeasurementPeriod;
+  CURRENCY cyOverallCallRate;
+  DWORD dwNumberOfACDCalls;
+  DWORD dwNumberOfIncomingCalls;
+  DWORD dwNumberOfOutgoingCalls;
+  DWORD dwTotalACDTalkTime;
+  DWORD dwTotalACDCallTime;
+  DWORD dwTotalACDWrapUpTime;
+} LINEAGENTINFO, *LPLINEAGENTINFO;
+
+typedef struct lineagentsession_tag {
+  HAGENTSESSION hAgentSession;
+  HAGENT hAgent;
+  GUID GroupID;
+  DWORD dwWorkingAddressID;
+} LINEAGENTSESSIONENTRY, *LPLINEAGENTSESSIONENTRY;
+
+typedef struct lineagentsessionlist_tag {
+  DWORD dwTotalSize;
+  DWORD dwNeededSize;
+  DWORD dwUsedSize;
+  DWORD dwNumEntries;
+  DWORD dwListSize;
+  DWORD dwListOffset;
+} LINEAGENTSESSIONLIST, *LPLINEAGENTSESSIONLIST;
+
+typedef struct lineagentsessioninfo_tag {
+  DWORD dwTotalSize;
+  DWORD dwNeededSize;
+  DWORD dwUsedSize;
+  DWORD dwAgentSessionState;
+  DWORD dwNextAgentSessionState;
+  DATE dateSessionStartTime;
+  DWORD dwSessionDuration;
+  DWORD dwNumberOfCalls;
+  DWORD dwTotalTalkTime;
+  DWORD dwAverageTalkTime;
+  DWORD dwTotalCallTime;
+  DWORD dwAverageCallTime;
+  DWORD dwTotalWrapUpTime;
+  DWORD dwAverageWrapUpTime;
+  CURRENCY cyACDCallRate;
+  DWORD dwLongestTimeToAnswer;
+  DWORD dwAverageTimeToAnswer;
+} LINEAGENTSESSIONINFO, *LPLINEAGENTSESSIONINFO;
+
+typedef struct linequeueentry_tag {
+  DWORD dwQueueID;
+  DWORD dwNameSize;
+  DWORD dwNameOffset;
+} LINEQUEUEENTRY, *LPLINEQUEUEENTRY;
+
+typedef struct linequeuelist_tag {
+  DWORD dwTotalSize;
+  DWORD dwNeededSize;
+  DWORD dwUsedSize;
+  DWORD dwNumEntries;
+  DWORD dwListSize;
+  DWORD dwListOffset;
+} LINEQUEUELIST, *LPLINEQUEUELIST;
+
+typedef struct linequeueinfo_tag {
+  DWORD dwTotalSize;
+  DWORD dwNeededSize;
+  DWORD dwUsedSize;
+  DWORD dwMeasurementPeriod;
+  DWORD dwTotalCallsQueued;
+  DWORD dwCurrentCallsQueued;
+  DWORD dwTotalCallsAbandoned;
+  DWORD dwTotalCallsFlowedIn;
+  DWORD dwTotalCallsFlowedOut;
+  DWORD dwLongestEverWaitTime;
+  DWORD dwCurrentLongestWaitTime;
+  DWORD dwAverageWaitTime;
+  DWORD dwFinalDisposition;
+} LINEQUEUEINFO, *LPLINEQUEUEINFO;
+
+typedef struct lineproxyrequestlist_tag {
+  DWORD dwTotalSize;
+  DWORD dwNeededSize;
+  DWORD dwUsedSize;
+  DWORD dwNumEntries;
+  DWORD dwListSize;
+  DWORD dwListOffset;
+} LINEPROXYREQUESTLIST, *LPLINEPROXYREQUESTLIST;
+
+typedef struct linecardentry_tag {
+  DWORD dwPermanentCardID;
+  DWORD dwCardNameSize;
+  DWORD dwCardNameOffset;
+  DWORD dwCardNumberDigits;
+  DWORD dwSameAreaRuleSize;
+  DWORD dwSameAreaRuleOffset;
+  DWORD dwLongDistanceRuleSize;
+  DWORD dwLongDistanceRuleOffset;
+  DWORD dwInternationalRuleSize;
+  DWORD dwInternationalRuleOffset;
+  DWORD dwOptions;
+} LINECARDENTRY, *LPLINECARDENTRY;
+
+typedef struct linecountryentry_tag {
+  DWORD dwCountryID;
+  DWORD dwCountryCode;
+  DWORD dwNextCountryID;
+  DWORD dwCountryNameSize;
+  DWORD dwCountryNameOffset;
+  DWORD dwSameAreaRuleSize;
+  DWORD dwSameAreaRuleOffset;
+  DWORD dwLongDistanceRuleSize;
+  DWORD dwLongDistanceRuleOffset;
+  DWORD dwInternationalRuleSize;
+  DWORD dwInternationalRuleOffset;
+} LINECOUNTRYENTRY, *LPLINECOUNTRYENTRY;
+
+typedef struct linecountrylist_tag {
+  DWORD dwTotalSize;
+  DWORD dwNeededSize;
+  DWORD dwUsedSize;
+  DWORD dwNumCountries;
+  DWORD dwCountryListSize;
+  DWORD dwCountryListOffset;
+} LINECOUNTRYLIST, *LPLINECOUNTRYLIST;
+
+typedef struct linelocationentry_tag {
+  DWORD dwPermanentLocationID;
+  DWORD dwLocationNameSize;
+  DWORD dwLocationNameOffset;
+  DWORD dwCountryCode;
+  DWORD dwCityCodeSize;
+  DWORD dwCityCodeOffset;
+  DWORD dwPreferredCardID;
+  DWORD dwLocalAccessCodeSize;
+  DWORD dwLocalAccessCodeOffset;
+  DWORD dwLongDistanceAccessCodeSize;
+  DWORD dwLongDistanceAccessCodeOffset;
+  DWORD dwTollPrefixListSize;
+  DWORD dwTollPrefixListOffset;
+  DWORD dwCountryID;
+  DWORD dwOptions;
+  DWORD dwCancelCallWaitingSize;
+  DWORD dwCancelCallWaitingOffset;
+} LINELOCATIONENTRY, *LPLINELOCATIONENTRY;
+
+typedef struct linemediacontrolcallstate_tag {
+  DWORD dwCallStates;
+  DWORD dwMediaControl;
+} LINEMEDIACONTROLCALLSTATE, *LPLINEMEDIACONTROLCALLSTATE;
+
+typedef struct linemediacontroldigit_tag {
+  DWORD dwDigit;
+  DWORD dwDigitModes;
+  DWORD dwMediaControl;
+} LINEMEDIACONTROLDIGIT, *LPLINEMEDIACONTROLDIGIT;
+
+typedef struct linemediacontrolmedia_tag {
+  DWORD dwMediaModes;
+  DWORD dwDuration;
+  DWORD dwMediaControl;
+} LINEMEDIACONTROLMEDIA, *LPLINEMEDIACONTROLMEDIA;
+
+typedef struct linemediacontroltone_tag {
+  DWORD dwAppSpecific;
+  DWORD dwDuration;
+  DWORD dwFrequency1;
+  DWORD dwFrequency2;
+  DWORD dwFrequency3;
+  DWORD dwMediaControl;
+} LINEMEDIACONTROLTONE, *LPLINEMEDIACONTROLTONE;
+
+typedef struct lineproviderentry_tag {
+  DWORD dwPermanentProviderID;
+  DWORD dwProviderFilenameSize;
+  DWORD dwProviderFilenameOffset;
+} LINEPROVIDERENTRY, *LPLINEPROVIDERENTRY;
+
+typedef struct lineproviderlist_tag {
+  DWORD dwTotalSize;
+  DWORD dwNeededSize;
+  DWORD dwUsedSize;
+  DWORD dwNumProviders;
+  DWORD dwProviderListSize;
+  DWORD dwProviderListOffset;
+} LINEPROVIDERLIST, *LPLINEPROVIDERLIST;
+
+typedef struct lineproxyrequest_tag {
+  DWORD dwSize;
+  DWORD dwClientMachineNameSize;
+  DWORD dwClientMachineNameOffset;
+  DWORD dwClientUserNameSize;
+  DWORD dwClientUserNameOffset;
+  DWORD dwClientAppAPIVersion;
+  DWORD dwRequestType;
+  union {
+    struct {
+        DWORD dwAddressID;
+        LINEAGENTGROUPLIST GroupList;
+    } SetAgentGroup;
+    struct {
+        DWORD dwAddressID;
+        DWORD dwAgentState;
+        DWORD dwNextAgentState;
+    } SetAgentState;
+    struct {
+        DWORD dwAddressID;
+        DWORD dwActivityID;
+    } SetAgentActivity;
+    struct {
+        DWORD dwAddressID;
+        LINEAGENTCAPS AgentCaps;
+    } GetAgentCaps;
+    struct {
+        DWORD dwAddressID;
+        LINEAGENTSTATUS AgentStatus;
+    } GetAgentStatus;
+    struct {
+        DWORD dwAddressID;
+        DWORD dwAgentExtensionIDIndex;
+        DWORD dwSize;
+        BYTE Params[1];
+    } AgentSpecific;
+    struct {
+        DWORD dwAddressID;
+        LINEAGENTACTIVITYLIST ActivityList;
+    } GetAgentActivityList;
+    struct {
+        DWORD dwAddressID;
+        LINEAGENTGROUPLIST GroupList;
+    } GetAgentGroupList;
+    struct {
+        HAGENT hAgent;
+        DWORD dwAgentIDSize;
+        DWORD dwAgentIDOffset;
+        DWORD dwAgentPINSize;
+        DWORD dwAgentPINOffset;
+    } CreateAgent;
+    struct {
+        HAGENT hAgent;
+        DWORD dwAgentState;
+        DWORD dwNextAgentState;
+    } SetAgentStateEx;
+    struct {
+        HAGENT hAgent;
+        DWORD dwMeasurementPeriod;
+    } SetAgentMeasurementPeriod;
+    struct {
+        HAGENT hAgent;
+        LINEAGENTINFO AgentInfo;
+    } GetAgentInfo;
+    struct {
+        HAGENTSESSION hAgentSession;
+        DWORD dwAgentPINSize;
+        DWORD dwAgentPINOffset;
+        HAGENT hAgent;
+        GUID GroupID;
+        DWORD dwWorkingAddressID;
+    } CreateAgentSession;
+    struct {
+        HAGENT hAgent;
+        LINEAGENTSESSIONLIST SessionList;
+    } GetAgentSessionList;
+    struct {
+        HAGENTSESSION hAgentSession;
+        LINEAGENTSESSIONINFO SessionInfo;
+    } GetAgentSessionInfo;
+    struct {
+        HAGENTSESSION hAgentSession;
+        DWORD dwAgentSessionState;
+        DWORD dwNextAgentSessionState;
+    } SetAgentSessionState;
+    struct {
+        GUID GroupID;
+        LINEQUEUELIST QueueList;
+    } GetQueueList;
+    struct {
+        DWORD dwQueueID;
+        DWORD dwMeasurementPeriod;
+    } SetQueueMeasurementPeriod;
+    struct {
+        DWORD dwQueueID;
+        LINEQUEUEINFO QueueInfo;
+    } GetQueueInfo;
+    struct {
+        LINEAGENTGROUPLIST GroupList;
+    } GetGroupList;
+  };
+} LINEPROXYREQUEST, *LPLINEPROXYREQUEST;
+
+typedef struct linereqmakecall_tag {
+  char szDestAddress[TAPIMAXDESTADDRESSSIZE];
+  char szAppName[TAPIMAXAPPNAMESIZE];
+  char szCalledParty[TAPIMAXCALLEDPARTYSIZE];
+  char szComment[TAPIMAXCOMMENTSIZE];
+} LINEREQMAKECALL, *LPLINEREQMAKECALL;
+
+typedef struct linereqmediacall_tag {
+  HWND hWnd;
+  WPARAM wRequestID;
+  char szDeviceClass[TAPIMAXDEVICECLASSSIZE];
+  unsigned char ucDeviceID[TAPIMAXDEVICEIDSIZE];
+  DWORD dwSize;
+  DWORD dwSecure;
+  char szDestAddress[TAPIMAXDESTADDRESSSIZE];
+  char szAppName[TAPIMAXAPPNAMESIZE];
+  char szCalledParty[TAPIMAXCALLEDPARTYSIZE];
+  char szComment[TAPIMAXCOMMENTSIZE];
+} LINEREQMEDIACALL, *LPLINEREQMEDIACALL;
+
+typedef struct linetranslatecaps_tag {
+  DWORD dwTotalSize;
+  DWORD dwNeededSize;
+  DWORD dwUsedSize;
+  DWORD dwNumLocations;
+  DWORD dwLocationListSize;
+  DWORD dwLocationListOffset;
+  DWORD dwCurrentLocationID;
+  DWORD dwNumCards;
+  DWORD dwCardListSize;
+  DWORD dwCardListOffset;
+  DWORD dwCurrentPreferredCardID;
+} LINETRANSLATECAPS, *LPLINETRANSLATECAPS;
+
+typedef struct linetranslateoutput_tag {
+  DWORD dwTotalSize;
+  DWORD dwNeededSize;
+  DWORD dwUsedSize;
+  DWORD dwDialableStringSize;
+  DWORD dwDialableStringOffset;
+  DWORD dwDisplayableStringSize;
+  DWORD dwDisplayableStringOffset;
+  DWORD dwCurrentCountry;
+  DWORD dwDestCountry;
+  DWORD dwTranslateResults;
+} LINETRANSLATEOUTPUT, *LPLINETRANSLATEOUTPUT;
+
+typedef struct phonebuttoninfo_tag {
+  DWORD dwTotalSize;
+  DWORD dwNeededSize;
+  DWORD dwUsedSize;
+  DWORD dwButtonMode;
+  DWORD dwButtonFunction;
+  DWORD dwButtonTextSize;
+  DWORD dwButtonTextOffset;
+  DWORD dwDevSpecificSize;
+  DWORD dwDevSpecificOffset;
+  DWORD dwButtonState;
+} PHONEBUTTONINFO, *LPPHONEBUTTONINFO;
+
+typedef struct phonecaps_tag {
+  DWORD dwTotalSize;
+  DWORD dwNeededSize;
+  DWORD dwUsedSize;
+  DWORD dwProviderInfoSize;
+  DWORD dwProviderInfoOffset;
+  DWORD dwPhoneInfoSize;
+  DWORD dwPhoneInfoOffset;
+  DWORD dwPermanentPhoneID;
+  DWORD dwPhoneNameSize;
+  DWORD dwPhoneNameOffset;
+  DWORD dwStringFormat;
+  DWORD dwPhoneStates;
+  DWORD dwHookSwitchDevs;
+  DWORD dwHandsetHookSwitchModes;
+  DWORD dwSpeakerHookSwitchModes;
+  DWORD dwHeadsetHookSwitchModes;
+  DWORD dwVolumeFlags;
+  DWORD dwGainFlags;
+  DWORD dwDisplayNumRows;
+  DWORD dwDisplayNumColumns;
+  DWORD dwNumRingModes;
+  DWORD dwNumButtonLamps;
+  DWORD dwButtonModesSize;
+  DWORD dwButtonModesOffset;
+  DWORD dwButtonFunctionsSize;
+  DWORD dwButtonFunctionsOffset;
+  DWORD dwLampModesSize;
+  DWORD dwLampModesOffset;
+  DWORD dwNumSetData;
+  DWORD dwSetDataSize;
+  DWORD dwSetDataOffset;
+  DWORD dwNumGetData;
+  DWORD dwGetDataSize;
+  DWORD dwGetDataOffset;
+  DWORD dwDevSpecificSize;
+  DWORD dwDevSpecificOffset;
+  DWORD dwDeviceClassesSize;
+  DWORD dwDeviceClassesOffset;
+  DWORD dwPhoneFeatures;
+  DWORD dwSettableHandsetHookSwitchModes;
+  DWORD dwSettableSpeakerHookSwitchModes;
+  DWORD dwSettableHeadsetHookSwitchModes;
+  DWORD dwMonitoredHandsetHookSwitchModes;
+  DWORD dwMonitoredSpeakerHookSwitchModes;
+  DWORD dwMonitoredHeadsetHookSwitchModes;
+  GUID PermanentPhoneGuid;
+} PHONECAPS, *LPPHONECAPS;
+
+typedef struct phoneextensionid_tag {
+  DWORD dwExtensionID0;
+  DWORD dwExtensionID1;
+  DWORD dwExtensionID2;
+  DWORD dwExtensionID3;
+} PHONEEXTENSIONID, *LPPHONEEXTENSIONID;
+
+typedef struct phoneinitializeexparams_tag {
+  DWORD dwTotalSize;
+  DWORD dwNeededSize;
+  DWORD dwUsedSize;
+  DWORD dwOptions;
+  union {
+    HANDLE hEvent;
+    HANDLE hCompletionPort;
+  } Handles;
+  DWORD dwCompletionKey;
+} PHONEINITIALIZEEXPARAMS, *LPPHONEINITIALIZEEXPARAMS;
+
+typedef struct phonemessage_tag {
+  DWORD hDevice;
+  DWORD dwMessageID;
+  DWORD_PTR dwCallbackInstance;
+  DWORD_PTR dwParam1;
+  DWORD_PTR dwParam2;
+  DWORD_PTR dwParam3;
+} PHONEMESSAGE, *LPPHONEMESSAGE;
+
+typedef struct phonestatus_tag {
+  DWORD dwTotalSize;
+  DWORD dwNeededSize;
+  DWORD dwUsedSize;
+  DWORD dwStatusFlags;
+  DWORD dwNumOwners;
+  DWORD dwNumMonitors;
+  DWORD dwRingMode;
+  DWORD dwRingVolume;
+  DWORD dwHandsetHookSwitchMode;
+  DWORD dwHandsetVolume;
+  DWORD dwHandsetGain;
+  DWORD dwSpeakerHookSwitchMode;
+  DWORD dwSpeakerVolume;
+  DWORD dwSpeakerGain;
+  DWORD dwHeadsetHookSwitchMode;
+  DWORD dwHeadsetVolume;
+  DWORD dwHeadsetGain;
+  DWORD dwDisplaySize;
+  DWORD dwDisplayOffset;
+  DWORD dwLampModesSize;
+  DWORD dwLampModesOffset;
+  DWORD dwOwnerNameSize;
+  DWORD dwOwnerNameOffset;
+  DWORD dwDevSpecificSize;
+  DWORD dwDevSpecificOffset;
+  DWORD dwPhoneFeatures;
+} PHONESTATUS, *LPPHONESTATUS;
+
 #pragma pack(pop)
 
 /* Compile-time check of the assumptions above (C11 / C++11 only). */
@@ -1519,6 +2176,11 @@ TAPI_API LONG WINAPI lineInitialize(LPHLINEAPP lphLineApp,
  * messages via lineGetMessage, Handles.hEvent = (HANDLE)(intptr_t)fd that
  * polls readable while messages are queued; USECOMPLETIONPORT: refused
  * with INVALPARAM.  Errors: INVALAPPNAME, INVALPARAM, INIFILECORRUPT,
+ * REINIT.  An application's queue holds at most 65,536 messages: a message
+ * that does not fit is replaced by LINE_LINEDEVSTATE (dwParam1 =
+ * LINEDEVSTATE_REINIT, dwParam2 = the lost message's id, dwParam3 = its
+ * dwParam1), and later ones are discarded until the application has read
+ * its queue empty; it should then lineShutdown and start again, as for any
  * REINIT. */
 TAPI_API LONG WINAPI lineInitializeEx(LPHLINEAPP lphLineApp,
                                       HINSTANCE hInstance,
@@ -1684,10 +2346,18 @@ TAPI_API LONG WINAPI lineAnswer(HCALL hCall, LPCSTR lpsUserUserInfo,
 TAPI_API LONG WINAPI lineDrop(HCALL hCall, LPCSTR lpsUserUserInfo,
                               DWORD dwSize);
 
-/* lineDeallocateCall - frees this application's handle of a call; the call
- * itself is not affected.  Synchronous.  The sole owner of a call that is
- * not IDLE gets INVALCALLSTATE when the negotiated version is below 2.0;
- * from 2.0 on it is allowed and pending LINE_REPLYs are still delivered.
+/* lineDeallocateCall - frees this application's handle of a call.
+ * Synchronous.  While other handles (owners or monitors, in this or other
+ * applications) name the call, the call itself is not affected.  When this
+ * was the last handle of a call that is not IDLE, the call is handed back to
+ * its provider (TSPI's lineCloseCall), which drops it on a line with
+ * LINEDEVCAPFLAGS_CLOSEDROP: deallocating the sole owner's handle of a
+ * connected call hangs it up (the far end sees DISCONNECTED).  On a line
+ * without CLOSEDROP (a party line) the station stays on the call
+ * unattended.  The sole owner of a call that is not IDLE gets
+ * INVALCALLSTATE when the negotiated version is below 2.0 (TAPI 1.x refused
+ * it); from 2.0 on it is allowed, with the effect above, and pending
+ * LINE_REPLYs are still delivered.
  * Errors: INVALCALLHANDLE, INVALCALLSTATE. */
 TAPI_API LONG WINAPI lineDeallocateCall(HCALL hCall);
 
@@ -1831,6 +2501,267 @@ TAPI_API LONG WINAPI lineBlindTransfer(HCALL hCall, LPCSTR lpszDestAddress,
                                        DWORD dwCountryCode);
 
 /* ======================================================================
+ * The rest of Microsoft's TAPI 2.2 functions.  docs/api.md has, for each,
+ * whether it is implemented, what it does on the embedded switch and on SIP
+ * lines, and the error and capability bit when it is not available.
+ * ====================================================================== */
+
+/* ---- Devices and provider management (see docs/api.md for what each does here) --- */
+TAPI_API LONG WINAPI lineGetID(HLINE hLine, DWORD dwAddressID, HCALL hCall,
+                               DWORD dwSelect, LPVARSTRING lpDeviceID,
+                               LPCSTR lpszDeviceClass);
+TAPI_API LONG WINAPI lineGetProviderList(DWORD dwAPIVersion,
+                                         LPLINEPROVIDERLIST lpProviderList);
+TAPI_API LONG WINAPI lineGetAppPriority(LPCSTR lpszAppFilename, DWORD dwMediaMode,
+                                        LPLINEEXTENSIONID lpExtensionID,
+                                        DWORD dwRequestMode, LPVARSTRING lpExtensionName,
+                                        LPDWORD lpdwPriority);
+TAPI_API LONG WINAPI lineSetAppPriority(LPCSTR lpszAppFilename, DWORD dwMediaMode,
+                                        LPLINEEXTENSIONID lpExtensionID,
+                                        DWORD dwRequestMode, LPCSTR lpszExtensionName,
+                                        DWORD dwPriority);
+TAPI_API LONG WINAPI lineGetNumRings(HLINE hLine, DWORD dwAddressID,
+                                     LPDWORD lpdwNumRings);
+TAPI_API LONG WINAPI lineSetNumRings(HLINE hLine, DWORD dwAddressID, DWORD dwNumRings);
+TAPI_API LONG WINAPI lineGetDevConfig(DWORD dwDeviceID, LPVARSTRING lpDeviceConfig,
+                                      LPCSTR lpszDeviceClass);
+TAPI_API LONG WINAPI lineSetDevConfig(DWORD dwDeviceID, LPVOID const lpDeviceConfig,
+                                      DWORD dwSize, LPCSTR lpszDeviceClass);
+TAPI_API LONG WINAPI lineSetLineDevStatus(HLINE hLine, DWORD dwStatusToChange,
+                                          DWORD fStatus);
+TAPI_API LONG WINAPI lineSetTerminal(HLINE hLine, DWORD dwAddressID, HCALL hCall,
+                                     DWORD dwSelect, DWORD dwTerminalModes,
+                                     DWORD dwTerminalID, DWORD bEnable);
+TAPI_API LONG WINAPI lineGetIcon(DWORD dwDeviceID, LPCSTR lpszDeviceClass,
+                                 LPHICON lphIcon);
+TAPI_API LONG WINAPI lineNegotiateExtVersion(HLINEAPP hLineApp, DWORD dwDeviceID,
+                                             DWORD dwAPIVersion, DWORD dwExtLowVersion,
+                                             DWORD dwExtHighVersion,
+                                             LPDWORD lpdwExtVersion);
+TAPI_API LONG WINAPI lineDevSpecific(HLINE hLine, DWORD dwAddressID, HCALL hCall,
+                                     LPVOID lpParams, DWORD dwSize);
+TAPI_API LONG WINAPI lineDevSpecificFeature(HLINE hLine, DWORD dwFeature, LPVOID lpParams,
+                                            DWORD dwSize);
+TAPI_API LONG WINAPI lineConfigDialog(DWORD dwDeviceID, HWND hwndOwner,
+                                      LPCSTR lpszDeviceClass);
+TAPI_API LONG WINAPI lineConfigDialogEdit(DWORD dwDeviceID, HWND hwndOwner,
+                                          LPCSTR lpszDeviceClass,
+                                          LPVOID const lpDeviceConfigIn, DWORD dwSize,
+                                          LPVARSTRING lpDeviceConfigOut);
+TAPI_API LONG WINAPI lineAddProvider(LPCSTR lpszProviderFilename, HWND hwndOwner,
+                                     LPDWORD lpdwPermanentProviderID);
+TAPI_API LONG WINAPI lineConfigProvider(HWND hwndOwner, DWORD dwPermanentProviderID);
+TAPI_API LONG WINAPI lineRemoveProvider(DWORD dwPermanentProviderID, HWND hwndOwner);
+
+/* ---- Call data, parameters and media ----------------------------------- */
+TAPI_API LONG WINAPI lineSetCallData(HCALL hCall, LPVOID lpCallData, DWORD dwSize);
+TAPI_API LONG WINAPI lineSetCallParams(HCALL hCall, DWORD dwBearerMode, DWORD dwMinRate,
+                                       DWORD dwMaxRate,
+                                       LPLINEDIALPARAMS const lpDialParams);
+TAPI_API LONG WINAPI lineSetCallTreatment(HCALL hCall, DWORD dwTreatment);
+TAPI_API LONG WINAPI lineSetCallQualityOfService(HCALL hCall, LPVOID lpSendingFlowspec,
+                                                 DWORD dwSendingFlowspecSize,
+                                                 LPVOID lpReceivingFlowspec,
+                                                 DWORD dwReceivingFlowspecSize);
+TAPI_API LONG WINAPI lineSetMediaMode(HCALL hCall, DWORD dwMediaModes);
+TAPI_API LONG WINAPI lineMonitorMedia(HCALL hCall, DWORD dwMediaModes);
+TAPI_API LONG WINAPI lineSetMediaControl(HLINE hLine, DWORD dwAddressID, HCALL hCall,
+                                         DWORD dwSelect,
+                                         LPLINEMEDIACONTROLDIGIT const lpDigitList,
+                                         DWORD dwDigitNumEntries,
+                                         LPLINEMEDIACONTROLMEDIA const lpMediaList,
+                                         DWORD dwMediaNumEntries,
+                                         LPLINEMEDIACONTROLTONE const lpToneList,
+                                         DWORD dwToneNumEntries,
+                                         LPLINEMEDIACONTROLCALLSTATE const lpCallStateList,
+                                         DWORD dwCallStateNumEntries);
+
+/* ---- Routing features -------------------------------------------------- */
+TAPI_API LONG WINAPI lineForward(HLINE hLine, DWORD bAllAddresses, DWORD dwAddressID,
+                                 LPLINEFORWARDLIST const lpForwardList,
+                                 DWORD dwNumRingsNoAnswer, LPHCALL lphConsultCall,
+                                 LPLINECALLPARAMS const lpCallParams);
+TAPI_API LONG WINAPI lineRedirect(HCALL hCall, LPCSTR lpszDestAddress,
+                                  DWORD dwCountryCode);
+TAPI_API LONG WINAPI linePark(HCALL hCall, DWORD dwParkMode, LPCSTR lpszDirAddress,
+                              LPVARSTRING lpNonDirAddress);
+TAPI_API LONG WINAPI lineUnpark(HLINE hLine, DWORD dwAddressID, LPHCALL lphCall,
+                                LPCSTR lpszDestAddress);
+TAPI_API LONG WINAPI linePickup(HLINE hLine, DWORD dwAddressID, LPHCALL lphCall,
+                                LPCSTR lpszDestAddress, LPCSTR lpszGroupID);
+TAPI_API LONG WINAPI lineSwapHold(HCALL hActiveCall, HCALL hHeldCall);
+TAPI_API LONG WINAPI lineCompleteCall(HCALL hCall, LPDWORD lpdwCompletionID,
+                                      DWORD dwCompletionMode, DWORD dwMessageID);
+TAPI_API LONG WINAPI lineUncompleteCall(HLINE hLine, DWORD dwCompletionID);
+TAPI_API LONG WINAPI lineHandoff(HCALL hCall, LPCSTR lpszFileName, DWORD dwMediaMode);
+TAPI_API LONG WINAPI lineSecureCall(HCALL hCall);
+
+/* ---- Digits and tones -------------------------------------------------- */
+TAPI_API LONG WINAPI lineGenerateDigits(HCALL hCall, DWORD dwDigitMode, LPCSTR lpszDigits,
+                                        DWORD dwDuration);
+TAPI_API LONG WINAPI lineGenerateTone(HCALL hCall, DWORD dwToneMode, DWORD dwDuration,
+                                      DWORD dwNumTones, LPLINEGENERATETONE const lpTones);
+TAPI_API LONG WINAPI lineMonitorDigits(HCALL hCall, DWORD dwDigitModes);
+TAPI_API LONG WINAPI lineGatherDigits(HCALL hCall, DWORD dwDigitModes, LPSTR lpsDigits,
+                                      DWORD dwNumDigits, LPCSTR lpszTerminationDigits,
+                                      DWORD dwFirstDigitTimeout,
+                                      DWORD dwInterDigitTimeout);
+TAPI_API LONG WINAPI lineMonitorTones(HCALL hCall, LPLINEMONITORTONE const lpToneList,
+                                      DWORD dwNumEntries);
+
+/* ---- Dialing rules (locations from the [location] sections of the configuration) --- */
+TAPI_API LONG WINAPI lineTranslateAddress(HLINEAPP hLineApp, DWORD dwDeviceID,
+                                          DWORD dwAPIVersion, LPCSTR lpszAddressIn,
+                                          DWORD dwCard, DWORD dwTranslateOptions,
+                                          LPLINETRANSLATEOUTPUT lpTranslateOutput);
+TAPI_API LONG WINAPI lineGetTranslateCaps(HLINEAPP hLineApp, DWORD dwAPIVersion,
+                                          LPLINETRANSLATECAPS lpTranslateCaps);
+TAPI_API LONG WINAPI lineSetCurrentLocation(HLINEAPP hLineApp, DWORD dwLocation);
+TAPI_API LONG WINAPI lineSetTollList(HLINEAPP hLineApp, DWORD dwDeviceID,
+                                     LPCSTR lpszAddressIn, DWORD dwTollListOption);
+TAPI_API LONG WINAPI lineGetCountry(DWORD dwCountryID, DWORD dwAPIVersion,
+                                    LPLINECOUNTRYLIST lpLineCountryList);
+TAPI_API LONG WINAPI tapiGetLocationInfo(LPSTR lpszCountryCode, LPSTR lpszCityCode);
+TAPI_API LONG WINAPI lineTranslateDialog(HLINEAPP hLineApp, DWORD dwDeviceID,
+                                         DWORD dwAPIVersion, HWND hwndOwner,
+                                         LPCSTR lpszAddressIn);
+
+/* ---- Assisted telephony ------------------------------------------------ */
+TAPI_API LONG WINAPI tapiRequestMakeCall(LPCSTR lpszDestAddress, LPCSTR lpszAppName,
+                                         LPCSTR lpszCalledParty, LPCSTR lpszComment);
+TAPI_API LONG WINAPI tapiRequestMediaCall(HWND hwnd, WPARAM wRequestID,
+                                          LPCSTR lpszDeviceClass, LPCSTR lpDeviceID,
+                                          DWORD dwSize, DWORD dwSecure,
+                                          LPCSTR lpszDestAddress, LPCSTR lpszAppName,
+                                          LPCSTR lpszCalledParty, LPCSTR lpszComment);
+TAPI_API LONG WINAPI tapiRequestDrop(HWND hwnd, WPARAM wRequestID);
+TAPI_API LONG WINAPI lineRegisterRequestRecipient(HLINEAPP hLineApp,
+                                                  DWORD dwRegistrationInstance,
+                                                  DWORD dwRequestMode, DWORD bEnable);
+TAPI_API LONG WINAPI lineGetRequest(HLINEAPP hLineApp, DWORD dwRequestMode,
+                                    LPVOID lpRequestBuffer);
+
+/* ---- Call-centre (agent) functions and the ACD proxy ------------------- */
+TAPI_API LONG WINAPI lineAgentSpecific(HLINE hLine, DWORD dwAddressID,
+                                       DWORD dwAgentExtensionIDIndex, LPVOID lpParams,
+                                       DWORD dwSize);
+TAPI_API LONG WINAPI lineCreateAgent(HLINE hLine, LPSTR lpszAgentID, LPSTR lpszAgentPIN,
+                                     LPHAGENT lphAgent);
+TAPI_API LONG WINAPI lineCreateAgentSession(HLINE hLine, HAGENT hAgent,
+                                            LPSTR lpszAgentPIN, DWORD dwWorkingAddressID,
+                                            LPGUID lpGroupID,
+                                            LPHAGENTSESSION lphAgentSession);
+TAPI_API LONG WINAPI lineGetAgentActivityList(HLINE hLine, DWORD dwAddressID,
+                                              LPLINEAGENTACTIVITYLIST lpAgentActivityList);
+TAPI_API LONG WINAPI lineGetAgentCaps(HLINEAPP hLineApp, DWORD dwDeviceID,
+                                      DWORD dwAddressID, DWORD dwAppAPIVersion,
+                                      LPLINEAGENTCAPS lpAgentCaps);
+TAPI_API LONG WINAPI lineGetAgentGroupList(HLINE hLine, DWORD dwAddressID,
+                                           LPLINEAGENTGROUPLIST lpAgentGroupList);
+TAPI_API LONG WINAPI lineGetAgentInfo(HLINE hLine, HAGENT hAgent,
+                                      LPLINEAGENTINFO lpAgentInfo);
+TAPI_API LONG WINAPI lineGetAgentSessionInfo(HLINE hLine, HAGENTSESSION hAgentSession,
+                                             LPLINEAGENTSESSIONINFO lpAgentSessionInfo);
+TAPI_API LONG WINAPI lineGetAgentSessionList(HLINE hLine, HAGENT hAgent,
+                                             LPLINEAGENTSESSIONLIST lpAgentSessionList);
+TAPI_API LONG WINAPI lineGetAgentStatus(HLINE hLine, DWORD dwAddressID,
+                                        LPLINEAGENTSTATUS lpAgentStatus);
+TAPI_API LONG WINAPI lineGetGroupList(HLINE hLine, LPLINEAGENTGROUPLIST lpGroupList);
+TAPI_API LONG WINAPI lineGetProxyStatus(HLINEAPP hLineApp, DWORD dwDeviceID,
+                                        DWORD dwAppAPIVersion,
+                                        LPLINEPROXYREQUESTLIST lpLineProxyReqestList);
+TAPI_API LONG WINAPI lineGetQueueInfo(HLINE hLine, DWORD dwQueueID,
+                                      LPLINEQUEUEINFO lpLineQueueInfo);
+TAPI_API LONG WINAPI lineGetQueueList(HLINE hLine, LPGUID lpGroupID,
+                                      LPLINEQUEUELIST lpQueueList);
+TAPI_API LONG WINAPI lineProxyMessage(HLINE hLine, HCALL hCall, DWORD dwMsg,
+                                      DWORD dwParam1, DWORD dwParam2, DWORD dwParam3);
+TAPI_API LONG WINAPI lineProxyResponse(HLINE hLine, LPLINEPROXYREQUEST lpProxyRequest,
+                                       DWORD dwResult);
+TAPI_API LONG WINAPI lineSetAgentActivity(HLINE hLine, DWORD dwAddressID,
+                                          DWORD dwActivityID);
+TAPI_API LONG WINAPI lineSetAgentGroup(HLINE hLine, DWORD dwAddressID,
+                                       LPLINEAGENTGROUPLIST lpAgentGroupList);
+TAPI_API LONG WINAPI lineSetAgentMeasurementPeriod(HLINE hLine, HAGENT hAgent,
+                                                   DWORD dwMeasurementPeriod);
+TAPI_API LONG WINAPI lineSetAgentSessionState(HLINE hLine, HAGENTSESSION hAgentSession,
+                                              DWORD dwAgentSessionState,
+                                              DWORD dwNextAgentSessionState);
+TAPI_API LONG WINAPI lineSetAgentState(HLINE hLine, DWORD dwAddressID, DWORD dwAgentState,
+                                       DWORD dwNextAgentState);
+TAPI_API LONG WINAPI lineSetAgentStateEx(HLINE hLine, HAGENT hAgent, DWORD dwAgentState,
+                                         DWORD dwNextAgentState);
+TAPI_API LONG WINAPI lineSetQueueMeasurementPeriod(HLINE hLine, DWORD dwQueueID,
+                                                   DWORD dwMeasurementPeriod);
+
+/* ---- Phone devices ----------------------------------------------------- */
+TAPI_API LONG WINAPI phoneInitialize(LPHPHONEAPP lphPhoneApp, HINSTANCE hInstance,
+                                     PHONECALLBACK lpfnCallback, LPCSTR lpszAppName,
+                                     LPDWORD lpdwNumDevs);
+TAPI_API LONG WINAPI phoneInitializeEx(LPHPHONEAPP lphPhoneApp, HINSTANCE hInstance,
+                                       PHONECALLBACK lpfnCallback,
+                                       LPCSTR lpszFriendlyAppName, LPDWORD lpdwNumDevs,
+                                       LPDWORD lpdwAPIVersion,
+                                       LPPHONEINITIALIZEEXPARAMS lpPhoneInitializeExParams);
+TAPI_API LONG WINAPI phoneShutdown(HPHONEAPP hPhoneApp);
+TAPI_API LONG WINAPI phoneGetMessage(HPHONEAPP hPhoneApp, LPPHONEMESSAGE lpMessage,
+                                     DWORD dwTimeout);
+TAPI_API LONG WINAPI phoneNegotiateAPIVersion(HPHONEAPP hPhoneApp, DWORD dwDeviceID,
+                                              DWORD dwAPILowVersion,
+                                              DWORD dwAPIHighVersion,
+                                              LPDWORD lpdwAPIVersion,
+                                              LPPHONEEXTENSIONID lpExtensionID);
+TAPI_API LONG WINAPI phoneNegotiateExtVersion(HPHONEAPP hPhoneApp, DWORD dwDeviceID,
+                                              DWORD dwAPIVersion, DWORD dwExtLowVersion,
+                                              DWORD dwExtHighVersion,
+                                              LPDWORD lpdwExtVersion);
+TAPI_API LONG WINAPI phoneGetDevCaps(HPHONEAPP hPhoneApp, DWORD dwDeviceID,
+                                     DWORD dwAPIVersion, DWORD dwExtVersion,
+                                     LPPHONECAPS lpPhoneCaps);
+TAPI_API LONG WINAPI phoneGetIcon(DWORD dwDeviceID, LPCSTR lpszDeviceClass,
+                                  LPHICON lphIcon);
+TAPI_API LONG WINAPI phoneConfigDialog(DWORD dwDeviceID, HWND hwndOwner,
+                                       LPCSTR lpszDeviceClass);
+TAPI_API LONG WINAPI phoneOpen(HPHONEAPP hPhoneApp, DWORD dwDeviceID, LPHPHONE lphPhone,
+                               DWORD dwAPIVersion, DWORD dwExtVersion,
+                               DWORD_PTR dwCallbackInstance, DWORD dwPrivilege);
+TAPI_API LONG WINAPI phoneClose(HPHONE hPhone);
+TAPI_API LONG WINAPI phoneGetID(HPHONE hPhone, LPVARSTRING lpDeviceID,
+                                LPCSTR lpszDeviceClass);
+TAPI_API LONG WINAPI phoneDevSpecific(HPHONE hPhone, LPVOID lpParams, DWORD dwSize);
+TAPI_API LONG WINAPI phoneGetButtonInfo(HPHONE hPhone, DWORD dwButtonLampID,
+                                        LPPHONEBUTTONINFO lpButtonInfo);
+TAPI_API LONG WINAPI phoneSetButtonInfo(HPHONE hPhone, DWORD dwButtonLampID,
+                                        LPPHONEBUTTONINFO const lpButtonInfo);
+TAPI_API LONG WINAPI phoneGetData(HPHONE hPhone, DWORD dwDataID, LPVOID lpData,
+                                  DWORD dwSize);
+TAPI_API LONG WINAPI phoneSetData(HPHONE hPhone, DWORD dwDataID, LPVOID const lpData,
+                                  DWORD dwSize);
+TAPI_API LONG WINAPI phoneGetDisplay(HPHONE hPhone, LPVARSTRING lpDisplay);
+TAPI_API LONG WINAPI phoneSetDisplay(HPHONE hPhone, DWORD dwRow, DWORD dwColumn,
+                                     LPCSTR lpsDisplay, DWORD dwSize);
+TAPI_API LONG WINAPI phoneGetGain(HPHONE hPhone, DWORD dwHookSwitchDev, LPDWORD lpdwGain);
+TAPI_API LONG WINAPI phoneSetGain(HPHONE hPhone, DWORD dwHookSwitchDev, DWORD dwGain);
+TAPI_API LONG WINAPI phoneGetHookSwitch(HPHONE hPhone, LPDWORD lpdwHookSwitchDevs);
+TAPI_API LONG WINAPI phoneSetHookSwitch(HPHONE hPhone, DWORD dwHookSwitchDevs,
+                                        DWORD dwHookSwitchMode);
+TAPI_API LONG WINAPI phoneGetLamp(HPHONE hPhone, DWORD dwButtonLampID,
+                                  LPDWORD lpdwLampMode);
+TAPI_API LONG WINAPI phoneSetLamp(HPHONE hPhone, DWORD dwButtonLampID, DWORD dwLampMode);
+TAPI_API LONG WINAPI phoneGetRing(HPHONE hPhone, LPDWORD lpdwRingMode,
+                                  LPDWORD lpdwVolume);
+TAPI_API LONG WINAPI phoneSetRing(HPHONE hPhone, DWORD dwRingMode, DWORD dwVolume);
+TAPI_API LONG WINAPI phoneGetStatus(HPHONE hPhone, LPPHONESTATUS lpPhoneStatus);
+TAPI_API LONG WINAPI phoneGetStatusMessages(HPHONE hPhone, LPDWORD lpdwPhoneStates,
+                                            LPDWORD lpdwButtonModes,
+                                            LPDWORD lpdwButtonStates);
+TAPI_API LONG WINAPI phoneSetStatusMessages(HPHONE hPhone, DWORD dwPhoneStates,
+                                            DWORD dwButtonModes, DWORD dwButtonStates);
+TAPI_API LONG WINAPI phoneGetVolume(HPHONE hPhone, DWORD dwHookSwitchDev,
+                                    LPDWORD lpdwVolume);
+TAPI_API LONG WINAPI phoneSetVolume(HPHONE hPhone, DWORD dwHookSwitchDev, DWORD dwVolume);
+
+/* ======================================================================
  * The Windows ANSI names.  (Windows also has "...W" Unicode functions;
  * opentapi has none.)
  * ====================================================================== */
@@ -1849,6 +2780,50 @@ TAPI_API LONG WINAPI lineBlindTransfer(HCALL hCall, LPCSTR lpszDestAddress,
 #define linePrepareAddToConferenceA linePrepareAddToConference
 #define lineSetupConferenceA        lineSetupConference
 #define lineSetupTransferA          lineSetupTransfer
+
+#define lineAddProviderA               lineAddProvider
+#define lineConfigDialogA              lineConfigDialog
+#define lineConfigDialogEditA          lineConfigDialogEdit
+#define lineCreateAgentA               lineCreateAgent
+#define lineCreateAgentSessionA        lineCreateAgentSession
+#define lineForwardA                   lineForward
+#define lineGatherDigitsA              lineGatherDigits
+#define lineGenerateDigitsA            lineGenerateDigits
+#define lineGetAgentActivityListA      lineGetAgentActivityList
+#define lineGetAgentCapsA              lineGetAgentCaps
+#define lineGetAgentGroupListA         lineGetAgentGroupList
+#define lineGetAgentStatusA            lineGetAgentStatus
+#define lineGetAppPriorityA            lineGetAppPriority
+#define lineGetCountryA                lineGetCountry
+#define lineGetDevConfigA              lineGetDevConfig
+#define lineGetGroupListA              lineGetGroupList
+#define lineGetIDA                     lineGetID
+#define lineGetIconA                   lineGetIcon
+#define lineGetProviderListA           lineGetProviderList
+#define lineGetQueueListA              lineGetQueueList
+#define lineGetRequestA                lineGetRequest
+#define lineGetTranslateCapsA          lineGetTranslateCaps
+#define lineHandoffA                   lineHandoff
+#define lineParkA                      linePark
+#define linePickupA                    linePickup
+#define lineRedirectA                  lineRedirect
+#define lineSetAppPriorityA            lineSetAppPriority
+#define lineSetDevConfigA              lineSetDevConfig
+#define lineSetTollListA               lineSetTollList
+#define lineTranslateAddressA          lineTranslateAddress
+#define lineTranslateDialogA           lineTranslateDialog
+#define lineUnparkA                    lineUnpark
+#define phoneConfigDialogA             phoneConfigDialog
+#define phoneGetButtonInfoA            phoneGetButtonInfo
+#define phoneGetDevCapsA               phoneGetDevCaps
+#define phoneGetIDA                    phoneGetID
+#define phoneGetIconA                  phoneGetIcon
+#define phoneGetStatusA                phoneGetStatus
+#define phoneInitializeExA             phoneInitializeEx
+#define phoneSetButtonInfoA            phoneSetButtonInfo
+#define tapiGetLocationInfoA           tapiGetLocationInfo
+#define tapiRequestMakeCallA           tapiRequestMakeCall
+#define tapiRequestMediaCallA          tapiRequestMediaCall
 
 #ifdef __cplusplus
 }

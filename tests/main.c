@@ -5,25 +5,148 @@
 #define _POSIX_C_SOURCE 200809L
 #include <errno.h>
 #include <poll.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "test.h"
 
 static struct ot_test *tests_head, **tests_tail = &tests_head;
+
+/* ---- the library's log records of the running test ---- */
+static pthread_mutex_t log_mu = PTHREAD_MUTEX_INITIALIZER;
+static char *log_buf;
+static size_t log_len, log_cap;
+static bool log_checked;
+
+static void on_log(DWORD level, LPCSTR category, LPCSTR message, void *ctx)
+{
+    (void)ctx;
+    static const char *const names[] = {"off", "error", "warn", "info", "debug", "trace"};
+    char line[1200];
+    int n = snprintf(line, sizeof(line), "opentapi: %s: %s: %s\n", level < 6 ? names[level] : "?",
+                     category, message);
+    if (n < 0)
+        return;
+    size_t len = (size_t)n < sizeof(line) ? (size_t)n : sizeof(line) - 1;
+    pthread_mutex_lock(&log_mu);
+    if (log_len + len + 1 > log_cap && log_len + len < (1u << 20)) {
+        size_t cap = log_cap ? log_cap * 2 : 4096;
+        while (cap < log_len + len + 1)
+            cap *= 2;
+        char *b = realloc(log_buf, cap);
+        if (b) {
+            log_buf = b;
+            log_cap = cap;
+        }
+    }
+    if (log_len + len + 1 <= log_cap) {
+        memcpy(log_buf + log_len, line, len);
+        log_len += len;
+        log_buf[log_len] = '\0';
+    }
+    pthread_mutex_unlock(&log_mu);
+}
+
+void t_log_expect_(const char *needle, const char *file, int line)
+{
+    pthread_mutex_lock(&log_mu);
+    const char *at = log_buf ? strstr(log_buf, needle) : NULL;
+    char copy[2048];
+    snprintf(copy, sizeof(copy), "%s", log_buf ? log_buf : "");
+    log_checked = true;
+    if (at) { /* consumed up to its line: the next expectation sees later records */
+        const char *nl = strchr(at, '\n');
+        size_t used = nl ? (size_t)(nl + 1 - log_buf) : log_len;
+        memmove(log_buf, log_buf + used, log_len - used + 1);
+        log_len -= used;
+    }
+    pthread_mutex_unlock(&log_mu);
+    if (!at)
+        ot_test_fail(file, line, "the library's log has no \"%s\"; it has:\n%s", needle,
+                     copy[0] ? copy : "(nothing)");
+}
+
+void t_log_take(char *out, size_t outlen)
+{
+    pthread_mutex_lock(&log_mu);
+    snprintf(out, outlen, "%s", log_buf ? log_buf : "");
+    if (log_buf)
+        log_buf[0] = '\0';
+    log_len = 0;
+    log_checked = true;
+    pthread_mutex_unlock(&log_mu);
+}
+
+void t_log_clear(void)
+{
+    char none[1];
+    t_log_take(none, sizeof(none));
+}
+
+void t_log_quiet(void)
+{
+    pthread_mutex_lock(&log_mu);
+    log_checked = true;
+    pthread_mutex_unlock(&log_mu);
+}
+
+/* After a test: records nobody asserted on go to stderr, so they are seen. */
+static void log_flush(const char *test)
+{
+    pthread_mutex_lock(&log_mu);
+    if (log_len && !log_checked)
+        fprintf(stderr, "[%s] %s", test, log_buf);
+    log_len = 0;
+    if (log_buf)
+        log_buf[0] = '\0';
+    log_checked = false;
+    pthread_mutex_unlock(&log_mu);
+}
 static jmp_buf fail_jmp;
 static char fail_msg[1024];
 
-#define MAX_APPS 16
+/* Every application a test initialized (t_init on the test's thread, th_init
+ * on any thread), so that the cleanup after a failed test shuts down what it
+ * left, threads' applications included; shutting down one already gone is a
+ * harmless LINEERR_INVALAPPHANDLE.  A full table forgets its oldest entry. */
+#define MAX_APPS 1024
 static HLINEAPP live_apps[MAX_APPS];
+static unsigned live_next;
+static pthread_mutex_t live_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static void live_add(HLINEAPP h)
+{
+    pthread_mutex_lock(&live_lock);
+    unsigned i;
+    for (i = 0; i < MAX_APPS && live_apps[(live_next + i) % MAX_APPS]; i++)
+        ;
+    live_apps[(live_next + i) % MAX_APPS] = h; /* full: the oldest is overwritten */
+    live_next = (live_next + i + 1) % MAX_APPS;
+    pthread_mutex_unlock(&live_lock);
+}
+
+static void live_remove(HLINEAPP h)
+{
+    pthread_mutex_lock(&live_lock);
+    for (int i = 0; i < MAX_APPS; i++)
+        if (live_apps[i] == h)
+            live_apps[i] = 0;
+    pthread_mutex_unlock(&live_lock);
+}
 
 void ot_test_register(struct ot_test *t)
 {
     *tests_tail = t;
     tests_tail = &t->next;
 }
+
+/* >= 0 in a child process of a multi-process test (svc_helpers.c): a failure
+ * is written there and ends the child, which the test then reports. */
+int t_child_fail_fd = -1;
 
 void ot_test_fail(const char *file, int line, const char *fmt, ...)
 {
@@ -32,6 +155,13 @@ void ot_test_fail(const char *file, int line, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(fail_msg + n, sizeof(fail_msg) - (size_t)n, fmt, ap);
     va_end(ap);
+    if (t_child_fail_fd >= 0) {
+        char line_buf[sizeof(fail_msg) + 8];
+        int len = snprintf(line_buf, sizeof(line_buf), "FAIL %s\n", fail_msg);
+        ssize_t w = write(t_child_fail_fd, line_buf, (size_t)len);
+        (void)w;
+        _exit(1);
+    }
     longjmp(fail_jmp, 1);
 }
 
@@ -49,21 +179,33 @@ void t_init(tapp *a, const char *name)
     CHECK(a->h != 0);
     a->fd = (int)(intptr_t)p.Handles.hEvent;
     CHECK(a->fd >= 0);
-    for (int i = 0; i < MAX_APPS; i++)
-        if (!live_apps[i]) {
-            live_apps[i] = a->h;
-            break;
-        }
+    live_add(a->h);
 }
 
-void t_shutdown(tapp *a)
+/* The runner's leak check runs after the last lineShutdown, which frees every
+ * handle: a call the test forgot to deallocate would pass it.  So t_shutdown
+ * counts the call handles lineShutdown freed (otGetStats before and after; an
+ * application's shutdown frees only its own handles): any is a failure, and
+ * tests that end with calls on purpose use t_shutdown_with_calls. */
+static void shutdown_app(tapp *a, bool calls_allowed, const char *f, int l)
 {
-    CHECK_RC(lineShutdown(a->h), 0);
-    for (int i = 0; i < MAX_APPS; i++)
-        if (live_apps[i] == a->h)
-            live_apps[i] = 0;
+    OTSTATS before, after;
+    otGetStats(&before);
+    LONG rc = lineShutdown(a->h);
+    if (rc != 0)
+        ot_test_fail(f, l, "lineShutdown(%s): got %s, expected 0", a->name, otErrorName(rc));
+    live_remove(a->h);
     a->h = 0;
+    otGetStats(&after);
+    if (!calls_allowed && after.dwCallHandles < before.dwCallHandles)
+        ot_test_fail(f, l,
+                     "%s: lineShutdown freed %u call handles, expected 0: a call not "
+                     "deallocated before the last lineShutdown",
+                     a->name, (unsigned)(before.dwCallHandles - after.dwCallHandles));
 }
+
+void t_shutdown_(tapp *a, const char *f, int l) { shutdown_app(a, false, f, l); }
+void t_shutdown_with_calls_(tapp *a, const char *f, int l) { shutdown_app(a, true, f, l); }
 
 HLINE t_open(tapp *a, DWORD dev, DWORD priv)
 {
@@ -176,6 +318,75 @@ HCALL t_expect_newcall_(tapp *a, HLINE hl, DWORD priv, const char *f, int l)
         ot_test_fail(f, l, "%s: expected LINE_APPNEWCALL(hLine=%08x priv %lu), got %s", a->name,
                      (unsigned)hl, (unsigned long)priv, describe(&m, buf, sizeof(buf)));
     return (HCALL)m.dwParam2;
+}
+
+DWORD t_call_id(HCALL h)
+{
+    LINECALLINFO ci;
+    memset(&ci, 0, sizeof(ci));
+    ci.dwTotalSize = sizeof(ci);
+    LONG rc = lineGetCallInfo(h, &ci);
+    if (rc != 0 && rc != (LONG)LINEERR_STRUCTURETOOSMALL)
+        FAIL("lineGetCallInfo(%08x): %s", (unsigned)h, otErrorName(rc));
+    return ci.dwCallID;
+}
+
+void t_monitor_handles_(HLINE hl, const HCALL *owners, HCALL *out, unsigned n, const char *f,
+                        int l)
+{
+    union {
+        LINECALLLIST cl;
+        unsigned char raw[sizeof(LINECALLLIST) + 16 * sizeof(HCALL)];
+    } u;
+    memset(&u, 0, sizeof(u));
+    u.cl.dwTotalSize = sizeof(u);
+    LONG rc = lineGetNewCalls(hl, 0, LINECALLSELECT_LINE, &u.cl);
+    if (rc != 0)
+        ot_test_fail(f, l, "lineGetNewCalls: got %s, expected 0", otErrorName(rc));
+    if (u.cl.dwCallsNumEntries != n)
+        ot_test_fail(f, l, "lineGetNewCalls: %u calls, expected %u",
+                     (unsigned)u.cl.dwCallsNumEntries, n);
+    for (unsigned i = 0; i < n; i++) {
+        DWORD want = t_call_id(owners[i]);
+        out[i] = 0;
+        for (unsigned j = 0; j < n; j++) {
+            HCALL h;
+            memcpy(&h, u.raw + u.cl.dwCallsOffset + j * sizeof(HCALL), sizeof(h));
+            if (t_call_id(h) == want) {
+                if (out[i])
+                    ot_test_fail(f, l, "two monitor handles for call id %u", (unsigned)want);
+                out[i] = h;
+            }
+        }
+        if (!out[i])
+            ot_test_fail(f, l, "no monitor handle for the call of %08x (id %u)",
+                         (unsigned)owners[i], (unsigned)want);
+        LINECALLSTATUS s;
+        t_status(out[i], &s);
+        if (s.dwCallPrivilege != LINECALLPRIVILEGE_MONITOR)
+            ot_test_fail(f, l, "monitor handle %08x: privilege %lx, expected MONITOR",
+                         (unsigned)out[i], (unsigned long)s.dwCallPrivilege);
+    }
+}
+
+void t_expect_callinfo_each_(tapp *a, const HCALL *hs, unsigned n, DWORD states, const char *f,
+                             int l)
+{
+    bool seen[16] = {false};
+    if (n > 16)
+        ot_test_fail(f, l, "t_expect_callinfo_each: at most 16 handles");
+    for (unsigned k = 0; k < n; k++) {
+        LINEMESSAGE m = t_next(a);
+        char buf[160];
+        unsigned i = 0;
+        while (i < n && !(m.dwMessageID == LINE_CALLINFO && m.hDevice == hs[i] &&
+                          m.dwParam1 == states && !seen[i]))
+            i++;
+        if (i == n)
+            ot_test_fail(f, l, "%s: expected LINE_CALLINFO(%lx) once for each of %u calls, got %s",
+                         a->name, (unsigned long)states, n, describe(&m, buf, sizeof(buf)));
+        seen[i] = true;
+    }
 }
 
 HCALL t_make_call(tapp *a, HLINE hl, const char *dest, const void *uui, DWORD len)
@@ -338,6 +549,14 @@ void t_pair_done(tpair *p)
     t_shutdown(&p->b);
 }
 
+void t_pair_done_with_calls(tpair *p)
+{
+    t_expect_none(&p->a);
+    t_expect_none(&p->b);
+    t_shutdown_with_calls(&p->a);
+    t_shutdown_with_calls(&p->b);
+}
+
 void t_config(const char *text) { CHECK_RC(otSetConfig(text), 0); }
 
 void t_config_sim(const char *key, const char *value)
@@ -405,7 +624,10 @@ LONG th_init(HLINEAPP *h, const char *name)
     p.dwTotalSize = sizeof(p);
     p.dwOptions = LINEINITIALIZEEXOPTION_USEEVENT;
     DWORD n = 0, api = T_API;
-    return lineInitializeEx(h, NULL, NULL, name, &n, &api, &p);
+    LONG rc = lineInitializeEx(h, NULL, NULL, name, &n, &api, &p);
+    if (rc == 0)
+        live_add(*h);
+    return rc;
 }
 
 LONG th_open(HLINEAPP app, DWORD dev, DWORD priv, HLINE *hl)
@@ -447,11 +669,18 @@ static void cleanup_after_failure(void)
 {
     for (size_t i = 0; i < sizeof(cleanups) / sizeof(cleanups[0]) && cleanups[i]; i++)
         cleanups[i]();
+    static HLINEAPP left[MAX_APPS];
+    unsigned n = 0;
+    pthread_mutex_lock(&live_lock);
     for (int i = 0; i < MAX_APPS; i++)
         if (live_apps[i]) {
-            lineShutdown(live_apps[i]);
+            left[n++] = live_apps[i];
             live_apps[i] = 0;
         }
+    live_next = 0;
+    pthread_mutex_unlock(&live_lock);
+    for (unsigned i = 0; i < n; i++)
+        lineShutdown(left[i]);
 }
 
 static bool run_one(struct ot_test *t)
@@ -478,6 +707,10 @@ static bool run_one(struct ot_test *t)
     return ok;
 }
 
+/* Tests named selftest_* check the runner itself (they fail on purpose): they
+ * run only when named. */
+static bool is_selftest(const struct ot_test *t) { return !strncmp(t->name, "selftest_", 9); }
+
 int main(int argc, char **argv)
 {
     bool list = false, threaded_only = false;
@@ -487,10 +720,32 @@ int main(int argc, char **argv)
             list = true;
         else if (!strcmp(argv[i], "--threaded"))
             threaded_only = true;
-        else
+        else if (argv[i][0] == '-') {
+            fprintf(stderr, "test-runner: unknown option %s\n"
+                            "usage: test-runner [--list] [--threaded] [NAME...]\n", argv[i]);
+            return 2;
+        } else
             nnames++;
     }
+    /* A name that names no test is an error, not an empty run that passes. */
+    int unknown = 0;
+    for (int i = 1; i < argc; i++) {
+        if (argv[i][0] == '-')
+            continue;
+        bool found = false;
+        for (struct ot_test *t = tests_head; t && !found; t = t->next)
+            found = !strcmp(argv[i], t->name);
+        if (!found) {
+            fprintf(stderr, "test-runner: no test named %s (--list lists them)\n", argv[i]);
+            unknown++;
+        }
+    }
+    if (unknown)
+        return 2;
     unsigned passed = 0, failed = 0;
+    /* The library's records are captured per test: a negative test asserts
+     * the errors it provokes (T_LOG_EXPECT); the rest are printed. */
+    otSetLogHandler(on_log, NULL);
     for (struct ot_test *t = tests_head; t; t = t->next) {
         if (threaded_only && !t->threaded)
             continue;
@@ -500,7 +755,8 @@ int main(int argc, char **argv)
                 named |= !strcmp(argv[i], t->name);
             if (!named)
                 continue;
-        }
+        } else if (is_selftest(t))
+            continue;
         if (list) {
             printf("%s%s\n", t->name, t->threaded ? " (threaded)" : "");
             continue;
@@ -509,6 +765,7 @@ int main(int argc, char **argv)
         clock_gettime(CLOCK_MONOTONIC, &t0);
         bool ok = run_one(t);
         clock_gettime(CLOCK_MONOTONIC, &t1);
+        log_flush(t->name);
         double ms = (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
         if (ok) {
             passed++;
@@ -519,6 +776,8 @@ int main(int argc, char **argv)
         }
         fflush(stdout);
     }
+    otSetLogHandler(NULL, NULL);
+    free(log_buf);
     if (!list)
         printf("%u passed, %u failed\n", passed, failed);
     return failed ? 1 : 0;

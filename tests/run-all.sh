@@ -3,12 +3,16 @@
 # earlier one failed; the last line is the sum over all stages,
 # "N passed, N failed".  Stages:
 #   plain    build/test-runner                  every test
+#   service  the plain tests again as clients of a tapisrv (tests/service-stage.sh)
+#   runner   tests/runner_check.sh              the runner's own checks (one per check)
 #   asan     ASan + UBSan + LeakSanitizer       every test, a leak fails it
 #   tsan     ThreadSanitizer                    the threaded tests
 #   fuzz     fuzz/ replay programs under ASan   corpora + generated inputs      (1 test)
 #   abi      tests/abi/check.sh, check_tapi3.sh tapi.h, tapi3.h against mingw-w64's (1 test)
 #   install  tests/install/check.sh             make install + pkg-config app   (1 test)
+#   mutants  tests/mutants/run.sh --ci          the CI set of mutants, each caught (one per mutant)
 #   demo     build/tapi demo                    the main job exits 0            (1 test)
+#   pictures tests/pictures/check.py            ladder SVGs parsed, rendered by Chromium (1 test)
 #   example-*  each program in examples/ runs and exits 0                   (1 test each)
 set -u
 cd "$(dirname "$0")/.."
@@ -48,12 +52,16 @@ stage() { # name, command...
 }
 
 stage plain build/test-runner
+stage service bash tests/service-stage.sh build
+stage runner bash tests/runner_check.sh
 stage asan make -s --no-print-directory check-asan
 stage tsan make -s --no-print-directory check-tsan
 stage fuzz make -s --no-print-directory check-fuzz
 stage abi sh -c 'bash tests/abi/check.sh; a=$?; bash tests/abi/check_tapi3.sh && [ "$a" = 0 ]'
 stage install bash tests/install/check.sh
+stage mutants bash tests/mutants/run.sh --ci
 stage demo sh -c 'build/tapi demo > build/demo.out && tail -n 3 build/demo.out'
+stage pictures python3 tests/pictures/check.py
 for ex in build/examples/*; do
     [ -x "$ex" ] && stage "example-$(basename "$ex")" "$ex"
 done

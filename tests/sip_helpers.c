@@ -153,10 +153,13 @@ static struct {
     int pidfd;
 } children[MAX_CHILDREN];
 
+static void watchdog_send(int32_t rec);
+
 static void child_forget(pid_t pid)
 {
     for (int i = 0; i < MAX_CHILDREN; i++)
         if (children[i].pid == pid) {
+            watchdog_send(-(int32_t)pid);
             if (children[i].pidfd >= 0)
                 close(children[i].pidfd);
             children[i].pid = 0;
@@ -235,8 +238,81 @@ static void close_from(int from)
         close(fd);
 }
 
+/* ---- the watchdog ----------------------------------------------------------
+ * PR_SET_PDEATHSIG kills a child when the runner dies, but not what the child
+ * forked (Kamailio's workers): a run killed with SIGKILL or by a timeout would
+ * leave them behind.  So the first spawn forks a watchdog in its own process
+ * group (a Ctrl-C or a kill of the runner's group does not reach it) that
+ * reads the process group of every child from a pipe ("+pgid", "-pgid" as
+ * 32-bit values) and, when the pipe reaches EOF (the runner exited, however),
+ * sends SIGKILL to every group still listed. */
+static int watchdog_fd = -1;
+
+static void close_from(int from);
+
+static void watchdog_main(int rfd)
+{
+    setpgid(0, 0);
+    struct sigaction ign;
+    memset(&ign, 0, sizeof(ign));
+    ign.sa_handler = SIG_IGN;
+    sigaction(SIGINT, &ign, NULL);
+    sigaction(SIGTERM, &ign, NULL);
+    sigaction(SIGHUP, &ign, NULL);
+    sigaction(SIGPIPE, &ign, NULL);
+    int null = open("/dev/null", O_RDWR);
+    dup2(rfd, 0);
+    if (null >= 0) {
+        dup2(null, 1);
+        dup2(null, 2);
+    }
+    close_from(3);
+    pid_t groups[MAX_CHILDREN * 4];
+    int n = 0;
+    int32_t rec;
+    while (read(0, &rec, sizeof(rec)) == (ssize_t)sizeof(rec)) {
+        if (rec > 0 && n < (int)(sizeof(groups) / sizeof(groups[0])))
+            groups[n++] = (pid_t)rec;
+        else if (rec < 0)
+            for (int i = 0; i < n; i++)
+                if (groups[i] == (pid_t)-rec) {
+                    groups[i] = groups[--n];
+                    break;
+                }
+    }
+    for (int i = 0; i < n; i++)
+        kill(-groups[i], SIGKILL);
+    _exit(0);
+}
+
+static void watchdog_send(int32_t rec)
+{
+    if (watchdog_fd >= 0 && write(watchdog_fd, &rec, sizeof(rec)) != (ssize_t)sizeof(rec))
+        fprintf(stderr, "sip_helpers: watchdog write: %s\n", strerror(errno));
+}
+
+static void watchdog_start(void)
+{
+    if (watchdog_fd >= 0)
+        return;
+    int fds[2];
+    if (pipe(fds) != 0)
+        FAIL("pipe: %s", strerror(errno));
+    fflush(stdout);
+    fflush(stderr);
+    pid_t w = fork();
+    if (w < 0)
+        FAIL("fork: %s", strerror(errno));
+    if (w == 0)
+        watchdog_main(fds[0]);
+    close(fds[0]);
+    fcntl(fds[1], F_SETFD, FD_CLOEXEC);
+    watchdog_fd = fds[1];
+}
+
 static void spawn(sproc *p, const char *name, char *const argv[])
 {
+    watchdog_start();
     /* Orphaned descendants of our children (Kamailio's workers) come to us,
      * not to init: kill_and_reap can wait for them. */
     static bool subreaper;
@@ -288,6 +364,7 @@ static void spawn(sproc *p, const char *name, char *const argv[])
         _exit(127);
     }
     setpgid(pid, pid); /* also here, so that it holds before either side runs on */
+    watchdog_send((int32_t)pid);
     p->pid = pid;
     p->pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
     if (p->pidfd < 0)
@@ -452,6 +529,8 @@ static void wait_output(sproc *p, const char *needle)
     }
     close(in);
 }
+
+void sh_wait_output(sproc *p, const char *needle) { wait_output(p, needle); }
 
 static void sipp_start(sproc *p, const char *scenario, int local_port, int remote_port,
                        unsigned calls, const char *const *extra);

@@ -69,6 +69,9 @@ const char *sh_tapi_path(void);
 void sh_tapi_start(sproc *p, const char *const *args, int listen_port);
 /* Waits for the child's exit and returns its status (FAIL on timeout). */
 int sh_wait_exit(sproc *p, unsigned timeout_ms);
+/* Returns once the child's log (its first 4 KiB) holds needle; FAIL if it
+ * exits first or does not print it within T_TIMEOUT_MS. */
+void sh_wait_output(sproc *p, const char *needle);
 /* Everything the child wrote (its log; up to 64 KiB). */
 const char *sh_output(const sproc *p);
 

@@ -72,6 +72,19 @@ void ot_test_fail(const char *file, int line, const char *fmt, ...)
             FAIL("%s and %s differ in their first %zu bytes", #a, #b, (size_t)(n));            \
     } while (0)
 
+/* ---- the library's log (captured per test by the runner) ---- */
+/* The records of this test after the last expectation's record contain
+ * needle (FAIL otherwise, with what they contain); the records up to the one
+ * that matched are consumed, and the test's records are not printed. */
+void t_log_expect_(const char *needle, const char *file, int line);
+#define T_LOG_EXPECT(needle) t_log_expect_(needle, __FILE__, __LINE__)
+/* The records of this test so far (consumed: a test that takes them checks
+ * them itself), and forgetting them. */
+void t_log_take(char *out, size_t outlen);
+void t_log_clear(void);
+/* This test's records are expected and checked otherwise: not printed. */
+void t_log_quiet(void);
+
 /* ---- applications and messages ---- */
 #define T_TIMEOUT_MS 5000u /* only a hang takes this long */
 #define T_API 0x00020002u
@@ -88,7 +101,15 @@ typedef struct tapp {
  * one failure does not fail the tests after it).  At most 8. */
 void t_at_cleanup(void (*fn)(void));
 void t_init(tapp *a, const char *name);         /* lineInitializeEx, USEEVENT */
-void t_shutdown(tapp *a);                        /* lineShutdown, must succeed */
+/* lineShutdown, must succeed.  The last live application of the test first
+ * checks that no call, call handle or request is left: every HCALL must have
+ * been deallocated (the runner's own check after the test cannot see that,
+ * lineShutdown frees them all). */
+void t_shutdown_(tapp *a, const char *f, int l);
+#define t_shutdown(a) t_shutdown_(a, __FILE__, __LINE__)
+/* lineShutdown of an application that still holds calls on purpose. */
+void t_shutdown_with_calls_(tapp *a, const char *f, int l);
+#define t_shutdown_with_calls(a) t_shutdown_with_calls_(a, __FILE__, __LINE__)
 HLINE t_open(tapp *a, DWORD dev, DWORD priv);    /* lineOpen, INTERACTIVEVOICE */
 LINEMESSAGE t_next(tapp *a);                     /* next message, fails on timeout */
 bool t_poll(tapp *a, LINEMESSAGE *m);            /* a message if one is queued now */
@@ -117,6 +138,8 @@ typedef struct tpair {
 void t_pair_init(tpair *p, DWORD da, DWORD db);
 /* Both queues must be empty; then both applications shut down. */
 void t_pair_done(tpair *p);
+/* The same when the test ends with calls on purpose (shutdown frees them). */
+void t_pair_done_with_calls(tpair *p);
 
 /* lineMakeCall with optional UUI in LINECALLPARAMS; waits for the reply. */
 HCALL t_make_call(tapp *a, HLINE hl, const char *dest, const void *uui, DWORD len);
@@ -132,6 +155,18 @@ void t_ring(tpair *p, const char *dest, const void *uui, DWORD len, HCALL *ha, H
 void t_connect(tapp *a, HLINE la, tapp *b, HLINE lb, const char *dest, HCALL *ha, HCALL *hb);
 /* Drop an IDLE-bound call and consume its IDLE + reply; then deallocate. */
 void t_drop_idle(tapp *a, HCALL h);
+
+/* The dwCallID of a call (the same for every handle of one call). */
+DWORD t_call_id(HCALL h);
+/* lineGetNewCalls on line hl must give exactly n monitor handles, one for the
+ * call of each owners[i] (matched by dwCallID): out[i]. */
+void t_monitor_handles_(HLINE hl, const HCALL *owners, HCALL *out, unsigned n, const char *f,
+                        int l);
+#define t_monitor_handles(hl, o, out, n) t_monitor_handles_(hl, o, out, n, __FILE__, __LINE__)
+/* The next n messages: LINE_CALLINFO(states) exactly once for each of hs[0..n). */
+void t_expect_callinfo_each_(tapp *a, const HCALL *hs, unsigned n, DWORD states, const char *f,
+                             int l);
+#define t_expect_callinfo_each(a, hs, n, s) t_expect_callinfo_each_(a, hs, n, s, __FILE__, __LINE__)
 
 /* Call status and info helpers */
 DWORD t_state(HCALL h, DWORD *mode);

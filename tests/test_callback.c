@@ -1,4 +1,4 @@
-/* The callback model (SPEC part 1, item 3): lineInitializeEx with
+/* The callback model: lineInitializeEx with
  * USEHIDDENWINDOW and lineInitialize deliver messages on a library thread,
  * one at a time per application, in order; the callback may call any TAPI
  * function, lineShutdown of its own application included. */

@@ -119,6 +119,79 @@ TEST(conf_host_drop_drops_every_party)
     conf_done(&k);
 }
 
+/* Monitors on every line of a conference (the host's and each far end's) get
+ * a LINE_CALLSTATE for every call of the cascade, on their own handle of that
+ * call, in the order the owners get them; and nothing else. */
+TEST(conf_drop_monitors_host_and_far_ends)
+{
+    conf k;
+    conf_init(&k);
+    conf_three(&k);
+    tapp mh, mb, mc;
+    t_init(&mh, "host-monitor");
+    t_init(&mb, "bob-monitor");
+    t_init(&mc, "carol-monitor");
+    HLINE lmh = t_open(&mh, 0, LINECALLPRIVILEGE_MONITOR);
+    HLINE lmb = t_open(&mb, 1, LINECALLPRIVILEGE_MONITOR);
+    HLINE lmc = t_open(&mc, 2, LINECALLPRIVILEGE_MONITOR);
+    HCALL host_calls[] = {k.hb_host, k.hk, k.hconf}, mhs[3], mbh, mch;
+    t_monitor_handles(lmh, host_calls, mhs, 3);
+    t_monitor_handles(lmb, &k.hb, &mbh, 1);
+    t_monitor_handles(lmc, &k.hc, &mch, 1);
+    t_expect_callinfo_each(&k.host, host_calls, 3, LINECALLINFOSTATE_NUMMONITORS);
+    t_expect_callinfo(&k.bob, k.hb, LINECALLINFOSTATE_NUMMONITORS);
+    t_expect_callinfo(&k.carol, k.hc, LINECALLINFOSTATE_NUMMONITORS);
+    CHECK_EQ(t_state(mhs[2], NULL), LINECALLSTATE_CONNECTED);
+    CHECK_EQ(t_state(mhs[0], NULL), LINECALLSTATE_CONFERENCED);
+    CHECK_EQ(t_state(mhs[1], NULL), LINECALLSTATE_CONFERENCED);
+
+    LONG req = lineDrop(k.hconf, "bye all", 7);
+    CHECK_REQ(req);
+    t_expect_state(&k.host, k.hb_host, LINECALLSTATE_IDLE, 0);
+    t_expect_state(&k.host, k.hk, LINECALLSTATE_IDLE, 0);
+    t_expect_state(&k.host, k.hconf, LINECALLSTATE_IDLE, 0);
+    t_expect_reply(&k.host, req, 0);
+    t_expect_state(&mh, mhs[0], LINECALLSTATE_IDLE, 0);
+    t_expect_state(&mh, mhs[1], LINECALLSTATE_IDLE, 0);
+    t_expect_state(&mh, mhs[2], LINECALLSTATE_IDLE, 0);
+    t_expect_none(&mh);
+    unsigned char got[16];
+    t_expect_callinfo(&k.bob, k.hb, LINECALLINFOSTATE_USERUSERINFO);
+    t_expect_state(&k.bob, k.hb, LINECALLSTATE_DISCONNECTED, LINEDISCONNECTMODE_NORMAL);
+    t_expect_callinfo(&mb, mbh, LINECALLINFOSTATE_USERUSERINFO);
+    t_expect_state(&mb, mbh, LINECALLSTATE_DISCONNECTED, LINEDISCONNECTMODE_NORMAL);
+    CHECK_EQ(t_uui(mbh, got, sizeof(got)), 7);
+    CHECK_MEM(got, "bye all", 7);
+    t_expect_none(&mb);
+    t_expect_callinfo(&k.carol, k.hc, LINECALLINFOSTATE_USERUSERINFO);
+    t_expect_state(&k.carol, k.hc, LINECALLSTATE_DISCONNECTED, LINEDISCONNECTMODE_NORMAL);
+    t_expect_callinfo(&mc, mch, LINECALLINFOSTATE_USERUSERINFO);
+    t_expect_state(&mc, mch, LINECALLSTATE_DISCONNECTED, LINEDISCONNECTMODE_NORMAL);
+    CHECK_EQ(t_uui(mch, got, sizeof(got)), 7);
+    CHECK_MEM(got, "bye all", 7);
+    t_expect_none(&mc);
+    /* the far ends hang up: their monitors see IDLE */
+    t_drop_idle(&k.bob, k.hb);
+    t_expect_state(&mb, mbh, LINECALLSTATE_IDLE, 0);
+    t_drop_idle(&k.carol, k.hc);
+    t_expect_state(&mc, mch, LINECALLSTATE_IDLE, 0);
+    /* every handle stays queryable until deallocated */
+    for (unsigned i = 0; i < 3; i++)
+        CHECK_EQ(t_state(mhs[i], NULL), LINECALLSTATE_IDLE);
+    CHECK_EQ(t_state(mbh, NULL), LINECALLSTATE_IDLE);
+    dealloc_all(mhs, 3);
+    dealloc_all(&mbh, 1);
+    dealloc_all(&mch, 1);
+    dealloc_all(host_calls, 3);
+    t_expect_none(&mh);
+    t_expect_none(&mb);
+    t_expect_none(&mc);
+    t_shutdown(&mh);
+    t_shutdown(&mb);
+    t_shutdown(&mc);
+    conf_done(&k);
+}
+
 TEST(conf_participant_drop_reverts_to_two_party_call)
 {
     conf k;
@@ -342,10 +415,11 @@ TEST(conf_related_calls_give_monitor_handles)
     /* the conference drop reaches the monitor for every call */
     LONG req = lineDrop(k.hconf, NULL, 0);
     CHECK_REQ(req);
-    unsigned idle = 0;
-    while (t_poll(&m, &msg))
-        idle += msg.dwMessageID == LINE_CALLSTATE && msg.dwParam1 == LINECALLSTATE_IDLE;
-    CHECK_EQ(idle, 3);
+    /* each of its handles exactly once, in the host's order: members, parent */
+    t_expect_state(&m, got[1], LINECALLSTATE_IDLE, 0);
+    t_expect_state(&m, got[2], LINECALLSTATE_IDLE, 0);
+    t_expect_state(&m, got[0], LINECALLSTATE_IDLE, 0);
+    t_expect_none(&m);
     for (unsigned i = 0; i < 3; i++)
         CHECK_RC(lineDeallocateCall(got[i]), 0);
     t_shutdown(&m);
@@ -563,5 +637,201 @@ TEST(conf_close_line_drops_conference)
     t_expect_state(&k.carol, k.hc, LINECALLSTATE_DISCONNECTED, LINEDISCONNECTMODE_NORMAL);
     t_drop_idle(&k.bob, k.hb);
     t_drop_idle(&k.carol, k.hc);
+    conf_done(&k);
+}
+
+/* Every message queued now is thrown away (for the bookkeeping messages
+ * another application's handles cause; the test asserts what follows). */
+static void drain(tapp *a)
+{
+    LINEMESSAGE m;
+    while (t_poll(a, &m))
+        ;
+}
+
+/* Another application's handle to the same consultation call (the monitor
+ * handle LINE_APPNEWCALL gave it), made owner. */
+static HCALL foreign_owner_handle(tapp *spy, HCALL mine)
+{
+    tcallinfo want;
+    t_callinfo(mine, &want);
+    LINEMESSAGE m;
+    HCALL found = 0;
+    unsigned seen = 0;
+    while (t_poll(spy, &m)) {
+        /* a monitor learns of a call by LINE_APPNEWCALL or its first LINE_CALLSTATE */
+        HCALL h = m.dwMessageID == LINE_APPNEWCALL   ? (HCALL)m.dwParam2
+                  : m.dwMessageID == LINE_CALLSTATE ? (HCALL)m.hDevice
+                                                    : 0;
+        tcallinfo got;
+        if (!h || h == found)
+            continue;
+        seen++;
+        t_callinfo(h, &got);
+        if (got.ci.dwCallID == want.ci.dwCallID)
+            found = h;
+    }
+    if (!found)
+        FAIL("no handle of %s to call id %u among %u messages", spy->name,
+             (unsigned)want.ci.dwCallID, seen);
+    CHECK(found != mine);
+    CHECK_RC(lineSetCallPrivilege(found, LINECALLPRIVILEGE_OWNER), 0);
+    drain(spy);
+    return found;
+}
+
+TEST(conf_transfer_refuse_another_applications_consult_handle)
+{
+    /* A second application owns a handle to the host's consultation call (same
+     * line device, same call): the host may not use it with its own call. */
+    conf k;
+    conf_init(&k);
+    tapp spy;
+    t_init(&spy, "spy");
+    t_open(&spy, 0, LINECALLPRIVILEGE_MONITOR);
+    t_connect(&k.host, k.lh, &k.bob, k.lb, "101", &k.hb_host, &k.hb);
+    LONG req = lineSetupTransfer(k.hb_host, &k.hk, NULL);
+    CHECK_REQ(req);
+    t_expect_reply(&k.host, req, 0);
+    t_expect_state(&k.host, k.hb_host, LINECALLSTATE_ONHOLDPENDTRANSFER, 0);
+    t_expect_state(&k.host, k.hk, LINECALLSTATE_DIALTONE, LINEDIALTONEMODE_NORMAL);
+    k.hc = consult_reaches(&k.host, k.hk, "102", &k.carol, k.lc);
+    HCALL foreign = foreign_owner_handle(&spy, k.hk);
+    drain(&k.host);
+    HCALL hconf = 0;
+    CHECK_RC(lineCompleteTransfer(k.hb_host, foreign, NULL, LINETRANSFERMODE_TRANSFER),
+             LINEERR_INVALCONSULTCALLHANDLE);
+    CHECK_RC(lineCompleteTransfer(k.hb_host, foreign, &hconf, LINETRANSFERMODE_CONFERENCE),
+             LINEERR_INVALCONSULTCALLHANDLE);
+    CHECK_EQ(hconf, 0);
+    t_expect_none(&k.host);
+    t_expect_none(&k.carol);
+    CHECK_EQ(t_state(k.hb_host, NULL), LINECALLSTATE_ONHOLDPENDTRANSFER);
+    t_shutdown_with_calls(&spy);
+    drain(&k.host);
+    /* With its own handle the host completes the transfer. */
+    req = lineCompleteTransfer(k.hb_host, k.hk, NULL, LINETRANSFERMODE_TRANSFER);
+    CHECK_REQ(req);
+    t_expect_state(&k.host, k.hb_host, LINECALLSTATE_IDLE, 0);
+    t_expect_state(&k.host, k.hk, LINECALLSTATE_IDLE, 0);
+    t_expect_reply(&k.host, req, 0);
+    drain(&k.bob);
+    drain(&k.carol);
+    t_drop_idle(&k.bob, k.hb);
+    t_expect_state(&k.carol, k.hc, LINECALLSTATE_DISCONNECTED, LINEDISCONNECTMODE_NORMAL);
+    t_drop_idle(&k.carol, k.hc);
+    HCALL all[] = {k.hb_host, k.hk};
+    dealloc_all(all, 2);
+    conf_done(&k);
+}
+
+TEST(conf_add_refuses_another_applications_consult_handle)
+{
+    conf k;
+    conf_init(&k);
+    tapp spy;
+    t_init(&spy, "spy");
+    t_open(&spy, 0, LINECALLPRIVILEGE_MONITOR);
+    conf_setup(&k);
+    k.hc = consult_reaches(&k.host, k.hk, "102", &k.carol, k.lc);
+    HCALL foreign = foreign_owner_handle(&spy, k.hk);
+    drain(&k.host);
+    CHECK_RC(lineAddToConference(k.hconf, foreign), LINEERR_INVALCONSULTCALLHANDLE);
+    t_expect_none(&k.host);
+    t_expect_none(&k.carol);
+    CHECK_EQ(t_state(k.hk, NULL), LINECALLSTATE_CONNECTED);
+    t_shutdown_with_calls(&spy);
+    drain(&k.host);
+    LONG req = lineDrop(k.hconf, NULL, 0);
+    CHECK_REQ(req);
+    t_expect_state(&k.host, k.hb_host, LINECALLSTATE_IDLE, 0);
+    drain(&k.host);
+    drain(&k.bob);
+    drain(&k.carol);
+    /* the consultation call was not a member: it is still up, drop it */
+    if (t_state(k.hk, NULL) != LINECALLSTATE_IDLE) {
+        req = lineDrop(k.hk, NULL, 0);
+        CHECK_REQ(req);
+        t_expect_state(&k.host, k.hk, LINECALLSTATE_IDLE, 0);
+        t_expect_reply(&k.host, req, 0);
+    }
+    drain(&k.carol);
+    CHECK_EQ(t_state(k.hc, NULL), LINECALLSTATE_DISCONNECTED);
+    CHECK_RC(lineDeallocateCall(k.hc), 0);
+    CHECK_EQ(t_state(k.hb, NULL), LINECALLSTATE_DISCONNECTED);
+    CHECK_RC(lineDeallocateCall(k.hb), 0);
+    HCALL all[] = {k.hb_host, k.hk, k.hconf};
+    dealloc_all(all, 3);
+    conf_done(&k);
+}
+
+/* LINECALLPARAMS of the new consultation call are checked like lineMakeCall's. */
+TEST(conf_transfer_call_params_checked)
+{
+    conf k;
+    conf_init(&k);
+    t_connect(&k.host, k.lh, &k.bob, k.lb, "101", &k.hb_host, &k.hb);
+    union {
+        LINECALLPARAMS p;
+        unsigned char raw[sizeof(LINECALLPARAMS) + 16];
+    } u;
+    memset(&u, 0, sizeof(u));
+    u.p.dwTotalSize = sizeof(u);
+    u.p.dwUserUserInfoSize = 4;
+    u.p.dwUserUserInfoOffset = sizeof(u) - 2; /* runs past dwTotalSize */
+    HCALL h1 = 0, h2 = 0;
+    CHECK_RC(lineSetupTransfer(k.hb_host, &h1, &u.p), LINEERR_INVALCALLPARAMS);
+    CHECK_RC(lineSetupConference(k.hb_host, 0, &h1, &h2, 3, &u.p), LINEERR_INVALCALLPARAMS);
+    u.p.dwUserUserInfoOffset = 0xFFFFFFF0u; /* offset + size wraps 32 bits */
+    u.p.dwUserUserInfoSize = 0x20;
+    CHECK_RC(lineSetupTransfer(k.hb_host, &h1, &u.p), LINEERR_INVALCALLPARAMS);
+    CHECK_RC(lineSetupConference(k.hb_host, 0, &h1, &h2, 3, &u.p), LINEERR_INVALCALLPARAMS);
+    u.p.dwUserUserInfoSize = 0;
+    u.p.dwTotalSize = 8; /* smaller than the fixed part */
+    CHECK_RC(lineSetupTransfer(k.hb_host, &h1, &u.p), LINEERR_STRUCTURETOOSMALL);
+    CHECK_RC(lineSetupConference(k.hb_host, 0, &h1, &h2, 3, &u.p), LINEERR_STRUCTURETOOSMALL);
+    u.p.dwTotalSize = sizeof(u);
+    u.p.dwBearerMode = LINEBEARERMODE_DATA;
+    CHECK_RC(lineSetupTransfer(k.hb_host, &h1, &u.p), LINEERR_INVALBEARERMODE);
+    CHECK_EQ(h1, 0);
+    CHECK_EQ(h2, 0);
+    t_expect_none(&k.host);
+    CHECK_EQ(t_state(k.hb_host, NULL), LINECALLSTATE_CONNECTED);
+    /* A conference: linePrepareAddToConference checks them too. */
+    u.p.dwBearerMode = 0;
+    LONG req = lineSetupConference(k.hb_host, 0, &k.hconf, &k.hk, 3, &u.p);
+    CHECK_REQ(req);
+    t_expect_reply(&k.host, req, 0);
+    t_expect_state(&k.host, k.hb_host, LINECALLSTATE_CONFERENCED, k.hconf);
+    t_expect_state(&k.host, k.hconf, LINECALLSTATE_ONHOLDPENDCONF, 0);
+    t_expect_state(&k.host, k.hk, LINECALLSTATE_DIALTONE, LINEDIALTONEMODE_NORMAL);
+    k.hc = consult_reaches(&k.host, k.hk, "102", &k.carol, k.lc);
+    req = lineAddToConference(k.hconf, k.hk);
+    CHECK_REQ(req);
+    t_expect_state(&k.host, k.hk, LINECALLSTATE_CONFERENCED, k.hconf);
+    t_expect_state(&k.host, k.hconf, LINECALLSTATE_CONNECTED, LINECONNECTEDMODE_ACTIVE);
+    t_expect_reply(&k.host, req, 0);
+    u.p.dwUserUserInfoSize = 4;
+    u.p.dwUserUserInfoOffset = sizeof(u) - 2;
+    HCALL h3 = 0;
+    CHECK_RC(linePrepareAddToConference(k.hconf, &h3, &u.p), LINEERR_INVALCALLPARAMS);
+    u.p.dwUserUserInfoSize = 0;
+    u.p.dwTotalSize = 8;
+    CHECK_RC(linePrepareAddToConference(k.hconf, &h3, &u.p), LINEERR_STRUCTURETOOSMALL);
+    CHECK_EQ(h3, 0);
+    t_expect_none(&k.host);
+    CHECK_EQ(t_state(k.hconf, NULL), LINECALLSTATE_CONNECTED);
+    req = lineDrop(k.hconf, NULL, 0);
+    CHECK_REQ(req);
+    t_expect_state(&k.host, k.hb_host, LINECALLSTATE_IDLE, 0);
+    t_expect_state(&k.host, k.hk, LINECALLSTATE_IDLE, 0);
+    t_expect_state(&k.host, k.hconf, LINECALLSTATE_IDLE, 0);
+    t_expect_reply(&k.host, req, 0);
+    t_expect_state(&k.bob, k.hb, LINECALLSTATE_DISCONNECTED, LINEDISCONNECTMODE_NORMAL);
+    t_expect_state(&k.carol, k.hc, LINECALLSTATE_DISCONNECTED, LINEDISCONNECTMODE_NORMAL);
+    t_drop_idle(&k.bob, k.hb);
+    t_drop_idle(&k.carol, k.hc);
+    HCALL all[] = {k.hb_host, k.hk, k.hconf};
+    dealloc_all(all, 3);
     conf_done(&k);
 }

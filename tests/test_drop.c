@@ -154,3 +154,17 @@ TEST(drop_busy_station_in_a_call)
     t_shutdown(&c);
     t_pair_done(&p);
 }
+
+/* A test that forgets to deallocate its calls (tests/runner_check.sh runs it
+ * and expects the failure "before the last lineShutdown"): lineShutdown frees
+ * every handle, so only the check in t_shutdown can see it. */
+TEST(selftest_forgets_to_deallocate)
+{
+    tpair p;
+    t_pair_init(&p, 0, 1);
+    HCALL ha, hb;
+    t_connect(&p.a, p.la, &p.b, p.lb, "101", &ha, &hb);
+    drop_connected(&p.a, ha, &p.b, hb);
+    t_drop_idle(&p.b, hb);
+    t_pair_done(&p); /* ha was never deallocated */
+}

@@ -253,7 +253,7 @@ static void close_or_shutdown(bool shutdown)
     t_expect_state(&p.a, hdt, LINECALLSTATE_DIALTONE, LINEDIALTONEMODE_NORMAL);
     HLINEAPP old_app = p.a.h;
     if (shutdown) {
-        t_shutdown(&p.a);
+        t_shutdown_with_calls(&p.a);
     } else {
         CHECK_RC(lineClose(p.la), 0);
         CHECK_RC(lineClose(p.la), LINEERR_INVALLINEHANDLE);
@@ -333,7 +333,7 @@ TEST(handle_values_not_repeated_after_restart)
     HLINE old_line = t_open(&a, 0, LINECALLPRIVILEGE_NONE);
     HCALL old_call = t_make_call(&a, old_line, NULL, NULL, 0);
     t_expect_state(&a, old_call, LINECALLSTATE_DIALTONE, LINEDIALTONEMODE_NORMAL);
-    t_shutdown(&a);
+    t_shutdown_with_calls(&a); /* the library stops with the call */
     CHECK_RC(lineShutdown(old_app), LINEERR_UNINITIALIZED);
 
     tapp b;

@@ -369,6 +369,8 @@ TEST(kam_late_monitor_learns_call_and_drops_it)
     dc.dwTotalSize = sizeof(dc);
     CHECK_RC(lineGetDevCaps(p.a.h, 0, T_API, 0, &dc), 0);
     CHECK_EQ(dc.dwDevCapFlags & LINEDEVCAPFLAGS_CLOSEDROP, 0);
+    CHECK_RC(lineDeallocateCall(ha), 0);
+    CHECK_RC(lineDeallocateCall(hb), 0);
     t_pair_done(&p);
     wait_service(false);
     ot_kam_counters_reset();
@@ -855,6 +857,8 @@ TEST_THREADED(kam_random_events_never_break_the_provider)
     int fd = fake_accept(lfd);
     wait_service(true);
     rnd_state = 0x9e3779b97f4a7c15ull;
+    static HCALL calls[4096];
+    unsigned ncalls = 0;
     char ev[1024];
     unsigned long sent = 0;
     for (int i = 0; i < 3000; i++) {
@@ -868,18 +872,17 @@ TEST_THREADED(kam_random_events_never_break_the_provider)
         sent++;
         /* drain the application now and then: the queue stays small */
         LINEMESSAGE msg;
-        while (t_poll(&a, &msg)) {
-            if (msg.dwMessageID == LINE_CALLSTATE && msg.dwParam1 == LINECALLSTATE_IDLE)
-                CHECK_RC(lineDeallocateCall((HCALL)msg.hDevice), 0);
-        }
+        while (t_poll(&a, &msg))
+            if (msg.dwMessageID == LINE_APPNEWCALL && ncalls < 4096)
+                calls[ncalls++] = (HCALL)msg.dwParam2;
     }
     /* a well-formed call of alice's still works */
     fake_send(fd, "{\"ev\":\"invite\",\"ci\":\"final\",\"ft\":\"ff\",\"fu\":\"alice\","
                   "\"fd\":\"127.0.0.1\",\"tu\":\"dave\",\"td\":\"127.0.0.1\",\"cseq\":\"1\"}");
     for (;;) {
         LINEMESSAGE msg = t_next(&a);
-        if (msg.dwMessageID == LINE_CALLSTATE && msg.dwParam1 == LINECALLSTATE_IDLE)
-            CHECK_RC(lineDeallocateCall((HCALL)msg.hDevice), 0);
+        if (msg.dwMessageID == LINE_APPNEWCALL && ncalls < 4096)
+            calls[ncalls++] = (HCALL)msg.dwParam2;
         if (msg.dwMessageID != LINE_APPNEWCALL || msg.hDevice != hl)
             continue;
         tcallinfo ci;
@@ -893,6 +896,9 @@ TEST_THREADED(kam_random_events_never_break_the_provider)
     if (c.events + c.malformed + c.rpc_late < sent)
         FAIL("events %lu + malformed %lu + late answers %lu < %lu messages sent", c.events,
              c.malformed, c.rpc_late, sent);
+    CHECK(ncalls < 4096);
+    for (unsigned i = 0; i < ncalls; i++)
+        CHECK_RC(lineDeallocateCall(calls[i]), 0);
     t_shutdown(&a);
     close(fd);
     close(lfd);

@@ -1,4 +1,4 @@
-/* Monitors (SPEC part 1, item 10): an application that opens a line with
+/* Monitors: an application that opens a line with
  * LINECALLPRIVILEGE_MONITOR gets its own handle to every call there and every
  * state change; calls another application makes appear as LINE_CALLSTATE
  * (UNKNOWN) after the creator's reply.  lineGetNewCalls and

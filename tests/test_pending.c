@@ -1,5 +1,5 @@
-/* Requests that are still pending when a drop overtakes them (behaviour 6 and
- * SPEC part 1, item 4): with [sim] reply_delay_ms every request but lineDrop
+/* Requests that are still pending when a drop overtakes them
+ * (docs/design.md, "The embedded switch"): with [sim] reply_delay_ms every request but lineDrop
  * takes effect later on the manual clock.  Every request ID gets exactly one
  * LINE_REPLY; an overtaken one fails; a closed line or a shut-down
  * application gets none. */
@@ -216,7 +216,7 @@ TEST(pending_requests_of_shut_down_app)
     CHECK_REQ(lineAccept(hb, NULL, 0));
     CHECK_REQ(lineSendUserUserInfo(hb, "x", 1));
     /* The callee leaves: its offered call is rejected, no reply for anyone gone. */
-    t_shutdown(&p.b);
+    t_shutdown_with_calls(&p.b);
     t_expect_state(&p.a, ha, LINECALLSTATE_DISCONNECTED, LINEDISCONNECTMODE_REJECT);
     CHECK_RC(otClockAdvance(10 * DELAY), 0);
     t_expect_none(&p.a);

@@ -30,6 +30,11 @@ static void check_counters(const struct expect *e)
     CHECK_EQ(c.uui_malformed, e->malformed);
     CHECK_EQ(c.uui_oversized, e->oversized);
     CHECK_EQ(c.uui_foreign, e->foreign);
+    /* what matters is logged at the default level (foreign UUI is not ours: info) */
+    for (unsigned long i = 0; i < e->malformed; i++)
+        T_LOG_EXPECT("warn: sip: call 1: malformed User-to-User ignored");
+    for (unsigned long i = 0; i < e->oversized; i++)
+        T_LOG_EXPECT("warn: sip: call 1: User-to-User larger than dwUUICallInfoSize");
 }
 
 /* SIPp calls with invite_uui, we answer, SIPp hangs up with bye_uui.  The

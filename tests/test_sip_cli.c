@@ -134,10 +134,10 @@ TEST(sip_cli_caller_drops_answer_waits)
     expect_exit(&ans, 0);
     CHECK_OUT(&ans, "UUI 00ff10 (3 bytes)", 1);
     CHECK_OUT(&ans, "LINE_CALLSTATE DISCONNECTED NORMAL", 1);
-    CHECK_OUT(&ans, "1 calls: 1 ok, 0 failed", 1);
+    CHECK_OUT(&ans, "1 call: 1 ok, 0 failed", 1);
     CHECK_OUT(&call, "LINE_CALLSTATE CONNECTED ACTIVE", 1);
     CHECK_OUT(&call, "lineDrop, UUI 00ff10", 1);
-    CHECK_OUT(&call, "1 calls: 1 ok, 0 failed", 1);
+    CHECK_OUT(&call, "1 call: 1 ok, 0 failed", 1);
     CHECK_ORDER(&ans, 1, "LINE_CALLSTATE OFFERING", "LINE_CALLSTATE CONNECTED ACTIVE",
                 "LINE_CALLINFO USERUSERINFO", "UUI 00ff10 (3 bytes)",
                 "LINE_CALLSTATE DISCONNECTED NORMAL", "LINE_CALLSTATE IDLE", "ok");
@@ -196,7 +196,7 @@ TEST(sip_cli_answer_sipp)
     expect_exit(&ans, 0);
     CHECK_OUT(&ans, "from sipp (SIPp Caller)", 1);
     CHECK_OUT(&ans, "UUI 04696e76697465 (7 bytes)", 1);
-    CHECK_OUT(&ans, "1 calls: 1 ok, 0 failed", 1);
+    CHECK_OUT(&ans, "1 call: 1 ok, 0 failed", 1);
     CHECK_ORDER(&ans, 1, "LINE_APPNEWCALL", "LINE_CALLSTATE OFFERING", "from sipp (SIPp Caller)",
                 "UUI 04696e76697465 (7 bytes)", "lineAnswer", "LINE_CALLSTATE CONNECTED ACTIVE",
                 "drop: lineDrop, UUI 0462796521", "LINE_CALLSTATE IDLE", "ok");
@@ -220,7 +220,7 @@ TEST(sip_cli_call_busy_sipp)
     CHECK_OUT(&call, "LINE_CALLSTATE BUSY STATION", 1);
     CHECK_OUT(&call, "LINE_CALLSTATE DISCONNECTED BUSY", 1);
     CHECK_OUT(&call, "UUI 0462757379 (5 bytes)", 1);
-    CHECK_OUT(&call, "1 calls: 0 ok, 1 failed", 1);
+    CHECK_OUT(&call, "1 call: 0 ok, 1 failed", 1);
     CHECK_ORDER(&call, 1, "LINE_CALLSTATE DIALING", "LINE_CALLINFO USERUSERINFO",
                 "UUI 0462757379 (5 bytes)", "LINE_CALLSTATE BUSY STATION",
                 "LINE_CALLSTATE DISCONNECTED BUSY", "LINE_CALLSTATE IDLE", "FAILED");
@@ -249,8 +249,8 @@ static void long_call(bool answer_waits)
     sproc *waiter = answer_waits ? &ans : &call, *dropper = answer_waits ? &call : &ans;
     const char *uui = answer_waits ? "UUI 0463616c (4 bytes)" : "UUI 04616e73 (4 bytes)";
     CHECK_OUT(waiter, "timeout", 0);
-    CHECK_OUT(waiter, "1 calls: 1 ok, 0 failed", 1);
-    CHECK_OUT(dropper, "1 calls: 1 ok, 0 failed", 1);
+    CHECK_OUT(waiter, "1 call: 1 ok, 0 failed", 1);
+    CHECK_OUT(dropper, "1 call: 1 ok, 0 failed", 1);
     CHECK_ORDER(waiter, 1, "LINE_CALLSTATE CONNECTED ACTIVE", "LINE_CALLINFO USERUSERINFO", uui,
                 "LINE_CALLSTATE DISCONNECTED NORMAL", "clear: lineDrop", "LINE_CALLSTATE IDLE",
                 "ok");
@@ -298,4 +298,33 @@ TEST(sip_cli_usage_errors)
             FAIL("case %zu: exit %d, expected 2:\n%s", i, rc, sh_output(&p));
         CHECK(strstr(sh_output(&p), "usage: tapi answer") != NULL);
     }
+}
+
+/* tapi answer holds more calls at once than its old fixed table (256): 300
+ * SIPp calls, all up together for a while, every one answered and dropped. */
+TEST(sip_cli_answer_300_at_once)
+{
+    int pb = sh_free_port();
+    char lb[64];
+    line_arg(lb, sizeof(lb), "opentapi", pb);
+    sproc ans, sipp;
+    sh_reset();
+    const char *aargs[] = {"answer",       "--line", lb,   "--uui",     "0462796521",
+                           "--drop-after", "2500",   "--calls", "300", "--timeout",
+                           "30",           NULL};
+    sh_tapi_start(&ans, aargs, pb);
+    const char *extra[] = {"-r", "150", "-l", "400", NULL};
+    sh_sipp_start_another(&sipp, "uac_we_drop.xml", sh_free_port(), pb, 300, extra);
+    sh_expect_success(&sipp, 30000);
+    expect_exit(&ans, 0);
+    /* The summary is the last line of a long output: read its end. */
+    char tail[512];
+    FILE *f = fopen(ans.log, "r");
+    CHECK(f != NULL);
+    fseek(f, -(long)(sizeof(tail) - 1), SEEK_END);
+    size_t n = fread(tail, 1, sizeof(tail) - 1, f);
+    fclose(f);
+    tail[n] = '\0';
+    if (!strstr(tail, "300 calls: 300 ok, 0 failed"))
+        FAIL("tapi answer's summary is not \"300 calls: 300 ok, 0 failed\": ...%s", tail);
 }

@@ -169,6 +169,68 @@ TEST_THREADED(sip_conf_drop_sends_bye_to_every_party)
     sconf_done(&k);
 }
 
+/* The same drop with a monitor on the host's line and on each far end's: a
+ * LINE_CALLSTATE for every call of the cascade on the monitor's own handle,
+ * in the owners' order, the UUI readable on the far ends' monitor handles. */
+TEST_THREADED(sip_conf_drop_monitors_host_and_far_ends)
+{
+    sconf k;
+    sconf_init(&k);
+    sconf_three(&k);
+    tapp mh, mb, mc;
+    t_init(&mh, "host-monitor");
+    t_init(&mb, "bob-monitor");
+    t_init(&mc, "carol-monitor");
+    HLINE lmh = t_open(&mh, 0, LINECALLPRIVILEGE_MONITOR);
+    HLINE lmb = t_open(&mb, 1, LINECALLPRIVILEGE_MONITOR);
+    HLINE lmc = t_open(&mc, 2, LINECALLPRIVILEGE_MONITOR);
+    HCALL host_calls[] = {k.hb_host, k.hk, k.hconf}, mhs[3], mbh, mch;
+    t_monitor_handles(lmh, host_calls, mhs, 3);
+    t_monitor_handles(lmb, &k.hb, &mbh, 1);
+    t_monitor_handles(lmc, &k.hc, &mch, 1);
+    t_expect_callinfo_each(&k.host, host_calls, 3, LINECALLINFOSTATE_NUMMONITORS);
+    t_expect_callinfo(&k.bob, k.hb, LINECALLINFOSTATE_NUMMONITORS);
+    t_expect_callinfo(&k.carol, k.hc, LINECALLINFOSTATE_NUMMONITORS);
+
+    LONG req = lineDrop(k.hconf, (LPCSTR)bye_all, sizeof(bye_all));
+    CHECK_REQ(req);
+    t_expect_state(&k.host, k.hb_host, LINECALLSTATE_IDLE, 0);
+    t_expect_state(&k.host, k.hk, LINECALLSTATE_IDLE, 0);
+    t_expect_state(&k.host, k.hconf, LINECALLSTATE_IDLE, 0);
+    t_expect_reply(&k.host, req, 0);
+    t_expect_state(&mh, mhs[0], LINECALLSTATE_IDLE, 0);
+    t_expect_state(&mh, mhs[1], LINECALLSTATE_IDLE, 0);
+    t_expect_state(&mh, mhs[2], LINECALLSTATE_IDLE, 0);
+    t_expect_callinfo(&k.bob, k.hb, LINECALLINFOSTATE_USERUSERINFO);
+    t_expect_state(&k.bob, k.hb, LINECALLSTATE_DISCONNECTED, LINEDISCONNECTMODE_NORMAL);
+    t_expect_callinfo(&mb, mbh, LINECALLINFOSTATE_USERUSERINFO);
+    t_expect_state(&mb, mbh, LINECALLSTATE_DISCONNECTED, LINEDISCONNECTMODE_NORMAL);
+    sh_check_uui(mbh, bye_all, sizeof(bye_all));
+    t_expect_callinfo(&k.carol, k.hc, LINECALLINFOSTATE_USERUSERINFO);
+    t_expect_state(&k.carol, k.hc, LINECALLSTATE_DISCONNECTED, LINEDISCONNECTMODE_NORMAL);
+    t_expect_callinfo(&mc, mch, LINECALLINFOSTATE_USERUSERINFO);
+    t_expect_state(&mc, mch, LINECALLSTATE_DISCONNECTED, LINEDISCONNECTMODE_NORMAL);
+    sh_check_uui(mch, bye_all, sizeof(bye_all));
+    t_expect_none(&mh);
+    t_expect_none(&mb);
+    t_expect_none(&mc);
+    t_drop_idle(&k.bob, k.hb);
+    t_expect_state(&mb, mbh, LINECALLSTATE_IDLE, 0);
+    t_drop_idle(&k.carol, k.hc);
+    t_expect_state(&mc, mch, LINECALLSTATE_IDLE, 0);
+    dealloc_all(mhs, 3);
+    dealloc_all(&mbh, 1);
+    dealloc_all(&mch, 1);
+    dealloc_all(host_calls, 3);
+    t_expect_none(&mh);
+    t_expect_none(&mb);
+    t_expect_none(&mc);
+    t_shutdown(&mh);
+    t_shutdown(&mb);
+    t_shutdown(&mc);
+    sconf_done(&k);
+}
+
 /* lineRemoveFromConference in a conference of four: exactly one BYE (carol's
  * two dialogs end, the other four stay), the conference goes on; its drop
  * then reaches the two left. */

@@ -17,11 +17,16 @@ static const char *late_ack_scenario(bool with_uui)
 {
     const char *subst[] = {
         "UUI_CHECK",
+        /* with UUI: exactly one User-to-User, with the drop's bytes; without:
+         * none at all */
         with_uui ? "<ereg regexp=\"^ *0462796521;encoding=hex;purpose=isdn-uui$\" "
                    "search_in=\"hdr\" header=\"User-to-User:\" check_it=\"true\" "
                    "assign_to=\"uui\"/>"
-                 : "",
-        "UUI_REF", with_uui ? ",uui" : "", NULL};
+                   "<ereg regexp=\"[Uu]ser-[Tt]o-[Uu]ser:.*[Uu]ser-[Tt]o-[Uu]ser:\" "
+                   "search_in=\"msg\" check_it_inverse=\"true\" assign_to=\"uui1\"/>"
+                 : "<ereg regexp=\"[Uu]ser-[Tt]o-[Uu]ser\" search_in=\"msg\" "
+                   "check_it_inverse=\"true\" assign_to=\"nouui\"/>",
+        "UUI_REF", with_uui ? ",uui,uui1" : ",nouui", NULL};
     return sh_sipp_template("uac_late_ack.xml", subst);
 }
 

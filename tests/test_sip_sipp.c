@@ -234,6 +234,18 @@ TEST(sip_sipp_302_forwarded)
 {
     final_response(8, "302", "Moved Temporarily", "23", LINEDISCONNECTMODE_FORWARDED);
 }
+TEST(sip_sipp_402_blocked)
+{
+    final_response(0, "402", "Payment Required", "127", LINEDISCONNECTMODE_BLOCKED);
+}
+TEST(sip_sipp_482_unreachable)
+{
+    final_response(2, "482", "Loop Detected", "127", LINEDISCONNECTMODE_UNREACHABLE);
+}
+TEST(sip_sipp_487_cancelled)
+{
+    final_response(4, "487", "Request Terminated", "127", LINEDISCONNECTMODE_CANCELLED);
+}
 /* Codes without an entry: the Q.850 cause decides, else UNKNOWN (4xx) or
  * UNAVAIL (5xx/6xx). */
 TEST(sip_sipp_499_fallback_unknown)

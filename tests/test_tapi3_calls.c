@@ -44,7 +44,7 @@ TEST(tapi3_to_tapi3_uui_at_setup_answer_and_disconnect)
 
     t3_stage_uui(k, answer_uui, sizeof(answer_uui));
     CHECK_HR(ITBasicCallControl_Answer(k), S_OK);
-    CHECK_HR(ITBasicCallControl_Answer(k), TAPI_E_INVALCALLSTATE);
+    CHECK_HR(ITBasicCallControl_Answer(k), E_UNEXPECTED); /* no longer offering */
     t3_expect_state(&y, k, CS_CONNECTED, CEC_NONE);
     t3_expect_info(&x, c, CIC_USERUSERINFO);
     t3_expect_info(&x, c, CIC_CONNECTEDID);
@@ -515,5 +515,69 @@ TEST(tapi3_advise_functions_and_limits)
     /* Shutdown lets go of the others. */
     t3_done(&x);
     CHECK_EQ(__atomic_load_n(&s.refs, __ATOMIC_SEQ_CST), 1);
+    t3_check_stats();
+}
+
+/* Microsoft: an application may let an incoming call ring a while and then
+ * give up on it with DC_NOANSWER. */
+TEST(tapi3_noanswer_on_incoming_offering)
+{
+    t3app x;
+    t3_init(&x, "t3", TE_CALLNOTIFICATION | TE_CALLSTATE);
+    ITAddress *a = t3_address(&x, 1);
+    t3_register(&x, a, true, false);
+    tapp b;
+    t_init(&b, "t2");
+    HLINE lb = t_open(&b, 0, LINECALLPRIVILEGE_NONE);
+    HCALL hb = t_make_call(&b, lb, "101", NULL, 0);
+    t_expect_ringback(&b, hb);
+    ITBasicCallControl *c = t3_expect_notify(&x, CNE_OWNER, 0);
+    t3_expect_state(&x, c, CS_OFFERING, CEC_NONE);
+    CHECK_HR(ITBasicCallControl_Disconnect(c, DC_NOANSWER), S_OK);
+    t3_expect_state(&x, c, CS_DISCONNECTED, CEC_DISCONNECT_NOANSWER);
+    t_expect_state(&b, hb, LINECALLSTATE_DISCONNECTED, LINEDISCONNECTMODE_REJECT);
+    CHECK_HR(ITBasicCallControl_Disconnect(c, DC_NOANSWER), S_FALSE);
+    CHECK_HR(ITBasicCallControl_Answer(c), E_UNEXPECTED);
+    t3_expect_none(&x);
+    t_drop_idle(&b, hb);
+    t3_release_last(c);
+    ITAddress_Release(a);
+    t3_done(&x);
+    t_shutdown(&b);
+    t3_check_stats();
+}
+
+/* Connect(VARIANT_FALSE) that returned S_OK, then Disconnect at once: the
+ * call is never CS_IDLE after Connect (Microsoft: a call never goes back to
+ * idle), so Disconnect always ends it and the far end stops ringing.  The
+ * line's first LINE_CALLSTATE may still be on its way when Connect returns;
+ * many rounds give that a chance to show. */
+TEST(tapi3_connect_then_disconnect_at_once_never_leaves_far_end_ringing)
+{
+    t3app x;
+    t3_init(&x, "t3", TE_CALLSTATE);
+    tapp b;
+    t_init(&b, "t2");
+    HLINE lb = t_open(&b, 1, LINECALLPRIVILEGE_OWNER);
+    ITAddress *a = t3_address(&x, 0);
+    for (int round = 0; round < 300; round++) {
+        ITBasicCallControl *c = t3_create(a, "101");
+        CHECK_HR(ITBasicCallControl_Connect(c, VARIANT_FALSE), S_OK);
+        CALL_STATE s = t3_state(c);
+        if (s == CS_IDLE)
+            FAIL("round %d: CS_IDLE after a successful Connect", round);
+        CHECK_HR(ITBasicCallControl_Disconnect(c, DC_NORMAL), S_OK);
+        t3_expect_state(&x, c, CS_INPROGRESS, CEC_NONE);
+        t3_expect_state(&x, c, CS_DISCONNECTED, CEC_DISCONNECT_NORMAL);
+        HCALL hb = t_expect_offer(&b, lb);
+        t_expect_state(&b, hb, LINECALLSTATE_IDLE, 0); /* the offer went away */
+        CHECK_RC(lineDeallocateCall(hb), 0);
+        t_expect_none(&b);
+        t3_expect_none(&x);
+        t3_release_last(c);
+    }
+    ITAddress_Release(a);
+    t3_done(&x);
+    t_shutdown(&b);
     t3_check_stats();
 }

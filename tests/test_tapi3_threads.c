@@ -105,14 +105,37 @@ static HRESULT WINAPI s_Event(ITTAPIEventNotification *This, TAPI_EVENT type, ID
 static const ITTAPIEventNotificationVtbl sink_vtbl = {s_QueryInterface, s_AddRef, s_Release,
                                                       s_Event};
 
-static void sink_init(sink *s)
+/* The sink lives in static storage, not on the test's stack: if a check fails
+ * while it is advised, the runner's cleanup shuts the TAPI object down after
+ * the jump, and that Release must still find a live sink. */
+static sink the_sink;
+
+static sink *sink_init(void)
 {
+    sink *s = &the_sink;
     memset(s, 0, sizeof(*s));
     s->itf.lpVtbl = &sink_vtbl;
     atomic_init(&s->refs, 1);
     sem_init(&s->sem, 0, 0);
     pthread_mutex_init(&s->mu, NULL);
     s->thread = pthread_self();
+    return s;
+}
+
+/* What the sink recorded, copied under its lock (checks never run with the
+ * lock held: a failing one would leave it locked for the sinker thread). */
+static sink sink_snapshot(sink *s)
+{
+    sink c;
+    pthread_mutex_lock(&s->mu);
+    memcpy(c.states, s->states, sizeof(c.states));
+    memcpy(c.causes, s->causes, sizeof(c.causes));
+    c.nstates = s->nstates;
+    c.nnotify = s->nnotify;
+    c.reject_hr = s->reject_hr;
+    c.on_other_thread = s->on_other_thread;
+    pthread_mutex_unlock(&s->mu);
+    return c;
 }
 
 static void sink_done(sink *s)
@@ -138,15 +161,14 @@ static DWORD advise(ITTAPI *tapi, sink *s)
 
 TEST_THREADED(tapi3_sink_rejects_from_inside_event)
 {
-    sink s;
-    sink_init(&s);
-    s.reject_offers = true;
+    sink *s = sink_init();
+    s->reject_offers = true;
     t3app y;
     t3_init(&y, "y", TE_CALLNOTIFICATION | TE_CALLSTATE);
     ITAddress *a = t3_address(&y, 1);
     t3_register(&y, a, true, false);
-    DWORD cookie = advise(y.tapi, &s);
-    CHECK_EQ(atomic_load(&s.refs), 2);
+    DWORD cookie = advise(y.tapi, s);
+    CHECK_EQ(atomic_load(&s->refs), 2);
 
     tapp b;
     t_init(&b, "t2");
@@ -155,28 +177,48 @@ TEST_THREADED(tapi3_sink_rejects_from_inside_event)
     t_expect_ringback(&b, hb);
     /* notification, OFFERING (the sink rejects), DISCONNECTED */
     for (int i = 0; i < 3; i++)
-        CHECK(t_sem_wait(&s.sem, T_TIMEOUT_MS));
+        CHECK(t_sem_wait(&s->sem, T_TIMEOUT_MS));
     t_expect_state(&b, hb, LINECALLSTATE_DISCONNECTED, LINEDISCONNECTMODE_REJECT);
-    pthread_mutex_lock(&s.mu);
-    CHECK_EQ(s.nnotify, 1);
-    CHECK_EQ(s.nstates, 2);
-    CHECK_EQ(s.states[0], CS_OFFERING);
-    CHECK_EQ(s.states[1], CS_DISCONNECTED);
-    CHECK_EQ(s.causes[1], CEC_DISCONNECT_REJECTED);
-    CHECK_HR(s.reject_hr, S_OK);
-    CHECK(s.on_other_thread);
-    pthread_mutex_unlock(&s.mu);
+    sink got = sink_snapshot(s);
+    CHECK_EQ(got.nnotify, 1);
+    CHECK_EQ(got.nstates, 2);
+    CHECK_EQ(got.states[0], CS_OFFERING);
+    CHECK_EQ(got.states[1], CS_DISCONNECTED);
+    CHECK_EQ(got.causes[1], CEC_DISCONNECT_REJECTED);
+    CHECK_HR(got.reject_hr, S_OK);
+    CHECK(got.on_other_thread);
     /* With a sink advised, otTapi3GetEvent finds nothing. */
     t3_expect_none(&y);
     CHECK_HR(otTapi3Unadvise(y.tapi, cookie), S_OK);
     CHECK_HR(otTapi3Unadvise(y.tapi, cookie), CONNECT_E_NOCONNECTION);
-    CHECK_EQ(atomic_load(&s.refs), 1);
+    CHECK_EQ(atomic_load(&s->refs), 1);
     t_drop_idle(&b, hb);
     ITAddress_Release(a);
     t3_done(&y);
     t_shutdown(&b);
-    sink_done(&s);
+    sink_done(s);
     t3_check_stats();
+}
+
+/* A check that fails while a sink is advised and a call is live: the runner
+ * must report it and go on to the next test (tests/runner_check.sh runs it
+ * named, before another test, and expects "1 passed, 1 failed"). */
+TEST_THREADED(selftest_fails_with_sink_advised)
+{
+    sink *s = sink_init();
+    t3app y;
+    t3_init(&y, "y", TE_CALLNOTIFICATION | TE_CALLSTATE);
+    ITAddress *a = t3_address(&y, 1);
+    t3_register(&y, a, true, false);
+    advise(y.tapi, s);
+    tapp b;
+    t_init(&b, "t2");
+    HLINE lb = t_open(&b, 0, LINECALLPRIVILEGE_NONE);
+    HCALL hb = t_make_call(&b, lb, "101", NULL, 0);
+    t_expect_ringback(&b, hb);
+    CHECK(t_sem_wait(&s->sem, T_TIMEOUT_MS)); /* the notification reached the sink */
+    ITAddress_Release(a);
+    FAIL("deliberate failure with a sink advised and a call offered");
 }
 
 /* Waits (bounded) for the TAPI 3 counters to reach zero: the sinker thread
@@ -199,33 +241,31 @@ static void wait_stats_zero(void)
 
 TEST_THREADED(tapi3_shutdown_and_last_release_from_inside_sink)
 {
-    sink s;
-    sink_init(&s);
+    sink *s = sink_init();
     t3app x;
     t3_init(&x, "x", TE_CALLSTATE);
     ITAddress *a = t3_address(&x, 0);
-    advise(x.tapi, &s);
-    ITTAPIEventNotification_Release(&s.itf); /* the TAPI object holds the only one */
+    advise(x.tapi, s);
+    ITTAPIEventNotification_Release(&s->itf); /* the TAPI object holds the only one */
     ITBasicCallControl *c = t3_create(a, "999");
     ITAddress_Release(a);
     /* The sink shuts the object down at CS_DISCONNECTED and releases the
      * application's last reference to it. */
-    pthread_mutex_lock(&s.mu);
     t3_forget(&x);
-    s.shutdown_on_end = x.tapi;
-    pthread_mutex_unlock(&s.mu);
+    pthread_mutex_lock(&s->mu);
+    s->shutdown_on_end = x.tapi;
+    pthread_mutex_unlock(&s->mu);
     CHECK_HR(ITBasicCallControl_Connect(c, VARIANT_FALSE), S_OK);
     ITBasicCallControl_Release(c);
-    CHECK(t_sem_wait(&s.sem, T_TIMEOUT_MS)); /* INPROGRESS */
-    CHECK(t_sem_wait(&s.sem, T_TIMEOUT_MS)); /* DISCONNECTED */
-    CHECK(t_sem_wait(&s.sem, T_TIMEOUT_MS)); /* the TAPI object let go of the sink */
-    pthread_mutex_lock(&s.mu);
-    CHECK_EQ(s.nstates, 2);
-    CHECK_EQ(s.causes[1], CEC_DISCONNECT_BADADDRESS);
-    pthread_mutex_unlock(&s.mu);
-    CHECK_EQ(atomic_load(&s.refs), 0);
+    CHECK(t_sem_wait(&s->sem, T_TIMEOUT_MS)); /* INPROGRESS */
+    CHECK(t_sem_wait(&s->sem, T_TIMEOUT_MS)); /* DISCONNECTED */
+    CHECK(t_sem_wait(&s->sem, T_TIMEOUT_MS)); /* the TAPI object let go of the sink */
+    sink got = sink_snapshot(s);
+    CHECK_EQ(got.nstates, 2);
+    CHECK_EQ(got.causes[1], CEC_DISCONNECT_BADADDRESS);
+    CHECK_EQ(atomic_load(&s->refs), 0);
     wait_stats_zero();
-    sink_done(&s);
+    sink_done(s);
 }
 
 /* A synchronous Connect waits for the answer; another thread disconnects. */

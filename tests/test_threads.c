@@ -4,9 +4,13 @@
  * concurrent deallocation.  Threads never call FAIL (it longjmps): they record
  * their first failure and the test thread reports it after joining.  Nothing
  * sleeps; waits are on messages or semaphores, with a timeout against hangs. */
-#define _POSIX_C_SOURCE 200809L
+#define _GNU_SOURCE /* gettid through syscall(), for /proc/self/task */
 #include <pthread.h>
+#include <sched.h>
 #include <stdatomic.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "test.h"
 
@@ -211,13 +215,17 @@ struct waiter {
     HLINEAPP app;
     DWORD timeout;
     sem_t *started;
+    atomic_long tid;
     LONG rc;
 };
+
+static void wait_thread_sleeping(atomic_long *tid);
 
 static void *waiter_main(void *arg)
 {
     struct waiter *w = arg;
     LINEMESSAGE m;
+    atomic_store(&w->tid, (long)syscall(SYS_gettid));
     sem_post(w->started);
     w->rc = lineGetMessage(w->app, &m, w->timeout);
     return NULL;
@@ -229,7 +237,7 @@ TEST_THREADED(threads_shutdown_releases_blocked_get_message)
     t_init(&keeper, "keeper"); /* so the old handle is invalid, not uninitialized */
     t_init(&a, "waited on");
     enum { N = 3 };
-    struct waiter w[N];
+    static struct waiter w[N]; /* static: threads may outlive a failed check */
     pthread_t tid[N];
     sem_t started;
     CHECK_EQ(sem_init(&started, 0, 0), 0);
@@ -238,10 +246,14 @@ TEST_THREADED(threads_shutdown_releases_blocked_get_message)
         w[i].timeout = i == 0 ? INFINITE : 600000u;
         w[i].started = &started;
         w[i].rc = 1;
+        atomic_init(&w[i].tid, 0);
         CHECK_EQ(pthread_create(&tid[i], NULL, waiter_main, &w[i]), 0);
     }
     for (int i = 0; i < N; i++)
         CHECK(t_sem_wait(&started, T_TIMEOUT_MS));
+    /* every waiter is asleep in lineGetMessage before the shutdown */
+    for (int i = 0; i < N; i++)
+        wait_thread_sleeping(&w[i].tid);
     t_shutdown(&a); /* returns only when no thread is left inside */
     for (int i = 0; i < N; i++) {
         pthread_join(tid[i], NULL);
@@ -252,39 +264,111 @@ TEST_THREADED(threads_shutdown_releases_blocked_get_message)
     t_shutdown(&keeper);
 }
 
+/* ---- a thread blocked in lineGetMessage, woken by another thread ---- */
+struct blocked_waiter {
+    HLINEAPP app;
+    sem_t done;      /* posted when lineGetMessage returned */
+    atomic_long tid; /* the kernel's id of the thread, once it runs */
+    LINEMESSAGE m;   /* the message that woke it */
+    LONG rc;
+};
+
+static void *blocked_waiter_main(void *arg)
+{
+    struct blocked_waiter *w = arg;
+    atomic_store(&w->tid, (long)syscall(SYS_gettid));
+    w->rc = lineGetMessage(w->app, &w->m, INFINITE);
+    sem_post(&w->done);
+    return NULL;
+}
+
+/* The state letter of thread tid ('R' running, 'S' sleeping...), from
+ * /proc/self/task/TID/stat (the field after the parenthesized name). */
+static char thread_state(long tid)
+{
+    char path[64], buf[512];
+    snprintf(path, sizeof(path), "/proc/self/task/%ld/stat", tid);
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return '?';
+    size_t n = fread(buf, 1, sizeof(buf) - 1, f);
+    fclose(f);
+    buf[n] = '\0';
+    const char *p = strrchr(buf, ')');
+    return p && p[1] == ' ' ? p[2] : '?';
+}
+
+/* Waits (bounded) until the thread sleeps in the kernel: a thread that set
+ * its id and then called lineGetMessage on an empty queue, with nobody else
+ * holding the library's lock, can only sleep in lineGetMessage's wait. */
+static void wait_thread_sleeping(atomic_long *tid)
+{
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    for (;;) {
+        long id = atomic_load(tid);
+        char st = id ? thread_state(id) : '?';
+        if (st == 'S')
+            return;
+        clock_gettime(CLOCK_MONOTONIC, &t1);
+        if ((t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000 > T_TIMEOUT_MS)
+            FAIL("the waiting thread (tid %ld) never blocked: state %c", id, st);
+        sched_yield();
+    }
+}
+
 TEST_THREADED(threads_get_message_wakes_on_message_from_other_thread)
 {
     tpair p;
     t_pair_init(&p, 0, 1);
-    struct waiter w = {p.b.h, INFINITE, NULL, 1};
-    sem_t started;
-    CHECK_EQ(sem_init(&started, 0, 0), 0);
-    w.started = &started;
-    /* The callee blocks in lineGetMessage; the caller's call wakes it. */
+    static struct blocked_waiter w; /* static: the thread may outlive a failed check */
+    memset(&w, 0, sizeof(w));
+    w.app = p.b.h;
+    w.rc = 1;
+    atomic_init(&w.tid, 0);
+    CHECK_EQ(sem_init(&w.done, 0, 0), 0);
+    /* The callee's thread is asleep in lineGetMessage(INFINITE) before the
+     * caller's call exists; the offer made on this thread wakes it. */
     pthread_t tid;
-    CHECK_EQ(pthread_create(&tid, NULL, waiter_main, &w), 0);
-    CHECK(t_sem_wait(&started, T_TIMEOUT_MS));
+    CHECK_EQ(pthread_create(&tid, NULL, blocked_waiter_main, &w), 0);
+    wait_thread_sleeping(&w.tid);
+    CHECK_EQ(thread_state(atomic_load(&w.tid)), 'S'); /* still blocked: nothing queued */
     HCALL ha = t_make_call(&p.a, p.la, "101", NULL, 0);
+    if (!t_sem_wait(&w.done, T_TIMEOUT_MS)) {
+        /* never woken: the runner's cleanup (lineShutdown) releases it */
+        pthread_detach(tid);
+        FAIL("the waiting thread was not woken by the offer within %u ms", T_TIMEOUT_MS);
+    }
     pthread_join(tid, NULL);
-    CHECK_RC(w.rc, 0); /* it took the LINE_APPNEWCALL */
-    LINEMESSAGE m = t_next(&p.b);
-    CHECK_EQ(m.dwMessageID, LINE_CALLSTATE);
-    CHECK_EQ(m.dwParam1, LINECALLSTATE_OFFERING);
-    HCALL hb = (HCALL)m.hDevice;
+    sem_destroy(&w.done);
+    CHECK_RC(w.rc, 0);
+    /* it took the LINE_APPNEWCALL of the offer, for the callee's line */
+    CHECK_EQ(w.m.dwMessageID, LINE_APPNEWCALL);
+    CHECK_EQ(w.m.hDevice, p.lb);
+    CHECK_EQ(w.m.dwParam3, LINECALLPRIVILEGE_OWNER);
+    HCALL hb = (HCALL)w.m.dwParam2;
+    CHECK(hb != 0);
+    t_expect_state_priv(&p.b, hb, LINECALLSTATE_OFFERING, LINEOFFERINGMODE_ACTIVE,
+                        LINECALLPRIVILEGE_OWNER);
     t_expect_ringback(&p.a, ha);
     t_drop_idle(&p.a, ha);
     t_expect_state(&p.b, hb, LINECALLSTATE_IDLE, 0);
     CHECK_RC(lineDeallocateCall(hb), 0);
-    sem_destroy(&started);
     t_pair_done(&p);
 }
 
-/* ---- stale handles while another thread deallocates ---- */
+/* ---- stale handles while another thread deallocates ----
+ * The prober queries the monitor's handle in a loop while the test thread
+ * ends the call and deallocates the handle.  Semaphores force both sides of
+ * the race to run: the deallocation waits until the prober has queried the
+ * live handle, and the prober is stopped only after it has seen the handle
+ * invalid; the counters prove it. */
 struct prober {
     struct th t;
     HCALL h;
     atomic_bool stop;
-    unsigned long ok, invalid;
+    atomic_ulong ok, invalid;
+    sem_t first_ok, first_invalid;
 };
 
 static void *prober_main(void *arg)
@@ -301,10 +385,12 @@ static void *prober_main(void *arg)
                 th_fail(&p->t, "handle %08x valid again", (unsigned)p->h);
                 break;
             }
-            p->ok++;
+            if (atomic_fetch_add(&p->ok, 1) == 0)
+                sem_post(&p->first_ok);
         } else if (rc == (LONG)LINEERR_INVALCALLHANDLE) {
             gone = true;
-            p->invalid++;
+            if (atomic_fetch_add(&p->invalid, 1) == 0)
+                sem_post(&p->first_invalid);
         } else {
             th_fail(&p->t, "lineGetCallStatus: %s", otErrorName(rc));
             break;
@@ -315,6 +401,9 @@ static void *prober_main(void *arg)
             break;
         }
     }
+    /* never leave the test thread waiting on a semaphore after a failure */
+    sem_post(&p->first_ok);
+    sem_post(&p->first_invalid);
     return NULL;
 }
 
@@ -331,22 +420,36 @@ TEST_THREADED(threads_stale_handles_under_concurrent_deallocation)
         HCALL hm = t_expect_newcall(&m, lm, LINECALLPRIVILEGE_MONITOR);
         t_expect_state(&m, hm, LINECALLSTATE_OFFERING, LINEOFFERINGMODE_ACTIVE);
         t_expect_state(&m, hm, LINECALLSTATE_CONNECTED, LINECONNECTEDMODE_ACTIVE);
-        struct prober pr;
+        static struct prober pr; /* static: a failed check must not leave it dangling */
         memset(&pr, 0, sizeof(pr));
         pr.t.who = "prober";
         pr.h = hm;
         atomic_init(&pr.stop, false);
+        atomic_init(&pr.ok, 0);
+        atomic_init(&pr.invalid, 0);
+        CHECK_EQ(sem_init(&pr.first_ok, 0, 0), 0);
+        CHECK_EQ(sem_init(&pr.first_invalid, 0, 0), 0);
         pthread_t tid;
         CHECK_EQ(pthread_create(&tid, NULL, prober_main, &pr), 0);
+        bool probed_live = t_sem_wait(&pr.first_ok, T_TIMEOUT_MS);
         t_drop_idle(&p.a, ha);
         t_expect_state(&p.b, hb, LINECALLSTATE_DISCONNECTED, LINEDISCONNECTMODE_NORMAL);
         t_expect_state(&m, hm, LINECALLSTATE_DISCONNECTED, LINEDISCONNECTMODE_NORMAL);
         t_drop_idle(&p.b, hb);
         t_expect_state(&m, hm, LINECALLSTATE_IDLE, 0);
         CHECK_RC(lineDeallocateCall(hm), 0);
+        bool probed_stale = t_sem_wait(&pr.first_invalid, T_TIMEOUT_MS);
         atomic_store(&pr.stop, true);
         pthread_join(tid, NULL);
+        sem_destroy(&pr.first_ok);
+        sem_destroy(&pr.first_invalid);
         th_report(&pr.t);
+        CHECK(probed_live);
+        CHECK(probed_stale);
+        if (atomic_load(&pr.ok) < 1 || atomic_load(&pr.invalid) < 1)
+            FAIL("round %d: the prober queried the live handle %lu times and the stale one %lu "
+                 "times, expected at least once each",
+                 round, atomic_load(&pr.ok), atomic_load(&pr.invalid));
         CHECK_RC(lineGetCallStatus(hm, NULL), LINEERR_INVALCALLHANDLE);
     }
     t_expect_none(&m);

@@ -373,10 +373,12 @@ TEST(uui_station_400_carries_none)
     t_expect_reply(&p.b, req, 0);
     CHECK_RC(lineDrop(ha, (LPCSTR)one, 1), LINEERR_USERUSERINFOTOOBIG);
     CHECK_RC(lineSendUserUserInfo(ha, (LPCSTR)one, 1), LINEERR_USERUSERINFOTOOBIG);
-    /* UUI sent to 400 is not kept there (dwUUICallInfoSize 0): no message. */
+    /* UUI sent to 400 is not kept there (dwUUICallInfoSize 0): no message,
+     * a warning in the log. */
     req = lineSendUserUserInfo(hb, (LPCSTR)one, 1);
     CHECK_REQ(req);
     t_expect_reply(&p.b, req, 0);
+    T_LOG_EXPECT("warn: core: call 1: received UUI of 1 bytes exceeds dwUUICallInfoSize 0: ignored");
     t_expect_none(&p.a);
     check_uui(ha, NULL, 0);
     /* Empty UUI is no UUI: allowed on 400. */
@@ -392,6 +394,7 @@ TEST(uui_station_400_answer_accept_drop_too_big)
     HCALL ha, hb;
     t_ring(&p, "400", one, 1, &ha, &hb);
     check_uui(hb, NULL, 0);
+    T_LOG_EXPECT("received UUI of 1 bytes exceeds dwUUICallInfoSize 0: ignored");
     CHECK_RC(lineAccept(hb, (LPCSTR)one, 1), LINEERR_USERUSERINFOTOOBIG);
     CHECK_RC(lineAnswer(hb, (LPCSTR)one, 1), LINEERR_USERUSERINFOTOOBIG);
     CHECK_RC(lineDrop(hb, (LPCSTR)one, 1), LINEERR_USERUSERINFOTOOBIG);

@@ -2,6 +2,7 @@
  * timeline.  Every action an application takes is a line starting with its
  * name; under it, indented, every message each application received because of
  * it, in the order received.  Call handles are shown as name#n labels. */
+#include <setjmp.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -26,7 +27,76 @@ struct dapp {
 
 static struct dapp apps[MAX_APPS];
 static unsigned napps;
-static bool failed;
+static bool failed;            /* this scenario did not go as scripted */
+static const char *allowed;    /* its unusual results that are part of the script */
+static const char *sc_name;    /* the scenario running */
+static jmp_buf abort_scenario; /* an application could not start: nothing more to show */
+static bool init_failed;       /* lineInitializeEx failed: stop the demo */
+static bool opt_json, opt_ladder, print_ladder; /* opt_ladder: record the diagrams */
+
+/* ---- output: the timeline (text or JSON) and the ladder diagram ---- */
+static void trim(char *s)
+{
+    size_t n = strlen(s);
+    while (n && s[n - 1] == ' ')
+        s[--n] = '\0';
+}
+
+static void json_event(const char *kind, const char *from, const char *to, const char *text)
+{
+    printf("{\"scenario\":");
+    json_str(stdout, sc_name);
+    printf(",\"kind\":\"%s\"", kind);
+    if (from) {
+        printf(",\"from\":");
+        json_str(stdout, from);
+    }
+    if (to) {
+        printf(",\"to\":");
+        json_str(stdout, to);
+    }
+    printf(",\"text\":");
+    json_str(stdout, text);
+    printf("}\n");
+}
+
+/* An unusual result (an error, a disconnect other than NORMAL): part of the
+ * script when the scenario lists it, otherwise the scenario failed. */
+static void check_result(const char *what)
+{
+    size_t n = strlen(what);
+    for (const char *p = allowed ? strstr(allowed, what) : NULL; p; p = strstr(p + 1, what))
+        if ((p == allowed || p[-1] == ' ') && (p[n] == ' ' || p[n] == '\0'))
+            return;
+    failed = true;
+    if (opt_json)
+        json_event("unexpected", NULL, NULL, what);
+    else
+        printf("  !! unexpected in this scenario: %s\n", what);
+    longjmp(abort_scenario, 2); /* what follows in the script would make no sense */
+}
+
+/* An application's action (a TAPI call and its result). */
+static void out_action(const struct dapp *a, const char *text)
+{
+    if (opt_json)
+        json_event("action", a->name, "switch", text);
+    else
+        printf("  %-6s %s\n", a->name, text);
+    if (opt_ladder)
+        ladder_event(a->name, "switch", "%s", text);
+}
+
+/* A message the switch (the library) queued for an application. */
+static void out_message(const struct dapp *a, const char *text)
+{
+    if (opt_json)
+        json_event("message", "switch", a->name, text);
+    else
+        printf("      %-6s %s\n", a->name, text);
+    if (opt_ladder)
+        ladder_event("switch", a->name, "%s", text);
+}
 
 static const char *label(struct dapp *a, HCALL h)
 {
@@ -63,7 +133,8 @@ static void hexdump(char *out, size_t n, const unsigned char *p, DWORD len)
     }
 }
 
-static void describe_info_states(DWORD s, char *out, size_t n)
+/* LINECALLINFOSTATE_ bits as names joined with '|' (also `tapi monitor`'s). */
+void tapi_info_names(DWORD s, char *out, size_t n)
 {
     static const struct {
         DWORD bit;
@@ -76,7 +147,8 @@ static void describe_info_states(DWORD s, char *out, size_t n)
                 {LINECALLINFOSTATE_NUMOWNERDECR, "NUMOWNERDECR"},
                 {LINECALLINFOSTATE_NUMMONITORS, "NUMMONITORS"},
                 {LINECALLINFOSTATE_RELATEDCALLID, "RELATEDCALLID"},
-                {LINECALLINFOSTATE_APPSPECIFIC, "APPSPECIFIC"}};
+                {LINECALLINFOSTATE_APPSPECIFIC, "APPSPECIFIC"},
+                {LINECALLINFOSTATE_CALLDATA, "CALLDATA"}};
     out[0] = '\0';
     for (size_t i = 0; i < sizeof(bits) / sizeof(bits[0]); i++)
         if (s & bits[i].bit) {
@@ -86,44 +158,51 @@ static void describe_info_states(DWORD s, char *out, size_t n)
         }
 }
 
-/* Print every queued message of every application. */
+/* Show every queued message of every application. */
 static void pump(void)
 {
     for (unsigned i = 0; i < napps; i++) {
         struct dapp *a = &apps[i];
         LINEMESSAGE m;
         while (lineGetMessage(a->h, &m, 0) == 0) {
-            char extra[160] = "";
+            char extra[160] = "", line[400];
             switch (m.dwMessageID) {
             case LINE_CALLSTATE: {
                 DWORD st = (DWORD)m.dwParam1;
                 const char *mode = otCallStateModeName(st, (DWORD)m.dwParam2);
                 if (st == LINECALLSTATE_CONFERENCED)
                     mode = m.dwParam2 ? label(a, (HCALL)m.dwParam2) : "";
+                else if (st == LINECALLSTATE_DISCONNECTED &&
+                         m.dwParam2 != LINEDISCONNECTMODE_NORMAL)
+                    check_result(mode);
                 if (m.dwParam3)
                     snprintf(extra, sizeof(extra), "  (new handle, %s)",
                              m.dwParam3 == LINECALLPRIVILEGE_OWNER ? "owner" : "monitor");
-                printf("      %-6s LINE_CALLSTATE   %-9s %-13s %s%s\n", a->name,
-                       label(a, m.hDevice), otCallStateName(st), mode, extra);
+                snprintf(line, sizeof(line), "LINE_CALLSTATE   %-9s %-13s %s%s",
+                         label(a, m.hDevice), otCallStateName(st), mode, extra);
                 break;
             }
             case LINE_CALLINFO:
-                describe_info_states((DWORD)m.dwParam1, extra, sizeof(extra));
-                printf("      %-6s LINE_CALLINFO    %-9s %s\n", a->name, label(a, m.hDevice),
-                       extra);
+                tapi_info_names((DWORD)m.dwParam1, extra, sizeof(extra));
+                snprintf(line, sizeof(line), "LINE_CALLINFO    %-9s %s", label(a, m.hDevice),
+                         extra);
                 break;
             case LINE_APPNEWCALL:
-                printf("      %-6s LINE_APPNEWCALL  %-9s %s\n", a->name,
-                       label(a, (HCALL)m.dwParam2),
-                       m.dwParam3 == LINECALLPRIVILEGE_OWNER ? "owner" : "monitor");
+                snprintf(line, sizeof(line), "LINE_APPNEWCALL  %-9s %s",
+                         label(a, (HCALL)m.dwParam2),
+                         m.dwParam3 == LINECALLPRIVILEGE_OWNER ? "owner" : "monitor");
                 break;
             case LINE_REPLY:
-                printf("      %-6s LINE_REPLY       request %lu: %s\n", a->name,
-                       (unsigned long)m.dwParam1, otErrorName((LONG)m.dwParam2));
+                if (m.dwParam2)
+                    check_result(otErrorName((LONG)m.dwParam2));
+                snprintf(line, sizeof(line), "LINE_REPLY       request %lu: %s",
+                         (unsigned long)m.dwParam1, otErrorName((LONG)m.dwParam2));
                 break;
             default:
-                printf("      %-6s %s\n", a->name, otMessageName(m.dwMessageID));
+                snprintf(line, sizeof(line), "%s", otMessageName(m.dwMessageID));
             }
+            trim(line);
+            out_message(a, line);
         }
     }
 }
@@ -136,22 +215,30 @@ static void act(struct dapp *a, LONG rc, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(what, sizeof(what), fmt, ap);
     va_end(ap);
+    char line[300];
     if (rc > 0)
-        printf("  %-6s %s -> request %ld\n", a->name, what, (long)rc);
-    else
-        printf("  %-6s %s -> %s\n", a->name, what, otErrorName(rc));
+        snprintf(line, sizeof(line), "%s -> request %ld", what, (long)rc);
+    else {
+        if (rc < 0)
+            check_result(otErrorName(rc));
+        snprintf(line, sizeof(line), "%s -> %s", what, otErrorName(rc));
+    }
+    out_action(a, line);
     pump();
 }
 
 static void note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static void note(const char *fmt, ...)
 {
+    char text[300];
     va_list ap;
     va_start(ap, fmt);
-    printf("  -- ");
-    vprintf(fmt, ap);
-    printf("\n");
+    vsnprintf(text, sizeof(text), fmt, ap);
     va_end(ap);
+    if (opt_json)
+        json_event("note", NULL, NULL, text);
+    else
+        printf("  -- %s\n", text);
 }
 
 static struct dapp *app_new(const char *name, DWORD dev, DWORD priv)
@@ -166,15 +253,29 @@ static struct dapp *app_new(const char *name, DWORD dev, DWORD priv)
     p.dwOptions = LINEINITIALIZEEXOPTION_USEEVENT;
     DWORD ndev = 0, api = 0x00020002;
     LONG rc = lineInitializeEx(&a->h, NULL, NULL, name, &ndev, &api, &p);
-    if (rc == 0)
-        rc = lineOpen(a->h, dev, &a->line, 0x00020002, 0, 0, priv,
-                      LINEMEDIAMODE_INTERACTIVEVOICE, NULL);
     if (rc) {
-        fprintf(stderr, "tapi demo: %s: %s\n", name, otErrorName(rc));
-        failed = true;
+        /* The configuration does not start: no scenario can run. */
+        fprintf(stderr, "tapi demo: %s: lineInitializeEx: %s\n", name, otErrorName(rc));
+        napps--;
+        failed = init_failed = true;
+        longjmp(abort_scenario, 1);
     }
-    printf("  %-6s opens line %u (%s)\n", name, (unsigned)dev,
-           priv & LINECALLPRIVILEGE_OWNER ? "owner" : "monitor");
+    if (opt_ladder) {
+        ladder_party(name);
+        ladder_party("switch"); /* after the first application: alice | switch | bob */
+    }
+    rc = lineOpen(a->h, dev, &a->line, 0x00020002, 0, 0, priv, LINEMEDIAMODE_INTERACTIVEVOICE,
+                  NULL);
+    char line[120];
+    snprintf(line, sizeof(line), "lineOpen(line %u, %s) -> %s", (unsigned)dev,
+             priv & LINECALLPRIVILEGE_OWNER ? "owner" : "monitor", otErrorName(rc));
+    out_action(a, line);
+    if (rc) {
+        fprintf(stderr, "tapi demo: %s: lineOpen(line %u): %s (the scenario needs the default "
+                        "topology)\n", name, (unsigned)dev, otErrorName(rc));
+        failed = true;
+        longjmp(abort_scenario, 1);
+    }
     return a;
 }
 
@@ -203,8 +304,15 @@ static HCALL make_call(struct dapp *a, const char *dest, const char *uui)
     char what[120];
     snprintf(what, sizeof(what), "lineMakeCall(to %s%s%s%s)", dest, uui ? ", UUI \"" : "",
              uui ? uui : "", uui ? "\"" : "");
-    printf("  %-6s %s -> request %ld\n", a->name, what, (long)rc);
-    if (h)
+    char line[200];
+    if (rc > 0)
+        snprintf(line, sizeof(line), "%s -> request %ld", what, (long)rc);
+    else {
+        check_result(otErrorName(rc));
+        snprintf(line, sizeof(line), "%s -> %s", what, otErrorName(rc));
+    }
+    out_action(a, line);
+    if (h && !opt_json)
         printf("      (hCall from the reply: %s)\n", label(a, h));
     pump();
     return h;
@@ -226,20 +334,28 @@ static void show_info(struct dapp *a, HCALL h)
     cs.dwTotalSize = sizeof(cs);
     LONG rc = lineGetCallInfo(h, &u.ci);
     LONG rs = lineGetCallStatus(h, &cs);
+    char line[600];
     if (rc || rs) {
-        printf("  %-6s lineGetCallInfo(%s) -> %s, lineGetCallStatus -> %s\n", a->name,
-               label(a, h), otErrorName(rc), otErrorName(rs));
+        if (rc)
+            check_result(otErrorName(rc));
+        if (rs)
+            check_result(otErrorName(rs));
+        snprintf(line, sizeof(line), "lineGetCallInfo(%s) -> %s, lineGetCallStatus -> %s",
+                 label(a, h), otErrorName(rc), otErrorName(rs));
+        out_action(a, line);
         return;
     }
     char uui[300];
     hexdump(uui, sizeof(uui), u.raw + u.ci.dwUserUserInfoOffset, u.ci.dwUserUserInfoSize);
-    printf("  %-6s lineGetCallStatus(%s): %s %s; lineGetCallInfo: call id %u, caller \"%s\", "
-           "called \"%s\", UUI %s\n",
-           a->name, label(a, h), otCallStateName(cs.dwCallState),
+    snprintf(line, sizeof(line),
+             "lineGetCallStatus(%s): %s %s; lineGetCallInfo: call id %u, caller \"%s\", "
+             "called \"%s\", UUI %s",
+             label(a, h), otCallStateName(cs.dwCallState),
            otCallStateModeName(cs.dwCallState, cs.dwCallStateMode), (unsigned)u.ci.dwCallID,
            u.ci.dwCallerIDSize ? (char *)u.raw + u.ci.dwCallerIDOffset : "",
            u.ci.dwCalledIDSize ? (char *)u.raw + u.ci.dwCalledIDOffset : "",
            u.ci.dwUserUserInfoSize ? uui : "(none)");
+    out_action(a, line);
 }
 
 static void drop(struct dapp *a, HCALL h, const char *uui)
@@ -371,11 +487,16 @@ static HCALL conference_of_three(struct dapp *alice, struct dapp *bob, struct da
     note("alice sets up a conference: her call is CONFERENCED, the conference call waits "
          "(ONHOLDPENDCONF), a consultation call gets dial tone");
     LONG rc = lineSetupConference(*ha, 0, &hconf, hconsult, 3, NULL);
-    printf("  %-6s lineSetupConference(%s) -> request %ld\n", alice->name, label(alice, *ha),
-           (long)rc);
+    char line[200];
+    if (rc < 0)
+        check_result(otErrorName(rc));
+    snprintf(line, sizeof(line), "lineSetupConference(%s) -> %s%ld", label(alice, *ha),
+             rc > 0 ? "request " : "", (long)rc);
+    out_action(alice, line);
     const char *lconf = label(alice, hconf);
-    printf("      (hConfCall %s, ", lconf);
-    printf("hConsultCall %s from the reply)\n", label(alice, *hconsult));
+    if (!opt_json)
+        printf("      (hConfCall %s, hConsultCall %s from the reply)\n", lconf,
+               label(alice, *hconsult));
     pump();
     act(alice, lineDial(*hconsult, "102", 0), "lineDial(%s, 102)", label(alice, *hconsult));
     *hc = last_label(carol);
@@ -461,7 +582,7 @@ static void shared_drop(const char *number, DWORD dev_x, DWORD dev_y, bool both_
 static void sc_bridged(void)
 {
     shared_drop("200", 8, 9, true);
-    printf("\n  -- the same on the bridged-exclusive appearance 201\n");
+    note("the same on the bridged-exclusive appearance 201");
     shared_drop("201", 10, 11, false);
 }
 
@@ -487,59 +608,147 @@ static void sc_party(void)
     apps_close();
 }
 
+/* allowed: the unusual results (errors, disconnect modes other than NORMAL)
+ * the scenario shows on purpose; any other one fails it. */
 struct scenario {
     const char *name;
     const char *title;
     void (*run)(void);
+    const char *allowed;
 };
 static const struct scenario scenarios[] = {
     {"basic", "alice (100) calls bob (101) with UUI, bob answers, alice drops with UUI",
-     sc_basic},
-    {"reject", "lineDrop on an offered call rejects it; station 400 cannot reject", sc_reject},
-    {"abandon", "the caller drops while the call rings", sc_abandon},
+     sc_basic, ""},
+    {"reject", "lineDrop on an offered call rejects it; station 400 cannot reject", sc_reject,
+     "REJECT LINEERR_OPERATIONUNAVAIL"},
+    {"abandon", "the caller drops while the call rings", sc_abandon, ""},
     {"drop-query-deallocate", "handles stay queryable after the drop until deallocated",
-     sc_query},
-    {"errors", "unknown number, busy station, UUI too big, drop on IDLE", sc_errors},
-    {"conference-drop", "dropping a three-party conference drops every party", sc_conf_drop},
+     sc_query, "LINEERR_INVALCALLHANDLE"},
+    {"errors", "unknown number, busy station, UUI too big, drop on IDLE", sc_errors,
+     "BADADDRESS BUSY LINEERR_USERUSERINFOTOOBIG LINEERR_INVALCALLSTATE"},
+    {"conference-drop", "dropping a three-party conference drops every party", sc_conf_drop,
+     ""},
     {"conference-remove", "removing a party; a conference of two reverts to a call",
-     sc_conf_remove},
+     sc_conf_remove, ""},
     {"bridged-drop", "drop on bridged-shared 200 and bridged-exclusive 201 appearances",
-     sc_bridged},
+     sc_bridged, "LINEERR_INVALCALLSTATE"},
     {"party-line-drop", "drop and close on party line 300 while another station talks",
-     sc_party},
+     sc_party, ""},
 };
+#define NSCENARIOS (sizeof(scenarios) / sizeof(scenarios[0]))
+
+static void demo_usage(const char *fmt, const char *arg)
+{
+    fprintf(stderr, "tapi demo: ");
+    fprintf(stderr, fmt, arg);
+    fprintf(stderr, "\nusage: tapi demo [--list] [--ladder] [--svg FILE] [--json] "
+                    "[SCENARIO...] (tapi demo --help)\n");
+}
+
+/* Runs one scenario; false when it did not go as scripted. */
+static bool run_one(const struct scenario *sc)
+{
+    failed = false;
+    allowed = sc->allowed;
+    sc_name = sc->name;
+    char title[160];
+    snprintf(title, sizeof(title), "%s: %s", sc->name, sc->title);
+    if (opt_json)
+        json_event("scenario", NULL, NULL, sc->title);
+    else
+        printf("== %s\n", title);
+    if (opt_ladder)
+        ladder_begin(title);
+    switch (setjmp(abort_scenario)) { /* setjmp only as a controlling expression (C11 7.13.1.1) */
+    case 0:
+        sc->run();
+        break;
+    case 1:
+        if (!opt_json)
+            printf("  !! the scenario stopped: an application could not start\n");
+        break;
+    default:
+        if (!opt_json)
+            printf("  !! the scenario stopped: it did not go as scripted\n");
+    }
+    apps_close();
+    OTSTATS st;
+    if (otGetStats(&st) == 0 && (st.dwCalls || st.dwCallHandles || st.dwRequests)) {
+        fprintf(stderr, "tapi demo: %s: objects left behind\n", sc->name);
+        failed = true;
+    }
+    if (!opt_json) {
+        printf("%s %s\n\n", failed ? "== FAILED:" : "== ok:", sc->name);
+        if (print_ladder)
+            ladder_print_last(stdout);
+    }
+    return !failed;
+}
 
 int tapi_cmd_demo(int argc, char **argv)
 {
-    size_t n = sizeof(scenarios) / sizeof(scenarios[0]);
-    if (argc > 1 && !strcmp(argv[1], "--list")) {
-        for (size_t i = 0; i < n; i++)
+    const char *svg = NULL;
+    bool list = false, want[NSCENARIOS] = {false}, any = false;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (!strcmp(a, "--list"))
+            list = true;
+        else if (!strcmp(a, "--ladder"))
+            opt_ladder = true;
+        else if (!strcmp(a, "--json"))
+            opt_json = true;
+        else if (!strcmp(a, "--svg")) {
+            if (i + 1 == argc) {
+                demo_usage("--svg needs a file name%s", "");
+                return 2;
+            }
+            svg = argv[++i];
+        } else if (a[0] == '-') {
+            demo_usage("unknown option %.40s", a);
+            return 2;
+        } else {
+            size_t k = 0;
+            while (k < NSCENARIOS && strcmp(a, scenarios[k].name))
+                k++;
+            if (k == NSCENARIOS) {
+                demo_usage("no scenario \"%.40s\" (tapi demo --list lists them)", a);
+                return 2;
+            }
+            want[k] = any = true;
+        }
+    }
+    if (list) {
+        for (size_t i = 0; i < NSCENARIOS; i++)
             printf("%-24s %s\n", scenarios[i].name, scenarios[i].title);
         return 0;
     }
-    if (otSetConfig(NULL) != 0)
-        return 1;
-    int ran = 0;
-    for (size_t i = 0; i < n; i++) {
-        bool wanted = argc < 2;
-        for (int k = 1; k < argc; k++)
-            wanted |= !strcmp(argv[k], scenarios[i].name);
-        if (!wanted)
+    print_ladder = opt_ladder && !opt_json;
+    if (svg)
+        opt_ladder = true; /* record the diagrams; print them only with --ladder */
+    unsigned ran = 0, bad = 0;
+    for (size_t i = 0; i < NSCENARIOS && !init_failed; i++) {
+        if (any && !want[i])
             continue;
-        printf("== %s: %s\n", scenarios[i].name, scenarios[i].title);
-        scenarios[i].run();
-        printf("\n");
         ran++;
+        if (!run_one(&scenarios[i]))
+            bad++;
     }
-    if (!ran) {
-        fprintf(stderr, "tapi demo: no such scenario (tapi demo --list)\n");
-        return 2;
+    int rc = bad ? 1 : 0;
+    if (svg && ladder_write_svg(svg) != 0) {
+        fprintf(stderr, "tapi demo: cannot write %s\n", svg);
+        rc = 1;
     }
-    OTSTATS st;
-    otGetStats(&st);
-    if (st.dwCalls || st.dwCallHandles || st.dwRequests) {
-        fprintf(stderr, "tapi demo: objects left behind\n");
-        return 1;
-    }
-    return failed ? 1 : 0;
+    ladder_free();
+    char sum[120];
+    if (init_failed)
+        snprintf(sum, sizeof(sum), "demo stopped: lineInitializeEx failed (%u of %u scenarios "
+                 "ran, %u failed)", ran, (unsigned)(any ? ran : NSCENARIOS), bad);
+    else
+        snprintf(sum, sizeof(sum), "%u scenario%s: %u ok, %u failed", ran, ran == 1 ? "" : "s",
+                 ran - bad, bad);
+    if (opt_json)
+        json_event("summary", NULL, NULL, sum);
+    else
+        printf("%s\n", sum);
+    return rc;
 }

@@ -1,9 +1,10 @@
 /* `tapi answer` and `tapi call`: SIP calls from the command line, on an
- * ad-hoc SIP line (otSetConfig) and through the public API only.
+ * ad-hoc SIP line (otSetConfig) or a SIP line of OPENTAPI_CONFIG, through the
+ * public API only.
  *
- *   tapi answer --line sip:USER@IP:PORT [--reject] [--uui HEX] [--drop-after MS] [--calls N]
- *   tapi call   --line sip:USER@IP:PORT DEST_URI [--uui HEX] [--drop-after MS] [--calls N]
- *   more options: --transport udp|tcp, --proxy URI, --timeout S, --sip-log N
+ *   tapi answer [--line sip:USER@IP:PORT] [--reject] [--uui HEX] [--drop-after MS] [--calls N]
+ *   tapi call   [--line sip:USER@IP:PORT] DEST_URI [--uui HEX] [--drop-after MS] [--calls N]
+ *   more options: tapi answer --help (tapi_help_answer_call in tapi.c)
  *
  * answer answers every incoming call (or rejects it: lineDrop while offered),
  * call places calls to DEST_URI one after another.  An answered/connected
@@ -16,7 +17,10 @@
  * it ends by --drop-after, by the far end, by SIP's own timers or by a
  * signal.  The timeline goes to stdout, one line
  * per action and message: every LINE_CALLSTATE with its state and mode
- * names, received UUI as hex, and a verdict per call.
+ * names, received UUI as hex, and a verdict per call (or one JSON object per
+ * line with --json).  --ladder / --svg draw the calls at the end as a ladder
+ * diagram: the tool, its SIP line and the far end, with the TAPI functions and
+ * messages and, from the SIP message trace, every SIP message.
  *
  * "As asked": answer --reject: the offered call was rejected (our lineDrop
  * took it IDLE).  Otherwise: the call connected, and ended by our drop or by
@@ -32,6 +36,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "opentapi.h"
 #include "tapi.h"
@@ -39,15 +44,24 @@
 
 #define API_VERSION 0x00020002u
 #define MAX_UUI 65536u
-#define MAX_ACTIVE 256   /* concurrent calls the answer side tracks */
 #define SLICE_MS 200     /* longest single wait: signals are noticed this fast */
+
+struct hexopt {
+    unsigned char *p;
+    DWORD len;
+};
 
 struct opts {
     bool answer;
-    const char *line, *dest, *transport, *proxy;
-    bool reject;
+    const char *line, *dest, *transport, *proxy, *registrar, *username, *password;
+    const char *trace, *pcap, *svg;
+    bool reject, ladder, json;
+    bool service_line; /* --line names a line of the telephony service */
+    long device; /* -1: the first SIP line of OPENTAPI_CONFIG */
     unsigned char *uui;
     DWORD uui_len;
+    struct hexopt call_uui, ring_uui;
+    long ring;       /* ms to ring before answering, -1 = no lineAccept */
     long drop_after; /* ms, -1 = wait for the far end */
     unsigned long calls;
     unsigned timeout_s;
@@ -56,20 +70,25 @@ struct opts {
 };
 
 struct tcall {
-    bool used;
+    bool used;        /* false once finished (freed when its slot is reused) */
+    unsigned slot;    /* its index in calls[] */
     unsigned long no; /* 1, 2, ... in the order calls began */
     HCALL h;
-    LONG make_req, answer_req, drop_req;
+    LONG make_req, answer_req, drop_req, accept_req;
     bool offered, connected, disconnected, idle, drop_answered;
     DWORD disc_mode;
-    long long drop_at; /* monotonic ms, 0 = no drop scheduled */
+    long long drop_at;   /* monotonic ms, 0 = no drop scheduled */
+    long long answer_at; /* monotonic ms, 0 = no answer scheduled (--ring) */
     char why[96];      /* first reason the call did not go as asked */
 };
 
 static volatile sig_atomic_t stop_signal;
 static long long t0;
 static HLINEAPP app;
-static struct tcall calls[MAX_ACTIVE];
+/* The calls in progress: a table that grows with them (no fixed limit, so no
+ * offer is ever left unhandled); a finished call's slot is reused. */
+static struct tcall **calls;
+static unsigned ncap;
 static unsigned long started, finished, failed;
 
 static long long now_ms(void)
@@ -83,19 +102,65 @@ static void on_signal(int sig) { stop_signal = sig; }
 
 /* ---- output -------------------------------------------------------------------- */
 static void say(const struct tcall *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static bool out_json;
+
+/* The timeline, kept for the ladder diagram (--ladder, --svg). */
+struct tl_event {
+    double when; /* CLOCK_REALTIME seconds, to merge with the SIP trace */
+    unsigned long call;
+    char text[160];
+};
+static struct tl_event *timeline;
+static size_t ntimeline, cap_timeline;
+static bool keep_timeline;
+#define MAX_TIMELINE 200000
+
+static void keep(const struct tcall *c, const char *text)
+{
+    if (!keep_timeline || ntimeline == MAX_TIMELINE)
+        return;
+    if (ntimeline == cap_timeline) {
+        size_t cap = cap_timeline ? cap_timeline * 2 : 256;
+        struct tl_event *b = realloc(timeline, cap * sizeof(*b));
+        if (!b)
+            return;
+        timeline = b;
+        cap_timeline = cap;
+    }
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    struct tl_event *e = &timeline[ntimeline++];
+    e->when = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+    e->call = c ? c->no : 0;
+    size_t n = strlen(text);
+    if (n >= sizeof(e->text))
+        n = sizeof(e->text) - 1; /* a picture's label: the start is enough */
+    memcpy(e->text, text, n);
+    e->text[n] = '\0';
+}
+
 static void say(const struct tcall *c, const char *fmt, ...)
 {
     long long t = now_ms() - t0;
+    char text[1024];
     va_list ap;
-    printf("%4lld.%03lld ", t / 1000, t % 1000);
-    if (c)
-        printf("call %-4lu ", c->no);
-    else
-        printf("          ");
     va_start(ap, fmt);
-    vprintf(fmt, ap);
+    vsnprintf(text, sizeof(text), fmt, ap);
     va_end(ap);
-    putchar('\n');
+    keep(c, text);
+    if (out_json) {
+        printf("{\"time\":%lld.%03lld,\"call\":", t / 1000, t % 1000);
+        if (c)
+            printf("%lu", c->no);
+        else
+            printf("null");
+        printf(",\"text\":");
+        json_str(stdout, text);
+        printf("}\n");
+    } else if (c)
+        printf("%4lld.%03lld call %-4lu %s\n", t / 1000, t % 1000, c->no, text);
+    else
+        printf("%4lld.%03lld           %s\n", t / 1000, t % 1000, text);
     fflush(stdout);
 }
 
@@ -115,17 +180,7 @@ static int usage_error(const char *fmt, const char *arg)
 {
     fprintf(stderr, "tapi: ");
     fprintf(stderr, fmt, arg ? arg : "");
-    fprintf(stderr,
-            "\nusage: tapi answer --line sip:USER@IP:PORT [--reject] [--uui HEX] "
-            "[--drop-after MS] [--calls N]\n"
-            "       tapi call --line sip:USER@IP:PORT DEST_URI [--uui HEX] [--drop-after MS] "
-            "[--calls N]\n"
-            "       options of both: [--transport udp|tcp] [--proxy URI] [--timeout S] "
-            "[--sip-log 0-9]\n"
-            "       --timeout S: give up after S seconds without a call in progress "
-            "(default 30, 0 = never);\n"
-            "       a call in progress is never cut: without --drop-after it lasts until "
-            "the far end hangs up\n");
+    fprintf(stderr, "\n%s", tapi_help_answer_call);
     return 2;
 }
 
@@ -153,7 +208,7 @@ static int hexval(int c)
     return -1;
 }
 
-static bool parse_hex(const char *s, struct opts *o)
+static bool parse_hex(const char *s, struct hexopt *h)
 {
     size_t n = strlen(s);
     if (n == 0 || n % 2 || n / 2 > MAX_UUI)
@@ -169,9 +224,9 @@ static bool parse_hex(const char *s, struct opts *o)
         }
         b[i / 2] = (unsigned char)(hi << 4 | lo);
     }
-    free(o->uui);
-    o->uui = b;
-    o->uui_len = (DWORD)(n / 2);
+    free(h->p);
+    h->p = b;
+    h->len = (DWORD)(n / 2);
     return true;
 }
 
@@ -228,6 +283,8 @@ static int parse_args(int argc, char **argv, struct opts *o)
 {
     o->answer = !strcmp(argv[0], "answer");
     o->drop_after = -1;
+    o->ring = -1;
+    o->device = -1;
     o->calls = 1;
     o->timeout_s = 30;
     o->transport = "udp";
@@ -242,81 +299,221 @@ static int parse_args(int argc, char **argv, struct opts *o)
             o->reject = true;
             continue;
         }
+        if (!strcmp(a, "--ladder") || !strcmp(a, "--json")) {
+            *(a[2] == 'l' ? &o->ladder : &o->json) = true;
+            continue;
+        }
         if (a[0] == '-' && a[1] == '-' && !v)
-            return usage_error("%s needs a value", a);
+            return usage_error("%.40s needs a value", a);
         if (!strcmp(a, "--line")) {
-            if (!parse_line_uri(v, o))
-                return usage_error("--line must be sip:USER@IP:PORT, not %s", v);
+            /* A line of the telephony service: its device number or address. */
+            const char *srv = getenv("OPENTAPI_SERVER");
+            if (strncmp(v, "sip:", 4) != 0 && srv && *srv && clean_text(v, 100))
+                o->service_line = true;
+            else if (!parse_line_uri(v, o))
+                return usage_error("--line must be sip:USER@IP:PORT (or, with OPENTAPI_SERVER, "
+                                   "a line of the telephony service), not %.80s", v);
             o->line = v;
-        } else if (!strcmp(a, "--uui")) {
-            if (!parse_hex(v, o))
-                return usage_error("--uui must be hex, an even number of digits, at most "
-                                   "65536 bytes: %s", v);
+        } else if (!strcmp(a, "--uui") || !strcmp(a, "--call-uui") || !strcmp(a, "--ring-uui")) {
+            struct hexopt drop_uui = {o->uui, o->uui_len};
+            struct hexopt *h = a[2] == 'u' ? &drop_uui : a[2] == 'c' ? &o->call_uui : &o->ring_uui;
+            if (h == &o->ring_uui && !o->answer)
+                return usage_error("--ring-uui is an option of tapi answer%s", "");
+            bool ok = parse_hex(v, h);
+            o->uui = drop_uui.p;
+            o->uui_len = drop_uui.len;
+            if (!ok)
+                return usage_error("UUI must be hex, an even number of digits, at most "
+                                   "65536 bytes: %.80s", v);
+        } else if (!strcmp(a, "--ring")) {
+            if (!o->answer)
+                return usage_error("--ring is an option of tapi answer%s", "");
+            if (!parse_ulong(v, 0, 86400000ul, &n))
+                return usage_error("--ring must be milliseconds (0-86400000): %.40s", v);
+            o->ring = (long)n;
+        } else if (!strcmp(a, "--device")) {
+            if (!parse_ulong(v, 0, 100000ul, &n))
+                return usage_error("--device must be a line device number: %.40s", v);
+            o->device = (long)n;
+        } else if (!strcmp(a, "--registrar")) {
+            if (!clean_text(v, 200) || strncmp(v, "sip:", 4))
+                return usage_error("--registrar must be a SIP URI: %.80s", v);
+            o->registrar = v;
+        } else if (!strcmp(a, "--username") || !strcmp(a, "--password")) {
+            if (!clean_text(v, 120))
+                return usage_error("%s: printable, no spaces, at most 120 characters", a);
+            *(a[2] == 'u' ? &o->username : &o->password) = v;
+        } else if (!strcmp(a, "--trace") || !strcmp(a, "--pcap") || !strcmp(a, "--svg")) {
+            if (!*v)
+                return usage_error("%s needs a file name", a);
+            *(a[2] == 't' ? &o->trace : a[2] == 'p' ? &o->pcap : &o->svg) = v;
         } else if (!strcmp(a, "--drop-after")) {
             if (!parse_ulong(v, 0, 86400000ul, &n))
-                return usage_error("--drop-after must be milliseconds (0-86400000): %s", v);
+                return usage_error("--drop-after must be milliseconds (0-86400000): %.40s", v);
             o->drop_after = (long)n;
         } else if (!strcmp(a, "--calls")) {
             if (!parse_ulong(v, 1, 100000000ul, &n))
-                return usage_error("--calls must be a number of calls (1 or more): %s", v);
+                return usage_error("--calls must be a number of calls (1 or more): %.40s", v);
             o->calls = n;
         } else if (!strcmp(a, "--timeout")) {
             if (!parse_ulong(v, 0, 86400ul, &n))
-                return usage_error("--timeout must be seconds (0 = none): %s", v);
+                return usage_error("--timeout must be seconds (0 = none): %.40s", v);
             o->timeout_s = (unsigned)n;
         } else if (!strcmp(a, "--transport")) {
             if (strcmp(v, "udp") && strcmp(v, "tcp"))
-                return usage_error("--transport must be udp or tcp: %s", v);
+                return usage_error("--transport must be udp or tcp: %.40s", v);
             o->transport = v;
         } else if (!strcmp(a, "--proxy")) {
             if (!clean_text(v, 200) || strncmp(v, "sip:", 4))
-                return usage_error("--proxy must be a SIP URI: %s", v);
+                return usage_error("--proxy must be a SIP URI: %.80s", v);
             o->proxy = v;
         } else if (!strcmp(a, "--sip-log")) {
             if (!parse_ulong(v, 0, 9, &n))
-                return usage_error("--sip-log must be 0-9: %s", v);
+                return usage_error("--sip-log must be 0-9: %.40s", v);
             o->sip_log = (int)n;
         } else if (a[0] == '-' && a[1] != '\0') {
-            return usage_error("unknown option %s", a);
+            return usage_error("unknown option %.40s", a);
         } else {
             if (o->answer)
-                return usage_error("tapi answer takes no destination: %s", a);
+                return usage_error("tapi answer takes no destination: %.80s", a);
             if (o->dest)
-                return usage_error("one destination only: %s", a);
+                return usage_error("one destination only: %.80s", a);
             if (!clean_text(a, 400))
-                return usage_error("bad destination %s", a);
+                return usage_error("bad destination %.80s", a);
             o->dest = a;
             continue;
         }
         i++;
     }
-    if (!o->line)
-        return usage_error("--line sip:USER@IP:PORT is required%s", "");
+    const char *env = getenv("OPENTAPI_CONFIG");
+    if (!o->line && !(env && *env))
+        return usage_error("--line sip:USER@IP:PORT or a configuration (OPENTAPI_CONFIG) is "
+                           "needed%s", "");
+    if (o->line && o->device >= 0)
+        return usage_error("--device chooses a line of OPENTAPI_CONFIG: not with --line%s", "");
+    if (!o->line && (o->proxy || o->registrar || o->username || o->password))
+        return usage_error("--proxy, --registrar, --username and --password describe the "
+                           "--line line (a configured line has them in OPENTAPI_CONFIG)%s", "");
     if (!o->answer && !o->dest)
         return usage_error("tapi call needs a destination URI%s", "");
     return 0;
 }
 
 /* ---- the line -------------------------------------------------------------------- */
+/* With OPENTAPI_SERVER: a line the telephony service already has (device
+ * number or address); no configuration of our own. */
+static int open_service_line(const struct opts *o, HLINE *hl)
+{
+    LINEINITIALIZEEXPARAMS p;
+    memset(&p, 0, sizeof(p));
+    p.dwTotalSize = sizeof(p);
+    p.dwOptions = LINEINITIALIZEEXOPTION_USEEVENT;
+    DWORD ndev = 0, api = API_VERSION;
+    LONG rc = lineInitializeEx(&app, NULL, NULL, o->answer ? "tapi answer" : "tapi call", &ndev,
+                               &api, &p);
+    if (rc) {
+        fprintf(stderr, "tapi: the telephony service (OPENTAPI_SERVER): %s\n", otErrorName(rc));
+        return 1;
+    }
+    DWORD dev = ndev;
+    for (DWORD d = 0; d < ndev && dev == ndev; d++) {
+        union {
+            LINEADDRESSCAPS ac;
+            unsigned char raw[sizeof(LINEADDRESSCAPS) + 512];
+        } u;
+        memset(&u, 0, sizeof(u));
+        u.ac.dwTotalSize = sizeof(u);
+        char idx[16];
+        snprintf(idx, sizeof(idx), "%u", (unsigned)d);
+        if (!strcmp(o->line, idx) ||
+            (lineGetAddressCaps(app, d, 0, API_VERSION, 0, &u.ac) == 0 && u.ac.dwAddressSize &&
+             !strcmp((const char *)u.raw + u.ac.dwAddressOffset, o->line)))
+            dev = d;
+    }
+    if (dev == ndev) {
+        fprintf(stderr, "tapi: the telephony service has no line %s for you\n", o->line);
+        lineShutdown(app);
+        return 1;
+    }
+    rc = lineOpen(app, dev, hl, API_VERSION, 0, 0,
+                  o->answer ? LINECALLPRIVILEGE_OWNER : LINECALLPRIVILEGE_NONE,
+                  LINEMEDIAMODE_INTERACTIVEVOICE, NULL);
+    if (rc) {
+        fprintf(stderr, "tapi: lineOpen: %s\n", otErrorName(rc));
+        lineShutdown(app);
+        return 1;
+    }
+    say(NULL, "line %s of the telephony service open, %s", o->line,
+        o->answer ? (o->reject ? "rejecting calls" : "answering calls") : "placing calls");
+    return 0;
+}
+
+/* The device of OPENTAPI_CONFIG to use: --device, or the first SIP line. */
+static long pick_device(const struct opts *o, DWORD ndev, char *label, size_t n)
+{
+    for (DWORD d = 0; d < ndev; d++) {
+        union {
+            LINEDEVCAPS dc;
+            unsigned char raw[sizeof(LINEDEVCAPS) + 1024];
+        } u;
+        memset(&u, 0, sizeof(u));
+        u.dc.dwTotalSize = sizeof(u);
+        if (lineGetDevCaps(app, d, API_VERSION, 0, &u.dc) != 0)
+            continue;
+        const char *info = u.dc.dwProviderInfoSize ? (char *)u.raw + u.dc.dwProviderInfoOffset : "";
+        bool sip = !strcmp(info, "opentapi sip");
+        if (o->device >= 0 ? (long)d != o->device : !sip)
+            continue;
+        if (!sip) {
+            fprintf(stderr, "tapi: line device %u is not a SIP line (%s)\n", (unsigned)d, info);
+            return -1;
+        }
+        snprintf(label, n, "device %u \"%s\"", (unsigned)d,
+                 u.dc.dwLineNameSize ? (char *)u.raw + u.dc.dwLineNameOffset : "");
+        return (long)d;
+    }
+    if (o->device >= 0)
+        fprintf(stderr, "tapi: OPENTAPI_CONFIG has no line device %ld\n", o->device);
+    else
+        fprintf(stderr, "tapi: OPENTAPI_CONFIG has no SIP line\n");
+    return -1;
+}
+
 static int open_line(const struct opts *o, HLINE *hl)
 {
-    char cfg[1024];
-    DWORD uui_size = o->uui_len > 1024 ? o->uui_len : 1024;
-    int n = snprintf(cfg, sizeof(cfg),
-                     "[sip]\nlog_level = %d\n"
-                     "[line]\nprovider = sip\nname = tapi %s\nnumber = %s\nuri = %s\n"
-                     "transport = %s\nuui = %u\n%s%s%s",
-                     o->sip_log, o->answer ? "answer" : "call", o->user, o->line, o->transport,
-                     (unsigned)uui_size, o->proxy ? "proxy = " : "", o->proxy ? o->proxy : "",
-                     o->proxy ? "\n" : "");
-    if (n < 0 || (size_t)n >= sizeof(cfg)) {
-        fprintf(stderr, "tapi: configuration too long\n");
-        return 2;
-    }
-    LONG rc = otSetConfig(cfg);
-    if (rc) {
-        fprintf(stderr, "tapi: otSetConfig: %s\n", otErrorName(rc));
-        return 1;
+    if (o->service_line)
+        return open_service_line(o, hl);
+    LONG rc;
+    if (o->line) {
+        char cfg[2048];
+        DWORD uui_size = 1024;
+        if (o->uui_len > uui_size)
+            uui_size = o->uui_len;
+        if (o->call_uui.len > uui_size)
+            uui_size = o->call_uui.len;
+        if (o->ring_uui.len > uui_size)
+            uui_size = o->ring_uui.len;
+        int n = snprintf(cfg, sizeof(cfg),
+                         "[sip]\nlog_level = %d\n"
+                         "[line]\nprovider = sip\nname = tapi %s\nnumber = %s\nuri = %s\n"
+                         "transport = %s\nuui = %u\n%s%s%s%s%s%s%s%s%s%s%s%s",
+                         o->sip_log, o->answer ? "answer" : "call", o->user, o->line,
+                         o->transport, (unsigned)uui_size, o->proxy ? "proxy = " : "",
+                         o->proxy ? o->proxy : "", o->proxy ? "\n" : "",
+                         o->registrar ? "registrar = " : "", o->registrar ? o->registrar : "",
+                         o->registrar ? "\n" : "", o->username ? "username = " : "",
+                         o->username ? o->username : "", o->username ? "\n" : "",
+                         o->password ? "password = " : "", o->password ? o->password : "",
+                         o->password ? "\n" : "");
+        if (n < 0 || (size_t)n >= sizeof(cfg)) {
+            fprintf(stderr, "tapi: configuration too long\n");
+            return 2;
+        }
+        rc = otSetConfig(cfg);
+        if (rc) {
+            fprintf(stderr, "tapi: otSetConfig: %s\n", otErrorName(rc));
+            return 1;
+        }
     }
     LINEINITIALIZEEXPARAMS p;
     memset(&p, 0, sizeof(p));
@@ -326,10 +523,19 @@ static int open_line(const struct opts *o, HLINE *hl)
     rc = lineInitializeEx(&app, NULL, NULL, o->answer ? "tapi answer" : "tapi call", &ndev,
                           &api, &p);
     if (rc) {
-        fprintf(stderr, "tapi: cannot start the SIP line %s: %s\n", o->line, otErrorName(rc));
+        fprintf(stderr, "tapi: cannot start %s: %s (OPENTAPI_LOG=debug tells more)\n",
+                o->line ? "the SIP line" : "the lines of OPENTAPI_CONFIG", otErrorName(rc));
         return 1;
     }
-    rc = lineOpen(app, 0, hl, API_VERSION, 0, 0,
+    char label[300];
+    long dev = 0;
+    if (o->line)
+        snprintf(label, sizeof(label), "%s", o->line);
+    else if ((dev = pick_device(o, ndev, label, sizeof(label))) < 0) {
+        lineShutdown(app);
+        return 1;
+    }
+    rc = lineOpen(app, (DWORD)dev, hl, API_VERSION, 0, 0,
                   o->answer ? LINECALLPRIVILEGE_OWNER : LINECALLPRIVILEGE_NONE,
                   LINEMEDIAMODE_INTERACTIVEVOICE, NULL);
     if (rc) {
@@ -337,7 +543,7 @@ static int open_line(const struct opts *o, HLINE *hl)
         lineShutdown(app);
         return 1;
     }
-    say(NULL, "line %s (%s) open, %s", o->line, o->transport,
+    say(NULL, "line %s (%s) open, %s", label, o->line ? o->transport : "configured",
         o->answer ? (o->reject ? "rejecting calls" : "answering calls") : "placing calls");
     return 0;
 }
@@ -345,30 +551,44 @@ static int open_line(const struct opts *o, HLINE *hl)
 /* ---- calls ---------------------------------------------------------------------------- */
 static struct tcall *call_new(void)
 {
-    for (unsigned i = 0; i < MAX_ACTIVE; i++)
-        if (!calls[i].used) {
-            memset(&calls[i], 0, sizeof(calls[i]));
-            calls[i].used = true;
-            calls[i].no = ++started;
-            return &calls[i];
-        }
-    return NULL;
+    unsigned i = 0;
+    while (i < ncap && calls[i] && calls[i]->used)
+        i++;
+    if (i == ncap) {
+        unsigned n = ncap ? ncap * 2 : 64;
+        struct tcall **nc = realloc(calls, n * sizeof(*nc));
+        if (!nc)
+            return NULL;
+        memset(nc + ncap, 0, (n - ncap) * sizeof(*nc));
+        calls = nc;
+        ncap = n;
+    }
+    struct tcall *c = i < ncap && calls[i] ? calls[i] : calloc(1, sizeof(*c));
+    if (!c)
+        return NULL;
+    memset(c, 0, sizeof(*c));
+    c->used = true;
+    c->slot = i;
+    c->no = ++started;
+    calls[i] = c;
+    return c;
 }
 
 static struct tcall *call_by_handle(HCALL h)
 {
-    for (unsigned i = 0; i < MAX_ACTIVE; i++)
-        if (calls[i].used && calls[i].h == h && h)
-            return &calls[i];
+    for (unsigned i = 0; i < ncap; i++)
+        if (calls[i] && calls[i]->used && calls[i]->h == h && h)
+            return calls[i];
     return NULL;
 }
 
 static struct tcall *call_by_request(LONG id)
 {
-    for (unsigned i = 0; i < MAX_ACTIVE; i++)
-        if (calls[i].used && id > 0 &&
-            (calls[i].make_req == id || calls[i].answer_req == id || calls[i].drop_req == id))
-            return &calls[i];
+    for (unsigned i = 0; i < ncap; i++)
+        if (calls[i] && calls[i]->used && id > 0 &&
+            (calls[i]->make_req == id || calls[i]->answer_req == id || calls[i]->drop_req == id ||
+             calls[i]->accept_req == id))
+            return calls[i];
     return NULL;
 }
 
@@ -459,6 +679,36 @@ static void show_offer(struct tcall *c)
     say(c, "  from %s%s%s%s", id, name[0] ? " (" : "", name, name[0] ? ")" : "");
 }
 
+/* "what -> request N", with the UUI sent (the first 64 bytes as hex). */
+static void say_uui(const struct tcall *c, const char *what, const struct hexopt *u, LONG req)
+{
+    if (u->len) {
+        char hx[2 * 64 + 1];
+        hex(hx, sizeof(hx), u->p, u->len);
+        say(c, "%s, UUI %s%s -> request %ld", what, hx, u->len > 64 ? "..." : "", (long)req);
+    } else
+        say(c, "%s -> request %ld", what, (long)req);
+}
+
+/* The offered call: answered (with --call-uui's UUI) or rejected. */
+static void answer_or_reject(const struct opts *o, struct tcall *c)
+{
+    c->answer_at = 0;
+    if (o->reject) {
+        drop(c, o->uui, o->uui_len, "reject");
+        return;
+    }
+    LONG r = lineAnswer(c->h, (LPCSTR)o->call_uui.p, o->call_uui.len);
+    if (r < 0) {
+        say(c, "lineAnswer: %s", otErrorName(r));
+        call_fail(c, "lineAnswer failed");
+        drop(c, NULL, 0, "give up");
+    } else {
+        c->answer_req = r;
+        say_uui(c, "lineAnswer", &o->call_uui, r);
+    }
+}
+
 static void on_state(const struct opts *o, struct tcall *c, DWORD state, DWORD mode)
 {
     const char *mname = otCallStateModeName(state, mode);
@@ -468,19 +718,22 @@ static void on_state(const struct opts *o, struct tcall *c, DWORD state, DWORD m
         c->offered = true;
         show_offer(c);
         show_uui(c);
-        if (o->reject) {
-            drop(c, o->uui, o->uui_len, "reject");
-        } else {
-            LONG r = lineAnswer(c->h, NULL, 0);
+        if (o->ring >= 0 || o->ring_uui.len) {
+            /* 180 Ringing (with --ring-uui's UUI), then answer after --ring ms */
+            LONG r = lineAccept(c->h, (LPCSTR)o->ring_uui.p, o->ring_uui.len);
             if (r < 0) {
-                say(c, "lineAnswer: %s", otErrorName(r));
-                call_fail(c, "lineAnswer failed");
-                drop(c, NULL, 0, "give up");
+                say(c, "lineAccept: %s", otErrorName(r));
+                call_fail(c, "lineAccept failed");
             } else {
-                c->answer_req = r;
-                say(c, "lineAnswer -> request %ld", (long)r);
+                c->accept_req = r;
+                say_uui(c, "lineAccept", &o->ring_uui, r);
+            }
+            if (o->ring > 0) {
+                c->answer_at = now_ms() + o->ring;
+                break;
             }
         }
+        answer_or_reject(o, c);
         break;
     case LINECALLSTATE_CONNECTED:
         if (!c->connected && o->drop_after >= 0)
@@ -492,7 +745,7 @@ static void on_state(const struct opts *o, struct tcall *c, DWORD state, DWORD m
     case LINECALLSTATE_DISCONNECTED:
         c->disconnected = true;
         c->disc_mode = mode;
-        c->drop_at = 0;
+        c->drop_at = c->answer_at = 0;
         /* A drop already asked for crossed the far end's: as asked. */
         if (!c->drop_req) {
             char why[80];
@@ -504,6 +757,7 @@ static void on_state(const struct opts *o, struct tcall *c, DWORD state, DWORD m
         break;
     case LINECALLSTATE_IDLE:
         c->idle = true;
+        c->drop_at = c->answer_at = 0;
         if (!c->drop_req && !c->disconnected)
             call_fail(c, c->offered ? "the caller abandoned the offer" : "went IDLE");
         break;
@@ -524,6 +778,9 @@ static void on_reply(struct tcall *c, LONG id, LONG result)
     } else if (id == c->answer_req) {
         if (result)
             call_fail(c, "lineAnswer failed");
+    } else if (id == c->accept_req) {
+        if (result)
+            call_fail(c, "lineAccept failed");
     } else if (id == c->drop_req) {
         c->drop_answered = true;
         if (result)
@@ -548,7 +805,13 @@ static void on_message(const struct opts *o, const LINEMESSAGE *m)
             break; /* not ours to take: left offering, dropped at shutdown */
         struct tcall *c = call_new();
         if (!c) {
-            say(NULL, "too many calls at once: one ignored");
+            /* Never left ringing unanswered: refused, and counted as failed. */
+            say(NULL, "out of memory: call refused");
+            lineDrop((HCALL)m->dwParam2, NULL, 0);
+            lineDeallocateCall((HCALL)m->dwParam2);
+            failed++;
+            finished++;
+            started++;
             break;
         }
         c->h = (HCALL)m->dwParam2;
@@ -589,7 +852,23 @@ static bool place_call(const struct opts *o, HLINE hl)
     struct tcall *c = call_new();
     if (!c)
         return false;
-    LONG r = lineMakeCall(hl, &c->h, o->dest, 0, NULL);
+    LINECALLPARAMS *cp = NULL;
+    if (o->call_uui.len) {
+        cp = calloc(1, sizeof(LINECALLPARAMS) + o->call_uui.len);
+        if (!cp) {
+            say(c, "out of memory");
+            call_fail(c, "out of memory");
+            c->h = 0;
+            call_finish(c);
+            return true;
+        }
+        cp->dwTotalSize = (DWORD)(sizeof(LINECALLPARAMS) + o->call_uui.len);
+        cp->dwUserUserInfoSize = o->call_uui.len;
+        cp->dwUserUserInfoOffset = sizeof(LINECALLPARAMS);
+        memcpy((unsigned char *)cp + sizeof(LINECALLPARAMS), o->call_uui.p, o->call_uui.len);
+    }
+    LONG r = lineMakeCall(hl, &c->h, o->dest, 0, cp);
+    free(cp);
     if (r < 0) {
         say(c, "lineMakeCall %s: %s", o->dest, otErrorName(r));
         call_fail(c, "lineMakeCall failed");
@@ -598,7 +877,9 @@ static bool place_call(const struct opts *o, HLINE hl)
         return true;
     }
     c->make_req = r;
-    say(c, "lineMakeCall %s -> request %ld", o->dest, (long)r);
+    char what[460];
+    snprintf(what, sizeof(what), "lineMakeCall %s", o->dest);
+    say_uui(c, what, &o->call_uui, r);
     return true;
 }
 
@@ -621,9 +902,15 @@ static int run(const struct opts *o)
             place_call(o, hl);
         /* Due drops first, then wait for a message until the next one. */
         long long now = now_ms(), next = now + SLICE_MS;
-        for (unsigned i = 0; i < MAX_ACTIVE; i++) {
-            struct tcall *c = &calls[i];
-            if (!c->used || !c->drop_at)
+        for (unsigned i = 0; i < ncap; i++) {
+            struct tcall *c = calls[i];
+            if (c && c->used && c->answer_at) {
+                if (c->answer_at <= now)
+                    answer_or_reject(o, c);
+                else if (c->answer_at < next)
+                    next = c->answer_at;
+            }
+            if (!c || !c->used || !c->drop_at)
                 continue;
             if (c->drop_at <= now)
                 drop(c, o->uui, o->uui_len, "drop");
@@ -655,16 +942,97 @@ static int run(const struct opts *o)
     else if (timed_out)
         say(NULL, "timeout: no call in progress for %u s", o->timeout_s);
     unsigned long unfinished = o->calls - finished;
-    for (unsigned i = 0; i < MAX_ACTIVE; i++)
-        if (calls[i].used) {
-            call_fail(&calls[i], "not finished");
-            call_finish(&calls[i]);
+    for (unsigned i = 0; i < ncap; i++) {
+        if (calls[i] && calls[i]->used) {
+            call_fail(calls[i], "not finished");
+            call_finish(calls[i]);
         }
+        free(calls[i]);
+    }
+    free(calls);
+    calls = NULL;
+    ncap = 0;
     lineShutdown(app);
     otSetConfig(NULL);
-    say(NULL, "%lu calls: %lu ok, %lu failed%s", finished, finished - failed, failed,
-        unfinished ? ", not all calls happened" : "");
+    say(NULL, "%lu call%s: %lu ok, %lu failed%s", finished, finished == 1 ? "" : "s",
+        finished - failed, failed, unfinished ? ", not all calls happened" : "");
     return failed == 0 && finished == o->calls && !unfinished ? 0 : 1;
+}
+
+/* ---- pictures: the TAPI timeline and the SIP trace in one ladder diagram ---- */
+static void draw_ladder(const struct opts *o, const struct trace *t)
+{
+    const char *me = o->answer ? "tapi answer" : "tapi call";
+    const char *line = o->line ? o->line : "SIP line";
+    char title[300];
+    snprintf(title, sizeof(title), "%s on %s", me, line);
+    ladder_begin(title);
+    ladder_party(me);
+    ladder_party(line);
+    size_t i = 0;
+    unsigned k = 0;
+    while (i < ntimeline || (t && k < t->n)) {
+        bool sip = t && k < t->n && (i == ntimeline || t->rec[k].time < timeline[i].when);
+        if (sip) {
+            const struct trace_rec *r = &t->rec[k++];
+            char first[120];
+            trace_first_line(r, first, sizeof(first));
+            if (r->sent)
+                ladder_event(line, r->remote, "%s", first);
+            else
+                ladder_event(r->remote, line, "%s", first);
+            continue;
+        }
+        const struct tl_event *e = &timeline[i++];
+        char call[32] = "";
+        if (e->call)
+            snprintf(call, sizeof(call), "call %lu: ", e->call);
+        if (!strncmp(e->text, "LINE_", 5))
+            ladder_event(line, me, "%s%s", call, e->text);
+        else if (!strncmp(e->text, "line", 4) && strstr(e->text, "-> request"))
+            ladder_event(me, line, "%s%s", call, e->text);
+        else if (strstr(e->text, ": lineDrop"))
+            ladder_event(me, line, "%s%s", call, e->text);
+        else if (e->call && (!strcmp(e->text, "ok") || !strncmp(e->text, "FAILED", 6)))
+            ladder_event(me, me, "%s%s", call, e->text);
+    }
+}
+
+/* After the run: the trace as pcap, the ladder diagram.  0 or 1. */
+static int pictures(const struct opts *o, const char *trace_path)
+{
+    int rc = 0;
+    struct trace t;
+    bool have = false;
+    char err[200];
+    if (trace_path) {
+        if (trace_read(trace_path, &t, err, sizeof(err)) == 0)
+            have = true;
+        else if (strcmp(err, "record 1: no header line")) { /* an empty trace is no error */
+            fprintf(stderr, "tapi: SIP trace %.200s: %s\n", trace_path, err);
+            rc = 1;
+        }
+    }
+    if (o->pcap) {
+        struct trace none = {NULL, NULL, 0};
+        if (trace_write_pcap(have ? &t : &none, o->pcap, err, sizeof(err)) != 0) {
+            fprintf(stderr, "tapi: %.200s: %s\n", o->pcap, err);
+            rc = 1;
+        }
+    }
+    if (o->ladder || o->svg) {
+        draw_ladder(o, have ? &t : NULL);
+        if (o->ladder && !o->json)
+            ladder_print_last(stdout);
+        if (o->svg && ladder_write_svg(o->svg) != 0) {
+            fprintf(stderr, "tapi: cannot write %.200s\n", o->svg);
+            rc = 1;
+        }
+        ladder_free();
+    }
+    if (have)
+        trace_free(&t);
+    return rc;
 }
 
 static int cmd(int argc, char **argv)
@@ -672,6 +1040,36 @@ static int cmd(int argc, char **argv)
     struct opts o;
     memset(&o, 0, sizeof(o));
     int rc = parse_args(argc, argv, &o);
+    char tmp_trace[] = "/tmp/tapi-trace-XXXXXX";
+    const char *trace_path = NULL;
+    bool tmp_made = false;
+    if (rc == 0) {
+        out_json = o.json;
+        keep_timeline = o.ladder || o.svg;
+        /* The SIP message trace: asked for, or needed for the pcap and the ladder. */
+        if (o.trace) {
+            FILE *f = fopen(o.trace, "w");
+            if (!f) {
+                fprintf(stderr, "tapi: %.200s: %s\n", o.trace, strerror(errno));
+                rc = 1;
+            } else {
+                fclose(f);
+                trace_path = o.trace;
+            }
+        } else if (o.pcap || keep_timeline) {
+            int fd = mkstemp(tmp_trace);
+            if (fd < 0) {
+                fprintf(stderr, "tapi: a temporary trace file: %s\n", strerror(errno));
+                rc = 1;
+            } else {
+                close(fd);
+                tmp_made = true;
+                trace_path = tmp_trace;
+            }
+        }
+        if (trace_path)
+            setenv("OPENTAPI_SIP_TRACE", trace_path, 1);
+    }
     if (rc == 0) {
         t0 = now_ms();
         struct sigaction sa;
@@ -681,8 +1079,16 @@ static int cmd(int argc, char **argv)
         sigaction(SIGINT, &sa, NULL);
         sigaction(SIGTERM, &sa, NULL);
         rc = run(&o);
+        int prc = pictures(&o, trace_path);
+        if (rc == 0)
+            rc = prc;
     }
+    if (tmp_made)
+        unlink(tmp_trace);
+    free(timeline);
     free(o.uui);
+    free(o.call_uui.p);
+    free(o.ring_uui.p);
     return rc;
 }
 

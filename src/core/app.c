@@ -5,6 +5,7 @@
  * serializes its start and stop (lock order: life_lock, then the core lock). */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,9 +16,12 @@
 
 #include "config.h"
 #include "ot.h"
+#include "rpc.h"
+#include "server.h"
 
 struct ot_core ot_g = {.lock = PTHREAD_MUTEX_INITIALIZER};
-static pthread_mutex_t life_lock = PTHREAD_MUTEX_INITIALIZER;
+pthread_mutex_t ot_life_lock = PTHREAD_MUTEX_INITIALIZER;
+#define life_lock ot_life_lock
 static char *config_override; /* otSetConfig() text, guarded by life_lock */
 static struct ot_conf current_conf;
 
@@ -55,68 +59,146 @@ struct ot_app *ot_app_get(HLINEAPP h)
     return a && !a->shutting_down ? a : NULL;
 }
 
+const struct ot_provider *ot_provider_at(unsigned i)
+{
+    return i < NPROVIDERS ? providers[i] : NULL;
+}
+
+HLINEAPP ot_handle_app(DWORD handle)
+{
+    HLINEAPP owner = 0;
+    ot_lock();
+    if (ot_g.started) {
+        const struct ot_app *a = ot_handle_get(&ot_g.app_handles, handle);
+        const struct ot_open *o = ot_handle_get(&ot_g.line_handles, handle);
+        const struct ot_callref *r = ot_handle_get(&ot_g.call_handles, handle);
+        if (a)
+            owner = a->shutting_down ? 0 : a->handle;
+        else if (o)
+            owner = o->app->handle;
+        else if (r)
+            owner = r->open->app->handle;
+    }
+    ot_unlock();
+    return owner;
+}
+
 struct ot_linedev *ot_linedev_get(DWORD id)
 {
     return id < ot_g.nlines ? ot_g.lines[id] : NULL;
 }
 
-/* ---- core start / stop (life_lock held) ---- */
-static char *read_file(const char *path)
+/* ---- the configuration: one reading for start-up and otCheckConfig ---- */
+static const struct ot_provider *provider_named(const char *name)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    char *buf = NULL;
-    size_t len = 0, cap = 0;
-    for (;;) {
-        if (len + 4096 + 1 > cap) {
-            cap = cap ? cap * 2 : 8192;
-            if (cap > (1u << 24)) { /* 16 MiB is not a configuration */
-                free(buf);
-                fclose(f);
-                return NULL;
-            }
-            char *nb = realloc(buf, cap);
-            if (!nb) {
-                free(buf);
-                fclose(f);
-                return NULL;
-            }
-            buf = nb;
+    for (unsigned p = 0; p < NPROVIDERS; p++)
+        if (!strcmp(providers[p]->name, name))
+            return providers[p];
+    return NULL;
+}
+
+/* A client's core has no lines and no providers: its applications only hold
+ * the messages that the telephony service sends them (client.c). */
+static bool core_is_client;
+
+static LONG core_start_client(void)
+{
+    ot_lock();
+    ot_list_init(&ot_g.apps);
+    ot_g.close_head = NULL;
+    ot_htable_init(&ot_g.app_handles, OT_H_APP);
+    ot_htable_init(&ot_g.line_handles, OT_H_LINE);
+    ot_htable_init(&ot_g.call_handles, OT_H_CALL);
+    ot_g.nlines = 0;
+    ot_g.lines = NULL;
+    ot_g.started = true;
+    core_is_client = true;
+    ot_unlock();
+    return 0;
+}
+
+/* Parses len bytes and runs every check start-up runs before it starts the
+ * providers: each line's provider exists, and each provider accepts its part. */
+static LONG conf_load(const char *text, size_t len, struct ot_conf *cf, char *err, size_t errlen)
+{
+    if (ot_conf_parse(text, len, cf, err, errlen) != 0)
+        return LINEERR_INIFILECORRUPT;
+    for (unsigned i = 0; i < cf->nlines; i++)
+        if (!provider_named(cf->lines[i].provider)) {
+            char name[sizeof(cf->lines[i].provider) * 4];
+            ot_escape(name, sizeof(name), cf->lines[i].provider, strlen(cf->lines[i].provider));
+            snprintf(err, errlen, "line %u: [line] (device %u): no provider \"%s\" in this build",
+                     cf->lines[i].provider_lineno, i, name);
+            ot_conf_free(cf);
+            return LINEERR_INIFILECORRUPT;
         }
-        size_t n = fread(buf + len, 1, 4096, f);
-        len += n;
-        if (n < 4096)
-            break;
+    for (unsigned p = 0; p < NPROVIDERS; p++)
+        if (providers[p]->size > offsetof(struct ot_provider, check_config) &&
+            providers[p]->check_config && providers[p]->check_config(cf, err, errlen) != 0) {
+            ot_conf_free(cf);
+            return LINEERR_INIFILECORRUPT;
+        }
+    if (ot_conf_check_service(cf, err, errlen) != 0) {
+        ot_conf_free(cf);
+        return LINEERR_INIFILECORRUPT;
     }
-    fclose(f);
-    buf[len] = '\0';
-    return buf;
+    return 0;
+}
+
+/* The configuration's source (otSetConfig text, OPENTAPI_CONFIG, the default),
+ * loaded; on error the reason is printed. */
+static LONG conf_load_current(struct ot_conf *cf)
+{
+    char err[320];
+    const char *path = getenv("OPENTAPI_CONFIG");
+    if (config_override || !path || !*path) {
+        const char *text = config_override ? config_override : ot_conf_default_text();
+        LONG rc = conf_load(text, strlen(text), cf, err, sizeof(err));
+        if (rc)
+            ot_logc(OT_CAT_CONFIG, OTLOG_ERROR, "%s", err);
+        return rc;
+    }
+    char *text;
+    size_t len;
+    LONG rc = ot_conf_read_file(path, &text, &len, err, sizeof(err));
+    if (!rc) {
+        rc = conf_load(text, len, cf, err, sizeof(err));
+        free(text);
+    }
+    if (rc) {
+        char epath[256];
+        ot_escape(epath, sizeof(epath), path, strlen(path));
+        ot_logc(OT_CAT_CONFIG, OTLOG_ERROR, "OPENTAPI_CONFIG=%s: %s", epath, err);
+    }
+    return rc;
+}
+
+/* ---- core start / stop (life_lock held) ---- */
+/* The configuration text in force (otSetConfig, OPENTAPI_CONFIG, default), as
+ * a copy for readers outside core start (the dialing rules); NULL with *err
+ * set when it cannot be read. */
+char *ot_config_text(LONG *err)
+{
+    pthread_mutex_lock(&life_lock);
+    const char *path = getenv("OPENTAPI_CONFIG");
+    char *t = NULL;
+    char why[320];
+    size_t len;
+    if (config_override || !(path && *path)) {
+        t = ot_strdup(config_override ? config_override : ot_conf_default_text());
+        *err = t ? 0 : LINEERR_NOMEM;
+    } else
+        *err = ot_conf_read_file(path, &t, &len, why, sizeof(why));
+    pthread_mutex_unlock(&life_lock);
+    return t;
 }
 
 static LONG core_start(void)
 {
-    char err[256];
-    const char *text = config_override;
-    char *file_text = NULL;
-    if (!text) {
-        const char *path = getenv("OPENTAPI_CONFIG");
-        if (path && *path) {
-            file_text = read_file(path);
-            if (!file_text) {
-                fprintf(stderr, "opentapi: cannot read OPENTAPI_CONFIG=%s\n", path);
-                return LINEERR_INIFILECORRUPT;
-            }
-            text = file_text;
-        } else
-            text = ot_conf_default_text();
-    }
-    int rc = ot_conf_parse(text, &current_conf, err, sizeof(err));
-    free(file_text);
-    if (rc) {
-        fprintf(stderr, "opentapi: configuration: %s\n", err);
-        return LINEERR_INIFILECORRUPT;
-    }
+    core_is_client = false;
+    LONG crc = conf_load_current(&current_conf);
+    if (crc)
+        return crc;
     const char *clk = getenv("OPENTAPI_CLOCK");
 
     ot_lock();
@@ -145,15 +227,9 @@ static LONG core_start(void)
         ld->conf = current_conf.lines[i];
         ot_list_init(&ld->opens);
         ot_list_init(&ld->calls);
-        for (unsigned p = 0; p < NPROVIDERS; p++)
-            if (!strcmp(providers[p]->name, ld->conf.provider))
-                ld->prov = providers[p];
+        ot_list_init(&ld->connected);
+        ld->prov = provider_named(ld->conf.provider); /* conf_load checked it */
         ot_g.lines[ot_g.nlines++] = ld;
-        if (!ld->prov) {
-            fprintf(stderr, "opentapi: line device %u: no provider \"%s\" in this build\n", i,
-                    ld->conf.provider);
-            result = LINEERR_INIFILECORRUPT;
-        }
     }
     ot_g.started = true;
     /* Only providers that have lines were started, and only those stop. */
@@ -169,7 +245,7 @@ static LONG core_start(void)
             if (ot_g.lines[i]->prov == providers[p])
                 mine[n++] = ot_g.lines[i];
         if (n && providers[p]->start(mine, n) != 0) {
-            fprintf(stderr, "opentapi: provider %s failed to start\n", providers[p]->name);
+            ot_logc(OT_CAT_CORE, OTLOG_ERROR, "provider %s failed to start", providers[p]->name);
             result = LINEERR_NODRIVER;
         } else if (n)
             prov_started[p] = true;
@@ -275,14 +351,64 @@ static void *dispatcher_main(void *arg)
     return NULL;
 }
 
+/* The telephony service this process should use, if any: OPENTAPI_SERVER, else
+ * the configuration's [client] server.  Decided while no application is
+ * initialized (life_lock held); the server itself never is a client. */
+static bool server_address(char *buf, size_t n)
+{
+    if (ot_client_disabled())
+        return false;
+    const char *env = getenv("OPENTAPI_SERVER");
+    if (env && *env) {
+        if (!strcmp(env, "none"))
+            return false;
+        snprintf(buf, n, "%s", env);
+        return true;
+    }
+    const char *text = config_override;
+    size_t len = text ? strlen(text) : 0;
+    char *file_text = NULL;
+    char err[320];
+    const char *path = getenv("OPENTAPI_CONFIG");
+    if (!text && path && *path && ot_conf_read_file(path, &file_text, &len, err, sizeof(err)) == 0)
+        text = file_text;
+    bool found = false;
+    struct ot_conf cf;
+    /* A configuration that does not parse is reported by the embedded start-up
+     * that follows; here it only names no service. */
+    if (text && ot_conf_parse(text, len, &cf, err, sizeof(err)) == 0) {
+        const char *v = ot_conf_get(&cf, "client", "server");
+        if (v && *v && strcmp(v, "none") != 0) {
+            snprintf(buf, n, "%s", v);
+            found = true;
+        }
+        ot_conf_free(&cf);
+    }
+    free(file_text);
+    return found;
+}
+
 static LONG app_create(LPHLINEAPP lphLineApp, LINECALLBACK cb, LPCSTR name, LPDWORD lpdwNumDevs,
                        DWORD api, bool use_event, HANDLE *event_out)
 {
     pthread_mutex_lock(&life_lock);
     LONG rc = 0;
     bool started_here = false;
+    HLINEAPP remote = 0;
+    DWORD remote_devs = 0;
+    char address[300];
+    bool client = ot_g.started ? core_is_client : server_address(address, sizeof(address));
+    if (client && ot_g.started && !ot_client_active())
+        client = false; /* cannot happen: a client core stops with its last application */
+    if (client) {
+        rc = ot_client_open_app(ot_g.started ? NULL : address, name, api, &remote, &remote_devs);
+        if (rc) {
+            pthread_mutex_unlock(&life_lock);
+            return rc;
+        }
+    }
     if (!ot_g.started) {
-        rc = core_start();
+        rc = client ? core_start_client() : core_start();
         if (rc) {
             pthread_mutex_unlock(&life_lock);
             return rc;
@@ -334,12 +460,20 @@ static LONG app_create(LPHLINEAPP lphLineApp, LINECALLBACK cb, LPCSTR name, LPDW
     ot_list_add_tail(&ot_g.apps, &a->link);
     ot_g.napps++;
     *lphLineApp = a->handle;
-    *lpdwNumDevs = ot_g.nlines;
+    *lpdwNumDevs = client ? remote_devs : ot_g.nlines;
     if (event_out)
         *event_out = (HANDLE)(intptr_t)a->efd;
     ot_unlock();
+    if (client && ot_client_bind_app(a->handle, remote) != 0) {
+        pthread_mutex_unlock(&life_lock);
+        lineShutdown(a->handle); /* not bound: the local side only */
+        pthread_mutex_lock(&life_lock);
+        rc = LINEERR_NOMEM;
+    }
 out:
-    if (rc && started_here && ot_g.napps == 0)
+    if (rc && client)
+        ot_client_close_app(0, remote);
+    if (rc && started_here && ot_g.started && ot_g.napps == 0)
         core_stop();
     pthread_mutex_unlock(&life_lock);
     return rc;
@@ -382,6 +516,20 @@ LONG lineInitializeEx(LPHLINEAPP lphLineApp, HINSTANCE hInstance, LINECALLBACK l
     return 0;
 }
 
+/* The telephony service's application for one client application: messages
+ * by descriptor whatever the client's model, with the client's API version
+ * (lineInitialize is TAPI 1.4). */
+LONG ot_app_create_for_server(HLINEAPP *h, LPCSTR name, DWORD api, DWORD *ndevs, int *efd)
+{
+    HANDLE ev = NULL;
+    if (api < OT_API_LOW)
+        return LINEERR_INCOMPATIBLEAPIVERSION;
+    LONG rc = app_create(h, NULL, name, ndevs, api > OT_API_HIGH ? OT_API_HIGH : api, true, &ev);
+    if (!rc)
+        *efd = (int)(intptr_t)ev;
+    return rc;
+}
+
 LONG lineInitialize(LPHLINEAPP lphApp, HINSTANCE hInstance, LINECALLBACK lpfnCallback,
                     LPCSTR lpszAppName, LPDWORD lpdwNumDevs)
 {
@@ -392,6 +540,16 @@ LONG lineInitialize(LPHLINEAPP lphApp, HINSTANCE hInstance, LINECALLBACK lpfnCal
 }
 
 LONG lineShutdown(HLINEAPP hLineApp)
+{
+    if (ot_client_active()) {
+        LONG rc = ot_client_shutdown(hLineApp);
+        if (rc != (LONG)LINEERR_INVALAPPHANDLE)
+            return rc;
+    }
+    return ot_app_shutdown_local(hLineApp);
+}
+
+LONG ot_app_shutdown_local(HLINEAPP hLineApp)
 {
     pthread_mutex_lock(&life_lock);
     ot_lock();
@@ -404,16 +562,16 @@ LONG lineShutdown(HLINEAPP hLineApp)
     }
     /* Close every line as lineClose would: drops calls owned alone, kills handles,
      * suppresses pending replies. Then no message reaches this application. */
-    struct ot_list *pos, *tmp;
-    ot_list_foreach_safe(pos, tmp, &a->opens)
-    {
-        ot_open_destroy(ot_container_of(pos, struct ot_open, app_link), true);
-    }
+    struct ot_teardown td;
+    ot_teardown_init(&td);
+    while (!ot_list_empty(&a->opens))
+        ot_open_close_begin(ot_container_of(a->opens.next, struct ot_open, app_link), &td);
     a->shutting_down = true;
     ot_handle_release(&ot_g.app_handles, a->handle);
     ot_list_del(&a->link);
     ot_g.napps--;
     pthread_cond_broadcast(&a->cond);
+    ot_teardown_finish(&td); /* drops, the core lock released between slices */
     pthread_mutex_unlock(&life_lock);
     /* From here the application is unreachable; wait for its threads without
      * life_lock, since a callback may still call lineInitialize/lineShutdown. */
@@ -503,6 +661,8 @@ LONG lineNegotiateAPIVersion(HLINEAPP hLineApp, DWORD dwDeviceID, DWORD dwAPILow
                              DWORD dwAPIHighVersion, LPDWORD lpdwAPIVersion,
                              LPLINEEXTENSIONID lpExtensionID)
 {
+    OT_REMOTE(lineNegotiateAPIVersion, hLineApp, dwDeviceID, dwAPILowVersion, dwAPIHighVersion,
+              lpdwAPIVersion, lpExtensionID);
     ot_lock();
     LONG rc = ot_check_started();
     struct ot_app *a = rc ? NULL : ot_app_get(hLineApp);
@@ -558,21 +718,41 @@ LONG otSetConfig(LPCSTR text)
 
 LPCSTR otDefaultConfig(void) { return ot_conf_default_text(); }
 
+static LONG check_result(LONG rc, const char *msg, LPSTR err, DWORD errsize)
+{
+    if (err && errsize)
+        snprintf(err, errsize, "%s", rc ? msg : "");
+    return rc;
+}
+
 LONG otCheckConfig(LPCSTR text, LPSTR err, DWORD errsize)
 {
     if (!text)
         return LINEERR_INVALPOINTER;
     struct ot_conf cf;
-    char buf[256];
-    if (ot_conf_parse(text, &cf, buf, sizeof(buf)) != 0) {
-        if (err && errsize)
-            snprintf(err, errsize, "%s", buf);
-        return LINEERR_INIFILECORRUPT;
+    char buf[320];
+    LONG rc = conf_load(text, strlen(text), &cf, buf, sizeof(buf));
+    if (!rc)
+        ot_conf_free(&cf);
+    return check_result(rc, buf, err, errsize);
+}
+
+LONG otCheckConfigFile(LPCSTR path, LPSTR err, DWORD errsize)
+{
+    if (!path)
+        return LINEERR_INVALPOINTER;
+    struct ot_conf cf;
+    char buf[320];
+    char *text;
+    size_t len;
+    LONG rc = ot_conf_read_file(path, &text, &len, buf, sizeof(buf));
+    if (!rc) {
+        rc = conf_load(text, len, &cf, buf, sizeof(buf));
+        free(text);
+        if (!rc)
+            ot_conf_free(&cf);
     }
-    ot_conf_free(&cf);
-    if (err && errsize)
-        err[0] = '\0';
-    return 0;
+    return check_result(rc, buf, err, errsize);
 }
 
 LONG otClockSetManual(BOOL manual)
@@ -611,6 +791,13 @@ LONG otClockAdvance(DWORD ms)
     ot_g.manual_now = end;
     ot_unlock();
     return 0;
+}
+
+LONG otGetServiceStats(OTSTATS *st)
+{
+    if (!st)
+        return LINEERR_INVALPOINTER;
+    return ot_client_stats(st);
 }
 
 LONG otGetStats(OTSTATS *st)

@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "ot.h"
+#include "precond.h"
 
 #define CALLSTATE_NONE 0u /* before the provider's first state */
 
@@ -29,6 +30,34 @@ DWORD ot_call_id(const struct ot_call *c) { return c->call_id; }
 bool ot_call_has_owner(const struct ot_call *c) { return c->num_owners > 0; }
 struct ot_call *ot_call_conf_parent(const struct ot_call *c) { return c->conf_parent; }
 
+void ot_call_set_conf_parent(struct ot_call *c, struct ot_call *parent)
+{
+    ot_list_del(&c->member_link);
+    c->conf_parent = parent;
+    if (!parent)
+        return;
+    /* Kept in creation order (lineGetConfRelatedCalls lists them so); a
+     * conference has few members, so the walk from the tail is short. */
+    struct ot_list *pos = parent->members.prev;
+    while (pos != &parent->members &&
+           ot_container_of(pos, struct ot_call, member_link)->seq > c->seq)
+        pos = pos->prev;
+    ot_list_add_tail(pos->next, &c->member_link);
+}
+
+struct ot_call *ot_call_next_member(const struct ot_call *parent, const struct ot_call *prev)
+{
+    const struct ot_list *next = prev ? prev->member_link.next : parent->members.next;
+    return next == &parent->members ? NULL
+                                     : ot_container_of(next, struct ot_call, member_link);
+}
+
+struct ot_call *ot_linedev_next_connected(const struct ot_linedev *ld, const struct ot_call *prev)
+{
+    const struct ot_list *next = prev ? prev->conn_link.next : ld->connected.next;
+    return next == &ld->connected ? NULL : ot_container_of(next, struct ot_call, conn_link);
+}
+
 /* ---- objects ---- */
 struct ot_call *ot_call_create(struct ot_linedev *ld, DWORD address_id, DWORD origin)
 {
@@ -44,6 +73,10 @@ struct ot_call *ot_call_create(struct ot_linedev *ld, DWORD address_id, DWORD or
         ot_g.next_call_id = 1;
     c->state = CALLSTATE_NONE;
     ot_list_init(&c->refs);
+    ot_list_init(&c->conn_link);
+    ot_list_init(&c->members);
+    ot_list_init(&c->member_link);
+    c->seq = ot_g.next_call_seq++;
     ot_list_add_tail(&ld->calls, &c->ld_link);
     ot_g.calls_alive++;
     return c;
@@ -57,20 +90,21 @@ void ot_call_free_now(struct ot_call *c)
                 *pp = c->close_next;
                 break;
             }
-    /* A parent going away leaves its members without one. */
-    struct ot_list *pos;
-    for (pos = c->ld->calls.next; c->is_conf_parent && pos != &c->ld->calls; pos = pos->next) {
-        struct ot_call *m = ot_container_of(pos, struct ot_call, ld_link);
-        if (m->conf_parent == c)
-            m->conf_parent = NULL;
-    }
+    /* A parent going away leaves its members without one (its own list: no
+     * walk over the line's calls). */
+    while (!ot_list_empty(&c->members))
+        ot_call_set_conf_parent(ot_container_of(c->members.next, struct ot_call, member_link),
+                                NULL);
+    ot_call_set_conf_parent(c, NULL);
     ot_list_del(&c->ld_link);
+    ot_list_del(&c->conn_link);
     char **strs[] = {&c->caller_id,  &c->caller_name,  &c->called_id,
                      &c->called_name, &c->connected_id, &c->connected_name};
     for (unsigned i = 0; i < 6; i++)
         if (c->strings_owned & (1u << i))
             free(*strs[i]);
     free(c->remote_uui.data);
+    free(c->call_data.data);
     if (c->pending_uui)
         free(c->pending_uui->data);
     free(c->pending_uui);
@@ -83,7 +117,7 @@ static bool call_closable(const struct ot_call *c)
     /* The last handle gone closes the call whatever its state (TSPI_lineCloseCall:
      * the provider drops it if the line drops on close).  A call no application
      * ever saw (e.g. ringing an unopened line) stays until it is IDLE. */
-    return ot_list_empty(&c->refs) &&
+    return ot_list_empty(&c->refs) && !c->pins &&
            (c->provider_closed || c->had_handles || c->state == LINECALLSTATE_IDLE ||
             c->state == CALLSTATE_NONE);
 }
@@ -118,7 +152,8 @@ struct ot_callref *ot_callref_get(HCALL h)
 {
     if (!ot_g.started)
         return NULL;
-    return ot_handle_get(&ot_g.call_handles, h);
+    struct ot_callref *r = ot_handle_get(&ot_g.call_handles, h);
+    return r && !r->open->closing ? r : NULL; /* a closing line's handles are gone */
 }
 
 struct ot_callref *ot_callref_create(struct ot_call *c, struct ot_open *o, DWORD priv,
@@ -170,8 +205,8 @@ static void post_callinfo(struct ot_call *c, DWORD states, const struct ot_callr
     struct ot_list *pos;
     for (pos = c->refs.next; pos != &c->refs; pos = pos->next) {
         struct ot_callref *r = ot_container_of(pos, struct ot_callref, call_link);
-        if (r == except || r->announce_newcall || r->announce_unknown)
-            continue; /* not yet introduced to the application */
+        if (r == except || r->announce_newcall || r->announce_unknown || r->open->closing)
+            continue; /* not yet introduced to the application, or going */
         ot_app_post(r->open->app, r->handle, LINE_CALLINFO, r->open->instance, states, 0, 0);
     }
 }
@@ -186,7 +221,7 @@ void ot_call_attach_monitors(struct ot_call *c, struct ot_open *except, bool ann
             continue;
         struct ot_callref *r = ot_callref_create(c, o, LINECALLPRIVILEGE_MONITOR, announce);
         if (!r) {
-            ot_log("out of memory: monitor handle for call %u lost", (unsigned)c->call_id);
+            ot_logc(OT_CAT_CORE, OTLOG_ERROR, "out of memory: monitor handle for call %u lost", (unsigned)c->call_id);
             continue;
         }
         if (announce)
@@ -250,6 +285,8 @@ static void post_state(struct ot_callref *r)
 {
     struct ot_call *c = r->call;
     struct ot_open *o = r->open;
+    if (o->closing)
+        return; /* its line is being closed: the handle is as good as gone */
     if (r->announce_newcall) {
         r->announce_newcall = false;
         if (o->api_version >= 0x00020000u)
@@ -269,6 +306,10 @@ void ot_ev_call_state(struct ot_call *c, DWORD state, DWORD mode)
         return; /* IDLE is final */
     if (c->state == state && c->mode == mode)
         return;
+    if (c->state != state && state == LINECALLSTATE_CONNECTED)
+        ot_list_add_tail(&c->ld->connected, &c->conn_link);
+    else if (c->state != state && c->state == LINECALLSTATE_CONNECTED)
+        ot_list_del(&c->conn_link);
     c->state = state;
     c->mode = mode;
     c->states_seen |= state;
@@ -319,7 +360,7 @@ void ot_ev_call_party_ex(struct ot_call *c, enum ot_party which, const char *num
         break;
     }
     if (party_set(c, num, bit, number, borrowed) || party_set(c, nam, bit + 1, name, borrowed))
-        ot_log("out of memory: party id of call %u lost", (unsigned)c->call_id);
+        ot_logc(OT_CAT_CORE, OTLOG_ERROR, "out of memory: party id of call %u lost", (unsigned)c->call_id);
     if (notify)
         post_callinfo(c, state, NULL);
 }
@@ -351,21 +392,21 @@ void ot_ev_call_uui(struct ot_call *c, const void *data, DWORD len)
         return;
     if (len > c->ld->conf.uui_call_info) {
         /* Never truncated: an application must get the bytes sent or none. */
-        ot_log("call %u: received UUI of %u bytes exceeds dwUUICallInfoSize %u: ignored",
+        ot_logc(OT_CAT_CORE, OTLOG_WARN, "call %u: received UUI of %u bytes exceeds dwUUICallInfoSize %u: ignored",
                (unsigned)c->call_id, (unsigned)len, (unsigned)c->ld->conf.uui_call_info);
         return;
     }
     if (c->uui_unreleased) {
         /* The application has not released the UUI it was shown: keep the newest
-         * until lineReleaseUserUserInfo (SPEC part 2, section 7). */
+         * until lineReleaseUserUserInfo (docs/design.md). */
         if (!c->pending_uui)
             c->pending_uui = calloc(1, sizeof(*c->pending_uui));
         if (!c->pending_uui || uui_set(c->pending_uui, data, len))
-            ot_log("out of memory: UUI of call %u lost", (unsigned)c->call_id);
+            ot_logc(OT_CAT_CORE, OTLOG_ERROR, "out of memory: UUI of call %u lost", (unsigned)c->call_id);
         return;
     }
     if (uui_set(&c->remote_uui, data, len)) {
-        ot_log("out of memory: UUI of call %u lost", (unsigned)c->call_id);
+        ot_logc(OT_CAT_CORE, OTLOG_ERROR, "out of memory: UUI of call %u lost", (unsigned)c->call_id);
         return;
     }
     c->uui_unreleased = true;
@@ -396,7 +437,7 @@ void ot_ev_call_info(struct ot_call *c, DWORD infostates) { post_callinfo(c, inf
 
 void ot_ev_call_conf_parent(struct ot_call *c, struct ot_call *parent)
 {
-    c->conf_parent = parent;
+    ot_call_set_conf_parent(c, parent);
 }
 
 void ot_ev_call_gone(struct ot_call *c)
@@ -443,6 +484,7 @@ static void destroy_new_call(HCALL h)
     while (!ot_list_empty(&c->refs))
         ot_callref_destroy(ot_container_of(c->refs.next, struct ot_callref, call_link));
     if (c->state != CALLSTATE_NONE && c->state != LINECALLSTATE_IDLE) {
+        ot_list_del(&c->conn_link);
         c->state = LINECALLSTATE_IDLE;
     }
     ot_call_maybe_free(c);
@@ -482,7 +524,7 @@ void ot_req_complete(struct ot_req *r, LONG result)
             struct ot_list *pos;
             for (pos = c->refs.next; pos != &c->refs; pos = pos->next) {
                 struct ot_callref *m = ot_container_of(pos, struct ot_callref, call_link);
-                if (!m->announce_unknown)
+                if (!m->announce_unknown || m->open->closing)
                     continue;
                 m->announce_unknown = false;
                 ot_app_post(m->open->app, m->handle, LINE_CALLSTATE, m->open->instance,
@@ -551,6 +593,10 @@ DWORD ot_call_features(const struct ot_call *c, DWORD privilege)
     }
     if (c->uui_unreleased)
         f |= LINECALLFEATURE_RELEASEUSERUSERINFO;
+    f &= ot_provider_call_features(c->ld->prov); /* what its provider can do */
+    if (f && c->state != LINECALLSTATE_IDLE && /* a call this station takes part in */
+        !(c->state == LINECALLSTATE_CONNECTED && c->mode == LINECONNECTEDMODE_INACTIVE))
+        f |= LINECALLFEATURE_SETCALLDATA | LINECALLFEATURE_SETCALLPARAMS;
     return f;
 }
 

@@ -7,6 +7,8 @@
 #include <time.h>
 
 #include "ot.h"
+#include "precond.h"
+#include "rpc.h"
 
 #define OT_DEST_MAX 256u
 
@@ -23,8 +25,6 @@ static LONG get_ref(HCALL h, bool need_owner, struct ot_callref **rp)
     *rp = r;
     return 0;
 }
-
-static bool state_in(const struct ot_call *c, DWORD mask) { return (c->state & mask) != 0; }
 
 typedef LONG (*uui_op)(struct ot_req *, struct ot_call *, const void *, DWORD);
 
@@ -59,8 +59,9 @@ static LONG check_dest(LPCSTR dest)
     return 0;
 }
 
-/* LINECALLPARAMS: every variable part inside dwTotalSize, supported modes only. */
-static LONG check_call_params(const struct ot_open *o, const LINECALLPARAMS *p)
+/* LINECALLPARAMS: every variable part inside dwTotalSize, supported modes only
+ * (lineMakeCall, lineSetupTransfer, lineSetupConference, linePrepareAddToConference). */
+LONG ot_check_call_params(const struct ot_open *o, const LINECALLPARAMS *p)
 {
     if (!p)
         return 0;
@@ -103,6 +104,7 @@ static LONG check_call_params(const struct ot_open *o, const LINECALLPARAMS *p)
 LONG lineMakeCall(HLINE hLine, LPHCALL lphCall, LPCSTR lpszDestAddress, DWORD dwCountryCode,
                   LPLINECALLPARAMS const lpCallParams)
 {
+    OT_REMOTE(lineMakeCall, hLine, lphCall, lpszDestAddress, dwCountryCode, lpCallParams);
     (void)dwCountryCode;
     ot_lock();
     LONG rc = ot_check_started();
@@ -119,7 +121,7 @@ LONG lineMakeCall(HLINE hLine, LPHCALL lphCall, LPCSTR lpszDestAddress, DWORD dw
     }
     if (lpszDestAddress && *lpszDestAddress && (rc = check_dest(lpszDestAddress)))
         goto out;
-    if ((rc = check_call_params(o, lpCallParams)))
+    if ((rc = ot_check_call_params(o, lpCallParams)))
         goto out;
     if (lpCallParams && lpCallParams->dwUserUserInfoSize) {
         uui = (const unsigned char *)lpCallParams + lpCallParams->dwUserUserInfoOffset;
@@ -174,17 +176,13 @@ out:
 
 LONG lineDial(HCALL hCall, LPCSTR lpszDestAddress, DWORD dwCountryCode)
 {
+    OT_REMOTE(lineDial, hCall, lpszDestAddress, dwCountryCode);
     (void)dwCountryCode;
     ot_lock();
     struct ot_callref *r = NULL;
-    LONG rc = get_ref(hCall, true, &r);
+    LONG rc = ot_precheck(OT_FN_DIAL, hCall, NULL, 0, &r);
     if (rc)
         goto out;
-    if (!state_in(r->call, LINECALLSTATE_DIALTONE | LINECALLSTATE_DIALING |
-                               LINECALLSTATE_PROCEEDING)) {
-        rc = LINEERR_INVALCALLSTATE;
-        goto out;
-    }
     if ((rc = check_dest(lpszDestAddress)))
         goto out;
     if (!r->call->ld->prov->dial) {
@@ -212,102 +210,58 @@ out:
 
 LONG lineAnswer(HCALL hCall, LPCSTR lpsUserUserInfo, DWORD dwSize)
 {
+    OT_REMOTE(lineAnswer, hCall, lpsUserUserInfo, dwSize);
     ot_lock();
     struct ot_callref *r = NULL;
-    LONG rc = get_ref(hCall, true, &r);
-    if (rc)
-        goto out;
-    struct ot_call *c = r->call;
-    if (!state_in(c, LINECALLSTATE_OFFERING | LINECALLSTATE_ACCEPTED) &&
-        !(c->state == LINECALLSTATE_CONNECTED && c->mode == LINECONNECTEDMODE_INACTIVE)) {
-        rc = LINEERR_INVALCALLSTATE;
-        goto out;
-    }
-    if ((rc = ot_check_uui(lpsUserUserInfo, dwSize, c->ld->conf.uui_answer)))
-        goto out;
-    rc = start_uui_op(r, c->ld->prov->answer, lpsUserUserInfo, dwSize);
-out:
+    LONG rc = ot_precheck(OT_FN_ANSWER, hCall, lpsUserUserInfo, dwSize, &r);
+    if (!rc)
+        rc = start_uui_op(r, r->call->ld->prov->answer, lpsUserUserInfo, dwSize);
     ot_unlock();
     return rc;
 }
 
 LONG lineAccept(HCALL hCall, LPCSTR lpsUserUserInfo, DWORD dwSize)
 {
+    OT_REMOTE(lineAccept, hCall, lpsUserUserInfo, dwSize);
     ot_lock();
     struct ot_callref *r = NULL;
-    LONG rc = get_ref(hCall, true, &r);
-    if (rc)
-        goto out;
-    struct ot_call *c = r->call;
-    if (c->state != LINECALLSTATE_OFFERING) {
-        rc = LINEERR_INVALCALLSTATE;
-        goto out;
-    }
-    if ((rc = ot_check_uui(lpsUserUserInfo, dwSize, c->ld->conf.uui_accept)))
-        goto out;
-    rc = start_uui_op(r, c->ld->prov->accept, lpsUserUserInfo, dwSize);
-out:
+    LONG rc = ot_precheck(OT_FN_ACCEPT, hCall, lpsUserUserInfo, dwSize, &r);
+    if (!rc)
+        rc = start_uui_op(r, r->call->ld->prov->accept, lpsUserUserInfo, dwSize);
     ot_unlock();
     return rc;
 }
 
 LONG lineDrop(HCALL hCall, LPCSTR lpsUserUserInfo, DWORD dwSize)
 {
+    OT_REMOTE(lineDrop, hCall, lpsUserUserInfo, dwSize);
     ot_lock();
     struct ot_callref *r = NULL;
-    LONG rc = get_ref(hCall, true, &r);
-    if (rc)
-        goto out;
-    struct ot_call *c = r->call;
-    /* IDLE is final; an inactive shared appearance is not on the call here. */
-    if (c->state == LINECALLSTATE_IDLE || c->state == 0 ||
-        (c->state == LINECALLSTATE_CONNECTED && c->mode == LINECONNECTEDMODE_INACTIVE)) {
-        rc = LINEERR_INVALCALLSTATE;
-        goto out;
-    }
-    if ((rc = ot_check_uui(lpsUserUserInfo, dwSize, c->ld->conf.uui_drop)))
-        goto out;
-    rc = start_uui_op(r, c->ld->prov->drop, lpsUserUserInfo, dwSize);
-out:
+    LONG rc = ot_precheck(OT_FN_DROP, hCall, lpsUserUserInfo, dwSize, &r);
+    if (!rc)
+        rc = start_uui_op(r, r->call->ld->prov->drop, lpsUserUserInfo, dwSize);
     ot_unlock();
     return rc;
 }
 
 LONG lineSendUserUserInfo(HCALL hCall, LPCSTR lpsUserUserInfo, DWORD dwSize)
 {
+    OT_REMOTE(lineSendUserUserInfo, hCall, lpsUserUserInfo, dwSize);
     ot_lock();
     struct ot_callref *r = NULL;
-    LONG rc = get_ref(hCall, true, &r);
-    if (rc)
-        goto out;
-    struct ot_call *c = r->call;
-    if (!state_in(c, LINECALLSTATE_CONNECTED | LINECALLSTATE_OFFERING |
-                         LINECALLSTATE_ACCEPTED | LINECALLSTATE_RINGBACK) ||
-        (c->state == LINECALLSTATE_CONNECTED && c->mode == LINECONNECTEDMODE_INACTIVE)) {
-        rc = LINEERR_INVALCALLSTATE;
-        goto out;
-    }
-    if (!lpsUserUserInfo) {
-        rc = LINEERR_INVALPOINTER;
-        goto out;
-    }
-    if (dwSize == 0) {
-        rc = LINEERR_INVALPARAM;
-        goto out;
-    }
-    if ((rc = ot_check_uui(lpsUserUserInfo, dwSize, c->ld->conf.uui_send)))
-        goto out;
-    rc = start_uui_op(r, c->ld->prov->send_uui, lpsUserUserInfo, dwSize);
-out:
+    LONG rc = ot_precheck(OT_FN_SENDUUI, hCall, lpsUserUserInfo, dwSize, &r);
+    if (!rc)
+        rc = start_uui_op(r, r->call->ld->prov->send_uui, lpsUserUserInfo, dwSize);
     ot_unlock();
     return rc;
 }
 
 LONG lineReleaseUserUserInfo(HCALL hCall)
 {
+    OT_REMOTE(lineReleaseUserUserInfo, hCall);
     ot_lock();
     struct ot_callref *r = NULL;
-    LONG rc = get_ref(hCall, true, &r);
+    LONG rc = ot_precheck(OT_FN_RELEASEUUI, hCall, NULL, 0, &r);
     if (rc)
         goto out;
     {
@@ -331,15 +285,10 @@ static LONG hold_op(HCALL hCall, bool hold)
 {
     ot_lock();
     struct ot_callref *r = NULL;
-    LONG rc = get_ref(hCall, true, &r);
+    LONG rc = ot_precheck(hold ? OT_FN_HOLD : OT_FN_UNHOLD, hCall, NULL, 0, &r);
     if (rc)
         goto out;
     struct ot_call *c = r->call;
-    if (hold ? !(c->state == LINECALLSTATE_CONNECTED && c->mode != LINECONNECTEDMODE_INACTIVE)
-             : c->state != LINECALLSTATE_ONHOLD) {
-        rc = LINEERR_INVALCALLSTATE;
-        goto out;
-    }
     LONG (*op)(struct ot_req *, struct ot_call *) =
         hold ? c->ld->prov->hold : c->ld->prov->unhold;
     if (!op) {
@@ -363,11 +312,20 @@ out:
     return rc;
 }
 
-LONG lineHold(HCALL hCall) { return hold_op(hCall, true); }
-LONG lineUnhold(HCALL hCall) { return hold_op(hCall, false); }
+LONG lineHold(HCALL hCall)
+{
+    OT_REMOTE(lineHold, hCall);
+    return hold_op(hCall, true);
+}
+LONG lineUnhold(HCALL hCall)
+{
+    OT_REMOTE(lineUnhold, hCall);
+    return hold_op(hCall, false);
+}
 
 LONG lineDeallocateCall(HCALL hCall)
 {
+    OT_REMOTE(lineDeallocateCall, hCall);
     ot_lock();
     struct ot_callref *r = NULL;
     LONG rc = get_ref(hCall, false, &r);
@@ -391,6 +349,7 @@ out:
 
 LONG lineSetCallPrivilege(HCALL hCall, DWORD dwCallPrivilege)
 {
+    OT_REMOTE(lineSetCallPrivilege, hCall, dwCallPrivilege);
     ot_lock();
     struct ot_callref *r = NULL;
     LONG rc = get_ref(hCall, false, &r);
@@ -429,6 +388,7 @@ out:
 
 LONG lineSetAppSpecific(HCALL hCall, DWORD dwAppSpecific)
 {
+    OT_REMOTE(lineSetAppSpecific, hCall, dwAppSpecific);
     ot_lock();
     struct ot_callref *r = NULL;
     LONG rc = get_ref(hCall, true, &r);
@@ -458,6 +418,7 @@ static void to_systemtime(uint64_t ms, SYSTEMTIME *st)
 
 LONG lineGetCallStatus(HCALL hCall, LPLINECALLSTATUS lpCallStatus)
 {
+    OT_REMOTE(lineGetCallStatus, hCall, lpCallStatus);
     ot_lock();
     struct ot_callref *r = NULL;
     LONG rc = get_ref(hCall, false, &r);
@@ -496,6 +457,7 @@ out:
 
 LONG lineGetCallInfo(HCALL hCall, LPLINECALLINFO lpCallInfo)
 {
+    OT_REMOTE(lineGetCallInfo, hCall, lpCallInfo);
     ot_lock();
     struct ot_callref *r = NULL;
     LONG rc = get_ref(hCall, false, &r);
@@ -527,7 +489,7 @@ LONG lineGetCallInfo(HCALL hCall, LPLINECALLINFO lpCallInfo)
         ci.dwLineDeviceID = c->ld->id;
         ci.dwAddressID = c->address_id;
         ci.dwBearerMode = LINEBEARERMODE_VOICE;
-        ci.dwMediaMode = LINEMEDIAMODE_INTERACTIVEVOICE;
+        ci.dwMediaMode = c->media_mode ? c->media_mode : LINEMEDIAMODE_INTERACTIVEVOICE;
         ci.dwAppSpecific = c->app_specific;
         ci.dwCallID = c->call_id;
         ci.dwRelatedCallID = c->related_call_id;
@@ -571,6 +533,8 @@ LONG lineGetCallInfo(HCALL hCall, LPLINECALLINFO lpCallInfo)
                           &ci.dwDisplayableAddressSize, &ci.dwDisplayableAddressOffset);
         ot_varbuf_put(&vb, c->remote_uui.data, c->remote_uui.len, &ci.dwUserUserInfoSize,
                       &ci.dwUserUserInfoOffset);
+        ot_varbuf_put(&vb, c->call_data.data, c->call_data.len, &ci.dwCallDataSize,
+                      &ci.dwCallDataOffset);
         ci.dwNeededSize = vb.needed;
         ci.dwUsedSize = vb.used;
         memcpy(lpCallInfo, &ci, fixed);

@@ -4,11 +4,12 @@
  * lineBlindTransfer.  The core creates the new calls (conference parent,
  * consultation call) and their handles; the provider bridges and reports the
  * states.  A conference is a parent call plus the member calls in CONFERENCED
- * whose conf_parent is that parent, all on the parent's line. */
+ * whose conf_parent is that parent (its members list), all on the parent's line. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "ot.h"
+#include "rpc.h"
 
 static LONG get_owner_ref(HCALL h, LONG bad_handle, struct ot_callref **rp)
 {
@@ -32,11 +33,8 @@ static unsigned conf_members(const struct ot_call *parent)
 {
     unsigned n = 0;
     const struct ot_list *pos;
-    for (pos = parent->ld->calls.next; pos != &parent->ld->calls; pos = pos->next) {
-        const struct ot_call *m = ot_container_of(pos, struct ot_call, ld_link);
-        if (m->conf_parent == parent)
-            n++;
-    }
+    for (pos = parent->members.next; pos != &parent->members; pos = pos->next)
+        n++;
     return n;
 }
 
@@ -119,7 +117,7 @@ static LONG create_end(struct creation *k, LONG prc)
 LONG lineSetupConference(HCALL hCall, HLINE hLine, LPHCALL lphConfCall, LPHCALL lphConsultCall,
                          DWORD dwNumParties, LPLINECALLPARAMS const lpCallParams)
 {
-    (void)lpCallParams;
+    OT_REMOTE(lineSetupConference, hCall, hLine, lphConfCall, lphConsultCall, dwNumParties, lpCallParams);
     ot_lock();
     struct ot_callref *r = NULL;
     LONG rc;
@@ -138,6 +136,8 @@ LONG lineSetupConference(HCALL hCall, HLINE hLine, LPHCALL lphConfCall, LPHCALL 
         rc = LINEERR_INVALPOINTER;
         goto out;
     }
+    if ((rc = ot_check_call_params(r->open, lpCallParams)))
+        goto out;
     if (!cf->max_conf || !c->ld->prov->setup_conf) {
         rc = LINEERR_OPERATIONUNAVAIL;
         goto out;
@@ -180,7 +180,7 @@ static struct ot_callref *get_parent(HCALL h, LONG *rc)
 LONG linePrepareAddToConference(HCALL hConfCall, LPHCALL lphConsultCall,
                                 LPLINECALLPARAMS const lpCallParams)
 {
-    (void)lpCallParams;
+    OT_REMOTE(linePrepareAddToConference, hConfCall, lphConsultCall, lpCallParams);
     ot_lock();
     LONG rc;
     struct ot_callref *r = get_parent(hConfCall, &rc);
@@ -191,6 +191,8 @@ LONG linePrepareAddToConference(HCALL hConfCall, LPHCALL lphConsultCall,
         rc = LINEERR_INVALPOINTER;
         goto out;
     }
+    if ((rc = ot_check_call_params(r->open, lpCallParams)))
+        goto out;
     if (!p->ld->prov->prepare_add) {
         rc = LINEERR_OPERATIONUNAVAIL;
         goto out;
@@ -218,6 +220,7 @@ out:
 
 LONG lineAddToConference(HCALL hConfCall, HCALL hConsultCall)
 {
+    OT_REMOTE(lineAddToConference, hConfCall, hConsultCall);
     ot_lock();
     LONG rc;
     struct ot_callref *r = get_parent(hConfCall, &rc), *q = NULL;
@@ -227,7 +230,10 @@ LONG lineAddToConference(HCALL hConfCall, HCALL hConsultCall)
     if ((rc = get_owner_ref(hConsultCall, LINEERR_INVALCONSULTCALLHANDLE, &q)))
         goto out;
     struct ot_call *c = q->call;
-    if (c->ld != p->ld || c == p || c->is_conf_parent || c->conf_parent) {
+    /* Both handles must be this application's (another application's call on
+     * the same line device is not its to add). */
+    if (q->open->app != r->open->app || c->ld != p->ld || c == p || c->is_conf_parent ||
+        c->conf_parent) {
         rc = LINEERR_INVALCONSULTCALLHANDLE;
         goto out;
     }
@@ -270,6 +276,7 @@ out:
 
 LONG lineRemoveFromConference(HCALL hCall)
 {
+    OT_REMOTE(lineRemoveFromConference, hCall);
     ot_lock();
     struct ot_callref *r = NULL;
     LONG rc = get_owner_ref(hCall, LINEERR_INVALCALLHANDLE, &r);
@@ -309,7 +316,7 @@ static HCALL handle_for(struct ot_call *c, struct ot_open *o, LONG *rc)
     struct ot_list *pos;
     for (pos = c->refs.next; pos != &c->refs; pos = pos->next) {
         struct ot_callref *x = ot_container_of(pos, struct ot_callref, call_link);
-        if (x->open->app == o->app)
+        if (x->open->app == o->app && !x->open->closing)
             return x->handle;
     }
     struct ot_callref *n = ot_callref_create(c, o, LINECALLPRIVILEGE_MONITOR, false);
@@ -323,6 +330,7 @@ static HCALL handle_for(struct ot_call *c, struct ot_open *o, LONG *rc)
 
 LONG lineGetConfRelatedCalls(HCALL hCall, LPLINECALLLIST lpCallList)
 {
+    OT_REMOTE(lineGetConfRelatedCalls, hCall, lpCallList);
     ot_lock();
     LONG rc = ot_check_started();
     struct ot_callref *r = rc ? NULL : ot_callref_get(hCall);
@@ -350,11 +358,8 @@ LONG lineGetConfRelatedCalls(HCALL hCall, LPLINECALLLIST lpCallList)
         DWORD n = 0;
         calls[n++] = p;
         struct ot_list *pos;
-        for (pos = p->ld->calls.next; pos != &p->ld->calls && n < 33; pos = pos->next) {
-            struct ot_call *m = ot_container_of(pos, struct ot_call, ld_link);
-            if (m->conf_parent == p)
-                calls[n++] = m;
-        }
+        for (pos = p->members.next; pos != &p->members && n < 33; pos = pos->next)
+            calls[n++] = ot_container_of(pos, struct ot_call, member_link);
         DWORD need = (DWORD)sizeof(LINECALLLIST) + n * (DWORD)sizeof(HCALL);
         unsigned char *base = (unsigned char *)lpCallList;
         memset(base + sizeof(DWORD), 0, sizeof(LINECALLLIST) - sizeof(DWORD));
@@ -380,7 +385,7 @@ out:
 
 LONG lineSetupTransfer(HCALL hCall, LPHCALL lphConsultCall, LPLINECALLPARAMS const lpCallParams)
 {
-    (void)lpCallParams;
+    OT_REMOTE(lineSetupTransfer, hCall, lphConsultCall, lpCallParams);
     ot_lock();
     struct ot_callref *r = NULL;
     LONG rc = get_owner_ref(hCall, LINEERR_INVALCALLHANDLE, &r);
@@ -391,6 +396,8 @@ LONG lineSetupTransfer(HCALL hCall, LPHCALL lphConsultCall, LPLINECALLPARAMS con
         rc = LINEERR_INVALPOINTER;
         goto out;
     }
+    if ((rc = ot_check_call_params(r->open, lpCallParams)))
+        goto out;
     if (!c->ld->conf.max_conf || !c->ld->prov->setup_transfer) {
         rc = LINEERR_OPERATIONUNAVAIL;
         goto out;
@@ -415,6 +422,7 @@ out:
 LONG lineCompleteTransfer(HCALL hCall, HCALL hConsultCall, LPHCALL lphConfCall,
                           DWORD dwTransferMode)
 {
+    OT_REMOTE(lineCompleteTransfer, hCall, hConsultCall, lphConfCall, dwTransferMode);
     ot_lock();
     struct ot_callref *r = NULL, *q = NULL;
     LONG rc = get_owner_ref(hCall, LINEERR_INVALCALLHANDLE, &r);
@@ -432,7 +440,7 @@ LONG lineCompleteTransfer(HCALL hCall, HCALL hConsultCall, LPHCALL lphConfCall,
         rc = LINEERR_INVALPOINTER;
         goto out;
     }
-    if (k2 == c || k2->ld != c->ld) {
+    if (k2 == c || k2->ld != c->ld || q->open->app != r->open->app) {
         rc = LINEERR_INVALCONSULTCALLHANDLE;
         goto out;
     }
@@ -470,6 +478,7 @@ out:
 
 LONG lineBlindTransfer(HCALL hCall, LPCSTR lpszDestAddress, DWORD dwCountryCode)
 {
+    OT_REMOTE(lineBlindTransfer, hCall, lpszDestAddress, dwCountryCode);
     (void)dwCountryCode;
     ot_lock();
     struct ot_callref *r = NULL;

@@ -3,11 +3,16 @@
  * owns parsing and validation; docs/configuration.md is its user manual.
  * The built-in default topology is written in the same format. */
 #include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "config.h"
+#include "dialing.h"
 
 static const char default_config[] =
     "# opentapi default topology: the embedded switch (provider \"sim\").\n"
@@ -42,20 +47,176 @@ static const char default_config[] =
 
 const char *ot_conf_default_text(void) { return default_config; }
 
+/* A key given twice: the last one counts (so the lookups go backwards). */
+const char *ot_line_conf_get_at(const struct ot_line_conf *c, const char *key, unsigned *lineno)
+{
+    for (unsigned i = c->nkv; i-- > 0;)
+        if (!strcmp(c->kv[i].key, key)) {
+            if (lineno)
+                *lineno = c->kv[i].lineno;
+            return c->kv[i].value;
+        }
+    if (lineno)
+        *lineno = 0;
+    return NULL;
+}
+
 const char *ot_line_conf_get(const struct ot_line_conf *c, const char *key)
 {
-    for (unsigned i = 0; i < c->nkv; i++)
-        if (!strcmp(c->kv[i].key, key))
-            return c->kv[i].value;
+    return ot_line_conf_get_at(c, key, NULL);
+}
+
+const char *ot_conf_get_at(const struct ot_conf *cf, const char *section, const char *key,
+                           unsigned *lineno)
+{
+    for (unsigned i = cf->nkv; i-- > 0;)
+        if (!strcmp(cf->kv[i].section, section) && !strcmp(cf->kv[i].key, key)) {
+            if (lineno)
+                *lineno = cf->kv[i].lineno;
+            return cf->kv[i].value;
+        }
+    if (lineno)
+        *lineno = 0;
     return NULL;
 }
 
 const char *ot_conf_get(const struct ot_conf *cf, const char *section, const char *key)
 {
-    for (unsigned i = 0; i < cf->nkv; i++)
-        if (!strcmp(cf->kv[i].section, section) && !strcmp(cf->kv[i].key, key))
-            return cf->kv[i].value;
-    return NULL;
+    return ot_conf_get_at(cf, section, key, NULL);
+}
+
+unsigned ot_conf_nlines(const struct ot_conf *cf) { return cf->nlines; }
+
+const char *ot_conf_key(const struct ot_conf *cf, unsigned i, const char **section,
+                        const char **value, unsigned *lineno)
+{
+    if (i >= cf->nkv)
+        return NULL;
+    *section = cf->kv[i].section;
+    *value = cf->kv[i].value;
+    *lineno = cf->kv[i].lineno;
+    return cf->kv[i].key;
+}
+
+const struct ot_line_conf *ot_conf_line(const struct ot_conf *cf, unsigned i)
+{
+    return i < cf->nlines ? &cf->lines[i] : NULL;
+}
+
+void ot_escape(char *out, size_t outlen, const char *s, size_t n)
+{
+    static const char hex[] = "0123456789abcdef";
+    size_t o = 0;
+    if (!outlen)
+        return;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        char tmp[4];
+        size_t k = 0;
+        if (c == '\\')
+            tmp[k++] = '\\', tmp[k++] = '\\';
+        else if (c >= 0x20 && c < 0x7f)
+            tmp[k++] = (char)c;
+        else
+            tmp[k++] = '\\', tmp[k++] = 'x', tmp[k++] = hex[c >> 4], tmp[k++] = hex[c & 15];
+        if (o + k >= outlen)
+            break;
+        memcpy(out + o, tmp, k);
+        o += k;
+    }
+    out[o] = '\0';
+}
+
+/* The text a configuration may hold: UTF-8 without control characters (TAB
+ * is a blank).  Returns the length of the character at s (1..4; at most n
+ * bytes are looked at), or 0 when s does not start one: NUL and the other C0
+ * controls, DEL, the C1 controls (U+0080..U+009F, which a terminal may obey),
+ * and every byte sequence that is not UTF-8 (overlong, surrogates, > U+10FFFF). */
+static size_t text_char(const unsigned char *s, size_t n)
+{
+    unsigned char c = s[0];
+    if (c == '\t' || (c >= 0x20 && c < 0x7f))
+        return 1;
+    size_t len;
+    unsigned char lo = 0x80, hi = 0xbf;
+    if (c >= 0xc2 && c <= 0xdf)
+        len = 2, lo = c == 0xc2 ? 0xa0 : 0x80;
+    else if (c >= 0xe0 && c <= 0xef)
+        len = 3, lo = c == 0xe0 ? 0xa0 : 0x80, hi = c == 0xed ? 0x9f : 0xbf;
+    else if (c >= 0xf0 && c <= 0xf4)
+        len = 4, lo = c == 0xf0 ? 0x90 : 0x80, hi = c == 0xf4 ? 0x8f : 0xbf;
+    else
+        return 0;
+    if (n < len || s[1] < lo || s[1] > hi)
+        return 0;
+    for (size_t i = 2; i < len; i++)
+        if (s[i] < 0x80 || s[i] > 0xbf)
+            return 0;
+    return len;
+}
+
+#define OT_CONF_FILE_MAX (16u << 20)
+
+LONG ot_conf_read_file(const char *path, char **text, size_t *len, char *err, size_t errlen)
+{
+    *text = NULL;
+    *len = 0;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    struct stat st;
+    if (fd < 0 || fstat(fd, &st) != 0 || S_ISDIR(st.st_mode)) {
+        int e = fd < 0 ? errno : S_ISDIR(st.st_mode) ? EISDIR : errno;
+        snprintf(err, errlen, "cannot read the file: %s", strerror(e));
+        if (fd >= 0)
+            close(fd);
+        return LINEERR_OPERATIONFAILED;
+    }
+    size_t cap = 8192, n = 0;
+    char *buf = malloc(cap);
+    for (;;) {
+        if (!buf) {
+            close(fd);
+            snprintf(err, errlen, "out of memory");
+            return LINEERR_NOMEM;
+        }
+        if (n == cap - 1) {
+            if (cap >= OT_CONF_FILE_MAX) {
+                free(buf);
+                close(fd);
+                snprintf(err, errlen, "larger than %u MiB: not a configuration",
+                         OT_CONF_FILE_MAX >> 20);
+                return LINEERR_INIFILECORRUPT;
+            }
+            char *nb = realloc(buf, cap * 2);
+            if (!nb)
+                free(buf);
+            buf = nb;
+            cap *= 2;
+            continue;
+        }
+        ssize_t r = read(fd, buf + n, cap - 1 - n);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0) {
+            int e = errno;
+            free(buf);
+            close(fd);
+            snprintf(err, errlen, "cannot read the file: %s", strerror(e));
+            return LINEERR_OPERATIONFAILED;
+        }
+        if (r == 0)
+            break;
+        n += (size_t)r;
+    }
+    close(fd);
+    if (n == 0) {
+        free(buf);
+        snprintf(err, errlen, "the file is empty");
+        return LINEERR_INIFILECORRUPT;
+    }
+    buf[n] = '\0';
+    *text = buf;
+    *len = n;
+    return 0;
 }
 
 void ot_conf_free(struct ot_conf *cf)
@@ -129,6 +290,7 @@ static int line_key(struct ot_line_conf *l, const char *k, const char *v, char *
         if (strlen(v) >= sizeof(l->provider) || !*v)
             ERR("line %u: bad provider name", lineno);
         strcpy(l->provider, v);
+        l->provider_lineno = lineno;
         /* Third-party lines watch phones: closing the line leaves their calls. */
         if (!strcmp(v, "kamailio"))
             l->close_drop = false;
@@ -200,6 +362,7 @@ static int line_key(struct ot_line_conf *l, const char *k, const char *v, char *
         l->kv = nkv;
         strcpy(l->kv[l->nkv].key, k);
         strcpy(l->kv[l->nkv].value, v);
+        l->kv[l->nkv].lineno = lineno;
         l->nkv++;
     }
     return 0;
@@ -207,24 +370,38 @@ fail:
     return -1;
 }
 
-int ot_conf_parse(const char *text, struct ot_conf *cf, char *err, size_t errlen)
+int ot_conf_parse(const char *text, size_t len, struct ot_conf *cf, char *err, size_t errlen)
 {
     memset(cf, 0, sizeof(*cf));
     char section[16] = "";
     unsigned lineno = 0, lines_cap = 0;
-    const char *p = text;
+    const char *p = text, *end = text + len;
     char buf[512];
     if (err && errlen)
         err[0] = '\0';
-    while (*p) {
-        const char *nl = strchr(p, '\n');
-        size_t n = nl ? (size_t)(nl - p) : strlen(p);
+    while (p < end) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
         lineno++;
         if (n >= sizeof(buf))
             ERR("line %u: longer than %zu characters", lineno, sizeof(buf) - 1);
         memcpy(buf, p, n);
+        p = nl ? nl + 1 : end;
+        if (n && buf[n - 1] == '\r') /* CRLF line ends */
+            n--;
         buf[n] = '\0';
-        p = nl ? nl + 1 : p + n;
+        for (size_t i = 0, k; i < n; i += k) {
+            k = text_char((const unsigned char *)buf + i, n - i);
+            if (!k) {
+                unsigned char c = (unsigned char)buf[i];
+                if (c == 0)
+                    ERR("line %u, column %zu: a NUL byte (the configuration is text)", lineno,
+                        i + 1);
+                ERR("line %u, column %zu: byte \\x%02x: the configuration is UTF-8 text "
+                    "without control characters",
+                    lineno, i + 1, c);
+            }
+        }
         char *hash = strchr(buf, '#');
         if (hash)
             *hash = '\0';
@@ -251,7 +428,8 @@ int ot_conf_parse(const char *text, struct ot_conf *cf, char *err, size_t errlen
                     cf->lines = nlp;
                     lines_cap = ncap;
                 }
-                line_defaults(&cf->lines[cf->nlines++]);
+                line_defaults(&cf->lines[cf->nlines]);
+                cf->lines[cf->nlines++].lineno = lineno;
             }
             continue;
         }
@@ -277,15 +455,20 @@ int ot_conf_parse(const char *text, struct ot_conf *cf, char *err, size_t errlen
             strcpy(cf->kv[cf->nkv].section, section);
             strcpy(cf->kv[cf->nkv].key, k);
             strcpy(cf->kv[cf->nkv].value, v);
+            cf->kv[cf->nkv].lineno = lineno;
             cf->nkv++;
         }
     }
+    if (!cf->nlines)
+        ERR("no [line] section: a configuration has at least one line device");
     for (unsigned i = 0; i < cf->nlines; i++) {
         if (!cf->lines[i].number[0])
-            ERR("line device %u: number missing", i);
+            ERR("line %u: [line] (device %u) has no number", cf->lines[i].lineno, i);
         if (!cf->lines[i].name[0])
             snprintf(cf->lines[i].name, sizeof(cf->lines[i].name), "Line %u", i);
     }
+    if (ot_loc_check(text, err, errlen)) /* the [location] sections (location.c) */
+        goto fail;
     return 0;
 fail:
     ot_conf_free(cf);

@@ -5,7 +5,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sched.h>
+
 #include "ot.h"
+#include "precond.h"
+#include "rpc.h"
 
 #define OT_MEDIA_MODES                                                                         \
     (LINEMEDIAMODE_INTERACTIVEVOICE | LINEMEDIAMODE_UNKNOWN | LINEMEDIAMODE_AUTOMATEDVOICE)
@@ -50,6 +54,7 @@ LONG lineOpen(HLINEAPP hLineApp, DWORD dwDeviceID, LPHLINE lphLine, DWORD dwAPIV
               DWORD dwExtVersion, DWORD_PTR dwCallbackInstance, DWORD dwPrivileges,
               DWORD dwMediaModes, LPLINECALLPARAMS const lpCallParams)
 {
+    OT_REMOTE(lineOpen, hLineApp, dwDeviceID, lphLine, dwAPIVersion, dwExtVersion, dwCallbackInstance, dwPrivileges, dwMediaModes, lpCallParams);
     ot_lock();
     struct ot_linedev *ld = NULL;
     LONG rc = check_app_device(hLineApp, dwDeviceID, &ld);
@@ -121,7 +126,7 @@ static void drop_on_close(struct ot_call *c)
     /* Drop on close: nobody is left to hear the reply. */
     struct ot_req *q = ot_req_new(NULL, OT_REQ_GENERIC);
     if (!q) {
-        ot_log("out of memory: call %u not dropped on close", (unsigned)c->call_id);
+        ot_logc(OT_CAT_CORE, OTLOG_ERROR, "out of memory: call %u not dropped on close", (unsigned)c->call_id);
         return;
     }
     q->call = c;
@@ -129,69 +134,131 @@ static void drop_on_close(struct ot_call *c)
         ot_req_discard(q);
 }
 
-/* lineClose / lineShutdown.  Core lock held.  Every handle of the open goes
- * first, so that no message reaches the closing application; then the calls it
- * owned alone are dropped (if the line drops on close), conference calls first
- * so that their parties go with them. */
-void ot_open_destroy(struct ot_open *o, bool from_shutdown)
+/* lineClose / lineShutdown, so that closing an open with many calls never
+ * holds the core lock for long:
+ *
+ * ot_open_close_begin (O(1)): the line handle goes, the open leaves its line
+ * (no new call gets a handle on it) and is marked closing: from then on its
+ * call handles are refused (LINEERR_INVALCALLHANDLE) and get no message, as
+ * if they were gone, and no reply reaches the line.
+ *
+ * ot_teardown_finish: destroys the handles, then drops the calls the open
+ * owned alone on a CLOSEDROP line (pinned meanwhile: kept even without
+ * handles), conference calls first so that their parties go with them.  The
+ * work goes in slices of OT_TEARDOWN_SLICE with the core lock released in
+ * between, so the other applications' calls run meanwhile. */
+#define OT_TEARDOWN_SLICE 256u
+
+void ot_teardown_init(struct ot_teardown *t)
 {
-    (void)from_shutdown;
-    size_t n = 0, k = 0;
-    struct ot_list *pos, *tmp;
-    for (pos = o->refs.next; pos != &o->refs; pos = pos->next)
-        n++;
-    struct ot_call *stack_calls[16];
-    struct ot_call **drops = n <= 16 ? stack_calls : malloc(n * sizeof(*drops));
-    bool close_drop = o->ld->conf.close_drop;
-    /* The line handle goes first too: requests that the drops below complete
-     * (e.g. overtaken ones) must not reply to a closed line. */
+    memset(t, 0, sizeof(*t));
+    ot_list_init(&t->opens);
+}
+
+static bool teardown_push(struct ot_teardown *t, struct ot_call *c)
+{
+    if (t->n == t->cap) {
+        size_t ncap = t->cap ? t->cap * 2 : 64;
+        struct ot_call **nc = realloc(t->calls, ncap * sizeof(*nc));
+        if (!nc)
+            return false;
+        t->calls = nc;
+        t->cap = ncap;
+    }
+    c->pins++;
+    t->calls[t->n++] = c;
+    return true;
+}
+
+void ot_open_close_begin(struct ot_open *o, struct ot_teardown *t)
+{
     ot_handle_release(&ot_g.line_handles, o->handle);
-    ot_list_foreach_safe(pos, tmp, &o->refs)
-    {
-        struct ot_callref *r = ot_container_of(pos, struct ot_callref, open_link);
-        struct ot_call *c = r->call;
-        bool owner = r->privilege == LINECALLPRIVILEGE_OWNER;
-        bool sole_owner = owner && c->num_owners == 1;
-        ot_callref_destroy(r);
-        if (sole_owner && close_drop && c->state != LINECALLSTATE_IDLE) {
-            if (drops)
-                drops[k++] = c;
-            else
-                drop_on_close(c); /* no memory to order the drops: drop now */
-        } else {
-            /* As for lineDeallocateCall: the other handles hear of the change. */
-            ot_call_post_callinfo(c, owner ? LINECALLINFOSTATE_NUMOWNERDECR
-                                           : LINECALLINFOSTATE_NUMMONITORS,
-                                  NULL);
+    o->closing = true;
+    ot_list_del(&o->ld_link);
+    ot_list_del(&o->app_link);
+    ot_list_add_tail(&t->opens, &o->app_link);
+}
+
+/* Every so many units of work, the others get the lock: the mutex is not
+ * fair (the unlocking thread would take it straight back), so this thread
+ * waits, a bounded number of yields, until the threads that were waiting
+ * for it have had it. */
+static void teardown_yield(unsigned *work)
+{
+    if (++*work % OT_TEARDOWN_SLICE != 0)
+        return;
+    ot_unlock();
+    for (unsigned i = 0;
+         i < 1000u && atomic_load_explicit(&ot_g.lock_waiters, memory_order_relaxed) > 0; i++)
+        sched_yield();
+    ot_lock();
+}
+
+void ot_teardown_finish(struct ot_teardown *t)
+{
+    unsigned work = 0;
+    while (!ot_list_empty(&t->opens)) {
+        struct ot_open *o = ot_container_of(t->opens.next, struct ot_open, app_link);
+        bool close_drop = o->ld->conf.close_drop;
+        while (!ot_list_empty(&o->refs)) {
+            struct ot_callref *r = ot_container_of(o->refs.next, struct ot_callref, open_link);
+            struct ot_call *c = r->call;
+            bool owner = r->privilege == LINECALLPRIVILEGE_OWNER;
+            bool sole_owner = owner && c->num_owners == 1;
+            ot_callref_destroy(r);
+            if (sole_owner && close_drop && c->state != LINECALLSTATE_IDLE) {
+                if (!teardown_push(t, c))
+                    drop_on_close(c); /* no memory to order the drops: drop now */
+            } else {
+                /* As for lineDeallocateCall: the other handles hear of the change. */
+                ot_call_post_callinfo(c, owner ? LINECALLINFOSTATE_NUMOWNERDECR
+                                               : LINECALLINFOSTATE_NUMMONITORS,
+                                      NULL);
+            }
+            ot_call_maybe_free(c);
+            teardown_yield(&work);
         }
-        ot_call_maybe_free(c);
+        struct ot_linedev *ld = o->ld;
+        ot_list_del(&o->app_link);
+        free(o);
+        if (ot_list_empty(&ld->opens) && ld->prov->line_closed)
+            ld->prov->line_closed(ld);
     }
     for (int pass = 0; pass < 2; pass++)
-        for (size_t i = 0; i < k; i++)
-            if (drops[i]->is_conf_parent == (pass == 0))
-                drop_on_close(drops[i]);
-    for (size_t i = 0; i < k; i++)
-        ot_call_maybe_free(drops[i]);
-    if (drops != stack_calls)
-        free(drops);
-    struct ot_linedev *ld = o->ld;
-    ot_list_del(&o->app_link);
-    ot_list_del(&o->ld_link);
-    free(o);
-    if (ot_list_empty(&ld->opens) && ld->prov->line_closed)
-        ld->prov->line_closed(ld);
+        for (size_t i = 0; i < t->n; i++) {
+            struct ot_call *c = t->calls[i];
+            if (!c || c->is_conf_parent != (pass == 0))
+                continue;
+            drop_on_close(c);
+            /* Unpinned at once: its close goes with this slice's unlock (so
+             * the list forgets it; the calls still listed are pinned). */
+            t->calls[i] = NULL;
+            c->pins--;
+            ot_call_maybe_free(c);
+            teardown_yield(&work);
+        }
+    free(t->calls);
+    ot_teardown_init(t);
 }
 
 LONG lineClose(HLINE hLine)
 {
+    OT_REMOTE(lineClose, hLine);
+    /* life_lock: the library cannot stop while the drops run unlocked. */
+    pthread_mutex_lock(&ot_life_lock);
     ot_lock();
     LONG rc = ot_check_started();
     struct ot_open *o = rc ? NULL : ot_open_get(hLine);
     if (!rc && !o)
         rc = LINEERR_INVALLINEHANDLE;
-    if (o)
-        ot_open_destroy(o, false);
+    if (o) {
+        struct ot_teardown t;
+        ot_teardown_init(&t);
+        ot_open_close_begin(o, &t);
+        ot_teardown_finish(&t);
+    }
     ot_unlock();
+    pthread_mutex_unlock(&ot_life_lock);
     return rc;
 }
 
@@ -246,6 +313,7 @@ static void var_end(struct ot_varbuf *vb)
 LONG lineGetDevCaps(HLINEAPP hLineApp, DWORD dwDeviceID, DWORD dwAPIVersion, DWORD dwExtVersion,
                     LPLINEDEVCAPS lpLineDevCaps)
 {
+    OT_REMOTE(lineGetDevCaps, hLineApp, dwDeviceID, dwAPIVersion, dwExtVersion, lpLineDevCaps);
     ot_lock();
     struct ot_linedev *ld = NULL;
     LONG rc = check_app_device(hLineApp, dwDeviceID, &ld);
@@ -297,7 +365,8 @@ out:
 static DWORD addr_call_features(const struct ot_line_conf *cf)
 {
     DWORD f = LINECALLFEATURE_ACCEPT | LINECALLFEATURE_ANSWER | LINECALLFEATURE_DIAL |
-              LINECALLFEATURE_DROP | LINECALLFEATURE_HOLD | LINECALLFEATURE_UNHOLD;
+              LINECALLFEATURE_DROP | LINECALLFEATURE_HOLD | LINECALLFEATURE_UNHOLD |
+              LINECALLFEATURE_SETCALLDATA | LINECALLFEATURE_SETCALLPARAMS;
     if (cf->uui_send)
         f |= LINECALLFEATURE_SENDUSERUSER | LINECALLFEATURE_RELEASEUSERUSERINFO;
     if (cf->max_conf)
@@ -312,6 +381,7 @@ LONG lineGetAddressCaps(HLINEAPP hLineApp, DWORD dwDeviceID, DWORD dwAddressID,
                         DWORD dwAPIVersion, DWORD dwExtVersion,
                         LPLINEADDRESSCAPS lpAddressCaps)
 {
+    OT_REMOTE(lineGetAddressCaps, hLineApp, dwDeviceID, dwAddressID, dwAPIVersion, dwExtVersion, lpAddressCaps);
     ot_lock();
     struct ot_linedev *ld = NULL;
     LONG rc = check_app_device(hLineApp, dwDeviceID, &ld);
@@ -334,7 +404,8 @@ LONG lineGetAddressCaps(HLINEAPP hLineApp, DWORD dwDeviceID, DWORD dwAddressID,
                               LINECALLINFOSTATE_CONNECTEDID | LINECALLINFOSTATE_USERUSERINFO |
                               LINECALLINFOSTATE_NUMOWNERINCR | LINECALLINFOSTATE_NUMOWNERDECR |
                               LINECALLINFOSTATE_NUMMONITORS | LINECALLINFOSTATE_RELATEDCALLID |
-                              LINECALLINFOSTATE_APPSPECIFIC;
+                              LINECALLINFOSTATE_APPSPECIFIC | LINECALLINFOSTATE_CALLDATA |
+                              LINECALLINFOSTATE_MEDIAMODE;
         ac.dwCallerIDFlags = ac.dwCalledIDFlags = ac.dwConnectedIDFlags =
             LINECALLPARTYID_ADDRESS | LINECALLPARTYID_NAME | LINECALLPARTYID_UNKNOWN;
         ac.dwRedirectionIDFlags = ac.dwRedirectingIDFlags = LINECALLPARTYID_UNAVAIL;
@@ -367,17 +438,21 @@ LONG lineGetAddressCaps(HLINEAPP hLineApp, DWORD dwDeviceID, DWORD dwAddressID,
                                                 LINEADDRCAPFLAGS_CONFERENCEHELD |
                                                 LINEADDRCAPFLAGS_AUTORECONNECT
                                           : 0);
-        ac.dwCallFeatures = addr_call_features(cf);
+        ac.dwCallFeatures = addr_call_features(cf) & ot_provider_call_features(ld->prov);
+        if (!ld->prov->setup_transfer)
+            ac.dwAddrCapFlags &= ~(DWORD)(LINEADDRCAPFLAGS_TRANSFERMAKE |
+                                          LINEADDRCAPFLAGS_TRANSFERHELD);
         ac.dwRemoveFromConfCaps =
             cf->max_conf ? LINEREMOVEFROMCONF_ANY : LINEREMOVEFROMCONF_NONE;
         ac.dwRemoveFromConfState = LINECALLSTATE_IDLE;
-        ac.dwTransferModes =
-            cf->max_conf ? LINETRANSFERMODE_TRANSFER | LINETRANSFERMODE_CONFERENCE : 0;
+        ac.dwTransferModes = cf->max_conf && ld->prov->setup_transfer
+                                 ? LINETRANSFERMODE_TRANSFER | LINETRANSFERMODE_CONFERENCE
+                                 : 0;
         ac.dwAddressFeatures = LINEADDRFEATURE_MAKECALL |
                                (cf->max_conf ? LINEADDRFEATURE_SETUPCONF : 0);
-        ac.dwCallFeatures2 = cf->max_conf ? LINECALLFEATURE2_TRANSFERNORM |
-                                                LINECALLFEATURE2_TRANSFERCONF
-                                          : 0;
+        ac.dwCallFeatures2 = cf->max_conf && ld->prov->setup_transfer
+                                 ? LINECALLFEATURE2_TRANSFERNORM | LINECALLFEATURE2_TRANSFERCONF
+                                 : 0;
         ac.dwConnectedModes = LINECONNECTEDMODE_ACTIVE |
                               (cf->sharing != LINEADDRESSSHARING_PRIVATE
                                    ? LINECONNECTEDMODE_INACTIVE
@@ -386,6 +461,7 @@ LONG lineGetAddressCaps(HLINEAPP hLineApp, DWORD dwDeviceID, DWORD dwAddressID,
                              (cf->sharing != LINEADDRESSSHARING_PRIVATE ? LINEOFFERINGMODE_INACTIVE
                                                                         : 0);
         ac.dwAvailableMediaModes = OT_MEDIA_MODES;
+        ac.dwMaxCallDataSize = OT_CALL_DATA_MAX;
         OT_FILL_END(ac, lpAddressCaps);
     }
 out:
@@ -429,6 +505,7 @@ static void count_calls(const struct ot_linedev *ld, DWORD *active, DWORD *held,
 
 LONG lineGetAddressStatus(HLINE hLine, DWORD dwAddressID, LPLINEADDRESSSTATUS lpAddressStatus)
 {
+    OT_REMOTE(lineGetAddressStatus, hLine, dwAddressID, lpAddressStatus);
     ot_lock();
     LONG rc = ot_check_started();
     struct ot_open *o = rc ? NULL : ot_open_get(hLine);
@@ -457,6 +534,7 @@ out:
 
 LONG lineGetLineDevStatus(HLINE hLine, LPLINEDEVSTATUS lpLineDevStatus)
 {
+    OT_REMOTE(lineGetLineDevStatus, hLine, lpLineDevStatus);
     ot_lock();
     LONG rc = ot_check_started();
     struct ot_open *o = rc ? NULL : ot_open_get(hLine);
@@ -490,6 +568,7 @@ out:
 
 LONG lineGetNewCalls(HLINE hLine, DWORD dwAddressID, DWORD dwSelect, LPLINECALLLIST lpCallList)
 {
+    OT_REMOTE(lineGetNewCalls, hLine, dwAddressID, dwSelect, lpCallList);
     ot_lock();
     LONG rc = ot_check_started();
     struct ot_open *o = rc ? NULL : ot_open_get(hLine);
@@ -563,6 +642,7 @@ out:
 
 LONG lineSetStatusMessages(HLINE hLine, DWORD dwLineStates, DWORD dwAddressStates)
 {
+    OT_REMOTE(lineSetStatusMessages, hLine, dwLineStates, dwAddressStates);
     ot_lock();
     LONG rc = ot_check_started();
     struct ot_open *o = rc ? NULL : ot_open_get(hLine);
@@ -588,6 +668,7 @@ LONG lineSetStatusMessages(HLINE hLine, DWORD dwLineStates, DWORD dwAddressState
 
 LONG lineGetStatusMessages(HLINE hLine, LPDWORD lpdwLineStates, LPDWORD lpdwAddressStates)
 {
+    OT_REMOTE(lineGetStatusMessages, hLine, lpdwLineStates, lpdwAddressStates);
     ot_lock();
     LONG rc = ot_check_started();
     struct ot_open *o = rc ? NULL : ot_open_get(hLine);
@@ -606,6 +687,7 @@ LONG lineGetStatusMessages(HLINE hLine, LPDWORD lpdwLineStates, LPDWORD lpdwAddr
 LONG lineGetAddressID(HLINE hLine, LPDWORD lpdwAddressID, DWORD dwAddressMode, LPCSTR lpsAddress,
                       DWORD dwSize)
 {
+    OT_REMOTE(lineGetAddressID, hLine, lpdwAddressID, dwAddressMode, lpsAddress, dwSize);
     ot_lock();
     LONG rc = ot_check_started();
     struct ot_open *o = rc ? NULL : ot_open_get(hLine);

@@ -9,6 +9,7 @@
 #define OT_CORE_OT_H
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -44,19 +45,27 @@ static inline void ot_list_del(struct ot_list *n)
          (pos) = (tmp), (tmp) = (pos)->next)
 
 /* ---- handle tables ----------------------------------------------------
- * A handle is tag(2 bits) | generation(8 bits) | slot index(22 bits); the tag
+ * A handle is tag(2 bits) | generation(10 bits) | slot index(20 bits); the tag
  * is never 0, so 0 is never a valid handle.  Freed slots go to the tail of a
- * FIFO free list so that a slot (and so a handle value) is reused late. */
+ * FIFO free list and a slot is taken from it only once OT_HANDLE_QUARANTINE
+ * handles of its type have been allocated since it was freed (until then a
+ * never-used slot is taken).  So a freed slot is not reused before
+ * OT_HANDLE_QUARANTINE allocations and a freed handle value (same slot, same
+ * generation) not before 1,024 x OT_HANDLE_QUARANTINE = 67,108,864. */
+#define OT_HANDLE_QUARANTINE 65536u
+#define OT_HANDLE_MAX_SLOTS (1u << 20)
 enum ot_htype { OT_H_APP = 1, OT_H_LINE = 2, OT_H_CALL = 3 };
 struct ot_slot {
     void *obj;
     uint32_t gen;
     uint32_t next_free;
+    uint32_t freed_at; /* the table's allocation count when it was freed */
 };
 struct ot_htable {
     struct ot_slot *slots;
-    uint32_t cap, nlive;
+    uint32_t cap, used, nlive; /* slots [used, cap) were never handed out */
     uint32_t free_head, free_tail; /* UINT32_MAX when empty */
+    uint32_t allocs;               /* allocations so far (wraps; compared by difference) */
     enum ot_htype type;
 };
 OT_HIDDEN void ot_htable_init(struct ot_htable *t, enum ot_htype type);
@@ -64,6 +73,11 @@ OT_HIDDEN void ot_htable_free(struct ot_htable *t);
 OT_HIDDEN uint32_t ot_handle_alloc(struct ot_htable *t, void *obj); /* 0: no memory */
 OT_HIDDEN void *ot_handle_get(const struct ot_htable *t, uint32_t h);
 OT_HIDDEN void ot_handle_release(struct ot_htable *t, uint32_t h);
+/* The application (HLINEAPP) an HLINEAPP, HLINE or HCALL value belongs to, or 0
+ * for a value that names nothing (also when the library is not started).  For
+ * whoever must check that a handle is the caller's own (the telephony server).
+ * Takes the core lock: call it without holding it. */
+OT_HIDDEN HLINEAPP ot_handle_app(DWORD handle);
 
 /* ---- variable-size TAPI structures ------------------------------------ */
 struct ot_varbuf {
@@ -93,10 +107,20 @@ OT_HIDDEN void ot_timers_run_due(void);
 OT_HIDDEN int ot_timers_start_thread(void);
 OT_HIDDEN void ot_timers_stop_thread(void);
 
+#define OT_CALL_DATA_MAX 4096u /* LINEADDRESSCAPS.dwMaxCallDataSize */
+
 /* ---- objects ------------------------------------------------------------ */
+/* An application's messages: a ring of at most OT_MSGQ_LIMIT.  A message that
+ * finds the queue one short of the limit is replaced by LINE_LINEDEVSTATE
+ * (LINEDEVSTATE_REINIT, dwParam2 = the lost message's id, dwParam3 = its
+ * dwParam1), the last message queued; from then on messages are discarded
+ * (counted in lost) until the application has read the queue empty. */
+#define OT_MSGQ_LIMIT 65536u
 struct ot_msgq {
     LINEMESSAGE *buf;
     uint32_t cap, head, count;
+    bool overflowed;
+    uint64_t lost;
 };
 
 struct ot_app {
@@ -124,6 +148,7 @@ struct ot_linedev {
     void *drv;           /* the provider's line */
     struct ot_list opens; /* struct ot_open.ld_link */
     struct ot_list calls; /* struct ot_call.ld_link */
+    struct ot_list connected; /* struct ot_call.conn_link: calls in CONNECTED */
     DWORD perm_id;
     DWORD extra_line_states; /* LINEDEVSTATE_ the provider reports beyond the core's */
     bool out_of_service;     /* the provider said LINEDEVSTATE_OUTOFSERVICE */
@@ -138,6 +163,9 @@ struct ot_open {
     DWORD api_version;
     DWORD_PTR instance;
     DWORD line_states, address_states; /* lineSetStatusMessages */
+    bool num_rings_set;                /* lineSetNumRings (devapi.c) */
+    DWORD num_rings;
+    bool closing; /* lineClose/lineShutdown under way: its handles are invisible */
     struct ot_list app_link, ld_link;
     struct ot_list refs; /* struct ot_callref.open_link */
 };
@@ -163,19 +191,26 @@ struct ot_call {
     char *caller_id, *caller_name, *called_id, *called_name, *connected_id, *connected_name;
     struct ot_uui remote_uui;   /* what LINECALLINFO shows */
     struct ot_uui *pending_uui; /* newer UUI held until lineReleaseUserUserInfo */
+    struct ot_uui call_data;    /* lineSetCallData (callparams.c), at most OT_CALL_DATA_MAX */
+    DWORD media_mode;           /* lineSetMediaMode; 0 = LINEMEDIAMODE_INTERACTIVEVOICE */
     bool uui_unreleased;
     uint8_t strings_owned;
     struct ot_list refs; /* struct ot_callref.call_link */
     DWORD num_owners, num_monitors;
     void *drv; /* the provider's call */
     struct ot_list ld_link;
+    struct ot_list conn_link; /* ld->connected while CONNECTED */
+    uint64_t seq;             /* creation order */
     /* conference membership (provider decides, core reports); members of a
      * conference are on the parent's line, so the parent finds them there */
     struct ot_call *conf_parent;
+    struct ot_list members;     /* a parent's: calls whose conf_parent it is, by seq */
+    struct ot_list member_link; /* conf_parent->members */
     bool is_conf_parent;  /* created as a conference parent (hConfCall) */
     bool had_handles;     /* an application held a handle to it once */
     bool provider_closed; /* the provider let go; no more provider calls */
     bool close_queued;    /* on ot_g.close_head */
+    unsigned pins;        /* kept while a teardown still has to drop it */
     struct ot_call *close_next;
 };
 
@@ -206,6 +241,7 @@ struct ot_req {
 /* ---- the core ----------------------------------------------------------- */
 struct ot_core {
     pthread_mutex_t lock;
+    atomic_uint lock_waiters; /* threads inside ot_lock(): a long job lets them in */
     bool started;
     struct ot_list apps;
     unsigned napps;
@@ -214,6 +250,7 @@ struct ot_core {
     DWORD nlines;
     LONG next_request_id;
     DWORD next_call_id;
+    uint64_t next_call_seq;
     uint64_t calls_alive, refs_alive, reqs_alive;
     struct ot_call *close_head; /* calls to hand back to their provider at unlock */
     /* clock */
@@ -226,9 +263,15 @@ struct ot_core {
     pthread_cond_t timer_cond;
 };
 extern struct ot_core ot_g;
+OT_HIDDEN extern pthread_mutex_t ot_life_lock; /* core start/stop; taken before the core lock */
 
 OT_HIDDEN void ot_flush_closes(void);
-static inline void ot_lock(void) { pthread_mutex_lock(&ot_g.lock); }
+static inline void ot_lock(void)
+{
+    atomic_fetch_add_explicit(&ot_g.lock_waiters, 1, memory_order_relaxed);
+    pthread_mutex_lock(&ot_g.lock);
+    atomic_fetch_sub_explicit(&ot_g.lock_waiters, 1, memory_order_relaxed);
+}
 /* Calls that became free during this locked section are closed here, so that a
  * provider never sees its call freed in the middle of its own operation. */
 static inline void ot_unlock(void)
@@ -247,11 +290,26 @@ OT_HIDDEN void ot_msgq_free(struct ot_msgq *q);
 /* lookups (app.c) */
 OT_HIDDEN struct ot_app *ot_app_get(HLINEAPP h);
 OT_HIDDEN LONG ot_check_started(void);
+OT_HIDDEN LONG ot_app_shutdown_local(HLINEAPP h); /* lineShutdown of this process's core */
+OT_HIDDEN LONG ot_app_create_for_server(HLINEAPP *h, LPCSTR name, DWORD api, DWORD *ndevs,
+                                        int *efd);
 OT_HIDDEN struct ot_linedev *ot_linedev_get(DWORD id);
+OT_HIDDEN const struct ot_provider *ot_provider_at(unsigned i); /* built in; NULL past the end */
 
 /* lines (line.c) */
 OT_HIDDEN struct ot_open *ot_open_get(HLINE h);
-OT_HIDDEN void ot_open_destroy(struct ot_open *o, bool from_shutdown);
+/* lineClose/lineShutdown (line.c): ot_open_close_begin makes each open and its
+ * handles invisible at once (O(1)); ot_teardown_finish destroys the handles
+ * and drops the calls in slices, the core lock released between them
+ * (life_lock held by the caller, so the library cannot stop meanwhile). */
+struct ot_teardown {
+    struct ot_list opens;   /* closing opens (ot_open.app_link) */
+    struct ot_call **calls; /* pinned calls to drop */
+    size_t n, cap;
+};
+OT_HIDDEN void ot_teardown_init(struct ot_teardown *t);
+OT_HIDDEN void ot_open_close_begin(struct ot_open *o, struct ot_teardown *t);
+OT_HIDDEN void ot_teardown_finish(struct ot_teardown *t);
 
 /* calls (call.c) */
 OT_HIDDEN struct ot_callref *ot_callref_get(HCALL h);
@@ -264,6 +322,8 @@ OT_HIDDEN void ot_call_free_now(struct ot_call *c);
 OT_HIDDEN DWORD ot_mode_for_version(const struct ot_call *c, DWORD api_version);
 OT_HIDDEN DWORD ot_call_features(const struct ot_call *c, DWORD privilege);
 OT_HIDDEN void ot_call_release_uui(struct ot_call *c);
+/* c->conf_parent = parent, keeping parent->members */
+OT_HIDDEN void ot_call_set_conf_parent(struct ot_call *c, struct ot_call *parent);
 OT_HIDDEN void ot_call_post_callinfo(struct ot_call *c, DWORD states,
                                      const struct ot_callref *except);
 OT_HIDDEN void ot_call_attach_monitors(struct ot_call *c, struct ot_open *except, bool announce);
@@ -272,12 +332,22 @@ OT_HIDDEN void ot_call_attach_monitors(struct ot_call *c, struct ot_open *except
 OT_HIDDEN struct ot_req *ot_req_new(struct ot_open *o, enum ot_req_kind kind);
 OT_HIDDEN void ot_req_discard(struct ot_req *r); /* sync failure: no reply */
 
+/* LINECALLPARAMS of a new call on open o (callapi.c); NULL is valid */
+OT_HIDDEN LONG ot_check_call_params(const struct ot_open *o, const LINECALLPARAMS *p);
+
 /* uui size checks */
 OT_HIDDEN LONG ot_check_uui(const void *p, DWORD size, DWORD limit);
 
 /* misc */
+OT_HIDDEN char *ot_config_text(LONG *err); /* app.c: a copy of the configuration */
 OT_HIDDEN char *ot_strdup(const char *s);
 OT_HIDDEN int ot_set_str(char **dst, const char *s);
+/* Logging (log.c): categories and levels of OPENTAPI_LOG (opentapi.h). */
+enum ot_log_cat { OT_CAT_CORE, OT_CAT_CONFIG, OT_CAT_SIM, OT_CAT_SIP, OT_NCATS };
+OT_HIDDEN bool ot_log_on(enum ot_log_cat cat, int level);
+OT_HIDDEN void ot_logc(enum ot_log_cat cat, int level, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* ot_log: a core record at debug level (what the library does). */
 OT_HIDDEN void ot_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 #endif

@@ -21,6 +21,7 @@
 struct ot_call;
 struct ot_req;
 struct ot_linedev;
+struct ot_conf;
 
 #define OT_KV_MAX 24
 /* One [line] section of the configuration. */
@@ -34,14 +35,31 @@ struct ot_line_conf {
     bool close_drop; /* LINEDEVCAPFLAGS_CLOSEDROP */
     DWORD uui_accept, uui_answer, uui_make_call, uui_drop, uui_send, uui_call_info;
     DWORD max_conf; /* parties in a conference, 0 = no conferences */
+    unsigned lineno;  /* line of the file where this [line] starts */
+    unsigned provider_lineno; /* line of its provider key (0: the default) */
     /* provider-specific keys, kept verbatim (owned by the parsed configuration) */
     unsigned nkv;
     struct ot_line_kv {
         char key[32];
         char value[256];
+        unsigned lineno; /* line of the file */
     } * kv;
 };
 const char *ot_line_conf_get(const struct ot_line_conf *c, const char *key);
+/* The same with the key's line in the file (0 when absent). */
+const char *ot_line_conf_get_at(const struct ot_line_conf *c, const char *key, unsigned *lineno);
+
+/* A parsed configuration as providers' check_config() sees it: every line
+ * device in file order (device id = index), and the provider sections' keys. */
+unsigned ot_conf_nlines(const struct ot_conf *cf);
+const struct ot_line_conf *ot_conf_line(const struct ot_conf *cf, unsigned i);
+/* The value of key in [section] (NULL: absent), and its line in the file. */
+const char *ot_conf_get_at(const struct ot_conf *cf, const char *section, const char *key,
+                           unsigned *lineno);
+/* The i-th key of the provider sections, in file order (NULL past the last):
+ * its section, value and line in the file. */
+const char *ot_conf_key(const struct ot_conf *cf, unsigned i, const char **section,
+                        const char **value, unsigned *lineno);
 
 struct ot_provider {
     size_t size; /* sizeof(struct ot_provider): new members go at the end */
@@ -73,6 +91,14 @@ struct ot_provider {
     LONG (*blind_transfer)(struct ot_req *r, struct ot_call *c, const char *dest);
     /* calls the provider still holds (leak checks) */
     unsigned (*live_calls)(void);
+    /* check_config (optional): checks the provider's part of a parsed
+     * configuration (the [line]s whose provider it is, its own section) with the
+     * very rules start() applies, without touching the system (no socket, no
+     * thread, no lock needed).  Start-up calls it before start(), otCheckConfig()
+     * alone, so a configuration it accepts starts unless a run-time condition
+     * (an address in use) stops it.  On error: -1 and the reason in err, with
+     * the line of the file ("line 7: ..."). */
+    int (*check_config)(const struct ot_conf *cf, char *err, size_t errlen);
 };
 
 /* Provider settings: keys of a provider section such as [sim], valid while the
@@ -85,6 +111,10 @@ DWORD ot_linedev_id(const struct ot_linedev *ld);
 void ot_linedev_set_drv(struct ot_linedev *ld, void *drv);
 void *ot_linedev_drv(const struct ot_linedev *ld);
 bool ot_linedev_is_open(const struct ot_linedev *ld);
+/* The line's calls in LINECALLSTATE_CONNECTED, in the order they got there:
+ * prev NULL gives the first, NULL ends.  Costs O(connected calls), not
+ * O(calls of the line). */
+struct ot_call *ot_linedev_next_connected(const struct ot_linedev *ld, const struct ot_call *prev);
 
 void ot_req_complete(struct ot_req *r, LONG result);
 struct ot_call *ot_req_call(const struct ot_req *r);
@@ -98,6 +128,9 @@ DWORD ot_call_state(const struct ot_call *c);
 DWORD ot_call_mode(const struct ot_call *c);
 DWORD ot_call_id(const struct ot_call *c);
 bool ot_call_has_owner(const struct ot_call *c);
+/* A conference parent's members (calls whose conf_parent it is), in creation
+ * order: prev NULL gives the first, NULL ends. */
+struct ot_call *ot_call_next_member(const struct ot_call *parent, const struct ot_call *prev);
 
 /* State change: LINE_CALLSTATE to every handle of the call.  Going IDLE
  * releases the provider's hold on the call when no handle is left. */

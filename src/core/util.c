@@ -13,11 +13,14 @@
 #include "ot.h"
 
 /* ---- handle tables ---- */
-#define OT_IDX_BITS 22u
+#define OT_IDX_BITS 20u
 #define OT_IDX_MASK ((1u << OT_IDX_BITS) - 1u)
-#define OT_GEN_BITS 8u
+#define OT_GEN_BITS 10u
 #define OT_GEN_MASK ((1u << OT_GEN_BITS) - 1u)
 #define OT_NO_SLOT UINT32_MAX
+
+_Static_assert(OT_HANDLE_MAX_SLOTS == OT_IDX_MASK + 1u, "slot bits");
+_Static_assert(2u + OT_GEN_BITS + OT_IDX_BITS == 32u, "handle bits");
 
 void ot_htable_init(struct ot_htable *t, enum ot_htype type)
 {
@@ -29,59 +32,64 @@ void ot_htable_init(struct ot_htable *t, enum ot_htype type)
 /* Generations outlive the tables: the core stops with its last application and
  * starts again with the next, and a handle kept from the earlier run must not
  * name an object of the new one.  New slots start above every generation used
- * before (per handle type; equal again only after 256 uses of a slot). */
+ * before (per handle type; equal again only after 1,024 runs of the core). */
 static uint32_t first_gen[4];
 
 void ot_htable_free(struct ot_htable *t)
 {
     uint32_t next = first_gen[t->type];
-    for (uint32_t i = 0; i < t->cap; i++)
+    for (uint32_t i = 0; i < t->used; i++)
         if (t->slots[i].gen + 1u > next)
             next = t->slots[i].gen + 1u;
-    first_gen[t->type] = next;
+    first_gen[t->type] = next & OT_GEN_MASK;
     free(t->slots);
     ot_htable_init(t, t->type);
 }
 
-static int htable_grow(struct ot_htable *t)
+/* A slot never handed out, growing the array (doubling) when all are used. */
+static uint32_t fresh_slot(struct ot_htable *t)
 {
-    uint32_t ncap = t->cap ? t->cap * 2 : 64;
-    if (ncap > OT_IDX_MASK + 1u)
-        ncap = OT_IDX_MASK + 1u;
-    if (ncap <= t->cap)
-        return -1;
-    struct ot_slot *s = realloc(t->slots, (size_t)ncap * sizeof(*s));
-    if (!s)
-        return -1;
-    /* New slots join the free list in index order.  Slot 0 of a type is usable:
-     * the tag keeps the handle value non-zero. */
-    for (uint32_t i = t->cap; i < ncap; i++) {
-        s[i].obj = NULL;
-        s[i].gen = first_gen[t->type];
-        s[i].next_free = OT_NO_SLOT;
-        if (t->free_tail == OT_NO_SLOT)
-            t->free_head = i;
-        else
-            s[t->free_tail].next_free = i;
-        t->free_tail = i;
+    if (t->used == t->cap) {
+        uint32_t ncap = t->cap ? t->cap * 2 : 64;
+        if (ncap > OT_HANDLE_MAX_SLOTS)
+            ncap = OT_HANDLE_MAX_SLOTS;
+        if (ncap <= t->cap)
+            return OT_NO_SLOT;
+        struct ot_slot *s = realloc(t->slots, (size_t)ncap * sizeof(*s));
+        if (!s)
+            return OT_NO_SLOT;
+        t->slots = s;
+        t->cap = ncap;
     }
-    t->slots = s;
-    t->cap = ncap;
-    return 0;
+    struct ot_slot *s = &t->slots[t->used];
+    s->obj = NULL;
+    s->gen = first_gen[t->type];
+    s->next_free = OT_NO_SLOT;
+    s->freed_at = 0;
+    return t->used++;
 }
 
 uint32_t ot_handle_alloc(struct ot_htable *t, void *obj)
 {
-    if (t->free_head == OT_NO_SLOT && htable_grow(t) != 0)
-        return 0;
-    uint32_t i = t->free_head;
+    /* The oldest freed slot, once it has waited OT_HANDLE_QUARANTINE
+     * allocations; else a fresh one; a young freed slot never. */
+    uint32_t i = OT_NO_SLOT;
+    if (t->free_head != OT_NO_SLOT &&
+        t->allocs - t->slots[t->free_head].freed_at >= OT_HANDLE_QUARANTINE) {
+        i = t->free_head;
+        t->free_head = t->slots[i].next_free;
+        if (t->free_head == OT_NO_SLOT)
+            t->free_tail = OT_NO_SLOT;
+    } else {
+        i = fresh_slot(t);
+        if (i == OT_NO_SLOT)
+            return 0;
+    }
     struct ot_slot *s = &t->slots[i];
-    t->free_head = s->next_free;
-    if (t->free_head == OT_NO_SLOT)
-        t->free_tail = OT_NO_SLOT;
     s->obj = obj;
     s->next_free = OT_NO_SLOT;
     t->nlive++;
+    t->allocs++;
     return ((uint32_t)t->type << 30) | ((s->gen & OT_GEN_MASK) << OT_IDX_BITS) | i;
 }
 
@@ -90,7 +98,7 @@ void *ot_handle_get(const struct ot_htable *t, uint32_t h)
     if ((h >> 30) != (uint32_t)t->type)
         return NULL;
     uint32_t i = h & OT_IDX_MASK;
-    if (i >= t->cap)
+    if (i >= t->used)
         return NULL;
     const struct ot_slot *s = &t->slots[i];
     if (!s->obj || (s->gen & OT_GEN_MASK) != ((h >> OT_IDX_BITS) & OT_GEN_MASK))
@@ -105,8 +113,9 @@ void ot_handle_release(struct ot_htable *t, uint32_t h)
         return;
     struct ot_slot *s = &t->slots[i];
     s->obj = NULL;
-    s->gen++;
+    s->gen = (s->gen + 1u) & OT_GEN_MASK;
     s->next_free = OT_NO_SLOT;
+    s->freed_at = t->allocs;
     if (t->free_tail == OT_NO_SLOT)
         t->free_head = i;
     else
@@ -142,6 +151,14 @@ bool ot_msgq_pop(struct ot_msgq *q, LINEMESSAGE *out)
     *out = q->buf[q->head];
     q->head = (q->head + 1) % q->cap;
     q->count--;
+    if (!q->count) {
+        q->overflowed = false; /* the REINIT, last in the queue, has been read */
+        if (q->cap > 1024u) {  /* a burst is over: give its memory back */
+            free(q->buf);
+            q->buf = NULL;
+            q->cap = q->head = 0;
+        }
+    }
     return true;
 }
 
@@ -156,11 +173,27 @@ int ot_app_post(struct ot_app *app, DWORD hdevice, DWORD msg, DWORD_PTR inst, DW
 {
     if (app->shutting_down)
         return 0;
+    struct ot_msgq *q = &app->queue;
+    if (q->overflowed) {
+        q->lost++;
+        return -1;
+    }
     LINEMESSAGE m = {hdevice, msg, inst, p1, p2, p3};
-    bool was_empty = app->queue.count == 0;
-    if (msgq_push(&app->queue, &m) != 0) {
-        ot_log("out of memory: message %u for application %08x lost", (unsigned)msg,
-               (unsigned)app->handle);
+    if (q->count >= OT_MSGQ_LIMIT - 1u) {
+        /* The application does not read: tell it, in the last slot, that its
+         * view is stale (as TAPI does with LINEDEVSTATE_REINIT). */
+        ot_logc(OT_CAT_CORE, OTLOG_WARN,
+                "application %08x does not read its messages: %u queued, %s lost, REINIT",
+               (unsigned)app->handle, (unsigned)q->count, otMessageName(msg));
+        LINEMESSAGE r = {0, LINE_LINEDEVSTATE, 0, LINEDEVSTATE_REINIT, msg, p1};
+        m = r;
+        q->overflowed = true;
+        q->lost++;
+    }
+    bool was_empty = q->count == 0;
+    if (msgq_push(q, &m) != 0) {
+        ot_logc(OT_CAT_CORE, OTLOG_ERROR, "out of memory: message %u for application %08x lost",
+                (unsigned)msg, (unsigned)app->handle);
         return -1;
     }
     /* Wake only on the empty -> non-empty edge: one write per burst. */
@@ -231,23 +264,6 @@ int ot_set_str(char **dst, const char *s)
     free(*dst);
     *dst = n;
     return 0;
-}
-
-void ot_log(const char *fmt, ...)
-{
-    static int enabled = -1;
-    if (enabled < 0) {
-        const char *e = getenv("OPENTAPI_LOG");
-        enabled = e && *e && *e != '0';
-    }
-    if (!enabled)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    fputs("opentapi: ", stderr);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
-    va_end(ap);
 }
 
 LONG ot_check_uui(const void *p, DWORD size, DWORD limit)

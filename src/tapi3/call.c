@@ -272,6 +272,15 @@ void ot3_call_on_info(struct ot3_tapi *t, struct ot3_call *c, DWORD states)
             ot3_push_event(t, ot3_event_infochange(c, info_bits[i].cic));
 }
 
+/* A Connect succeeded: the call exists on the line, so it is in progress
+ * from now on even if the line's first LINE_CALLSTATE is still queued
+ * (Microsoft: a call never goes back to CS_IDLE). */
+void ot3_call_connected(struct ot3_tapi *t, struct ot3_call *c)
+{
+    if (c->state == CS_IDLE)
+        set_state(t, c, CS_INPROGRESS, CEC_NONE);
+}
+
 void ot3_call_detach(struct ot3_tapi *t, struct ot3_call *c, bool with_event)
 {
     if (c->hcall) {
@@ -447,12 +456,19 @@ static HRESULT WINAPI b_Answer(ITBasicCallControl *This)
     struct ot3_call *c = call_of_bcc(This);
     struct ot3_tapi *t = c->tapi;
     ot3_lock(t);
-    HRESULT hr = owner_may(c, c->state == CS_OFFERING);
+    /* Microsoft: E_UNEXPECTED for a call that is not offering (also when the
+     * line has moved on before our CS_ state caught up). */
+    HRESULT hr = owner_may(c, true);
+    if (hr == TAPI_E_INVALCALLSTATE || (hr == S_OK && c->state != CS_OFFERING))
+        hr = E_UNEXPECTED;
     struct ot3_req *q = generic_req(&hr);
     if (q) {
-        hr = ot3_req_run(t, q, lineAnswer(c->hcall, (LPCSTR)c->uui, c->uui_len));
+        LONG id = lineAnswer(c->hcall, (LPCSTR)c->uui, c->uui_len);
+        hr = ot3_req_run(t, q, id);
         if (hr == S_OK)
             take_uui(c);
+        else if (id == (LONG)LINEERR_INVALCALLSTATE)
+            hr = E_UNEXPECTED;
     }
     ot3_unlock(t);
     return hr;
@@ -478,8 +494,9 @@ static HRESULT WINAPI b_Disconnect(ITBasicCallControl *This, DISCONNECT_CODE cod
         hr = TAPI_E_NOTOWNER;
     else if (code == DC_REJECTED && c->state != CS_OFFERING)
         hr = TAPI_E_INVALCALLSTATE;
-    else if (code == DC_NOANSWER && (!c->outgoing || c->state != CS_INPROGRESS))
-        hr = TAPI_E_INVALCALLSTATE;
+    else if (code == DC_NOANSWER && !(c->outgoing ? c->state == CS_INPROGRESS
+                                                   : c->state == CS_OFFERING))
+        hr = TAPI_E_INVALCALLSTATE; /* unanswered: ours ringing there, or theirs here */
     else if (c->drop_code >= 0)
         hr = TAPI_E_INVALCALLSTATE; /* a Disconnect is under way */
     struct ot3_req *q = generic_req(&hr);

@@ -243,6 +243,7 @@ void ot3_call_on_info(struct ot3_tapi *t, struct ot3_call *c, DWORD states);
 /* The line is gone (Shutdown, LINE_CLOSE): keep the last information, read
  * as CS_DISCONNECTED, no handle. */
 void ot3_call_detach(struct ot3_tapi *t, struct ot3_call *c, bool with_event);
+void ot3_call_connected(struct ot3_tapi *t, struct ot3_call *c); /* Connect's reply */
 void ot3_call_free(struct ot3_call *c); /* a zombie, lock not held */
 
 /* ---- event.c ---- */

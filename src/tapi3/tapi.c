@@ -361,9 +361,11 @@ static void on_reply(struct ot3_tapi *t, LONG id, LONG result)
         switch (q->kind) {
         case OT3_REQ_MAKECALL:
         case OT3_REQ_PREPAREADD:
-            if (q->out1 && q->call && !q->abandoned)
+            if (q->out1 && q->call && !q->abandoned) {
                 ot3_call_attach(t, q->call, q->open, q->out1);
-            else if (q->out1)
+                if (q->kind == OT3_REQ_MAKECALL)
+                    ot3_call_connected(t, q->call);
+            } else if (q->out1)
                 lineDeallocateCall(q->out1);
             break;
         case OT3_REQ_SETUPCONF:

@@ -13,6 +13,10 @@
 #               declaration of the same name (or of its ...A variant), text
 #               equal after whitespace normalization; and every ...A variant
 #               mingw has must be a #define alias in ours.
+#   the other   every line function mingw declares (by its name without the
+#   way round   A/W suffix) and every structure it declares must be declared
+#               by ours, unless tests/abi/absent.txt lists it as not
+#               implemented yet: a lost prototype or structure is a mismatch.
 #   hygiene     include/tapi.h compiles alone with -std=c11 -Wall -Wextra
 #               -Wpedantic -Werror, and as C++11 with the same flags.
 #
@@ -215,6 +219,40 @@ if [ -s "$work/proto.diff" ]; then
     mismatches=$((mismatches + $(grep -c '^MISMATCH' "$work/proto.diff")))
 fi
 
+# ---- the other way round: what mingw declares must be ours, or listed absent --
+absent="$here/absent.txt"
+[ -r "$absent" ] || fail "$absent not found"
+cut -f1 "$work/mingw.protos" | awk '
+    { have[$1] = 1; names[NR] = $1 }
+    END {
+        for (i = 1; i <= NR; i++) {
+            n = names[i]; b = n
+            if (n ~ /[AW]$/) {
+                s = substr(n, 1, length(n) - 1)
+                if ((s "A") in have && (s "W") in have) b = s
+            }
+            print b
+        }
+    }' | sort -u >"$work/mingw.fnames"
+cut -f1 "$work/ours.protos" | sort -u >"$work/ours.fnames"
+grep '^S ' "$work/mingw.structs" | cut -d' ' -f2 | sort -u >"$work/mingw.allstructs"
+grep '^S ' "$work/ours.structs" | cut -d' ' -f2 | sort -u >"$work/ours.allstructs"
+awk '$1 == "function" {print $2}' "$absent" | sort -u >"$work/absent.fnames"
+awk '$1 == "struct" {print $2}' "$absent" | sort -u >"$work/absent.snames"
+nabsent=$(($(wc -l <"$work/absent.fnames") + $(wc -l <"$work/absent.snames")))
+while read -r n; do
+    report "prototype $n: declared by mingw, missing in include/tapi.h (and not listed in tests/abi/absent.txt)"
+done < <(comm -23 "$work/mingw.fnames" "$work/ours.fnames" | comm -23 - "$work/absent.fnames")
+while read -r n; do
+    report "struct $n: declared by mingw, missing in include/tapi.h (and not listed in tests/abi/absent.txt)"
+done < <(comm -23 "$work/mingw.allstructs" "$work/ours.allstructs" | comm -23 - "$work/absent.snames")
+while read -r n; do
+    echo "note: $n is listed in tests/abi/absent.txt but include/tapi.h declares it: delete its line"
+done < <(comm -12 "$work/absent.fnames" "$work/ours.fnames"; comm -12 "$work/absent.snames" "$work/ours.allstructs")
+while read -r n; do
+    report "tests/abi/absent.txt lists $n, which mingw's tapi.h does not declare"
+done < <(comm -23 "$work/absent.fnames" "$work/mingw.fnames"; comm -23 "$work/absent.snames" "$work/mingw.allstructs")
+
 # ---- the header on its own, strict -------------------------------------------
 flags=(-Wall -Wextra -Wpedantic -Werror)
 printf '#include "tapi.h"\nint abi_use(void);\nint abi_use(void) { LINEMESSAGE m = {0, 0, 0, 0, 0, 0}; return (int)sizeof m + LINE_REPLY; }\n' >"$work/alone.c"
@@ -232,5 +270,5 @@ else
     echo "note: $CXX not found, C++ compile check skipped"
 fi
 
-echo "abi: $nconst constants, $nfield struct fields ($nstruct structs), $nproto prototypes compared, $mismatches mismatches"
+echo "abi: $nconst constants, $nfield struct fields ($nstruct structs), $nproto prototypes compared; $(wc -l <"$work/mingw.fnames") functions and $(wc -l <"$work/mingw.allstructs") structures of mingw's checked present ($nabsent listed absent in tests/abi/absent.txt); $mismatches mismatches"
 [ "$mismatches" -eq 0 ]

@@ -4,6 +4,7 @@
  * every change to the core.  It runs with the core lock held (provider rules
  * in core/provider.h), has no thread of its own, and its timers run on the
  * core's clock.  Conferences and transfers are in simconf.c. */
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,7 +15,8 @@ struct sim_state S;
 
 enum sim_op { OP_MAKECALL, OP_DIAL, OP_ANSWER, OP_ACCEPT, OP_SENDUUI, OP_HOLD, OP_UNHOLD };
 struct sim_defer {
-    struct ot_list link;
+    struct ot_list link;     /* S.deferred */
+    struct ot_list app_link; /* app->deferred */
     struct ot_timer timer;
     struct ot_req *req;
     struct sim_app *app;
@@ -43,18 +45,101 @@ struct sim_dn *sim_dn_find(const char *number)
     return NULL;
 }
 
+/* [sim] milliseconds: 0..86400000. */
+static int parse_ms(const char *v, uint64_t *out)
+{
+    char *end;
+    unsigned long long n = strtoull(v, &end, 10);
+    if (!*v || *end || *v == '-' || *v == '+' || isspace((unsigned char)*v) || n > 86400000ull)
+        return -1;
+    *out = n;
+    return 0;
+}
+
 static uint64_t setting_ms(const char *key, uint64_t def)
 {
     const char *v = ot_setting("sim", key);
-    if (!v)
-        return def;
-    char *end;
-    unsigned long long n = strtoull(v, &end, 10);
-    if (!*v || *end || *v == '-' || n > 86400000ull) {
-        fprintf(stderr, "opentapi: [sim] %s = %s: expected milliseconds (0..86400000)\n", key, v);
+    uint64_t n = def;
+    if (v && parse_ms(v, &n)) {
+        ot_logc(OT_CAT_CONFIG, OTLOG_ERROR, "[sim] %s = %s: expected milliseconds (0..86400000)",
+                key, v);
         return UINT64_MAX;
     }
     return n;
+}
+
+/* ---- the configuration check (the rules sim_start applies) ---- */
+static int by_number(const void *a, const void *b)
+{
+    const struct ot_line_conf *x = *(const struct ot_line_conf *const *)a,
+                              *y = *(const struct ot_line_conf *const *)b;
+    int c = strcmp(x->number, y->number);
+    return c ? c : (x->lineno > y->lineno) - (x->lineno < y->lineno);
+}
+
+static int sim_check_config(const struct ot_conf *cf, char *err, size_t errlen)
+{
+    const char *section, *value;
+    unsigned lineno;
+    for (unsigned i = 0;; i++) {
+        const char *key = ot_conf_key(cf, i, &section, &value, &lineno);
+        if (!key)
+            break;
+        if (strcmp(section, "sim"))
+            continue;
+        uint64_t ms;
+        if (strcmp(key, "no_answer_ms") && strcmp(key, "reply_delay_ms")) {
+            snprintf(err, errlen, "line %u: [sim]: unknown key %s", lineno, key);
+            return -1;
+        }
+        if (parse_ms(value, &ms)) {
+            snprintf(err, errlen, "line %u: [sim] %s: expected milliseconds (0..86400000)",
+                     lineno, key);
+            return -1;
+        }
+    }
+    unsigned n = 0, total = ot_conf_nlines(cf);
+    const struct ot_line_conf **st = malloc((total ? total : 1) * sizeof(*st));
+    if (!st) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    int rc = 0;
+    for (unsigned i = 0; i < total && !rc; i++) {
+        const struct ot_line_conf *l = ot_conf_line(cf, i);
+        if (strcmp(l->provider, "sim"))
+            continue;
+        st[n++] = l;
+        if (l->nkv) {
+            snprintf(err, errlen, "line %u: unknown key %s for a [line] of the switch (sim)",
+                     l->kv[0].lineno, l->kv[0].key);
+            rc = -1;
+        }
+    }
+    /* Stations of one number (in file order after the sort): the same sharing,
+     * not private, at most SIM_MAX_STATIONS_PER_DN of them. */
+    if (!rc)
+        qsort(st, n, sizeof(*st), by_number);
+    for (unsigned i = 0, j; !rc && i < n; i = j) {
+        for (j = i + 1; j < n && !strcmp(st[i]->number, st[j]->number); j++)
+            if (st[i]->sharing == LINEADDRESSSHARING_PRIVATE ||
+                st[i]->sharing != st[j]->sharing || st[i]->party_line != st[j]->party_line) {
+                snprintf(err, errlen,
+                         "line %u: number %s is also on the [line] of line %u: the stations "
+                         "of a number must all share it the same way (not private)",
+                         st[j]->lineno, st[j]->number, st[i]->lineno);
+                rc = -1;
+                break;
+            }
+        if (!rc && j - i > SIM_MAX_STATIONS_PER_DN) {
+            snprintf(err, errlen, "line %u: number %s: more than %d stations",
+                     st[i + SIM_MAX_STATIONS_PER_DN]->lineno, st[i]->number,
+                     SIM_MAX_STATIONS_PER_DN);
+            rc = -1;
+        }
+    }
+    free(st);
+    return rc;
 }
 
 static void sim_stop(void);
@@ -92,14 +177,14 @@ static int sim_start(struct ot_linedev **lines, unsigned n)
             S.hash[h] = d;
         } else if (d->sharing == LINEADDRESSSHARING_PRIVATE || d->sharing != st->cf->sharing ||
                    d->party != st->cf->party_line) {
-            fprintf(stderr,
-                    "opentapi: [sim] number %s is on several lines: they must all share it "
-                    "the same way (not private)\n",
+            ot_logc(OT_CAT_CONFIG, OTLOG_ERROR,
+                    "[sim] number %s is on several lines: they must all share it "
+                    "the same way (not private)",
                     d->number);
             goto fail;
         }
         if (d->nst == SIM_MAX_STATIONS_PER_DN) {
-            fprintf(stderr, "opentapi: [sim] number %s: more than %d stations\n", d->number,
+            ot_logc(OT_CAT_CONFIG, OTLOG_ERROR, "[sim] number %s: more than %d stations", d->number,
                     SIM_MAX_STATIONS_PER_DN);
             goto fail;
         }
@@ -113,12 +198,45 @@ fail:
 }
 
 /* ---- appearances and connections ---- */
+static void app_init(struct sim_app *a, struct sim_station *st)
+{
+    a->st = st;
+    a->seq = S.next_seq++;
+    ot_list_init(&a->relatives);
+    ot_list_init(&a->rel_link);
+    ot_list_init(&a->deferred);
+}
+
+void sim_set_rel(struct sim_app *a, struct sim_app *to)
+{
+    if (a->rel == to)
+        return;
+    ot_list_del(&a->rel_link);
+    a->rel = to;
+    if (!to)
+        return;
+    /* In creation order, as the station lists its appearances: members are
+     * few (max_conf), so the walk from the tail is short. */
+    struct ot_list *pos = to->relatives.prev;
+    while (pos != &to->relatives && ot_container_of(pos, struct sim_app, rel_link)->seq > a->seq)
+        pos = pos->prev;
+    ot_list_add_tail(pos->next, &a->rel_link);
+}
+
+/* Nobody points at a any more, and a at nobody. */
+static void rel_forget(struct sim_app *a)
+{
+    sim_set_rel(a, NULL);
+    while (!ot_list_empty(&a->relatives))
+        sim_set_rel(ot_container_of(a->relatives.next, struct sim_app, rel_link), NULL);
+}
+
 struct sim_app *sim_app_new(struct sim_station *st, struct sim_end *end)
 {
     struct sim_app *a = calloc(1, sizeof(*a));
     if (!a)
         return NULL;
-    a->st = st;
+    app_init(a, st);
     a->end = end;
     ot_list_add_tail(&end->apps, &a->link);
     ot_list_add_tail(&st->apps, &a->st_link);
@@ -132,7 +250,7 @@ struct sim_app *sim_bridge_new(struct sim_station *st, struct ot_call *call)
     struct sim_app *a = calloc(1, sizeof(*a));
     if (!a)
         return NULL;
-    a->st = st;
+    app_init(a, st);
     a->kind = SIM_BRIDGE;
     a->call = call;
     ot_list_init(&a->link);
@@ -144,6 +262,7 @@ struct sim_app *sim_bridge_new(struct sim_station *st, struct ot_call *call)
 
 static void app_free(struct sim_app *a)
 {
+    rel_forget(a);
     ot_list_del(&a->st_link);
     S.live_apps--;
     free(a);
@@ -199,7 +318,7 @@ static void defer_free(struct sim_defer *d)
 {
     ot_timer_stop(&d->timer);
     ot_list_del(&d->link);
-    d->app->ndeferred--;
+    ot_list_del(&d->app_link);
     free(d->dest);
     free(d);
 }
@@ -208,17 +327,11 @@ static void defer_free(struct sim_defer *d)
  * overtook them, or the call went away). */
 static void fail_deferred(struct sim_app *a)
 {
-    while (a->ndeferred) {
-        struct ot_list *pos;
-        for (pos = S.deferred.next; pos != &S.deferred; pos = pos->next) {
-            struct sim_defer *d = ot_container_of(pos, struct sim_defer, link);
-            if (d->app == a) {
-                struct ot_req *r = d->req;
-                defer_free(d);
-                ot_req_complete(r, (LONG)LINEERR_INVALCALLSTATE);
-                break;
-            }
-        }
+    while (!ot_list_empty(&a->deferred)) {
+        struct sim_defer *d = ot_container_of(a->deferred.next, struct sim_defer, app_link);
+        struct ot_req *r = d->req;
+        defer_free(d);
+        ot_req_complete(r, (LONG)LINEERR_INVALCALLSTATE);
     }
 }
 
@@ -361,7 +474,7 @@ bool sim_offer(struct sim_conn *c, struct sim_end *from, struct sim_dn *d, const
                 b->st->ncalls--;
                 app_free(b);
             }
-            ot_log("sim: out of memory offering a call to %s", d->number);
+            ot_logc(OT_CAT_SIM, OTLOG_ERROR, "out of memory offering a call to %s", d->number);
             continue;
         }
         b->call = bc;
@@ -444,14 +557,15 @@ static LONG valid_for(const struct sim_app *a, enum sim_op op)
     return (LONG)LINEERR_OPERATIONFAILED;
 }
 
-/* The station's call that is talking now, if any. */
+/* The station's call that is talking now, if any: among the line's CONNECTED
+ * calls only (the core keeps them listed), not all of the station's calls. */
 static struct sim_app *station_active(struct sim_station *st, const struct sim_app *except)
 {
-    struct ot_list *pos;
-    for (pos = st->apps.next; pos != &st->apps; pos = pos->next) {
-        struct sim_app *o = ST_APP_OF(pos);
-        if (o != except && o->end && o->active && o->call && o->kind == SIM_PLAIN &&
-            ot_call_state(o->call) == LINECALLSTATE_CONNECTED)
+    for (struct ot_call *c = ot_linedev_next_connected(st->ld, NULL); c;
+         c = ot_linedev_next_connected(st->ld, c)) {
+        struct sim_app *o = ot_call_drv(c);
+        if (o && o != except && o->st == st && o->end && o->active && o->call == c &&
+            o->kind == SIM_PLAIN)
             return o;
     }
     return NULL;
@@ -559,7 +673,7 @@ static void defer_fired(void *arg)
     enum sim_op op = d->op;
     /* Detach before running: the operation may idle the appearance. */
     ot_list_del(&d->link);
-    a->ndeferred--;
+    ot_list_del(&d->app_link);
     execute(r, a, op, d->dest, d->len ? d->uui : NULL, d->len);
     free(d->dest);
     free(d);
@@ -593,7 +707,7 @@ static LONG submit(struct ot_req *r, struct sim_app *a, enum sim_op op, const ch
         return LINEERR_NOMEM;
     }
     ot_list_add_tail(&S.deferred, &d->link);
-    a->ndeferred++;
+    ot_list_add_tail(&a->deferred, &d->app_link);
     return 0;
 }
 
@@ -761,11 +875,10 @@ static void sim_close_call(struct ot_call *call)
     fail_deferred(a);
     if (a->kind != SIM_PLAIN)
         sim_conf_left(a);
-    /* Nobody may point at this appearance any more. */
-    struct ot_list *pos;
-    for (pos = a->st->apps.next; pos != &a->st->apps; pos = pos->next)
-        if (ST_APP_OF(pos)->rel == a)
-            ST_APP_OF(pos)->rel = NULL;
+    /* Nobody may point at this appearance any more (its relatives: no walk
+     * over the station's calls). */
+    while (!ot_list_empty(&a->relatives))
+        sim_set_rel(ot_container_of(a->relatives.next, struct sim_app, rel_link), NULL);
     ot_call_set_drv(call, NULL);
     a->call = NULL;
     if (!a->end)
@@ -828,4 +941,5 @@ const struct ot_provider ot_sim_provider = {
     .complete_transfer = sim_complete_transfer,
     .blind_transfer = sim_blind_transfer,
     .live_calls = sim_live_calls,
+    .check_config = sim_check_config,
 };

@@ -51,13 +51,16 @@ struct sim_app {
     struct ot_call *call;
     struct sim_station *st;
     struct sim_end *end; /* NULL once IDLE, and for bridges */
-    struct sim_app *rel; /* see enum sim_kind */
+    struct sim_app *rel; /* see enum sim_kind; set only with sim_set_rel */
     uint8_t kind;
-    bool active;            /* talking at this station (shared appearances) */
-    bool bridge_idle;       /* a bridge that went IDLE */
-    unsigned ndeferred;     /* its requests waiting on the clock (in S.deferred) */
-    struct ot_list link;    /* end->apps */
-    struct ot_list st_link; /* st->apps */
+    bool active;              /* talking at this station (shared appearances) */
+    bool bridge_idle;         /* a bridge that went IDLE */
+    uint64_t seq;             /* creation order (relatives are kept in it) */
+    struct ot_list relatives; /* the apps whose rel is this one, by seq (rel_link) */
+    struct ot_list rel_link;  /* rel->relatives */
+    struct ot_list deferred;  /* its requests waiting on the clock (sim_defer.app_link) */
+    struct ot_list link;      /* end->apps */
+    struct ot_list st_link;   /* st->apps */
 };
 
 struct sim_end {
@@ -83,6 +86,7 @@ struct sim_state {
     uint64_t no_answer_ms;
     uint64_t reply_delay_ms;
     unsigned live_apps;
+    uint64_t next_seq;
     struct ot_list deferred; /* struct sim_defer.link */
 };
 extern struct sim_state S;
@@ -112,6 +116,10 @@ void sim_conn_clear(struct sim_end *from, DWORD mode, const void *uui, DWORD len
 bool sim_offer(struct sim_conn *c, struct sim_end *from, struct sim_dn *d, const void *uui,
                DWORD len);
 void sim_set_state(struct sim_app *a, DWORD state, DWORD mode);
+/* a->rel = to, keeping to->relatives (so nothing walks a station to find who
+ * points at an appearance: the cost of a call end does not grow with the
+ * number of calls at the station). */
+void sim_set_rel(struct sim_app *a, struct sim_app *to);
 
 /* simconf.c */
 LONG sim_setup_conf(struct ot_req *r, struct ot_call *c, struct ot_call *conf,

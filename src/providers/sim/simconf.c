@@ -14,6 +14,8 @@
 
 #include "sim.h"
 
+#define REL_OF(pos) ot_container_of(pos, struct sim_app, rel_link)
+
 static bool connected_or_held(const struct sim_app *a)
 {
     return a->end && a->call && a->end->conn->phase == PH_CONNECTED;
@@ -33,9 +35,9 @@ static unsigned members(struct sim_app *bridge, struct sim_app **first)
     struct ot_list *pos;
     if (first)
         *first = NULL;
-    for (pos = bridge->st->apps.next; pos != &bridge->st->apps; pos = pos->next) {
-        struct sim_app *m = ST_APP_OF(pos);
-        if (m->kind == SIM_MEMBER && m->rel == bridge && m->end) {
+    for (pos = bridge->relatives.next; pos != &bridge->relatives; pos = pos->next) {
+        struct sim_app *m = REL_OF(pos);
+        if (m->kind == SIM_MEMBER && m->end) {
             if (!n && first)
                 *first = m;
             n++;
@@ -47,9 +49,9 @@ static unsigned members(struct sim_app *bridge, struct sim_app **first)
 static struct sim_app *pending_consult(struct sim_app *bridge)
 {
     struct ot_list *pos;
-    for (pos = bridge->st->apps.next; pos != &bridge->st->apps; pos = pos->next) {
-        struct sim_app *m = ST_APP_OF(pos);
-        if (m->kind == SIM_CONSULT_CONF && m->rel == bridge && m->end)
+    for (pos = bridge->relatives.next; pos != &bridge->relatives; pos = pos->next) {
+        struct sim_app *m = REL_OF(pos);
+        if (m->kind == SIM_CONSULT_CONF && m->end)
             return m;
     }
     return NULL;
@@ -67,7 +69,7 @@ static void bridge_idle(struct sim_app *p)
 static void make_plain(struct sim_app *m)
 {
     m->kind = SIM_PLAIN;
-    m->rel = NULL;
+    sim_set_rel(m, NULL);
     if (m->call)
         ot_ev_call_conf_parent(m->call, NULL);
 }
@@ -127,15 +129,10 @@ void sim_conf_left(struct sim_app *a)
         if (rel && rel->kind == SIM_CONSULT_XFER)
             make_plain(rel);
         break;
-    case SIM_BRIDGE: {
-        struct ot_list *pos;
-        for (pos = a->st->apps.next; pos != &a->st->apps; pos = pos->next) {
-            struct sim_app *m = ST_APP_OF(pos);
-            if (m->rel == a)
-                make_plain(m);
-        }
+    case SIM_BRIDGE:
+        while (!ot_list_empty(&a->relatives))
+            make_plain(REL_OF(a->relatives.next));
         break;
-    }
     default:
         break;
     }
@@ -153,9 +150,9 @@ bool sim_conf_drop(struct sim_app *a, const void *uui, DWORD len)
         for (;;) {
             struct sim_app *m = NULL;
             struct ot_list *pos;
-            for (pos = a->st->apps.next; pos != &a->st->apps; pos = pos->next) {
-                struct sim_app *x = ST_APP_OF(pos);
-                if (x->rel == a && x->end &&
+            for (pos = a->relatives.next; pos != &a->relatives; pos = pos->next) {
+                struct sim_app *x = REL_OF(pos);
+                if (x->end &&
                     (x->kind == SIM_MEMBER || x->kind == SIM_CONSULT_CONF)) {
                     m = x;
                     break;
@@ -209,12 +206,12 @@ LONG sim_setup_conf(struct ot_req *r, struct ot_call *c, struct ot_call *conf,
         return LINEERR_NOMEM;
     }
     k->kind = SIM_CONSULT_CONF;
-    k->rel = p;
+    sim_set_rel(k, p);
     ot_ev_call_party_ex(consult, OT_PARTY_CALLER, a->st->cf->number, a->st->cf->name, false,
                         true);
     ot_req_complete(r, 0);
     a->kind = SIM_MEMBER;
-    a->rel = p;
+    sim_set_rel(a, p);
     ot_ev_call_conf_parent(c, conf);
     ot_ev_call_state(c, LINECALLSTATE_CONFERENCED, 0);
     ot_ev_call_state(conf, LINECALLSTATE_ONHOLDPENDCONF, 0);
@@ -230,7 +227,7 @@ LONG sim_prepare_add(struct ot_req *r, struct ot_call *conf, struct ot_call *con
     if (!sim_conn_new(p->st, consult, &k))
         return LINEERR_NOMEM;
     k->kind = SIM_CONSULT_CONF;
-    k->rel = p;
+    sim_set_rel(k, p);
     ot_ev_call_party_ex(consult, OT_PARTY_CALLER, p->st->cf->number, p->st->cf->name, false,
                         true);
     ot_req_complete(r, 0);
@@ -250,7 +247,7 @@ LONG sim_add_to_conf(struct ot_req *r, struct ot_call *conf, struct ot_call *con
     if (members(p, NULL) + 1 >= p->st->cf->max_conf)
         return LINEERR_CONFERENCEFULL;
     k->kind = SIM_MEMBER;
-    k->rel = p;
+    sim_set_rel(k, p);
     ot_ev_call_conf_parent(consult, conf);
     ot_ev_call_state(consult, LINECALLSTATE_CONFERENCED, 0);
     ot_ev_call_state(conf, LINECALLSTATE_CONNECTED, LINECONNECTEDMODE_ACTIVE);
@@ -277,12 +274,12 @@ LONG sim_setup_transfer(struct ot_req *r, struct ot_call *c, struct ot_call *con
     if (!sim_conn_new(a->st, consult, &k))
         return LINEERR_NOMEM;
     k->kind = SIM_CONSULT_XFER;
-    k->rel = a;
+    sim_set_rel(k, a);
     ot_ev_call_party_ex(consult, OT_PARTY_CALLER, a->st->cf->number, a->st->cf->name, false,
                         true);
     ot_req_complete(r, 0);
     a->kind = SIM_HELD_XFER;
-    a->rel = k;
+    sim_set_rel(a, k);
     ot_ev_call_state(c, LINECALLSTATE_ONHOLDPENDTRANSFER, 0);
     ot_ev_call_state(consult, LINECALLSTATE_DIALTONE, LINEDIALTONEMODE_NORMAL);
     return 0;
@@ -325,7 +322,8 @@ LONG sim_complete_transfer(struct ot_req *r, struct ot_call *c, struct ot_call *
             return LINEERR_NOMEM;
         ot_req_complete(r, 0);
         a->kind = k->kind = SIM_MEMBER;
-        a->rel = k->rel = p;
+        sim_set_rel(a, p);
+        sim_set_rel(k, p);
         ot_ev_call_conf_parent(c, conf);
         ot_ev_call_conf_parent(consult, conf);
         ot_ev_call_state(c, LINECALLSTATE_CONFERENCED, 0);
@@ -341,7 +339,8 @@ LONG sim_complete_transfer(struct ot_req *r, struct ot_call *c, struct ot_call *
     sim_conn_hold(ca);
     sim_conn_hold(ck);
     a->kind = k->kind = SIM_PLAIN;
-    a->rel = k->rel = NULL;
+    sim_set_rel(a, NULL);
+    sim_set_rel(k, NULL);
     sim_app_idle(a);
     sim_app_idle(k);
     sim_end_idle(host); /* other appearances of the host, if any */

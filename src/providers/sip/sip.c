@@ -17,7 +17,9 @@
  * handle destroyed, on the provider thread only).  A TAPI call that went IDLE
  * because of lineDrop may still have a dialog finishing (BYE in flight); it
  * is reported to nobody. */
+#define _GNU_SOURCE /* malloc_trim */
 #include <errno.h>
+#include <malloc.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -29,6 +31,7 @@
 #include <time.h>
 
 #include "sipint.h"
+#include "siptrace.h"
 
 /* Sofia's module logs (exported data of libsofia-sip-ua). */
 extern su_log_t nua_log[];
@@ -41,6 +44,13 @@ static struct {
     unsigned live_calls;
     su_root_t *root;
     pthread_t thread;
+    /* overload control ([sip] max_calls, max_invite_rate): a token bucket of
+     * one second's worth of INVITEs, in thousandths, on the core clock */
+    unsigned max_calls, max_rate;
+    uint64_t rate_tokens, rate_ms;
+    unsigned long invites;    /* INVITEs that started a call, admitted or refused */
+    unsigned long trim_seen, trim_acc; /* invites at the last tick, since the last trim */
+    su_timer_t *trim_timer;
 } S;
 
 /* The provider thread runs "detached" from the core while the provider is
@@ -90,6 +100,15 @@ static void cnt_add(unsigned long *field, long delta)
     pthread_mutex_unlock(&cnt_mu);
 }
 
+static void cnt_set(unsigned long *field, unsigned long value)
+{
+    pthread_once(&cnt_once, cnt_init);
+    pthread_mutex_lock(&cnt_mu);
+    *field = value;
+    pthread_cond_broadcast(&cnt_cv);
+    pthread_mutex_unlock(&cnt_mu);
+}
+
 void ot_sip_counters_get(struct ot_sip_counters *out)
 {
     pthread_mutex_lock(&cnt_mu);
@@ -130,20 +149,21 @@ bool ot_sip_counters_wait(bool (*pred)(const struct ot_sip_counters *, void *), 
 
 /* ---- logging ----------------------------------------------------------------- */
 static bool sofia_log_on;
+static bool trace_on; /* TPTAG_LOG: Sofia logs every message, for siptrace.c */
 
 static void sofia_logger(void *stream, char const *fmt, va_list ap)
 {
     (void)stream;
+    if (sip_trace_feed(fmt, ap))
+        return; /* a SIP message, for the trace */
     if (sofia_log_on)
         vfprintf(stderr, fmt, ap);
 }
 
 static void setup_logs(void)
 {
-    const char *v = ot_setting("sip", "log_level");
-    unsigned level = v ? (unsigned)atoi(v) : 0;
-    if (level > 9)
-        level = 9;
+    int lv = sip_log_level(ot_setting("sip", "log_level")); /* checked: 0..9 or absent */
+    unsigned level = lv > 0 ? (unsigned)lv : 0;
     sofia_log_on = level > 0;
     su_log_t *logs[] = {su_log_default, nua_log, nta_log, tport_log};
     for (size_t i = 0; i < sizeof(logs) / sizeof(logs[0]); i++) {
@@ -164,12 +184,33 @@ static struct sip_call *sc_new(struct sip_line *l, struct ot_call *c, bool incom
     ot_list_init(&sc->infos);
     ot_list_add_tail(&l->calls, &sc->link);
     S.live_calls++;
+    l->ncalls++;
     return sc;
+}
+
+/* p->conf_consult = k, and k->consult_for = p (no search for a consultation
+ * call's parent when it ends). */
+static void set_consult(struct sip_call *p, struct sip_call *k)
+{
+    if (p->conf_consult)
+        p->conf_consult->consult_for = NULL;
+    p->conf_consult = k;
+    if (k) {
+        if (k->consult_for && k->consult_for != p)
+            k->consult_for->conf_consult = NULL;
+        k->consult_for = p;
+    }
 }
 
 static void sc_free(struct sip_call *sc)
 {
+    if (sc->conf_consult)
+        set_consult(sc, NULL);
+    if (sc->consult_for)
+        set_consult(sc->consult_for, NULL);
     ot_list_del(&sc->link);
+    if (!sc->is_parent)
+        sc->line->ncalls--;
     free(sc->late_bye_uui);
     free(sc);
     S.live_calls--;
@@ -242,19 +283,21 @@ static void report_uui(struct sip_call *sc, const sip_t *sip)
         unsigned char *buf = malloc(limit ? limit : 1);
         size_t n = 0;
         if (!buf) {
-            ot_log("sip: out of memory reading UUI of call %u", (unsigned)ot_call_id(sc->call));
+            ot_logc(OT_CAT_SIP, OTLOG_ERROR, "out of memory reading UUI of call %u", (unsigned)ot_call_id(sc->call));
             return;
         }
         enum ot_sip_uui_result r = ot_sip_uui_parse(u->un_value, buf, limit, &n);
         if (r == OT_SIP_UUI_OK)
             ot_ev_call_uui(sc->call, buf, (DWORD)n);
         else if (r == OT_SIP_UUI_MALFORMED) {
-            cnt_add(&cnt.uui_malformed, 1);
-            ot_log("sip: call %u: malformed User-to-User ignored", (unsigned)ot_call_id(sc->call));
+            ot_logc(OT_CAT_SIP, OTLOG_WARN, "call %u: malformed User-to-User ignored",
+                    (unsigned)ot_call_id(sc->call));
+            cnt_add(&cnt.uui_malformed, 1); /* after the record: a test that sees it finds both */
         } else if (r == OT_SIP_UUI_TOOBIG) {
+            ot_logc(OT_CAT_SIP, OTLOG_WARN,
+                    "call %u: User-to-User larger than dwUUICallInfoSize (%u) ignored",
+                    (unsigned)ot_call_id(sc->call), (unsigned)limit);
             cnt_add(&cnt.uui_oversized, 1);
-            ot_log("sip: call %u: User-to-User larger than dwUUICallInfoSize (%u) ignored",
-                   (unsigned)ot_call_id(sc->call), (unsigned)limit);
         }
         free(buf);
         if (r != OT_SIP_UUI_NONE)
@@ -265,7 +308,7 @@ static void report_uui(struct sip_call *sc, const sip_t *sip)
     }
     if (foreign) {
         cnt_add(&cnt.uui_foreign, 1);
-        ot_log("sip: call %u: User-to-User of another package ignored",
+        ot_logc(OT_CAT_SIP, OTLOG_INFO, "call %u: User-to-User of another package ignored",
                (unsigned)ot_call_id(sc->call));
     }
 }
@@ -409,15 +452,19 @@ static struct sip_call *conf_of(const struct sip_call *sc)
     return p ? ot_call_drv(p) : NULL;
 }
 
+/* The parent's members, from the core's list of them (no walk over the
+ * line's calls). */
 static unsigned conf_members(struct sip_call *parent, struct sip_call **first)
 {
     unsigned n = 0;
-    struct ot_list *pos;
     if (first)
         *first = NULL;
-    for (pos = parent->line->calls.next; pos != &parent->line->calls; pos = pos->next) {
-        struct sip_call *m = ot_container_of(pos, struct sip_call, link);
-        if (m != parent && m->call && conf_of(m) == parent) {
+    if (!parent->call)
+        return 0;
+    for (struct ot_call *mc = ot_call_next_member(parent->call, NULL); mc;
+         mc = ot_call_next_member(parent->call, mc)) {
+        struct sip_call *m = ot_call_drv(mc);
+        if (m && m != parent && m->call == mc) {
             if (!n && first)
                 *first = m;
             n++;
@@ -428,13 +475,7 @@ static unsigned conf_members(struct sip_call *parent, struct sip_call **first)
 
 static struct sip_call *consult_parent(const struct sip_call *sc)
 {
-    struct ot_list *pos;
-    for (pos = sc->line->calls.next; pos != &sc->line->calls; pos = pos->next) {
-        struct sip_call *p = ot_container_of(pos, struct sip_call, link);
-        if (p->is_parent && p->conf_consult == sc)
-            return p;
-    }
-    return NULL;
+    return sc->consult_for && sc->consult_for->is_parent ? sc->consult_for : NULL;
 }
 
 /* After a member or the consultation call left: reconnect, or revert. */
@@ -446,7 +487,7 @@ static void conf_check(struct sip_call *p)
     unsigned n = conf_members(p, &first);
     if (p->conf_consult) {
         if (n == 0) { /* nothing left to add the consultation call to */
-            p->conf_consult = NULL;
+            set_consult(p, NULL);
             ot_ev_call_state(p->call, LINECALLSTATE_IDLE, 0);
         }
         return;
@@ -478,7 +519,7 @@ static void conf_left(struct sip_call *sc)
     }
     p = consult_parent(sc);
     if (p) {
-        p->conf_consult = NULL;
+        set_consult(p, NULL);
         conf_check(p);
     }
 }
@@ -507,8 +548,52 @@ static void sc_disconnect(struct sip_call *sc, DWORD mode)
 }
 
 /* ---- NUA events (provider thread, core lock held) ---------------------------------- */
+/* One INVITE's worth of the [sip] max_invite_rate bucket, if there is one. */
+static bool rate_take(void)
+{
+    if (!S.max_rate)
+        return true;
+    uint64_t now = ot_clock_now(), cap = (uint64_t)S.max_rate * 1000u;
+    if (now > S.rate_ms) {
+        S.rate_tokens += (now - S.rate_ms) * S.max_rate; /* max_rate per 1000 ms */
+        if (S.rate_tokens > cap)
+            S.rate_tokens = cap;
+    }
+    S.rate_ms = now;
+    if (S.rate_tokens < 1000u)
+        return false;
+    S.rate_tokens -= 1000u;
+    return true;
+}
+
+/* Overload control, before anything is allocated for the call: over the
+ * INVITE rate or the process's max_calls, 503 with Retry-After; a line that
+ * has max_calls calls is busy, 486.  Never silence. */
+static bool invite_admitted(struct sip_line *l, nua_handle_t *nh)
+{
+    const char *retry = NULL;
+    S.invites++;
+    if (!rate_take())
+        retry = OT_SIP_RETRY_AFTER_RATE;
+    else if (S.live_calls >= S.max_calls)
+        retry = OT_SIP_RETRY_AFTER_FULL;
+    if (retry) {
+        nua_respond(nh, SIP_503_SERVICE_UNAVAILABLE, SIPTAG_RETRY_AFTER_STR(retry),
+                    SIPTAG_REASON_STR("Q.850;cause=42"), TAG_END());
+        cnt_add(&cnt.refused_overload, 1);
+    } else if (l->ncalls >= l->max_calls) {
+        nua_respond(nh, SIP_486_BUSY_HERE, SIPTAG_REASON_STR("Q.850;cause=17"), TAG_END());
+        cnt_add(&cnt.refused_busy, 1);
+    } else
+        return true;
+    nua_handle_destroy(nh);
+    return false;
+}
+
 static void on_invite(struct sip_line *l, nua_handle_t *nh, const sip_t *sip)
 {
+    if (!invite_admitted(l, nh))
+        return;
     struct sip_call *sc = sc_new(l, NULL, true);
     if (!sc) {
         nua_respond(nh, SIP_500_INTERNAL_SERVER_ERROR, TAG_END());
@@ -520,7 +605,7 @@ static void on_invite(struct sip_line *l, nua_handle_t *nh, const sip_t *sip)
     sc->phase = PH_OFFERED;
     struct ot_call *c = ot_ev_new_call(l->ld, 0, LINECALLORIGIN_EXTERNAL, sc);
     if (!c) {
-        ot_log("sip: out of memory offering a call on line %u", (unsigned)l->id);
+        ot_logc(OT_CAT_SIP, OTLOG_ERROR, "out of memory offering a call on line %u", (unsigned)l->id);
         nua_respond(nh, SIP_500_INTERNAL_SERVER_ERROR, TAG_END());
         sc->phase = PH_ENDING;
         return; /* freed when NUA reports the dialog terminated */
@@ -702,7 +787,7 @@ static void on_terminated(struct sip_call *sc, int status)
     sc->bye_on_ack = false; /* no ACK came: no BYE is needed (RFC 3261 13.3.1.4) */
     sc_fail_requests(sc, LINEERR_OPERATIONFAILED);
     if (sc->call && was != PH_ENDING && was != PH_DONE) {
-        ot_log("sip: call %u: dialog ended (%d) without a BYE or final response",
+        ot_logc(OT_CAT_SIP, OTLOG_INFO, "call %u: dialog ended (%d) without a BYE or final response",
                (unsigned)ot_call_id(sc->call), status);
         sc_disconnect(sc, status >= 300 ? ot_sip_status_mode(status, -1)
                                         : LINEDISCONNECTMODE_UNAVAIL);
@@ -726,7 +811,7 @@ static void on_register(struct sip_line *l, nua_event_t ev, int status, const si
     if ((status == 401 || status == 407) && l->reg_auth_tries++ < 2 &&
         auth_reply(l, l->reg_nh, sip))
         return;
-    fprintf(stderr, "opentapi: SIP line %u: registration at %s failed: %d\n", (unsigned)l->id,
+    ot_logc(OT_CAT_SIP, OTLOG_WARN, "line %u: registration at %s failed: %d", (unsigned)l->id,
             l->registrar, status);
     if (l->registered) {
         l->registered = false;
@@ -835,7 +920,7 @@ static void provider_event(nua_event_t ev, int status, char const *phrase, nua_t
     }
     /* sc->call is read under the lock: an application thread clears it
      * (close_call) and the core may free the call right after. */
-    ot_log("sip: line %u: %s %d %s (call %u)", l ? (unsigned)l->id : 0u, nua_event_name(ev),
+    ot_logc(OT_CAT_SIP, OTLOG_DEBUG, "line %u: %s %d %s (call %u)", l ? (unsigned)l->id : 0u, nua_event_name(ev),
            status, phrase ? phrase : "", sc && sc->call ? (unsigned)ot_call_id(sc->call) : 0u);
     switch (ev) {
     case nua_i_invite:
@@ -881,8 +966,12 @@ static void provider_event(nua_event_t ev, int status, char const *phrase, nua_t
         if (nh && nh == l->reg_nh)
             on_register(l, ev, status, sip);
         break;
+    case nua_i_options:
+        if (sip && sip->sip_cseq)
+            cnt_set(&cnt.options_cseq, sip->sip_cseq->cs_seq);
+        break;
     case nua_i_error:
-        ot_log("sip: line %u: %d %s", l ? (unsigned)l->id : 0u, status, phrase ? phrase : "");
+        ot_logc(OT_CAT_SIP, OTLOG_DEBUG, "line %u: %d %s", l ? (unsigned)l->id : 0u, status, phrase ? phrase : "");
         break;
     case nua_r_bye:
     case nua_r_cancel:
@@ -906,6 +995,35 @@ static void provider_event(nua_event_t ev, int status, char const *phrase, nua_t
 }
 
 /* ---- the provider thread ------------------------------------------------------- */
+/* Every TRIM_PERIOD_MS: once a burst of at least TRIM_MIN_BURST INVITEs (a
+ * flood) has subsided (this period saw at most a tenth of what came since the
+ * last trim), the memory malloc kept for it goes back to the system
+ * (malloc_trim).  Sofia frees a finished transaction within 32 s, so a few
+ * periods after a flood its memory is really free. */
+#define TRIM_PERIOD_MS 10000
+#define TRIM_MIN_BURST 1000u
+
+static void trim_tick(su_root_magic_t *magic, su_timer_t *t, su_timer_arg_t *arg)
+{
+    (void)magic, (void)t, (void)arg;
+    if (atomic_load(&detached))
+        return;
+    ot_lock();
+    if (atomic_load(&detached)) { /* stop() released the lock to join us */
+        ot_unlock();
+        return;
+    }
+    unsigned long d = S.invites - S.trim_seen;
+    S.trim_seen = S.invites;
+    S.trim_acc += d;
+    bool trim = S.trim_acc >= TRIM_MIN_BURST && d <= S.trim_acc / 10;
+    if (trim)
+        S.trim_acc = 0;
+    ot_unlock();
+    if (trim)
+        malloc_trim(0);
+}
+
 static void *provider_main(void *arg)
 {
     (void)arg;
@@ -915,9 +1033,10 @@ static void *provider_main(void *arg)
         ok = false;
     for (unsigned i = 0; ok && i < S.nlines; i++) {
         struct sip_line *l = &S.lines[i];
-        if (sip_line_probe_bind(l) != 0) {
-            fprintf(stderr, "opentapi: SIP line %u: cannot bind %s\n", (unsigned)l->id,
-                    l->bind_url);
+        char why[128];
+        if (sip_line_probe_bind(l, why, sizeof(why)) != 0) {
+            ot_logc(OT_CAT_SIP, OTLOG_ERROR, "line %u: cannot bind %s: %s", (unsigned)l->id,
+                    l->bind_url, why);
             ok = false;
             break;
         }
@@ -930,9 +1049,10 @@ static void *provider_main(void *arg)
             SIPTAG_ALLOW_STR("INVITE, ACK, BYE, CANCEL, OPTIONS, INFO, PRACK, UPDATE"),
             SIPTAG_USER_AGENT_STR("opentapi/" OPENTAPI_VERSION_STRING),
             TAG_IF(l->proxy, NUTAG_PROXY(l->proxy)),
-            TAG_IF(l->registrar, NUTAG_REGISTRAR(l->registrar)), TAG_END());
+            TAG_IF(l->registrar, NUTAG_REGISTRAR(l->registrar)),
+            TAG_IF(trace_on, TPTAG_LOG(1)), TAG_END());
         if (!l->nua) {
-            fprintf(stderr, "opentapi: SIP line %u: cannot bind %s\n", (unsigned)l->id,
+            ot_logc(OT_CAT_SIP, OTLOG_ERROR, "line %u: cannot bind %s", (unsigned)l->id,
                     l->bind_url);
             ok = false;
         }
@@ -959,6 +1079,11 @@ static void *provider_main(void *arg)
             if (S.lines[i].nua)
                 nua_shutdown(S.lines[i].nua);
     }
+    if (ok && any) {
+        S.trim_timer = su_timer_create(su_root_task(S.root), TRIM_PERIOD_MS);
+        if (S.trim_timer)
+            su_timer_run(S.trim_timer, trim_tick, NULL);
+    }
     pthread_mutex_lock(&init_mu);
     init_state = ok ? 1 : -1;
     pthread_cond_broadcast(&init_cv);
@@ -966,6 +1091,9 @@ static void *provider_main(void *arg)
 
     if (any)
         su_root_run(S.root); /* until every user agent has shut down */
+    if (S.trim_timer)
+        su_timer_destroy(S.trim_timer);
+    S.trim_timer = NULL;
     for (unsigned i = 0; i < S.nlines; i++)
         if (S.lines[i].nua) {
             nua_destroy(S.lines[i].nua);
@@ -979,6 +1107,7 @@ static void *provider_main(void *arg)
 
 static void free_lines(void)
 {
+    sip_trace_stop(); /* no user agent is left to log a message */
     for (unsigned i = 0; i < S.nlines; i++) {
         struct sip_line *l = &S.lines[i];
         while (!ot_list_empty(&l->calls)) {
@@ -1008,9 +1137,27 @@ static void free_lines(void)
     memset(&S, 0, sizeof(S));
 }
 
+/* A [sip] number (checked by sip_check_config), def when absent. */
+static long sip_setting(const char *key, unsigned long def)
+{
+    const char *v = ot_setting("sip", key);
+    unsigned long n;
+    if (!v)
+        return (long)def;
+    return sip_number_key(key, v, &n) == 0 ? (long)n : -1;
+}
+
 static int sp_start(struct ot_linedev **lines, unsigned n)
 {
+    long max_calls = sip_setting("max_calls", OT_SIP_DEFAULT_CALLS);
+    long max_rate = sip_setting("max_invite_rate", OT_SIP_DEFAULT_INVITE_RATE);
+    if (max_calls < 0 || max_rate < 0)
+        return -1;
     memset(&S, 0, sizeof(S));
+    S.max_calls = (unsigned)max_calls;
+    S.max_rate = (unsigned)max_rate;
+    S.rate_tokens = (uint64_t)S.max_rate * 1000u;
+    S.rate_ms = ot_clock_now();
     S.lines = calloc(n, sizeof(*S.lines));
     if (!S.lines)
         return -1;
@@ -1023,7 +1170,10 @@ static int sp_start(struct ot_linedev **lines, unsigned n)
         ot_list_init(&l->calls);
     }
     for (unsigned i = 0; i < n; i++) {
-        if (sip_line_configure(&S.lines[i], S.lines[i].cf, S.lines[i].id) != 0) {
+        char err[320];
+        if (sip_line_configure(&S.lines[i], S.lines[i].cf, S.lines[i].id, err, sizeof(err)) !=
+            0) {
+            ot_logc(OT_CAT_CONFIG, OTLOG_ERROR, "%s", err);
             free_lines();
             return -1;
         }
@@ -1040,6 +1190,7 @@ static int sp_start(struct ot_linedev **lines, unsigned n)
 
     atomic_store(&detached, false);
     init_state = 0;
+    trace_on = sip_trace_start(S.lines, S.nlines);
     sigset_t all, old;
     sigfillset(&all);
     pthread_sigmask(SIG_BLOCK, &all, &old); /* inherited by NUA's threads too */
@@ -1249,14 +1400,23 @@ static LONG sp_drop(struct ot_req *r, struct ot_call *c, const void *uui, DWORD 
     } else if (sc->is_parent) {
         /* CONFDROP: every party goes, one BYE each, each call its own IDLE. */
         sc->dropping = true;
-        struct ot_list *pos, *tmp;
-        ot_list_foreach_safe(pos, tmp, &sc->line->calls)
-        {
-            struct sip_call *m = ot_container_of(pos, struct sip_call, link);
-            if (!m->call || (conf_of(m) != sc && sc->conf_consult != m))
+        /* The members in creation order, then the consultation call (always
+         * the newest): from the core's member list, not the line's calls. */
+        struct ot_call *mc = ot_call_next_member(c, NULL);
+        struct sip_call *consult = sc->conf_consult;
+        while (mc || consult) {
+            struct sip_call *m;
+            if (mc) {
+                m = ot_call_drv(mc);
+                mc = ot_call_next_member(c, mc); /* before m leaves the list */
+            } else {
+                m = consult;
+                consult = NULL;
+            }
+            if (!m || !m->call || (conf_of(m) != sc && sc->conf_consult != m))
                 continue;
             if (sc_hangup(m, hdr) != 0) {
-                ot_log("sip: call %u: out of memory keeping the drop's UUI, sent without it",
+                ot_logc(OT_CAT_SIP, OTLOG_ERROR, "call %u: out of memory keeping the drop's UUI, sent without it",
                        (unsigned)ot_call_id(m->call));
                 sc_hangup(m, NULL);
             }
@@ -1265,7 +1425,7 @@ static LONG sp_drop(struct ot_req *r, struct ot_call *c, const void *uui, DWORD 
                 ot_ev_call_conf_parent(m->call, NULL);
             ot_ev_call_state(m->call, LINECALLSTATE_IDLE, 0);
         }
-        sc->conf_consult = NULL;
+        set_consult(sc, NULL);
         sc->dropping = false;
         ot_ev_call_state(c, LINECALLSTATE_IDLE, 0);
     } else {
@@ -1292,7 +1452,7 @@ static void sp_close_call(struct ot_call *c)
     sc_hangup(sc, NULL);
     struct sip_call *p = consult_parent(sc);
     if (p)
-        p->conf_consult = NULL;
+        set_consult(p, NULL);
     ot_call_set_drv(c, NULL);
     sc->call = NULL;
     sc_maybe_free(sc);
@@ -1302,8 +1462,10 @@ static void sp_close_call(struct ot_call *c)
 static struct sip_call *parent_new(struct sip_line *l, struct ot_call *conf)
 {
     struct sip_call *p = sc_new(l, conf, false);
-    if (p)
+    if (p) {
         p->is_parent = true;
+        l->ncalls--; /* no dialog of its own: not a call for max_calls */
+    }
     return p;
 }
 
@@ -1325,7 +1487,7 @@ static LONG sp_setup_conf(struct ot_req *r, struct ot_call *c, struct ot_call *c
     }
     ot_call_set_drv(conf, p);
     ot_call_set_drv(consult, k);
-    p->conf_consult = k;
+    set_consult(p, k);
     ot_ev_call_party(consult, OT_PARTY_CALLER, l->user, l->display, false);
     ot_req_complete(r, 0);
     ot_ev_call_conf_parent(c, conf);
@@ -1345,7 +1507,7 @@ static LONG sp_prepare_add(struct ot_req *r, struct ot_call *conf, struct ot_cal
     if (!k)
         return LINEERR_NOMEM;
     ot_call_set_drv(consult, k);
-    p->conf_consult = k;
+    set_consult(p, k);
     ot_ev_call_party(consult, OT_PARTY_CALLER, p->line->user, p->line->display, false);
     ot_req_complete(r, 0);
     ot_ev_call_state(conf, LINECALLSTATE_ONHOLDPENDCONF, 0);
@@ -1364,7 +1526,7 @@ static LONG sp_add_to_conf(struct ot_req *r, struct ot_call *conf, struct ot_cal
     if (conf_members(p, NULL) + 1 >= p->line->cf->max_conf)
         return LINEERR_CONFERENCEFULL;
     if (p->conf_consult == k)
-        p->conf_consult = NULL;
+        set_consult(p, NULL);
     ot_ev_call_conf_parent(consult, conf);
     ot_ev_call_state(consult, LINECALLSTATE_CONFERENCED, 0);
     ot_ev_call_state(conf, LINECALLSTATE_CONNECTED, LINECONNECTEDMODE_ACTIVE);
@@ -1404,4 +1566,5 @@ const struct ot_provider ot_sip_provider = {
     .add_to_conf = sp_add_to_conf,
     .remove_from_conf = sp_remove_from_conf,
     .live_calls = sp_live_calls,
+    .check_config = sip_check_config,
 };

@@ -79,6 +79,12 @@ struct ot_sip_counters {
     unsigned long registered;    /* lines whose registration is current */
     unsigned long register_failed; /* final REGISTER failures */
     unsigned long infos_received;  /* INFO requests that carried UUI */
+    /* The CSeq number of the last OPTIONS a line received.  Its event comes
+     * after the events of every message received before it, so a test or the
+     * SIP fuzzer waits for its own OPTIONS to know those were all handled. */
+    unsigned long options_cseq;
+    unsigned long refused_busy;     /* INVITEs answered 486: the line had max_calls */
+    unsigned long refused_overload; /* INVITEs answered 503: [sip] max_calls or max_invite_rate */
 };
 void ot_sip_counters_get(struct ot_sip_counters *out);
 void ot_sip_counters_reset(void);

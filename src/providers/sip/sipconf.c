@@ -3,6 +3,7 @@
  * strings the NUA calls need (bind URL, From, SDP, target of a dialled
  * address).  Runs with the core lock held, before the provider thread exists. */
 #include <ctype.h>
+#include <errno.h>
 #include <netdb.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,7 +16,7 @@
 
 static const char *const known_keys[] = {
     "uri", "bind", "transport", "proxy", "registrar", "username", "password",
-    "expires", "display", "reject_status", NULL,
+    "expires", "display", "reject_status", "max_calls", NULL,
 };
 
 static char *dupstr(const char *s) { return s ? ot_strdup(s) : NULL; }
@@ -38,7 +39,31 @@ static bool has_scheme(const char *s)
     return !strncasecmp(s, "sip:", 4) || !strncasecmp(s, "sips:", 5);
 }
 
-int sip_line_configure(struct sip_line *l, const struct ot_line_conf *cf, DWORD id)
+/* A port number 1..65535 (Sofia takes any digits). */
+static bool good_port(const char *p)
+{
+    if (!p)
+        return true; /* the default, 5060 */
+    char *end;
+    unsigned long n = strtoul(p, &end, 10);
+    return *p >= '0' && *p <= '9' && !*end && n >= 1 && n <= 65535;
+}
+
+/* The reason of a refusal: "line N: [line] (device D, sip): ...", N the line
+ * of the key in the file (of the [line] header when the key is missing). */
+#define BAD(key, ...)                                                                           \
+    do {                                                                                        \
+        unsigned ln_;                                                                           \
+        if (!ot_line_conf_get_at(cf, key, &ln_))                                                \
+            ln_ = cf->lineno;                                                                   \
+        int o_ = snprintf(err, errlen, "line %u: [line] (device %u, sip): ", ln_, (unsigned)id); \
+        if (o_ >= 0 && (size_t)o_ < errlen)                                                     \
+            snprintf(err + o_, errlen - (size_t)o_, __VA_ARGS__);                                \
+        goto out;                                                                               \
+    } while (0)
+
+int sip_line_configure(struct sip_line *l, const struct ot_line_conf *cf, DWORD id, char *err,
+                       size_t errlen)
 {
     su_home_t home[1] = {SU_HOME_INIT(home)};
     int rc = -1;
@@ -50,17 +75,14 @@ int sip_line_configure(struct sip_line *l, const struct ot_line_conf *cf, DWORD 
         for (const char *const *k = known_keys; *k; k++)
             known |= !strcmp(*k, cf->kv[i].key);
         if (!known) {
-            fprintf(stderr, "opentapi: [line] %u (sip): unknown key %s\n", (unsigned)id,
-                    cf->kv[i].key);
+            snprintf(err, errlen, "line %u: [line] (device %u, sip): unknown key %s",
+                     cf->kv[i].lineno, (unsigned)id, cf->kv[i].key);
             goto out;
         }
     }
     const char *v = ot_line_conf_get(cf, "uri");
-    if (!v || parse_sip_url(home, v, &uri)) {
-        fprintf(stderr, "opentapi: [line] %u (sip): uri must be a SIP URI such as "
-                        "sip:alice@127.0.0.1:5070\n", (unsigned)id);
-        goto out;
-    }
+    if (!v || parse_sip_url(home, v, &uri) || !good_port(uri->url_port))
+        BAD("uri", "uri must be a SIP URI such as sip:alice@127.0.0.1:5070");
     l->aor = dupstr(v);
     l->user = dupstr(uri->url_user ? uri->url_user : cf->number);
     snprintf(buf, sizeof(buf), "%s%s%s", uri->url_host, uri->url_port ? ":" : "",
@@ -72,21 +94,16 @@ int sip_line_configure(struct sip_line *l, const struct ot_line_conf *cf, DWORD 
         l->tcp = false;
     else if (!strcasecmp(v, "tcp"))
         l->tcp = true;
-    else {
-        fprintf(stderr, "opentapi: [line] %u (sip): transport must be udp or tcp\n",
-                (unsigned)id);
-        goto out;
-    }
+    else
+        BAD("transport", "transport must be udp or tcp");
 
     /* bind: where the user agent listens; by default the uri's host and port. */
     v = ot_line_conf_get(cf, "bind");
     const char *host, *port;
     if (v) {
         snprintf(buf, sizeof(buf), "%s%s", has_scheme(v) ? "" : "sip:", v);
-        if (parse_sip_url(home, buf, &u) || u->url_user) {
-            fprintf(stderr, "opentapi: [line] %u (sip): bind must be IP:PORT\n", (unsigned)id);
-            goto out;
-        }
+        if (parse_sip_url(home, buf, &u) || u->url_user || !good_port(u->url_port))
+            BAD("bind", "bind must be IP:PORT");
         host = u->url_host, port = u->url_port;
     } else
         host = uri->url_host, port = uri->url_port;
@@ -122,19 +139,14 @@ int sip_line_configure(struct sip_line *l, const struct ot_line_conf *cf, DWORD 
 
     v = ot_line_conf_get(cf, "proxy");
     if (v) {
-        if (parse_sip_url(home, v, &u)) {
-            fprintf(stderr, "opentapi: [line] %u (sip): proxy must be a SIP URI\n", (unsigned)id);
-            goto out;
-        }
+        if (parse_sip_url(home, v, &u))
+            BAD("proxy", "proxy must be a SIP URI");
         l->proxy = dupstr(v);
     }
     v = ot_line_conf_get(cf, "registrar");
     if (v) {
-        if (parse_sip_url(home, v, &u)) {
-            fprintf(stderr, "opentapi: [line] %u (sip): registrar must be a SIP URI\n",
-                    (unsigned)id);
-            goto out;
-        }
+        if (parse_sip_url(home, v, &u))
+            BAD("registrar", "registrar must be a SIP URI");
         l->registrar = dupstr(v);
     }
     l->username = dupstr(ot_line_conf_get(cf, "username") ? ot_line_conf_get(cf, "username")
@@ -145,19 +157,22 @@ int sip_line_configure(struct sip_line *l, const struct ot_line_conf *cf, DWORD 
     if (v) {
         char *end;
         unsigned long e = strtoul(v, &end, 10);
-        if (*end || *v == '-' || e < 10 || e > 86400) {
-            fprintf(stderr, "opentapi: [line] %u (sip): expires must be 10..86400 seconds\n",
-                    (unsigned)id);
-            goto out;
-        }
+        if (*v < '0' || *v > '9' || *end || e < 10 || e > 86400)
+            BAD("expires", "expires must be 10..86400 seconds");
         l->expires = (unsigned)e;
     }
-    v = ot_line_conf_get(cf, "display");
-    if (v && strpbrk(v, "\"\\\r\n")) {
-        fprintf(stderr, "opentapi: [line] %u (sip): display may not contain quotes\n",
-                (unsigned)id);
-        goto out;
+    l->max_calls = OT_SIP_DEFAULT_LINE_CALLS;
+    v = ot_line_conf_get(cf, "max_calls");
+    if (v) {
+        char *end;
+        unsigned long m = strtoul(v, &end, 10);
+        if (*end || *v == '-' || !*v || m < 1 || m > 100000)
+            BAD("max_calls", "max_calls must be 1..100000");
+        l->max_calls = (unsigned)m;
     }
+    v = ot_line_conf_get(cf, "display");
+    if (v && strpbrk(v, "\"\\\r\n"))
+        BAD("display", "display may not contain quotes or backslashes");
     if (v && *v)
         snprintf(buf, sizeof(buf), "\"%s\" <%s>", v, l->aor);
     else
@@ -167,17 +182,16 @@ int sip_line_configure(struct sip_line *l, const struct ot_line_conf *cf, DWORD 
     l->reject = ot_sip_reject_lookup(603);
     v = ot_line_conf_get(cf, "reject_status");
     if (v) {
-        l->reject = ot_sip_reject_lookup(atoi(v));
-        if (!l->reject) {
-            fprintf(stderr,
-                    "opentapi: [line] %u (sip): reject_status must be 403, 480, 486, 600 or 603\n",
-                    (unsigned)id);
-            goto out;
-        }
+        char *end;
+        unsigned long st = strtoul(v, &end, 10);
+        l->reject = *v >= '0' && *v <= '9' && !*end && st < 1000 ? ot_sip_reject_lookup((int)st)
+                                                                 : NULL;
+        if (!l->reject)
+            BAD("reject_status", "reject_status must be 403, 480, 486, 600 or 603");
     }
     if (!l->aor || !l->user || !l->domain || !l->bind_url || !l->sdp || !l->from ||
         !l->username || !l->bind_host || !l->bind_port) {
-        fprintf(stderr, "opentapi: out of memory configuring SIP line %u\n", (unsigned)id);
+        snprintf(err, errlen, "out of memory configuring SIP line %u", (unsigned)id);
         goto out;
     }
     rc = 0;
@@ -203,7 +217,7 @@ void sip_line_unconfigure(struct sip_line *l)
     free(l->bind_port);
 }
 
-int sip_line_probe_bind(const struct sip_line *l)
+int sip_line_probe_bind(const struct sip_line *l, char *why, size_t whylen)
 {
     struct addrinfo hints, *res = NULL;
     memset(&hints, 0, sizeof(hints));
@@ -211,9 +225,12 @@ int sip_line_probe_bind(const struct sip_line *l)
     hints.ai_socktype = l->tcp ? SOCK_STREAM : SOCK_DGRAM;
     hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
     bool any = !strcmp(l->bind_host, "*");
-    if (getaddrinfo(any ? NULL : l->bind_host, l->bind_port, &hints, &res) != 0 || !res)
+    int g = getaddrinfo(any ? NULL : l->bind_host, l->bind_port, &hints, &res);
+    if (g != 0 || !res) {
+        snprintf(why, whylen, "%s", g ? gai_strerror(g) : "no address");
         return -1;
-    int fd = socket(res->ai_family, res->ai_socktype, 0), rc = -1;
+    }
+    int fd = socket(res->ai_family, res->ai_socktype, 0), rc = -1, e = errno;
     if (fd >= 0) {
         /* A TCP port in TIME_WAIT is free for Sofia's listener (which reuses
          * addresses), one with a listener is not. */
@@ -221,9 +238,12 @@ int sip_line_probe_bind(const struct sip_line *l)
         if (l->tcp)
             setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
         rc = bind(fd, res->ai_addr, res->ai_addrlen);
+        e = errno;
         close(fd);
     }
     freeaddrinfo(res);
+    if (rc != 0)
+        snprintf(why, whylen, "%s", strerror(e));
     return rc == 0 ? 0 : -1;
 }
 
@@ -249,4 +269,119 @@ char *sp_target(const struct sip_line *l, const char *dest)
     }
     su_home_deinit(home);
     return r;
+}
+
+int sip_log_level(const char *v)
+{
+    return v && v[0] >= '0' && v[0] <= '9' && !v[1] ? v[0] - '0' : -1;
+}
+
+static bool same_address(const struct sip_line *a, const struct sip_line *b)
+{
+    return a->tcp == b->tcp && !strcmp(a->bind_host, b->bind_host) &&
+           !strcmp(a->bind_port, b->bind_port);
+}
+
+/* By transport, host and port, then file order. */
+static int by_address(const void *pa, const void *pb)
+{
+    const struct sip_line *a = *(const struct sip_line *const *)pa,
+                          *b = *(const struct sip_line *const *)pb;
+    int c = (int)a->tcp - (int)b->tcp;
+    if (!c)
+        c = strcmp(a->bind_host, b->bind_host);
+    if (!c)
+        c = strcmp(a->bind_port, b->bind_port);
+    return c ? c : (a->cf->lineno > b->cf->lineno) - (a->cf->lineno < b->cf->lineno);
+}
+
+static const struct {
+    const char *key;
+    unsigned long min, max;
+} number_keys[] = {{"max_calls", 1, 1000000}, {"max_invite_rate", 0, 1000000}};
+
+int sip_number_key(const char *key, const char *value, unsigned long *out)
+{
+    for (size_t i = 0; i < sizeof(number_keys) / sizeof(number_keys[0]); i++)
+        if (!strcmp(key, number_keys[i].key)) {
+            char *end;
+            unsigned long n = strtoul(value, &end, 10);
+            if (!*value || *end || *value == '-' || n < number_keys[i].min ||
+                n > number_keys[i].max)
+                return -1;
+            *out = n;
+            return 0;
+        }
+    return 1;
+}
+
+/* What start() refuses, without binding anything: the [sip] section's keys,
+ * each SIP [line] (sip_line_configure), and two lines on one address. */
+int sip_check_config(const struct ot_conf *cf, char *err, size_t errlen)
+{
+    const char *section, *value;
+    unsigned lineno;
+    for (unsigned i = 0;; i++) {
+        const char *key = ot_conf_key(cf, i, &section, &value, &lineno);
+        if (!key)
+            break;
+        if (strcmp(section, "sip"))
+            continue;
+        unsigned long num;
+        int nk = strcmp(key, "log_level") ? sip_number_key(key, value, &num) : 1;
+        if (nk == 0)
+            continue;
+        if (nk < 0) {
+            snprintf(err, errlen, "line %u: [sip] %s: out of range", lineno, key);
+            return -1;
+        }
+        if (strcmp(key, "log_level")) {
+            snprintf(err, errlen, "line %u: [sip]: unknown key %s", lineno, key);
+            return -1;
+        }
+        if (sip_log_level(value) < 0) {
+            snprintf(err, errlen, "line %u: [sip] log_level must be 0 (off) to 9", lineno);
+            return -1;
+        }
+    }
+    unsigned total = ot_conf_nlines(cf), n = 0;
+    struct sip_line *ls = calloc(total ? total : 1, sizeof(*ls));
+    if (!ls) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    int rc = 0;
+    for (unsigned i = 0; i < total && !rc; i++) {
+        const struct ot_line_conf *lc = ot_conf_line(cf, i);
+        if (strcmp(lc->provider, "sip"))
+            continue;
+        ls[n].cf = lc;
+        rc = sip_line_configure(&ls[n++], lc, i, err, errlen);
+    }
+    /* Two lines on one address and transport: the second could never bind. */
+    if (!rc && n > 1) {
+        struct sip_line **by = malloc(n * sizeof(*by));
+        if (!by) {
+            snprintf(err, errlen, "out of memory");
+            rc = -1;
+        } else {
+            for (unsigned i = 0; i < n; i++)
+                by[i] = &ls[i];
+            qsort(by, n, sizeof(*by), by_address);
+            for (unsigned i = 1; !rc && i < n; i++)
+                if (same_address(by[i - 1], by[i])) {
+                    snprintf(err, errlen,
+                             "line %u: [line] (sip): listens on %s:%s (%s) like the [line] of "
+                             "line %u",
+                             by[i]->cf->lineno, by[i]->bind_host, by[i]->bind_port,
+                             by[i]->tcp ? "tcp" : "udp", by[i - 1]->cf->lineno);
+                    rc = -1;
+                }
+            free(by);
+        }
+    }
+    for (unsigned i = 0; i < n; i++)
+        sip_line_unconfigure(&ls[i]);
+    free(ls);
+    return rc;
 }

@@ -29,6 +29,7 @@ struct sip_call;
 #include <sofia-sip/su.h>
 #include <sofia-sip/su_log.h>
 #include <sofia-sip/su_tag_io.h>
+#include <sofia-sip/tport_tag.h>
 #include <sofia-sip/url.h>
 #pragma GCC diagnostic pop
 
@@ -70,6 +71,7 @@ struct sip_call {
     struct ot_req *answer_req;  /* lineAnswer waits for the ACK */
     struct ot_list infos;       /* lineSendUserUserInfo waiting for the INFO's response */
     struct sip_call *conf_consult; /* conference parent: its consultation call */
+    struct sip_call *consult_for;  /* a consultation call: its parent (set_consult) */
     struct ot_list link;        /* line->calls */
 };
 
@@ -92,13 +94,34 @@ struct sip_line {
     bool shutdown_done;
     bool unregistering; /* stop() sent the un-REGISTER, no final response yet */
     struct ot_list calls; /* struct sip_call.link */
+    unsigned max_calls;   /* overload control: concurrent calls (max_calls key) */
+    unsigned ncalls;      /* its sip_calls with a dialog side (not conference parents) */
 };
 
-int sip_line_configure(struct sip_line *l, const struct ot_line_conf *cf, DWORD id);
+/* Overload control (docs/sip.md): defaults of the line's max_calls and of
+ * [sip] max_calls / max_invite_rate, and the Retry-After of a 503. */
+#define OT_SIP_DEFAULT_LINE_CALLS 1000u
+#define OT_SIP_DEFAULT_CALLS 4000u
+#define OT_SIP_DEFAULT_INVITE_RATE 500u /* new INVITEs per second, 0 = no limit */
+#define OT_SIP_RETRY_AFTER_FULL "5"   /* seconds: process at max_calls */
+#define OT_SIP_RETRY_AFTER_RATE "1"   /* seconds: over max_invite_rate */
+
+/* Checks a SIP [line] and fills l's configuration strings (free them with
+ * sip_line_unconfigure, also after a failure); -1 and the reason in err. */
+int sip_line_configure(struct sip_line *l, const struct ot_line_conf *cf, DWORD id, char *err,
+                       size_t errlen);
+/* The provider's whole configuration check (sp_check_config in sip.c uses it). */
+int sip_check_config(const struct ot_conf *cf, char *err, size_t errlen);
+/* [sip] log_level: 0..9, or -1. */
+int sip_log_level(const char *v);
+/* A [sip] number key (max_calls, max_invite_rate): 0 and *out, or -1 when it
+ * is out of its range; 1 when key is no number key of [sip]. */
+int sip_number_key(const char *key, const char *value, unsigned long *out);
 void sip_line_unconfigure(struct sip_line *l);
-/* 0 when the line's address can be bound now (checked before nua_create,
+/* 0 when the line's address can be bound now (else -1, the reason in why:
+ * strerror's or getaddrinfo's) (checked before nua_create,
  * whose failure path leaks in Sofia-SIP 1.12.11). */
-int sip_line_probe_bind(const struct sip_line *l);
+int sip_line_probe_bind(const struct sip_line *l, char *why, size_t whylen);
 char *sp_target(const struct sip_line *l, const char *dest);
 
 #endif

@@ -1,6 +1,6 @@
 /* The SIP provider's mapping tables: UUI as RFC 7433 User-to-User hex, the
  * RFC 3326 Reason header's Q.850 causes, and final SIP responses to TAPI
- * disconnect modes (SPEC part 2, section 10).  Pure functions on strings, no
+ * disconnect modes (docs/sip.md, "Mapping").  Pure functions on strings, no
  * Sofia types, so that the tests can feed them anything a network can send.
  * docs/sip.md has the same tables in prose. */
 #include <ctype.h>
@@ -215,7 +215,7 @@ int ot_sip_q850_cause(const char *protocol, const char *cause)
 }
 
 /* Q.850 (ITU-T) cause values and the TAPI mode each one means; the pairs
- * follow SPEC part 2 section 10 (RFC 4497 / FreeSWITCH's table). */
+ * follow docs/sip.md (RFC 4497 / FreeSWITCH's table). */
 static const struct {
     int cause;
     DWORD mode;

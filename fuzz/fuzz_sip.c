@@ -1,0 +1,501 @@
+/* fuzz_sip: the SIP provider's receive path end to end.  A SIP line of the
+ * library listens on 127.0.0.1 (UDP); the harness is its peer, on a UDP
+ * socket of its own, and sends the input's SIP messages to the line: Sofia-SIP
+ * parses them and our callbacks map them to calls, states, UUI and replies,
+ * while a TAPI application on the line answers, rejects, drops and places calls
+ * as the input says.  Nothing leaves 127.0.0.1.
+ *
+ * Input: blocks separated by NUL bytes.  A block starting with '!' is a list
+ * of application actions, one character each:
+ *   a answer, A accept, r reject/drop (the newest offered call), c lineMakeCall
+ *   to the peer, d drop (the newest call not idle), u lineSendUserUserInfo,
+ *   x deallocate an idle call, s sync (wait until the line handled everything
+ *   sent so far).
+ * Any other block is one SIP message, sent as one datagram after these
+ * substitutions: $L the line's port, $P the peer's port, and from the last
+ * INVITE the line sent to the peer: $V its Via, $F its From, $T its To, $I its
+ * Call-ID, $S its CSeq (so that responses can match our INVITE), and $R the To
+ * of the last response to an INVITE the line sent (its tag: an ACK or BYE in
+ * that dialog).
+ * The peer answers every other request the line sends it with 200 (and a
+ * CANCEL also with 487 to the INVITE), so dialogs end.
+ *
+ * Checked: no crash, leak or undefined behaviour (ASan/UBSan); every LINE_REPLY
+ * answers a request the application made, once; no message names a call
+ * handle the application deallocated; after each input, once every call was
+ * dropped and deallocated, the application holds no call handle.
+ * Sync: the harness sends OPTIONS with a CSeq of its own and waits until the
+ * provider reports that CSeq (ot_sip_counters: its event comes after those of
+ * every earlier message); a line that does not answer within 10 s is a finding.
+ *
+ * Built with libFuzzer (-DOT_LIBFUZZER), or as a replay program:
+ *   fuzz_sip FILE...   each file once, then lineShutdown (leaks are checked) */
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "../src/providers/sip/sip.h"
+#include "opentapi.h"
+#include "tapi.h"
+
+#define MAX_CALLS 64
+#define MAX_REQS 4096
+#define SYNC_TIMEOUT_MS 10000u
+
+static int peer = -1, line_port, peer_port;
+static HLINEAPP app;
+static HLINE hline;
+static unsigned long sync_cseq = 1000000;
+/* the last INVITE the line sent to the peer */
+static char inv_via[600], inv_from[400], inv_to[400], inv_callid[300], inv_cseq[64];
+/* the To of the last response to an INVITE the line sent (with its tag) */
+static char resp_to[400];
+
+static struct call {
+    HCALL h;
+    DWORD state;
+} calls[MAX_CALLS];
+static unsigned ncalls;
+static HCALL gone[MAX_CALLS * 4]; /* recently deallocated handles */
+static unsigned ngone;
+static LONG reqs[MAX_REQS]; /* requests waiting for their LINE_REPLY */
+static unsigned nreqs;
+
+static void fail(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+static void fail(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "fuzz_sip: ");
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+    abort();
+}
+
+/* ---- the peer ---------------------------------------------------------------- */
+static bool trace; /* FUZZ_SIP_TRACE=1: every datagram on stderr */
+
+static void send_to_line(const char *msg, size_t len)
+{
+    if (trace)
+        fprintf(stderr, "--- to the line:\n%.*s\n", (int)len, msg);
+    struct sockaddr_in to;
+    memset(&to, 0, sizeof(to));
+    to.sin_family = AF_INET;
+    to.sin_port = htons((uint16_t)line_port);
+    to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    (void)sendto(peer, msg, len, 0, (struct sockaddr *)&to, sizeof(to));
+}
+
+/* The value of header name (or its compact form) in msg, into out. */
+static bool header(const char *msg, const char *name, char compact, char *out, size_t outlen)
+{
+    size_t nl = strlen(name);
+    for (const char *p = strstr(msg, "\r\n"); p && p[2] && !(p[2] == '\r' && p[3] == '\n');
+         p = strstr(p + 2, "\r\n")) {
+        const char *h = p + 2, *v = NULL;
+        if (!strncasecmp(h, name, nl) && (h[nl] == ':' || h[nl] == ' '))
+            v = h + nl;
+        else if (compact && (h[0] == compact || h[0] == (compact ^ 0x20)) &&
+                 (h[1] == ':' || h[1] == ' '))
+            v = h + 1;
+        if (!v)
+            continue;
+        while (*v == ' ' || *v == ':')
+            v++;
+        const char *e = strstr(v, "\r\n");
+        size_t n = e ? (size_t)(e - v) : strlen(v);
+        if (n >= outlen)
+            n = outlen - 1;
+        memcpy(out, v, n);
+        out[n] = '\0';
+        return true;
+    }
+    out[0] = '\0';
+    return false;
+}
+
+static void respond(const char *via, const char *from, const char *to, const char *callid,
+                    const char *cseq, const char *status)
+{
+    char buf[2400];
+    int n = snprintf(buf, sizeof(buf),
+                     "SIP/2.0 %s\r\nVia: %s\r\nFrom: %s\r\nTo: %s%s\r\nCall-ID: %s\r\n"
+                     "CSeq: %s\r\nContent-Length: 0\r\n\r\n",
+                     status, via, from, to, strstr(to, "tag=") ? "" : ";tag=peer", callid, cseq);
+    if (n > 0 && (size_t)n < sizeof(buf))
+        send_to_line(buf, (size_t)n);
+}
+
+/* One message the line sent: an INVITE is remembered, other requests are
+ * answered.  Returns 'I' for an INVITE, 'R' for a response, 'Q' for another
+ * request. */
+static char from_line(char *msg)
+{
+    if (!strncmp(msg, "SIP/2.0", 7)) { /* a response to what we sent */
+        char cseq[64];
+        header(msg, "CSeq", 0, cseq, sizeof(cseq));
+        if (strstr(cseq, "INVITE"))
+            header(msg, "To", 't', resp_to, sizeof(resp_to));
+        return 'R';
+    }
+    char via[600], from[400], to[400], callid[300], cseq[64];
+    header(msg, "Via", 'v', via, sizeof(via));
+    header(msg, "From", 'f', from, sizeof(from));
+    header(msg, "To", 't', to, sizeof(to));
+    header(msg, "Call-ID", 'i', callid, sizeof(callid));
+    header(msg, "CSeq", 0, cseq, sizeof(cseq));
+    if (!strncmp(msg, "INVITE ", 7)) {
+        memcpy(inv_via, via, sizeof(via));
+        memcpy(inv_from, from, sizeof(from));
+        memcpy(inv_to, to, sizeof(to));
+        memcpy(inv_callid, callid, sizeof(callid));
+        memcpy(inv_cseq, cseq, sizeof(cseq));
+        return 'I';
+    }
+    if (strncmp(msg, "ACK ", 4)) {
+        respond(via, from, to, callid, cseq, "200 OK");
+        if (!strncmp(msg, "CANCEL ", 7) && !strcmp(callid, inv_callid))
+            respond(inv_via, inv_from, inv_to, inv_callid, inv_cseq, "487 Request Terminated");
+    }
+    return 'Q';
+}
+
+/* Handles what the line sent until a message of that kind ('I', 'R', 'Q',
+ * '*' any; 0: none, only what is there now) or timeout_ms; true when it came. */
+static bool from_line_until(char kind, int timeout_ms)
+{
+    static char msg[8192];
+    for (;;) {
+        struct pollfd pf = {.fd = peer, .events = POLLIN};
+        if (poll(&pf, 1, kind ? timeout_ms : 0) <= 0)
+            return false;
+        ssize_t n = recv(peer, msg, sizeof(msg) - 1, MSG_DONTWAIT);
+        if (n <= 0)
+            continue;
+        msg[n] = '\0';
+        if (trace)
+            fprintf(stderr, "--- from the line:\n%s\n", msg);
+        char got = from_line(msg);
+        if (kind && (kind == '*' || got == kind))
+            return true;
+    }
+}
+
+static void pump(void) { from_line_until(0, 0); }
+
+static bool cseq_reached(const struct ot_sip_counters *c, void *arg)
+{
+    return c->options_cseq == *(unsigned long *)arg;
+}
+
+/* Waits until the line has handled every message sent before. */
+static void sync_line(void)
+{
+    unsigned long seq = ++sync_cseq;
+    char buf[600];
+    int n = snprintf(buf, sizeof(buf),
+                     "OPTIONS sip:fuzz@127.0.0.1:%d SIP/2.0\r\n"
+                     "Via: SIP/2.0/UDP 127.0.0.1:%d;branch=z9hG4bK-sync-%lu\r\n"
+                     "Max-Forwards: 70\r\nFrom: <sip:sync@127.0.0.1:%d>;tag=sync%lu\r\n"
+                     "To: <sip:fuzz@127.0.0.1:%d>\r\nCall-ID: sync-%lu@fuzz\r\n"
+                     "CSeq: %lu OPTIONS\r\nContent-Length: 0\r\n\r\n",
+                     line_port, peer_port, seq, peer_port, seq, line_port, seq, seq);
+    send_to_line(buf, (size_t)n);
+    if (!ot_sip_counters_wait(cseq_reached, &seq, SYNC_TIMEOUT_MS))
+        fail("the SIP line did not handle OPTIONS %lu within %u ms", seq, SYNC_TIMEOUT_MS);
+    pump();
+}
+
+/* ---- the application ------------------------------------------------------------ */
+static struct call *find(HCALL h)
+{
+    for (unsigned i = 0; i < ncalls; i++)
+        if (calls[i].h == h)
+            return &calls[i];
+    return NULL;
+}
+
+/* A request the application made: its LINE_REPLY is due. */
+static void expect_reply(LONG rc)
+{
+    if (rc <= 0)
+        return;
+    for (unsigned i = 0; i < nreqs; i++)
+        if (reqs[i] == rc)
+            fail("request id %ld returned twice", (long)rc);
+    if (nreqs < MAX_REQS)
+        reqs[nreqs++] = rc;
+}
+
+static void drain(void)
+{
+    LINEMESSAGE m;
+    while (lineGetMessage(app, &m, 0) == 0) {
+        if (m.dwMessageID == LINE_REPLY) {
+            unsigned i = 0;
+            while (i < nreqs && reqs[i] != (LONG)m.dwParam1)
+                i++;
+            if (i == nreqs)
+                fail("LINE_REPLY for request %ld, which is not waiting", (long)m.dwParam1);
+            reqs[i] = reqs[--nreqs];
+            continue;
+        }
+        if (m.dwMessageID != LINE_CALLSTATE && m.dwMessageID != LINE_CALLINFO)
+            continue;
+        HCALL h = (HCALL)m.hDevice;
+        for (unsigned i = 0; i < ngone; i++)
+            if (gone[i] == h)
+                fail("a message for deallocated call handle 0x%lx", (unsigned long)h);
+        struct call *c = find(h);
+        if (!c && ncalls < MAX_CALLS) {
+            c = &calls[ncalls++];
+            c->h = h;
+        }
+        if (c && m.dwMessageID == LINE_CALLSTATE)
+            c->state = (DWORD)m.dwParam1;
+    }
+}
+
+static struct call *newest(DWORD states)
+{
+    for (unsigned i = ncalls; i-- > 0;)
+        if (calls[i].state & states)
+            return &calls[i];
+    return NULL;
+}
+
+static void deallocate(struct call *c)
+{
+    lineDeallocateCall(c->h);
+    gone[ngone++ % (sizeof(gone) / sizeof(gone[0]))] = c->h;
+    if (ngone > sizeof(gone) / sizeof(gone[0]))
+        ngone = sizeof(gone) / sizeof(gone[0]);
+    *c = calls[--ncalls];
+}
+
+static void action(char a)
+{
+    static const char uui[] = "\x04opentapi";
+    struct call *c;
+    char dest[64];
+    switch (a) {
+    case 'a':
+        if ((c = newest(LINECALLSTATE_OFFERING | LINECALLSTATE_ACCEPTED))) {
+            LONG rc = lineAnswer(c->h, uui, sizeof(uui) - 1);
+            expect_reply(rc);
+            /* its 200 OK, whose To tag the input's ACK ($R) needs */
+            if (rc > 0)
+                from_line_until('R', 1000);
+        }
+        break;
+    case 'A':
+        if ((c = newest(LINECALLSTATE_OFFERING)))
+            expect_reply(lineAccept(c->h, uui, sizeof(uui) - 1));
+        break;
+    case 'r':
+        if ((c = newest(LINECALLSTATE_OFFERING | LINECALLSTATE_ACCEPTED)))
+            expect_reply(lineDrop(c->h, uui, sizeof(uui) - 1));
+        break;
+    case 'c':
+        if (ncalls < MAX_CALLS) {
+            HCALL h = 0;
+            snprintf(dest, sizeof(dest), "sip:peer@127.0.0.1:%d", peer_port);
+            LONG rc = lineMakeCall(hline, &h, dest, 0, NULL);
+            if (rc > 0 && !from_line_until('I', (int)SYNC_TIMEOUT_MS))
+                fail("lineMakeCall succeeded but no INVITE came within %u ms",
+                     SYNC_TIMEOUT_MS);
+            expect_reply(rc);
+            if (rc > 0 && !find(h)) {
+                calls[ncalls].h = h;
+                calls[ncalls++].state = 0;
+            }
+
+        }
+        break;
+    case 'd':
+        if ((c = newest(~(DWORD)LINECALLSTATE_IDLE)))
+            expect_reply(lineDrop(c->h, uui, sizeof(uui) - 1));
+        break;
+    case 'u':
+        if ((c = newest(LINECALLSTATE_CONNECTED)))
+            expect_reply(lineSendUserUserInfo(c->h, uui, sizeof(uui) - 1));
+        break;
+    case 'x':
+        if ((c = newest(LINECALLSTATE_IDLE)))
+            deallocate(c);
+        break;
+    case 's':
+        sync_line();
+        break;
+    default:
+        break;
+    }
+    pump();
+    drain();
+}
+
+/* ---- one input -------------------------------------------------------------------- */
+static void send_block(const unsigned char *b, size_t n)
+{
+    static char out[16384];
+    size_t o = 0;
+    for (size_t i = 0; i < n && o < sizeof(out) - 700; i++) {
+        const char *sub = NULL;
+        char num[16];
+        if (b[i] == '$' && i + 1 < n) {
+            switch (b[i + 1]) {
+            case 'L': snprintf(num, sizeof(num), "%d", line_port), sub = num; break;
+            case 'P': snprintf(num, sizeof(num), "%d", peer_port), sub = num; break;
+            case 'V': sub = inv_via; break;
+            case 'F': sub = inv_from; break;
+            case 'T': sub = inv_to; break;
+            case 'I': sub = inv_callid; break;
+            case 'S': sub = inv_cseq; break;
+            case 'R': sub = resp_to; break;
+            }
+        }
+        if (sub) {
+            size_t k = strlen(sub);
+            memcpy(out + o, sub, k);
+            o += k;
+            i++;
+        } else
+            out[o++] = (char)b[i];
+    }
+    send_to_line(out, o);
+}
+
+static void setup(void)
+{
+    if (peer >= 0)
+        return;
+    trace = getenv("FUZZ_SIP_TRACE") != NULL;
+    struct sockaddr_in a;
+    socklen_t al = sizeof(a);
+    int probe = socket(AF_INET, SOCK_DGRAM, 0);
+    peer = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    memset(&a, 0, sizeof(a));
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (probe < 0 || peer < 0 || bind(probe, (struct sockaddr *)&a, sizeof(a)) ||
+        getsockname(probe, (struct sockaddr *)&a, &al))
+        fail("cannot make a socket on 127.0.0.1");
+    line_port = ntohs(a.sin_port);
+    close(probe); /* the line binds it next */
+    a.sin_port = 0;
+    al = sizeof(a);
+    if (bind(peer, (struct sockaddr *)&a, sizeof(a)) ||
+        getsockname(peer, (struct sockaddr *)&a, &al))
+        fail("cannot bind the peer's socket");
+    peer_port = ntohs(a.sin_port);
+    char conf[300];
+    snprintf(conf, sizeof(conf),
+             "[line]\nprovider = sip\nnumber = fuzz\nname = fuzz\n"
+             "uri = sip:fuzz@127.0.0.1:%d\nuui = 200\n",
+             line_port);
+    if (otSetConfig(conf) != 0)
+        fail("otSetConfig");
+    LINEINITIALIZEEXPARAMS p;
+    memset(&p, 0, sizeof(p));
+    p.dwTotalSize = sizeof(p);
+    p.dwOptions = LINEINITIALIZEEXOPTION_USEEVENT;
+    DWORD n = 0, api = 0x00020002;
+    LONG rc = lineInitializeEx(&app, NULL, NULL, "fuzz_sip", &n, &api, &p);
+    if (rc)
+        fail("lineInitializeEx: %s", otErrorName(rc));
+    rc = lineOpen(app, 0, &hline, 0x00020002, 0, 0, LINECALLPRIVILEGE_OWNER,
+                  LINEMEDIAMODE_INTERACTIVEVOICE, NULL);
+    if (rc)
+        fail("lineOpen: %s", otErrorName(rc));
+}
+
+static void run(const unsigned char *data, size_t size)
+{
+    setup();
+    const unsigned char *p = data, *end = data + size;
+    unsigned blocks = 0;
+    while (p < end && blocks++ < 64) {
+        const unsigned char *z = memchr(p, 0, (size_t)(end - p));
+        size_t n = z ? (size_t)(z - p) : (size_t)(end - p);
+        if (n && p[0] == '!') {
+            for (size_t i = 1; i < n && i < 32; i++)
+                action((char)p[i]);
+        } else if (n) {
+            send_block(p, n);
+        }
+        p += n + (z ? 1 : 0);
+    }
+    /* Clean up: every call dropped and deallocated. */
+    sync_line();
+    drain();
+    for (unsigned i = 0; i < ncalls; i++)
+        if (calls[i].state != LINECALLSTATE_IDLE)
+            expect_reply(lineDrop(calls[i].h, NULL, 0));
+    sync_line();
+    drain();
+    while (ncalls)
+        deallocate(&calls[ncalls - 1]);
+    sync_line();
+    drain();
+    OTSTATS st;
+    otGetStats(&st);
+    if (st.dwCallHandles != 0)
+        fail("%u call handles left after every call was deallocated",
+             (unsigned)st.dwCallHandles);
+}
+
+int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size);
+int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
+{
+    if (size <= 16384)
+        run(data, size);
+    return 0;
+}
+
+#ifndef OT_LIBFUZZER
+#include "replay.h"
+
+#include <pthread.h>
+#include <stdatomic.h>
+
+static atomic_bool shut;
+
+static void *shutdown_thread(void *arg)
+{
+    (void)arg;
+    lineShutdown(app);
+    atomic_store(&shut, true);
+    return NULL;
+}
+
+int main(int argc, char **argv)
+{
+    int rc = replay_files("fuzz_sip", argc - 1, argv + 1, run, 16384);
+    if (peer >= 0) {
+        /* The peer goes on answering (the BYEs of the shutdown) until it is done. */
+        pthread_t t;
+        if (pthread_create(&t, NULL, shutdown_thread, NULL))
+            fail("pthread_create");
+        while (!atomic_load(&shut)) {
+            struct pollfd pf = {.fd = peer, .events = POLLIN};
+            poll(&pf, 1, 50);
+            pump();
+        }
+        pthread_join(t, NULL);
+        otSetConfig(NULL);
+        close(peer);
+    }
+    return rc;
+}
+#endif

@@ -1,0 +1,39 @@
+/* The capabilities follow the provider of each line: a SIP line does not
+ * announce hold or transfer, which the SIP provider does not carry out yet,
+ * while a switch station next to it does. */
+#include "sip_helpers.h"
+
+TEST(sip_caps_follow_the_provider)
+{
+    sh_config_line(sh_free_port(), "[line]\nname = Station 100\nnumber = 100\n");
+    tapp a;
+    t_init(&a, "caps");
+    CHECK_EQ(a.ndevs, 2);
+    const DWORD hold = LINECALLFEATURE_HOLD | LINECALLFEATURE_UNHOLD;
+    const DWORD xfer = LINECALLFEATURE_SETUPTRANSFER | LINECALLFEATURE_COMPLETETRANSF |
+                       LINECALLFEATURE_BLINDTRANSFER;
+    union {
+        LINEADDRESSCAPS ac;
+        unsigned char raw[4096];
+    } u;
+    for (DWORD dev = 0; dev < 2; dev++) {
+        memset(&u, 0, sizeof(u));
+        u.ac.dwTotalSize = sizeof(u);
+        CHECK_RC(lineGetAddressCaps(a.h, dev, 0, T_API, 0, &u.ac), 0);
+        CHECK_EQ(u.ac.dwCallFeatures & LINECALLFEATURE_DROP, LINECALLFEATURE_DROP);
+        CHECK_EQ(u.ac.dwCallFeatures & LINECALLFEATURE_SETUPCONF, LINECALLFEATURE_SETUPCONF);
+        if (dev == 0) { /* SIP */
+            CHECK_EQ(u.ac.dwCallFeatures & (hold | xfer), 0);
+            CHECK_EQ(u.ac.dwTransferModes, 0);
+            CHECK_EQ(u.ac.dwCallFeatures2, 0);
+            CHECK_EQ(u.ac.dwAddrCapFlags &
+                         (LINEADDRCAPFLAGS_TRANSFERMAKE | LINEADDRCAPFLAGS_TRANSFERHELD),
+                     0);
+        } else { /* the switch */
+            CHECK_EQ(u.ac.dwCallFeatures & (hold | xfer), hold | xfer);
+            CHECK_EQ(u.ac.dwTransferModes,
+                     LINETRANSFERMODE_TRANSFER | LINETRANSFERMODE_CONFERENCE);
+        }
+    }
+    t_shutdown(&a);
+}
