@@ -239,7 +239,7 @@ $(BUILD)/bench-teardown: bench/teardown.c $(BUILD)/libopentapi.a
 # target, so programs linked against it run without LD_LIBRARY_PATH.
 SYSTEM_PREFIX := $(filter /usr /usr/local,$(patsubst %/,%,$(PREFIX)))
 PC_RPATH      := $(if $(SYSTEM_PREFIX),,-Wl,-rpath,$${libdir} )
-PC_REQPRIV    := $(if $(WITH_SIP),sofia-sip-ua,)
+PC_REQPRIV    := $(strip $(if $(WITH_SIP),sofia-sip-ua) $(if $(WITH_KAM),jansson))
 MAJOR         := $(firstword $(subst ., ,$(VERSION)))
 MANPAGES      := $(wildcard man/*.1)
 MANPAGES8     := $(wildcard man/*.8)
