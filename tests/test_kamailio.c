@@ -903,3 +903,95 @@ TEST_THREADED(kam_random_events_never_break_the_provider)
     close(fd);
     close(lfd);
 }
+
+/* A line of `tapi monitor`'s output (up to 10 s for it), or NULL at its end
+ * (f unbuffered, so that poll() tells whether a byte waits). */
+static const char *monitor_line(FILE *f, char *buf, size_t n)
+{
+    struct pollfd p = {fileno(f), POLLIN, 0};
+    if (poll(&p, 1, 10000) != 1)
+        FAIL("tapi monitor printed nothing for 10 s");
+    return fgets(buf, (int)n, f);
+}
+
+/* Two processes watch alice and bob: this one and `tapi monitor` (started
+ * during the call: it learns it from the dialog list).  This one drops the
+ * call; Kamailio relays what the drop did to every opentapi connection, so
+ * the other process sees the drop's UUI, DISCONNECTED NORMAL and IDLE on
+ * both lines although no BYE passed Kamailio's routes. */
+TEST(kam_other_process_sees_our_drop)
+{
+    struct kenv e;
+    env_start(&e);
+    tpair p;
+    open_both(&e, &p);
+    sproc alice, bob;
+    start_phones(&e, &alice, "kam_uac_bye.xml", &bob, "kam_uas_bye.xml");
+    HCALL ha = expect_outgoing(&p.a, p.la);
+    HCALL hb = t_expect_offer(&p.b, p.lb);
+    expect_connected(&p.a, ha, &p.b, hb);
+    unsigned long four = 4;
+    if (!ot_kam_counters_wait(events_are, &four, 10000))
+        FAIL("the call's ACK was not reported");
+
+    char conf[300], cmd[1200];
+    snprintf(conf, sizeof(conf), "%s/kam-monitor.ini", sh_tmpdir());
+    FILE *cf = fopen(conf, "w");
+    CHECK(cf != NULL);
+    fprintf(cf,
+            "[kamailio]\nevapi = 127.0.0.1:%d\n"
+            "[line]\nprovider = kamailio\nnumber = alice\nuri = sip:alice@127.0.0.1\n"
+            "[line]\nprovider = kamailio\nnumber = bob\nuri = sip:bob@127.0.0.1\n",
+            e.evport);
+    fclose(cf);
+    /* 2 x (new call, CONNECTED, the UUI, DISCONNECTED, IDLE) */
+    snprintf(cmd, sizeof(cmd),
+             "OPENTAPI_CONFIG=%s timeout 20 %s monitor --count 10 alice bob 2>&1", conf,
+             sh_tapi_path());
+    /* Kamailio holds its dialog list until the monitor's lines are open
+     * ("watching"): calls learned before an open get no handle (an
+     * application finds them with lineGetNewCalls, which tapi monitor does
+     * not call) */
+    CHECK_RC(kill(-e.kam.pid, SIGSTOP), 0);
+    FILE *mon = popen(cmd, "r");
+    CHECK(mon != NULL);
+    setvbuf(mon, NULL, _IONBF, 0); /* poll() sees every byte not read yet */
+    char line[512], all[4096] = "";
+    if (!monitor_line(mon, line, sizeof(line)) || !strstr(line, "watching 2 lines"))
+        FAIL("tapi monitor did not start: %s", line);
+    CHECK_RC(kill(-e.kam.pid, SIGCONT), 0);
+    int connected = 0;
+    while (connected < 2) {
+        if (!monitor_line(mon, line, sizeof(line)))
+            FAIL("tapi monitor ended before it learned the call:\n%s", all);
+        strncat(all, line, sizeof(all) - strlen(all) - 1);
+        connected += strstr(line, "CONNECTED") != NULL;
+    }
+    LONG req = lineDrop(ha, (LPCSTR)drop_uui, sizeof(drop_uui));
+    CHECK_REQ(req);
+    t_expect_state(&p.a, ha, LINECALLSTATE_IDLE, 0);
+    t_expect_reply(&p.a, req, 0);
+    t_expect_callinfo(&p.b, hb, LINECALLINFOSTATE_USERUSERINFO);
+    t_expect_state(&p.b, hb, LINECALLSTATE_DISCONNECTED, LINEDISCONNECTMODE_NORMAL);
+    t_expect_state(&p.b, hb, LINECALLSTATE_IDLE, 0);
+    while (monitor_line(mon, line, sizeof(line)))
+        strncat(all, line, sizeof(all) - strlen(all) - 1);
+    int rc = pclose(mon);
+    int disc = 0, idle = 0, uui = 0;
+    for (const char *s = all; (s = strstr(s, "DISCONNECTED NORMAL")); s++)
+        disc++;
+    for (const char *s = all; (s = strstr(s, " IDLE")); s++)
+        idle++;
+    for (const char *s = all; (s = strstr(s, "UUI 0464726f70")); s++)
+        uui++;
+    if (rc != 0 || disc != 2 || idle != 2 || uui != 2)
+        FAIL("tapi monitor (status %d) saw %d DISCONNECTED NORMAL, %d IDLE, %d UUI, expected 2 "
+             "each:\n%s", rc, disc, idle, uui, all);
+    sh_expect_success(&alice, SH_SIPP_TIMEOUT_MS);
+    sh_expect_success(&bob, SH_SIPP_TIMEOUT_MS);
+    CHECK_RC(lineDeallocateCall(ha), 0);
+    CHECK_RC(lineDeallocateCall(hb), 0);
+    wait_no_dialogs();
+    t_pair_done(&p);
+    env_stop(&e);
+}

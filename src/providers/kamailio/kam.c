@@ -190,6 +190,7 @@ static struct {
     struct sockaddr_storage addr;
     socklen_t addrlen;
     char addr_text[80];
+    char tag[48]; /* this process's name in the "ended" events it has relayed */
     unsigned rpc_timeout_ms, reconnect_ms;
     struct ot_list dlgs, rpcs;
     /* connection */
@@ -401,23 +402,40 @@ static int out_append(const char *s, size_t n)
     return 0;
 }
 
+static struct krpc *rpc_send_doc(enum krpc_kind kind, const char *method, json_t *params,
+                                 bool hold, json_t *extra);
+
 /* Sends method(params) (params: a JSON array, stolen), or keeps it in
  * r->held when hold; returns the entry or NULL (not connected, no memory). */
 static struct krpc *rpc_send_ex(enum krpc_kind kind, const char *method, json_t *params, bool hold)
 {
+    return rpc_send_doc(kind, method, params, hold, NULL);
+}
+
+/* The same with an "opentapi" member (stolen): an event that Kamailio relays to
+ * every opentapi connection once the command succeeded (opentapi.cfg), so that
+ * other processes watching these lines see what this one made Kamailio do. */
+static struct krpc *rpc_send_doc(enum krpc_kind kind, const char *method, json_t *params,
+                                 bool hold, json_t *extra)
+{
     if (K.fd < 0 || K.connecting) {
         json_decref(params);
+        json_decref(extra);
         return NULL;
     }
     struct krpc *r = calloc(1, sizeof(*r));
     if (!r) {
         json_decref(params);
+        json_decref(extra);
         return NULL;
     }
     r->id = ++K.next_rpc_id;
     r->kind = kind;
     json_t *doc = json_pack("{s:s, s:s, s:o, s:I}", "jsonrpc", "2.0", "method", method,
                             "params", params ? params : json_array(), "id", (json_int_t)r->id);
+    if (doc && extra)
+        json_object_set(doc, "opentapi", extra);
+    json_decref(extra);
     char *text = doc ? json_dumps(doc, JSON_COMPACT) : NULL;
     json_decref(doc);
     if (!text || (!hold && out_append(text, strlen(text)))) {
@@ -774,6 +792,31 @@ static void ev_bye(json_t *o, struct kdlg *d, const char *ft)
     dlg_maybe_free(d);
 }
 
+/* Another opentapi process dropped this call through Kamailio. */
+static void ev_ended(json_t *o, struct kdlg *d)
+{
+    if (d->phase == KP_ENDED)
+        return;
+    const char *uui = jstr(o, "uui");
+    int cause = reason_cause(jstr(o, "reason"));
+    long long st;
+    if (jint(o, "st", &st) && st >= 300 && st < 700) {
+        /* the caller got the final response; the offer goes away */
+        deliver_uui(d, 0, uui);
+        d->phase = KP_ENDED;
+        d->ended_ms = now_ms();
+        d->await_final = true;
+        set_state(d, 0, LINECALLSTATE_DISCONNECTED, ot_sip_status_mode((int)st, cause));
+        set_state(d, 0, LINECALLSTATE_IDLE, 0);
+        set_state(d, 1, LINECALLSTATE_IDLE, 0);
+    } else {
+        deliver_uui(d, 0, uui);
+        deliver_uui(d, 1, uui);
+        dlg_end(d, -1, ot_sip_bye_mode(cause));
+    }
+    dlg_maybe_free(d);
+}
+
 static void handle_event(json_t *o)
 {
     const char *ev = jstr(o, "ev"), *ci = jstr(o, "ci"), *ft = jstr(o, "ft");
@@ -788,6 +831,9 @@ static void handle_event(json_t *o)
         ev_invite(o);
         return;
     }
+    const char *by = jstr(o, "by");
+    if (!strcmp(ev, "ended") && by && !strcmp(by, K.tag))
+        return; /* our own drop, already reported */
     /* a BYE from the callee carries the callee's tag as From tag */
     struct kdlg *d = find_dlg(ci, strcmp(ev, "bye") ? ft : NULL);
     if (d && !strcmp(ev, "bye") && strcmp(d->ft, ft) && (!d->tt || strcmp(d->tt, ft)))
@@ -802,6 +848,8 @@ static void handle_event(json_t *o)
         ev_cancel(o, d);
     else if (!strcmp(ev, "bye"))
         ev_bye(o, d, ft);
+    else if (!strcmp(ev, "ended"))
+        ev_ended(o, d);
     else if (!strcmp(ev, "ack")) {
         /* the ACK of a 2xx: the call is up even if its 2xx went unseen */
         if (d->phase != KP_ENDED)
@@ -945,16 +993,41 @@ static void op_rpc_done(struct kdrop *op)
     free(op);
 }
 
-static struct krpc *op_rpc(struct kdrop *op, enum krpc_kind kind, const char *method,
-                           json_t *params, bool hold)
+static struct krpc *op_rpc_doc(struct kdrop *op, enum krpc_kind kind, const char *method,
+                               json_t *params, bool hold, json_t *extra)
 {
-    struct krpc *r = rpc_send_ex(kind, method, params, hold);
+    struct krpc *r = rpc_send_doc(kind, method, params, hold, extra);
     if (!r)
         return NULL;
     r->op = op;
     op->outstanding++;
     op->d->rpc_pending++;
     return r;
+}
+
+static struct krpc *op_rpc(struct kdrop *op, enum krpc_kind kind, const char *method,
+                           json_t *params, bool hold)
+{
+    return op_rpc_doc(op, kind, method, params, hold, NULL);
+}
+
+/* The "ended" event of a drop, which Kamailio relays to the other opentapi
+ * processes once its last command succeeded: the final status sent to the
+ * caller (a rejection), or none (BYEs), with the drop's UUI and Reason. */
+static json_t *ended_event(const struct kdrop *op)
+{
+    char reason[40];
+    snprintf(reason, sizeof(reason), "Q.850;cause=%d", op->cause);
+    json_t *e = json_pack("{s:s, s:s, s:s, s:s, s:s}", "ev", "ended", "ci", op->d->ci, "ft",
+                          op->d->ft, "by", K.tag, "reason", reason);
+    if (e && op->status)
+        json_object_set_new(e, "st", json_integer(op->status));
+    char *u = op->uui_len ? ot_sip_uui_header(op->uui, op->uui_len) : NULL;
+    const char *colon = u ? strchr(u, ':') : NULL;
+    if (e && colon)
+        json_object_set_new(e, "uui", json_string(colon + 2));
+    free(u);
+    return e;
 }
 
 /* r is answered or given up: forgotten, and its drop told. */
@@ -1036,7 +1109,9 @@ static struct krpc *send_reject(struct kdrop *op)
     json_t *params = json_pack("[i,s,s,s,s,s]", op->status,
                                op->status == 603 ? "Decline" : "Request Terminated", d->ci,
                                d->cseq, tag, op->hdrs);
-    return params ? op_rpc(op, RPC_REJECT, "tm.reply_callid", params, false) : NULL;
+    return params ? op_rpc_doc(op, RPC_REJECT, "tm.reply_callid", params, false,
+                               ended_event(op))
+                  : NULL;
 }
 
 /* dlg.dlg_list of an offered call, before it is rejected: tm answers the
@@ -1124,7 +1199,7 @@ static void handle_rpc_reply(json_t *o)
             struct kdlg *d = op->d;
             json_t *params = d->tt ? json_pack("[s,s,s,i]", d->ci, d->ft, d->tt, 5) : NULL;
             if (params)
-                rpc_send(RPC_SETSTATE, "dlg.set_state", params);
+                rpc_send_doc(RPC_SETSTATE, "dlg.set_state", params, false, ended_event(op));
         }
     }
     rpc_done(r);
@@ -1562,6 +1637,10 @@ static int kam_start(struct ot_linedev **lines, unsigned nlines)
     K.wake_fd = -1;
     ot_list_init(&K.dlgs);
     ot_list_init(&K.rpcs);
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    snprintf(K.tag, sizeof(K.tag), "%ld.%ld.%ld", (long)getpid(), (long)ts.tv_sec,
+             (long)ts.tv_nsec);
     const char *lg = getenv("OPENTAPI_LOG");
     K.logging = lg && *lg && strcmp(lg, "0");
     if (configure(lines, nlines)) {
