@@ -4,6 +4,7 @@
  * [location] sections of the configuration. */
 #define _POSIX_C_SOURCE 200809L
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -395,4 +396,95 @@ TEST(dialing_get_country)
     CHECK_RC(lineGetCountry(2, T_API, &u.cl), LINEERR_INVALCOUNTRYCODE);
     CHECK_RC(lineGetCountry(0, 0x00010003, &u.cl), LINEERR_INCOMPATIBLEAPIVERSION);
     CHECK_RC(lineGetCountry(0, T_API, NULL), LINEERR_INVALPOINTER);
+}
+
+/* Any text as an address: a result or LINEERR_INVALADDRESS, never more
+ * than the buffer, strings always terminated (deterministic generator). */
+TEST(dialing_translate_random_addresses)
+{
+    dial_config("random");
+    static const char alphabet[] = "+0123456789 ()-.|^\r\nABCD*#!WPT@$?,x\x01\x7f\xff";
+    uint32_t seed = 12345;
+    tout u;
+    for (int i = 0; i < 20000; i++) {
+        char in[40];
+        seed = seed * 1103515245u + 12345u;
+        size_t n = 1 + (seed >> 16) % (sizeof(in) - 1);
+        for (size_t k = 0; k < n; k++) {
+            seed = seed * 1103515245u + 12345u;
+            in[k] = alphabet[(seed >> 16) % (sizeof(alphabet) - 1)];
+        }
+        in[n - 1] = '\0';
+        if (i % 3 == 0) /* mostly canonical-looking */
+            in[0] = '+';
+        memset(&u, 0xAA, sizeof(u));
+        u.to.dwTotalSize = (DWORD)(sizeof(LINETRANSLATEOUTPUT) + (seed >> 8) % 64);
+        LONG rc = lineTranslateAddress(0, 0, T_API, in, 0, 0, &u.to);
+        if (rc == (LONG)LINEERR_INVALADDRESS)
+            continue;
+        if (rc != 0)
+            FAIL("\"%s\": %s", in, otErrorName(rc));
+        if (u.to.dwUsedSize > u.to.dwTotalSize || u.to.dwNeededSize < u.to.dwUsedSize)
+            FAIL("\"%s\": total %u used %u needed %u", in, (unsigned)u.to.dwTotalSize,
+                 (unsigned)u.to.dwUsedSize, (unsigned)u.to.dwNeededSize);
+        if (u.to.dwDialableStringSize) {
+            if (u.to.dwDialableStringOffset + u.to.dwDialableStringSize > u.to.dwUsedSize)
+                FAIL("\"%s\": dialable string outside the used part", in);
+            str_at(&u, u.to.dwDialableStringSize, u.to.dwDialableStringOffset);
+        }
+    }
+}
+
+/* Translations on several threads while another changes the current
+ * location and the toll list: each result is one of the two locations'. */
+struct dial_th {
+    struct th t;
+    int n;
+};
+
+static void *translator(void *arg)
+{
+    struct dial_th *d = arg;
+    for (int i = 0; i < d->n; i++) {
+        tout u;
+        memset(&u, 0, sizeof(u));
+        u.to.dwTotalSize = sizeof(u);
+        LONG rc = lineTranslateAddress(0, 0, T_API, "+1 (425) 555-0100", 0, 0, &u.to);
+        if (rc) {
+            th_fail(&d->t, "lineTranslateAddress: %s", otErrorName(rc));
+            break;
+        }
+        const char *s = (const char *)u.raw + u.to.dwDialableStringOffset;
+        if (strcmp(s, "95550100") && strcmp(s, "914255550100") && strcmp(s, "0014255550100")) {
+            th_fail(&d->t, "dialable \"%s\"", s);
+            break;
+        }
+    }
+    return NULL;
+}
+
+TEST_THREADED(dialing_threads_translate_while_location_changes)
+{
+    dial_config("threads");
+    pthread_t th[3];
+    struct dial_th d[3];
+    for (int i = 0; i < 3; i++) {
+        memset(&d[i], 0, sizeof(d[i]));
+        d[i].t.who = "translator";
+        d[i].n = 500;
+        CHECK_EQ(pthread_create(&th[i], NULL, translator, &d[i]), 0);
+    }
+    for (int i = 0; i < 200; i++) {
+        CHECK_RC(lineSetCurrentLocation(0, i % 2 ? 1 : 7), 0);
+        /* in Redmond: 555 in and out of the toll list; Berlin has other areas */
+        CHECK_RC(lineSetTollList(0, 0, "+1 (425) 555-0100",
+                                 i % 4 == 1 ? LINETOLLLISTOPTION_ADD : LINETOLLLISTOPTION_REMOVE),
+                 i % 2 ? 0 : (LONG)LINEERR_INVALADDRESS);
+    }
+    for (int i = 0; i < 3; i++)
+        CHECK_EQ(pthread_join(th[i], NULL), 0);
+    for (int i = 0; i < 3; i++)
+        th_report(&d[i].t);
+    CHECK_RC(lineSetCurrentLocation(0, 1), 0);
+    expect_tr(0, "+1 (425) 555-0100", 0, "95550100", R_LOCAL, 1, 1); /* toll entry removed */
 }

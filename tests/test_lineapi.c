@@ -389,7 +389,6 @@ TEST(lineapi_not_yet_functions_say_so)
     CHECK_RC(lineSwapHold(hb, hb), U);
     CHECK_RC(lineCompleteCall(ha, &id, LINECALLCOMPLMODE_CALLBACK, 0), U);
     CHECK_RC(lineUncompleteCall(p.la, 1), U);
-    CHECK_RC(lineHandoff(hb, "other", 0), U);
     CHECK_RC(lineSecureCall(hb), U);
     CHECK_RC(lineGenerateDigits(hb, LINEDIGITMODE_DTMF, "123", 0), U);
     CHECK_RC(lineGenerateTone(hb, LINETONEMODE_CUSTOM, 100, 1, &tone), U);
@@ -416,12 +415,6 @@ TEST(lineapi_not_yet_functions_say_so)
     HICON icon = (HICON)&id;
     CHECK_RC(lineGetIcon(0, NULL, &icon), U);
     CHECK(icon == NULL);
-    CHECK_RC(lineRegisterRequestRecipient(p.a.h, 0, LINEREQUESTMODE_MAKECALL, 1), U);
-    unsigned char reqbuf[sizeof(LINEREQMAKECALL)];
-    CHECK_RC(lineGetRequest(p.a.h, LINEREQUESTMODE_MAKECALL, reqbuf), LINEERR_NOTREGISTERED);
-    CHECK_RC(lineGetRequest(p.a.h, LINEREQUESTMODE_DROP, reqbuf), LINEERR_INVALREQUESTMODE);
-    CHECK_RC(tapiRequestMakeCall("101", "app", "Bob", NULL), TAPIERR_NOREQUESTRECIPIENT);
-    CHECK_RC(tapiRequestMakeCall("", "app", NULL, NULL), TAPIERR_INVALDESTADDRESS);
     CHECK_RC(tapiRequestMediaCall(NULL, 0, "wave", "", 0, 0, "101", "app", NULL, NULL),
              TAPIERR_REQUESTFAILED);
     CHECK_RC(tapiRequestDrop(NULL, 0), TAPIERR_REQUESTFAILED);
@@ -463,8 +456,6 @@ TEST(lineapi_not_yet_functions_say_so)
     CHECK_RC(lineGetAgentStatus(0, 0, &as), LINEERR_INVALLINEHANDLE);
     CHECK_RC(lineGetAgentCaps(p.a.h, p.a.ndevs, 0, T_API, NULL), LINEERR_BADDEVICEID);
     CHECK_RC(lineConfigDialog(p.a.ndevs, NULL, "tapi/line"), LINEERR_BADDEVICEID);
-    CHECK_RC(lineRegisterRequestRecipient(0, 0, LINEREQUESTMODE_MAKECALL, 1),
-             LINEERR_INVALAPPHANDLE);
     t_expect_none(&p.a);
     t_expect_none(&p.b);
 
@@ -588,4 +579,195 @@ TEST(lineapi_phone_apps_see_no_devices)
     CHECK_RC(phoneInitializeEx(&h1, NULL, phone_cb, "p", &n, &api, &ip),
              PHONEERR_STRUCTURETOOSMALL);
     CHECK_RC(phoneInitialize(&h1, NULL, NULL, "p", &n), PHONEERR_INVALPOINTER);
+}
+
+/* Assisted telephony: tapiRequestMakeCall reaches the registered recipient
+ * (LINE_REQUEST), which reads the request with lineGetRequest. */
+static void expect_request(tapp *r, DWORD instance, const char *dest, const char *app,
+                           const char *party, const char *comment)
+{
+    LINEMESSAGE m = t_next(r);
+    CHECK_EQ(m.dwMessageID, LINE_REQUEST);
+    CHECK_EQ(m.hDevice, 0);
+    CHECK_EQ(m.dwCallbackInstance, instance);
+    CHECK_EQ(m.dwParam1, LINEREQUESTMODE_MAKECALL);
+    LINEREQMAKECALL q;
+    memset(&q, 0x55, sizeof(q));
+    CHECK_RC(lineGetRequest(r->h, LINEREQUESTMODE_MAKECALL, &q), 0);
+    if (strcmp(q.szDestAddress, dest) || strcmp(q.szAppName, app) ||
+        strcmp(q.szCalledParty, party) || strcmp(q.szComment, comment))
+        FAIL("request \"%s\" \"%s\" \"%s\" \"%s\", expected \"%s\" \"%s\" \"%s\" \"%s\"",
+             q.szDestAddress, q.szAppName, q.szCalledParty, q.szComment, dest, app, party,
+             comment);
+}
+
+TEST(lineapi_assisted_telephony_reaches_the_recipient)
+{
+    tapp r1, r2;
+    t_init(&r1, "dialer-one");
+    t_init(&r2, "dialer-two");
+    LINEREQMAKECALL q;
+    CHECK_RC(tapiRequestMakeCall("101", "crm", "Bob", NULL), TAPIERR_NOREQUESTRECIPIENT);
+    CHECK_RC(lineGetRequest(r1.h, LINEREQUESTMODE_MAKECALL, &q), LINEERR_NOTREGISTERED);
+    CHECK_RC(lineRegisterRequestRecipient(r1.h, 77, LINEREQUESTMODE_MAKECALL, 1), 0);
+    CHECK_RC(lineRegisterRequestRecipient(r2.h, 88, LINEREQUESTMODE_MAKECALL, 1), 0);
+    CHECK_RC(tapiRequestMakeCall("101", "crm", "Bob", "about the order"), 0);
+    expect_request(&r1, 77, "101", "crm", "Bob", "about the order"); /* registered first */
+    CHECK_RC(lineGetRequest(r1.h, LINEREQUESTMODE_MAKECALL, &q), LINEERR_NOREQUEST);
+    t_expect_none(&r2);
+    /* first on the priority list wins */
+    CHECK_RC(lineSetAppPriority("dialer-two", 0, NULL, LINEREQUESTMODE_MAKECALL, NULL, 1), 0);
+    CHECK_RC(tapiRequestMakeCall("102", NULL, NULL, NULL), 0);
+    expect_request(&r2, 88, "102", "", "", "");
+    t_expect_none(&r1);
+    CHECK_RC(lineSetAppPriority("dialer-two", 0, NULL, LINEREQUESTMODE_MAKECALL, NULL, 0), 0);
+    /* long fields are cut to their Windows sizes */
+    char longname[100];
+    memset(longname, 'n', sizeof(longname) - 1);
+    longname[sizeof(longname) - 1] = '\0';
+    CHECK_RC(tapiRequestMakeCall("103", longname, NULL, NULL), 0);
+    LINEMESSAGE m = t_next(&r1);
+    CHECK_EQ(m.dwMessageID, LINE_REQUEST);
+    CHECK_RC(lineGetRequest(r1.h, LINEREQUESTMODE_MAKECALL, &q), 0);
+    CHECK_EQ(strlen(q.szAppName), TAPIMAXAPPNAMESIZE - 1);
+    /* a full queue */
+    for (int i = 0; i < 16; i++)
+        CHECK_RC(tapiRequestMakeCall("104", NULL, NULL, NULL), 0);
+    CHECK_RC(tapiRequestMakeCall("104", NULL, NULL, NULL), TAPIERR_REQUESTQUEUEFULL);
+    for (int i = 0; i < 16; i++) {
+        m = t_next(&r1);
+        CHECK_EQ(m.dwMessageID, LINE_REQUEST);
+        CHECK_RC(lineGetRequest(r1.h, LINEREQUESTMODE_MAKECALL, &q), 0);
+    }
+    /* errors */
+    char longdest[100];
+    memset(longdest, '1', sizeof(longdest) - 1);
+    longdest[sizeof(longdest) - 1] = '\0';
+    CHECK_RC(tapiRequestMakeCall(longdest, NULL, NULL, NULL), TAPIERR_INVALDESTADDRESS);
+    CHECK_RC(tapiRequestMakeCall("", NULL, NULL, NULL), TAPIERR_INVALDESTADDRESS);
+    CHECK_RC(tapiRequestMakeCall(NULL, NULL, NULL, NULL), TAPIERR_INVALDESTADDRESS);
+    CHECK_RC(tapiRequestMakeCall("10\n1", NULL, NULL, NULL), TAPIERR_INVALDESTADDRESS);
+    CHECK_RC(lineGetRequest(r1.h, LINEREQUESTMODE_DROP, &q), LINEERR_INVALREQUESTMODE);
+    CHECK_RC(lineGetRequest(r1.h, LINEREQUESTMODE_MAKECALL, NULL), LINEERR_INVALPOINTER);
+    CHECK_RC(lineGetRequest(r1.h, LINEREQUESTMODE_MEDIACALL, &q), LINEERR_NOTREGISTERED);
+    CHECK_RC(lineGetRequest(0, LINEREQUESTMODE_MAKECALL, &q), LINEERR_INVALAPPHANDLE);
+    CHECK_RC(lineRegisterRequestRecipient(r1.h, 0, 0, 1), LINEERR_INVALREQUESTMODE);
+    CHECK_RC(lineRegisterRequestRecipient(r1.h, 0, LINEREQUESTMODE_DROP, 1),
+             LINEERR_INVALREQUESTMODE);
+    CHECK_RC(lineRegisterRequestRecipient(0, 0, LINEREQUESTMODE_MAKECALL, 1),
+             LINEERR_INVALAPPHANDLE);
+    /* unregistered, then shut down: the requests go elsewhere, then nowhere */
+    CHECK_RC(lineRegisterRequestRecipient(r1.h, 77, LINEREQUESTMODE_MAKECALL, 0), 0);
+    CHECK_RC(lineGetRequest(r1.h, LINEREQUESTMODE_MAKECALL, &q), LINEERR_NOTREGISTERED);
+    CHECK_RC(tapiRequestMakeCall("105", NULL, NULL, NULL), 0);
+    expect_request(&r2, 88, "105", "", "", "");
+    t_expect_none(&r1);
+    t_shutdown(&r2);
+    CHECK_RC(tapiRequestMakeCall("106", NULL, NULL, NULL), TAPIERR_NOREQUESTRECIPIENT);
+    t_shutdown(&r1);
+    CHECK_RC(tapiRequestMakeCall("106", NULL, NULL, NULL), TAPIERR_NOREQUESTRECIPIENT);
+}
+
+/* lineHandoff: by media mode to the application that opened the line as
+ * owner for it (priority list first), and directed by application name. */
+TEST(lineapi_handoff_by_media_mode_and_by_name)
+{
+    tpair p;
+    t_pair_init(&p, 0, 1); /* "callee" owns line 1's calls */
+    tapp m, h1, h2;
+    t_init(&m, "monitor-app");
+    t_init(&h1, "fax-one");
+    t_init(&h2, "fax-two");
+    HLINE lm = t_open(&m, 1, LINECALLPRIVILEGE_MONITOR);
+    HLINE l1 = 0, l2 = 0;
+    CHECK_RC(lineOpen(h1.h, 1, &l1, T_API, 0, 0, LINECALLPRIVILEGE_OWNER,
+                      LINEMEDIAMODE_AUTOMATEDVOICE, NULL),
+             0);
+    CHECK_RC(lineOpen(h2.h, 1, &l2, T_API, 0, 0, LINECALLPRIVILEGE_OWNER,
+                      LINEMEDIAMODE_AUTOMATEDVOICE, NULL),
+             0);
+    HCALL ha, hb;
+    t_connect(&p.a, p.la, &p.b, p.lb, "101", &ha, &hb);
+    HCALL hm = t_expect_newcall(&m, lm, LINECALLPRIVILEGE_MONITOR);
+    t_expect_state_priv(&m, hm, LINECALLSTATE_OFFERING, LINEOFFERINGMODE_ACTIVE,
+                        LINECALLPRIVILEGE_MONITOR);
+    t_expect_state_priv(&m, hm, LINECALLSTATE_CONNECTED, LINECONNECTEDMODE_ACTIVE, 0);
+    t_expect_none(&h1); /* owner opens after the first get no handle */
+    t_expect_none(&h2);
+
+    /* errors first: nothing changes */
+    CHECK_RC(lineHandoff(hb, NULL, LINEMEDIAMODE_INTERACTIVEVOICE), LINEERR_TARGETSELF);
+    CHECK_RC(lineHandoff(hb, NULL, LINEMEDIAMODE_G3FAX), LINEERR_TARGETNOTFOUND);
+    CHECK_RC(lineHandoff(hb, NULL, 0), LINEERR_INVALMEDIAMODE);
+    CHECK_RC(lineHandoff(hb, NULL, LINEMEDIAMODE_G3FAX | LINEMEDIAMODE_AUTOMATEDVOICE),
+             LINEERR_INVALMEDIAMODE);
+    CHECK_RC(lineHandoff(hb, "callee", 0), LINEERR_TARGETSELF);
+    CHECK_RC(lineHandoff(hb, "nobody", 0), LINEERR_TARGETNOTFOUND);
+    CHECK_RC(lineHandoff(hb, "caller", 0), LINEERR_TARGETNOTFOUND); /* not on line 1 */
+    CHECK_RC(lineHandoff(hb, "", 0), LINEERR_INVALPARAM);
+    CHECK_RC(lineHandoff(hm, "fax-one", 0), LINEERR_NOTOWNER);
+    CHECK_RC(lineHandoff(0, "fax-one", 0), LINEERR_INVALCALLHANDLE);
+    t_expect_none(&p.b);
+    t_expect_none(&m);
+
+    /* by media mode: the priority list picks fax-two over the first open */
+    CHECK_RC(lineSetAppPriority("fax-two", LINEMEDIAMODE_AUTOMATEDVOICE, NULL, 0, NULL, 1), 0);
+    CHECK_RC(lineHandoff(hb, NULL, LINEMEDIAMODE_AUTOMATEDVOICE), 0);
+    CHECK_RC(lineSetAppPriority("fax-two", LINEMEDIAMODE_AUTOMATEDVOICE, NULL, 0, NULL, 0), 0);
+    HCALL h2c = t_expect_newcall(&h2, l2, LINECALLPRIVILEGE_OWNER);
+    t_expect_state_priv(&h2, h2c, LINECALLSTATE_CONNECTED, LINECONNECTEDMODE_ACTIVE,
+                        LINECALLPRIVILEGE_OWNER);
+    t_expect_callinfo(&p.b, hb, LINECALLINFOSTATE_NUMOWNERINCR);
+    t_expect_callinfo(&m, hm, LINECALLINFOSTATE_NUMOWNERINCR);
+    t_expect_none(&h1);
+    tcallinfo u;
+    t_callinfo(hb, &u);
+    CHECK_EQ(u.ci.dwNumOwners, 2);
+    CHECK_EQ(u.ci.dwNumMonitors, 1);
+    /* again: fax-two owns it already; fax-one is next */
+    CHECK_RC(lineHandoff(hb, "fax-two", 0), 0);
+    t_expect_none(&h2);
+    CHECK_RC(lineHandoff(h2c, NULL, LINEMEDIAMODE_AUTOMATEDVOICE), 0);
+    HCALL h1c = t_expect_newcall(&h1, l1, LINECALLPRIVILEGE_OWNER);
+    t_expect_state_priv(&h1, h1c, LINECALLSTATE_CONNECTED, LINECONNECTEDMODE_ACTIVE,
+                        LINECALLPRIVILEGE_OWNER);
+    t_expect_callinfo(&p.b, hb, LINECALLINFOSTATE_NUMOWNERINCR);
+    t_expect_callinfo(&m, hm, LINECALLINFOSTATE_NUMOWNERINCR);
+    t_expect_callinfo(&h2, h2c, LINECALLINFOSTATE_NUMOWNERINCR);
+
+    /* directed to a monitor: its handle becomes an owner handle */
+    CHECK_RC(lineHandoff(hb, "MONITOR-APP", 0), 0);
+    t_expect_state_priv(&m, hm, LINECALLSTATE_CONNECTED, LINECONNECTEDMODE_ACTIVE,
+                        LINECALLPRIVILEGE_OWNER);
+    t_expect_callinfo(&p.b, hb, LINECALLINFOSTATE_NUMOWNERINCR | LINECALLINFOSTATE_NUMMONITORS);
+    t_expect_callinfo(&h1, h1c, LINECALLINFOSTATE_NUMOWNERINCR | LINECALLINFOSTATE_NUMMONITORS);
+    t_expect_callinfo(&h2, h2c, LINECALLINFOSTATE_NUMOWNERINCR | LINECALLINFOSTATE_NUMMONITORS);
+    LINECALLSTATUS st;
+    t_status(hm, &st);
+    CHECK_EQ(st.dwCallPrivilege, LINECALLPRIVILEGE_OWNER);
+    t_callinfo(hb, &u);
+    CHECK_EQ(u.ci.dwNumOwners, 4);
+    CHECK_EQ(u.ci.dwNumMonitors, 0);
+
+    /* the new owner can drop the call */
+    LONG req = lineDrop(hm, NULL, 0);
+    CHECK_REQ(req);
+    t_expect_state(&m, hm, LINECALLSTATE_IDLE, 0);
+    t_expect_reply(&m, req, 0);
+    t_expect_state(&p.b, hb, LINECALLSTATE_IDLE, 0);
+    t_expect_state(&h1, h1c, LINECALLSTATE_IDLE, 0);
+    t_expect_state(&h2, h2c, LINECALLSTATE_IDLE, 0);
+    t_expect_state(&p.a, ha, LINECALLSTATE_DISCONNECTED, LINEDISCONNECTMODE_NORMAL);
+    CHECK_RC(lineDeallocateCall(hm), 0);
+    CHECK_RC(lineDeallocateCall(hb), 0);
+    CHECK_RC(lineDeallocateCall(h1c), 0);
+    CHECK_RC(lineDeallocateCall(h2c), 0);
+    t_drop_idle(&p.a, ha);
+    t_expect_none(&m);
+    t_expect_none(&h1);
+    t_expect_none(&h2);
+    t_shutdown(&m);
+    t_shutdown(&h1);
+    t_shutdown(&h2);
+    t_pair_done(&p);
 }

@@ -567,6 +567,7 @@ LONG ot_app_shutdown_local(HLINEAPP hLineApp)
     while (!ot_list_empty(&a->opens))
         ot_open_close_begin(ot_container_of(a->opens.next, struct ot_open, app_link), &td);
     a->shutting_down = true;
+    ot_assist_app_gone(a); /* its request-recipient registration */
     ot_handle_release(&ot_g.app_handles, a->handle);
     ot_list_del(&a->link);
     ot_g.napps--;

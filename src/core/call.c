@@ -300,6 +300,9 @@ static void post_state(struct ot_callref *r)
     ot_app_post(o->app, r->handle, LINE_CALLSTATE, o->instance, c->state, p2, p3);
 }
 
+/* The call's current state to one handle (handoff.c: a handle given to an application). */
+void ot_callref_post_state(struct ot_callref *r) { post_state(r); }
+
 void ot_ev_call_state(struct ot_call *c, DWORD state, DWORD mode)
 {
     if (c->state == LINECALLSTATE_IDLE)

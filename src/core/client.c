@@ -491,8 +491,8 @@ LONG ot_client_open_app(const char *address, LPCSTR name, DWORD api, HLINEAPP *r
         return LINEERR_REINIT;
     }
     LONG rc = cl.connected ? 0 : connect_server(address);
-    if (!rc)
-        cl.active++; /* keeps the connection while the call is in flight */
+    if (!rc) /* the connection stays while the call is in flight */
+        __atomic_add_fetch(&cl.active, 1, __ATOMIC_RELEASE);
     pthread_mutex_unlock(&cl.lock);
     if (rc)
         return rc;
@@ -561,7 +561,7 @@ void ot_client_close_app(HLINEAPP local, HLINEAPP remote)
             cl.apps[i] = cl.apps[--cl.napps];
             break;
         }
-    if (--cl.active == 0)
+    if (__atomic_sub_fetch(&cl.active, 1, __ATOMIC_RELEASE) == 0)
         disconnect_locked();
     pthread_mutex_unlock(&cl.lock);
 }

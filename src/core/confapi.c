@@ -117,7 +117,8 @@ static LONG create_end(struct creation *k, LONG prc)
 LONG lineSetupConference(HCALL hCall, HLINE hLine, LPHCALL lphConfCall, LPHCALL lphConsultCall,
                          DWORD dwNumParties, LPLINECALLPARAMS const lpCallParams)
 {
-    OT_REMOTE(lineSetupConference, hCall, hLine, lphConfCall, lphConsultCall, dwNumParties, lpCallParams);
+    OT_REMOTE(lineSetupConference, hCall, hLine, lphConfCall, lphConsultCall, dwNumParties,
+              lpCallParams);
     ot_lock();
     struct ot_callref *r = NULL;
     LONG rc;

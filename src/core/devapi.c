@@ -180,6 +180,19 @@ static struct prio_list *prio_find(DWORD media, DWORD request, bool create)
     return l;
 }
 
+/* The position of name in a priority list (1 = first), 0 if not in it. */
+DWORD ot_app_priority(const char *name, DWORD media, DWORD request)
+{
+    pthread_mutex_lock(&prio_lock);
+    const struct prio_list *l = prio_find(media, request, false);
+    DWORD prio = 0;
+    for (unsigned i = 0; l && i < l->n && !prio; i++)
+        if (!strcasecmp(l->names[i], name))
+            prio = i + 1;
+    pthread_mutex_unlock(&prio_lock);
+    return prio;
+}
+
 LONG lineGetAppPriority(LPCSTR lpszAppFilename, DWORD dwMediaMode,
                         LPLINEEXTENSIONID lpExtensionID, DWORD dwRequestMode,
                         LPVARSTRING lpExtensionName, LPDWORD lpdwPriority)

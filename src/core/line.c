@@ -54,7 +54,8 @@ LONG lineOpen(HLINEAPP hLineApp, DWORD dwDeviceID, LPHLINE lphLine, DWORD dwAPIV
               DWORD dwExtVersion, DWORD_PTR dwCallbackInstance, DWORD dwPrivileges,
               DWORD dwMediaModes, LPLINECALLPARAMS const lpCallParams)
 {
-    OT_REMOTE(lineOpen, hLineApp, dwDeviceID, lphLine, dwAPIVersion, dwExtVersion, dwCallbackInstance, dwPrivileges, dwMediaModes, lpCallParams);
+    OT_REMOTE(lineOpen, hLineApp, dwDeviceID, lphLine, dwAPIVersion, dwExtVersion,
+              dwCallbackInstance, dwPrivileges, dwMediaModes, lpCallParams);
     ot_lock();
     struct ot_linedev *ld = NULL;
     LONG rc = check_app_device(hLineApp, dwDeviceID, &ld);
@@ -126,7 +127,8 @@ static void drop_on_close(struct ot_call *c)
     /* Drop on close: nobody is left to hear the reply. */
     struct ot_req *q = ot_req_new(NULL, OT_REQ_GENERIC);
     if (!q) {
-        ot_logc(OT_CAT_CORE, OTLOG_ERROR, "out of memory: call %u not dropped on close", (unsigned)c->call_id);
+        ot_logc(OT_CAT_CORE, OTLOG_ERROR, "out of memory: call %u not dropped on close",
+                (unsigned)c->call_id);
         return;
     }
     q->call = c;
@@ -381,7 +383,8 @@ LONG lineGetAddressCaps(HLINEAPP hLineApp, DWORD dwDeviceID, DWORD dwAddressID,
                         DWORD dwAPIVersion, DWORD dwExtVersion,
                         LPLINEADDRESSCAPS lpAddressCaps)
 {
-    OT_REMOTE(lineGetAddressCaps, hLineApp, dwDeviceID, dwAddressID, dwAPIVersion, dwExtVersion, lpAddressCaps);
+    OT_REMOTE(lineGetAddressCaps, hLineApp, dwDeviceID, dwAddressID, dwAPIVersion, dwExtVersion,
+              lpAddressCaps);
     ot_lock();
     struct ot_linedev *ld = NULL;
     LONG rc = check_app_device(hLineApp, dwDeviceID, &ld);

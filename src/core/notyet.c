@@ -1,9 +1,9 @@
 /* The TAPI 2.2 line functions whose feature opentapi does not have yet
  * (docs/api.md marks them "not yet"): routing (forward, redirect, park,
- * pickup, swap hold, call completion, handoff, secure), digits and tones,
+ * pickup, swap hold, call completion, secure), digits and tones,
  * media control, quality of service, terminals, device-specific
- * extensions, provider installation, assisted telephony and the ACD
- * (agent) functions.
+ * extensions, provider installation, the obsolete assisted-telephony media
+ * calls and the ACD (agent) functions.
  *
  * Each checks its handle as Microsoft documents (an application that passes
  * a stale handle learns that first) and then answers the documented
@@ -11,8 +11,6 @@
  * LINEDEVCAPS / LINEADDRESSCAPS bit announces any of these features
  * (dwForwardModes, dwParkModes, dwGenerateDigitModes, dwMonitorDigitModes,
  * dwGatherDigits..., dwLineFeatures and dwCallFeatures bits are 0). */
-#include <string.h>
-
 #include "ot.h"
 #include "rpc.h"
 
@@ -104,12 +102,6 @@ LONG lineUncompleteCall(HLINE hLine, DWORD dwCompletionID)
 {
     (void)dwCompletionID;
     return check(S_LINE, hLine);
-}
-
-LONG lineHandoff(HCALL hCall, LPCSTR lpszFileName, DWORD dwMediaMode)
-{
-    (void)lpszFileName, (void)dwMediaMode;
-    return check(S_CALL, hCall);
 }
 
 LONG lineSecureCall(HCALL hCall) { return check(S_CALL, hCall); }
@@ -264,18 +256,7 @@ LONG lineGetIcon(DWORD dwDeviceID, LPCSTR lpszDeviceClass, LPHICON lphIcon)
     return check(S_DEVICE, dwDeviceID);
 }
 
-/* ---- assisted telephony: no application can register as the recipient
- * yet (lineRegisterRequestRecipient), so no request is ever delivered. ---- */
-LONG tapiRequestMakeCall(LPCSTR lpszDestAddress, LPCSTR lpszAppName, LPCSTR lpszCalledParty,
-                         LPCSTR lpszComment)
-{
-    (void)lpszAppName, (void)lpszCalledParty, (void)lpszComment;
-    if (!lpszDestAddress || !*lpszDestAddress ||
-        strnlen(lpszDestAddress, TAPIMAXDESTADDRESSSIZE) >= TAPIMAXDESTADDRESSSIZE)
-        return TAPIERR_INVALDESTADDRESS;
-    return TAPIERR_NOREQUESTRECIPIENT;
-}
-
+/* ---- assisted telephony (assist.c has the rest) ---- */
 /* Obsolete on Windows too ("should not be used"); never carried out here. */
 LONG tapiRequestMediaCall(HWND hwnd, WPARAM wRequestID, LPCSTR lpszDeviceClass,
                           LPCSTR lpDeviceID, DWORD dwSize, DWORD dwSecure,
@@ -292,25 +273,6 @@ LONG tapiRequestDrop(HWND hwnd, WPARAM wRequestID)
 {
     (void)hwnd, (void)wRequestID;
     return TAPIERR_REQUESTFAILED;
-}
-
-LONG lineRegisterRequestRecipient(HLINEAPP hLineApp, DWORD dwRegistrationInstance,
-                                  DWORD dwRequestMode, DWORD bEnable)
-{
-    (void)dwRegistrationInstance, (void)dwRequestMode, (void)bEnable;
-    return check(S_APP, hLineApp);
-}
-
-LONG lineGetRequest(HLINEAPP hLineApp, DWORD dwRequestMode, LPVOID lpRequestBuffer)
-{
-    LONG rc = check(S_APP, hLineApp);
-    if (rc != (LONG)LINEERR_OPERATIONUNAVAIL)
-        return rc;
-    if (dwRequestMode != LINEREQUESTMODE_MAKECALL && dwRequestMode != LINEREQUESTMODE_MEDIACALL)
-        return LINEERR_INVALREQUESTMODE;
-    if (!lpRequestBuffer)
-        return LINEERR_INVALPOINTER;
-    return LINEERR_NOTREGISTERED; /* registration is not possible yet */
 }
 
 /* ---- call-centre (agent) functions: TAPI routes them to an ACD proxy, and

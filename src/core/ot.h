@@ -317,6 +317,7 @@ OT_HIDDEN struct ot_call *ot_call_create(struct ot_linedev *ld, DWORD address_id
 OT_HIDDEN struct ot_callref *ot_callref_create(struct ot_call *c, struct ot_open *o, DWORD priv,
                                                bool announce);
 OT_HIDDEN void ot_callref_destroy(struct ot_callref *r);
+OT_HIDDEN void ot_callref_post_state(struct ot_callref *r); /* LINE_CALLSTATE now */
 OT_HIDDEN void ot_call_maybe_free(struct ot_call *c);
 OT_HIDDEN void ot_call_free_now(struct ot_call *c);
 OT_HIDDEN DWORD ot_mode_for_version(const struct ot_call *c, DWORD api_version);
@@ -340,6 +341,8 @@ OT_HIDDEN LONG ot_check_uui(const void *p, DWORD size, DWORD limit);
 
 /* misc */
 OT_HIDDEN char *ot_config_text(LONG *err); /* app.c: a copy of the configuration */
+OT_HIDDEN void ot_assist_app_gone(struct ot_app *a); /* assist.c: at lineShutdown */
+OT_HIDDEN DWORD ot_app_priority(const char *name, DWORD media, DWORD request); /* devapi.c */
 OT_HIDDEN char *ot_strdup(const char *s);
 OT_HIDDEN int ot_set_str(char **dst, const char *s);
 /* Logging (log.c): categories and levels of OPENTAPI_LOG (opentapi.h). */

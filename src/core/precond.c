@@ -42,6 +42,7 @@ static const struct ot_precond {
     /* Microsoft: "the call state of hCall can be any state" */
     [OT_FN_SETMEDIAMODE] = {true, ANY_STATE, CONN_ACTIVE, NO_UUI, false},
     [OT_FN_SETTREATMENT] = {true, ANY_STATE, CONN_ACTIVE, NO_UUI, false},
+    [OT_FN_HANDOFF] = {true, ANY_STATE, CONN_ACTIVE, NO_UUI, false},
 };
 
 LONG ot_precheck(enum ot_fn fn, HCALL hCall, const void *uui, DWORD size,

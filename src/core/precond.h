@@ -19,6 +19,7 @@ enum ot_fn {
     OT_FN_SETCALLPARAMS,
     OT_FN_SETMEDIAMODE,
     OT_FN_SETTREATMENT,
+    OT_FN_HANDOFF,
     OT_FN_COUNT
 };
 

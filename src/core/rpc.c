@@ -166,7 +166,7 @@ LONG ot_rpc_encode_args(unsigned fn, const uintptr_t *a, struct ot_wbuf *w,
             ot_wbuf_u32(w, n > OT_RPC_MAX_BUFFER ? OT_RPC_MAX_BUFFER : n);
             break;
         }
-        case 'o': case 'h': case 'x': case 'H':
+        case 'o': case 'h': case 'x': case 'H': case 'Q':
             ot_wbuf_u32(w, p ? 1u : 0u);
             break;
         case 'X':
@@ -247,8 +247,8 @@ int ot_rpc_decode_args(unsigned fn, struct ot_rbuf *in, struct ot_rpc_args *out)
                 in->bad = true;
                 break;
             }
-            out->owned[i] = take_copy(in, n, n < sizeof(LINECALLPARAMS) ? sizeof(LINECALLPARAMS) : n,
-                                      false);
+            out->owned[i] =
+                take_copy(in, n, n < sizeof(LINECALLPARAMS) ? sizeof(LINECALLPARAMS) : n, false);
             if (out->owned[i]) /* the size is what arrived, whatever the bytes claim */
                 memcpy(out->owned[i], &n, sizeof(n));
             out->a[i] = (uintptr_t)out->owned[i];
@@ -283,6 +283,18 @@ int ot_rpc_decode_args(unsigned fn, struct ot_rbuf *in, struct ot_rpc_args *out)
             if (n > 1)
                 in->bad = true;
             out->a[i] = n; /* the server gives it storage that outlives the call */
+            break;
+        case 'Q':
+            n = ot_rbuf_u32(in);
+            if (n > 1) {
+                in->bad = true;
+                break;
+            }
+            if (n && !(out->owned[i] = calloc(1, sizeof(LINEREQMAKECALL)))) {
+                in->bad = true;
+                break;
+            }
+            out->a[i] = (uintptr_t)out->owned[i];
             break;
         case 'X': {
             n = ot_rbuf_u32(in);
@@ -336,6 +348,11 @@ void ot_rpc_encode_outs(unsigned fn, const struct ot_rpc_args *args, LONG result
             if (have)
                 ot_wbuf_put(w, args->outs[i], sizeof(LINEEXTENSIONID));
             break;
+        case 'Q':
+            ot_wbuf_u32(w, have);
+            if (have)
+                ot_wbuf_put(w, args->owned[i], sizeof(LINEREQMAKECALL));
+            break;
         case 'V': {
             if (!have || !args->owned[i]) {
                 ot_wbuf_u32(w, 0);
@@ -376,6 +393,13 @@ int ot_rpc_decode_outs(unsigned fn, const uintptr_t *a, LONG result, struct ot_r
                 const unsigned char *src = ot_rbuf_take(in, sizeof(LINEEXTENSIONID));
                 if (p && src)
                     memcpy(p, src, sizeof(LINEEXTENSIONID));
+            }
+            break;
+        case 'Q':
+            if (ot_rbuf_u32(in)) {
+                const unsigned char *src = ot_rbuf_take(in, sizeof(LINEREQMAKECALL));
+                if (p && src)
+                    memcpy(p, src, sizeof(LINEREQMAKECALL));
             }
             break;
         case 'V':

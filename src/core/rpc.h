@@ -54,6 +54,7 @@ enum ot_rpc_type {
  *   o  LPDWORD out      h  LPHLINE out      x  LPLINEEXTENSIONID out
  *   X  a 16-byte structure in (LPLINEEXTENSIONID, LPLINEDIALPARAMS), NULL allowed
  *   H  LPHCALL written when the request's LINE_REPLY says success
+ *   Q  LPLINEREQMAKECALL out (lineGetRequest: a fixed-size request buffer)
  * Flags after the name: OT_RPC_NEEDS_OWNER means the caller must have the
  * owner right on the line of the first handle (it creates or takes calls). */
 #define OT_RPC_NEEDS_OWNER 1u
@@ -119,7 +120,12 @@ enum ot_rpc_type {
     X(lineSetCallParams, "cuuuX", 0, (HCALL)a[0], (DWORD)a[1], (DWORD)a[2], (DWORD)a[3],         \
       (LPLINEDIALPARAMS)a[4])                                                                    \
     X(lineSetMediaMode, "cu", 0, (HCALL)a[0], (DWORD)a[1])                                       \
-    X(lineSetCallTreatment, "cu", 0, (HCALL)a[0], (DWORD)a[1])
+    X(lineSetCallTreatment, "cu", 0, (HCALL)a[0], (DWORD)a[1])                                   \
+    X(lineHandoff, "csu", 0, (HCALL)a[0], (LPCSTR)a[1], (DWORD)a[2])                             \
+    X(lineRegisterRequestRecipient, "auuu", 0, (HLINEAPP)a[0], (DWORD)a[1], (DWORD)a[2],         \
+      (DWORD)a[3])                                                                               \
+    X(lineGetRequest, "auQ", 0, (HLINEAPP)a[0], (DWORD)a[1], (LPVOID)a[2])                       \
+    X(tapiRequestMakeCall, "ssss", 0, (LPCSTR)a[0], (LPCSTR)a[1], (LPCSTR)a[2], (LPCSTR)a[3])
 
 enum ot_rpc_fn {
 #define OT_RPC_ENUM(name, sig, flags, ...) OT_RPC_##name,
