@@ -8,7 +8,8 @@
 #   make fuzz-campaign SECONDS=3600   every libFuzzer target that long, corpora merged (docs/testing.md)
 #   make install PREFIX=/usr/local   (make uninstall PREFIX=... removes it again)
 # Variables: CC, BUILD (output dir), SAN (address|thread), WERROR=1 (-Werror; CI sets it),
-#            NO_SIP=1 (leave the SIP provider out even if Sofia-SIP is installed).
+#            NO_SIP=1 (leave the SIP provider out even if Sofia-SIP is installed),
+#            NO_KAMAILIO=1 (leave the Kamailio provider out even if Jansson is installed).
 
 CC       ?= cc
 BUILD    ?= build
@@ -57,6 +58,19 @@ LDLIBS_LIB   += $(shell pkg-config --libs sofia-sip-ua)
 endif
 endif
 endif
+# The Kamailio provider is built when Jansson is installed (libjansson-dev);
+# it shares the SIP provider's header mapping (sipmap.c, no Sofia-SIP needed).
+KAM_SRC  := $(wildcard src/providers/kamailio/*.c)
+ifneq ($(NO_KAMAILIO),1)
+ifneq ($(KAM_SRC),)
+ifeq ($(shell pkg-config --exists jansson && echo yes),yes)
+CORE_SRC     += $(KAM_SRC) $(if $(WITH_SIP),,src/providers/sip/sipmap.c)
+WITH_KAM     := 1
+CPPFLAGS_LIB += -DOT_WITH_KAMAILIO $(shell pkg-config --cflags jansson)
+LDLIBS_LIB   += $(shell pkg-config --libs jansson)
+endif
+endif
+endif
 # The tool writes pcap files with libpcap when it is installed (Debian libpcap-dev).
 ifeq ($(shell pkg-config --exists libpcap && echo yes),yes)
 TOOL_CPPFLAGS := -DOT_WITH_PCAP $(shell pkg-config --cflags libpcap)
@@ -68,6 +82,10 @@ PIC_OBJ  := $(CORE_SRC:%.c=$(BUILD)/pic/%.o)
 TEST_SRC := $(wildcard tests/*.c)
 ifneq ($(WITH_SIP),1)
 TEST_SRC := $(foreach f,$(TEST_SRC),$(if $(findstring sip,$(notdir $f)),,$f))
+endif
+# the Kamailio provider's tests (test_kam*.c) use the SIP tests' helpers
+ifneq ($(WITH_KAM)$(WITH_SIP),11)
+TEST_SRC := $(foreach f,$(TEST_SRC),$(if $(findstring test_kam,$(notdir $f)),,$f))
 endif
 TEST_OBJ := $(TEST_SRC:%.c=$(BUILD)/obj/%.o)
 TOOL_SRC := $(wildcard tools/*.c)
@@ -196,6 +214,10 @@ demo: $(BUILD)/tapi
 bench: $(BUILD)/bench-cycle
 	$(BUILD)/bench-cycle
 
+# The Kamailio provider's benchmark program (bench/kamailio.sh runs it).
+$(BUILD)/bench-kamailio: bench/kamailio.c $(BUILD)/libopentapi.a
+	$(CC) -Iinclude $(CSTD) $(WARN) -O2 -g -o $@ $< $(BUILD)/libopentapi.a $(LDLIBS_LIB)
+
 $(BUILD)/bench-cycle: bench/cycle.c $(BUILD)/libopentapi.a
 	$(CC) $(CPPFLAGS_LIB) $(CSTD) $(WARN) -O2 -g -o $@ $< $(BUILD)/libopentapi.a $(LDLIBS_LIB)
 
@@ -228,7 +250,7 @@ $(BUILD)/bench-teardown: bench/teardown.c $(BUILD)/libopentapi.a
 # target, so programs linked against it run without LD_LIBRARY_PATH.
 SYSTEM_PREFIX := $(filter /usr /usr/local,$(patsubst %/,%,$(PREFIX)))
 PC_RPATH      := $(if $(SYSTEM_PREFIX),,-Wl,-rpath,$${libdir} )
-PC_REQPRIV    := $(if $(WITH_SIP),sofia-sip-ua,)
+PC_REQPRIV    := $(strip $(if $(WITH_SIP),sofia-sip-ua) $(if $(WITH_KAM),jansson))
 MAJOR         := $(firstword $(subst ., ,$(VERSION)))
 MANPAGES      := $(wildcard man/*.1)
 MANPAGES8     := $(wildcard man/*.8)

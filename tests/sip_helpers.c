@@ -698,17 +698,28 @@ const char *sh_output(const sproc *p)
 void sh_kamailio_start(sproc *p, int port)
 {
     sh_reset();
+    sh_kamailio_start_cfg(p, "kamailio.cfg", port, NULL);
+}
+
+void sh_kamailio_start_cfg(sproc *p, const char *cfgname, int port, const char *const *defines)
+{
     const char *prog = find_program("kamailio");
     if (!prog)
         FAIL("kamailio is not installed (Debian package kamailio): the SIP tests need it");
     static char progbuf[512], cfg[1200], listen[64], pidfile[300];
     snprintf(progbuf, sizeof(progbuf), "%s", prog);
-    snprintf(cfg, sizeof(cfg), "%s/tests/kamailio/kamailio.cfg", sh_srcdir());
+    snprintf(cfg, sizeof(cfg), "%s/tests/kamailio/%s", sh_srcdir(), cfgname);
     snprintf(listen, sizeof(listen), "udp:127.0.0.1:%d", port);
     snprintf(pidfile, sizeof(pidfile), "%s/kamailio-%d.pid", sh_tmpdir(), port);
-    char *argv[] = {progbuf, "-f", cfg,     "-DD", "-E",    "-n", "1", "-m", "32", "-M", "4",
-                    "-Y",    (char *)sh_tmpdir(), "-P", pidfile, "-w", (char *)sh_tmpdir(),
-                    "-l",    listen,  NULL};
+    char *argv[40] = {progbuf, "-f", cfg,     "-DD", "-E",    "-n", "1", "-m", "32", "-M", "4",
+                      "-Y",    (char *)sh_tmpdir(), "-P", pidfile, "-w", (char *)sh_tmpdir(),
+                      "-l",    listen};
+    int n = 19;
+    for (int i = 0; defines && defines[i] && n < 37; i++) {
+        argv[n++] = "-A";
+        argv[n++] = (char *)defines[i];
+    }
+    argv[n] = NULL;
     spawn(p, "kamailio", argv);
     wait_listening(p, port);
 }

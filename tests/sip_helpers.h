@@ -78,6 +78,10 @@ const char *sh_output(const sproc *p);
 /* kamailio -f tests/kamailio/kamailio.cfg listening on udp:127.0.0.1:port;
  * returns once it listens. */
 void sh_kamailio_start(sproc *p, int port);
+/* The same with tests/kamailio/<cfgname> and preprocessor defines ("-A d"
+ * for each of the NULL-terminated defines), keeping this test's other
+ * children. */
+void sh_kamailio_start_cfg(sproc *p, const char *cfgname, int port, const char *const *defines);
 
 /* The SIP provider's counters (see src/providers/sip/sip.h). */
 void sh_wait_dialogs(unsigned long n);    /* dialogs alive == n, within 10 s */

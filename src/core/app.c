@@ -29,10 +29,16 @@ extern const struct ot_provider ot_sim_provider;
 #ifdef OT_WITH_SIP
 extern const struct ot_provider ot_sip_provider;
 #endif
+#ifdef OT_WITH_KAMAILIO
+extern const struct ot_provider ot_kamailio_provider;
+#endif
 static const struct ot_provider *const providers[] = {
     &ot_sim_provider,
 #ifdef OT_WITH_SIP
     &ot_sip_provider,
+#endif
+#ifdef OT_WITH_KAMAILIO
+    &ot_kamailio_provider,
 #endif
 };
 #define NPROVIDERS (sizeof(providers) / sizeof(providers[0]))

@@ -298,6 +298,9 @@ static int line_key(struct ot_line_conf *l, const char *k, const char *v, char *
             ERR("line %u: bad provider name", lineno);
         strcpy(l->provider, v);
         l->provider_lineno = lineno;
+        /* Third-party lines watch phones: closing the line leaves their calls. */
+        if (!strcmp(v, "kamailio"))
+            l->close_drop = false;
     } else if (!strcmp(k, "name")) {
         if (strlen(v) >= sizeof(l->name))
             ERR("line %u: name longer than %zu characters", lineno, sizeof(l->name) - 1);

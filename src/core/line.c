@@ -345,7 +345,7 @@ LONG lineGetDevCaps(HLINEAPP hLineApp, DWORD dwDeviceID, DWORD dwAPIVersion, DWO
         dc.dwAnswerMode = LINEANSWERMODE_HOLD;
         dc.dwRingModes = 1;
         dc.dwLineStates = LINEDEVSTATE_OPEN | LINEDEVSTATE_CLOSE | LINEDEVSTATE_NUMCALLS |
-                          LINEDEVSTATE_REINIT;
+                          LINEDEVSTATE_REINIT | ld->extra_line_states;
         dc.dwUUIAcceptSize = cf->uui_accept;
         dc.dwUUIAnswerSize = cf->uui_answer;
         dc.dwUUIMakeCallSize = cf->uui_make_call;
@@ -559,7 +559,8 @@ LONG lineGetLineDevStatus(HLINE hLine, LPLINEDEVSTATUS lpLineDevStatus)
                     &inuse);
         ds.dwLineFeatures = LINEFEATURE_MAKECALL;
         ds.dwRoamMode = LINEROAMMODE_UNAVAIL;
-        ds.dwDevStatusFlags = LINEDEVSTATUSFLAGS_CONNECTED | LINEDEVSTATUSFLAGS_INSERVICE;
+        ds.dwDevStatusFlags = LINEDEVSTATUSFLAGS_CONNECTED |
+                              (o->ld->out_of_service ? 0 : LINEDEVSTATUSFLAGS_INSERVICE);
         ds.dwAvailableMediaModes = OT_MEDIA_MODES;
         OT_FILL_END(ds, lpLineDevStatus);
     }
@@ -652,7 +653,7 @@ LONG lineSetStatusMessages(HLINE hLine, DWORD dwLineStates, DWORD dwAddressState
         rc = LINEERR_INVALLINEHANDLE;
     else if (!rc && (dwLineStates & ~(DWORD)(LINEDEVSTATE_OPEN | LINEDEVSTATE_CLOSE |
                                              LINEDEVSTATE_NUMCALLS | LINEDEVSTATE_REINIT |
-                                             LINEDEVSTATE_OTHER)))
+                                             LINEDEVSTATE_OTHER | o->ld->extra_line_states)))
         rc = LINEERR_INVALLINESTATE;
     else if (!rc && (dwAddressStates & ~(DWORD)(LINEADDRESSSTATE_INUSEZERO |
                                                LINEADDRESSSTATE_INUSEONE |
@@ -708,4 +709,23 @@ LONG lineGetAddressID(HLINE hLine, LPDWORD lpdwAddressID, DWORD dwAddressMode, L
     }
     ot_unlock();
     return rc;
+}
+
+void ot_linedev_add_line_states(struct ot_linedev *ld, DWORD states)
+{
+    ld->extra_line_states |= states;
+}
+
+void ot_ev_line_service(struct ot_linedev *ld, DWORD state)
+{
+    bool out = state == LINEDEVSTATE_OUTOFSERVICE;
+    if (ld->out_of_service == out)
+        return;
+    ld->out_of_service = out;
+    struct ot_list *pos;
+    for (pos = ld->opens.next; pos != &ld->opens; pos = pos->next) {
+        struct ot_open *o = ot_container_of(pos, struct ot_open, ld_link);
+        if (o->line_states & state)
+            ot_app_post(o->app, o->handle, LINE_LINEDEVSTATE, o->instance, state, 0, 0);
+    }
 }

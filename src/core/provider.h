@@ -160,4 +160,14 @@ void ot_ev_call_cause(struct ot_call *c, const char *text);
 /* A provider that closes a call on its own (e.g. its line went away). */
 void ot_ev_call_gone(struct ot_call *c);
 
+/* Line states this provider reports (e.g. LINEDEVSTATE_INSERVICE |
+ * LINEDEVSTATE_OUTOFSERVICE): added to LINEDEVCAPS.dwLineStates and accepted
+ * by lineSetStatusMessages.  Called from start(). */
+void ot_linedev_add_line_states(struct ot_linedev *ld, DWORD states);
+/* LINEDEVSTATE_INSERVICE or LINEDEVSTATE_OUTOFSERVICE: LINEDEVSTATUS's
+ * INSERVICE flag follows, and LINE_LINEDEVSTATE goes to every open of the
+ * line that enabled the state (lineSetStatusMessages).  Nothing is posted
+ * when the line is already in that state. */
+void ot_ev_line_service(struct ot_linedev *ld, DWORD state);
+
 #endif
