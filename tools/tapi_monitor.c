@@ -140,6 +140,34 @@ static void print(struct mon *m, const LINEMESSAGE *x)
     fflush(stdout);
 }
 
+/* Calls already up when the line was opened (lineGetNewCalls gives monitor
+ * handles to them): each is shown as a LINE_CALLSTATE with its current state. */
+static void existing_calls(struct mon *m, HLINE hl, DWORD dev)
+{
+    union {
+        LINECALLLIST cl;
+        unsigned char raw[sizeof(LINECALLLIST) + 256 * sizeof(HCALL)];
+    } u;
+    memset(&u, 0, sizeof(u));
+    u.cl.dwTotalSize = sizeof(u);
+    if (lineGetNewCalls(hl, 0, LINECALLSELECT_LINE, &u.cl) != 0)
+        return;
+    for (DWORD i = 0; i < u.cl.dwCallsNumEntries && i < 256; i++) {
+        HCALL h;
+        memcpy(&h, u.raw + u.cl.dwCallsOffset + i * sizeof(HCALL), sizeof(h));
+        LINECALLSTATUS st;
+        memset(&st, 0, sizeof(st));
+        st.dwTotalSize = sizeof(st);
+        if (lineGetCallStatus(h, &st) != 0)
+            continue;
+        LINEMESSAGE x = {h, LINE_CALLSTATE, dev, st.dwCallState, st.dwCallStateMode,
+                         LINECALLPRIVILEGE_MONITOR};
+        print(m, &x);
+        if (st.dwCallState == LINECALLSTATE_IDLE)
+            lineDeallocateCall(h);
+    }
+}
+
 static int usage(FILE *f)
 {
     fprintf(f, "usage: tapi monitor [--json] [--count N] [LINE...]\n"
@@ -210,8 +238,10 @@ int tapi_cmd_monitor(int argc, char **argv)
             fprintf(stderr, "tapi monitor: line %u (%s): %s\n", (unsigned)d, m.numbers[d],
                     otErrorName(rc));
             status = 1;
-        } else
+        } else {
             opened++;
+            existing_calls(&m, hl, d);
+        }
     }
     for (int i = first_line; i < argc; i++) { /* every name must have matched */
         bool found = false;
