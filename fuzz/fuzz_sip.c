@@ -51,6 +51,24 @@
 #define MAX_REQS 4096
 #define SYNC_TIMEOUT_MS 10000u
 
+
+/* Where the harness reports a finding: stderr, or in libFuzzer runs a copy of
+ * it made before -close_fd_mask=2 silences the library's stderr. */
+static FILE *report;
+static FILE *rep(void) { return report ? report : stderr; }
+
+int LLVMFuzzerInitialize(int *argc, char ***argv);
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+    (void)argc;
+    (void)argv;
+    int fd = dup(2);
+    report = fd >= 0 ? fdopen(fd, "w") : NULL;
+    if (report)
+        setvbuf(report, NULL, _IONBF, 0);
+    return 0;
+}
+
 static int peer = -1, line_port, peer_port;
 static HLINEAPP app;
 static HLINE hline;
@@ -75,9 +93,9 @@ static void fail(const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    fprintf(stderr, "fuzz_sip: ");
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
+    fprintf(rep(), "fuzz_sip: ");
+    vfprintf(rep(), fmt, ap);
+    fputc('\n', rep());
     va_end(ap);
     abort();
 }

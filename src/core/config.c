@@ -237,6 +237,15 @@ static char *trim(char *s)
     return s;
 }
 
+/* Keys and section names: ASCII letters, digits, '_' and '-'. */
+static bool is_name(const char *s)
+{
+    for (; *s; s++)
+        if (!isalnum((unsigned char)*s) && *s != '_' && *s != '-')
+            return false;
+    return true;
+}
+
 static int parse_bool(const char *v, bool *out)
 {
     if (!strcmp(v, "yes") || !strcmp(v, "true") || !strcmp(v, "1") || !strcmp(v, "on"))
@@ -410,8 +419,9 @@ int ot_conf_parse(const char *text, size_t len, struct ot_conf *cf, char *err, s
                 ERR("line %u: a section header is [name]", lineno);
             *e = '\0';
             char *name = trim(s + 1);
-            if (!*name || strlen(name) >= sizeof(section))
-                ERR("line %u: bad section name", lineno);
+            if (!*name || strlen(name) >= sizeof(section) || !is_name(name))
+                ERR("line %u: bad section name (letters, digits, _ and -, at most %zu)", lineno,
+                    sizeof(section) - 1);
             strcpy(section, name);
             if (!strcmp(section, "line")) {
                 if (cf->nlines >= OT_MAX_LINES)
@@ -436,6 +446,8 @@ int ot_conf_parse(const char *text, size_t len, struct ot_conf *cf, char *err, s
         char *k = trim(s), *v = trim(eq + 1);
         if (!*k)
             ERR("line %u: empty key", lineno);
+        if (!is_name(k))
+            ERR("line %u: a key is letters, digits, _ and -", lineno);
         if (!*section)
             ERR("line %u: key %s outside a section", lineno, k);
         if (!strcmp(section, "line")) {
