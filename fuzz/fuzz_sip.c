@@ -26,7 +26,7 @@
  * dropped and deallocated, the application holds no call handle.
  * Sync: the harness sends OPTIONS with a CSeq of its own and waits until the
  * provider reports that CSeq (ot_sip_counters: its event comes after those of
- * every earlier message); a line that does not answer within 10 s is a finding.
+ * every earlier message); a line that does not answer within 30 s is a finding.
  *
  * Built with libFuzzer (-DOT_LIBFUZZER), or as a replay program:
  *   fuzz_sip FILE...   each file once, then lineShutdown (leaks are checked) */
@@ -47,9 +47,10 @@
 #include "opentapi.h"
 #include "tapi.h"
 
-#define MAX_CALLS 64
+#define MAX_BLOCKS 64
+#define MAX_CALLS 256 /* room for a call per block besides our own */
 #define MAX_REQS 4096
-#define SYNC_TIMEOUT_MS 10000u
+#define SYNC_TIMEOUT_MS 30000u
 
 
 /* Where the harness reports a finding: stderr, or in libFuzzer runs a copy of
@@ -83,8 +84,13 @@ static struct call {
     DWORD state;
 } calls[MAX_CALLS];
 static unsigned ncalls;
-static HCALL gone[MAX_CALLS * 4]; /* recently deallocated handles */
-static unsigned ngone;
+/* Recently deallocated handles.  Messages queued before the deallocation may
+ * still be read, until the queue was once empty (armed). */
+static struct {
+    HCALL h;
+    bool armed;
+} gone[32];
+static unsigned ngone, gone_next;
 static LONG reqs[MAX_REQS]; /* requests waiting for their LINE_REPLY */
 static unsigned nreqs;
 
@@ -272,17 +278,29 @@ static void drain(void)
         if (m.dwMessageID != LINE_CALLSTATE && m.dwMessageID != LINE_CALLINFO)
             continue;
         HCALL h = (HCALL)m.hDevice;
+        bool old = false;
         for (unsigned i = 0; i < ngone; i++)
-            if (gone[i] == h)
-                fail("a message for deallocated call handle 0x%lx", (unsigned long)h);
+            if (gone[i].h == h) {
+                if (gone[i].armed)
+                    fail("message 0x%lx for call handle 0x%lx, deallocated before",
+                         (unsigned long)m.dwMessageID, (unsigned long)h);
+                old = true; /* queued before its deallocation */
+            }
+        if (old)
+            continue;
         struct call *c = find(h);
-        if (!c && ncalls < MAX_CALLS) {
+        if (!c) {
+            if (ncalls == MAX_CALLS)
+                fail("more than %d calls", MAX_CALLS);
             c = &calls[ncalls++];
             c->h = h;
+            c->state = 0;
         }
         if (c && m.dwMessageID == LINE_CALLSTATE)
             c->state = (DWORD)m.dwParam1;
     }
+    for (unsigned i = 0; i < ngone; i++)
+        gone[i].armed = true;
 }
 
 static struct call *newest(DWORD states)
@@ -295,10 +313,14 @@ static struct call *newest(DWORD states)
 
 static void deallocate(struct call *c)
 {
-    lineDeallocateCall(c->h);
-    gone[ngone++ % (sizeof(gone) / sizeof(gone[0]))] = c->h;
-    if (ngone > sizeof(gone) / sizeof(gone[0]))
-        ngone = sizeof(gone) / sizeof(gone[0]);
+    const unsigned cap = sizeof(gone) / sizeof(gone[0]);
+    if (lineDeallocateCall(c->h) == 0) {
+        gone[gone_next].h = c->h;
+        gone[gone_next].armed = false;
+        gone_next = (gone_next + 1) % cap;
+        if (ngone < cap)
+            ngone++;
+    }
     *c = calls[--ncalls];
 }
 
@@ -326,7 +348,7 @@ static void action(char a)
             expect_reply(lineDrop(c->h, uui, sizeof(uui) - 1));
         break;
     case 'c':
-        if (ncalls < MAX_CALLS) {
+        if (ncalls < MAX_CALLS - MAX_BLOCKS) {
             HCALL h = 0;
             snprintf(dest, sizeof(dest), "sip:peer@127.0.0.1:%d", peer_port);
             LONG rc = lineMakeCall(hline, &h, dest, 0, NULL);
@@ -443,7 +465,7 @@ static void run(const unsigned char *data, size_t size)
     setup();
     const unsigned char *p = data, *end = data + size;
     unsigned blocks = 0;
-    while (p < end && blocks++ < 64) {
+    while (p < end && blocks++ < MAX_BLOCKS) {
         const unsigned char *z = memchr(p, 0, (size_t)(end - p));
         size_t n = z ? (size_t)(z - p) : (size_t)(end - p);
         if (n && p[0] == '!') {
