@@ -160,10 +160,13 @@ LONG ot_conf_read_file(const char *path, char **text, size_t *len, char *err, si
 {
     *text = NULL;
     *len = 0;
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    int fd = open(path, O_RDONLY | O_CLOEXEC), e = 0;
     struct stat st;
-    if (fd < 0 || fstat(fd, &st) != 0 || S_ISDIR(st.st_mode)) {
-        int e = fd < 0 ? errno : S_ISDIR(st.st_mode) ? EISDIR : errno;
+    if (fd < 0 || fstat(fd, &st) != 0)
+        e = errno;
+    else if (S_ISDIR(st.st_mode))
+        e = EISDIR;
+    if (e) {
         snprintf(err, errlen, "cannot read the file: %s", strerror(e));
         if (fd >= 0)
             close(fd);
