@@ -199,7 +199,7 @@ LONG ot_conf_read_file(const char *path, char **text, size_t *len, char *err, si
         if (r < 0 && errno == EINTR)
             continue;
         if (r < 0) {
-            int e = errno;
+            e = errno;
             free(buf);
             close(fd);
             snprintf(err, errlen, "cannot read the file: %s", strerror(e));
