@@ -3,7 +3,11 @@
  * socket of its own, and sends the input's SIP messages to the line: Sofia-SIP
  * parses them and our callbacks map them to calls, states, UUI and replies,
  * while a TAPI application on the line answers, rejects, drops and places calls
- * as the input says.  Nothing leaves 127.0.0.1.
+ * as the input says.  Nothing leaves the machine: a Via, Contact or Route of
+ * the input can name any host, to which Sofia would resolve and send, so the
+ * harness runs in a network namespace of its own with only a loopback
+ * (unshare(CLONE_NEWNET), or in a new user namespace when not privileged),
+ * and refuses to run where it cannot make one.
  *
  * Input: blocks separated by NUL bytes.  A block starting with '!' is a list
  * of application actions, one character each:
@@ -17,8 +21,9 @@
  * Call-ID, $S its CSeq (so that responses can match our INVITE), and $R the To
  * of the last response to an INVITE the line sent (its tag: an ACK or BYE in
  * that dialog).
- * The peer answers every other request the line sends it with 200 (and a
- * CANCEL also with 487 to the INVITE), so dialogs end.
+ * The peer answers an INVITE of the line with 100 Trying, every other request
+ * with 200 (and a CANCEL also with 487 to the INVITE), and ACKs a failure
+ * response of the line to the input's INVITE, so dialogs end.
  *
  * Checked: no crash, leak or undefined behaviour (ASan/UBSan); every LINE_REPLY
  * answers a request the application made, once; no message names a call
@@ -26,13 +31,17 @@
  * dropped and deallocated, the application holds no call handle.
  * Sync: the harness sends OPTIONS with a CSeq of its own and waits until the
  * provider reports that CSeq (ot_sip_counters: its event comes after those of
- * every earlier message); a line that does not answer within 10 s is a finding.
+ * every earlier message); a line that does not answer within 30 s is a finding.
  *
  * Built with libFuzzer (-DOT_LIBFUZZER), or as a replay program:
  *   fuzz_sip FILE...   each file once, then lineShutdown (leaks are checked) */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
+#include <errno.h>
+#include <net/if.h>
 #include <netinet/in.h>
+#include <sched.h>
+#include <sys/ioctl.h>
 #include <poll.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -47,9 +56,69 @@
 #include "opentapi.h"
 #include "tapi.h"
 
-#define MAX_CALLS 64
+#define MAX_BLOCKS 64
+#define MAX_CALLS 256 /* room for a call per block besides our own */
 #define MAX_REQS 4096
-#define SYNC_TIMEOUT_MS 10000u
+#define SYNC_TIMEOUT_MS 30000u
+
+
+/* Where the harness reports a finding: stderr, or in libFuzzer runs a copy of
+ * it made before -close_fd_mask=2 silences the library's stderr. */
+static FILE *report;
+static FILE *rep(void) { return report ? report : stderr; }
+
+/* A network namespace of our own with the loopback up (before any thread
+ * or socket of ours: threads made later inherit it). */
+static void isolate(void)
+{
+    static bool done;
+    if (done)
+        return;
+    if (unshare(CLONE_NEWNET) != 0 && unshare(CLONE_NEWUSER | CLONE_NEWNET) != 0) {
+        fprintf(rep(), "fuzz_sip: cannot make a network namespace (%s): not run, as the "
+                       "input's addresses would be reached\n", strerror(errno));
+        exit(2);
+    }
+    int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    struct ifreq ifr;
+    memset(&ifr, 0, sizeof(ifr));
+    strcpy(ifr.ifr_name, "lo");
+    if (s < 0 || ioctl(s, SIOCGIFFLAGS, &ifr) != 0 ||
+        (ifr.ifr_flags |= IFF_UP, ioctl(s, SIOCSIFFLAGS, &ifr) != 0)) {
+        fprintf(rep(), "fuzz_sip: cannot bring the loopback up: %s\n", strerror(errno));
+        exit(2);
+    }
+    close(s);
+    /* The nameservers of /etc/resolv.conf become local addresses here (a
+     * query gets "port unreachable" at once).  Unreachable, they make
+     * Sofia-SIP's resolver retry socket+connect in a busy loop that stops the
+     * line: a Sofia finding (docs/testing.md), kept out of the way. */
+    FILE *rc = fopen("/etc/resolv.conf", "r");
+    char line[256], ns[64], cmd[160];
+    while (rc && fgets(line, sizeof(line), rc))
+        if (sscanf(line, " nameserver %63[0-9a-fA-F.:]", ns) == 1) {
+            snprintf(cmd, sizeof(cmd), "ip addr add %s/%d dev lo 2>/dev/null", ns,
+                     strchr(ns, ':') ? 128 : 32);
+            if (system(cmd) == -1)
+                break;
+        }
+    if (rc)
+        fclose(rc);
+    done = true;
+}
+
+int LLVMFuzzerInitialize(int *argc, char ***argv);
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+    (void)argc;
+    (void)argv;
+    int fd = dup(2);
+    report = fd >= 0 ? fdopen(fd, "w") : NULL;
+    if (report)
+        setvbuf(report, NULL, _IONBF, 0);
+    isolate();
+    return 0;
+}
 
 static int peer = -1, line_port, peer_port;
 static HLINEAPP app;
@@ -59,14 +128,24 @@ static unsigned long sync_cseq = 1000000;
 static char inv_via[600], inv_from[400], inv_to[400], inv_callid[300], inv_cseq[64];
 /* the To of the last response to an INVITE the line sent (with its tag) */
 static char resp_to[400];
+/* the line's recent INVITEs, for the 487 that answers each one's CANCEL */
+static struct invite {
+    char via[600], from[400], to[400], callid[300], cseq[64];
+} invites[16];
+static unsigned invites_next;
 
 static struct call {
     HCALL h;
     DWORD state;
 } calls[MAX_CALLS];
 static unsigned ncalls;
-static HCALL gone[MAX_CALLS * 4]; /* recently deallocated handles */
-static unsigned ngone;
+/* Recently deallocated handles.  Messages queued before the deallocation may
+ * still be read, until the queue was once empty (armed). */
+static struct {
+    HCALL h;
+    bool armed;
+} gone[32];
+static unsigned ngone, gone_next;
 static LONG reqs[MAX_REQS]; /* requests waiting for their LINE_REPLY */
 static unsigned nreqs;
 
@@ -75,12 +154,22 @@ static void fail(const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    fprintf(stderr, "fuzz_sip: ");
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
+    fprintf(rep(), "fuzz_sip: ");
+    vfprintf(rep(), fmt, ap);
+    fputc('\n', rep());
     va_end(ap);
     abort();
 }
+
+/* Sofia-SIP 1.12.11 (Debian 12) leaks the requests it builds by itself (the
+ * ACK, and the BYE that ends the dialog) for a 200 OK to our INVITE whose
+ * Contact it cannot use (nua_base_client_response: found by this target, in
+ * Sofia, before the provider sees the response).  Sofia is built without
+ * frame pointers, so the leak's stack shows only su_home_new of its library:
+ * this target leaves leaks of memory Sofia allocated to Sofia and judges ours.
+ * (The test runner under ASan judges every leak.) */
+const char *__lsan_default_suppressions(void);
+const char *__lsan_default_suppressions(void) { return "leak:libsofia-sip-ua.so\n"; }
 
 /* ---- the peer ---------------------------------------------------------------- */
 static bool trace; /* FUZZ_SIP_TRACE=1: every datagram on stderr */
@@ -132,7 +221,9 @@ static void respond(const char *via, const char *from, const char *to, const cha
     int n = snprintf(buf, sizeof(buf),
                      "SIP/2.0 %s\r\nVia: %s\r\nFrom: %s\r\nTo: %s%s\r\nCall-ID: %s\r\n"
                      "CSeq: %s\r\nContent-Length: 0\r\n\r\n",
-                     status, via, from, to, strstr(to, "tag=") ? "" : ";tag=peer", callid, cseq);
+                     status, via, from, to,
+                     strstr(to, "tag=") || !strncmp(status, "100", 3) ? "" : ";tag=peer", callid,
+                     cseq);
     if (n > 0 && (size_t)n < sizeof(buf))
         send_to_line(buf, (size_t)n);
 }
@@ -145,8 +236,25 @@ static char from_line(char *msg)
     if (!strncmp(msg, "SIP/2.0", 7)) { /* a response to what we sent */
         char cseq[64];
         header(msg, "CSeq", 0, cseq, sizeof(cseq));
-        if (strstr(cseq, "INVITE"))
+        if (strstr(cseq, "INVITE")) {
             header(msg, "To", 't', resp_to, sizeof(resp_to));
+            /* A failure response to an INVITE of the input: its ACK (the
+             * transaction's), or the line would repeat it for 32 s. */
+            int status = atoi(msg + 7);
+            if (status >= 300) {
+                char via[600], from[400], callid[300], ack[2400];
+                header(msg, "Via", 'v', via, sizeof(via));
+                header(msg, "From", 'f', from, sizeof(from));
+                header(msg, "Call-ID", 'i', callid, sizeof(callid));
+                int n = snprintf(ack, sizeof(ack),
+                                 "ACK sip:fuzz@127.0.0.1:%d SIP/2.0\r\nVia: %s\r\n"
+                                 "Max-Forwards: 70\r\nFrom: %s\r\nTo: %s\r\nCall-ID: %s\r\n"
+                                 "CSeq: %ld ACK\r\nContent-Length: 0\r\n\r\n",
+                                 line_port, via, from, resp_to, callid, atol(cseq));
+                if (n > 0 && (size_t)n < sizeof(ack))
+                    send_to_line(ack, (size_t)n);
+            }
+        }
         return 'R';
     }
     char via[600], from[400], to[400], callid[300], cseq[64];
@@ -161,12 +269,24 @@ static char from_line(char *msg)
         memcpy(inv_to, to, sizeof(to));
         memcpy(inv_callid, callid, sizeof(callid));
         memcpy(inv_cseq, cseq, sizeof(cseq));
+        struct invite *iv = &invites[invites_next++ % (sizeof(invites) / sizeof(invites[0]))];
+        memcpy(iv->via, via, sizeof(via));
+        memcpy(iv->from, from, sizeof(from));
+        memcpy(iv->to, to, sizeof(to));
+        memcpy(iv->callid, callid, sizeof(callid));
+        memcpy(iv->cseq, cseq, sizeof(cseq));
+        /* 100 Trying at once: without a provisional response the line could
+         * not CANCEL it, and it would wait for its 32 s timeout. */
+        respond(via, from, to, callid, cseq, "100 Trying");
         return 'I';
     }
     if (strncmp(msg, "ACK ", 4)) {
         respond(via, from, to, callid, cseq, "200 OK");
-        if (!strncmp(msg, "CANCEL ", 7) && !strcmp(callid, inv_callid))
-            respond(inv_via, inv_from, inv_to, inv_callid, inv_cseq, "487 Request Terminated");
+        if (!strncmp(msg, "CANCEL ", 7)) /* the INVITE it cancels: same Via */
+            for (size_t i = 0; i < sizeof(invites) / sizeof(invites[0]); i++)
+                if (!strcmp(invites[i].via, via) && !strcmp(invites[i].callid, callid))
+                    respond(invites[i].via, invites[i].from, invites[i].to, invites[i].callid,
+                            invites[i].cseq, "487 Request Terminated");
     }
     return 'Q';
 }
@@ -254,17 +374,29 @@ static void drain(void)
         if (m.dwMessageID != LINE_CALLSTATE && m.dwMessageID != LINE_CALLINFO)
             continue;
         HCALL h = (HCALL)m.hDevice;
+        bool old = false;
         for (unsigned i = 0; i < ngone; i++)
-            if (gone[i] == h)
-                fail("a message for deallocated call handle 0x%lx", (unsigned long)h);
+            if (gone[i].h == h) {
+                if (gone[i].armed)
+                    fail("message 0x%lx for call handle 0x%lx, deallocated before",
+                         (unsigned long)m.dwMessageID, (unsigned long)h);
+                old = true; /* queued before its deallocation */
+            }
+        if (old)
+            continue;
         struct call *c = find(h);
-        if (!c && ncalls < MAX_CALLS) {
+        if (!c) {
+            if (ncalls == MAX_CALLS)
+                fail("more than %d calls", MAX_CALLS);
             c = &calls[ncalls++];
             c->h = h;
+            c->state = 0;
         }
         if (c && m.dwMessageID == LINE_CALLSTATE)
             c->state = (DWORD)m.dwParam1;
     }
+    for (unsigned i = 0; i < ngone; i++)
+        gone[i].armed = true;
 }
 
 static struct call *newest(DWORD states)
@@ -277,10 +409,14 @@ static struct call *newest(DWORD states)
 
 static void deallocate(struct call *c)
 {
-    lineDeallocateCall(c->h);
-    gone[ngone++ % (sizeof(gone) / sizeof(gone[0]))] = c->h;
-    if (ngone > sizeof(gone) / sizeof(gone[0]))
-        ngone = sizeof(gone) / sizeof(gone[0]);
+    const unsigned cap = sizeof(gone) / sizeof(gone[0]);
+    if (lineDeallocateCall(c->h) == 0) {
+        gone[gone_next].h = c->h;
+        gone[gone_next].armed = false;
+        gone_next = (gone_next + 1) % cap;
+        if (ngone < cap)
+            ngone++;
+    }
     *c = calls[--ncalls];
 }
 
@@ -308,7 +444,7 @@ static void action(char a)
             expect_reply(lineDrop(c->h, uui, sizeof(uui) - 1));
         break;
     case 'c':
-        if (ncalls < MAX_CALLS) {
+        if (ncalls < MAX_CALLS - MAX_BLOCKS) {
             HCALL h = 0;
             snprintf(dest, sizeof(dest), "sip:peer@127.0.0.1:%d", peer_port);
             LONG rc = lineMakeCall(hline, &h, dest, 0, NULL);
@@ -380,6 +516,7 @@ static void setup(void)
 {
     if (peer >= 0)
         return;
+    isolate();
     trace = getenv("FUZZ_SIP_TRACE") != NULL;
     struct sockaddr_in a;
     socklen_t al = sizeof(a);
@@ -425,7 +562,7 @@ static void run(const unsigned char *data, size_t size)
     setup();
     const unsigned char *p = data, *end = data + size;
     unsigned blocks = 0;
-    while (p < end && blocks++ < 64) {
+    while (p < end && blocks++ < MAX_BLOCKS) {
         const unsigned char *z = memchr(p, 0, (size_t)(end - p));
         size_t n = z ? (size_t)(z - p) : (size_t)(end - p);
         if (n && p[0] == '!') {
@@ -481,6 +618,7 @@ static void *shutdown_thread(void *arg)
 
 int main(int argc, char **argv)
 {
+    isolate();
     int rc = replay_files("fuzz_sip", argc - 1, argv + 1, run, 16384);
     if (peer >= 0) {
         /* The peer goes on answering (the BYEs of the shutdown) until it is done. */

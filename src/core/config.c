@@ -161,10 +161,13 @@ LONG ot_conf_read_file(const char *path, char **text, size_t *len, char *err, si
 {
     *text = NULL;
     *len = 0;
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    int fd = open(path, O_RDONLY | O_CLOEXEC), e = 0;
     struct stat st;
-    if (fd < 0 || fstat(fd, &st) != 0 || S_ISDIR(st.st_mode)) {
-        int e = fd < 0 ? errno : S_ISDIR(st.st_mode) ? EISDIR : errno;
+    if (fd < 0 || fstat(fd, &st) != 0)
+        e = errno;
+    else if (S_ISDIR(st.st_mode))
+        e = EISDIR;
+    if (e) {
         snprintf(err, errlen, "cannot read the file: %s", strerror(e));
         if (fd >= 0)
             close(fd);
@@ -197,7 +200,7 @@ LONG ot_conf_read_file(const char *path, char **text, size_t *len, char *err, si
         if (r < 0 && errno == EINTR)
             continue;
         if (r < 0) {
-            int e = errno;
+            e = errno;
             free(buf);
             close(fd);
             snprintf(err, errlen, "cannot read the file: %s", strerror(e));
@@ -236,6 +239,25 @@ static char *trim(char *s)
     while (e > s && isspace((unsigned char)e[-1]))
         *--e = '\0';
     return s;
+}
+
+/* Keys and section names: ASCII letters, digits, '_' and '-'. */
+static bool is_name(const char *s)
+{
+    for (; *s; s++)
+        if (!isalnum((unsigned char)*s) && *s != '_' && *s != '-')
+            return false;
+    return true;
+}
+
+/* A key of [access] is a line's number (an address: +, *, # and the like)
+ * or * for every line: printable ASCII, no space, '=', brackets or comment. */
+static bool is_access_key(const char *s)
+{
+    for (; *s; s++)
+        if (*s <= ' ' || *s > '~' || strchr("=[];#", *s))
+            return false;
+    return true;
 }
 
 static int parse_bool(const char *v, bool *out)
@@ -422,8 +444,9 @@ int ot_conf_parse(const char *text, size_t len, struct ot_conf *cf, char *err, s
                 ERR("line %u: a section header is [name]", lineno);
             *e = '\0';
             char *name = trim(s + 1);
-            if (!*name || strlen(name) >= sizeof(section))
-                ERR("line %u: bad section name", lineno);
+            if (!*name || strlen(name) >= sizeof(section) || !is_name(name))
+                ERR("line %u: bad section name (letters, digits, _ and -, at most %zu)", lineno,
+                    sizeof(section) - 1);
             strcpy(section, name);
             if (!strcmp(section, "line")) {
                 if (cf->nlines >= OT_MAX_LINES)
@@ -448,6 +471,8 @@ int ot_conf_parse(const char *text, size_t len, struct ot_conf *cf, char *err, s
         char *k = trim(s), *v = trim(eq + 1);
         if (!*k)
             ERR("line %u: empty key", lineno);
+        if (!is_name(k) && !(!strcmp(section, "access") && is_access_key(k)))
+            ERR("line %u: a key is letters, digits, _ and -", lineno);
         if (!*section)
             ERR("line %u: key %s outside a section", lineno, k);
         if (!strcmp(section, "line")) {

@@ -1216,6 +1216,12 @@ static int sp_start(struct ot_linedev **lines, unsigned n)
     trace_on = sip_trace_start(S.lines, S.nlines);
     sigset_t all, old;
     sigfillset(&all);
+    /* Not the signals of a fault: blocked, they kill the process silently
+     * (the kernel forces them), so no sanitizer or crash handler could say
+     * where a stack thread crashed. */
+    static const int faults[] = {SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGTRAP, SIGSYS, SIGABRT};
+    for (size_t i = 0; i < sizeof(faults) / sizeof(faults[0]); i++)
+        sigdelset(&all, faults[i]);
     pthread_sigmask(SIG_BLOCK, &all, &old); /* inherited by NUA's threads too */
     int prc = pthread_create(&S.thread, NULL, provider_main, NULL);
     pthread_sigmask(SIG_SETMASK, &old, NULL);
