@@ -94,7 +94,8 @@ for t in $targets; do
     rm -rf "$dir/merged"
     mkdir -p "$dir/merged"
     cp -p "$corpus"/* "$dir/merged"/ 2>/dev/null
-    nice -n 19 "$bin" -merge=1 -max_len="$(max_len_of "$t")" "$dir/merged" "$dir/new" \
+    nice -n 19 "$bin" -merge=1 -max_len="$(max_len_of "$t")" -close_fd_mask=2 \
+        -rss_limit_mb="$(rss_of "$t")" -artifact_prefix="$dir/artifacts/merge-" "$dir/merged" "$dir/new" \
         >"$dir/merge.log" 2>&1 || { echo "fuzz-campaign: $t: merge failed, see $dir/merge.log"; status=1; }
     kb1=$(size_kb "$dir/merged")
     if [ "$kb1" -gt "$max_kb" ]; then

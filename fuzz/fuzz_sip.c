@@ -43,6 +43,8 @@
 #include <sched.h>
 #include <sys/ioctl.h>
 #include <poll.h>
+#include <pthread.h>
+#include <stdint.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -67,6 +69,33 @@
 static FILE *report;
 static FILE *rep(void) { return report ? report : stderr; }
 
+/* The nameserver of the namespace: every query gets NXDOMAIN (the header
+ * turned into a response, the question kept, no answer). */
+static void *dns_thread(void *arg)
+{
+    int fd = (int)(intptr_t)arg;
+    unsigned char q[1500];
+    for (;;) {
+        struct sockaddr_storage from;
+        socklen_t fl = sizeof(from);
+        ssize_t n = recvfrom(fd, q, sizeof(q), 0, (struct sockaddr *)&from, &fl);
+        if (n < 12)
+            continue;
+        size_t end = 12;
+        while (end < (size_t)n && q[end] && q[end] < 64)
+            end += (size_t)q[end] + 1;
+        end += 5; /* the root label, QTYPE, QCLASS */
+        if (end > (size_t)n)
+            continue;
+        q[2] = (unsigned char)(0x80 | (q[2] & 0x79)); /* QR, opcode, RD */
+        q[3] = 0x83;                                  /* RA, NXDOMAIN */
+        q[4] = 0, q[5] = 1;                           /* one question */
+        memset(q + 6, 0, 6);                          /* no answer, authority, additional */
+        (void)sendto(fd, q, end, 0, (struct sockaddr *)&from, fl);
+    }
+    return NULL;
+}
+
 /* A network namespace of our own with the loopback up (before any thread
  * or socket of ours: threads made later inherit it). */
 static void isolate(void)
@@ -89,18 +118,45 @@ static void isolate(void)
         exit(2);
     }
     close(s);
-    /* The nameservers of /etc/resolv.conf become local addresses here (a
-     * query gets "port unreachable" at once).  Unreachable, they make
-     * Sofia-SIP's resolver retry socket+connect in a busy loop that stops the
-     * line: a Sofia finding (docs/testing.md), kept out of the way. */
+    /* The nameservers of /etc/resolv.conf become local addresses here, each
+     * answered by dns_thread.  Unreachable, they make Sofia-SIP's resolver
+     * retry socket+connect in a busy loop that stops the line; refused (ICMP),
+     * they lead it to a use-after-free (sres_resolver_error): Sofia findings
+     * (docs/testing.md), kept out of the way. */
     FILE *rc = fopen("/etc/resolv.conf", "r");
     char line[256], ns[64], cmd[160];
     while (rc && fgets(line, sizeof(line), rc))
         if (sscanf(line, " nameserver %63[0-9a-fA-F.:]", ns) == 1) {
-            snprintf(cmd, sizeof(cmd), "ip addr add %s/%d dev lo 2>/dev/null", ns,
-                     strchr(ns, ':') ? 128 : 32);
+            bool v6 = strchr(ns, ':') != NULL;
+            snprintf(cmd, sizeof(cmd), "ip addr add %s/%d dev lo 2>/dev/null", ns, v6 ? 128 : 32);
             if (system(cmd) == -1)
                 break;
+            struct sockaddr_storage sa;
+            memset(&sa, 0, sizeof(sa));
+            socklen_t sl;
+            if (v6) {
+                struct sockaddr_in6 *a6 = (struct sockaddr_in6 *)&sa;
+                a6->sin6_family = AF_INET6;
+                a6->sin6_port = htons(53);
+                sl = sizeof(*a6);
+                if (inet_pton(AF_INET6, ns, &a6->sin6_addr) != 1)
+                    continue;
+            } else {
+                struct sockaddr_in *a4 = (struct sockaddr_in *)&sa;
+                a4->sin_family = AF_INET;
+                a4->sin_port = htons(53);
+                sl = sizeof(*a4);
+                if (inet_pton(AF_INET, ns, &a4->sin_addr) != 1)
+                    continue;
+            }
+            int d = socket(sa.ss_family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+            pthread_t t;
+            if (d < 0 || bind(d, (struct sockaddr *)&sa, sl) != 0 ||
+                pthread_create(&t, NULL, dns_thread, (void *)(intptr_t)d) != 0) {
+                fprintf(rep(), "fuzz_sip: cannot answer DNS at %s: %s\n", ns, strerror(errno));
+                exit(2);
+            }
+            pthread_detach(t);
         }
     if (rc)
         fclose(rc);
@@ -603,7 +659,6 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 #ifndef OT_LIBFUZZER
 #include "replay.h"
 
-#include <pthread.h>
 #include <stdatomic.h>
 
 static atomic_bool shut;
