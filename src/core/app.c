@@ -632,16 +632,7 @@ LONG lineGetMessage(HLINEAPP hLineApp, LPLINEMESSAGE lpMessage, DWORD dwTimeout)
         a->efd_signalled = false;
     }
     if (a->queue.count == 0 && dwTimeout) {
-        struct timespec ts;
-        clock_gettime(CLOCK_MONOTONIC, &ts);
-        if (dwTimeout != INFINITE) {
-            ts.tv_sec += dwTimeout / 1000u;
-            ts.tv_nsec += (long)(dwTimeout % 1000u) * 1000000L;
-            if (ts.tv_nsec >= 1000000000L) {
-                ts.tv_sec++;
-                ts.tv_nsec -= 1000000000L;
-            }
-        }
+        struct timespec ts = ot_deadline_ms(dwTimeout == INFINITE ? 0 : dwTimeout);
         a->waiters++;
         while (a->queue.count == 0 && !a->shutting_down) {
             int w = dwTimeout == INFINITE ? pthread_cond_wait(&a->cond, &ot_g.lock)

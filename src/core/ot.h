@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 #include "tapi.h"
 #include "opentapi.h"
@@ -100,6 +101,9 @@ struct ot_timer {
     void *arg;
 };
 OT_HIDDEN uint64_t ot_clock_now(void);
+/* CLOCK_MONOTONIC now + ms, for pthread_cond_timedwait on the library's
+ * condition variables (all made with CLOCK_MONOTONIC). */
+OT_HIDDEN struct timespec ot_deadline_ms(uint64_t ms);
 OT_HIDDEN void ot_timer_init(struct ot_timer *t, void (*fn)(void *), void *arg);
 OT_HIDDEN int ot_timer_start(struct ot_timer *t, uint64_t delay_ms);
 OT_HIDDEN void ot_timer_stop(struct ot_timer *t);

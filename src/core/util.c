@@ -304,6 +304,19 @@ static uint64_t real_now_ms(void)
     return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
 }
 
+struct timespec ot_deadline_ms(uint64_t ms)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    ts.tv_sec += (time_t)(ms / 1000u);
+    ts.tv_nsec += (long)(ms % 1000u) * 1000000L;
+    if (ts.tv_nsec >= 1000000000L) {
+        ts.tv_sec++;
+        ts.tv_nsec -= 1000000000L;
+    }
+    return ts;
+}
+
 uint64_t ot_clock_now(void)
 {
     return ot_g.manual_clock ? ot_g.manual_now : real_now_ms();
@@ -412,15 +425,7 @@ static void *timer_thread_main(void *arg)
         uint64_t due = ot_g.heap[0]->due, now = real_now_ms();
         if (due <= now)
             continue;
-        struct timespec ts;
-        clock_gettime(CLOCK_MONOTONIC, &ts);
-        uint64_t wait = due - now;
-        ts.tv_sec += (time_t)(wait / 1000u);
-        ts.tv_nsec += (long)(wait % 1000u) * 1000000L;
-        if (ts.tv_nsec >= 1000000000L) {
-            ts.tv_sec++;
-            ts.tv_nsec -= 1000000000L;
-        }
+        struct timespec ts = ot_deadline_ms(due - now);
         pthread_cond_timedwait(&ot_g.timer_cond, &ot_g.lock, &ts);
     }
     ot_unlock();

@@ -102,14 +102,7 @@ bool ot_kam_counters_wait(bool (*pred)(const struct ot_kam_counters *, void *), 
                           unsigned timeout_ms)
 {
     pthread_once(&cnt_once, cnt_init);
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    ts.tv_sec += timeout_ms / 1000u;
-    ts.tv_nsec += (long)(timeout_ms % 1000u) * 1000000L;
-    if (ts.tv_nsec >= 1000000000L) {
-        ts.tv_sec++;
-        ts.tv_nsec -= 1000000000L;
-    }
+    struct timespec ts = ot_deadline_ms(timeout_ms);
     pthread_mutex_lock(&cnt_mu);
     bool ok;
     while (!(ok = pred(&cnt, arg)))

@@ -128,14 +128,7 @@ bool ot_sip_counters_wait(bool (*pred)(const struct ot_sip_counters *, void *), 
                           unsigned timeout_ms)
 {
     pthread_once(&cnt_once, cnt_init);
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    ts.tv_sec += timeout_ms / 1000u;
-    ts.tv_nsec += (long)(timeout_ms % 1000u) * 1000000L;
-    if (ts.tv_nsec >= 1000000000L) {
-        ts.tv_sec++;
-        ts.tv_nsec -= 1000000000L;
-    }
+    struct timespec ts = ot_deadline_ms(timeout_ms);
     pthread_mutex_lock(&cnt_mu);
     bool ok;
     while (!(ok = pred(&cnt, arg)))
@@ -1293,14 +1286,7 @@ static void sp_stop(void)
     pthread_mutex_unlock(&ot_g.lock);
     if (acks) {
         pthread_once(&stop_once, stop_cv_init);
-        struct timespec ts;
-        clock_gettime(CLOCK_MONOTONIC, &ts);
-        ts.tv_sec += STOP_ACK_WAIT_MS / 1000;
-        ts.tv_nsec += (long)(STOP_ACK_WAIT_MS % 1000) * 1000000L;
-        if (ts.tv_nsec >= 1000000000L) {
-            ts.tv_sec++;
-            ts.tv_nsec -= 1000000000L;
-        }
+        struct timespec ts = ot_deadline_ms(STOP_ACK_WAIT_MS);
         pthread_mutex_lock(&stop_mu);
         while (!atomic_load(&shutdown_started))
             if (pthread_cond_timedwait(&stop_cv, &stop_mu, &ts) == ETIMEDOUT)
