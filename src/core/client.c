@@ -36,6 +36,7 @@ static struct {
     pthread_cond_t cond;
     int fd;
     bool connected, dead, disabled, reader_running;
+    bool closing; /* the last application went: the connection is being taken down */
     int active; /* remote applications exist (read without the lock) */
     pthread_t reader;
     struct appmap *apps;
@@ -350,6 +351,9 @@ static void disconnect_locked(void)
 {
     if (!cl.connected)
         return;
+    /* A lineInitializeEx meanwhile waits for a new connection (the reader sees
+     * this shutdown as the end of the old one, not of the service). */
+    cl.closing = true;
     shutdown(cl.fd, SHUT_RDWR);
     bool join = cl.reader_running;
     cl.reader_running = false;
@@ -369,6 +373,8 @@ static void disconnect_locked(void)
     free(cl.apps);
     cl.apps = NULL;
     cl.napps = cl.capps = 0;
+    cl.closing = false;
+    pthread_cond_broadcast(&cl.cond);
 }
 
 /* ---- calls ----
@@ -486,7 +492,10 @@ LONG ot_client_open_app(const char *address, LPCSTR name, DWORD api, HLINEAPP *r
                         DWORD *ndevs)
 {
     pthread_mutex_lock(&cl.lock);
-    if (cl.dead) { /* TAPI: re-initialize only after every application shut down */
+    while (cl.closing)
+        pthread_cond_wait(&cl.cond, &cl.lock);
+    if (cl.dead || (!cl.connected && !address)) {
+        /* TAPI: re-initialize only after every application shut down */
         pthread_mutex_unlock(&cl.lock);
         return LINEERR_REINIT;
     }
