@@ -402,7 +402,6 @@ TEST(lineapi_not_yet_functions_say_so)
     CHECK_RC(lineSetMediaControl(p.lb, 0, 0, 0x10, NULL, 0, NULL, 0, NULL, 0, NULL, 0),
              LINEERR_INVALCALLSELECT);
     CHECK_RC(lineSetCallQualityOfService(hb, NULL, 0, NULL, 0), U);
-    CHECK_RC(lineSetLineDevStatus(p.lb, LINEDEVSTATUSFLAGS_MSGWAIT, 1), U);
     CHECK_RC(lineSetTerminal(p.lb, 0, 0, LINECALLSELECT_LINE, LINETERMMODE_BUTTONS, 0, 1), U);
     CHECK_RC(lineDevSpecific(p.lb, 0, 0, NULL, 0), U);
     CHECK_RC(lineDevSpecificFeature(p.lb, 1, NULL, 0), U);
