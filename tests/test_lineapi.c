@@ -467,7 +467,8 @@ TEST(lineapi_not_yet_functions_say_so)
     memset(&caps, 0, sizeof(caps));
     caps.dc.dwTotalSize = sizeof(caps);
     CHECK_RC(lineGetDevCaps(p.b.h, 1, T_API, 0, &caps.dc), 0);
-    CHECK_EQ(caps.dc.dwLineFeatures, LINEFEATURE_MAKECALL);
+    /* (and lineSetLineDevStatus: test_status.c) */
+    CHECK_EQ(caps.dc.dwLineFeatures, LINEFEATURE_MAKECALL | LINEFEATURE_SETDEVSTATUS);
     CHECK_EQ(caps.dc.dwGenerateDigitModes, 0);
     CHECK_EQ(caps.dc.dwGenerateToneModes, 0);
     CHECK_EQ(caps.dc.dwMonitorDigitModes, 0);
@@ -475,7 +476,7 @@ TEST(lineapi_not_yet_functions_say_so)
     CHECK_EQ(caps.dc.dwMonitorToneMaxNumFreq, 0);
     CHECK_EQ(caps.dc.dwMedCtlDigitMaxListSize, 0);
     CHECK_EQ(caps.dc.dwMedCtlMediaMaxListSize, 0);
-    CHECK_EQ(caps.dc.dwSettableDevStatus, 0);
+    CHECK_EQ(caps.dc.dwSettableDevStatus, LINEDEVSTATUSFLAGS_MSGWAIT | LINEDEVSTATUSFLAGS_LOCKED);
     CHECK_EQ(caps.dc.dwNumTerminals, 0);
     memset(&caps, 0, sizeof(caps));
     caps.ac.dwTotalSize = sizeof(caps);
