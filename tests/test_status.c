@@ -524,3 +524,105 @@ TEST(status_linemapper_opens_the_first_fitting_line)
     t_shutdown(&a);
     t_shutdown(&w);
 }
+
+/* The LINE_ADDRESSSTATE messages now queued for a, exactly (line, state) of
+ * want[0..n) in order; its other messages (call states) are consumed. */
+static void expect_addr_seq_(tapp *a, const DWORD (*want)[2], unsigned n, const char *f, int l)
+{
+    LINEMESSAGE m;
+    unsigned i = 0;
+    while (t_poll(a, &m)) {
+        if (m.dwMessageID == LINE_LINEDEVSTATE)
+            ot_test_fail(f, l, "%s: unexpected LINE_LINEDEVSTATE(%#lx)", a->name,
+                         (unsigned long)m.dwParam1);
+        if (m.dwMessageID != LINE_ADDRESSSTATE)
+            continue;
+        if (i >= n || m.hDevice != want[i][0] || m.dwParam2 != want[i][1] || m.dwParam1 != 0)
+            ot_test_fail(f, l, "%s: address state %u: got line %#lx state %#lx", a->name, i,
+                         (unsigned long)m.hDevice, (unsigned long)m.dwParam2);
+        i++;
+    }
+    if (i != n)
+        ot_test_fail(f, l, "%s: %u address states, expected %u", a->name, i, n);
+}
+#define expect_addr_seq(a, ...)                                                                \
+    do {                                                                                       \
+        const DWORD w_[][2] = {__VA_ARGS__};                                                   \
+        expect_addr_seq_(a, w_, sizeof(w_) / sizeof(w_[0]), __FILE__, __LINE__);               \
+    } while (0)
+
+static void drain(tapp *a)
+{
+    LINEMESSAGE m;
+    while (t_poll(a, &m))
+        CHECK(m.dwMessageID != LINE_ADDRESSSTATE && m.dwMessageID != LINE_LINEDEVSTATE);
+}
+
+static DWORD in_use(HLINE hl)
+{
+    DWORD act, held, use;
+    addr_status(hl, &act, &held, &use);
+    return use;
+}
+
+/* A bridged-shared address (200 on devices 8 and 9): dwNumInUse counts the
+ * stations on the call, and each station's opens hear INUSEZERO / INUSEONE /
+ * INUSEMANY as the other station joins and leaves. */
+TEST(status_shared_address_in_use_by_one_or_many)
+{
+    tapp c, x, y, m;
+    t_init(&c, "caller");
+    t_init(&x, "x");
+    t_init(&y, "y");
+    t_init(&m, "monitor");
+    HLINE lc = t_open(&c, 0, LINECALLPRIVILEGE_NONE);
+    HLINE lx = t_open(&x, 8, LINECALLPRIVILEGE_OWNER);
+    HLINE ly = t_open(&y, 9, LINECALLPRIVILEGE_OWNER);
+    HLINE m8 = t_open(&m, 8, LINECALLPRIVILEGE_MONITOR);
+    HLINE m9 = t_open(&m, 9, LINECALLPRIVILEGE_MONITOR);
+    CHECK_RC(lineSetStatusMessages(m8, 0, INUSE | LINEADDRESSSTATE_INUSEMANY), 0);
+    CHECK_RC(lineSetStatusMessages(m9, 0, INUSE | LINEADDRESSSTATE_INUSEMANY), 0);
+    HCALL hc = t_make_call(&c, lc, "200", NULL, 0);
+    HCALL hx = t_expect_offer(&x, lx);
+    HCALL hy = t_expect_offer(&y, ly);
+    drain(&c);
+    drain(&m);
+    CHECK_EQ(in_use(m8), 0);
+    /* x answers: one station on the call, for both. */
+    LONG req = lineAnswer(hx, NULL, 0);
+    CHECK_REQ(req);
+    expect_addr_seq(&m, {m8, LINEADDRESSSTATE_INUSEONE}, {m9, LINEADDRESSSTATE_INUSEONE});
+    CHECK_EQ(in_use(m8), 1);
+    CHECK_EQ(in_use(m9), 1);
+    /* y joins: two. */
+    drain(&y);
+    req = lineAnswer(hy, NULL, 0);
+    CHECK_REQ(req);
+    expect_addr_seq(&m, {m9, LINEADDRESSSTATE_INUSEMANY}, {m8, LINEADDRESSSTATE_INUSEMANY});
+    CHECK_EQ(in_use(m8), 2);
+    CHECK_EQ(in_use(lx), 2);
+    /* x leaves (its appearance inactive): one again. */
+    drain(&x);
+    req = lineDrop(hx, NULL, 0);
+    CHECK_REQ(req);
+    expect_addr_seq(&m, {m8, LINEADDRESSSTATE_INUSEONE}, {m9, LINEADDRESSSTATE_INUSEONE});
+    CHECK_EQ(in_use(ly), 1);
+    /* y, the last station, clears the call: none. */
+    drain(&x);
+    drain(&y);
+    req = lineDrop(hy, NULL, 0);
+    CHECK_REQ(req);
+    expect_addr_seq(&m, {m9, LINEADDRESSSTATE_INUSEZERO}, {m8, LINEADDRESSSTATE_INUSEZERO});
+    CHECK_EQ(in_use(m8), 0);
+    CHECK_EQ(in_use(m9), 0);
+    drain(&x);
+    drain(&y);
+    drain(&c);
+    CHECK_RC(lineDeallocateCall(hx), 0);
+    CHECK_RC(lineDeallocateCall(hy), 0);
+    t_drop_idle(&c, hc);
+    t_shutdown_with_calls(&m); /* its monitor handles (drained above) go with it */
+    t_shutdown(&c);
+    t_shutdown(&x);
+    t_shutdown(&y);
+}

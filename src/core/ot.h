@@ -161,6 +161,7 @@ struct ot_linedev {
      * LINEADDRESSSTATUS / LINEDEVSTATUS and the NUMCALLS / INUSE messages
      * agree, at O(1) per change) */
     DWORD n_active, n_offering, n_held, n_pend;
+    DWORD inuse_last; /* dwNumInUse as last reported (INUSEZERO/ONE/MANY) */
     DWORD extra_address_states; /* LINEADDRESSSTATE_ a provider or feature reports */
     DWORD settable_status;      /* LINEDEVSTATUSFLAGS_ lineSetLineDevStatus may change */
     DWORD dev_status;           /* those of them that are set */

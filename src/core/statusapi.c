@@ -57,14 +57,61 @@ static DWORD *counter(struct ot_linedev *ld, enum kind k)
     }
 }
 
+/* Whether the station of this line device takes part in a call. */
+static DWORD own_use(const struct ot_linedev *ld)
+{
+    return ld->n_active + ld->n_held + ld->n_pend ? 1 : 0;
+}
+
+static bool is_shared(const struct ot_linedev *ld)
+{
+    return ld->conf.sharing != LINEADDRESSSHARING_PRIVATE || ld->conf.party_line;
+}
+
+/* Another station (line device) of the same shared address. */
+static bool sibling(const struct ot_linedev *ld, const struct ot_linedev *x)
+{
+    return x && x != ld && is_shared(x) && x->prov == ld->prov &&
+           !strcmp(x->conf.number, ld->conf.number);
+}
+
+/* LINEADDRESSSTATUS.dwNumInUse: the stations using the address -- this
+ * one, and on a shared address (bridged, party line) the others of its
+ * number (O(lines), only for shared addresses). */
+static DWORD num_in_use(const struct ot_linedev *ld)
+{
+    DWORD n = own_use(ld);
+    if (is_shared(ld))
+        for (DWORD i = 0; i < ot_g.nlines; i++)
+            if (sibling(ld, ot_g.lines[i]))
+                n += own_use(ot_g.lines[i]);
+    return n;
+}
+
 void ot_linedev_counts(const struct ot_linedev *ld, DWORD *active, DWORD *held, DWORD *pend,
                        DWORD *inuse)
 {
     *active = ld->n_active + ld->n_offering;
     *held = ld->n_held;
     *pend = ld->n_pend;
-    /* One station per line device: in use by it, or not. */
-    *inuse = ld->n_active + ld->n_held + ld->n_pend ? 1 : 0;
+    *inuse = num_in_use(ld);
+}
+
+static DWORD inuse_state(DWORD n)
+{
+    return n == 0   ? LINEADDRESSSTATE_INUSEZERO
+           : n == 1 ? LINEADDRESSSTATE_INUSEONE
+                    : LINEADDRESSSTATE_INUSEMANY;
+}
+
+/* The address's use changed: INUSEZERO / INUSEONE / INUSEMANY, once per change. */
+static DWORD inuse_changed(struct ot_linedev *ld)
+{
+    DWORD n = num_in_use(ld);
+    if (n == ld->inuse_last)
+        return 0;
+    ld->inuse_last = n;
+    return inuse_state(n);
 }
 
 /* ---- posting ---- */
@@ -106,8 +153,8 @@ static void moved(struct ot_linedev *ld, DWORD address_id, enum kind from, enum 
 {
     if (from == to)
         return;
-    DWORD a0, h0, p0, u0, a1, h1, p1, u1;
-    ot_linedev_counts(ld, &a0, &h0, &p0, &u0);
+    DWORD a0 = ld->n_active + ld->n_offering, h0 = ld->n_held, p0 = ld->n_pend;
+    DWORD own0 = own_use(ld);
     DWORD *f = counter(ld, from), *t = counter(ld, to);
     if (f) {
         if (!*f) {
@@ -119,14 +166,20 @@ static void moved(struct ot_linedev *ld, DWORD address_id, enum kind from, enum 
     }
     if (t)
         (*t)++;
-    ot_linedev_counts(ld, &a1, &h1, &p1, &u1);
-    bool num = a0 != a1 || h0 != h1 || p0 != p1;
-    DWORD as = (num ? LINEADDRESSSTATE_NUMCALLS : 0) |
-               (u0 != u1 ? (u1 ? LINEADDRESSSTATE_INUSEONE : LINEADDRESSSTATE_INUSEZERO) : 0);
+    bool num = a0 != ld->n_active + ld->n_offering || h0 != ld->n_held || p0 != ld->n_pend;
+    DWORD as = (num ? LINEADDRESSSTATE_NUMCALLS : 0) | inuse_changed(ld);
     if (as)
         ot_ev_address_state(ld, address_id, as);
     if (num)
         ot_ev_linedev_state(ld, LINEDEVSTATE_NUMCALLS, 0, 0);
+    /* The other stations of a shared address see it used by one more or less. */
+    if (own0 != own_use(ld) && is_shared(ld))
+        for (DWORD i = 0; i < ot_g.nlines; i++) {
+            struct ot_linedev *x = ot_g.lines[i];
+            DWORD st = sibling(ld, x) ? inuse_changed(x) : 0;
+            if (st)
+                ot_ev_address_state(x, 0, st);
+        }
 }
 
 void ot_status_call_moved(struct ot_call *c, DWORD old_state, DWORD old_mode)
