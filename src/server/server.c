@@ -329,6 +329,23 @@ static LONG map_line(const struct srv_conn *c, struct ot_rpc_args *args)
     return rc;
 }
 
+/* lineGetID("tapi/line") answers the service's device ID: the client
+ * numbers its lines from 0 (compute_view), so it gets its own. */
+static void map_device_id_out(const struct srv_conn *c, LPVARSTRING v)
+{
+    DWORD id;
+    if (!v || v->dwStringFormat != STRINGFORMAT_BINARY || v->dwStringSize != sizeof(id) ||
+        v->dwStringOffset > v->dwUsedSize || v->dwUsedSize - v->dwStringOffset < sizeof(id))
+        return;
+    unsigned char *p = (unsigned char *)v + v->dwStringOffset;
+    memcpy(&id, p, sizeof(id));
+    for (DWORD i = 0; i < c->ndevs; i++)
+        if (c->devs[i] == id) {
+            memcpy(p, &i, sizeof(i));
+            return;
+        }
+}
+
 /* ---- handles: whose are they ---- */
 static HLINEAPP app_of_handle(char kind, DWORD h, DWORD *line_dev, HLINE *hline)
 {
@@ -605,6 +622,8 @@ static LONG do_call(struct srv_conn *c, unsigned fn, uint32_t seq, struct ot_rpc
         c->pend = pend;
     } else
         free(pend);
+    if (fn == OT_RPC_lineGetID && rc == 0)
+        map_device_id_out(c, (LPVARSTRING)args->a[4]);
     ot_rpc_encode_outs(fn, args, rc, res);
     return rc;
 }
