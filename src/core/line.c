@@ -459,7 +459,8 @@ LONG lineGetAddressCaps(HLINEAPP hLineApp, DWORD dwDeviceID, DWORD dwAddressID,
         ac.dwConnectedModes = LINECONNECTEDMODE_ACTIVE |
                               (cf->sharing != LINEADDRESSSHARING_PRIVATE
                                    ? LINECONNECTEDMODE_INACTIVE
-                                   : 0);
+                                   : 0) |
+                              ld->extra_connected_modes;
         ac.dwOfferingModes = LINEOFFERINGMODE_ACTIVE |
                              (cf->sharing != LINEADDRESSSHARING_PRIVATE ? LINEOFFERINGMODE_INACTIVE
                                                                         : 0);
@@ -714,6 +715,11 @@ LONG lineGetAddressID(HLINE hLine, LPDWORD lpdwAddressID, DWORD dwAddressMode, L
 void ot_linedev_add_line_states(struct ot_linedev *ld, DWORD states)
 {
     ld->extra_line_states |= states;
+}
+
+void ot_linedev_add_connected_modes(struct ot_linedev *ld, DWORD modes)
+{
+    ld->extra_connected_modes |= modes;
 }
 
 void ot_ev_line_service(struct ot_linedev *ld, DWORD state)

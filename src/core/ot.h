@@ -156,6 +156,7 @@ struct ot_linedev {
     struct ot_list connected; /* struct ot_call.conn_link: calls in CONNECTED */
     DWORD perm_id;
     DWORD extra_line_states; /* LINEDEVSTATE_ the provider reports beyond the core's */
+    DWORD extra_connected_modes; /* LINECONNECTEDMODE_ the provider reports beyond the core's */
     bool out_of_service;     /* the provider said LINEDEVSTATE_OUTOFSERVICE */
 };
 

@@ -1,0 +1,271 @@
+/* Hold on SIP lines (docs/sip.md, "Hold"): lineHold / lineUnhold as a
+ * re-INVITE whose SDP offer says sendonly / sendrecv (RFC 3264 section 8.4,
+ * RFC 6337 section 5), and the peer's hold, read from the SDP of its
+ * re-INVITE and reported as LINECONNECTEDMODE_ACTIVEHELD ("the remote party
+ * has placed the call on hold", Microsoft's LINECONNECTEDMODE_ constants).
+ *
+ * Media stays out of scope: the SDP names port 9 and no RTP is sent or read;
+ * only its direction attribute changes.  The direction of a stream is kept as
+ * OT_SIP_SDP_SEND | OT_SIP_SDP_RECV bits: ours is SEND | RECV, or SEND alone
+ * while we hold, intersected with the reverse of the peer's last offer (a
+ * peer that holds us does not receive, so we do not send: recvonly, or
+ * inactive when both hold).
+ *
+ * Everything runs with the core lock held: the operations on application
+ * threads, the NUA events on the provider thread (sip.c calls in). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "sipint.h"
+
+#define DIR_BOTH (OT_SIP_SDP_SEND | OT_SIP_SDP_RECV)
+
+/* ---- SDP ------------------------------------------------------------------ */
+const char *ot_sip_sdp_dir_name(int dir)
+{
+    static const char *const names[] = {"inactive", "sendonly", "recvonly", "sendrecv"};
+    return dir >= 0 && dir <= DIR_BOTH ? names[dir] : "?";
+}
+
+static bool line_is(const char *l, size_t n, const char *lit)
+{
+    size_t k = strlen(lit);
+    return n == k && !memcmp(l, lit, k);
+}
+
+/* "c=IN IP4 0.0.0.0" (a TTL "/N" may follow the address). */
+static bool c_line_zero(const char *l, size_t n)
+{
+    static const char zero[] = "c=IN IP4 0.0.0.0";
+    size_t k = sizeof(zero) - 1;
+    return n >= k && !memcmp(l, zero, k) && (n == k || l[k] == '/');
+}
+
+int ot_sip_sdp_direction(const char *sdp, size_t len)
+{
+    if (!sdp || len < 3 || memcmp(sdp, "v=0", 3) != 0)
+        return -1;
+    static const char *const attrs[] = {"a=inactive", "a=sendonly", "a=recvonly", "a=sendrecv"};
+    int session = -1, media = -1;
+    bool have_m = false, session_zero = false, media_zero = false, media_c = false;
+    size_t pos = 0;
+    while (pos < len) {
+        const char *nl = memchr(sdp + pos, '\n', len - pos);
+        size_t end = nl ? (size_t)(nl - sdp) : len;
+        const char *l = sdp + pos;
+        size_t n = end - pos;
+        pos = end + 1;
+        if (n && l[n - 1] == '\r')
+            n--;
+        if (n == 0)
+            continue; /* an empty line (e.g. the last CRLF twice) */
+        if (memchr(l, '\0', n) || n < 2 || l[1] != '=' || l[0] < 'a' || l[0] > 'z')
+            return -1;
+        if (l[0] == 'm') {
+            if (have_m)
+                break; /* only the first stream counts */
+            have_m = true;
+        } else if (l[0] == 'a') {
+            for (int d = 0; d <= DIR_BOTH; d++)
+                if (line_is(l, n, attrs[d]))
+                    *(have_m ? &media : &session) = d;
+        } else if (l[0] == 'c') {
+            if (have_m) {
+                media_c = true;
+                media_zero = c_line_zero(l, n);
+            } else
+                session_zero = c_line_zero(l, n);
+        }
+    }
+    if (!have_m)
+        return -1;
+    int d = media >= 0 ? media : session >= 0 ? session : DIR_BOTH;
+    if (media_c ? media_zero : session_zero)
+        d &= ~OT_SIP_SDP_RECV;
+    return d;
+}
+
+char *sip_sdp_make(const struct sip_line *l, unsigned version, int dir)
+{
+    const char *af = l->media_v6 ? "IP6" : "IP4";
+    char buf[512];
+    int n = snprintf(buf, sizeof(buf),
+                     "v=0\r\n"
+                     "o=opentapi 1 %u IN %s %s\r\n"
+                     "s=opentapi\r\n"
+                     "c=IN %s %s\r\n"
+                     "t=0 0\r\n"
+                     "m=audio 9 RTP/AVP 0 8\r\n"
+                     "a=rtpmap:0 PCMU/8000\r\n"
+                     "a=rtpmap:8 PCMA/8000\r\n"
+                     "a=%s\r\n",
+                     version, af, l->media_ip, af, l->media_ip, ot_sip_sdp_dir_name(dir));
+    return n > 0 && (size_t)n < sizeof(buf) ? ot_strdup(buf) : NULL;
+}
+
+void sip_hold_init(struct sip_call *sc)
+{
+    sc->peer_dir = DIR_BOTH;
+    sc->sdp_dir = DIR_BOTH; /* the line's sdp, version OT_SIP_SDP_VERSION0 */
+    sc->sdp_version = OT_SIP_SDP_VERSION0;
+}
+
+static int reverse(int dir)
+{
+    return ((dir & OT_SIP_SDP_SEND) ? OT_SIP_SDP_RECV : 0) |
+           ((dir & OT_SIP_SDP_RECV) ? OT_SIP_SDP_SEND : 0);
+}
+
+/* The SDP of our next offer or answer with hold as given; its version goes
+ * up when its direction differs from the last one sent. */
+static char *next_sdp(struct sip_call *sc, bool hold)
+{
+    int dir = (hold ? OT_SIP_SDP_SEND : DIR_BOTH) & reverse(sc->peer_dir);
+    unsigned version = sc->sdp_version + (dir != sc->sdp_dir);
+    char *sdp = sip_sdp_make(sc->line, version, dir);
+    if (sdp) {
+        sc->sdp_version = version;
+        sc->sdp_dir = dir;
+    }
+    return sdp;
+}
+
+DWORD sip_connected_mode(const struct sip_call *sc)
+{
+    return sc->remote_hold ? LINECONNECTEDMODE_ACTIVEHELD : LINECONNECTEDMODE_ACTIVE;
+}
+
+/* ---- our hold --------------------------------------------------------------- */
+static LONG send_reinvite(struct sip_call *sc, bool hold)
+{
+    char *sdp = next_sdp(sc, hold);
+    if (!sdp)
+        return LINEERR_NOMEM;
+    nua_invite(sc->nh, SIPTAG_CONTENT_TYPE_STR("application/sdp"), SIPTAG_PAYLOAD_STR(sdp),
+               TAG_END());
+    free(sdp);
+    sc->reinvite_out = true;
+    sc->offer_hold = hold;
+    return 0;
+}
+
+LONG ot_sip_hold(struct sip_call *sc, bool hold, struct ot_req *r)
+{
+    if (!sc || sc->is_parent || sc->phase != PH_CONFIRMED || !sc->nh)
+        return LINEERR_INVALCALLSTATE;
+    if (r && (sc->hold_req || sc->reinvite_out))
+        return LINEERR_INVALCALLSTATE; /* one re-INVITE at a time */
+    if (!r && (sc->reinvite_out || sc->wire_hold == hold)) {
+        sc->want_hold = hold; /* sent when the one out ends, if still needed */
+        return 0;
+    }
+    LONG rc = send_reinvite(sc, hold);
+    if (rc)
+        return rc;
+    sc->want_hold = hold;
+    sc->hold_req = r;
+    return 0;
+}
+
+static LONG hold_op(struct ot_req *r, struct ot_call *c, bool hold)
+{
+    struct sip_call *sc = ot_call_drv(c);
+    DWORD s = ot_call_state(c);
+    if (!sc || (hold ? s != LINECALLSTATE_CONNECTED : s != LINECALLSTATE_ONHOLD))
+        return LINEERR_INVALCALLSTATE;
+    return ot_sip_hold(sc, hold, r);
+}
+
+LONG sip_op_hold(struct ot_req *r, struct ot_call *c) { return hold_op(r, c, true); }
+LONG sip_op_unhold(struct ot_req *r, struct ot_call *c) { return hold_op(r, c, false); }
+
+bool sip_hold_r_invite(struct sip_call *sc, int status, const char *phrase)
+{
+    if (!sc->reinvite_out)
+        return false;
+    if (status < 200)
+        return true;
+    sc->reinvite_out = false;
+    struct ot_req *r = sc->hold_req;
+    sc->hold_req = NULL;
+    bool ok = status < 300;
+    if (ok)
+        sc->wire_hold = sc->offer_hold;
+    else {
+        ot_logc(OT_CAT_SIP, OTLOG_INFO, "call %u: %s refused: %d %s",
+                sc->call ? (unsigned)ot_call_id(sc->call) : 0u,
+                sc->offer_hold ? "hold" : "unhold", status, phrase ? phrase : "");
+        sc->want_hold = sc->wire_hold; /* no retry: the application decides */
+    }
+    if (sc->phase != PH_CONFIRMED) {
+        /* dropped meanwhile: its request was failed then */
+        if (r)
+            ot_req_complete(r, LINEERR_INVALCALLSTATE);
+        return true;
+    }
+    if (r) {
+        struct ot_call *c = sc->call;
+        if (ok && c) {
+            DWORD s = ot_call_state(c);
+            if (sc->wire_hold && s == LINECALLSTATE_CONNECTED)
+                ot_ev_call_state(c, LINECALLSTATE_ONHOLD, 0);
+            else if (!sc->wire_hold && s == LINECALLSTATE_ONHOLD)
+                ot_ev_call_state(c, LINECALLSTATE_CONNECTED, sip_connected_mode(sc));
+        }
+        ot_req_complete(r, ok ? 0 : LINEERR_OPERATIONFAILED);
+    }
+    if (sc->want_hold != sc->wire_hold && send_reinvite(sc, sc->want_hold) != 0)
+        sc->want_hold = sc->wire_hold;
+    return true;
+}
+
+/* ---- the peer's re-INVITE ------------------------------------------------------ */
+void sip_hold_i_invite(struct sip_call *sc, nua_handle_t *nh, const sip_t *sip)
+{
+    if (sc->reinvite_out) {
+        /* RFC 3261 14.2: ours is in progress (glare). */
+        nua_respond(nh, SIP_491_REQUEST_PENDING, TAG_END());
+        return;
+    }
+    const sip_payload_t *pl = sip ? sip->sip_payload : NULL;
+    bool offer = pl && pl->pl_data && pl->pl_len;
+    if (offer && sip->sip_content_type && sip->sip_content_type->c_type &&
+        strcasecmp(sip->sip_content_type->c_type, "application/sdp") != 0) {
+        nua_respond(nh, SIP_415_UNSUPPORTED_MEDIA, SIPTAG_ACCEPT_STR("application/sdp"),
+                    TAG_END());
+        return;
+    }
+    int dir = offer ? ot_sip_sdp_direction(pl->pl_data, pl->pl_len) : sc->peer_dir;
+    if (dir < 0) {
+        nua_respond(nh, SIP_488_NOT_ACCEPTABLE, TAG_END());
+        return;
+    }
+    /* Without an offer ours goes in the 200 and the peer answers in the ACK
+     * (its direction is then not read: the peer holds with an offer). */
+    int was = sc->peer_dir;
+    sc->peer_dir = dir;
+    char *sdp = next_sdp(sc, sc->wire_hold);
+    if (!sdp) {
+        sc->peer_dir = was;
+        nua_respond(nh, SIP_500_INTERNAL_SERVER_ERROR, TAG_END());
+        return;
+    }
+    nua_respond(nh, SIP_200_OK, SIPTAG_CONTENT_TYPE_STR("application/sdp"),
+                SIPTAG_PAYLOAD_STR(sdp), TAG_END());
+    free(sdp);
+    bool held = !(dir & OT_SIP_SDP_RECV);
+    if (held == sc->remote_hold)
+        return;
+    sc->remote_hold = held;
+    struct ot_call *c = sc->call;
+    if (c)
+        ot_logc(OT_CAT_SIP, OTLOG_DEBUG, "call %u: %s by the peer (%s)",
+                (unsigned)ot_call_id(c), held ? "held" : "resumed", ot_sip_sdp_dir_name(dir));
+    /* Only a CONNECTED call shows it; one on hold here or in a conference
+     * shows it when it is CONNECTED again. */
+    if (c && ot_call_state(c) == LINECALLSTATE_CONNECTED &&
+        ot_call_mode(c) != LINECONNECTEDMODE_INACTIVE)
+        ot_ev_call_state(c, LINECALLSTATE_CONNECTED, sip_connected_mode(sc));
+}
