@@ -7,9 +7,8 @@
  * Media stays out of scope: the SDP names port 9 and no RTP is sent or read;
  * only its direction attribute changes.  The direction of a stream is kept as
  * OT_SIP_SDP_SEND | OT_SIP_SDP_RECV bits: ours is SEND | RECV, or SEND alone
- * while we hold, intersected with the reverse of the peer's last offer (a
- * peer that holds us does not receive, so we do not send: recvonly, or
- * inactive when both hold).
+ * while we hold; a peer whose offer does not RECV holds us, and then we do
+ * not send either (recvonly, or inactive when both hold).
  *
  * Everything runs with the core lock held: the operations on application
  * threads, the NUA events on the provider thread (sip.c calls in). */
@@ -107,7 +106,6 @@ char *sip_sdp_make(const struct sip_line *l, unsigned version, int dir)
 
 void sip_hold_init(struct sip_call *sc)
 {
-    sc->peer_dir = DIR_BOTH;
     sc->sdp_dir = DIR_BOTH; /* the line's sdp, version OT_SIP_SDP_VERSION0 */
     sc->sdp_version = OT_SIP_SDP_VERSION0;
 }
@@ -118,11 +116,19 @@ static int reverse(int dir)
            ((dir & OT_SIP_SDP_RECV) ? OT_SIP_SDP_SEND : 0);
 }
 
-/* The SDP of our next offer or answer with hold as given; its version goes
- * up when its direction differs from the last one sent. */
-static char *next_sdp(struct sip_call *sc, bool hold)
+/* The SDP of our next offer (peer_offer < 0) or of our answer to the peer's
+ * offer of that direction, with hold as given.  An offer asks for what we
+ * want (sendonly while we hold, sendrecv else) without sending to a peer
+ * that holds us (RFC 3264 8.4: recvonly, inactive); an answer is that
+ * intersected with the reverse of the offer (RFC 3264 6.1).  Its version
+ * goes up when its direction differs from the last one sent. */
+static char *next_sdp(struct sip_call *sc, bool hold, int peer_offer)
 {
-    int dir = (hold ? OT_SIP_SDP_SEND : DIR_BOTH) & reverse(sc->peer_dir);
+    int dir = hold ? OT_SIP_SDP_SEND : DIR_BOTH;
+    if (peer_offer >= 0)
+        dir &= reverse(peer_offer);
+    else if (sc->remote_hold)
+        dir &= ~OT_SIP_SDP_SEND;
     unsigned version = sc->sdp_version + (dir != sc->sdp_dir);
     char *sdp = sip_sdp_make(sc->line, version, dir);
     if (sdp) {
@@ -140,7 +146,7 @@ DWORD sip_connected_mode(const struct sip_call *sc)
 /* ---- our hold --------------------------------------------------------------- */
 static LONG send_reinvite(struct sip_call *sc, bool hold)
 {
-    char *sdp = next_sdp(sc, hold);
+    char *sdp = next_sdp(sc, hold, -1);
     if (!sdp)
         return LINEERR_NOMEM;
     nua_invite(sc->nh, SIPTAG_CONTENT_TYPE_STR("application/sdp"), SIPTAG_PAYLOAD_STR(sdp),
@@ -237,24 +243,23 @@ void sip_hold_i_invite(struct sip_call *sc, nua_handle_t *nh, const sip_t *sip)
                     TAG_END());
         return;
     }
-    int dir = offer ? ot_sip_sdp_direction(pl->pl_data, pl->pl_len) : sc->peer_dir;
+    int dir = offer ? ot_sip_sdp_direction(pl->pl_data, pl->pl_len) : 0;
     if (dir < 0) {
         nua_respond(nh, SIP_488_NOT_ACCEPTABLE, TAG_END());
         return;
     }
     /* Without an offer ours goes in the 200 and the peer answers in the ACK
-     * (its direction is then not read: the peer holds with an offer). */
-    int was = sc->peer_dir;
-    sc->peer_dir = dir;
-    char *sdp = next_sdp(sc, sc->wire_hold);
+     * (not read: the peer holds with an offer). */
+    char *sdp = next_sdp(sc, sc->wire_hold, offer ? dir : -1);
     if (!sdp) {
-        sc->peer_dir = was;
         nua_respond(nh, SIP_500_INTERNAL_SERVER_ERROR, TAG_END());
         return;
     }
     nua_respond(nh, SIP_200_OK, SIPTAG_CONTENT_TYPE_STR("application/sdp"),
                 SIPTAG_PAYLOAD_STR(sdp), TAG_END());
     free(sdp);
+    if (!offer)
+        return;
     bool held = !(dir & OT_SIP_SDP_RECV);
     if (held == sc->remote_hold)
         return;

@@ -81,7 +81,6 @@ struct sip_call {
     bool wire_hold;          /* our hold is in force (a 2xx accepted it) */
     bool want_hold;          /* what it should be (conferences keep it in step) */
     bool remote_hold;        /* the peer's last offer holds us (no RECV) */
-    int peer_dir;            /* OT_SIP_SDP_ bits of the peer's last offer */
     int sdp_dir;             /* direction of the last SDP we sent */
     unsigned sdp_version;    /* its o= version (RFC 3264 8: +1 on a change) */
     struct ot_list link;        /* line->calls */

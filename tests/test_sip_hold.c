@@ -1,0 +1,391 @@
+/* Hold on SIP lines (src/providers/sip/siphold.c, docs/sip.md "Hold"):
+ * lineHold / lineUnhold as a re-INVITE offering sendonly / sendrecv, the
+ * peer's hold as CONNECTED/ACTIVEHELD, against SIPp (which checks the SDP on
+ * the wire) and between two opentapi SIP lines of this process (with a
+ * monitor).  The SDP direction parser is fed what a network can send. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../src/providers/sip/sip.h"
+#include "sip_helpers.h"
+
+static bool counter_at_least(const struct ot_sip_counters *c, void *arg)
+{
+    const unsigned long *want = arg; /* {answered, received} */
+    return c->reinvites_answered >= want[0] && c->reinvites_received >= want[1];
+}
+
+static struct ot_sip_counters counters(void)
+{
+    struct ot_sip_counters c;
+    ot_sip_counters_get(&c);
+    return c;
+}
+
+/* Waits until `answered` more re-INVITEs of ours got their final response
+ * and `received` more of the peer's were answered, counted from base. */
+static void wait_reinvites(const struct ot_sip_counters *base, unsigned long answered,
+                           unsigned long received)
+{
+    unsigned long want[2] = {base->reinvites_answered + answered,
+                             base->reinvites_received + received};
+    if (!ot_sip_counters_wait(counter_at_least, want, T_TIMEOUT_MS)) {
+        struct ot_sip_counters c = counters();
+        FAIL("re-INVITEs: %lu answered, %lu received; expected %lu, %lu",
+             c.reinvites_answered, c.reinvites_received, want[0], want[1]);
+    }
+}
+
+static void expect_mode(HCALL h, DWORD state, DWORD mode)
+{
+    DWORD m = 0;
+    CHECK_EQ(t_state(h, &m), state);
+    CHECK_EQ(m, mode);
+}
+
+/* ---- the SDP direction parser ------------------------------------------------- */
+TEST(sip_sdp_direction_parser)
+{
+    static const struct {
+        const char *sdp;
+        int dir;
+    } cases[] = {
+        {"v=0\r\nc=IN IP4 1.2.3.4\r\nm=audio 5 RTP/AVP 0\r\n", 3},
+        {"v=0\r\nm=audio 5 RTP/AVP 0\r\na=sendonly\r\n", OT_SIP_SDP_SEND},
+        {"v=0\r\nm=audio 5 RTP/AVP 0\r\na=recvonly\r\n", OT_SIP_SDP_RECV},
+        {"v=0\r\nm=audio 5 RTP/AVP 0\r\na=inactive\r\n", 0},
+        {"v=0\na=sendonly\nm=audio 5 RTP/AVP 0\n", OT_SIP_SDP_SEND}, /* session level, LF */
+        {"v=0\na=sendonly\nm=audio 5 RTP/AVP 0\na=sendrecv\n", 3},   /* media level wins */
+        {"v=0\r\nc=IN IP4 0.0.0.0\r\nm=audio 5 RTP/AVP 0\r\n", OT_SIP_SDP_SEND},
+        {"v=0\r\nc=IN IP4 0.0.0.0/127\r\nm=audio 5 RTP/AVP 0\r\n", OT_SIP_SDP_SEND},
+        {"v=0\r\nc=IN IP4 0.0.0.0\r\nm=audio 5 RTP/AVP 0\r\nc=IN IP4 1.2.3.4\r\n", 3},
+        {"v=0\r\nc=IN IP4 0.0.0.01\r\nm=audio 5 RTP/AVP 0\r\n", 3},
+        {"v=0\r\nm=audio 5 RTP/AVP 0\r\na=recvonly\r\nc=IN IP4 0.0.0.0\r\n", 0},
+        /* only the first stream counts; what follows it is not read */
+        {"v=0\r\nm=audio 5 RTP/AVP 0\r\nm=video 7 RTP/AVP 31\r\na=inactive\r\n@@\r\n", 3},
+        {"v=0\r\nm=audio 5 RTP/AVP 0\r\na=sendonlyx\r\n", 3}, /* not the attribute */
+        {"v=0\r\nm=audio 5 RTP/AVP 0\r\n\r\n\r\n", 3},          /* empty lines */
+        {"v=0\r\nm=audio 5 RTP/AVP 0", 3},                      /* no final newline */
+        /* no SDP */
+        {"", -1},
+        {"hello", -1},
+        {"v=1\r\nm=audio 5 RTP/AVP 0\r\n", -1},
+        {"v=0\r\ns=-\r\n", -1},                        /* no m= */
+        {"v=0\r\nxx\r\nm=audio 5 RTP/AVP 0\r\n", -1},  /* not x= */
+        {"v=0\r\nA=b\r\nm=audio 5 RTP/AVP 0\r\n", -1}, /* type not a-z */
+        {"v=0\r\n=\r\nm=audio 5 RTP/AVP 0\r\n", -1},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        int d = ot_sip_sdp_direction(cases[i].sdp, strlen(cases[i].sdp));
+        if (d != cases[i].dir)
+            FAIL("case %zu: %d, expected %d", i, d, cases[i].dir);
+    }
+    /* a NUL inside, and a length that cuts the text: only len bytes are read */
+    static const char nul[] = "v=0\r\nm=audio 5 RTP/AVP 0\r\na=send\0only\r\n";
+    CHECK_EQ(ot_sip_sdp_direction(nul, sizeof(nul) - 1), -1);
+    static const char cut[] = "v=0\r\nm=audio 5 RTP/AVP 0\r\na=sendonly\r\n";
+    CHECK_EQ(ot_sip_sdp_direction(cut, sizeof(cut) - 1 - 10), 3); /* "a=se" */
+    CHECK_EQ(ot_sip_sdp_direction(NULL, 5), -1);
+    CHECK_EQ(ot_sip_sdp_direction(cut, 2), -1);
+    CHECK(!strcmp(ot_sip_sdp_dir_name(OT_SIP_SDP_SEND), "sendonly"));
+    CHECK(!strcmp(ot_sip_sdp_dir_name(OT_SIP_SDP_RECV), "recvonly"));
+    CHECK(!strcmp(ot_sip_sdp_dir_name(0), "inactive"));
+    CHECK(!strcmp(ot_sip_sdp_dir_name(3), "sendrecv"));
+}
+
+/* ---- against SIPp ------------------------------------------------------------- */
+/* We call SIPp (scenario), it answers: the call CONNECTED. */
+static HCALL call_sipp(tapp *a, HLINE hl, int sipp_port)
+{
+    char dest[64];
+    snprintf(dest, sizeof(dest), "sip:sipp@127.0.0.1:%d", sipp_port);
+    HCALL h = t_make_call(a, hl, dest, NULL, 0);
+    t_expect_state(a, h, LINECALLSTATE_DIALING, 0);
+    sh_wait_state(a, h, LINECALLSTATE_CONNECTED);
+    /* the connected party's LINE_CALLINFO came before it */
+    expect_mode(h, LINECALLSTATE_CONNECTED, LINECONNECTEDMODE_ACTIVE);
+    return h;
+}
+
+static DWORD call_features(HCALL h)
+{
+    LINECALLSTATUS s;
+    t_status(h, &s);
+    return s.dwCallFeatures;
+}
+
+/* lineHold: the re-INVITE offers sendonly (SDP version 2, checked by SIPp),
+ * ONHOLD and the reply after its 200; lineUnhold: sendrecv (version 3),
+ * CONNECTED again; lineDrop of the connected call: BYE.  A monitor on the
+ * line sees every state. */
+TEST_THREADED(sip_hold_sipp_hold_unhold)
+{
+    int port = sh_port(0);
+    sh_config_line(port, NULL);
+    tapp a, mon;
+    HLINE hl;
+    sh_app_open(&a, &hl);
+    sproc sipp;
+    sh_sipp_start(&sipp, "uas_hold.xml", sh_port(1), 0, 1, NULL);
+    HCALL h = call_sipp(&a, hl, sh_port(1)), hm;
+    t_init(&mon, "monitor"); /* a monitor that comes later: lineGetNewCalls */
+    HLINE lm = t_open(&mon, 0, LINECALLPRIVILEGE_MONITOR);
+    t_monitor_handles(lm, &h, &hm, 1);
+    t_expect_callinfo(&a, h, LINECALLINFOSTATE_NUMMONITORS);
+    CHECK_EQ(call_features(h) & (LINECALLFEATURE_HOLD | LINECALLFEATURE_UNHOLD),
+             LINECALLFEATURE_HOLD);
+    /* wrong states, and a monitor, are refused before anything is sent */
+    CHECK_RC(lineUnhold(h), LINEERR_INVALCALLSTATE);
+    CHECK_RC(lineHold(hm), LINEERR_NOTOWNER);
+
+    struct ot_sip_counters base = counters();
+    LONG req = lineHold(h);
+    CHECK_REQ(req);
+    CHECK_RC(lineHold(h), LINEERR_INVALCALLSTATE); /* one re-INVITE at a time */
+    t_expect_state(&a, h, LINECALLSTATE_ONHOLD, 0);
+    t_expect_reply(&a, req, 0);
+    t_expect_state(&mon, hm, LINECALLSTATE_ONHOLD, 0);
+    CHECK_EQ(call_features(h) & (LINECALLFEATURE_HOLD | LINECALLFEATURE_UNHOLD | LINECALLFEATURE_DROP),
+             LINECALLFEATURE_UNHOLD | LINECALLFEATURE_DROP);
+    CHECK_RC(lineHold(h), LINEERR_INVALCALLSTATE);
+    CHECK_RC(lineSendUserUserInfo(h, "\x04x", 2), LINEERR_INVALCALLSTATE);
+
+    req = lineUnhold(h);
+    CHECK_REQ(req);
+    t_expect_state(&a, h, LINECALLSTATE_CONNECTED, LINECONNECTEDMODE_ACTIVE);
+    t_expect_reply(&a, req, 0);
+    t_expect_state(&mon, hm, LINECALLSTATE_CONNECTED, LINECONNECTEDMODE_ACTIVE);
+    wait_reinvites(&base, 2, 0);
+
+    sh_drop_idle_uui(&a, h, NULL, 0);
+    t_expect_state(&mon, hm, LINECALLSTATE_IDLE, 0);
+    CHECK_RC(lineDeallocateCall(hm), 0);
+    t_expect_none(&mon);
+    t_shutdown(&mon);
+    sh_finish(&a, &sipp);
+}
+
+/* The re-INVITE refused (488, or 491 glare): the request fails with
+ * LINEERR_OPERATIONFAILED and the call stays CONNECTED (no state message);
+ * then lineDrop sends the BYE SIPp waits for. */
+static void hold_refused(const char *status, const char *phrase)
+{
+    int port = sh_port(0);
+    sh_config_line(port, NULL);
+    tapp a;
+    HLINE hl;
+    sh_app_open(&a, &hl);
+    sproc sipp;
+    const char *subst[] = {"STATUS", status, "PHRASE", phrase, NULL};
+    sh_sipp_start(&sipp, sh_sipp_template("uas_hold_refused.xml", subst), sh_port(1), 0, 1,
+                  NULL);
+    HCALL h = call_sipp(&a, hl, sh_port(1));
+    struct ot_sip_counters base = counters();
+    LONG req = lineHold(h);
+    CHECK_REQ(req);
+    t_expect_reply(&a, req, LINEERR_OPERATIONFAILED);
+    wait_reinvites(&base, 1, 0);
+    t_expect_none(&a);
+    expect_mode(h, LINECALLSTATE_CONNECTED, LINECONNECTEDMODE_ACTIVE);
+    CHECK_EQ(call_features(h) & LINECALLFEATURE_HOLD, LINECALLFEATURE_HOLD);
+    sh_drop_idle_uui(&a, h, NULL, 0);
+    sh_finish(&a, &sipp);
+}
+
+TEST(sip_hold_sipp_refuses_488) { hold_refused("488", "Not Acceptable Here"); }
+TEST(sip_hold_sipp_refuses_491) { hold_refused("491", "Request Pending"); }
+
+/* SIPp holds us (sendonly; later c=0.0.0.0) and resumes: CONNECTED/ACTIVEHELD
+ * and back to ACTIVE, our answers recvonly / sendrecv (checked by SIPp);
+ * a re-INVITE whose body is no SDP gets 488 and one of another type 415,
+ * both changing nothing.  Its BYE then ends the call. */
+TEST_THREADED(sip_hold_sipp_holds_us)
+{
+    int port = sh_port(0);
+    sh_config_line(port, NULL);
+    tapp a;
+    HLINE hl;
+    sh_app_open(&a, &hl);
+    union {
+        LINEADDRESSCAPS ac;
+        unsigned char raw[4096];
+    } u;
+    memset(&u, 0, sizeof(u));
+    u.ac.dwTotalSize = sizeof(u);
+    CHECK_RC(lineGetAddressCaps(a.h, 0, 0, T_API, 0, &u.ac), 0);
+    CHECK_EQ(u.ac.dwConnectedModes, LINECONNECTEDMODE_ACTIVE | LINECONNECTEDMODE_ACTIVEHELD);
+    sproc sipp;
+    struct ot_sip_counters base = counters();
+    sh_sipp_start(&sipp, "uac_holds_us.xml", sh_port(1), port, 1, NULL);
+    HCALL h = t_expect_offer(&a, hl);
+    LONG req = lineAnswer(h, NULL, 0);
+    CHECK_REQ(req);
+    t_expect_state(&a, h, LINECALLSTATE_CONNECTED, LINECONNECTEDMODE_ACTIVE);
+    t_expect_reply(&a, req, 0);
+    t_expect_state(&a, h, LINECALLSTATE_CONNECTED, LINECONNECTEDMODE_ACTIVEHELD);
+    t_expect_state(&a, h, LINECALLSTATE_CONNECTED, LINECONNECTEDMODE_ACTIVE);
+    t_expect_state(&a, h, LINECALLSTATE_CONNECTED, LINECONNECTEDMODE_ACTIVEHELD);
+    t_expect_state(&a, h, LINECALLSTATE_CONNECTED, LINECONNECTEDMODE_ACTIVE);
+    t_expect_state(&a, h, LINECALLSTATE_DISCONNECTED, LINEDISCONNECTMODE_NORMAL);
+    /* six re-INVITEs answered: four 200s, the 488 and the 415 */
+    wait_reinvites(&base, 0, 6);
+    sh_drop_idle_uui(&a, h, NULL, 0);
+    sh_finish(&a, &sipp);
+}
+
+/* ---- two opentapi lines ---------------------------------------------------------- */
+static void config_pair(int pa, int pb)
+{
+    char text[512];
+    snprintf(text, sizeof(text),
+             "[line]\nprovider = sip\nname = Alice\nnumber = alice\nuri = sip:alice@127.0.0.1:%d\n"
+             "[line]\nprovider = sip\nname = Bob\nnumber = bob\nuri = sip:bob@127.0.0.1:%d\n",
+             pa, pb);
+    t_config(text);
+}
+
+/* alice calls bob, bob answers: both CONNECTED/ACTIVE, queues empty. */
+static void connect_lines(tpair *p, int pb, HCALL *ha, HCALL *hb)
+{
+    char dest[64];
+    snprintf(dest, sizeof(dest), "sip:bob@127.0.0.1:%d", pb);
+    *ha = t_make_call(&p->a, p->la, dest, NULL, 0);
+    t_expect_state(&p->a, *ha, LINECALLSTATE_DIALING, 0);
+    *hb = t_expect_offer(&p->b, p->lb);
+    LONG req = lineAnswer(*hb, NULL, 0);
+    CHECK_REQ(req);
+    t_expect_state(&p->b, *hb, LINECALLSTATE_CONNECTED, LINECONNECTEDMODE_ACTIVE);
+    t_expect_reply(&p->b, req, 0);
+    LINEMESSAGE m = t_next(&p->a);
+    if (m.dwMessageID == LINE_CALLSTATE && m.dwParam1 == LINECALLSTATE_PROCEEDING)
+        m = t_next(&p->a);
+    CHECK_EQ(m.dwMessageID, LINE_CALLINFO);
+    CHECK_EQ(m.dwParam1, LINECALLINFOSTATE_CONNECTEDID);
+    t_expect_state(&p->a, *ha, LINECALLSTATE_CONNECTED, LINECONNECTEDMODE_ACTIVE);
+    t_expect_none(&p->a);
+    t_expect_none(&p->b);
+}
+
+/* alice holds bob: alice ONHOLD, bob (and bob's monitor) CONNECTED/ACTIVEHELD.
+ * bob holds too: bob ONHOLD, alice sees nothing (she holds).  alice
+ * resumes: CONNECTED/ACTIVEHELD, as bob still holds; bob resumes: both
+ * CONNECTED/ACTIVE.  Then bob drops the call: BYE, alice DISCONNECTED. */
+TEST_THREADED(sip_hold_between_lines)
+{
+    int pa = sh_free_port(), pb = sh_free_port();
+    config_pair(pa, pb);
+    tpair p;
+    t_pair_init(&p, 0, 1);
+    HCALL ha, hb, hm;
+    connect_lines(&p, pb, &ha, &hb);
+    tapp mon;
+    t_init(&mon, "bob-monitor");
+    HLINE lm = t_open(&mon, 1, LINECALLPRIVILEGE_MONITOR);
+    t_monitor_handles(lm, &hb, &hm, 1);
+    t_expect_callinfo(&p.b, hb, LINECALLINFOSTATE_NUMMONITORS);
+    struct ot_sip_counters base = counters();
+
+    LONG req = lineHold(ha);
+    CHECK_REQ(req);
+    t_expect_state(&p.a, ha, LINECALLSTATE_ONHOLD, 0);
+    t_expect_reply(&p.a, req, 0);
+    t_expect_state(&p.b, hb, LINECALLSTATE_CONNECTED, LINECONNECTEDMODE_ACTIVEHELD);
+    t_expect_state(&mon, hm, LINECALLSTATE_CONNECTED, LINECONNECTEDMODE_ACTIVEHELD);
+    wait_reinvites(&base, 1, 1);
+    /* a call held by its peer can be held, not unheld */
+    CHECK_RC(lineUnhold(hb), LINEERR_INVALCALLSTATE);
+    CHECK_EQ(call_features(hb) & (LINECALLFEATURE_HOLD | LINECALLFEATURE_UNHOLD),
+             LINECALLFEATURE_HOLD);
+
+    req = lineHold(hb); /* offers inactive: alice holds */
+    CHECK_REQ(req);
+    t_expect_state(&p.b, hb, LINECALLSTATE_ONHOLD, 0);
+    t_expect_reply(&p.b, req, 0);
+    t_expect_state(&mon, hm, LINECALLSTATE_ONHOLD, 0);
+    wait_reinvites(&base, 2, 2);
+    t_expect_none(&p.a); /* alice's call is on hold here: no mode to change */
+
+    req = lineUnhold(ha);
+    CHECK_REQ(req);
+    t_expect_state(&p.a, ha, LINECALLSTATE_CONNECTED, LINECONNECTEDMODE_ACTIVEHELD);
+    t_expect_reply(&p.a, req, 0);
+    wait_reinvites(&base, 3, 3);
+    t_expect_none(&p.b);
+    t_expect_none(&mon);
+
+    req = lineUnhold(hb);
+    CHECK_REQ(req);
+    t_expect_state(&p.b, hb, LINECALLSTATE_CONNECTED, LINECONNECTEDMODE_ACTIVE);
+    t_expect_reply(&p.b, req, 0);
+    t_expect_state(&mon, hm, LINECALLSTATE_CONNECTED, LINECONNECTEDMODE_ACTIVE);
+    t_expect_state(&p.a, ha, LINECALLSTATE_CONNECTED, LINECONNECTEDMODE_ACTIVE);
+    wait_reinvites(&base, 4, 4);
+
+    req = lineDrop(hb, NULL, 0);
+    CHECK_REQ(req);
+    t_expect_state(&p.b, hb, LINECALLSTATE_IDLE, 0);
+    t_expect_reply(&p.b, req, 0);
+    t_expect_state(&mon, hm, LINECALLSTATE_IDLE, 0);
+    t_expect_state(&p.a, ha, LINECALLSTATE_DISCONNECTED, LINEDISCONNECTMODE_NORMAL);
+    t_drop_idle(&p.a, ha);
+    CHECK_RC(lineDeallocateCall(hb), 0);
+    CHECK_RC(lineDeallocateCall(hm), 0);
+    sh_wait_dialogs(0);
+    t_expect_none(&mon);
+    t_shutdown(&mon);
+    t_pair_done(&p);
+}
+
+/* lineDrop of a held call sends BYE: the far end (held) DISCONNECTED. */
+TEST(sip_hold_drop_held_call_sends_bye)
+{
+    int pa = sh_free_port(), pb = sh_free_port();
+    config_pair(pa, pb);
+    tpair p;
+    t_pair_init(&p, 0, 1);
+    HCALL ha, hb;
+    connect_lines(&p, pb, &ha, &hb);
+    LONG req = lineHold(ha);
+    CHECK_REQ(req);
+    t_expect_state(&p.a, ha, LINECALLSTATE_ONHOLD, 0);
+    t_expect_reply(&p.a, req, 0);
+    t_expect_state(&p.b, hb, LINECALLSTATE_CONNECTED, LINECONNECTEDMODE_ACTIVEHELD);
+    static const unsigned char bye[] = {0x04, 'h', 'e', 'l', 'd'};
+    req = lineDrop(ha, (LPCSTR)bye, sizeof(bye));
+    CHECK_REQ(req);
+    t_expect_state(&p.a, ha, LINECALLSTATE_IDLE, 0);
+    t_expect_reply(&p.a, req, 0);
+    t_expect_callinfo(&p.b, hb, LINECALLINFOSTATE_USERUSERINFO);
+    t_expect_state(&p.b, hb, LINECALLSTATE_DISCONNECTED, LINEDISCONNECTMODE_NORMAL);
+    sh_check_uui(hb, bye, sizeof(bye));
+    t_drop_idle(&p.b, hb);
+    CHECK_RC(lineDeallocateCall(ha), 0);
+    sh_wait_dialogs(0);
+    t_pair_done(&p);
+}
+
+/* A drop while our hold re-INVITE is out: the hold request fails
+ * (LINEERR_INVALCALLSTATE), the drop succeeds, nothing is left. */
+TEST(sip_hold_drop_while_reinvite_out)
+{
+    int pa = sh_free_port(), pb = sh_free_port();
+    config_pair(pa, pb);
+    tpair p;
+    t_pair_init(&p, 0, 1);
+    HCALL ha, hb;
+    connect_lines(&p, pb, &ha, &hb);
+    LONG hold = lineHold(ha);
+    CHECK_REQ(hold);
+    LONG req = lineDrop(ha, NULL, 0);
+    CHECK_REQ(req);
+    t_expect_reply(&p.a, hold, LINEERR_INVALCALLSTATE);
+    t_expect_state(&p.a, ha, LINECALLSTATE_IDLE, 0);
+    t_expect_reply(&p.a, req, 0);
+    /* bob may or may not have seen the re-INVITE before the BYE */
+    sh_wait_state(&p.b, hb, LINECALLSTATE_DISCONNECTED);
+    t_drop_idle(&p.b, hb);
+    CHECK_RC(lineDeallocateCall(ha), 0);
+    sh_wait_dialogs(0);
+    t_pair_done(&p);
+}
