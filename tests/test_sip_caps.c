@@ -1,6 +1,7 @@
-/* The capabilities follow the provider of each line: a SIP line does not
- * announce hold or transfer, which the SIP provider does not carry out yet,
- * while a switch station next to it does. */
+/* The capabilities follow the provider of each line: a SIP line announces
+ * hold (a re-INVITE, siphold.c) and the peer's hold (ACTIVEHELD), not
+ * transfer, which the SIP provider does not carry out yet, while a switch
+ * station next to it does. */
 #include "sip_helpers.h"
 
 TEST(sip_caps_follow_the_provider)
@@ -23,7 +24,10 @@ TEST(sip_caps_follow_the_provider)
         CHECK_EQ(u.ac.dwCallFeatures & LINECALLFEATURE_DROP, LINECALLFEATURE_DROP);
         CHECK_EQ(u.ac.dwCallFeatures & LINECALLFEATURE_SETUPCONF, LINECALLFEATURE_SETUPCONF);
         if (dev == 0) { /* SIP */
-            CHECK_EQ(u.ac.dwCallFeatures & (hold | xfer), 0);
+            CHECK_EQ(u.ac.dwCallFeatures & (hold | xfer), hold);
+            CHECK_EQ(u.ac.dwCallFeatures & LINECALLFEATURE_SWAPHOLD, 0);
+            CHECK_EQ(u.ac.dwConnectedModes,
+                     LINECONNECTEDMODE_ACTIVE | LINECONNECTEDMODE_ACTIVEHELD);
             CHECK_EQ(u.ac.dwTransferModes, 0);
             CHECK_EQ(u.ac.dwCallFeatures2, 0);
             CHECK_EQ(u.ac.dwAddrCapFlags &
@@ -31,6 +35,7 @@ TEST(sip_caps_follow_the_provider)
                      0);
         } else { /* the switch */
             CHECK_EQ(u.ac.dwCallFeatures & (hold | xfer), hold | xfer);
+            CHECK_EQ(u.ac.dwConnectedModes, LINECONNECTEDMODE_ACTIVE);
             CHECK_EQ(u.ac.dwTransferModes,
                      LINETRANSFERMODE_TRANSFER | LINETRANSFERMODE_CONFERENCE);
         }

@@ -10,33 +10,6 @@
 #include "../src/providers/sip/sip.h"
 #include "sip_helpers.h"
 
-static bool counter_at_least(const struct ot_sip_counters *c, void *arg)
-{
-    const unsigned long *want = arg; /* {answered, received} */
-    return c->reinvites_answered >= want[0] && c->reinvites_received >= want[1];
-}
-
-static struct ot_sip_counters counters(void)
-{
-    struct ot_sip_counters c;
-    ot_sip_counters_get(&c);
-    return c;
-}
-
-/* Waits until `answered` more re-INVITEs of ours got their final response
- * and `received` more of the peer's were answered, counted from base. */
-static void wait_reinvites(const struct ot_sip_counters *base, unsigned long answered,
-                           unsigned long received)
-{
-    unsigned long want[2] = {base->reinvites_answered + answered,
-                             base->reinvites_received + received};
-    if (!ot_sip_counters_wait(counter_at_least, want, T_TIMEOUT_MS)) {
-        struct ot_sip_counters c = counters();
-        FAIL("re-INVITEs: %lu answered, %lu received; expected %lu, %lu",
-             c.reinvites_answered, c.reinvites_received, want[0], want[1]);
-    }
-}
-
 static void expect_mode(HCALL h, DWORD state, DWORD mode)
 {
     DWORD m = 0;
@@ -139,7 +112,7 @@ TEST_THREADED(sip_hold_sipp_hold_unhold)
     CHECK_RC(lineUnhold(h), LINEERR_INVALCALLSTATE);
     CHECK_RC(lineHold(hm), LINEERR_NOTOWNER);
 
-    struct ot_sip_counters base = counters();
+    sh_reinvites base = sh_reinvites_now();
     LONG req = lineHold(h);
     CHECK_REQ(req);
     CHECK_RC(lineHold(h), LINEERR_INVALCALLSTATE); /* one re-INVITE at a time */
@@ -156,7 +129,7 @@ TEST_THREADED(sip_hold_sipp_hold_unhold)
     t_expect_state(&a, h, LINECALLSTATE_CONNECTED, LINECONNECTEDMODE_ACTIVE);
     t_expect_reply(&a, req, 0);
     t_expect_state(&mon, hm, LINECALLSTATE_CONNECTED, LINECONNECTEDMODE_ACTIVE);
-    wait_reinvites(&base, 2, 0);
+    sh_wait_reinvites(base, 2, 0);
 
     sh_drop_idle_uui(&a, h, NULL, 0);
     t_expect_state(&mon, hm, LINECALLSTATE_IDLE, 0);
@@ -181,11 +154,11 @@ static void hold_refused(const char *status, const char *phrase)
     sh_sipp_start(&sipp, sh_sipp_template("uas_hold_refused.xml", subst), sh_port(1), 0, 1,
                   NULL);
     HCALL h = call_sipp(&a, hl, sh_port(1));
-    struct ot_sip_counters base = counters();
+    sh_reinvites base = sh_reinvites_now();
     LONG req = lineHold(h);
     CHECK_REQ(req);
     t_expect_reply(&a, req, LINEERR_OPERATIONFAILED);
-    wait_reinvites(&base, 1, 0);
+    sh_wait_reinvites(base, 1, 0);
     t_expect_none(&a);
     expect_mode(h, LINECALLSTATE_CONNECTED, LINECONNECTEDMODE_ACTIVE);
     CHECK_EQ(call_features(h) & LINECALLFEATURE_HOLD, LINECALLFEATURE_HOLD);
@@ -216,7 +189,7 @@ TEST_THREADED(sip_hold_sipp_holds_us)
     CHECK_RC(lineGetAddressCaps(a.h, 0, 0, T_API, 0, &u.ac), 0);
     CHECK_EQ(u.ac.dwConnectedModes, LINECONNECTEDMODE_ACTIVE | LINECONNECTEDMODE_ACTIVEHELD);
     sproc sipp;
-    struct ot_sip_counters base = counters();
+    sh_reinvites base = sh_reinvites_now();
     sh_sipp_start(&sipp, "uac_holds_us.xml", sh_port(1), port, 1, NULL);
     HCALL h = t_expect_offer(&a, hl);
     LONG req = lineAnswer(h, NULL, 0);
@@ -229,7 +202,7 @@ TEST_THREADED(sip_hold_sipp_holds_us)
     t_expect_state(&a, h, LINECALLSTATE_CONNECTED, LINECONNECTEDMODE_ACTIVE);
     t_expect_state(&a, h, LINECALLSTATE_DISCONNECTED, LINEDISCONNECTMODE_NORMAL);
     /* six re-INVITEs answered: four 200s, the 488 and the 415 */
-    wait_reinvites(&base, 0, 6);
+    sh_wait_reinvites(base, 0, 6);
     sh_drop_idle_uui(&a, h, NULL, 0);
     sh_finish(&a, &sipp);
 }
@@ -284,7 +257,7 @@ TEST_THREADED(sip_hold_between_lines)
     HLINE lm = t_open(&mon, 1, LINECALLPRIVILEGE_MONITOR);
     t_monitor_handles(lm, &hb, &hm, 1);
     t_expect_callinfo(&p.b, hb, LINECALLINFOSTATE_NUMMONITORS);
-    struct ot_sip_counters base = counters();
+    sh_reinvites base = sh_reinvites_now();
 
     LONG req = lineHold(ha);
     CHECK_REQ(req);
@@ -292,7 +265,7 @@ TEST_THREADED(sip_hold_between_lines)
     t_expect_reply(&p.a, req, 0);
     t_expect_state(&p.b, hb, LINECALLSTATE_CONNECTED, LINECONNECTEDMODE_ACTIVEHELD);
     t_expect_state(&mon, hm, LINECALLSTATE_CONNECTED, LINECONNECTEDMODE_ACTIVEHELD);
-    wait_reinvites(&base, 1, 1);
+    sh_wait_reinvites(base, 1, 1);
     /* a call held by its peer can be held, not unheld */
     CHECK_RC(lineUnhold(hb), LINEERR_INVALCALLSTATE);
     CHECK_EQ(call_features(hb) & (LINECALLFEATURE_HOLD | LINECALLFEATURE_UNHOLD),
@@ -303,14 +276,14 @@ TEST_THREADED(sip_hold_between_lines)
     t_expect_state(&p.b, hb, LINECALLSTATE_ONHOLD, 0);
     t_expect_reply(&p.b, req, 0);
     t_expect_state(&mon, hm, LINECALLSTATE_ONHOLD, 0);
-    wait_reinvites(&base, 2, 2);
+    sh_wait_reinvites(base, 2, 2);
     t_expect_none(&p.a); /* alice's call is on hold here: no mode to change */
 
     req = lineUnhold(ha);
     CHECK_REQ(req);
     t_expect_state(&p.a, ha, LINECALLSTATE_CONNECTED, LINECONNECTEDMODE_ACTIVEHELD);
     t_expect_reply(&p.a, req, 0);
-    wait_reinvites(&base, 3, 3);
+    sh_wait_reinvites(base, 3, 3);
     t_expect_none(&p.b);
     t_expect_none(&mon);
 
@@ -320,7 +293,7 @@ TEST_THREADED(sip_hold_between_lines)
     t_expect_reply(&p.b, req, 0);
     t_expect_state(&mon, hm, LINECALLSTATE_CONNECTED, LINECONNECTEDMODE_ACTIVE);
     t_expect_state(&p.a, ha, LINECALLSTATE_CONNECTED, LINECONNECTEDMODE_ACTIVE);
-    wait_reinvites(&base, 4, 4);
+    sh_wait_reinvites(base, 4, 4);
 
     req = lineDrop(hb, NULL, 0);
     CHECK_REQ(req);
