@@ -72,7 +72,7 @@ const struct ot_sip_reject *ot_sip_reject_lookup(int status);
 /* Q.850 causes the provider sends. */
 #define OT_SIP_Q850_NORMAL 16 /* BYE and CANCEL from lineDrop */
 
-/* ---- SDP direction (siphold.c) -------------------------------------------
+/* ---- SDP direction (sipmap.c; siphold.c uses it) -------------------------------------------
  * A media stream's direction as bits, from the point of view of the SDP's
  * sender: sendrecv = SEND | RECV, sendonly = SEND, recvonly = RECV,
  * inactive = 0 (RFC 3264 section 6.1). */
