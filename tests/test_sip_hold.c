@@ -169,6 +169,32 @@ static void hold_refused(const char *status, const char *phrase)
 TEST(sip_hold_sipp_refuses_488) { hold_refused("488", "Not Acceptable Here"); }
 TEST(sip_hold_sipp_refuses_491) { hold_refused("491", "Request Pending"); }
 
+/* Glare: SIPp's own re-INVITE crosses our hold re-INVITE; it is answered 491
+ * (SIPp checks; Sofia-SIP's NUA sends it itself, before the provider sees
+ * the request) and changes nothing here (no ACTIVEHELD), and SIPp's 200 to
+ * ours puts the call ONHOLD; lineDrop then sends the BYE. */
+TEST(sip_hold_sipp_glare_gets_491)
+{
+    int port = sh_port(0);
+    sh_config_line(port, NULL);
+    tapp a;
+    HLINE hl;
+    sh_app_open(&a, &hl);
+    sproc sipp;
+    sh_sipp_start(&sipp, "uas_hold_glare.xml", sh_port(1), 0, 1, NULL);
+    HCALL h = call_sipp(&a, hl, sh_port(1));
+    sh_reinvites base = sh_reinvites_now();
+    LONG req = lineHold(h);
+    CHECK_REQ(req);
+    t_expect_state(&a, h, LINECALLSTATE_ONHOLD, 0);
+    t_expect_reply(&a, req, 0);
+    sh_wait_reinvites(base, 1, 0);
+    CHECK_EQ(sh_reinvites_now().received, base.received); /* NUA's 491: never ours to see */
+    t_expect_none(&a);
+    sh_drop_idle_uui(&a, h, NULL, 0);
+    sh_finish(&a, &sipp);
+}
+
 /* SIPp holds us (sendonly; later c=0.0.0.0) and resumes: CONNECTED/ACTIVEHELD
  * and back to ACTIVE, our answers recvonly / sendrecv (checked by SIPp);
  * a re-INVITE whose body is no SDP gets 488 and one of another type 415,
