@@ -336,6 +336,95 @@ TEST_THREADED(sip_hold_between_lines)
     t_pair_done(&p);
 }
 
+/* Everything a's queue holds now for h: the reply to req (its result in
+ * *result), an ONHOLD state, CONNECTED modes; anything else fails. */
+static void drain_hold(tapp *a, HCALL h, LONG req, LONG *result, bool *onhold, DWORD *mode)
+{
+    LINEMESSAGE m;
+    bool replied = false;
+    while (t_poll(a, &m)) {
+        if (m.dwMessageID == LINE_REPLY && (LONG)m.dwParam1 == req && !replied) {
+            replied = true;
+            *result = (LONG)m.dwParam2;
+        } else if (m.dwMessageID == LINE_CALLSTATE && m.hDevice == h && !replied &&
+                   m.dwParam1 == LINECALLSTATE_ONHOLD && !*onhold)
+            *onhold = true; /* before its reply */
+        else if (m.dwMessageID == LINE_CALLSTATE && m.hDevice == h &&
+                 m.dwParam1 == LINECALLSTATE_CONNECTED)
+            *mode = (DWORD)m.dwParam2;
+        else
+            FAIL("unexpected %s(%08x %lx %lx)", otMessageName(m.dwMessageID),
+                 (unsigned)m.hDevice, (unsigned long)m.dwParam1, (unsigned long)m.dwParam2);
+    }
+    if (!replied)
+        FAIL("no reply to request %ld", (long)req);
+}
+
+/* Both lines hold at once: the two re-INVITEs usually cross (glare, each
+ * answered 491 by Sofia-SIP's NUA), or one arrives first.  Whatever the
+ * timing, each request ends either SUCCESS with the call ONHOLD or
+ * LINEERR_OPERATIONFAILED with the call still CONNECTED, and a side whose
+ * hold failed sees the other's hold (ACTIVEHELD) exactly when that one
+ * succeeded.  A failed side then holds alone, which succeeds. */
+TEST(sip_hold_between_lines_both_at_once)
+{
+    int pa = sh_free_port(), pb = sh_free_port();
+    config_pair(pa, pb);
+    tpair p;
+    t_pair_init(&p, 0, 1);
+    HCALL ha, hb;
+    connect_lines(&p, pb, &ha, &hb);
+    sh_reinvites base = sh_reinvites_now();
+    LONG qa = lineHold(ha), qb = lineHold(hb);
+    CHECK_REQ(qa);
+    CHECK_REQ(qb);
+    sh_wait_reinvites(base, 2, 0); /* both final responses handled: all is queued */
+    LONG ra = 1, rb = 1;
+    bool ha_held = false, hb_held = false;
+    DWORD ma = LINECONNECTEDMODE_ACTIVE, mb = LINECONNECTEDMODE_ACTIVE;
+    drain_hold(&p.a, ha, qa, &ra, &ha_held, &ma);
+    drain_hold(&p.b, hb, qb, &rb, &hb_held, &mb);
+    const LONG failed = (LONG)LINEERR_OPERATIONFAILED;
+    if ((ra != 0 && ra != failed) || (rb != 0 && rb != failed))
+        FAIL("replies %s, %s", otErrorName(ra), otErrorName(rb));
+    CHECK_EQ(ha_held, ra == 0);
+    CHECK_EQ(hb_held, rb == 0);
+    CHECK_EQ(t_state(ha, NULL), ra == 0 ? LINECALLSTATE_ONHOLD : LINECALLSTATE_CONNECTED);
+    CHECK_EQ(t_state(hb, NULL), rb == 0 ? LINECALLSTATE_ONHOLD : LINECALLSTATE_CONNECTED);
+    if (ra != 0)
+        CHECK_EQ(ma, rb == 0 ? LINECONNECTEDMODE_ACTIVEHELD : LINECONNECTEDMODE_ACTIVE);
+    if (rb != 0)
+        CHECK_EQ(mb, ra == 0 ? LINECONNECTEDMODE_ACTIVEHELD : LINECONNECTEDMODE_ACTIVE);
+    /* the side(s) whose hold failed hold again, alone: it works */
+    tapp *apps[2] = {&p.a, &p.b};
+    HCALL hs[2] = {ha, hb};
+    LONG rs[2] = {ra, rb};
+    for (int i = 0; i < 2; i++) {
+        if (rs[i] == 0)
+            continue;
+        LONG q = lineHold(hs[i]);
+        CHECK_REQ(q);
+        t_expect_state(apps[i], hs[i], LINECALLSTATE_ONHOLD, 0);
+        t_expect_reply(apps[i], q, 0);
+        if (rs[1 - i] != 0 && i == 0) /* the other still talks: it sees the hold */
+            t_expect_state(apps[1], hs[1], LINECALLSTATE_CONNECTED,
+                           LINECONNECTEDMODE_ACTIVEHELD);
+    }
+    sh_wait_dialogs(2);
+    t_expect_none(&p.a);
+    t_expect_none(&p.b);
+    /* both on hold: a drop of one ends the other */
+    LONG req = lineDrop(ha, NULL, 0);
+    CHECK_REQ(req);
+    t_expect_state(&p.a, ha, LINECALLSTATE_IDLE, 0);
+    t_expect_reply(&p.a, req, 0);
+    t_expect_state(&p.b, hb, LINECALLSTATE_DISCONNECTED, LINEDISCONNECTMODE_NORMAL);
+    t_drop_idle(&p.b, hb);
+    CHECK_RC(lineDeallocateCall(ha), 0);
+    sh_wait_dialogs(0);
+    t_pair_done(&p);
+}
+
 /* lineDrop of a held call sends BYE: the far end (held) DISCONNECTED. */
 TEST(sip_hold_drop_held_call_sends_bye)
 {
