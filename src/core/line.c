@@ -342,7 +342,7 @@ LONG lineGetDevCaps(HLINEAPP hLineApp, DWORD dwDeviceID, DWORD dwAPIVersion, DWO
                            LINEDEVCAPFLAGS_DIALDIALTONE |
                            (cf->close_drop ? LINEDEVCAPFLAGS_CLOSEDROP : 0);
         dc.dwMaxNumActiveCalls = 1;
-        dc.dwAnswerMode = LINEANSWERMODE_HOLD;
+        dc.dwAnswerMode = ld->answer_mode ? ld->answer_mode : LINEANSWERMODE_HOLD;
         dc.dwRingModes = 1;
         dc.dwLineStates = LINEDEVSTATE_OPEN | LINEDEVSTATE_CLOSE | LINEDEVSTATE_NUMCALLS |
                           LINEDEVSTATE_REINIT | ld->extra_line_states;
@@ -721,6 +721,8 @@ void ot_linedev_add_connected_modes(struct ot_linedev *ld, DWORD modes)
 {
     ld->extra_connected_modes |= modes;
 }
+
+void ot_linedev_set_answer_mode(struct ot_linedev *ld, DWORD mode) { ld->answer_mode = mode; }
 
 void ot_ev_line_service(struct ot_linedev *ld, DWORD state)
 {

@@ -157,6 +157,7 @@ struct ot_linedev {
     DWORD perm_id;
     DWORD extra_line_states; /* LINEDEVSTATE_ the provider reports beyond the core's */
     DWORD extra_connected_modes; /* LINECONNECTEDMODE_ the provider reports beyond the core's */
+    DWORD answer_mode;           /* LINEANSWERMODE_ the provider set, 0: HOLD (the switch's) */
     bool out_of_service;     /* the provider said LINEDEVSTATE_OUTOFSERVICE */
 };
 

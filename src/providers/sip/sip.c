@@ -1224,8 +1224,9 @@ static int sp_start(struct ot_linedev **lines, unsigned n)
             return -1;
         }
         ot_linedev_set_drv(lines[i], &S.lines[i]);
-        /* the peer's hold (siphold.c) */
+        /* the peer's hold (siphold.c); answering holds no other call */
         ot_linedev_add_connected_modes(lines[i], LINECONNECTEDMODE_ACTIVEHELD);
+        ot_linedev_set_answer_mode(lines[i], LINEANSWERMODE_NONE);
     }
     /* su_init ignores SIGPIPE for the whole process; a library must not, so
      * the application's disposition is put back.  Our threads block every
