@@ -233,6 +233,29 @@ TEST_THREADED(sip_hold_sipp_holds_us)
     sh_finish(&a, &sipp);
 }
 
+/* SIPp calls us on hold (the INVITE offers sendonly): our 200 answers
+ * recvonly (SDP version 1, checked by SIPp) and the answered call is
+ * CONNECTED/ACTIVEHELD at once; SIPp resumes (ACTIVE), then hangs up. */
+TEST(sip_hold_sipp_calls_on_hold)
+{
+    int port = sh_port(0);
+    sh_config_line(port, NULL);
+    tapp a;
+    HLINE hl;
+    sh_app_open(&a, &hl);
+    sproc sipp;
+    sh_sipp_start(&sipp, "uac_calls_held.xml", sh_port(1), port, 1, NULL);
+    HCALL h = t_expect_offer(&a, hl);
+    LONG req = lineAnswer(h, NULL, 0);
+    CHECK_REQ(req);
+    t_expect_state(&a, h, LINECALLSTATE_CONNECTED, LINECONNECTEDMODE_ACTIVEHELD);
+    t_expect_reply(&a, req, 0);
+    t_expect_state(&a, h, LINECALLSTATE_CONNECTED, LINECONNECTEDMODE_ACTIVE);
+    t_expect_state(&a, h, LINECALLSTATE_DISCONNECTED, LINEDISCONNECTMODE_NORMAL);
+    sh_drop_idle_uui(&a, h, NULL, 0);
+    sh_finish(&a, &sipp);
+}
+
 /* ---- two opentapi lines ---------------------------------------------------------- */
 static void config_pair(int pa, int pb)
 {

@@ -635,6 +635,7 @@ static void on_invite(struct sip_line *l, nua_handle_t *nh, const sip_t *sip)
     }
     /* UUI that came with the INVITE is in LINECALLINFO when OFFERING arrives. */
     report_uui(sc, sip);
+    sip_hold_offer(sc, sip); /* a call that starts on hold */
     ot_ev_call_state(c, LINECALLSTATE_OFFERING, LINEOFFERINGMODE_ACTIVE);
     if (!ot_call_has_owner(c)) {
         /* Nobody could answer (the line is not open with owner privilege). */
@@ -793,7 +794,7 @@ static void on_ready(struct sip_call *sc)
         return;
     sc->phase = PH_CONFIRMED;
     if (sc->call) {
-        ot_ev_call_state(sc->call, LINECALLSTATE_CONNECTED, LINECONNECTEDMODE_ACTIVE);
+        ot_ev_call_state(sc->call, LINECALLSTATE_CONNECTED, sip_connected_mode(sc));
         if (sc->answer_req) {
             struct ot_req *r = sc->answer_req;
             sc->answer_req = NULL;
@@ -1384,13 +1385,17 @@ static LONG sp_answer(struct ot_req *r, struct ot_call *c, const void *uui, DWOR
     struct sip_call *sc = call_sc(c);
     if (!sc || sc->phase != PH_OFFERED || sc->answer_req)
         return LINEERR_INVALCALLSTATE;
-    char *hdr;
+    char *hdr, *sdp;
     LONG rc = uui_header(uui, len, &hdr);
+    if (!rc && (rc = sip_hold_answer_sdp(sc, &sdp)) != 0)
+        free(hdr);
     if (rc)
         return rc;
-    nua_respond(sc->nh, SIP_200_OK, SDP_TAGS(sc->line), TAG_IF(hdr, SIPTAG_HEADER_STR(hdr)),
-                TAG_END());
+    nua_respond(sc->nh, SIP_200_OK, SIPTAG_CONTENT_TYPE_STR("application/sdp"),
+                SIPTAG_PAYLOAD_STR(sdp ? sdp : sc->line->sdp),
+                TAG_IF(hdr, SIPTAG_HEADER_STR(hdr)), TAG_END());
     free(hdr);
+    free(sdp);
     /* CONNECTED, and the reply, when the ACK arrives (on_ready). */
     sc->phase = PH_ANSWERING;
     sc->answer_req = r;

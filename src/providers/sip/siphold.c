@@ -42,6 +42,7 @@ char *sip_sdp_make(const struct sip_line *l, unsigned version, int dir)
 
 void sip_hold_init(struct sip_call *sc)
 {
+    sc->invite_dir = -1;
     sc->sdp_dir = DIR_BOTH; /* the line's sdp, version OT_SIP_SDP_VERSION0 */
     sc->sdp_version = OT_SIP_SDP_VERSION0;
 }
@@ -163,6 +164,43 @@ bool sip_hold_r_invite(struct sip_call *sc, int status, const char *phrase)
     return true;
 }
 
+/* ---- the peer's offers ------------------------------------------------------------ */
+/* The direction of an SDP offer in a request: -1 for none, -2 for a body
+ * that is not SDP (of another type, or not parsing). */
+static int offer_dir(const sip_t *sip)
+{
+    const sip_payload_t *pl = sip ? sip->sip_payload : NULL;
+    if (!pl || !pl->pl_data || !pl->pl_len)
+        return -1;
+    if (sip->sip_content_type && sip->sip_content_type->c_type &&
+        strcasecmp(sip->sip_content_type->c_type, "application/sdp") != 0)
+        return -2;
+    int d = ot_sip_sdp_direction(pl->pl_data, pl->pl_len);
+    return d < 0 ? -2 : d;
+}
+
+void sip_hold_offer(struct sip_call *sc, const sip_t *sip)
+{
+    int d = offer_dir(sip);
+    if (d < 0)
+        return; /* no offer, or none we read: answered sendrecv, as ever */
+    sc->invite_dir = d;
+    sc->remote_hold = !(d & OT_SIP_SDP_RECV);
+}
+
+LONG sip_hold_answer_sdp(struct sip_call *sc, char **out)
+{
+    *out = NULL;
+    if (sc->invite_dir < 0 || sc->invite_dir == DIR_BOTH)
+        return 0;
+    int dir = DIR_BOTH & reverse(sc->invite_dir);
+    *out = sip_sdp_make(sc->line, OT_SIP_SDP_VERSION0, dir);
+    if (!*out)
+        return LINEERR_NOMEM;
+    sc->sdp_dir = dir; /* our first SDP: version OT_SIP_SDP_VERSION0 */
+    return 0;
+}
+
 /* ---- the peer's re-INVITE ------------------------------------------------------ */
 void sip_hold_i_invite(struct sip_call *sc, nua_handle_t *nh, const sip_t *sip)
 {
@@ -179,8 +217,8 @@ void sip_hold_i_invite(struct sip_call *sc, nua_handle_t *nh, const sip_t *sip)
                     TAG_END());
         return;
     }
-    int dir = offer ? ot_sip_sdp_direction(pl->pl_data, pl->pl_len) : 0;
-    if (dir < 0) {
+    int dir = offer_dir(sip);
+    if (dir == -2) {
         nua_respond(nh, SIP_488_NOT_ACCEPTABLE, TAG_END());
         return;
     }

@@ -81,6 +81,7 @@ struct sip_call {
     bool wire_hold;          /* our hold is in force (a 2xx accepted it) */
     bool want_hold;          /* what it should be (conferences keep it in step) */
     bool remote_hold;        /* the peer's last offer holds us (no RECV) */
+    int invite_dir;          /* direction of the initial INVITE's offer, -1: none */
     int sdp_dir;             /* direction of the last SDP we sent */
     unsigned sdp_version;    /* its o= version (RFC 3264 8: +1 on a change) */
     struct ot_list link;        /* line->calls */
@@ -166,6 +167,13 @@ LONG sip_op_unhold(struct ot_req *r, struct ot_call *c);
  * answer, 491 while ours is out, 415/488 for a body that is no SDP); a
  * change of the peer's hold is reported (CONNECTED ACTIVEHELD / ACTIVE). */
 void sip_hold_i_invite(struct sip_call *sc, nua_handle_t *nh, const sip_t *sip);
+/* The initial INVITE's SDP offer (if any): a peer that calls on hold
+ * (sendonly, inactive, c=0.0.0.0) makes the call CONNECTED/ACTIVEHELD when
+ * answered, and the 200's SDP answers its direction. */
+void sip_hold_offer(struct sip_call *sc, const sip_t *sip);
+/* The SDP of lineAnswer's 200: *out NULL for the line's own (sendrecv
+ * offered), else a malloc'd answer; LINEERR_NOMEM when it cannot be made. */
+LONG sip_hold_answer_sdp(struct sip_call *sc, char **out);
 /* nua_r_invite: true when it answers our re-INVITE (handled here). */
 bool sip_hold_r_invite(struct sip_call *sc, int status, const char *phrase);
 /* The mode of a CONNECTED call: ACTIVEHELD while the peer holds us. */
