@@ -195,6 +195,40 @@ TEST(sip_hold_sipp_glare_gets_491)
     sh_finish(&a, &sipp);
 }
 
+/* SIPp challenges the hold re-INVITE (407).  A line without a password:
+ * the hold fails (LINEERR_OPERATIONFAILED, still CONNECTED) and lineDrop's
+ * BYE still goes (SIPp waits for it).  With a password the re-INVITE goes
+ * again with Proxy-Authorization (checked by SIPp) and the hold succeeds. */
+static void hold_challenged(bool password)
+{
+    int port = sh_port(0);
+    sh_config_line(port, password ? "password = secret\n" : NULL);
+    tapp a;
+    HLINE hl;
+    sh_app_open(&a, &hl);
+    sproc sipp;
+    sh_sipp_start(&sipp, password ? "uas_hold_challenged_auth.xml" : "uas_hold_challenged.xml",
+                  sh_port(1), 0, 1, NULL);
+    HCALL h = call_sipp(&a, hl, sh_port(1));
+    sh_reinvites base = sh_reinvites_now();
+    LONG req = lineHold(h);
+    CHECK_REQ(req);
+    if (password) {
+        t_expect_state(&a, h, LINECALLSTATE_ONHOLD, 0);
+        t_expect_reply(&a, req, 0);
+    } else {
+        t_expect_reply(&a, req, LINEERR_OPERATIONFAILED);
+        expect_mode(h, LINECALLSTATE_CONNECTED, LINECONNECTEDMODE_ACTIVE);
+    }
+    sh_wait_reinvites(base, 1, 0);
+    t_expect_none(&a);
+    sh_drop_idle_uui(&a, h, NULL, 0);
+    sh_finish(&a, &sipp);
+}
+
+TEST(sip_hold_challenged_without_password_fails) { hold_challenged(false); }
+TEST(sip_hold_challenged_with_password_retries) { hold_challenged(true); }
+
 /* SIPp holds us (sendonly; later c=0.0.0.0) and resumes: CONNECTED/ACTIVEHELD
  * and back to ACTIVE, our answers recvonly / sendrecv (checked by SIPp);
  * a re-INVITE whose body is no SDP gets 488 and one of another type 415,

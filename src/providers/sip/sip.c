@@ -646,7 +646,7 @@ static void on_invite(struct sip_line *l, nua_handle_t *nh, const sip_t *sip)
     }
 }
 
-static bool auth_reply(struct sip_line *l, nua_handle_t *nh, const sip_t *sip)
+bool sip_auth_reply(struct sip_line *l, nua_handle_t *nh, const sip_t *sip)
 {
     if (!l->password || !sip)
         return false;
@@ -710,7 +710,7 @@ static void on_r_invite(struct sip_call *sc, int status, const char *phrase, con
     if (status == 401 || status == 407)
         sc->challenged = status;
     if ((status == 401 || status == 407) && sc->auth_tries++ < 2 &&
-        auth_reply(sc->line, sc->nh, sip))
+        sip_auth_reply(sc->line, sc->nh, sip))
         return;
     sc->phase = PH_DONE;
     if (c) {
@@ -836,7 +836,7 @@ static void on_register(struct sip_line *l, nua_event_t ev, int status, const si
         return;
     }
     if ((status == 401 || status == 407) && l->reg_auth_tries++ < 2 &&
-        auth_reply(l, l->reg_nh, sip))
+        sip_auth_reply(l, l->reg_nh, sip))
         return;
     ot_logc(OT_CAT_SIP, OTLOG_WARN, "line %u: registration at %s failed: %d", (unsigned)l->id,
             l->registrar, status);
@@ -962,7 +962,7 @@ static void provider_event(nua_event_t ev, int status, char const *phrase, nua_t
             nua_respond(nh, SIP_491_REQUEST_PENDING, TAG_END());
         break;
     case nua_r_invite:
-        if (sc && sip_hold_r_invite(sc, status, phrase)) {
+        if (sc && sip_hold_r_invite(sc, status, phrase, sip)) {
             if (status >= 200)
                 cnt_add(&cnt.reinvites_answered, 1);
         } else if (sc)

@@ -124,12 +124,16 @@ static LONG hold_op(struct ot_req *r, struct ot_call *c, bool hold)
 LONG sip_op_hold(struct ot_req *r, struct ot_call *c) { return hold_op(r, c, true); }
 LONG sip_op_unhold(struct ot_req *r, struct ot_call *c) { return hold_op(r, c, false); }
 
-bool sip_hold_r_invite(struct sip_call *sc, int status, const char *phrase)
+bool sip_hold_r_invite(struct sip_call *sc, int status, const char *phrase, const sip_t *sip)
 {
     if (!sc->reinvite_out)
         return false;
     if (status < 200)
         return true;
+    if ((status == 401 || status == 407) && sc->phase == PH_CONFIRMED &&
+        sc->hold_auth_tries++ < 2 && sip_auth_reply(sc->line, sc->nh, sip))
+        return true; /* the same re-INVITE again, with credentials */
+    sc->hold_auth_tries = 0;
     sc->reinvite_out = false;
     struct ot_req *r = sc->hold_req;
     sc->hold_req = NULL;

@@ -78,6 +78,7 @@ struct sip_call {
     struct ot_req *hold_req; /* lineHold/lineUnhold waiting for the re-INVITE's answer */
     bool reinvite_out;       /* our re-INVITE is out, no final response yet */
     bool offer_hold;         /* what that re-INVITE offers */
+    unsigned hold_auth_tries; /* credentials sent for it (401/407) */
     bool wire_hold;          /* our hold is in force (a 2xx accepted it) */
     bool want_hold;          /* what it should be (conferences keep it in step) */
     bool remote_hold;        /* the peer's last offer holds us (no RECV) */
@@ -174,8 +175,12 @@ void sip_hold_offer(struct sip_call *sc, const sip_t *sip);
 /* The SDP of lineAnswer's 200: *out NULL for the line's own (sendrecv
  * offered), else a malloc'd answer; LINEERR_NOMEM when it cannot be made. */
 LONG sip_hold_answer_sdp(struct sip_call *sc, char **out);
-/* nua_r_invite: true when it answers our re-INVITE (handled here). */
-bool sip_hold_r_invite(struct sip_call *sc, int status, const char *phrase);
+/* nua_r_invite: true when it answers our re-INVITE (handled here; a 401/407
+ * is answered with the line's credentials, twice at most). */
+bool sip_hold_r_invite(struct sip_call *sc, int status, const char *phrase, const sip_t *sip);
+/* Answers a 401/407 on nh with the line's credentials (sip.c): false when
+ * the line has none or the challenge is unusable. */
+bool sip_auth_reply(struct sip_line *l, nua_handle_t *nh, const sip_t *sip);
 /* The mode of a CONNECTED call: ACTIVEHELD while the peer holds us. */
 DWORD sip_connected_mode(const struct sip_call *sc);
 
