@@ -482,6 +482,65 @@ TEST(sip_hold_between_lines_both_at_once)
     t_pair_done(&p);
 }
 
+/* An application that negotiated TAPI 1.4 does not know ACTIVEHELD (a 2.0
+ * mode): for it the call held by its peer stays CONNECTED/ACTIVE (no
+ * message for the hold or its end, lineGetCallStatus says ACTIVE), while a
+ * 2.x application on the same line sees ACTIVEHELD. */
+TEST(sip_hold_tapi14_app_sees_active)
+{
+    int pa = sh_free_port(), pb = sh_free_port();
+    config_pair(pa, pb);
+    tpair p;
+    t_pair_init(&p, 0, 1);
+    tapp old;
+    t_init(&old, "tapi14-monitor");
+    HLINE lo = 0;
+    CHECK_RC(lineOpen(old.h, 1, &lo, 0x00010004, 0, 0, LINECALLPRIVILEGE_MONITOR,
+                      LINEMEDIAMODE_INTERACTIVEVOICE, NULL),
+             0);
+    HCALL ha, hb;
+    connect_lines(&p, pb, &ha, &hb);
+    /* the 1.4 monitor: no LINE_APPNEWCALL, its handle comes with OFFERING */
+    LINEMESSAGE m = t_next(&old);
+    CHECK_EQ(m.dwMessageID, LINE_CALLSTATE);
+    CHECK_EQ(m.dwParam1, LINECALLSTATE_OFFERING);
+    CHECK_EQ(m.dwParam3, LINECALLPRIVILEGE_MONITOR);
+    HCALL ho = (HCALL)m.hDevice;
+    t_expect_state(&old, ho, LINECALLSTATE_CONNECTED, LINECONNECTEDMODE_ACTIVE);
+
+    LONG req = lineHold(ha);
+    CHECK_REQ(req);
+    t_expect_state(&p.a, ha, LINECALLSTATE_ONHOLD, 0);
+    t_expect_reply(&p.a, req, 0);
+    t_expect_state(&p.b, hb, LINECALLSTATE_CONNECTED, LINECONNECTEDMODE_ACTIVEHELD);
+    LINECALLSTATUS st;
+    t_status(ho, &st);
+    CHECK_EQ(st.dwCallState, LINECALLSTATE_CONNECTED);
+    CHECK_EQ(st.dwCallStateMode, LINECONNECTEDMODE_ACTIVE);
+    t_status(hb, &st);
+    CHECK_EQ(st.dwCallStateMode, LINECONNECTEDMODE_ACTIVEHELD);
+    req = lineUnhold(ha);
+    CHECK_REQ(req);
+    t_expect_state(&p.a, ha, LINECALLSTATE_CONNECTED, LINECONNECTEDMODE_ACTIVE);
+    t_expect_reply(&p.a, req, 0);
+    t_expect_state(&p.b, hb, LINECALLSTATE_CONNECTED, LINECONNECTEDMODE_ACTIVE);
+    t_expect_none(&old); /* neither the hold nor its end */
+
+    req = lineDrop(hb, NULL, 0);
+    CHECK_REQ(req);
+    t_expect_state(&p.b, hb, LINECALLSTATE_IDLE, 0);
+    t_expect_reply(&p.b, req, 0);
+    t_expect_state(&old, ho, LINECALLSTATE_IDLE, 0);
+    t_expect_state(&p.a, ha, LINECALLSTATE_DISCONNECTED, LINEDISCONNECTMODE_NORMAL);
+    t_drop_idle(&p.a, ha);
+    CHECK_RC(lineDeallocateCall(hb), 0);
+    CHECK_RC(lineDeallocateCall(ho), 0);
+    sh_wait_dialogs(0);
+    t_expect_none(&old);
+    t_shutdown(&old);
+    t_pair_done(&p);
+}
+
 /* lineDrop of a held call sends BYE: the far end (held) DISCONNECTED. */
 TEST(sip_hold_drop_held_call_sends_bye)
 {
