@@ -1,9 +1,9 @@
 /* The tapi tool as a newcomer meets it (tools/): every command's help, the
  * unknown-command message, the demo's exit status and summary, `tapi lines`
  * without binding SIP ports, OPENTAPI_LOG, `tapi call`/`answer` with UUI on
- * the INVITE, 180 and 200, a ring delay, a line of OPENTAPI_CONFIG, the SIP
- * message trace read back by `tapi trace` and the pcap it writes decoded by
- * tshark and read by sngrep.  The tool runs as a child process (tests/sip_helpers.c, so these
+ * the INVITE, 180 and 200, a ring delay, hold and the far end's hold, a line
+ * of OPENTAPI_CONFIG, the SIP message trace read back by `tapi trace` and the
+ * pcap it writes decoded by tshark and read by sngrep.  The tool runs as a child process (tests/sip_helpers.c, so these
  * tests need the SIP build); SVG pictures are checked by
  * tests/pictures/check.py. */
 #define _POSIX_C_SOURCE 200809L
@@ -361,6 +361,78 @@ TEST(tool_answer_ring_then_caller_abandons)
     CHECK_HAS(aout, "LINE_CALLSTATE IDLE");
     CHECK_HAS(aout, "FAILED: the caller abandoned the offer");
     CHECK_HASNT(aout, "lineAnswer");
+}
+
+/* tapi call --hold-after / --hold-for: lineHold as soon as the call connects,
+ * lineUnhold as soon as the hold succeeded, the drop 2 s after connecting
+ * (far more than a hold and an unhold take: only a hang would lose the
+ * race); tapi answer prints the far end's hold and its end.  The options'
+ * usage errors. */
+TEST(tool_call_holds_answer_sees_peer_hold)
+{
+    char la[64], lb[64];
+    int pa = sh_free_port(), pb = sh_free_port();
+    snprintf(la, sizeof(la), "sip:alice@127.0.0.1:%d", pa);
+    snprintf(lb, sizeof(lb), "sip:bob@127.0.0.1:%d", pb);
+    sproc ans, call;
+    const char *aargs[] = {"answer", "--line", lb, "--timeout", "15", NULL};
+    sh_tapi_start(&ans, aargs, pb);
+    const char *cargs[] = {"call", "--line", la, lb, "--hold-after", "0", "--hold-for", "0",
+                           "--drop-after", "2000", "--timeout", "15", NULL};
+    sh_tapi_start(&call, cargs, 0);
+    sh_wait_output(&ans, "held by peer");
+    sh_wait_output(&ans, "resumed by peer");
+    int rc = sh_wait_exit(&call, TOOL_WAIT_MS);
+    char cout[65536];
+    snprintf(cout, sizeof(cout), "%s", sh_output(&call));
+    int arc = sh_wait_exit(&ans, TOOL_WAIT_MS);
+    const char *aout = sh_output(&ans);
+    if (rc != 0 || arc != 0)
+        FAIL("tapi call exited %d, tapi answer %d:\n%s\n%s", rc, arc, cout, aout);
+    /* the caller: hold, ONHOLD, its reply, unhold, CONNECTED, its reply, in order */
+    const char *order[] = {"LINE_CALLSTATE CONNECTED ACTIVE", "lineHold -> request 2",
+                           "LINE_CALLSTATE ONHOLD",           "LINE_REPLY request 2 SUCCESS",
+                           "lineUnhold -> request 3",         "LINE_CALLSTATE CONNECTED ACTIVE",
+                           "LINE_REPLY request 3 SUCCESS",    "drop: lineDrop -> request 4",
+                           "1 call: 1 ok, 0 failed"};
+    const char *at = cout;
+    for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
+        const char *f = strstr(at, order[i]);
+        if (!f)
+            FAIL("tapi call: \"%s\" missing or out of order:\n%s", order[i], cout);
+        at = f + strlen(order[i]);
+    }
+    CHECK_HASNT(cout, "held by peer");
+    const char *aorder[] = {"LINE_CALLSTATE CONNECTED ACTIVE",
+                            "LINE_CALLSTATE CONNECTED ACTIVEHELD",
+                            "held by peer",
+                            "LINE_CALLSTATE CONNECTED ACTIVE",
+                            "resumed by peer",
+                            "LINE_CALLSTATE DISCONNECTED NORMAL",
+                            "1 call: 1 ok, 0 failed"};
+    at = aout;
+    for (size_t i = 0; i < sizeof(aorder) / sizeof(aorder[0]); i++) {
+        const char *f = strstr(at, aorder[i]);
+        if (!f)
+            FAIL("tapi answer: \"%s\" missing or out of order:\n%s", aorder[i], aout);
+        at = f + strlen(aorder[i]);
+    }
+    CHECK_HASNT(aout, "lineHold");
+
+    const char *out;
+    const char *nohold[] = {"call", "--line", la, lb, "--hold-for", "5", NULL};
+    CHECK_EQ(tool(nohold, &out), 2);
+    CHECK_HAS(out, "tapi: --hold-for needs --hold-after");
+    const char *bad[] = {"call", "--line", la, lb, "--hold-after", "soon", NULL};
+    CHECK_EQ(tool(bad, &out), 2);
+    CHECK_HAS(out, "tapi: --hold-after must be milliseconds (0-86400000)");
+    const char *rej[] = {"answer", "--line", lb, "--reject", "--hold-after", "5", NULL};
+    CHECK_EQ(tool(rej, &out), 2);
+    CHECK_HAS(out, "tapi: --hold-after holds a connected call: not with --reject");
+    const char *help[] = {"call", "--help", NULL};
+    CHECK_EQ(tool(help, &out), 0);
+    CHECK_HAS(out, "--hold-after MS");
+    CHECK_HAS(out, "--hold-for MS");
 }
 
 /* Without --line the tool uses a SIP line of OPENTAPI_CONFIG (the first, or

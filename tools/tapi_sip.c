@@ -22,9 +22,15 @@
  * diagram: the tool, its SIP line and the far end, with the TAPI functions and
  * messages and, from the SIP message trace, every SIP message.
  *
+ * --hold-after MS holds a connected call (lineHold) MS ms after it connects,
+ * --hold-for MS takes it off hold that long after the hold succeeded; the far
+ * end's hold (CONNECTED ACTIVEHELD) is printed as "held by peer", its end as
+ * "resumed by peer".
+ *
  * "As asked": answer --reject: the offered call was rejected (our lineDrop
- * took it IDLE).  Otherwise: the call connected, and ended by our drop or by
- * the far end with DISCONNECTED NORMAL. */
+ * took it IDLE).  Otherwise: the call connected, every hold and unhold asked
+ * for succeeded, and the call ended by our drop or by the far end with
+ * DISCONNECTED NORMAL. */
 #define _POSIX_C_SOURCE 200809L
 #include <ctype.h>
 #include <errno.h>
@@ -63,6 +69,8 @@ struct opts {
     struct hexopt call_uui, ring_uui;
     long ring;       /* ms to ring before answering, -1 = no lineAccept */
     long drop_after; /* ms, -1 = wait for the far end */
+    long hold_after; /* ms after connecting to lineHold, -1 = never */
+    long hold_for;   /* ms on hold before lineUnhold, -1 = stay on hold */
     unsigned long calls;
     unsigned timeout_s;
     int sip_log;
@@ -74,11 +82,13 @@ struct tcall {
     unsigned slot;    /* its index in calls[] */
     unsigned long no; /* 1, 2, ... in the order calls began */
     HCALL h;
-    LONG make_req, answer_req, drop_req, accept_req;
+    LONG make_req, answer_req, drop_req, accept_req, hold_req, unhold_req;
     bool offered, connected, disconnected, idle, drop_answered;
+    bool peer_held; /* the far end holds the call (CONNECTED ACTIVEHELD) */
     DWORD disc_mode;
     long long drop_at;   /* monotonic ms, 0 = no drop scheduled */
     long long answer_at; /* monotonic ms, 0 = no answer scheduled (--ring) */
+    long long hold_at, unhold_at; /* monotonic ms, 0 = none scheduled (--hold-after/-for) */
     char why[192];     /* first reason the call did not go as asked */
 };
 
@@ -283,6 +293,7 @@ static int parse_args(int argc, char **argv, struct opts *o)
 {
     o->answer = !strcmp(argv[0], "answer");
     o->drop_after = -1;
+    o->hold_after = o->hold_for = -1;
     o->ring = -1;
     o->device = -1;
     o->calls = 1;
@@ -351,6 +362,10 @@ static int parse_args(int argc, char **argv, struct opts *o)
             if (!parse_ulong(v, 0, 86400000ul, &n))
                 return usage_error("--drop-after must be milliseconds (0-86400000): %.40s", v);
             o->drop_after = (long)n;
+        } else if (!strcmp(a, "--hold-after") || !strcmp(a, "--hold-for")) {
+            if (!parse_ulong(v, 0, 86400000ul, &n))
+                return usage_error("%s must be milliseconds (0-86400000)", a);
+            *(a[7] == 'a' ? &o->hold_after : &o->hold_for) = (long)n;
         } else if (!strcmp(a, "--calls")) {
             if (!parse_ulong(v, 1, 100000000ul, &n))
                 return usage_error("--calls must be a number of calls (1 or more): %.40s", v);
@@ -396,6 +411,10 @@ static int parse_args(int argc, char **argv, struct opts *o)
                            "--line line (a configured line has them in OPENTAPI_CONFIG)%s", "");
     if (!o->answer && !o->dest)
         return usage_error("tapi call needs a destination URI%s", "");
+    if (o->hold_for >= 0 && o->hold_after < 0)
+        return usage_error("--hold-for needs --hold-after%s", "");
+    if (o->reject && o->hold_after >= 0)
+        return usage_error("--hold-after holds a connected call: not with --reject%s", "");
     return 0;
 }
 
@@ -587,7 +606,8 @@ static struct tcall *call_by_request(LONG id)
     for (unsigned i = 0; i < ncap; i++)
         if (calls[i] && calls[i]->used && id > 0 &&
             (calls[i]->make_req == id || calls[i]->answer_req == id || calls[i]->drop_req == id ||
-             calls[i]->accept_req == id))
+             calls[i]->accept_req == id || calls[i]->hold_req == id ||
+             calls[i]->unhold_req == id))
             return calls[i];
     return NULL;
 }
@@ -628,10 +648,25 @@ static void call_finish(struct tcall *c)
     c->used = false;
 }
 
+/* --hold-after / --hold-for: lineHold or lineUnhold; the state and the reply
+ * come as messages. */
+static void hold(struct tcall *c, bool on)
+{
+    LONG r = on ? lineHold(c->h) : lineUnhold(c->h);
+    *(on ? &c->hold_at : &c->unhold_at) = 0;
+    if (r < 0) {
+        say(c, "%s: %s", on ? "lineHold" : "lineUnhold", otErrorName(r));
+        call_fail(c, on ? "lineHold failed" : "lineUnhold failed");
+        return;
+    }
+    *(on ? &c->hold_req : &c->unhold_req) = r;
+    say(c, "%s -> request %ld", on ? "lineHold" : "lineUnhold", (long)r);
+}
+
 static void drop(struct tcall *c, const unsigned char *uui, DWORD len, const char *what)
 {
     LONG r = lineDrop(c->h, (LPCSTR)uui, len);
-    c->drop_at = 0;
+    c->drop_at = c->hold_at = c->unhold_at = 0;
     if (r < 0) {
         say(c, "%s: lineDrop: %s", what, otErrorName(r));
         call_fail(c, "lineDrop failed");
@@ -754,6 +789,13 @@ static void on_state(const struct opts *o, struct tcall *c, DWORD state, DWORD m
     case LINECALLSTATE_CONNECTED:
         if (!c->connected && o->drop_after >= 0)
             c->drop_at = now_ms() + o->drop_after;
+        if (!c->connected && o->hold_after >= 0)
+            c->hold_at = now_ms() + o->hold_after;
+        if (mode == LINECONNECTEDMODE_ACTIVEHELD && !c->peer_held)
+            say(c, "held by peer");
+        else if (mode != LINECONNECTEDMODE_ACTIVEHELD && c->peer_held)
+            say(c, "resumed by peer");
+        c->peer_held = mode == LINECONNECTEDMODE_ACTIVEHELD;
         c->connected = true;
         if (o->reject)
             call_fail(c, "connected although rejected");
@@ -761,7 +803,7 @@ static void on_state(const struct opts *o, struct tcall *c, DWORD state, DWORD m
     case LINECALLSTATE_DISCONNECTED:
         c->disconnected = true;
         c->disc_mode = mode;
-        c->drop_at = c->answer_at = 0;
+        c->drop_at = c->answer_at = c->hold_at = c->unhold_at = 0;
         /* A drop already asked for crossed the far end's: as asked. */
         if (!c->drop_req) {
             char why[192], cause[128];
@@ -777,7 +819,7 @@ static void on_state(const struct opts *o, struct tcall *c, DWORD state, DWORD m
         break;
     case LINECALLSTATE_IDLE:
         c->idle = true;
-        c->drop_at = c->answer_at = 0;
+        c->drop_at = c->answer_at = c->hold_at = c->unhold_at = 0;
         if (!c->drop_req && !c->disconnected)
             call_fail(c, c->offered ? "the caller abandoned the offer" : "went IDLE");
         break;
@@ -786,7 +828,7 @@ static void on_state(const struct opts *o, struct tcall *c, DWORD state, DWORD m
     }
 }
 
-static void on_reply(struct tcall *c, LONG id, LONG result)
+static void on_reply(const struct opts *o, struct tcall *c, LONG id, LONG result)
 {
     say(c, "LINE_REPLY request %ld %s", (long)id, otErrorName(result));
     if (id == c->make_req) {
@@ -805,6 +847,14 @@ static void on_reply(struct tcall *c, LONG id, LONG result)
         c->drop_answered = true;
         if (result)
             call_fail(c, "lineDrop failed");
+    } else if (id == c->hold_req) {
+        if (result)
+            call_fail(c, "lineHold failed");
+        else if (o->hold_for >= 0 && !c->disconnected && !c->drop_req)
+            c->unhold_at = now_ms() + o->hold_for;
+    } else if (id == c->unhold_req) {
+        if (result)
+            call_fail(c, "lineUnhold failed");
     }
 }
 
@@ -858,7 +908,7 @@ static void on_message(const struct opts *o, const LINEMESSAGE *m)
         struct tcall *c = call_by_request((LONG)m->dwParam1);
         if (!c)
             break; /* lineReleaseUserUserInfo */
-        on_reply(c, (LONG)m->dwParam1, (LONG)m->dwParam2);
+        on_reply(o, c, (LONG)m->dwParam1, (LONG)m->dwParam2);
         maybe_finish(c);
         break;
     }
@@ -929,6 +979,18 @@ static int run(const struct opts *o)
                     answer_or_reject(o, c);
                 else if (c->answer_at < next)
                     next = c->answer_at;
+            }
+            if (c && c->used && c->hold_at) {
+                if (c->hold_at <= now)
+                    hold(c, true);
+                else if (c->hold_at < next)
+                    next = c->hold_at;
+            }
+            if (c && c->used && c->unhold_at) {
+                if (c->unhold_at <= now)
+                    hold(c, false);
+                else if (c->unhold_at < next)
+                    next = c->unhold_at;
             }
             if (!c || !c->used || !c->drop_at)
                 continue;

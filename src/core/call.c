@@ -262,12 +262,25 @@ struct ot_call *ot_ev_new_call(struct ot_linedev *ld, DWORD address_id, DWORD or
 
 /* The mode as an application of that API version may see it: no disconnect
  * mode newer than its version (TAPI 1.4 knows NORMAL .. NODIALTONE). */
+/* A state's mode as an application of that API version knows it: TAPI 1.4
+ * has neither the 2.0 disconnect modes nor the connected modes ACTIVEHELD /
+ * INACTIVEHELD (the peer's hold), which it sees as ACTIVE / INACTIVE. */
+static DWORD mode_for_version(DWORD state, DWORD mode, DWORD api_version)
+{
+    if (api_version >= 0x00020000u)
+        return mode;
+    if (state == LINECALLSTATE_DISCONNECTED && (mode & 0xFFFFu) > LINEDISCONNECTMODE_NODIALTONE)
+        return LINEDISCONNECTMODE_UNKNOWN;
+    if (state == LINECALLSTATE_CONNECTED && mode == LINECONNECTEDMODE_ACTIVEHELD)
+        return LINECONNECTEDMODE_ACTIVE;
+    if (state == LINECALLSTATE_CONNECTED && mode == LINECONNECTEDMODE_INACTIVEHELD)
+        return LINECONNECTEDMODE_INACTIVE;
+    return mode;
+}
+
 DWORD ot_mode_for_version(const struct ot_call *c, DWORD api_version)
 {
-    if (c->state == LINECALLSTATE_DISCONNECTED && api_version < 0x00020000u &&
-        (c->mode & 0xFFFFu) > LINEDISCONNECTMODE_NODIALTONE)
-        return LINEDISCONNECTMODE_UNKNOWN;
-    return c->mode;
+    return mode_for_version(c->state, c->mode, api_version);
 }
 
 static DWORD_PTR conf_param(const struct ot_call *c, const struct ot_open *o)
@@ -312,6 +325,7 @@ void ot_ev_call_state(struct ot_call *c, DWORD state, DWORD mode)
         return; /* IDLE is final */
     if (c->state == state && c->mode == mode)
         return;
+    DWORD was_state = c->state, was_mode = c->mode;
     if (c->state != state && state == LINECALLSTATE_CONNECTED)
         ot_list_add_tail(&c->ld->connected, &c->conn_link);
     else if (c->state != state && c->state == LINECALLSTATE_CONNECTED)
@@ -326,6 +340,10 @@ void ot_ev_call_state(struct ot_call *c, DWORD state, DWORD mode)
         struct ot_callref *r = ot_container_of(pos, struct ot_callref, call_link);
         if (r->announce_unknown)
             continue; /* introduced at the make-call reply */
+        DWORD v = r->open->api_version;
+        if (was_state == state &&
+            mode_for_version(state, was_mode, v) == mode_for_version(state, mode, v))
+            continue; /* a change this application's version cannot show */
         post_state(r);
     }
     ot_status_call_moved(c, old_state, old_mode); /* NUMCALLS, INUSE* */

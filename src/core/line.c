@@ -354,7 +354,7 @@ LONG lineGetDevCaps(HLINEAPP hLineApp, DWORD dwDeviceID, DWORD dwAPIVersion, DWO
                            LINEDEVCAPFLAGS_DIALDIALTONE |
                            (cf->close_drop ? LINEDEVCAPFLAGS_CLOSEDROP : 0);
         dc.dwMaxNumActiveCalls = 1;
-        dc.dwAnswerMode = LINEANSWERMODE_HOLD;
+        dc.dwAnswerMode = ld->answer_mode ? ld->answer_mode : LINEANSWERMODE_HOLD;
         dc.dwRingModes = 1;
         dc.dwLineStates = ot_linedev_line_states(ld);
         dc.dwSettableDevStatus = ld->settable_status;
@@ -471,7 +471,8 @@ LONG lineGetAddressCaps(HLINEAPP hLineApp, DWORD dwDeviceID, DWORD dwAddressID,
         ac.dwConnectedModes = LINECONNECTEDMODE_ACTIVE |
                               (cf->sharing != LINEADDRESSSHARING_PRIVATE
                                    ? LINECONNECTEDMODE_INACTIVE
-                                   : 0);
+                                   : 0) |
+                              ld->extra_connected_modes;
         ac.dwOfferingModes = LINEOFFERINGMODE_ACTIVE |
                              (cf->sharing != LINEADDRESSSHARING_PRIVATE ? LINEOFFERINGMODE_INACTIVE
                                                                         : 0);
@@ -699,6 +700,13 @@ void ot_linedev_add_line_states(struct ot_linedev *ld, DWORD states)
 {
     ld->extra_line_states |= states;
 }
+
+void ot_linedev_add_connected_modes(struct ot_linedev *ld, DWORD modes)
+{
+    ld->extra_connected_modes |= modes;
+}
+
+void ot_linedev_set_answer_mode(struct ot_linedev *ld, DWORD mode) { ld->answer_mode = mode; }
 
 void ot_ev_line_service(struct ot_linedev *ld, DWORD state)
 {

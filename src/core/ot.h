@@ -156,6 +156,8 @@ struct ot_linedev {
     struct ot_list connected; /* struct ot_call.conn_link: calls in CONNECTED */
     DWORD perm_id;
     DWORD extra_line_states; /* LINEDEVSTATE_ the provider reports beyond the core's */
+    DWORD extra_connected_modes; /* LINECONNECTEDMODE_ the provider reports beyond the core's */
+    DWORD answer_mode;           /* LINEANSWERMODE_ the provider set, 0: HOLD (the switch's) */
     bool out_of_service;     /* the provider said LINEDEVSTATE_OUTOFSERVICE */
     /* statusapi.c: the line's calls by kind, kept as their states change (so
      * LINEADDRESSSTATUS / LINEDEVSTATUS and the NUMCALLS / INUSE messages

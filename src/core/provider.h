@@ -164,6 +164,13 @@ void ot_ev_call_gone(struct ot_call *c);
  * LINEDEVSTATE_OUTOFSERVICE): added to LINEDEVCAPS.dwLineStates and accepted
  * by lineSetStatusMessages.  Called from start(). */
 void ot_linedev_add_line_states(struct ot_linedev *ld, DWORD states);
+/* LINECONNECTEDMODE_ values this provider reports beyond ACTIVE (and INACTIVE
+ * on shared lines), e.g. ACTIVEHELD: added to LINEADDRESSCAPS.dwConnectedModes.
+ * Called from start(). */
+void ot_linedev_add_connected_modes(struct ot_linedev *ld, DWORD modes);
+/* LINEDEVCAPS.dwAnswerMode: what answering a call does to the line's active
+ * one (default LINEANSWERMODE_HOLD, the switch's).  Called from start(). */
+void ot_linedev_set_answer_mode(struct ot_linedev *ld, DWORD mode);
 /* LINEDEVSTATE_INSERVICE or LINEDEVSTATE_OUTOFSERVICE: LINEDEVSTATUS's
  * INSERVICE flag follows, and LINE_LINEDEVSTATE goes to every open of the
  * line that enabled the state (lineSetStatusMessages).  Nothing is posted

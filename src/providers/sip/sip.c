@@ -175,6 +175,7 @@ static struct sip_call *sc_new(struct sip_line *l, struct ot_call *c, bool incom
     sc->call = c;
     sc->incoming = incoming;
     ot_list_init(&sc->infos);
+    sip_hold_init(sc);
     ot_list_add_tail(&l->calls, &sc->link);
     S.live_calls++;
     l->ncalls++;
@@ -212,7 +213,7 @@ static void sc_free(struct sip_call *sc)
 /* Freed once neither the core nor NUA knows it. */
 static void sc_maybe_free(struct sip_call *sc)
 {
-    if (!sc->call && !sc->nh && !sc->answer_req && ot_list_empty(&sc->infos))
+    if (!sc->call && !sc->nh && !sc->answer_req && !sc->hold_req && ot_list_empty(&sc->infos))
         sc_free(sc);
 }
 
@@ -238,6 +239,11 @@ static void sc_fail_requests(struct sip_call *sc, LONG result)
     if (sc->answer_req) {
         struct ot_req *r = sc->answer_req;
         sc->answer_req = NULL;
+        ot_req_complete(r, result);
+    }
+    if (sc->hold_req) { /* its re-INVITE's answer is not waited for */
+        struct ot_req *r = sc->hold_req;
+        sc->hold_req = NULL;
         ot_req_complete(r, result);
     }
     while (!ot_list_empty(&sc->infos)) {
@@ -472,6 +478,20 @@ static struct sip_call *consult_parent(const struct sip_call *sc)
     return sc->consult_for && sc->consult_for->is_parent ? sc->consult_for : NULL;
 }
 
+/* Conference members on hold (the conference waits for its consultation
+ * call) or off it: a re-INVITE each, as lineHold would send. */
+static void conf_hold_members(struct sip_call *p, bool hold)
+{
+    if (!p->call)
+        return;
+    for (struct ot_call *mc = ot_call_next_member(p->call, NULL); mc;
+         mc = ot_call_next_member(p->call, mc)) {
+        struct sip_call *m = ot_call_drv(mc);
+        if (m && m != p && m->call == mc)
+            ot_sip_hold(m, hold, NULL); /* a member with no confirmed dialog: nothing to send */
+    }
+}
+
 /* After a member or the consultation call left: reconnect, or revert. */
 static void conf_check(struct sip_call *p)
 {
@@ -487,16 +507,19 @@ static void conf_check(struct sip_call *p)
         return;
     }
     if (n >= 2) {
-        if (ot_call_state(p->call) == LINECALLSTATE_ONHOLDPENDCONF)
+        if (ot_call_state(p->call) == LINECALLSTATE_ONHOLDPENDCONF) {
+            conf_hold_members(p, false);
             ot_ev_call_state(p->call, LINECALLSTATE_CONNECTED, LINECONNECTEDMODE_ACTIVE);
+        }
         return;
     }
     ot_ev_call_state(p->call, LINECALLSTATE_IDLE, 0);
     if (n == 1) {
         /* Two parties left (this station and one): a plain call again. */
         ot_ev_call_conf_parent(first->call, NULL);
+        ot_sip_hold(first, false, NULL); /* held while the conference waited */
         if (first->phase == PH_CONFIRMED)
-            ot_ev_call_state(first->call, LINECALLSTATE_CONNECTED, LINECONNECTEDMODE_ACTIVE);
+            ot_ev_call_state(first->call, LINECALLSTATE_CONNECTED, sip_connected_mode(first));
         else if (first->phase == PH_CALLING)
             ot_ev_call_state(first->call, LINECALLSTATE_RINGBACK, 0);
     }
@@ -612,6 +635,7 @@ static void on_invite(struct sip_line *l, nua_handle_t *nh, const sip_t *sip)
     }
     /* UUI that came with the INVITE is in LINECALLINFO when OFFERING arrives. */
     report_uui(sc, sip);
+    sip_hold_offer(sc, sip); /* a call that starts on hold */
     ot_ev_call_state(c, LINECALLSTATE_OFFERING, LINEOFFERINGMODE_ACTIVE);
     if (!ot_call_has_owner(c)) {
         /* Nobody could answer (the line is not open with owner privilege). */
@@ -622,7 +646,7 @@ static void on_invite(struct sip_line *l, nua_handle_t *nh, const sip_t *sip)
     }
 }
 
-static bool auth_reply(struct sip_line *l, nua_handle_t *nh, const sip_t *sip)
+bool sip_auth_reply(struct sip_line *l, nua_handle_t *nh, const sip_t *sip)
 {
     if (!l->password || !sip)
         return false;
@@ -686,7 +710,7 @@ static void on_r_invite(struct sip_call *sc, int status, const char *phrase, con
     if (status == 401 || status == 407)
         sc->challenged = status;
     if ((status == 401 || status == 407) && sc->auth_tries++ < 2 &&
-        auth_reply(sc->line, sc->nh, sip))
+        sip_auth_reply(sc->line, sc->nh, sip))
         return;
     sc->phase = PH_DONE;
     if (c) {
@@ -770,7 +794,7 @@ static void on_ready(struct sip_call *sc)
         return;
     sc->phase = PH_CONFIRMED;
     if (sc->call) {
-        ot_ev_call_state(sc->call, LINECALLSTATE_CONNECTED, LINECONNECTEDMODE_ACTIVE);
+        ot_ev_call_state(sc->call, LINECALLSTATE_CONNECTED, sip_connected_mode(sc));
         if (sc->answer_req) {
             struct ot_req *r = sc->answer_req;
             sc->answer_req = NULL;
@@ -812,7 +836,7 @@ static void on_register(struct sip_line *l, nua_event_t ev, int status, const si
         return;
     }
     if ((status == 401 || status == 407) && l->reg_auth_tries++ < 2 &&
-        auth_reply(l, l->reg_nh, sip))
+        sip_auth_reply(l, l->reg_nh, sip))
         return;
     ot_logc(OT_CAT_SIP, OTLOG_WARN, "line %u: registration at %s failed: %d", (unsigned)l->id,
             l->registrar, status);
@@ -930,13 +954,18 @@ static void provider_event(nua_event_t ev, int status, char const *phrase, nua_t
     case nua_i_invite:
         if (!sc)
             on_invite(l, nh, sip);
-        else if (sc->phase == PH_CONFIRMED) /* re-INVITE (refresh, hold): same SDP */
-            nua_respond(nh, SIP_200_OK, SDP_TAGS(l), TAG_END());
+        else if (sc->phase == PH_CONFIRMED) { /* re-INVITE (refresh, hold): siphold.c */
+            sip_hold_i_invite(sc, nh, sip);
+            cnt_add(&cnt.reinvites_received, 1);
+        }
         else
             nua_respond(nh, SIP_491_REQUEST_PENDING, TAG_END());
         break;
     case nua_r_invite:
-        if (sc)
+        if (sc && sip_hold_r_invite(sc, status, phrase, sip)) {
+            if (status >= 200)
+                cnt_add(&cnt.reinvites_answered, 1);
+        } else if (sc)
             on_r_invite(sc, status, phrase, sip);
         break;
     case nua_i_state:
@@ -1131,6 +1160,8 @@ static void free_lines(void)
             /* No application is left: requests are dropped, not answered. */
             if (sc->answer_req)
                 ot_req_discard(sc->answer_req);
+            if (sc->hold_req)
+                ot_req_discard(sc->hold_req);
             while (!ot_list_empty(&sc->infos)) {
                 struct sip_pending *p = ot_container_of(sc->infos.next, struct sip_pending, link);
                 ot_list_del(&p->link);
@@ -1194,6 +1225,9 @@ static int sp_start(struct ot_linedev **lines, unsigned n)
             return -1;
         }
         ot_linedev_set_drv(lines[i], &S.lines[i]);
+        /* the peer's hold (siphold.c); answering holds no other call */
+        ot_linedev_add_connected_modes(lines[i], LINECONNECTEDMODE_ACTIVEHELD);
+        ot_linedev_set_answer_mode(lines[i], LINEANSWERMODE_NONE);
     }
     /* su_init ignores SIGPIPE for the whole process; a library must not, so
      * the application's disposition is put back.  Our threads block every
@@ -1351,13 +1385,17 @@ static LONG sp_answer(struct ot_req *r, struct ot_call *c, const void *uui, DWOR
     struct sip_call *sc = call_sc(c);
     if (!sc || sc->phase != PH_OFFERED || sc->answer_req)
         return LINEERR_INVALCALLSTATE;
-    char *hdr;
+    char *hdr, *sdp;
     LONG rc = uui_header(uui, len, &hdr);
+    if (!rc && (rc = sip_hold_answer_sdp(sc, &sdp)) != 0)
+        free(hdr);
     if (rc)
         return rc;
-    nua_respond(sc->nh, SIP_200_OK, SDP_TAGS(sc->line), TAG_IF(hdr, SIPTAG_HEADER_STR(hdr)),
-                TAG_END());
+    nua_respond(sc->nh, SIP_200_OK, SIPTAG_CONTENT_TYPE_STR("application/sdp"),
+                SIPTAG_PAYLOAD_STR(sdp ? sdp : sc->line->sdp),
+                TAG_IF(hdr, SIPTAG_HEADER_STR(hdr)), TAG_END());
     free(hdr);
+    free(sdp);
     /* CONNECTED, and the reply, when the ACK arrives (on_ready). */
     sc->phase = PH_ANSWERING;
     sc->answer_req = r;
@@ -1506,6 +1544,7 @@ static LONG sp_setup_conf(struct ot_req *r, struct ot_call *c, struct ot_call *c
     set_consult(p, k);
     ot_ev_call_party(consult, OT_PARTY_CALLER, l->user, l->display, false);
     ot_req_complete(r, 0);
+    ot_sip_hold(sc, true, NULL); /* the party waits on hold, as on the switch */
     ot_ev_call_conf_parent(c, conf);
     ot_ev_call_state(c, LINECALLSTATE_CONFERENCED, 0);
     ot_ev_call_state(conf, LINECALLSTATE_ONHOLDPENDCONF, 0);
@@ -1526,6 +1565,7 @@ static LONG sp_prepare_add(struct ot_req *r, struct ot_call *conf, struct ot_cal
     set_consult(p, k);
     ot_ev_call_party(consult, OT_PARTY_CALLER, p->line->user, p->line->display, false);
     ot_req_complete(r, 0);
+    conf_hold_members(p, true);
     ot_ev_call_state(conf, LINECALLSTATE_ONHOLDPENDCONF, 0);
     ot_ev_call_state(consult, LINECALLSTATE_DIALTONE, LINEDIALTONEMODE_NORMAL);
     return 0;
@@ -1544,6 +1584,7 @@ static LONG sp_add_to_conf(struct ot_req *r, struct ot_call *conf, struct ot_cal
     if (p->conf_consult == k)
         set_consult(p, NULL);
     ot_ev_call_conf_parent(consult, conf);
+    conf_hold_members(p, false); /* the new party too: it may have been held */
     ot_ev_call_state(consult, LINECALLSTATE_CONFERENCED, 0);
     ot_ev_call_state(conf, LINECALLSTATE_CONNECTED, LINECONNECTEDMODE_ACTIVE);
     ot_req_complete(r, 0);
@@ -1576,6 +1617,8 @@ const struct ot_provider ot_sip_provider = {
     .accept = sp_accept,
     .drop = sp_drop,
     .send_uui = sp_send_uui,
+    .hold = sip_op_hold,
+    .unhold = sip_op_unhold,
     .close_call = sp_close_call,
     .setup_conf = sp_setup_conf,
     .prepare_add = sp_prepare_add,

@@ -72,6 +72,21 @@ const struct ot_sip_reject *ot_sip_reject_lookup(int status);
 /* Q.850 causes the provider sends. */
 #define OT_SIP_Q850_NORMAL 16 /* BYE and CANCEL from lineDrop */
 
+/* ---- SDP direction (sipmap.c; siphold.c uses it) -------------------------------------------
+ * A media stream's direction as bits, from the point of view of the SDP's
+ * sender: sendrecv = SEND | RECV, sendonly = SEND, recvonly = RECV,
+ * inactive = 0 (RFC 3264 section 6.1). */
+#define OT_SIP_SDP_SEND 1
+#define OT_SIP_SDP_RECV 2
+/* The direction of the first m= stream of an SDP body of len bytes (no NUL
+ * needed): its media-level attribute, else the session-level one, else
+ * sendrecv; a connection address 0.0.0.0 (the RFC 2543 way to hold) clears
+ * RECV.  -1 when the body is no SDP: it does not start with "v=0", has no
+ * m= line, holds a NUL, or a line before the second m= is not "x=...". */
+int ot_sip_sdp_direction(const char *sdp, size_t len);
+/* The attribute of a direction (0..3): "inactive", "sendonly"... */
+const char *ot_sip_sdp_dir_name(int dir);
+
 /* ---- counters (sip.c) ----------------------------------------------------
  * Kept across core restarts; reset only by ot_sip_counters_reset(). */
 struct ot_sip_counters {
@@ -88,6 +103,11 @@ struct ot_sip_counters {
     unsigned long options_cseq;
     unsigned long refused_busy;     /* INVITEs answered 486: the line had max_calls */
     unsigned long refused_overload; /* INVITEs answered 503: [sip] max_calls or max_invite_rate */
+    /* Hold (siphold.c): final responses to our re-INVITEs, counted after the
+     * response was handled (its LINE_REPLY posted), and re-INVITEs received
+     * in a confirmed dialog, counted after they were answered and reported. */
+    unsigned long reinvites_answered;
+    unsigned long reinvites_received;
 };
 void ot_sip_counters_get(struct ot_sip_counters *out);
 void ot_sip_counters_reset(void);

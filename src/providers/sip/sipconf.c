@@ -124,18 +124,11 @@ int sip_line_configure(struct sip_line *l, const struct ot_line_conf *cf, DWORD 
     l->bind_port = dupstr(port ? port : "5060");
     if (!strcmp(ip, "*") || !strcmp(ip, "0.0.0.0"))
         snprintf(ip, sizeof(ip), "%s", "127.0.0.1");
-    snprintf(buf, sizeof(buf),
-             "v=0\r\n"
-             "o=opentapi 1 1 IN %s %s\r\n"
-             "s=opentapi\r\n"
-             "c=IN %s %s\r\n"
-             "t=0 0\r\n"
-             "m=audio 9 RTP/AVP 0 8\r\n"
-             "a=rtpmap:0 PCMU/8000\r\n"
-             "a=rtpmap:8 PCMA/8000\r\n"
-             "a=inactive\r\n",
-             v6 ? "IP6" : "IP4", ip, v6 ? "IP6" : "IP4", ip);
-    l->sdp = dupstr(buf);
+    l->media_ip = dupstr(ip);
+    l->media_v6 = v6;
+    l->sdp = l->media_ip ? sip_sdp_make(l, OT_SIP_SDP_VERSION0,
+                                        OT_SIP_SDP_SEND | OT_SIP_SDP_RECV)
+                         : NULL;
 
     v = ot_line_conf_get(cf, "proxy");
     if (v) {
@@ -202,7 +195,7 @@ int sip_line_configure(struct sip_line *l, const struct ot_line_conf *cf, DWORD 
             BAD("reject_status", "reject_status must be 403, 480, 486, 600 or 603");
     }
     if (!l->aor || !l->user || !l->domain || !l->bind_url || !l->sdp || !l->from ||
-        !l->username || !l->bind_host || !l->bind_port) {
+        !l->username || !l->bind_host || !l->bind_port || !l->media_ip) {
         snprintf(err, errlen, "out of memory configuring SIP line %u", (unsigned)id);
         goto out;
     }
@@ -227,6 +220,7 @@ void sip_line_unconfigure(struct sip_line *l)
     free(l->display);
     free(l->bind_host);
     free(l->bind_port);
+    free(l->media_ip);
 }
 
 int sip_line_probe_bind(const struct sip_line *l, char *why, size_t whylen)

@@ -73,6 +73,18 @@ struct sip_call {
     struct ot_list infos;       /* lineSendUserUserInfo waiting for the INFO's response */
     struct sip_call *conf_consult; /* conference parent: its consultation call */
     struct sip_call *consult_for;  /* a consultation call: its parent (set_consult) */
+    /* hold (siphold.c): our offers say sendonly while we hold, the peer's
+     * offers say whether it holds us */
+    struct ot_req *hold_req; /* lineHold/lineUnhold waiting for the re-INVITE's answer */
+    bool reinvite_out;       /* our re-INVITE is out, no final response yet */
+    bool offer_hold;         /* what that re-INVITE offers */
+    unsigned hold_auth_tries; /* credentials sent for it (401/407) */
+    bool wire_hold;          /* our hold is in force (a 2xx accepted it) */
+    bool want_hold;          /* what it should be (conferences keep it in step) */
+    bool remote_hold;        /* the peer's last offer holds us (no RECV) */
+    int invite_dir;          /* direction of the initial INVITE's offer, -1: none */
+    int sdp_dir;             /* direction of the last SDP we sent */
+    unsigned sdp_version;    /* its o= version (RFC 3264 8: +1 on a change) */
     struct ot_list link;        /* line->calls */
 };
 
@@ -84,6 +96,8 @@ struct sip_line {
     char *aor, *user, *domain, *bind_url, *sdp, *proxy, *registrar, *username, *password,
         *from, *display;
     char *bind_host, *bind_port; /* of bind_url, for sip_line_probe_bind */
+    char *media_ip;              /* the SDP's address (the bound one; 127.0.0.1 for any) */
+    bool media_v6;
     unsigned expires;
     bool tcp;
     const struct ot_sip_reject *reject;
@@ -131,5 +145,43 @@ void sip_line_unconfigure(struct sip_line *l);
  * whose failure path leaks in Sofia-SIP 1.12.11). */
 int sip_line_probe_bind(const struct sip_line *l, char *why, size_t whylen);
 char *sp_target(const struct sip_line *l, const char *dest);
+
+/* ---- hold (siphold.c), with the core lock held ----
+ * Our SDP: the line's address, port 9, PCMU/PCMA and a direction; every
+ * call starts at version 1, sendrecv (the line's sdp string). */
+#define OT_SIP_SDP_VERSION0 1u
+char *sip_sdp_make(const struct sip_line *l, unsigned version, int dir);
+void sip_hold_init(struct sip_call *sc);
+/* Puts the call on hold (sendonly, or inactive while the peer holds us) or
+ * takes it off (sendrecv, or recvonly) with a re-INVITE.  With a request:
+ * r completes after the final response (2xx: 0, and a CONNECTED call goes
+ * ONHOLD, an ONHOLD call CONNECTED; else LINEERR_OPERATIONFAILED and nothing
+ * changes); LINEERR_INVALCALLSTATE at once when the dialog is not confirmed
+ * or another re-INVITE of ours is out.  Without one (conferences,
+ * transfers): the wire follows, the TAPI states are the caller's; a
+ * re-INVITE already out is followed by another when it ends. */
+LONG ot_sip_hold(struct sip_call *sc, bool hold, struct ot_req *r);
+/* The provider operations lineHold / lineUnhold. */
+LONG sip_op_hold(struct ot_req *r, struct ot_call *c);
+LONG sip_op_unhold(struct ot_req *r, struct ot_call *c);
+/* A re-INVITE received in a confirmed dialog: answered here (200 with our
+ * answer, 491 while ours is out, 415/488 for a body that is no SDP); a
+ * change of the peer's hold is reported (CONNECTED ACTIVEHELD / ACTIVE). */
+void sip_hold_i_invite(struct sip_call *sc, nua_handle_t *nh, const sip_t *sip);
+/* The initial INVITE's SDP offer (if any): a peer that calls on hold
+ * (sendonly, inactive, c=0.0.0.0) makes the call CONNECTED/ACTIVEHELD when
+ * answered, and the 200's SDP answers its direction. */
+void sip_hold_offer(struct sip_call *sc, const sip_t *sip);
+/* The SDP of lineAnswer's 200: *out NULL for the line's own (sendrecv
+ * offered), else a malloc'd answer; LINEERR_NOMEM when it cannot be made. */
+LONG sip_hold_answer_sdp(struct sip_call *sc, char **out);
+/* nua_r_invite: true when it answers our re-INVITE (handled here; a 401/407
+ * is answered with the line's credentials, twice at most). */
+bool sip_hold_r_invite(struct sip_call *sc, int status, const char *phrase, const sip_t *sip);
+/* Answers a 401/407 on nh with the line's credentials (sip.c): false when
+ * the line has none or the challenge is unusable. */
+bool sip_auth_reply(struct sip_line *l, nua_handle_t *nh, const sip_t *sip);
+/* The mode of a CONNECTED call: ACTIVEHELD while the peer holds us. */
+DWORD sip_connected_mode(const struct sip_call *sc);
 
 #endif
