@@ -695,8 +695,9 @@ static void on_r_invite(struct sip_call *sc, int status, const char *phrase, con
          * with its own 904 (no matching challenge): the proxy refused them,
          * which is the challenge's status for the application. */
         int st = status == 904 && sc->challenged ? sc->challenged : status;
-        DWORD mode = ot_sip_local_status_mode(st, phrase);
-        bool local = mode != 0 || !sip;
+        /* Made by our own stack (NTA flags its responses), not the peer's. */
+        bool local = !sip || nta_sip_is_internal(sip);
+        DWORD mode = local ? ot_sip_local_status_mode(st, phrase) : 0;
         if (!mode)
             mode = ot_sip_status_mode(st, q);
         char cause[160];
@@ -1053,6 +1054,11 @@ static void *provider_main(void *arg)
             ok = false;
             break;
         }
+        if (l->tls && sip_tls_stage(l, why, sizeof(why)) != 0) {
+            ot_logc(OT_CAT_SIP, OTLOG_ERROR, "line %u: %s", (unsigned)l->id, why);
+            ok = false;
+            break;
+        }
         l->nua = nua_create(
             S.root, provider_event, l, NUTAG_URL(l->bind_url), SIPTAG_FROM_STR(l->from),
             NUTAG_MEDIA_ENABLE(0), NUTAG_AUTOALERT(0), NUTAG_AUTOANSWER(0), NUTAG_AUTOACK(1),
@@ -1066,7 +1072,12 @@ static void *provider_main(void *arg)
             SIPTAG_USER_AGENT_STR("opentapi/" OPENTAPI_VERSION_STRING),
             NTATAG_MAXSIZE(sip_max_message(l)), TAG_IF(l->proxy, NUTAG_PROXY(l->proxy)),
             TAG_IF(l->registrar, NUTAG_REGISTRAR(l->registrar)),
-            TAG_IF(trace_on, TPTAG_LOG(1)), TAG_END());
+            TAG_IF(trace_on, TPTAG_LOG(1)), TAG_IF(l->tls, TPTAG_CERTIFICATE(l->tls_dir)),
+            TAG_IF(l->tls, TPTAG_TLS_VERIFY_POLICY(l->tls_verify)),
+            TAG_IF(l->tls, TPTAG_TLS_VERIFY_DEPTH(OT_SIP_TLS_DEPTH)),
+            TAG_IF(l->tls, TPTAG_TLS_VERSION(0)), TAG_IF(l->tls, TPTAG_SDWN_ERROR(1)),
+            TAG_END());
+        sip_tls_unstage(l); /* read while the transport was bound */
         if (!l->nua) {
             ot_logc(OT_CAT_SIP, OTLOG_ERROR, "line %u: cannot bind %s", (unsigned)l->id,
                     l->bind_url);
@@ -1231,6 +1242,8 @@ static int sp_start(struct ot_linedev **lines, unsigned n)
         pthread_cond_wait(&init_cv, &init_mu);
     int st = init_state;
     pthread_mutex_unlock(&init_mu);
+    /* Sofia's TLS set-up ignores SIGPIPE again (tls_init_master). */
+    sigaction(SIGPIPE, &old_pipe, NULL);
     if (st < 0) {
         pthread_join(S.thread, NULL);
         free_lines();

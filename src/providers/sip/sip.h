@@ -53,8 +53,10 @@ DWORD ot_sip_q850_mode(int cause);
 /* A final response to our INVITE (>= 300) as a LINEDISCONNECTMODE_; q850 is
  * the cause of a Reason header in that response, or -1. */
 DWORD ot_sip_status_mode(int status, int q850);
-/* A final response Sofia-SIP made itself, known by its phrase: BADADDRESS for
- * "503 DNS Error", UNREACHABLE for "503 No transport"; 0 for any other. */
+/* A final response Sofia-SIP made itself (no peer's): BADADDRESS for
+ * "503 DNS Error", UNREACHABLE for any other 503 (no transport, ICMP
+ * unreachable, connection or TLS refused) and for 408 (no response at all);
+ * 0 for any other status. */
 DWORD ot_sip_local_status_mode(int status, const char *phrase);
 /* A BYE: NORMAL unless its Q.850 cause says more. */
 DWORD ot_sip_bye_mode(int q850);

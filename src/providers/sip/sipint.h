@@ -23,6 +23,7 @@ struct sip_call;
 #pragma GCC diagnostic ignored "-Wmissing-prototypes"
 #include <sofia-sip/nua.h>
 #include <sofia-sip/nua_tag.h>
+#include <sofia-sip/nta.h>
 #include <sofia-sip/nta_tag.h>
 #include <sofia-sip/sip_header.h>
 #include <sofia-sip/sip_status.h>
@@ -85,7 +86,11 @@ struct sip_line {
         *from, *display;
     char *bind_host, *bind_port; /* of bind_url, for sip_line_probe_bind */
     unsigned expires;
-    bool tcp;
+    bool tcp; /* a stream transport: tcp, or tls */
+    bool tls; /* transport = tls (siptls.c) */
+    char *tls_cert, *tls_key, *tls_ca; /* checked files (tls_ca NULL: none) */
+    unsigned tls_verify;               /* TPTLS_VERIFY_* */
+    char *tls_dir; /* the files Sofia reads, while the line starts */
     const struct ot_sip_reject *reject;
     /* run time */
     nua_t *nua;
@@ -113,6 +118,9 @@ struct sip_line {
 /* RFC 4028 session timer: the interval we ask for, and the floor of Min-SE. */
 #define OT_SIP_DEFAULT_SESSION_EXPIRES 1800u
 #define OT_SIP_MIN_SE 90u
+/* TLS: the longest certificate chain a peer may present (Sofia's default, 0,
+ * would accept a certificate only when it is itself a trusted CA's). */
+#define OT_SIP_TLS_DEPTH 5u
 
 /* Checks a SIP [line] and fills l's configuration strings (free them with
  * sip_line_unconfigure, also after a failure); -1 and the reason in err. */
@@ -131,5 +139,20 @@ void sip_line_unconfigure(struct sip_line *l);
  * whose failure path leaks in Sofia-SIP 1.12.11). */
 int sip_line_probe_bind(const struct sip_line *l, char *why, size_t whylen);
 char *sp_target(const struct sip_line *l, const char *dest);
+
+/* "udp", "tcp" or "tls". */
+const char *sip_transport_name(const struct sip_line *l);
+
+/* TLS (siptls.c).  The [line] keys of TLS, NULL-terminated. */
+extern const char *const sip_tls_keys[];
+/* Checks and keeps the TLS keys of l (l->tls already set from transport);
+ * with another transport, any TLS key is an error.  -1 and the reason. */
+int sip_tls_configure(struct sip_line *l, const struct ot_line_conf *cf, char *err,
+                      size_t errlen);
+void sip_tls_unconfigure(struct sip_line *l);
+/* Writes the files of TPTAG_CERTIFICATE into a private directory
+ * (l->tls_dir) for nua_create; sip_tls_unstage removes them. */
+int sip_tls_stage(struct sip_line *l, char *why, size_t whylen);
+void sip_tls_unstage(struct sip_line *l);
 
 #endif
