@@ -263,11 +263,13 @@ static int reason_q850(const sip_t *sip)
 }
 
 /* The User-to-User of a received message, into the call's LINECALLINFO.
- * Malformed or oversized values are dropped whole, counted and logged. */
-static void report_uui(struct sip_call *sc, const sip_t *sip)
+ * Malformed or oversized values are dropped whole, counted and logged; an
+ * oversized one also leaves its text in DevSpecific (sipuui.c).  True when
+ * one was dropped for its size. */
+static bool report_uui(struct sip_call *sc, const sip_t *sip)
 {
     if (!sip || !sc->call)
-        return;
+        return false;
     DWORD limit = sc->line->cf->uui_call_info;
     bool foreign = false;
     for (const sip_unknown_t *u = sip->sip_unknown; u; u = u->un_next) {
@@ -278,7 +280,7 @@ static void report_uui(struct sip_call *sc, const sip_t *sip)
         if (!buf) {
             ot_logc(OT_CAT_SIP, OTLOG_ERROR, "out of memory reading UUI of call %u",
                     (unsigned)ot_call_id(sc->call));
-            return;
+            return false;
         }
         enum ot_sip_uui_result r = ot_sip_uui_parse(u->un_value, buf, limit, &n);
         if (r == OT_SIP_UUI_OK)
@@ -292,10 +294,11 @@ static void report_uui(struct sip_call *sc, const sip_t *sip)
                     "call %u: User-to-User larger than dwUUICallInfoSize (%u) ignored",
                     (unsigned)ot_call_id(sc->call), (unsigned)limit);
             cnt_add(&cnt.uui_oversized, 1);
+            sip_uui_dropped(sc->call, n, limit);
         }
         free(buf);
         if (r != OT_SIP_UUI_NONE)
-            return;
+            return r == OT_SIP_UUI_TOOBIG;
         /* Not TAPI's: counted once per message below, unless a later
          * User-to-User header is. */
         foreign = true;
@@ -305,6 +308,7 @@ static void report_uui(struct sip_call *sc, const sip_t *sip)
         ot_logc(OT_CAT_SIP, OTLOG_INFO, "call %u: User-to-User of another package ignored",
                (unsigned)ot_call_id(sc->call));
     }
+    return false;
 }
 
 static void party_from_addr(struct ot_call *c, enum ot_party which, const sip_addr_t *a,
@@ -611,8 +615,10 @@ static void on_invite(struct sip_line *l, nua_handle_t *nh, const sip_t *sip)
         party_from_addr(c, OT_PARTY_CALLED, sip->sip_to, false);
     }
     /* UUI that came with the INVITE is in LINECALLINFO when OFFERING arrives. */
-    report_uui(sc, sip);
+    bool dropped = report_uui(sc, sip);
     ot_ev_call_state(c, LINECALLSTATE_OFFERING, LINEOFFERINGMODE_ACTIVE);
+    if (dropped) /* announced once the call has handles */
+        ot_ev_call_info(c, LINECALLINFOSTATE_DEVSPECIFIC);
     if (!ot_call_has_owner(c)) {
         /* Nobody could answer (the line is not open with owner privilege). */
         nua_respond(nh, SIP_480_TEMPORARILY_UNAVAILABLE, SIPTAG_REASON_STR("Q.850;cause=18"),
@@ -1076,6 +1082,7 @@ static void *provider_main(void *arg)
             TAG_IF(l->tls, TPTAG_TLS_VERIFY_POLICY(l->tls_verify)),
             TAG_IF(l->tls, TPTAG_TLS_VERIFY_DEPTH(OT_SIP_TLS_DEPTH)),
             TAG_IF(l->tls, TPTAG_TLS_VERSION(0)), TAG_IF(l->tls, TPTAG_SDWN_ERROR(1)),
+            TAG_IF(l->t1x64_ms, NTATAG_SIP_T1X64(l->t1x64_ms)),
             TAG_END());
         sip_tls_unstage(l); /* read while the transport was bound */
         if (!l->nua) {

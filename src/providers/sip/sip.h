@@ -35,7 +35,7 @@ enum ot_sip_uui_result {
     OT_SIP_UUI_NONE = 0,  /* no isdn-uui value in this header */
     OT_SIP_UUI_OK = 1,    /* *outn bytes decoded */
     OT_SIP_UUI_MALFORMED, /* bad syntax, bad hex, empty data, unknown encoding */
-    OT_SIP_UUI_TOOBIG,    /* valid, but more than outlen bytes */
+    OT_SIP_UUI_TOOBIG,    /* valid, but more than outlen bytes (*outn: how many) */
 };
 /* Parses the value of one User-to-User header (the text after the colon):
  * comma-separated uui-values, each data *(";" param).  The first value whose
@@ -43,6 +43,10 @@ enum ot_sip_uui_result {
  * decides; its encoding must be hex (or absent, which means hex). */
 enum ot_sip_uui_result ot_sip_uui_parse(const char *value, unsigned char *out, size_t outlen,
                                         size_t *outn);
+
+/* The DevSpecific text of a call whose received UUI was dropped for its size
+ * (printf format: the bytes received, the line's dwUUICallInfoSize). */
+#define OT_SIP_UUI_DROPPED_FMT "UUI dropped: %zu bytes > %u"
 
 /* Reason (RFC 3326): the Q.850 cause of a protocol/cause pair, or -1 when
  * the protocol is not Q.850 or the cause is not a number from 0 to 127. */

@@ -16,7 +16,8 @@
 
 static const char *const known_keys[] = {
     "uri", "bind", "transport", "proxy", "registrar", "username", "password",
-    "expires", "display", "reject_status", "max_calls", "session_expires", NULL,
+    "expires", "display", "reject_status", "max_calls", "session_expires",
+    "no_response_timeout", NULL,
 };
 
 static char *dupstr(const char *s) { return s ? ot_strdup(s) : NULL; }
@@ -195,6 +196,14 @@ int sip_line_configure(struct sip_line *l, const struct ot_line_conf *cf, DWORD 
         if (*end || *v == '-' || !*v || m > 86400)
             BAD("session_expires", "session_expires must be 0..86400 seconds");
         l->session_expires = (unsigned)m;
+    }
+    v = ot_line_conf_get(cf, "no_response_timeout");
+    if (v) {
+        char *end;
+        unsigned long m = strtoul(v, &end, 10);
+        if (*end || *v == '-' || !*v || m < 1 || m > 300)
+            BAD("no_response_timeout", "no_response_timeout must be 1..300 seconds");
+        l->t1x64_ms = (unsigned)m * 1000u;
     }
     v = ot_line_conf_get(cf, "display");
     if (v && strpbrk(v, "\"\\\r\n"))

@@ -102,6 +102,7 @@ struct sip_line {
     struct ot_list calls; /* struct sip_call.link */
     unsigned max_calls;   /* overload control: concurrent calls (max_calls key) */
     unsigned session_expires; /* RFC 4028 session interval, s; 0 = no session timer */
+    unsigned t1x64_ms;        /* no_response_timeout (timers B, F, H); 0: Sofia's 32 s */
     unsigned ncalls;      /* its sip_calls with a dialog side (not conference parents) */
 };
 
@@ -139,6 +140,11 @@ void sip_line_unconfigure(struct sip_line *l);
  * whose failure path leaks in Sofia-SIP 1.12.11). */
 int sip_line_probe_bind(const struct sip_line *l, char *why, size_t whylen);
 char *sp_target(const struct sip_line *l, const char *dest);
+
+/* Received UUI of `bytes` bytes refused for the line's limit (sipuui.c):
+ * DevSpecific "UUI dropped: <bytes> bytes > <limit>" and
+ * LINE_CALLINFO(DEVSPECIFIC). */
+void sip_uui_dropped(struct ot_call *c, size_t bytes, DWORD limit);
 
 /* "udp", "tcp" or "tls". */
 const char *sip_transport_name(const struct sip_line *l);

@@ -166,8 +166,10 @@ static enum ot_sip_uui_result parse_value(struct span v, unsigned char *out, siz
     for (size_t i = 0; i < data.n; i++)
         if (hexval((unsigned char)data.p[i]) < 0)
             return OT_SIP_UUI_MALFORMED;
-    if (data.n / 2 > outlen)
+    if (data.n / 2 > outlen) {
+        *outn = data.n / 2; /* what it would have taken */
         return OT_SIP_UUI_TOOBIG;
+    }
     long n = ot_sip_hex_decode(data.p, data.n, out, outlen);
     if (n <= 0)
         return OT_SIP_UUI_MALFORMED;
