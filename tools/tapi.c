@@ -76,8 +76,10 @@ static const char help_config[] =
     "  --calls N         handle N calls (default 1)\n" \
     "  --timeout S       exit after S s without a call in progress (default 30, 0 = never);\n" \
     "                    a call in progress is never cut\n" \
-    "  --transport udp|tcp, --proxy URI, --registrar URI, --username NAME,\n" \
+    "  --transport udp|tcp|tls, --proxy URI, --registrar URI, --username NAME,\n" \
     "  --password SECRET the line's transport, outbound proxy, registrar, credentials\n" \
+    "  --tls-certificate FILE, --tls-key FILE, --tls-ca FILE|DIR, --tls-verify out|all|none\n" \
+    "                    with --transport tls: the line's certificate, key, CAs, checks\n" \
     "  --sip-log 0-9     Sofia-SIP's own log level (stderr)\n" \
     "  --ladder          draw the calls as a ladder diagram at the end\n" \
     "  --svg FILE        write that ladder diagram to FILE as SVG\n" \
