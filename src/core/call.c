@@ -649,6 +649,7 @@ DWORD ot_call_features(const struct ot_call *c, DWORD privilege)
     if (c->uui_unreleased)
         f |= LINECALLFEATURE_RELEASEUSERUSERINFO;
     f &= ot_provider_call_features(c->ld->prov); /* what its provider can do */
+    f |= ot_route_call_features(c);               /* routeapi.c */
     if (f && c->state != LINECALLSTATE_IDLE && /* a call this station takes part in */
         !(c->state == LINECALLSTATE_CONNECTED && c->mode == LINECONNECTEDMODE_INACTIVE))
         f |= LINECALLFEATURE_SETCALLDATA | LINECALLFEATURE_SETCALLPARAMS;

@@ -504,6 +504,8 @@ LONG lineGetCallInfo(HCALL hCall, LPLINECALLINFO lpCallInfo)
                                         : 0);
         ci.dwOrigin = c->origin;
         ci.dwReason = c->reason;
+        ci.dwCompletionID = c->completion_id;
+        ci.dwCallParamFlags |= c->secure ? LINECALLPARAMFLAGS_SECURE : 0;
         ci.dwNumOwners = c->num_owners;
         ci.dwNumMonitors = c->num_monitors;
         ci.dwCallerIDFlags = c->caller_id ? LINECALLPARTYID_ADDRESS : 0;

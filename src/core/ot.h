@@ -201,6 +201,8 @@ struct ot_call {
     struct ot_uui call_data;    /* lineSetCallData (callparams.c), at most OT_CALL_DATA_MAX */
     char *cause; /* the provider's words for why the call failed (LINECALLINFO DevSpecific) */
     DWORD media_mode;           /* lineSetMediaMode; 0 = LINEMEDIAMODE_INTERACTIVEVOICE */
+    DWORD completion_id;        /* LINECALLINFO.dwCompletionID (routeapi.c) */
+    bool secure;                /* lineSecureCall: LINECALLPARAMFLAGS_SECURE */
     bool uui_unreleased;
     uint16_t strings_owned;
     struct ot_list refs; /* struct ot_callref.call_link */
@@ -355,6 +357,17 @@ static inline DWORD ot_prov_forward_modes(const struct ot_provider *p)
 {
     return p->size > offsetof(struct ot_provider, forward_modes) ? p->forward_modes : 0;
 }
+/* Any later member m of p, or none (NULL, 0) when p predates it. */
+#define OT_PROV(p, m, none) ((p)->size > offsetof(struct ot_provider, m) ? (p)->m : (none))
+/* Routing parts of the status and capability structures (routeapi.c, forward.c). */
+OT_HIDDEN void ot_route_address_status(const struct ot_open *o, LINEADDRESSSTATUS *as,
+                                       struct ot_varbuf *vb);
+OT_HIDDEN void ot_route_address_caps(const struct ot_linedev *ld, LINEADDRESSCAPS *ac);
+OT_HIDDEN DWORD ot_route_addr_features(const struct ot_linedev *ld);
+OT_HIDDEN DWORD ot_route_call_features(const struct ot_call *c);
+/* LINEADDRESSSTATE_ acceptable in lineSetStatusMessages for this line. */
+OT_HIDDEN DWORD ot_route_address_states(const struct ot_linedev *ld);
+
 
 /* requests (request.c) */
 OT_HIDDEN struct ot_req *ot_req_new(struct ot_open *o, enum ot_req_kind kind);

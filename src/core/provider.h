@@ -113,6 +113,26 @@ struct ot_provider {
      * LINEERR_OPERATIONUNAVAIL on its lines.  The forwarding state itself is
      * the core's: the provider asks ot_linedev_forward_dest(). */
     DWORD forward_modes;
+    /* The other routing functions (all optional; NULL / 0: the function is
+     * LINEERR_OPERATIONUNAVAIL on its lines and no capability bit says it). */
+    DWORD park_modes; /* LINEPARKMODE_ (LINEADDRESSCAPS.dwParkModes) */
+    /* linePark of a connected call: this station leaves it, the far party stays.
+     * DIRECTED parks at dir; NONDIRECTED: the provider chooses the place and
+     * writes it to nondir (room *nondir_len bytes with the NUL); when it does
+     * not fit it parks nothing, sets *nondir_len to the room needed and
+     * returns LINEERR_STRUCTURETOOSMALL. */
+    LONG (*park)(struct ot_req *r, struct ot_call *c, DWORD mode, const char *dir, char *nondir,
+                 size_t *nondir_len);
+    /* lineUnpark / linePickup: c is a new call at the station (no state yet),
+     * the request completes when it is there. */
+    LONG (*unpark)(struct ot_req *r, struct ot_call *c, const char *addr);
+    LONG (*pickup)(struct ot_req *r, struct ot_call *c, const char *dest, const char *group);
+    LONG (*swap_hold)(struct ot_req *r, struct ot_call *active, struct ot_call *held);
+    LONG (*secure)(struct ot_req *r, struct ot_call *c); /* lineSecureCall */
+    DWORD completion_modes; /* LINECALLCOMPLMODE_ (dwCallCompletionModes) */
+    /* lineCompleteCall: id is the core's dwCompletionID; lineUncompleteCall. */
+    LONG (*complete_call)(struct ot_req *r, struct ot_call *c, DWORD mode, DWORD id);
+    LONG (*uncomplete_call)(struct ot_req *r, struct ot_linedev *ld, DWORD id);
 };
 
 /* Provider settings: keys of a provider section such as [sim], valid while the
@@ -167,6 +187,12 @@ void ot_ev_call_party_ex(struct ot_call *c, enum ot_party which, const char *num
 /* Why the call is here (LINECALLINFO.dwReason, a LINECALLREASON_): sends
  * LINE_CALLINFO(LINECALLINFOSTATE_REASON) when the call already has handles. */
 void ot_ev_call_reason(struct ot_call *c, DWORD reason);
+/* The call is secure (lineSecureCall): LINECALLINFO.dwCallParamFlags has
+ * LINECALLPARAMFLAGS_SECURE; LINE_CALLINFO(LINECALLINFOSTATE_OTHER). */
+void ot_ev_call_secure(struct ot_call *c);
+/* LINECALLINFO.dwCompletionID of a call that call completion brought
+ * (dwReason LINECALLREASON_CALLCOMPLETION / CAMPEDON); before its first state. */
+void ot_ev_call_completion_id(struct ot_call *c, DWORD id);
 /* Received UUI: stored for LINECALLINFO, LINE_CALLINFO(USERUSERINFO) sent. */
 void ot_ev_call_uui(struct ot_call *c, const void *data, DWORD len);
 void ot_ev_call_related(struct ot_call *c, DWORD related_call_id);
