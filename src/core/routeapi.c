@@ -49,15 +49,16 @@ static bool active_connected(const struct ot_call *c)
     return c->state == LINECALLSTATE_CONNECTED && c->mode != LINECONNECTEDMODE_INACTIVE;
 }
 
-/* A request on call c of open o given to the provider by op (which returned
- * prc): the request id, or the provider's refusal. */
-static LONG submit_result(struct ot_req *q, LONG prc)
+/* The result of a request given to the provider: its id (read before the
+ * call: a provider may complete, and so free, the request at once), or the
+ * provider's refusal, when the request never existed. */
+static LONG submit_result(struct ot_req *q, LONG id, LONG prc)
 {
     if (prc < 0) {
         ot_req_discard(q);
         return prc;
     }
-    return q->id;
+    return id;
 }
 
 /* ---- lineRedirect ---- */
@@ -88,7 +89,9 @@ LONG lineRedirect(HCALL hCall, LPCSTR lpszDestAddress, DWORD dwCountryCode)
             goto out;
         }
         q->call = c;
-        rc = submit_result(q, redirect(q, c, lpszDestAddress));
+        LONG id = q->id;
+        LONG prc = redirect(q, c, lpszDestAddress);
+        rc = submit_result(q, id, prc);
     }
 out:
     ot_unlock();
@@ -147,6 +150,7 @@ LONG linePark(HCALL hCall, DWORD dwParkMode, LPCSTR lpszDirAddress, LPVARSTRING 
                 room = sizeof(where);
         }
         size_t len = room;
+        LONG id = q->id;
         LONG prc = p->park(q, c, dwParkMode,
                            dwParkMode == LINEPARKMODE_DIRECTED ? lpszDirAddress : NULL, where,
                            &len);
@@ -167,7 +171,7 @@ LONG linePark(HCALL hCall, DWORD dwParkMode, LPCSTR lpszDirAddress, LPVARSTRING 
             }
             memcpy(lpNonDirAddress, &v, sizeof(v));
         }
-        rc = submit_result(q, prc);
+        rc = submit_result(q, id, prc);
     }
 out:
     ot_unlock();
@@ -298,7 +302,9 @@ LONG lineSwapHold(HCALL hActiveCall, HCALL hHeldCall)
             goto out;
         }
         q->call = a;
-        rc = submit_result(q, swap(q, a, h));
+        LONG id = q->id;
+        LONG prc = swap(q, a, h);
+        rc = submit_result(q, id, prc);
     }
 out:
     ot_unlock();
@@ -332,7 +338,9 @@ LONG lineSecureCall(HCALL hCall)
             goto out;
         }
         q->call = c;
-        rc = submit_result(q, secure(q, c));
+        LONG id = q->id;
+        LONG prc = secure(q, c);
+        rc = submit_result(q, id, prc);
     }
 out:
     ot_unlock();
@@ -396,12 +404,14 @@ LONG lineCompleteCall(HCALL hCall, LPDWORD lpdwCompletionID, DWORD dwCompletionM
             goto out;
         }
         q->call = c;
-        DWORD id = next_completion_id++;
+        DWORD cid = next_completion_id++;
         if (!next_completion_id)
             next_completion_id = 1;
-        rc = submit_result(q, complete(q, c, dwCompletionMode, id));
+        LONG id = q->id;
+        LONG prc = complete(q, c, dwCompletionMode, cid);
+        rc = submit_result(q, id, prc);
         if (rc > 0)
-            *lpdwCompletionID = id;
+            *lpdwCompletionID = cid;
     }
 out:
     ot_unlock();
@@ -430,7 +440,9 @@ LONG lineUncompleteCall(HLINE hLine, DWORD dwCompletionID)
             rc = LINEERR_NOMEM;
             goto out;
         }
-        rc = submit_result(q, uncomplete(q, o->ld, dwCompletionID));
+        LONG id = q->id;
+        LONG prc = uncomplete(q, o->ld, dwCompletionID);
+        rc = submit_result(q, id, prc);
     }
 out:
     ot_unlock();
