@@ -446,3 +446,211 @@ TEST(route_redirect_offered_call)
     hang_up(&f.app[0], ha, &f.app[2], hc);
     four_done(&f, 3);
 }
+
+/* app[x] calls app[y]'s station, which answers: both CONNECTED, queues empty. */
+static void connect_pair(four *f, unsigned x, unsigned y, HCALL *hx, HCALL *hy)
+{
+    char num[8];
+    snprintf(num, sizeof(num), "%u", 100 + y);
+    t_connect(&f->app[x], f->l[x], &f->app[y], f->l[y], num, hx, hy);
+}
+
+typedef union {
+    VARSTRING v;
+    unsigned char raw[sizeof(VARSTRING) + 64];
+} tvs;
+
+/* ---- linePark / lineUnpark ---- */
+TEST(route_park_nondirected_and_unpark_elsewhere)
+{
+    four f;
+    four_init(&f, 3);
+    HCALL ha, hb;
+    connect_pair(&f, 0, 1, &ha, &hb);
+    LINECALLSTATUS cs;
+    t_status(hb, &cs);
+    CHECK(cs.dwCallFeatures & LINECALLFEATURE_PARK);
+    tvs u;
+    memset(&u, 0, sizeof(u));
+    u.v.dwTotalSize = sizeof(VARSTRING) - 1;
+    CHECK_RC(linePark(hb, LINEPARKMODE_NONDIRECTED, NULL, &u.v), LINEERR_STRUCTURETOOSMALL);
+    CHECK_RC(linePark(hb, LINEPARKMODE_NONDIRECTED, NULL, NULL), LINEERR_INVALPOINTER);
+    CHECK_RC(linePark(hb, 4, NULL, &u.v), LINEERR_INVALPARKMODE);
+    /* room for the header only: nothing parked, the size needed said */
+    u.v.dwTotalSize = sizeof(VARSTRING) + 2;
+    CHECK_RC(linePark(hb, LINEPARKMODE_NONDIRECTED, NULL, &u.v), LINEERR_STRUCTURETOOSMALL);
+    CHECK_EQ(u.v.dwNeededSize, sizeof(VARSTRING) + 5); /* "*701" */
+    CHECK_EQ(u.v.dwStringSize, 0);
+    t_expect_none(&f.app[1]);
+    CHECK_EQ(t_state(hb, NULL), LINECALLSTATE_CONNECTED);
+    u.v.dwTotalSize = sizeof(u);
+    LONG req = linePark(hb, LINEPARKMODE_NONDIRECTED, NULL, &u.v);
+    CHECK_REQ(req);
+    t_expect_reply(&f.app[1], req, 0);
+    t_expect_state(&f.app[1], hb, LINECALLSTATE_IDLE, 0);
+    CHECK_EQ(u.v.dwStringFormat, STRINGFORMAT_ASCII);
+    CHECK_EQ(u.v.dwStringSize, 5);
+    CHECK(!strcmp((const char *)u.raw + u.v.dwStringOffset, "*701"));
+    CHECK_EQ(u.v.dwUsedSize, sizeof(VARSTRING) + 5);
+    CHECK_RC(lineDeallocateCall(hb), 0);
+    /* the far party stays connected throughout */
+    t_expect_none(&f.app[0]);
+    CHECK_EQ(t_state(ha, NULL), LINECALLSTATE_CONNECTED);
+    /* unparked at 102 */
+    HCALL hc = 0;
+    CHECK_RC(lineUnpark(f.l[2], 0, &hc, "*702"), LINEERR_INVALADDRESS);
+    CHECK_RC(lineUnpark(f.l[2], 1, &hc, "*701"), LINEERR_INVALADDRESSID);
+    CHECK_RC(lineUnpark(f.l[2], 0, NULL, "*701"), LINEERR_INVALPOINTER);
+    CHECK_RC(lineUnpark(f.l[2], 0, &hc, NULL), LINEERR_INVALPOINTER);
+    req = lineUnpark(f.l[2], 0, &hc, "*701");
+    CHECK_REQ(req);
+    t_expect_reply(&f.app[2], req, 0);
+    CHECK(hc != 0);
+    t_expect_state(&f.app[2], hc, LINECALLSTATE_CONNECTED, LINECONNECTEDMODE_ACTIVE);
+    t_expect_callinfo(&f.app[0], ha, LINECALLINFOSTATE_CONNECTEDID);
+    tcallinfo ci;
+    CHECK(!strcmp(ci_str(hc, offsetof(LINECALLINFO, dwConnectedIDSize), &ci), "100"));
+    CHECK_EQ(ci.ci.dwReason, LINECALLREASON_UNPARK);
+    CHECK(!strcmp(ci_str(ha, offsetof(LINECALLINFO, dwConnectedIDSize), &ci), "102"));
+    /* the orbit is empty again */
+    HCALL hx = 0;
+    CHECK_RC(lineUnpark(f.l[1], 0, &hx, "*701"), LINEERR_INVALADDRESS);
+    hang_up(&f.app[2], hc, &f.app[0], ha);
+    four_done(&f, 3);
+}
+
+TEST(route_park_directed_and_far_party_hangs_up)
+{
+    four f;
+    four_init(&f, 3);
+    HCALL ha, hb, hc, hx;
+    connect_pair(&f, 0, 1, &ha, &hb);
+    CHECK_RC(linePark(hb, LINEPARKMODE_DIRECTED, NULL, NULL), LINEERR_INVALPOINTER);
+    CHECK_RC(linePark(hb, LINEPARKMODE_DIRECTED, "", NULL), LINEERR_INVALADDRESS);
+    LONG req = linePark(hb, LINEPARKMODE_DIRECTED, "555", NULL);
+    CHECK_REQ(req);
+    t_expect_reply(&f.app[1], req, 0);
+    t_expect_state(&f.app[1], hb, LINECALLSTATE_IDLE, 0);
+    CHECK_RC(linePark(hb, LINEPARKMODE_DIRECTED, "556", NULL), LINEERR_INVALCALLSTATE);
+    CHECK_RC(lineDeallocateCall(hb), 0);
+    /* a second call cannot go to the occupied orbit */
+    connect_pair(&f, 2, 1, &hc, &hb);
+    CHECK_RC(linePark(hb, LINEPARKMODE_DIRECTED, "555", NULL), LINEERR_INVALADDRESS);
+    hang_up(&f.app[1], hb, &f.app[2], hc);
+    /* the parked party hangs up: the orbit empties */
+    t_drop_idle(&f.app[0], ha);
+    CHECK_RC(lineUnpark(f.l[2], 0, &hx, "555"), LINEERR_INVALADDRESS);
+    /* a call not connected cannot be parked */
+    ha = dial(&f, 0, "101");
+    t_expect_state(&f.app[0], ha, LINECALLSTATE_RINGBACK, 0);
+    hb = t_expect_offer(&f.app[1], f.l[1]);
+    CHECK_RC(linePark(ha, LINEPARKMODE_DIRECTED, "557", NULL), LINEERR_INVALCALLSTATE);
+    LINECALLSTATUS cs;
+    t_status(ha, &cs);
+    CHECK_EQ(cs.dwCallFeatures & LINECALLFEATURE_PARK, 0);
+    t_drop_idle(&f.app[0], ha);
+    t_expect_state(&f.app[1], hb, LINECALLSTATE_IDLE, 0);
+    CHECK_RC(lineDeallocateCall(hb), 0);
+    four_done(&f, 3);
+}
+
+/* ---- linePickup ---- */
+static const char pickup_config[] =
+    "[sim]\nno_answer_ms = 60000\n"
+    "[line]\nname = A\nnumber = 100\n"
+    "[line]\nname = B\nnumber = 101\npickup_group = sales\n"
+    "[line]\nname = C\nnumber = 102\npickup_group = sales\n"
+    "[line]\nname = D\nnumber = 103\n";
+
+TEST(route_pickup_directed_and_group)
+{
+    t_config(pickup_config);
+    four f;
+    four_init(&f, 4);
+    union {
+        LINEADDRESSCAPS ac;
+        unsigned char raw[4096];
+    } caps;
+    memset(&caps, 0, sizeof(caps));
+    caps.ac.dwTotalSize = sizeof(caps);
+    CHECK_RC(lineGetAddressCaps(f.app[2].h, 2, 0, T_API, 0, &caps.ac), 0);
+    CHECK(caps.ac.dwAddressFeatures & LINEADDRFEATURE_PICKUP);
+    CHECK(caps.ac.dwAddrCapFlags & LINEADDRCAPFLAGS_PICKUPGROUPID);
+    HCALL hx = 0;
+    /* nothing rings yet */
+    CHECK_RC(linePickup(f.l[2], 0, &hx, "101", NULL), LINEERR_OPERATIONFAILED);
+    CHECK_RC(linePickup(f.l[2], 0, &hx, NULL, "sales"), LINEERR_OPERATIONFAILED);
+    CHECK_RC(linePickup(f.l[2], 0, &hx, NULL, "nosuch"), LINEERR_INVALGROUPID);
+    CHECK_RC(linePickup(f.l[2], 0, &hx, NULL, NULL), LINEERR_INVALPOINTER);
+    CHECK_RC(linePickup(f.l[2], 0, &hx, "999", NULL), LINEERR_INVALADDRESS);
+    CHECK_RC(linePickup(f.l[2], 0, &hx, "102", NULL), LINEERR_INVALADDRESS);
+    CHECK_RC(linePickup(f.l[2], 1, &hx, "101", NULL), LINEERR_INVALADDRESSID);
+
+    /* directed: 103 (no group) picks up the call ringing at 101 */
+    HCALL ha = dial(&f, 0, "101");
+    t_expect_state(&f.app[0], ha, LINECALLSTATE_RINGBACK, 0);
+    HCALL hb = t_expect_offer(&f.app[1], f.l[1]);
+    CHECK_RC(linePickup(f.l[2], 0, &hx, "100", "sales"), LINEERR_INVALADDRESS); /* not in it */
+    HCALL hd = 0;
+    LONG req = linePickup(f.l[3], 0, &hd, "101", NULL);
+    CHECK_REQ(req);
+    t_expect_state(&f.app[1], hb, LINECALLSTATE_IDLE, 0);
+    t_expect_reply(&f.app[3], req, 0);
+    t_expect_state(&f.app[3], hd, LINECALLSTATE_CONNECTED, LINECONNECTEDMODE_ACTIVE);
+    t_expect_callinfo(&f.app[0], ha, LINECALLINFOSTATE_CONNECTEDID);
+    t_expect_state(&f.app[0], ha, LINECALLSTATE_CONNECTED, LINECONNECTEDMODE_ACTIVE);
+    tcallinfo ci;
+    CHECK(!strcmp(ci_str(hd, offsetof(LINECALLINFO, dwCallerIDSize), &ci), "100"));
+    CHECK_EQ(ci.ci.dwReason, LINECALLREASON_PICKUP);
+    CHECK(!strcmp(ci_str(hd, offsetof(LINECALLINFO, dwCalledIDSize), &ci), "101"));
+    CHECK(!strcmp(ci_str(ha, offsetof(LINECALLINFO, dwConnectedIDSize), &ci), "103"));
+    CHECK_RC(lineDeallocateCall(hb), 0);
+    hang_up(&f.app[0], ha, &f.app[3], hd);
+
+    /* group: 102 picks up whatever rings in "sales" */
+    ha = dial(&f, 0, "101");
+    t_expect_state(&f.app[0], ha, LINECALLSTATE_RINGBACK, 0);
+    hb = t_expect_offer(&f.app[1], f.l[1]);
+    HCALL hc = 0;
+    req = linePickup(f.l[2], 0, &hc, NULL, "sales");
+    CHECK_REQ(req);
+    t_expect_state(&f.app[1], hb, LINECALLSTATE_IDLE, 0);
+    t_expect_reply(&f.app[2], req, 0);
+    t_expect_state(&f.app[2], hc, LINECALLSTATE_CONNECTED, LINECONNECTEDMODE_ACTIVE);
+    t_expect_callinfo(&f.app[0], ha, LINECALLINFOSTATE_CONNECTEDID);
+    t_expect_state(&f.app[0], ha, LINECALLSTATE_CONNECTED, LINECONNECTEDMODE_ACTIVE);
+    CHECK(!strcmp(ci_str(ha, offsetof(LINECALLINFO, dwConnectedIDSize), &ci), "102"));
+    CHECK_RC(lineDeallocateCall(hb), 0);
+    hang_up(&f.app[2], hc, &f.app[0], ha);
+    four_done(&f, 4);
+}
+
+TEST(route_pickup_group_is_checked_by_the_configuration_checker)
+{
+    char err[256];
+    static const char bad[] = "[line]\nname = A\nnumber = 100\npickup_group =\n";
+    static const char spaced[] = "[line]\nname = A\nnumber = 100\npickup_group = a b\n";
+    static const char unknown[] = "[line]\nname = A\nnumber = 100\npickup = x\n";
+    CHECK_RC(otCheckConfig(pickup_config, err, sizeof(err)), 0);
+    CHECK(otCheckConfig(bad, err, sizeof(err)) != 0);
+    CHECK(strstr(err, "line 4: pickup_group") != NULL);
+    CHECK(otCheckConfig(spaced, err, sizeof(err)) != 0);
+    CHECK(strstr(err, "pickup_group") != NULL);
+    CHECK(otCheckConfig(unknown, err, sizeof(err)) != 0);
+    CHECK(strstr(err, "unknown key pickup") != NULL);
+    /* start-up applies the same rule */
+    t_log_quiet();
+    LONG rc = otSetConfig(spaced);
+    if (rc == 0) {
+        LINEINITIALIZEEXPARAMS p;
+        memset(&p, 0, sizeof(p));
+        p.dwTotalSize = sizeof(p);
+        p.dwOptions = LINEINITIALIZEEXOPTION_USEEVENT;
+        DWORD api = T_API, n = 0;
+        HLINEAPP h = 0;
+        rc = lineInitializeEx(&h, NULL, NULL, "route", &n, &api, &p);
+        if (rc == 0)
+            lineShutdown(h);
+    }
+    CHECK(rc != 0);
+}
