@@ -654,3 +654,199 @@ TEST(route_pickup_group_is_checked_by_the_configuration_checker)
     }
     CHECK(rc != 0);
 }
+
+/* ---- lineSwapHold ---- */
+TEST(route_swap_hold_between_two_calls)
+{
+    four f;
+    four_init(&f, 3);
+    HCALL ha, hb1, hb2, hc;
+    connect_pair(&f, 0, 1, &ha, &hb1);
+    LINECALLSTATUS cs;
+    t_status(hb1, &cs);
+    CHECK_EQ(cs.dwCallFeatures & LINECALLFEATURE_SWAPHOLD, 0); /* nothing held */
+    LONG req = lineHold(hb1);
+    CHECK_REQ(req);
+    t_expect_state(&f.app[1], hb1, LINECALLSTATE_ONHOLD, 0);
+    t_expect_reply(&f.app[1], req, 0);
+    connect_pair(&f, 1, 2, &hb2, &hc);
+    t_status(hb2, &cs);
+    CHECK(cs.dwCallFeatures & LINECALLFEATURE_SWAPHOLD);
+    t_status(hb1, &cs);
+    CHECK(cs.dwCallFeatures & LINECALLFEATURE_SWAPHOLD);
+    CHECK_RC(lineSwapHold(hb2, hb2), LINEERR_INVALCALLSTATE);
+    CHECK_RC(lineSwapHold(hb1, hb2), LINEERR_INVALCALLSTATE); /* the wrong way round */
+    CHECK_RC(lineSwapHold(hb2, ha), LINEERR_INVALCALLSTATE);  /* another line's call */
+    CHECK_RC(lineSwapHold(hb2, 0), LINEERR_INVALCALLHANDLE);
+    CHECK_RC(lineSwapHold(0, hb1), LINEERR_INVALCALLHANDLE);
+    req = lineSwapHold(hb2, hb1);
+    CHECK_REQ(req);
+    t_expect_state(&f.app[1], hb2, LINECALLSTATE_ONHOLD, 0);
+    t_expect_state(&f.app[1], hb1, LINECALLSTATE_CONNECTED, LINECONNECTEDMODE_ACTIVE);
+    t_expect_reply(&f.app[1], req, 0);
+    t_expect_none(&f.app[0]); /* the far parties hear nothing of it */
+    t_expect_none(&f.app[2]);
+    /* and back */
+    req = lineSwapHold(hb1, hb2);
+    CHECK_REQ(req);
+    t_expect_state(&f.app[1], hb1, LINECALLSTATE_ONHOLD, 0);
+    t_expect_state(&f.app[1], hb2, LINECALLSTATE_CONNECTED, LINECONNECTEDMODE_ACTIVE);
+    t_expect_reply(&f.app[1], req, 0);
+    /* a monitor cannot */
+    tapp m;
+    t_init(&m, "monitor");
+    HLINE lm = t_open(&m, 1, LINECALLPRIVILEGE_MONITOR);
+    HCALL owners[2] = {hb1, hb2}, mons[2];
+    t_monitor_handles(lm, owners, mons, 2);
+    t_expect_callinfo_each(&f.app[1], owners, 2, LINECALLINFOSTATE_NUMMONITORS);
+    CHECK_RC(lineSwapHold(mons[1], mons[0]), LINEERR_NOTOWNER);
+    CHECK_RC(lineDeallocateCall(mons[0]), 0);
+    CHECK_RC(lineDeallocateCall(mons[1]), 0);
+    t_expect_callinfo_each(&f.app[1], owners, 2, LINECALLINFOSTATE_NUMMONITORS);
+    t_shutdown(&m);
+    hang_up(&f.app[1], hb2, &f.app[2], hc);
+    hang_up(&f.app[1], hb1, &f.app[0], ha);
+    four_done(&f, 3);
+}
+
+/* ---- lineSecureCall ---- */
+TEST(route_secure_call_both_ends_show_it)
+{
+    four f;
+    four_init(&f, 2);
+    HCALL ha, hb;
+    connect_pair(&f, 0, 1, &ha, &hb);
+    LINECALLSTATUS cs;
+    t_status(hb, &cs);
+    CHECK(cs.dwCallFeatures & LINECALLFEATURE_SECURECALL);
+    tcallinfo ci;
+    t_callinfo(hb, &ci);
+    CHECK_EQ(ci.ci.dwCallParamFlags & LINECALLPARAMFLAGS_SECURE, 0);
+    LONG req = lineSecureCall(hb);
+    CHECK_REQ(req);
+    t_expect_callinfo(&f.app[1], hb, LINECALLINFOSTATE_OTHER);
+    t_expect_reply(&f.app[1], req, 0);
+    t_expect_callinfo(&f.app[0], ha, LINECALLINFOSTATE_OTHER);
+    t_callinfo(hb, &ci);
+    CHECK(ci.ci.dwCallParamFlags & LINECALLPARAMFLAGS_SECURE);
+    t_callinfo(ha, &ci);
+    CHECK(ci.ci.dwCallParamFlags & LINECALLPARAMFLAGS_SECURE);
+    t_status(hb, &cs);
+    CHECK_EQ(cs.dwCallFeatures & LINECALLFEATURE_SECURECALL, 0);
+    /* again: nothing changes, no message */
+    req = lineSecureCall(ha);
+    CHECK_REQ(req);
+    t_expect_reply(&f.app[0], req, 0);
+    t_expect_none(&f.app[1]);
+    CHECK_RC(lineSecureCall(0), LINEERR_INVALCALLHANDLE);
+    t_drop_idle(&f.app[0], ha);
+    t_expect_state(&f.app[1], hb, LINECALLSTATE_DISCONNECTED, LINEDISCONNECTMODE_NORMAL);
+    CHECK_RC(lineSecureCall(hb), LINEERR_INVALCALLSTATE);
+    t_drop_idle(&f.app[1], hb);
+    four_done(&f, 2);
+}
+
+/* ---- lineCompleteCall / lineUncompleteCall ---- */
+/* app[0] calls 101, busy with a call to 102: BUSY, DISCONNECTED(BUSY). */
+static HCALL call_busy(four *f)
+{
+    HCALL h = t_make_call(&f->app[0], f->l[0], "101", NULL, 0);
+    t_expect_state(&f->app[0], h, LINECALLSTATE_DIALING, 0);
+    t_expect_state(&f->app[0], h, LINECALLSTATE_BUSY, LINEBUSYMODE_STATION);
+    t_expect_state(&f->app[0], h, LINECALLSTATE_DISCONNECTED, LINEDISCONNECTMODE_BUSY);
+    return h;
+}
+
+TEST(route_complete_call_camp_on)
+{
+    four f;
+    four_init(&f, 3);
+    HCALL hb, hc;
+    connect_pair(&f, 1, 2, &hb, &hc);
+    HCALL ha = call_busy(&f);
+    LINECALLSTATUS cs;
+    t_status(ha, &cs);
+    CHECK(cs.dwCallFeatures & LINECALLFEATURE_COMPLETECALL);
+    DWORD id = 0;
+    CHECK_RC(lineCompleteCall(ha, NULL, LINECALLCOMPLMODE_CAMPON, 0), LINEERR_INVALPOINTER);
+    CHECK_RC(lineCompleteCall(ha, &id, 0x10, 0), LINEERR_INVALCALLCOMPLMODE);
+    CHECK_RC(lineCompleteCall(ha, &id, LINECALLCOMPLMODE_INTRUDE, 0), LINEERR_OPERATIONUNAVAIL);
+    CHECK_RC(lineCompleteCall(hb, &id, LINECALLCOMPLMODE_CAMPON, 0), LINEERR_INVALCALLSTATE);
+    LONG req = lineCompleteCall(ha, &id, LINECALLCOMPLMODE_CAMPON, 0);
+    CHECK_REQ(req);
+    t_expect_reply(&f.app[0], req, 0);
+    CHECK(id != 0);
+    /* 101 frees: the camped call is offered there at once */
+    t_drop_idle(&f.app[2], hc);
+    t_expect_state(&f.app[1], hb, LINECALLSTATE_DISCONNECTED, LINEDISCONNECTMODE_NORMAL);
+    t_expect_none(&f.app[0]); /* not free yet: the call is still there */
+    HCALL old = hb;
+    req = lineDrop(old, NULL, 0);
+    CHECK_REQ(req);
+    t_expect_state(&f.app[1], old, LINECALLSTATE_IDLE, 0);
+    hb = t_expect_offer(&f.app[1], f.l[1]);
+    t_expect_reply(&f.app[1], req, 0);
+    CHECK_RC(lineDeallocateCall(old), 0);
+    t_expect_state(&f.app[0], ha, LINECALLSTATE_RINGBACK, 0);
+    tcallinfo ci;
+    t_callinfo(hb, &ci);
+    CHECK_EQ(ci.ci.dwReason, LINECALLREASON_CAMPEDON);
+    CHECK_EQ(ci.ci.dwCompletionID, id);
+    CHECK(!strcmp(ci_str(hb, offsetof(LINECALLINFO, dwCallerIDSize), &ci), "100"));
+    answer(&f.app[1], hb);
+    t_expect_callinfo(&f.app[0], ha, LINECALLINFOSTATE_CONNECTEDID);
+    t_expect_state(&f.app[0], ha, LINECALLSTATE_CONNECTED, LINECONNECTEDMODE_ACTIVE);
+    hang_up(&f.app[0], ha, &f.app[1], hb);
+    /* done: the id is no more */
+    CHECK_RC(lineUncompleteCall(f.l[0], id), LINEERR_INVALCOMPLETIONID);
+    four_done(&f, 3);
+}
+
+TEST(route_complete_call_callback_and_uncomplete)
+{
+    four f;
+    four_init(&f, 3);
+    HCALL hb, hc;
+    connect_pair(&f, 1, 2, &hb, &hc);
+    /* one completion cancelled, one carried out */
+    HCALL ha = call_busy(&f);
+    DWORD id1 = 0, id2 = 0;
+    LONG req = lineCompleteCall(ha, &id1, LINECALLCOMPLMODE_CALLBACK, 0);
+    CHECK_REQ(req);
+    t_expect_reply(&f.app[0], req, 0);
+    req = lineUncompleteCall(f.l[0], id1);
+    CHECK_REQ(req);
+    t_expect_reply(&f.app[0], req, 0);
+    CHECK_RC(lineUncompleteCall(f.l[0], id1), LINEERR_INVALCOMPLETIONID);
+    CHECK_RC(lineUncompleteCall(f.l[1], 12345), LINEERR_INVALCOMPLETIONID);
+    req = lineCompleteCall(ha, &id2, LINECALLCOMPLMODE_CALLBACK, 0);
+    CHECK_REQ(req);
+    t_expect_reply(&f.app[0], req, 0);
+    CHECK(id2 != 0 && id2 != id1);
+    t_drop_idle(&f.app[0], ha); /* a callback does not need the busy call */
+    /* 101 frees: the switch calls again from 100 */
+    t_drop_idle(&f.app[2], hc);
+    t_expect_state(&f.app[1], hb, LINECALLSTATE_DISCONNECTED, LINEDISCONNECTMODE_NORMAL);
+    HCALL old = hb;
+    req = lineDrop(old, NULL, 0);
+    CHECK_REQ(req);
+    t_expect_state(&f.app[1], old, LINECALLSTATE_IDLE, 0);
+    hb = t_expect_offer(&f.app[1], f.l[1]);
+    t_expect_reply(&f.app[1], req, 0);
+    CHECK_RC(lineDeallocateCall(old), 0);
+    HCALL hn = t_expect_newcall(&f.app[0], f.l[0], LINECALLPRIVILEGE_OWNER);
+    t_expect_state_priv(&f.app[0], hn, LINECALLSTATE_PROCEEDING, 0, LINECALLPRIVILEGE_OWNER);
+    t_expect_state(&f.app[0], hn, LINECALLSTATE_RINGBACK, 0);
+    tcallinfo ci;
+    t_callinfo(hn, &ci);
+    CHECK_EQ(ci.ci.dwReason, LINECALLREASON_CALLCOMPLETION);
+    CHECK_EQ(ci.ci.dwCompletionID, id2);
+    t_callinfo(hb, &ci);
+    CHECK_EQ(ci.ci.dwReason, LINECALLREASON_CALLCOMPLETION);
+    CHECK_EQ(ci.ci.dwCompletionID, id2);
+    answer(&f.app[1], hb);
+    t_expect_callinfo(&f.app[0], hn, LINECALLINFOSTATE_CONNECTEDID);
+    t_expect_state(&f.app[0], hn, LINECALLSTATE_CONNECTED, LINECONNECTEDMODE_ACTIVE);
+    hang_up(&f.app[1], hb, &f.app[0], hn);
+    four_done(&f, 3);
+}
