@@ -562,7 +562,7 @@ static const char pickup_config[] =
     "[line]\nname = C\nnumber = 102\npickup_group = sales\n"
     "[line]\nname = D\nnumber = 103\n";
 
-TEST(route_pickup_directed_and_group)
+TEST(route_pickup_group_and_directed)
 {
     t_config(pickup_config);
     four f;
@@ -848,5 +848,34 @@ TEST(route_complete_call_callback_and_uncomplete)
     t_expect_callinfo(&f.app[0], hn, LINECALLINFOSTATE_CONNECTEDID);
     t_expect_state(&f.app[0], hn, LINECALLSTATE_CONNECTED, LINECONNECTEDMODE_ACTIVE);
     hang_up(&f.app[1], hb, &f.app[0], hn);
+    four_done(&f, 3);
+}
+
+/* Directed pickup needs no group: the default topology (also through tapisrv). */
+TEST(route_pickup_directed_default_topology)
+{
+    four f;
+    four_init(&f, 3);
+    HCALL hx = 0;
+    CHECK_RC(linePickup(f.l[2], 0, &hx, NULL, "sales"), LINEERR_INVALGROUPID);
+    CHECK_RC(linePickup(f.l[2], 0, &hx, "101", NULL), LINEERR_OPERATIONFAILED);
+    HCALL ha = dial(&f, 0, "101");
+    t_expect_state(&f.app[0], ha, LINECALLSTATE_RINGBACK, 0);
+    HCALL hb = t_expect_offer(&f.app[1], f.l[1]);
+    HCALL hc = 0;
+    LONG req = linePickup(f.l[2], 0, &hc, "101", NULL);
+    CHECK_REQ(req);
+    t_expect_state(&f.app[1], hb, LINECALLSTATE_IDLE, 0);
+    t_expect_reply(&f.app[2], req, 0);
+    CHECK(hc != 0);
+    t_expect_state(&f.app[2], hc, LINECALLSTATE_CONNECTED, LINECONNECTEDMODE_ACTIVE);
+    t_expect_callinfo(&f.app[0], ha, LINECALLINFOSTATE_CONNECTEDID);
+    t_expect_state(&f.app[0], ha, LINECALLSTATE_CONNECTED, LINECONNECTEDMODE_ACTIVE);
+    tcallinfo ci;
+    t_callinfo(hc, &ci);
+    CHECK_EQ(ci.ci.dwReason, LINECALLREASON_PICKUP);
+    CHECK(!strcmp(ci_str(hc, offsetof(LINECALLINFO, dwRedirectingIDSize), &ci), "101"));
+    CHECK_RC(lineDeallocateCall(hb), 0);
+    hang_up(&f.app[2], hc, &f.app[0], ha);
     four_done(&f, 3);
 }

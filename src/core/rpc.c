@@ -337,8 +337,10 @@ void ot_rpc_encode_outs(unsigned fn, const struct ot_rpc_args *args, LONG result
     ot_wbuf_u32(w, (uint32_t)result);
     for (unsigned i = 0; sig[i]; i++) {
         /* A request id (> 0) carries what the function filled when it was made
-         * (linePark's VARSTRING, lineCompleteCall's id). */
-        bool have = args->a[i] != 0 && result >= 0;
+         * (linePark's VARSTRING, lineCompleteCall's id); STRUCTURETOOSMALL the
+         * size a VARSTRING needs (linePark). */
+        bool have = args->a[i] != 0 &&
+                    (result >= 0 || (sig[i] == 'V' && result == (LONG)LINEERR_STRUCTURETOOSMALL));
         switch (sig[i]) {
         case 'o': case 'h':
             ot_wbuf_u32(w, have);
