@@ -465,6 +465,7 @@ LONG lineGetAddressCaps(HLINEAPP hLineApp, DWORD dwDeviceID, DWORD dwAddressID,
                                                                         : 0);
         ac.dwAvailableMediaModes = OT_MEDIA_MODES;
         ac.dwMaxCallDataSize = OT_CALL_DATA_MAX;
+        ot_route_address_caps(ld, &ac);
         OT_FILL_END(ac, lpAddressCaps);
     }
 out:
@@ -528,6 +529,7 @@ LONG lineGetAddressStatus(HLINE hLine, DWORD dwAddressID, LPLINEADDRESSSTATUS lp
             as.dwNumActiveCalls ? 0
                                 : LINEADDRFEATURE_MAKECALL |
                                       (o->ld->conf.max_conf ? LINEADDRFEATURE_SETUPCONF : 0);
+        ot_route_address_status(o, &as, &vb);
         OT_FILL_END(as, lpAddressStatus);
     }
 out:
@@ -659,7 +661,8 @@ LONG lineSetStatusMessages(HLINE hLine, DWORD dwLineStates, DWORD dwAddressState
                                                LINEADDRESSSTATE_INUSEONE |
                                                LINEADDRESSSTATE_INUSEMANY |
                                                LINEADDRESSSTATE_NUMCALLS |
-                                               LINEADDRESSSTATE_OTHER)))
+                                               LINEADDRESSSTATE_OTHER |
+                                               ot_route_address_states(o->ld))))
         rc = LINEERR_INVALADDRESSSTATE;
     if (!rc) {
         o->line_states = dwLineStates;
