@@ -168,6 +168,16 @@ static void final_response(int portn, const char *status, const char *phrase,
     LINEMESSAGE m = t_next(&a);
     if (m.dwMessageID == LINE_CALLSTATE && m.dwParam1 == LINECALLSTATE_PROCEEDING)
         m = t_next(&a);
+    if (status[0] == '3') {
+        /* where the far end sends the call (its Contact): reported, not followed */
+        if (m.dwMessageID != LINE_CALLINFO || m.dwParam1 != LINECALLINFOSTATE_REDIRECTIONID)
+            FAIL("%s: expected LINE_CALLINFO(REDIRECTIONID), got message %u (%lx)", status,
+                 (unsigned)m.dwMessageID, (unsigned long)m.dwParam1);
+        char rid[128];
+        t_callinfo_str(h, offsetof(LINECALLINFO, dwRedirectionIDSize), rid, sizeof(rid));
+        CHECK(!strcmp(rid, "elsewhere@127.0.0.1"));
+        m = t_next(&a);
+    }
     if (m.dwMessageID != LINE_CALLINFO || m.dwParam1 != LINECALLINFOSTATE_USERUSERINFO)
         FAIL("%s: expected LINE_CALLINFO(USERUSERINFO), got message %u (%lx)", status,
              (unsigned)m.dwMessageID, (unsigned long)m.dwParam1);

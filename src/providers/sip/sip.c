@@ -175,6 +175,7 @@ static struct sip_call *sc_new(struct sip_line *l, struct ot_call *c, bool incom
     sc->call = c;
     sc->incoming = incoming;
     ot_list_init(&sc->infos);
+    sip_forward_init(sc);
     ot_list_add_tail(&l->calls, &sc->link);
     S.live_calls++;
     l->ncalls++;
@@ -201,6 +202,7 @@ static void sc_free(struct sip_call *sc)
         set_consult(sc, NULL);
     if (sc->consult_for)
         set_consult(sc->consult_for, NULL);
+    sip_forward_done(sc);
     ot_list_del(&sc->link);
     if (!sc->is_parent)
         sc->line->ncalls--;
@@ -567,7 +569,7 @@ static bool rate_take(void)
 /* Overload control, before anything is allocated for the call: over the
  * INVITE rate or the process's max_calls, 503 with Retry-After; a line that
  * has max_calls calls is busy, 486.  Never silence. */
-static bool invite_admitted(struct sip_line *l, nua_handle_t *nh)
+static bool invite_admitted(struct sip_line *l, nua_handle_t *nh, const sip_t *sip)
 {
     const char *retry = NULL;
     S.invites++;
@@ -579,6 +581,8 @@ static bool invite_admitted(struct sip_line *l, nua_handle_t *nh)
         nua_respond(nh, SIP_503_SERVICE_UNAVAILABLE, SIPTAG_RETRY_AFTER_STR(retry),
                     SIPTAG_REASON_STR("Q.850;cause=42"), TAG_END());
         cnt_add(&cnt.refused_overload, 1);
+    } else if (sip_forward_invite(l, nh, sip, l->ncalls >= l->max_calls)) {
+        /* lineForward: 302 (sipredirect.c) */
     } else if (l->ncalls >= l->max_calls) {
         nua_respond(nh, SIP_486_BUSY_HERE, SIPTAG_REASON_STR("Q.850;cause=17"), TAG_END());
         cnt_add(&cnt.refused_busy, 1);
@@ -590,7 +594,7 @@ static bool invite_admitted(struct sip_line *l, nua_handle_t *nh)
 
 static void on_invite(struct sip_line *l, nua_handle_t *nh, const sip_t *sip)
 {
-    if (!invite_admitted(l, nh))
+    if (!invite_admitted(l, nh, sip))
         return;
     struct sip_call *sc = sc_new(l, NULL, true);
     if (!sc) {
@@ -613,6 +617,7 @@ static void on_invite(struct sip_line *l, nua_handle_t *nh, const sip_t *sip)
     if (sip) {
         party_from_addr(c, OT_PARTY_CALLER, sip->sip_from, false);
         party_from_addr(c, OT_PARTY_CALLED, sip->sip_to, false);
+        sip_redirect_read(c, sip); /* P-Asserted-Identity, Diversion, History-Info */
     }
     /* UUI that came with the INVITE is in LINECALLINFO when OFFERING arrives. */
     bool dropped = report_uui(sc, sip);
@@ -625,7 +630,8 @@ static void on_invite(struct sip_line *l, nua_handle_t *nh, const sip_t *sip)
                     TAG_END());
         sc->phase = PH_ENDING;
         ot_ev_call_state(c, LINECALLSTATE_IDLE, 0);
-    }
+    } else
+        sip_forward_arm(sc, sip); /* lineForward on no answer */
 }
 
 static bool auth_reply(struct sip_line *l, nua_handle_t *nh, const sip_t *sip)
@@ -710,6 +716,8 @@ static void on_r_invite(struct sip_call *sc, int status, const char *phrase, con
         snprintf(cause, sizeof(cause), "SIP %d %.100s%s", st, phrase ? phrase : "",
                  local ? " (local)" : "");
         ot_ev_call_cause(c, cause);
+        if (st >= 300 && st < 400)
+            sip_redirect_response(c, sip); /* reported, not followed */
         report_uui(sc, sip);
         if (mode == LINEDISCONNECTMODE_BUSY)
             ot_ev_call_state(c, LINECALLSTATE_BUSY,
@@ -1279,6 +1287,7 @@ static void sp_stop(void)
         for (pos = S.lines[i].calls.next; pos != &S.lines[i].calls; pos = pos->next) {
             struct sip_call *sc = ot_container_of(pos, struct sip_call, link);
             sc->stop_wait = sc->bye_on_ack && sc->nh;
+            sip_forward_done(sc); /* no timer fires during the teardown */
             acks += sc->stop_wait;
         }
     }
@@ -1478,6 +1487,11 @@ static LONG sp_drop(struct ot_req *r, struct ot_call *c, const void *uui, DWORD 
     return 0;
 }
 
+static LONG sp_redirect(struct ot_req *r, struct ot_call *c, const char *dest)
+{
+    return sip_redirect(r, call_sc(c), dest);
+}
+
 static void sp_close_call(struct ot_call *c)
 {
     struct sip_call *sc = call_sc(c);
@@ -1603,4 +1617,8 @@ const struct ot_provider ot_sip_provider = {
     .remove_from_conf = sp_remove_from_conf,
     .live_calls = sp_live_calls,
     .check_config = sip_check_config,
+    .redirect = sp_redirect,
+    /* every LINEFORWARDMODE_ from UNCOND to BUSYNASPECIFIC: the core matches
+     * the variants, the line asks for UNCOND, BUSY and NOANSW */
+    .forward_modes = 0xFFFFu,
 };

@@ -74,6 +74,8 @@ struct sip_call {
     struct ot_list infos;       /* lineSendUserUserInfo waiting for the INFO's response */
     struct sip_call *conf_consult; /* conference parent: its consultation call */
     struct sip_call *consult_for;  /* a consultation call: its parent (set_consult) */
+    struct ot_timer fwd_timer;  /* forwarding on no answer (sipredirect.c) */
+    char *fwd_dest;             /* its destination */
     struct ot_list link;        /* line->calls */
 };
 
@@ -122,6 +124,8 @@ struct sip_line {
 /* TLS: the longest certificate chain a peer may present (Sofia's default, 0,
  * would accept a certificate only when it is itself a trusted CA's). */
 #define OT_SIP_TLS_DEPTH 5u
+/* One ring, for lineForward's dwNumRingsNoAnswer (as on the switch). */
+#define OT_SIP_RING_MS 6000u
 
 /* Checks a SIP [line] and fills l's configuration strings (free them with
  * sip_line_unconfigure, also after a failure); -1 and the reason in err. */
@@ -145,6 +149,26 @@ char *sp_target(const struct sip_line *l, const char *dest);
  * DevSpecific "UUI dropped: <bytes> bytes > <limit>" and
  * LINE_CALLINFO(DEVSPECIFIC). */
 void sip_uui_dropped(struct ot_call *c, size_t bytes, DWORD limit);
+
+/* Redirect and forward (sipredirect.c). */
+/* LINECALLREASON_ of an RFC 5806 Diversion reason / an RFC 4458 cause. */
+DWORD sip_diversion_reason(const char *token);
+DWORD sip_hi_cause_reason(int cause);
+/* P-Asserted-Identity, Diversion, History-Info of an incoming INVITE into
+ * the call's caller, redirecting and redirection IDs and dwReason. */
+void sip_redirect_read(struct ot_call *c, const sip_t *sip);
+/* lineRedirect of an offered call: 302 + Diversion; IDLE here. */
+LONG sip_redirect(struct ot_req *r, struct sip_call *sc, const char *dest);
+/* An incoming INVITE that lineForward sends elsewhere (unconditional, or busy
+ * when busy): 302 sent, true. */
+bool sip_forward_invite(struct sip_line *l, nua_handle_t *nh, const sip_t *sip, bool busy);
+/* No-answer forwarding of an offered call: init (sc_new), arm (after
+ * OFFERING), done (the call is freed or the provider stops). */
+void sip_forward_init(struct sip_call *sc);
+void sip_forward_arm(struct sip_call *sc, const sip_t *sip);
+void sip_forward_done(struct sip_call *sc);
+/* A 3xx to our INVITE: its Contact as the redirection ID. */
+void sip_redirect_response(struct ot_call *c, const sip_t *sip);
 
 /* "udp", "tcp" or "tls". */
 const char *sip_transport_name(const struct sip_line *l);
