@@ -566,3 +566,40 @@ TEST(tool_answer_warns_dropped_uui)
     CHECK_HAS(aout, "UUI 0462796521 (5 bytes)"); /* the BYE's, which fits */
     CHECK_HAS(aout, "1 call: 1 ok, 0 failed");
 }
+
+/* answer --redirect-to: every offered call is redirected (302 to the
+ * address); the caller's call ends FORWARDED with that address as its
+ * redirection; answer counts it as asked. */
+TEST(tool_answer_redirect_to)
+{
+    char la[64], lb[64];
+    int pa = sh_free_port(), pb = sh_free_port();
+    snprintf(la, sizeof(la), "sip:alice@127.0.0.1:%d", pa);
+    snprintf(lb, sizeof(lb), "sip:bob@127.0.0.1:%d", pb);
+    sproc ans, call;
+    const char *aargs[] = {"answer", "--line", lb, "--redirect-to", "sip:carol@127.0.0.1:5093",
+                           "--timeout", "15", NULL};
+    sh_tapi_start(&ans, aargs, pb);
+    const char *cargs[] = {"call", "--line", la, lb, "--timeout", "15", NULL};
+    sh_tapi_start(&call, cargs, 0);
+    int rc = sh_wait_exit(&call, TOOL_WAIT_MS);
+    char cout[65536];
+    snprintf(cout, sizeof(cout), "%s", sh_output(&call));
+    int arc = sh_wait_exit(&ans, TOOL_WAIT_MS);
+    const char *aout = sh_output(&ans);
+    if (arc != 0)
+        FAIL("tapi answer exited %d:\n%s", arc, aout);
+    CHECK_HAS(aout, "lineRedirect sip:carol@127.0.0.1:5093 -> request");
+    CHECK_HAS(aout, "LINE_CALLSTATE IDLE");
+    CHECK_HAS(aout, "1 call: 1 ok, 0 failed");
+    CHECK_EQ(rc, 1); /* not connected: not as asked for the caller */
+    CHECK_HAS(cout, "LINE_CALLSTATE DISCONNECTED FORWARDED");
+    CHECK_HAS(cout, "FAILED: SIP 302 Moved Temporarily -> FORWARDED");
+    const char *out;
+    const char *both[] = {"answer", "--line", lb, "--reject", "--redirect-to", "sip:x@y", NULL};
+    CHECK_EQ(tool(both, &out), 2);
+    CHECK_HAS(out, "--redirect-to or --reject, not both");
+    const char *oncall[] = {"call", "--line", la, lb, "--redirect-to", "sip:x@y", NULL};
+    CHECK_EQ(tool(oncall, &out), 2);
+    CHECK_HAS(out, "--redirect-to is an option of tapi answer");
+}

@@ -68,6 +68,7 @@ static const char help_config[] =
     "                    comes from OPENTAPI_CONFIG (see --device)\n" \
     "  --device N        with OPENTAPI_CONFIG: the line device (default: the first SIP line)\n" \
     "  --reject          answer: reject every call (lineDrop while offered)\n" \
+    "  --redirect-to ADDR  answer: redirect every call there (lineRedirect: SIP 302)\n" \
     "  --uui HEX         UUI sent with the drop or the rejection\n" \
     "  --call-uui HEX    UUI on the INVITE (call) or on the 200 that answers (answer)\n" \
     "  --ring-uui HEX    answer: accept first, a 180 Ringing with this UUI\n" \

@@ -23,7 +23,8 @@
  * messages and, from the SIP message trace, every SIP message.
  *
  * "As asked": answer --reject: the offered call was rejected (our lineDrop
- * took it IDLE).  Otherwise: the call connected, and ended by our drop or by
+ * took it IDLE); answer --redirect-to ADDR: it was redirected there (our
+ * lineRedirect took it IDLE).  Otherwise: the call connected, and ended by our drop or by
  * the far end with DISCONNECTED NORMAL. */
 #define _POSIX_C_SOURCE 200809L
 #include <ctype.h>
@@ -55,6 +56,7 @@ struct opts {
     bool answer;
     const char *line, *dest, *transport, *proxy, *registrar, *username, *password;
     const char *tls_cert, *tls_key, *tls_ca, *tls_verify; /* --tls-*: a TLS --line line */
+    const char *redirect_to; /* answer: lineRedirect every offered call there */
     const char *trace, *pcap, *svg;
     bool reject, ladder, json;
     bool service_line; /* --line names a line of the telephony service */
@@ -77,6 +79,7 @@ struct tcall {
     HCALL h;
     LONG make_req, answer_req, drop_req, accept_req;
     bool offered, connected, disconnected, idle, drop_answered;
+    bool redirecting; /* drop_req is --redirect-to's lineRedirect */
     DWORD disc_mode;
     long long drop_at;   /* monotonic ms, 0 = no drop scheduled */
     long long answer_at; /* monotonic ms, 0 = no answer scheduled (--ring) */
@@ -372,6 +375,13 @@ static int parse_args(int argc, char **argv, struct opts *o)
             *(a[6] == 'c' && a[7] == 'e' ? &o->tls_cert
               : a[6] == 'k'              ? &o->tls_key
                                          : &o->tls_ca) = v;
+        } else if (!strcmp(a, "--redirect-to")) {
+            if (!o->answer)
+                return usage_error("--redirect-to is an option of tapi answer%s", "");
+            if (!clean_text(v, 200))
+                return usage_error("--redirect-to must be an address (printable, no spaces): "
+                                   "%.80s", v);
+            o->redirect_to = v;
         } else if (!strcmp(a, "--tls-verify")) {
             if (strcmp(v, "out") && strcmp(v, "all") && strcmp(v, "none"))
                 return usage_error("--tls-verify must be out, all or none: %.40s", v);
@@ -407,6 +417,8 @@ static int parse_args(int argc, char **argv, struct opts *o)
     if (!o->line && (o->proxy || o->registrar || o->username || o->password))
         return usage_error("--proxy, --registrar, --username and --password describe the "
                            "--line line (a configured line has them in OPENTAPI_CONFIG)%s", "");
+    if (o->redirect_to && o->reject)
+        return usage_error("--redirect-to or --reject, not both%s", "");
     bool tls_opt = o->tls_cert || o->tls_key || o->tls_ca || o->tls_verify;
     if (tls_opt && (!o->line || strcmp(o->transport, "tls")))
         return usage_error("--tls-certificate, --tls-key, --tls-ca and --tls-verify describe a "
@@ -740,6 +752,20 @@ static void answer_or_reject(const struct opts *o, struct tcall *c)
         drop(c, o->uui, o->uui_len, "reject");
         return;
     }
+    if (o->redirect_to) {
+        /* the request that takes the call IDLE, as a drop's would */
+        LONG r = lineRedirect(c->h, o->redirect_to, 0);
+        if (r < 0) {
+            say(c, "lineRedirect %s: %s", o->redirect_to, otErrorName(r));
+            call_fail(c, "lineRedirect failed");
+            drop(c, NULL, 0, "give up");
+            return;
+        }
+        c->drop_req = r;
+        c->redirecting = true;
+        say(c, "lineRedirect %s -> request %ld", o->redirect_to, (long)r);
+        return;
+    }
     LONG r = lineAnswer(c->h, (LPCSTR)o->call_uui.p, o->call_uui.len);
     if (r < 0) {
         say(c, "lineAnswer: %s", otErrorName(r));
@@ -830,7 +856,7 @@ static void on_reply(struct tcall *c, LONG id, LONG result)
     } else if (id == c->drop_req) {
         c->drop_answered = true;
         if (result)
-            call_fail(c, "lineDrop failed");
+            call_fail(c, c->redirecting ? "lineRedirect failed" : "lineDrop failed");
     }
 }
 
