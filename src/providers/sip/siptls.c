@@ -315,3 +315,19 @@ void sip_tls_unstage(struct sip_line *l)
     free(l->tls_dir);
     l->tls_dir = NULL;
 }
+
+#if defined(__SANITIZE_ADDRESS__)
+/* Sanitizer builds only (make check-asan): Debian's Sofia-SIP 1.12.11 leaks
+ * every TLS connection's SSL (its tls_free calls SSL_shutdown, never
+ * SSL_free; fixed upstream in 2013, FreeSWITCH FS-4452) and the lists of a
+ * peer certificate's names.  Their stacks end in OpenSSL (no frame pointers
+ * there), so LeakSanitizer is told to ignore memory OpenSSL allocated; our
+ * own use of OpenSSL (this file, the tests' certificates) was checked with
+ * ASAN_OPTIONS=fast_unwind_on_malloc=0, which shows whole stacks: every
+ * direct leak was Sofia-SIP's (docs/testing.md). */
+__attribute__((visibility("default"), used)) const char *__lsan_default_suppressions(void);
+const char *__lsan_default_suppressions(void) { return "leak:libcrypto.so\nleak:libssl.so\n"; }
+/* ...without a "Suppressions used" table on stderr at every exit. */
+__attribute__((visibility("default"), used)) const char *__lsan_default_options(void);
+const char *__lsan_default_options(void) { return "print_suppressions=0"; }
+#endif
