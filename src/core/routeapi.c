@@ -220,10 +220,7 @@ static LONG new_call_op(HLINE hLine, DWORD dwAddressID, LPHCALL lphCall, LPCSTR 
     } else if ((rc = check_addr(a1))) {
         goto out;
     }
-    if (!(o->privileges & LINECALLPRIVILEGE_OWNER)) {
-        rc = LINEERR_NOTOWNER;
-        goto out;
-    }
+    /* Like lineMakeCall, any open may: the application owns the call it gets. */
     {
         struct ot_call *c = ot_call_create(o->ld, 0, LINECALLORIGIN_INTERNAL);
         struct ot_callref *r = c ? ot_callref_create(c, o, LINECALLPRIVILEGE_OWNER, false) : NULL;
