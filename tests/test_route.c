@@ -184,6 +184,8 @@ TEST(route_forward_unconditional_and_cancel)
     CHECK(caps.ac.dwAddressStates & LINEADDRESSSTATE_FORWARD);
     CHECK(caps.ac.dwAddrCapFlags & LINEADDRCAPFLAGS_FWDNUMRINGS);
     CHECK(caps.ac.dwMaxForwardEntries >= 8);
+    CHECK_EQ(caps.ac.dwMinFwdNumRings, 1);
+    CHECK_EQ(caps.ac.dwMaxFwdNumRings, 99);
 
     tfwd fl;
     fwd_init(&fl);
@@ -259,9 +261,13 @@ TEST(route_forward_busy_and_specific_callers)
     fwd_init(&fl);
     fwd_add(&fl, LINEFORWARDMODE_BUSY, "102", NULL);
     fwd_add(&fl, LINEFORWARDMODE_UNCONDSPECIFIC, "103", "102");
-    forward_ok(&f.app[1], f.l[1], &fl, 0);
+    forward_ok(&f.app[1], f.l[1], &fl, 1000);
     tas st;
     addr_status(f.l[1], &st);
+    CHECK_EQ(st.as.dwNumRingsNoAnswer, 99); /* the nearest allowed value */
+    forward_ok(&f.app[1], f.l[1], &fl, 0);
+    addr_status(f.l[1], &st);
+    CHECK_EQ(st.as.dwNumRingsNoAnswer, 1);
     CHECK_EQ(st.as.dwForwardNumEntries, 2);
     LINEFORWARD e = status_entry(&st, 1);
     CHECK_EQ(e.dwForwardMode, LINEFORWARDMODE_UNCONDSPECIFIC);
@@ -335,7 +341,33 @@ TEST(route_forward_no_answer_after_rings)
     t_expect_state(&f.app[0], ha, LINECALLSTATE_CONNECTED, LINECONNECTEDMODE_ACTIVE);
     hang_up(&f.app[2], hc, &f.app[0], ha);
     CHECK_RC(lineDeallocateCall(hb), 0);
+
+    /* 101 and 102 forward to each other after 7 rings: the caller still
+     * gives up after no_answer_ms (60 s) in all, not at each hop */
+    fwd_init(&fl);
+    fwd_add(&fl, LINEFORWARDMODE_NOANSW, "101", NULL);
+    forward_ok(&f.app[2], f.l[2], &fl, 7);
+    fwd_init(&fl);
+    fwd_add(&fl, LINEFORWARDMODE_NOANSW, "102", NULL);
+    forward_ok(&f.app[1], f.l[1], &fl, 7);
+    ha = dial(&f, 0, "101");
+    t_expect_state(&f.app[0], ha, LINECALLSTATE_RINGBACK, 0);
+    hb = t_expect_offer(&f.app[1], f.l[1]);
+    CHECK_RC(otClockAdvance(42000), 0);
+    t_expect_state(&f.app[1], hb, LINECALLSTATE_IDLE, 0);
+    t_expect_callinfo(&f.app[0], ha, LINECALLINFOSTATE_REDIRECTIONID);
+    hc = t_expect_offer(&f.app[2], f.l[2]);
+    CHECK_RC(otClockAdvance(60000 - 42000 - 1), 0);
+    t_expect_none(&f.app[0]);
+    t_expect_none(&f.app[2]);
+    CHECK_RC(otClockAdvance(1), 0);
+    t_expect_state(&f.app[2], hc, LINECALLSTATE_IDLE, 0);
+    t_expect_state(&f.app[0], ha, LINECALLSTATE_DISCONNECTED, LINEDISCONNECTMODE_NOANSWER);
+    t_drop_idle(&f.app[0], ha);
+    CHECK_RC(lineDeallocateCall(hb), 0);
+    CHECK_RC(lineDeallocateCall(hc), 0);
     forward_ok(&f.app[1], f.l[1], NULL, 0);
+    forward_ok(&f.app[2], f.l[2], NULL, 0);
     four_done(&f, 3);
 }
 

@@ -489,10 +489,7 @@ void ot_route_address_caps(const struct ot_linedev *ld, LINEADDRESSCAPS *ac)
     }
     if (fwd) {
         ac->dwForwardModes = fwd;
-        ac->dwMaxForwardEntries = 64;
-        ac->dwMaxSpecificEntries = 64;
-        ac->dwMinFwdNumRings = 0;
-        ac->dwMaxFwdNumRings = 0xFFFFFFFFu;
+        ot_route_fwd_caps(ac);
         ac->dwAddrCapFlags |= LINEADDRCAPFLAGS_FWDNUMRINGS | LINEADDRCAPFLAGS_FWDSTATUSVALID;
     }
     if (ot_prov_redirect(p))
