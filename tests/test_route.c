@@ -911,3 +911,52 @@ TEST(route_pickup_directed_default_topology)
     hang_up(&f.app[2], hc, &f.app[0], ha);
     four_done(&f, 3);
 }
+
+/* Swap hold in a transfer: the consultation call and the call waiting for
+ * it change places and roles; completing the transfer joins the same two. */
+TEST(route_swap_hold_during_a_transfer)
+{
+    four f;
+    four_init(&f, 3);
+    HCALL ha, hb, hk = 0, hc;
+    connect_pair(&f, 0, 1, &ha, &hb);
+    LONG req = lineSetupTransfer(hb, &hk, NULL);
+    CHECK_REQ(req);
+    t_expect_reply(&f.app[1], req, 0);
+    t_expect_state(&f.app[1], hb, LINECALLSTATE_ONHOLDPENDTRANSFER, 0);
+    t_expect_state(&f.app[1], hk, LINECALLSTATE_DIALTONE, LINEDIALTONEMODE_NORMAL);
+    req = lineDial(hk, "102", 0);
+    CHECK_REQ(req);
+    t_expect_reply(&f.app[1], req, 0);
+    t_expect_state(&f.app[1], hk, LINECALLSTATE_DIALING, 0);
+    t_expect_state(&f.app[1], hk, LINECALLSTATE_PROCEEDING, 0);
+    t_expect_state(&f.app[1], hk, LINECALLSTATE_RINGBACK, 0);
+    hc = t_expect_offer(&f.app[2], f.l[2]);
+    answer(&f.app[2], hc);
+    t_expect_callinfo(&f.app[1], hk, LINECALLINFOSTATE_CONNECTEDID);
+    t_expect_state(&f.app[1], hk, LINECALLSTATE_CONNECTED, LINECONNECTEDMODE_ACTIVE);
+    LINECALLSTATUS cs;
+    t_status(hb, &cs);
+    CHECK(cs.dwCallFeatures & LINECALLFEATURE_SWAPHOLD);
+    req = lineSwapHold(hk, hb);
+    CHECK_REQ(req);
+    t_expect_state(&f.app[1], hk, LINECALLSTATE_ONHOLDPENDTRANSFER, 0);
+    t_expect_state(&f.app[1], hb, LINECALLSTATE_CONNECTED, LINECONNECTEDMODE_ACTIVE);
+    t_expect_reply(&f.app[1], req, 0);
+    t_expect_none(&f.app[0]);
+    t_expect_none(&f.app[2]);
+    /* the roles follow: completing with the call now waiting joins 100 and 102 */
+    req = lineCompleteTransfer(hk, hb, NULL, LINETRANSFERMODE_TRANSFER);
+    CHECK_REQ(req);
+    t_expect_state(&f.app[1], hk, LINECALLSTATE_IDLE, 0);
+    t_expect_state(&f.app[1], hb, LINECALLSTATE_IDLE, 0);
+    t_expect_reply(&f.app[1], req, 0);
+    t_expect_callinfo(&f.app[2], hc, LINECALLINFOSTATE_CONNECTEDID);
+    t_expect_callinfo(&f.app[0], ha, LINECALLINFOSTATE_CONNECTEDID);
+    tcallinfo ci;
+    CHECK(!strcmp(ci_str(ha, offsetof(LINECALLINFO, dwConnectedIDSize), &ci), "102"));
+    CHECK_RC(lineDeallocateCall(hk), 0);
+    CHECK_RC(lineDeallocateCall(hb), 0);
+    hang_up(&f.app[0], ha, &f.app[2], hc);
+    four_done(&f, 3);
+}

@@ -287,7 +287,9 @@ LONG lineSwapHold(HCALL hActiveCall, HCALL hHeldCall)
         goto out;
     }
     if (a == h || a->ld != h->ld || !active_connected(a) || a->conf_parent ||
-        a->is_conf_parent || h->state != LINECALLSTATE_ONHOLD || h->conf_parent ||
+        a->is_conf_parent ||
+        (h->state != LINECALLSTATE_ONHOLD && h->state != LINECALLSTATE_ONHOLDPENDTRANSFER) ||
+        h->conf_parent ||
         h->is_conf_parent) {
         rc = LINEERR_INVALCALLSTATE;
         goto out;
@@ -547,8 +549,8 @@ DWORD ot_route_call_features(const struct ot_call *c)
         break;
     }
     /* SWAPHOLD: this call active and another held on the line, or the reverse. */
-    if (OT_PROV(p, swap_hold, NULL) &&
-        (c->state == LINECALLSTATE_CONNECTED || c->state == LINECALLSTATE_ONHOLD) &&
+#define HELD(s) ((s) == LINECALLSTATE_ONHOLD || (s) == LINECALLSTATE_ONHOLDPENDTRANSFER)
+    if (OT_PROV(p, swap_hold, NULL) && (c->state == LINECALLSTATE_CONNECTED || HELD(c->state)) &&
         !c->conf_parent && !c->is_conf_parent) {
         bool active = c->state == LINECALLSTATE_CONNECTED;
         const struct ot_list *pos;
@@ -556,7 +558,7 @@ DWORD ot_route_call_features(const struct ot_call *c)
             const struct ot_call *o = ot_container_of(pos, struct ot_call, ld_link);
             if (o == c || o->conf_parent || o->is_conf_parent)
                 continue;
-            if (active ? o->state == LINECALLSTATE_ONHOLD
+            if (active ? HELD(o->state)
                        : (o->state == LINECALLSTATE_CONNECTED &&
                           o->mode != LINECONNECTEDMODE_INACTIVE)) {
                 f |= LINECALLFEATURE_SWAPHOLD;
@@ -564,6 +566,7 @@ DWORD ot_route_call_features(const struct ot_call *c)
             }
         }
     }
+#undef HELD
     if (OT_PROV(p, secure, NULL) && !c->secure && c->state != LINECALLSTATE_IDLE &&
         c->state != LINECALLSTATE_DISCONNECTED && c->state != 0u /* no state yet */)
         f |= LINECALLFEATURE_SECURECALL;
