@@ -891,6 +891,10 @@ TEST(route_pickup_directed_default_topology)
     HCALL hx = 0;
     CHECK_RC(linePickup(f.l[2], 0, &hx, NULL, "sales"), LINEERR_INVALGROUPID);
     CHECK_RC(linePickup(f.l[2], 0, &hx, "101", NULL), LINEERR_OPERATIONFAILED);
+    tas st;
+    addr_status(f.l[2], &st);
+    CHECK_EQ(st.as.dwAddressFeatures & (LINEADDRFEATURE_PICKUP | LINEADDRFEATURE_UNPARK),
+             LINEADDRFEATURE_PICKUP | LINEADDRFEATURE_UNPARK);
     HCALL ha = dial(&f, 0, "101");
     t_expect_state(&f.app[0], ha, LINECALLSTATE_RINGBACK, 0);
     HCALL hb = t_expect_offer(&f.app[1], f.l[1]);
@@ -903,6 +907,9 @@ TEST(route_pickup_directed_default_topology)
     t_expect_state(&f.app[2], hc, LINECALLSTATE_CONNECTED, LINECONNECTEDMODE_ACTIVE);
     t_expect_callinfo(&f.app[0], ha, LINECALLINFOSTATE_CONNECTEDID);
     t_expect_state(&f.app[0], ha, LINECALLSTATE_CONNECTED, LINECONNECTEDMODE_ACTIVE);
+    addr_status(f.l[2], &st); /* it talks now: nothing more to pick up here */
+    CHECK_EQ(st.as.dwAddressFeatures & (LINEADDRFEATURE_PICKUP | LINEADDRFEATURE_UNPARK), 0);
+    CHECK(st.as.dwAddressFeatures & LINEADDRFEATURE_FORWARD);
     tcallinfo ci;
     t_callinfo(hc, &ci);
     CHECK_EQ(ci.ci.dwReason, LINECALLREASON_PICKUP);

@@ -273,7 +273,12 @@ out:
  * features of the address. */
 void ot_route_address_status(const struct ot_open *o, LINEADDRESSSTATUS *as, struct ot_varbuf *vb)
 {
-    as->dwAddressFeatures |= ot_route_addr_features(o->ld);
+    /* Pickup and unpark bring a call here: not while the station has one. */
+    DWORD f = ot_route_addr_features(o->ld);
+    if (as->dwNumActiveCalls)
+        f &= ~(DWORD)(LINEADDRFEATURE_PICKUP | LINEADDRFEATURE_PICKUPDIRECT |
+                      LINEADDRFEATURE_PICKUPGROUP | LINEADDRFEATURE_UNPARK);
+    as->dwAddressFeatures |= f;
     const struct ot_fwd_state *s = o->ld->fwd;
     if (!s)
         return;
