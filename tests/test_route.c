@@ -967,3 +967,31 @@ TEST(route_swap_hold_during_a_transfer)
     hang_up(&f.app[0], ha, &f.app[2], hc);
     four_done(&f, 3);
 }
+
+/* The library stops with a call parked and a completion waiting: nothing is
+ * left behind (the runner's counts, and ASan's leak check). */
+TEST(route_stop_with_a_parked_call_and_a_waiting_completion)
+{
+    four f;
+    four_init(&f, 4);
+    HCALL ha, hb, hc, hb2;
+    connect_pair(&f, 0, 1, &ha, &hb);
+    LONG req = linePark(hb, LINEPARKMODE_DIRECTED, "600", NULL);
+    CHECK_REQ(req);
+    t_expect_reply(&f.app[1], req, 0);
+    t_expect_state(&f.app[1], hb, LINECALLSTATE_IDLE, 0);
+    CHECK_RC(lineDeallocateCall(hb), 0);
+    connect_pair(&f, 2, 1, &hc, &hb2);
+    HCALL hx = t_make_call(&f.app[3], f.l[3], "101", NULL, 0);
+    t_expect_state(&f.app[3], hx, LINECALLSTATE_DIALING, 0);
+    t_expect_state(&f.app[3], hx, LINECALLSTATE_BUSY, LINEBUSYMODE_STATION);
+    t_expect_state(&f.app[3], hx, LINECALLSTATE_DISCONNECTED, LINEDISCONNECTMODE_BUSY);
+    DWORD id = 0;
+    req = lineCompleteCall(hx, &id, LINECALLCOMPLMODE_CAMPON, 0);
+    CHECK_REQ(req);
+    t_expect_reply(&f.app[3], req, 0);
+    t_shutdown_with_calls(&f.app[3]);
+    t_shutdown_with_calls(&f.app[0]);
+    t_shutdown_with_calls(&f.app[1]);
+    t_shutdown_with_calls(&f.app[2]);
+}
