@@ -184,6 +184,14 @@ TEST(route_forward_unconditional_and_cancel)
     CHECK(caps.ac.dwAddressStates & LINEADDRESSSTATE_FORWARD);
     CHECK(caps.ac.dwAddrCapFlags & LINEADDRCAPFLAGS_FWDNUMRINGS);
     CHECK(caps.ac.dwMaxForwardEntries >= 8);
+    union {
+        LINEDEVCAPS dc;
+        unsigned char raw[4096];
+    } dcaps;
+    memset(&dcaps, 0, sizeof(dcaps));
+    dcaps.dc.dwTotalSize = sizeof(dcaps);
+    CHECK_RC(lineGetDevCaps(f.app[1].h, 1, T_API, 0, &dcaps.dc), 0);
+    CHECK(dcaps.dc.dwLineFeatures & LINEFEATURE_FORWARD);
     CHECK_EQ(caps.ac.dwMinFwdNumRings, 1);
     CHECK_EQ(caps.ac.dwMaxFwdNumRings, 99);
 

@@ -26,6 +26,7 @@ TEST(sip_route_features_follow_the_provider)
             CHECK_EQ(u.ac.dwCallFeatures & calls, 0);
             CHECK_EQ(u.ac.dwAddressFeatures & addrs, 0);
             CHECK_EQ(u.ac.dwParkModes, 0);
+            /* forwarding is the SIP provider's to announce: not checked here */
             CHECK_EQ(u.ac.dwCallCompletionModes, 0);
             CHECK_EQ(u.ac.dwCallFeatures2 &
                          (LINECALLFEATURE2_PARKDIRECT | LINECALLFEATURE2_PARKNONDIRECT),

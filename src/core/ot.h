@@ -365,6 +365,7 @@ OT_HIDDEN void ot_route_address_status(const struct ot_open *o, LINEADDRESSSTATU
 OT_HIDDEN void ot_route_address_caps(const struct ot_linedev *ld, LINEADDRESSCAPS *ac);
 OT_HIDDEN void ot_route_fwd_caps(LINEADDRESSCAPS *ac); /* forward.c: list and ring limits */
 OT_HIDDEN DWORD ot_route_addr_features(const struct ot_linedev *ld);
+OT_HIDDEN DWORD ot_route_line_features(const struct ot_linedev *ld); /* LINEFEATURE_FORWARD.. */
 OT_HIDDEN DWORD ot_route_call_features(const struct ot_call *c);
 /* LINEADDRESSSTATE_ acceptable in lineSetStatusMessages for this line. */
 OT_HIDDEN DWORD ot_route_address_states(const struct ot_linedev *ld);

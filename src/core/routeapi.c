@@ -472,6 +472,12 @@ DWORD ot_route_addr_features(const struct ot_linedev *ld)
     return f;
 }
 
+/* lineForward with bAllAddresses: a line feature too (LINEDEVCAPS, LINEDEVSTATUS). */
+DWORD ot_route_line_features(const struct ot_linedev *ld)
+{
+    return ot_prov_forward_modes(ld->prov) ? LINEFEATURE_FORWARD | LINEFEATURE_FORWARDFWD : 0;
+}
+
 DWORD ot_route_address_states(const struct ot_linedev *ld)
 {
     return ot_prov_forward_modes(ld->prov) ? LINEADDRESSSTATE_FORWARD : 0;
