@@ -1003,3 +1003,49 @@ TEST(route_stop_with_a_parked_call_and_a_waiting_completion)
     t_shutdown_with_calls(&f.app[1]);
     t_shutdown_with_calls(&f.app[2]);
 }
+
+/* A call offered at a shared number leaves every station of it when one of
+ * them redirects it; a monitor cannot redirect. */
+TEST(route_redirect_from_a_shared_number)
+{
+    tapp a, s1, s2, d, m;
+    t_init(&a, "a100");
+    t_init(&s1, "s200a");
+    t_init(&s2, "s200b");
+    t_init(&d, "d102");
+    t_init(&m, "monitor");
+    HLINE la = t_open(&a, 0, LINECALLPRIVILEGE_OWNER);
+    HLINE l1 = t_open(&s1, 8, LINECALLPRIVILEGE_OWNER);
+    HLINE l2 = t_open(&s2, 9, LINECALLPRIVILEGE_OWNER);
+    HLINE ld = t_open(&d, 2, LINECALLPRIVILEGE_OWNER);
+    HLINE lm = t_open(&m, 8, LINECALLPRIVILEGE_MONITOR);
+    HCALL ha = t_make_call(&a, la, "200", NULL, 0);
+    t_expect_ringback(&a, ha);
+    HCALL h1 = t_expect_offer(&s1, l1);
+    HCALL h2 = t_expect_offer(&s2, l2);
+    HCALL hm = t_expect_newcall(&m, lm, LINECALLPRIVILEGE_MONITOR);
+    t_expect_state(&m, hm, LINECALLSTATE_OFFERING, LINEOFFERINGMODE_ACTIVE);
+    CHECK_RC(lineRedirect(hm, "102", 0), LINEERR_NOTOWNER);
+    LONG req = lineRedirect(h2, "102", 0);
+    CHECK_REQ(req);
+    t_expect_state(&s2, h2, LINECALLSTATE_IDLE, 0);
+    t_expect_reply(&s2, req, 0);
+    t_expect_state(&s1, h1, LINECALLSTATE_IDLE, 0);
+    t_expect_state(&m, hm, LINECALLSTATE_IDLE, 0);
+    HCALL hd = t_expect_offer(&d, ld);
+    t_expect_callinfo(&a, ha, LINECALLINFOSTATE_REDIRECTIONID);
+    tcallinfo ci;
+    CHECK(!strcmp(ci_str(hd, offsetof(LINECALLINFO, dwRedirectingIDSize), &ci), "200"));
+    CHECK_EQ(ci.ci.dwReason, LINECALLREASON_REDIRECT);
+    t_drop_idle(&a, ha);
+    t_expect_state(&d, hd, LINECALLSTATE_IDLE, 0);
+    CHECK_RC(lineDeallocateCall(hd), 0);
+    CHECK_RC(lineDeallocateCall(h1), 0);
+    CHECK_RC(lineDeallocateCall(h2), 0);
+    CHECK_RC(lineDeallocateCall(hm), 0);
+    t_shutdown(&a);
+    t_shutdown(&s1);
+    t_shutdown(&s2);
+    t_shutdown(&d);
+    t_shutdown(&m);
+}
