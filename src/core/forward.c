@@ -109,6 +109,7 @@ bool ot_linedev_forward_dest(struct ot_linedev *ld, DWORD address_id, DWORD cond
 /* ---- lineForward ---- */
 #define FWD_MAX_ENTRIES 64u
 #define FWD_ADDR_MAX 256u
+#define OT_FWD_MAX_RINGS 99u /* LINEADDRESSCAPS.dwMaxFwdNumRings */
 
 #define FWD_ALL_MODES 0xFFFFu /* UNCOND .. BUSYNASPECIFIC */
 #define FWD_SPECIFIC_MODES                                                                     \
@@ -237,7 +238,11 @@ LONG lineForward(HLINE hLine, DWORD bAllAddresses, DWORD dwAddressID,
         rc = LINEERR_INVALPOINTER;
         goto out;
     }
-    if ((rc = fwd_parse(lpForwardList, supported, dwNumRingsNoAnswer, &s)) ||
+    /* Out of range: the nearest allowed value (Microsoft), 1..OT_FWD_MAX_RINGS. */
+    DWORD rings = dwNumRingsNoAnswer < 1                  ? 1
+                  : dwNumRingsNoAnswer > OT_FWD_MAX_RINGS ? OT_FWD_MAX_RINGS
+                                                          : dwNumRingsNoAnswer;
+    if ((rc = fwd_parse(lpForwardList, supported, rings, &s)) ||
         (rc = ot_check_call_params(o, lpCallParams)))
         goto out;
     {
@@ -268,7 +273,12 @@ out:
  * features of the address. */
 void ot_route_address_status(const struct ot_open *o, LINEADDRESSSTATUS *as, struct ot_varbuf *vb)
 {
-    as->dwAddressFeatures |= ot_route_addr_features(o->ld);
+    /* Pickup and unpark bring a call here: not while the station has one. */
+    DWORD f = ot_route_addr_features(o->ld);
+    if (as->dwNumActiveCalls)
+        f &= ~(DWORD)(LINEADDRFEATURE_PICKUP | LINEADDRFEATURE_PICKUPDIRECT |
+                      LINEADDRFEATURE_PICKUPGROUP | LINEADDRFEATURE_UNPARK);
+    as->dwAddressFeatures |= f;
     const struct ot_fwd_state *s = o->ld->fwd;
     if (!s)
         return;
@@ -303,4 +313,12 @@ void ot_route_address_status(const struct ot_open *o, LINEADDRESSSTATUS *as, str
     }
     ot_varbuf_put(vb, blob, (DWORD)len, &as->dwForwardSize, &as->dwForwardOffset);
     free(blob);
+}
+
+void ot_route_fwd_caps(LINEADDRESSCAPS *ac)
+{
+    ac->dwMaxForwardEntries = FWD_MAX_ENTRIES;
+    ac->dwMaxSpecificEntries = FWD_MAX_ENTRIES;
+    ac->dwMinFwdNumRings = 1;
+    ac->dwMaxFwdNumRings = OT_FWD_MAX_RINGS;
 }

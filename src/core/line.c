@@ -352,7 +352,7 @@ LONG lineGetDevCaps(HLINEAPP hLineApp, DWORD dwDeviceID, DWORD dwAPIVersion, DWO
         dc.dwUUIDropSize = cf->uui_drop;
         dc.dwUUISendUserUserInfoSize = cf->uui_send;
         dc.dwUUICallInfoSize = cf->uui_call_info;
-        dc.dwLineFeatures = LINEFEATURE_MAKECALL;
+        dc.dwLineFeatures = LINEFEATURE_MAKECALL | ot_route_line_features(ld);
         ot_varbuf_put(&vb, classes, sizeof(classes), &dc.dwDeviceClassesSize,
                       &dc.dwDeviceClassesOffset);
         dc.PermanentLineGuid.Data1 = ld->perm_id;
@@ -559,7 +559,7 @@ LONG lineGetLineDevStatus(HLINE hLine, LPLINEDEVSTATUS lpLineDevStatus)
         }
         count_calls(o->ld, &ds.dwNumActiveCalls, &ds.dwNumOnHoldCalls, &ds.dwNumOnHoldPendCalls,
                     &inuse);
-        ds.dwLineFeatures = LINEFEATURE_MAKECALL;
+        ds.dwLineFeatures = LINEFEATURE_MAKECALL | ot_route_line_features(o->ld);
         ds.dwRoamMode = LINEROAMMODE_UNAVAIL;
         ds.dwDevStatusFlags = LINEDEVSTATUSFLAGS_CONNECTED |
                               (o->ld->out_of_service ? 0 : LINEDEVSTATUSFLAGS_INSERVICE);

@@ -363,7 +363,9 @@ static inline DWORD ot_prov_forward_modes(const struct ot_provider *p)
 OT_HIDDEN void ot_route_address_status(const struct ot_open *o, LINEADDRESSSTATUS *as,
                                        struct ot_varbuf *vb);
 OT_HIDDEN void ot_route_address_caps(const struct ot_linedev *ld, LINEADDRESSCAPS *ac);
+OT_HIDDEN void ot_route_fwd_caps(LINEADDRESSCAPS *ac); /* forward.c: list and ring limits */
 OT_HIDDEN DWORD ot_route_addr_features(const struct ot_linedev *ld);
+OT_HIDDEN DWORD ot_route_line_features(const struct ot_linedev *ld); /* LINEFEATURE_FORWARD.. */
 OT_HIDDEN DWORD ot_route_call_features(const struct ot_call *c);
 /* LINEADDRESSSTATE_ acceptable in lineSetStatusMessages for this line. */
 OT_HIDDEN DWORD ot_route_address_states(const struct ot_linedev *ld);

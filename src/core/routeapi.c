@@ -220,10 +220,7 @@ static LONG new_call_op(HLINE hLine, DWORD dwAddressID, LPHCALL lphCall, LPCSTR 
     } else if ((rc = check_addr(a1))) {
         goto out;
     }
-    if (!(o->privileges & LINECALLPRIVILEGE_OWNER)) {
-        rc = LINEERR_NOTOWNER;
-        goto out;
-    }
+    /* Like lineMakeCall, any open may: the application owns the call it gets. */
     {
         struct ot_call *c = ot_call_create(o->ld, 0, LINECALLORIGIN_INTERNAL);
         struct ot_callref *r = c ? ot_callref_create(c, o, LINECALLPRIVILEGE_OWNER, false) : NULL;
@@ -290,7 +287,9 @@ LONG lineSwapHold(HCALL hActiveCall, HCALL hHeldCall)
         goto out;
     }
     if (a == h || a->ld != h->ld || !active_connected(a) || a->conf_parent ||
-        a->is_conf_parent || h->state != LINECALLSTATE_ONHOLD || h->conf_parent ||
+        a->is_conf_parent ||
+        (h->state != LINECALLSTATE_ONHOLD && h->state != LINECALLSTATE_ONHOLDPENDTRANSFER) ||
+        h->conf_parent ||
         h->is_conf_parent) {
         rc = LINEERR_INVALCALLSTATE;
         goto out;
@@ -473,6 +472,12 @@ DWORD ot_route_addr_features(const struct ot_linedev *ld)
     return f;
 }
 
+/* lineForward with bAllAddresses: a line feature too (LINEDEVCAPS, LINEDEVSTATUS). */
+DWORD ot_route_line_features(const struct ot_linedev *ld)
+{
+    return ot_prov_forward_modes(ld->prov) ? LINEFEATURE_FORWARD | LINEFEATURE_FORWARDFWD : 0;
+}
+
 DWORD ot_route_address_states(const struct ot_linedev *ld)
 {
     return ot_prov_forward_modes(ld->prov) ? LINEADDRESSSTATE_FORWARD : 0;
@@ -492,10 +497,7 @@ void ot_route_address_caps(const struct ot_linedev *ld, LINEADDRESSCAPS *ac)
     }
     if (fwd) {
         ac->dwForwardModes = fwd;
-        ac->dwMaxForwardEntries = 64;
-        ac->dwMaxSpecificEntries = 64;
-        ac->dwMinFwdNumRings = 0;
-        ac->dwMaxFwdNumRings = 0xFFFFFFFFu;
+        ot_route_fwd_caps(ac);
         ac->dwAddrCapFlags |= LINEADDRCAPFLAGS_FWDNUMRINGS | LINEADDRCAPFLAGS_FWDSTATUSVALID;
     }
     if (ot_prov_redirect(p))
@@ -553,8 +555,8 @@ DWORD ot_route_call_features(const struct ot_call *c)
         break;
     }
     /* SWAPHOLD: this call active and another held on the line, or the reverse. */
-    if (OT_PROV(p, swap_hold, NULL) &&
-        (c->state == LINECALLSTATE_CONNECTED || c->state == LINECALLSTATE_ONHOLD) &&
+#define HELD(s) ((s) == LINECALLSTATE_ONHOLD || (s) == LINECALLSTATE_ONHOLDPENDTRANSFER)
+    if (OT_PROV(p, swap_hold, NULL) && (c->state == LINECALLSTATE_CONNECTED || HELD(c->state)) &&
         !c->conf_parent && !c->is_conf_parent) {
         bool active = c->state == LINECALLSTATE_CONNECTED;
         const struct ot_list *pos;
@@ -562,7 +564,7 @@ DWORD ot_route_call_features(const struct ot_call *c)
             const struct ot_call *o = ot_container_of(pos, struct ot_call, ld_link);
             if (o == c || o->conf_parent || o->is_conf_parent)
                 continue;
-            if (active ? o->state == LINECALLSTATE_ONHOLD
+            if (active ? HELD(o->state)
                        : (o->state == LINECALLSTATE_CONNECTED &&
                           o->mode != LINECONNECTEDMODE_INACTIVE)) {
                 f |= LINECALLFEATURE_SWAPHOLD;
@@ -570,6 +572,7 @@ DWORD ot_route_call_features(const struct ot_call *c)
             }
         }
     }
+#undef HELD
     if (OT_PROV(p, secure, NULL) && !c->secure && c->state != LINECALLSTATE_IDLE &&
         c->state != LINECALLSTATE_DISCONNECTED && c->state != 0u /* no state yet */)
         f |= LINECALLFEATURE_SECURECALL;

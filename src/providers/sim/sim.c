@@ -520,7 +520,9 @@ bool sim_offer_ex(struct sim_conn *c, struct sim_end *from, struct sim_dn *d, co
             ot_ev_call_party_ex(x->call, OT_PARTY_REDIRECTION, d->number, NULL, true, true);
         sim_set_state(x, LINECALLSTATE_RINGBACK, 0);
     }
-    if (S.no_answer_ms)
+    /* A call forwarded or redirected while it rings keeps its deadline: the
+     * caller gives up after no_answer_ms in all (no endless forwarding loop). */
+    if (S.no_answer_ms && c->no_answer.heap_index == UINT32_MAX)
         ot_timer_start(&c->no_answer, S.no_answer_ms);
     sim_route_arm_noanswer(c, d, from->dn);
     return true;

@@ -130,13 +130,28 @@ LONG sim_redirect(struct ot_req *r, struct ot_call *call, const char *dest)
 }
 
 /* ---- swap hold and secure ---- */
+/* Two plain calls of the station (one active, one ONHOLD), or a transfer's
+ * consultation call and the call waiting for it (ONHOLDPENDTRANSFER): they
+ * change places, and for a transfer their roles too, so that
+ * lineCompleteTransfer(the call now waiting, the call now active) joins the
+ * same two parties. */
 LONG sim_swap_hold(struct ot_req *r, struct ot_call *active, struct ot_call *held)
 {
     struct sim_app *a = ot_call_drv(active), *h = ot_call_drv(held);
-    if (!a || !a->end || !h || !h->end || a->st != h->st || a->kind != SIM_PLAIN ||
-        h->kind != SIM_PLAIN || !a->active || h->end->conn->phase != PH_CONNECTED)
+    if (!a || !a->end || !h || !h->end || a->st != h->st || !a->active ||
+        h->end->conn->phase != PH_CONNECTED)
         return LINEERR_INVALCALLSTATE;
-    ot_ev_call_state(active, LINECALLSTATE_ONHOLD, 0);
+    DWORD hs = ot_call_state(held);
+    bool plain = a->kind == SIM_PLAIN && h->kind == SIM_PLAIN && hs == LINECALLSTATE_ONHOLD;
+    bool xfer = a->kind == SIM_CONSULT_XFER && h->kind == SIM_HELD_XFER && a->rel == h &&
+                h->rel == a && hs == LINECALLSTATE_ONHOLDPENDTRANSFER;
+    if (!plain && !xfer)
+        return LINEERR_INVALCALLSTATE;
+    if (xfer) {
+        a->kind = SIM_HELD_XFER;
+        h->kind = SIM_CONSULT_XFER;
+    }
+    ot_ev_call_state(active, hs, 0);
     ot_ev_call_state(held, LINECALLSTATE_CONNECTED, LINECONNECTEDMODE_ACTIVE);
     ot_req_complete(r, 0);
     return 0;
