@@ -47,15 +47,18 @@ CORE_SRC += src/core/dialing.c src/core/location.c src/core/countries.c src/core
             src/core/phone.c src/core/devapi.c src/core/callparams.c \
             src/core/precond.c src/core/assist.c src/core/handoff.c \
             src/core/statusapi.c
+# Routing (issue 10): forward, redirect, park, pickup, swap hold, completion, secure.
+CORE_SRC += src/core/forward.c src/core/routeapi.c src/providers/sim/simroute.c
 # The SIP provider is built when Sofia-SIP is installed (the README commands install it).
 SIP_SRC  := $(wildcard src/providers/sip/*.c)
 ifneq ($(NO_SIP),1)
 ifneq ($(SIP_SRC),)
-ifeq ($(shell pkg-config --exists sofia-sip-ua && echo yes),yes)
+# OpenSSL (libssl-dev) checks the TLS certificates of SIP lines (siptls.c).
+ifeq ($(shell pkg-config --exists sofia-sip-ua openssl && echo yes),yes)
 CORE_SRC     += $(SIP_SRC)
 WITH_SIP     := 1
-CPPFLAGS_LIB += -DOT_WITH_SIP $(shell pkg-config --cflags sofia-sip-ua)
-LDLIBS_LIB   += $(shell pkg-config --libs sofia-sip-ua)
+CPPFLAGS_LIB += -DOT_WITH_SIP $(shell pkg-config --cflags sofia-sip-ua openssl)
+LDLIBS_LIB   += $(shell pkg-config --libs sofia-sip-ua openssl)
 endif
 endif
 endif
@@ -251,7 +254,7 @@ $(BUILD)/bench-teardown: bench/teardown.c $(BUILD)/libopentapi.a
 # target, so programs linked against it run without LD_LIBRARY_PATH.
 SYSTEM_PREFIX := $(filter /usr /usr/local,$(patsubst %/,%,$(PREFIX)))
 PC_RPATH      := $(if $(SYSTEM_PREFIX),,-Wl,-rpath,$${libdir} )
-PC_REQPRIV    := $(strip $(if $(WITH_SIP),sofia-sip-ua) $(if $(WITH_KAM),jansson))
+PC_REQPRIV    := $(strip $(if $(WITH_SIP),sofia-sip-ua openssl) $(if $(WITH_KAM),jansson))
 MAJOR         := $(firstword $(subst ., ,$(VERSION)))
 MANPAGES      := $(wildcard man/*.1)
 MANPAGES8     := $(wildcard man/*.8)

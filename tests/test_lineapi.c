@@ -372,24 +372,12 @@ TEST(lineapi_not_yet_functions_say_so)
     HCALL ha, hb;
     t_connect(&p.a, p.la, &p.b, p.lb, "101", &ha, &hb);
     const LONG U = LINEERR_OPERATIONUNAVAIL;
-    LINEFORWARDLIST fl;
-    memset(&fl, 0, sizeof(fl));
-    HCALL hc = 0;
     tvar u;
     var_init(&u, sizeof(u));
     char digits[8];
     LINEGENERATETONE tone = {440, 100, 100, 50};
     LINEMONITORTONE mt = {0, 100, 440, 0, 0};
     DWORD id = 0;
-    CHECK_RC(lineForward(p.lb, 1, 0, &fl, 0, &hc, NULL), U);
-    CHECK_RC(lineRedirect(hb, "102", 0), U);
-    CHECK_RC(linePark(hb, LINEPARKMODE_NONDIRECTED, NULL, &u.v), U);
-    CHECK_RC(lineUnpark(p.lb, 0, &hc, "500"), U);
-    CHECK_RC(linePickup(p.lb, 0, &hc, "102", NULL), U);
-    CHECK_RC(lineSwapHold(hb, hb), U);
-    CHECK_RC(lineCompleteCall(ha, &id, LINECALLCOMPLMODE_CALLBACK, 0), U);
-    CHECK_RC(lineUncompleteCall(p.la, 1), U);
-    CHECK_RC(lineSecureCall(hb), U);
     CHECK_RC(lineGenerateDigits(hb, LINEDIGITMODE_DTMF, "123", 0), U);
     CHECK_RC(lineGenerateTone(hb, LINETONEMODE_CUSTOM, 100, 1, &tone), U);
     CHECK_RC(lineMonitorDigits(hb, LINEDIGITMODE_DTMF), U);
@@ -448,10 +436,6 @@ TEST(lineapi_not_yet_functions_say_so)
     CHECK_RC(lineSetAgentSessionState(p.la, 1, LINEAGENTSESSIONSTATE_READY, 0), U);
     CHECK_RC(lineSetQueueMeasurementPeriod(p.la, 1, 10), U);
     /* the handle is checked first */
-    CHECK_RC(lineForward(0, 1, 0, &fl, 0, &hc, NULL), LINEERR_INVALLINEHANDLE);
-    CHECK_RC(lineRedirect(0, "102", 0), LINEERR_INVALCALLHANDLE);
-    CHECK_RC(lineSwapHold(hb, 0), LINEERR_INVALCALLHANDLE);
-    CHECK_RC(lineSwapHold(0, hb), LINEERR_INVALCALLHANDLE);
     CHECK_RC(lineGetAgentStatus(0, 0, &as), LINEERR_INVALLINEHANDLE);
     CHECK_RC(lineGetAgentCaps(p.a.h, p.a.ndevs, 0, T_API, NULL), LINEERR_BADDEVICEID);
     CHECK_RC(lineConfigDialog(p.a.ndevs, NULL, "tapi/line"), LINEERR_BADDEVICEID);
@@ -467,8 +451,9 @@ TEST(lineapi_not_yet_functions_say_so)
     memset(&caps, 0, sizeof(caps));
     caps.dc.dwTotalSize = sizeof(caps);
     CHECK_RC(lineGetDevCaps(p.b.h, 1, T_API, 0, &caps.dc), 0);
-    /* (and lineSetLineDevStatus: test_status.c) */
-    CHECK_EQ(caps.dc.dwLineFeatures, LINEFEATURE_MAKECALL | LINEFEATURE_SETDEVSTATUS);
+    /* (lineSetLineDevStatus: test_status.c; forwarding: tests/test_route.c) */
+    CHECK_EQ(caps.dc.dwLineFeatures & ~(DWORD)(LINEFEATURE_FORWARD | LINEFEATURE_FORWARDFWD),
+             LINEFEATURE_MAKECALL | LINEFEATURE_SETDEVSTATUS);
     CHECK_EQ(caps.dc.dwGenerateDigitModes, 0);
     CHECK_EQ(caps.dc.dwGenerateToneModes, 0);
     CHECK_EQ(caps.dc.dwMonitorDigitModes, 0);
@@ -481,38 +466,29 @@ TEST(lineapi_not_yet_functions_say_so)
     memset(&caps, 0, sizeof(caps));
     caps.ac.dwTotalSize = sizeof(caps);
     CHECK_RC(lineGetAddressCaps(p.b.h, 1, 0, T_API, 0, &caps.ac), 0);
-    CHECK_EQ(caps.ac.dwForwardModes, 0);
-    CHECK_EQ(caps.ac.dwParkModes, 0);
     CHECK_EQ(caps.ac.dwNumCompletionMessages, 0);
-    CHECK_EQ(caps.ac.dwCallCompletionModes, 0);
     CHECK_EQ(caps.ac.dwCallFeatures &
-                 (LINECALLFEATURE_REDIRECT | LINECALLFEATURE_PARK | LINECALLFEATURE_SWAPHOLD |
-                  LINECALLFEATURE_COMPLETECALL | LINECALLFEATURE_GENERATEDIGITS |
+                 (LINECALLFEATURE_GENERATEDIGITS |
                   LINECALLFEATURE_GENERATETONE | LINECALLFEATURE_MONITORDIGITS |
                   LINECALLFEATURE_GATHERDIGITS | LINECALLFEATURE_MONITORTONES |
                   LINECALLFEATURE_MONITORMEDIA | LINECALLFEATURE_SETMEDIACONTROL |
-                  LINECALLFEATURE_SECURECALL | LINECALLFEATURE_SETTREATMENT |
+                  LINECALLFEATURE_SETTREATMENT |
                   LINECALLFEATURE_SETQOS | LINECALLFEATURE_SETTERMINAL),
              0);
     CHECK_EQ(caps.ac.dwAddressFeatures &
-                 (LINEADDRFEATURE_FORWARD | LINEADDRFEATURE_PICKUP | LINEADDRFEATURE_UNPARK |
-                  LINEADDRFEATURE_UNCOMPLETECALL | LINEADDRFEATURE_SETMEDIACONTROL |
+                 (LINEADDRFEATURE_SETMEDIACONTROL |
                   LINEADDRFEATURE_SETTERMINAL),
-             0);
-    CHECK_EQ(caps.ac.dwCallFeatures2 & (LINECALLFEATURE2_PARKDIRECT |
-                                        LINECALLFEATURE2_PARKNONDIRECT),
              0);
     LINECALLSTATUS st;
     t_status(hb, &st);
-    CHECK_EQ(st.dwCallFeatures & (LINECALLFEATURE_REDIRECT | LINECALLFEATURE_PARK |
-                                  LINECALLFEATURE_GENERATEDIGITS | LINECALLFEATURE_SETTREATMENT),
+    CHECK_EQ(st.dwCallFeatures & (LINECALLFEATURE_GENERATEDIGITS | LINECALLFEATURE_SETTREATMENT),
              0);
     t_drop_idle(&p.b, hb);
     t_expect_state(&p.a, ha, LINECALLSTATE_DISCONNECTED, LINEDISCONNECTMODE_NORMAL);
     t_drop_idle(&p.a, ha);
     t_pair_done(&p);
     /* without an application */
-    CHECK_RC(lineRedirect(hb, "102", 0), LINEERR_UNINITIALIZED);
+    CHECK_RC(lineGenerateDigits(hb, LINEDIGITMODE_DTMF, "1", 0), LINEERR_UNINITIALIZED);
 }
 
 static void CALLBACK phone_cb(DWORD dev, DWORD msg, DWORD_PTR inst, DWORD_PTR p1, DWORD_PTR p2,

@@ -28,9 +28,10 @@
  * "resumed by peer".
  *
  * "As asked": answer --reject: the offered call was rejected (our lineDrop
- * took it IDLE).  Otherwise: the call connected, every hold and unhold asked
- * for succeeded, and the call ended by our drop or by the far end with
- * DISCONNECTED NORMAL. */
+ * took it IDLE); answer --redirect-to ADDR: it was redirected there (our
+ * lineRedirect took it IDLE).  Otherwise: the call connected, every hold and
+ * unhold asked for succeeded, and the call ended by our drop or by the far end
+ * with DISCONNECTED NORMAL. */
 #define _POSIX_C_SOURCE 200809L
 #include <ctype.h>
 #include <errno.h>
@@ -60,6 +61,8 @@ struct hexopt {
 struct opts {
     bool answer;
     const char *line, *dest, *transport, *proxy, *registrar, *username, *password;
+    const char *tls_cert, *tls_key, *tls_ca, *tls_verify; /* --tls-*: a TLS --line line */
+    const char *redirect_to; /* answer: lineRedirect every offered call there */
     const char *trace, *pcap, *svg;
     bool reject, ladder, json;
     bool service_line; /* --line names a line of the telephony service */
@@ -85,6 +88,7 @@ struct tcall {
     LONG make_req, answer_req, drop_req, accept_req, hold_req, unhold_req;
     bool offered, connected, disconnected, idle, drop_answered;
     bool peer_held; /* the far end holds the call (CONNECTED ACTIVEHELD) */
+    bool redirecting; /* drop_req is --redirect-to's lineRedirect */
     DWORD disc_mode;
     long long drop_at;   /* monotonic ms, 0 = no drop scheduled */
     long long answer_at; /* monotonic ms, 0 = no answer scheduled (--ring) */
@@ -258,9 +262,9 @@ static bool clean_text(const char *s, size_t max)
 /* sip:USER@IP:PORT, IP a dotted IPv4 address or [IPv6]; USER into o->user. */
 static bool parse_line_uri(const char *s, struct opts *o)
 {
-    if (!clean_text(s, 200) || strncmp(s, "sip:", 4) != 0)
+    if (!clean_text(s, 200) || (strncmp(s, "sip:", 4) != 0 && strncmp(s, "sips:", 5) != 0))
         return false;
-    const char *user = s + 4, *at = strchr(user, '@');
+    const char *user = s + (s[3] == 's' ? 5 : 4), *at = strchr(user, '@');
     if (!at || at == user || (size_t)(at - user) >= sizeof(o->user))
         return false;
     for (const char *p = user; p < at; p++)
@@ -375,9 +379,28 @@ static int parse_args(int argc, char **argv, struct opts *o)
                 return usage_error("--timeout must be seconds (0 = none): %.40s", v);
             o->timeout_s = (unsigned)n;
         } else if (!strcmp(a, "--transport")) {
-            if (strcmp(v, "udp") && strcmp(v, "tcp"))
-                return usage_error("--transport must be udp or tcp: %.40s", v);
+            if (strcmp(v, "udp") && strcmp(v, "tcp") && strcmp(v, "tls"))
+                return usage_error("--transport must be udp, tcp or tls: %.40s", v);
             o->transport = v;
+        } else if (!strcmp(a, "--tls-certificate") || !strcmp(a, "--tls-key") ||
+                   !strcmp(a, "--tls-ca")) {
+            if (!clean_text(v, 200))
+                return usage_error("%s: a file name, printable, no spaces, at most 200 "
+                                   "characters", a);
+            *(a[6] == 'c' && a[7] == 'e' ? &o->tls_cert
+              : a[6] == 'k'              ? &o->tls_key
+                                         : &o->tls_ca) = v;
+        } else if (!strcmp(a, "--redirect-to")) {
+            if (!o->answer)
+                return usage_error("--redirect-to is an option of tapi answer%s", "");
+            if (!clean_text(v, 200))
+                return usage_error("--redirect-to must be an address (printable, no spaces): "
+                                   "%.80s", v);
+            o->redirect_to = v;
+        } else if (!strcmp(a, "--tls-verify")) {
+            if (strcmp(v, "out") && strcmp(v, "all") && strcmp(v, "none"))
+                return usage_error("--tls-verify must be out, all or none: %.40s", v);
+            o->tls_verify = v;
         } else if (!strcmp(a, "--proxy")) {
             if (!clean_text(v, 200) || strncmp(v, "sip:", 4))
                 return usage_error("--proxy must be a SIP URI: %.80s", v);
@@ -409,6 +432,14 @@ static int parse_args(int argc, char **argv, struct opts *o)
     if (!o->line && (o->proxy || o->registrar || o->username || o->password))
         return usage_error("--proxy, --registrar, --username and --password describe the "
                            "--line line (a configured line has them in OPENTAPI_CONFIG)%s", "");
+    if (o->redirect_to && o->reject)
+        return usage_error("--redirect-to or --reject, not both%s", "");
+    bool tls_opt = o->tls_cert || o->tls_key || o->tls_ca || o->tls_verify;
+    if (tls_opt && (!o->line || strcmp(o->transport, "tls")))
+        return usage_error("--tls-certificate, --tls-key, --tls-ca and --tls-verify describe a "
+                           "--line line with --transport tls%s", "");
+    if (o->line && !strcmp(o->transport, "tls") && !o->tls_cert)
+        return usage_error("--transport tls needs --tls-certificate FILE%s", "");
     if (!o->answer && !o->dest)
         return usage_error("tapi call needs a destination URI%s", "");
     if (o->hold_for >= 0 && o->hold_after < 0)
@@ -504,7 +535,7 @@ static int open_line(const struct opts *o, HLINE *hl)
         return open_service_line(o, hl);
     LONG rc;
     if (o->line) {
-        char cfg[2048];
+        char cfg[4096];
         DWORD uui_size = 1024;
         if (o->uui_len > uui_size)
             uui_size = o->uui_len;
@@ -515,7 +546,8 @@ static int open_line(const struct opts *o, HLINE *hl)
         int n = snprintf(cfg, sizeof(cfg),
                          "[sip]\nlog_level = %d\n"
                          "[line]\nprovider = sip\nname = tapi %s\nnumber = %s\nuri = %s\n"
-                         "transport = %s\nuui = %u\n%s%s%s%s%s%s%s%s%s%s%s%s",
+                         "transport = %s\nuui = %u\n%s%s%s%s%s%s%s%s%s%s%s%s"
+                         "%s%s%s%s%s%s%s%s%s%s%s%s",
                          o->sip_log, o->answer ? "answer" : "call", o->user, o->line,
                          o->transport, (unsigned)uui_size, o->proxy ? "proxy = " : "",
                          o->proxy ? o->proxy : "", o->proxy ? "\n" : "",
@@ -523,7 +555,13 @@ static int open_line(const struct opts *o, HLINE *hl)
                          o->registrar ? "\n" : "", o->username ? "username = " : "",
                          o->username ? o->username : "", o->username ? "\n" : "",
                          o->password ? "password = " : "", o->password ? o->password : "",
-                         o->password ? "\n" : "");
+                         o->password ? "\n" : "", o->tls_cert ? "tls_certificate = " : "",
+                         o->tls_cert ? o->tls_cert : "", o->tls_cert ? "\n" : "",
+                         o->tls_key ? "tls_key = " : "", o->tls_key ? o->tls_key : "",
+                         o->tls_key ? "\n" : "", o->tls_ca ? "tls_ca = " : "",
+                         o->tls_ca ? o->tls_ca : "", o->tls_ca ? "\n" : "",
+                         o->tls_verify ? "tls_verify = " : "", o->tls_verify ? o->tls_verify : "",
+                         o->tls_verify ? "\n" : "");
         if (n < 0 || (size_t)n >= sizeof(cfg)) {
             fprintf(stderr, "tapi: configuration too long\n");
             return 2;
@@ -749,6 +787,20 @@ static void answer_or_reject(const struct opts *o, struct tcall *c)
         drop(c, o->uui, o->uui_len, "reject");
         return;
     }
+    if (o->redirect_to) {
+        /* the request that takes the call IDLE, as a drop's would */
+        LONG r = lineRedirect(c->h, o->redirect_to, 0);
+        if (r < 0) {
+            say(c, "lineRedirect %s: %s", o->redirect_to, otErrorName(r));
+            call_fail(c, "lineRedirect failed");
+            drop(c, NULL, 0, "give up");
+            return;
+        }
+        c->drop_req = r;
+        c->redirecting = true;
+        say(c, "lineRedirect %s -> request %ld", o->redirect_to, (long)r);
+        return;
+    }
     LONG r = lineAnswer(c->h, (LPCSTR)o->call_uui.p, o->call_uui.len);
     if (r < 0) {
         say(c, "lineAnswer: %s", otErrorName(r));
@@ -846,7 +898,7 @@ static void on_reply(const struct opts *o, struct tcall *c, LONG id, LONG result
     } else if (id == c->drop_req) {
         c->drop_answered = true;
         if (result)
-            call_fail(c, "lineDrop failed");
+            call_fail(c, c->redirecting ? "lineRedirect failed" : "lineDrop failed");
     } else if (id == c->hold_req) {
         if (result)
             call_fail(c, "lineHold failed");
@@ -901,6 +953,14 @@ static void on_message(const struct opts *o, const LINEMESSAGE *m)
         if (c && (m->dwParam1 & LINECALLINFOSTATE_USERUSERINFO)) {
             say(c, "LINE_CALLINFO USERUSERINFO");
             show_uui(c);
+        }
+        if (c && (m->dwParam1 & LINECALLINFOSTATE_DEVSPECIFIC)) {
+            /* e.g. received UUI the line could not take (docs/sip.md) */
+            char text[160];
+            call_cause(c->h, text, sizeof(text));
+            say(c, "LINE_CALLINFO DEVSPECIFIC");
+            if (text[0])
+                say(c, "  warning: %s", text);
         }
         break;
     }

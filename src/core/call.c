@@ -99,9 +99,11 @@ void ot_call_free_now(struct ot_call *c)
     ot_status_call_gone(c); /* freed while not IDLE: the line's counts follow */
     ot_list_del(&c->ld_link);
     ot_list_del(&c->conn_link);
-    char **strs[] = {&c->caller_id,  &c->caller_name,  &c->called_id,
-                     &c->called_name, &c->connected_id, &c->connected_name};
-    for (unsigned i = 0; i < 6; i++)
+    char **strs[] = {&c->caller_id,      &c->caller_name,      &c->called_id,
+                     &c->called_name,    &c->connected_id,     &c->connected_name,
+                     &c->redirecting_id, &c->redirecting_name, &c->redirection_id,
+                     &c->redirection_name};
+    for (unsigned i = 0; i < sizeof(strs) / sizeof(strs[0]); i++)
         if (c->strings_owned & (1u << i))
             free(*strs[i]);
     free(c->remote_uui.data);
@@ -362,7 +364,7 @@ static int party_set(struct ot_call *c, char **dst, unsigned bit, const char *s,
     if (c->strings_owned & (1u << bit))
         free(*dst);
     *dst = n;
-    c->strings_owned = (uint8_t)((c->strings_owned & ~(1u << bit)) |
+    c->strings_owned = (uint16_t)((c->strings_owned & ~(1u << bit)) |
                                  ((n && !borrowed) ? (1u << bit) : 0u));
     return 0;
 }
@@ -380,6 +382,14 @@ void ot_ev_call_party_ex(struct ot_call *c, enum ot_party which, const char *num
     case OT_PARTY_CALLED:
         num = &c->called_id, nam = &c->called_name, bit = 2, state = LINECALLINFOSTATE_CALLEDID;
         break;
+    case OT_PARTY_REDIRECTING:
+        num = &c->redirecting_id, nam = &c->redirecting_name, bit = 6;
+        state = LINECALLINFOSTATE_REDIRECTINGID;
+        break;
+    case OT_PARTY_REDIRECTION:
+        num = &c->redirection_id, nam = &c->redirection_name, bit = 8;
+        state = LINECALLINFOSTATE_REDIRECTIONID;
+        break;
     default:
         num = &c->connected_id, nam = &c->connected_name, bit = 4;
         state = LINECALLINFOSTATE_CONNECTEDID;
@@ -396,6 +406,14 @@ void ot_ev_call_party(struct ot_call *c, enum ot_party which, const char *number
                       const char *name, bool notify)
 {
     ot_ev_call_party_ex(c, which, number, name, notify, false);
+}
+
+void ot_ev_call_reason(struct ot_call *c, DWORD reason)
+{
+    if (c->reason == reason)
+        return;
+    c->reason = reason;
+    post_callinfo(c, LINECALLINFOSTATE_REASON, NULL);
 }
 
 static int uui_set(struct ot_uui *u, const void *data, DWORD len)
@@ -653,6 +671,7 @@ DWORD ot_call_features(const struct ot_call *c, DWORD privilege)
     if (c->uui_unreleased)
         f |= LINECALLFEATURE_RELEASEUSERUSERINFO;
     f &= ot_provider_call_features(c->ld->prov); /* what its provider can do */
+    f |= ot_route_call_features(c);               /* routeapi.c */
     if (f && c->state != LINECALLSTATE_IDLE && /* a call this station takes part in */
         !(c->state == LINECALLSTATE_CONNECTED && c->mode == LINECONNECTEDMODE_INACTIVE))
         f |= LINECALLFEATURE_SETCALLDATA | LINECALLFEATURE_SETCALLPARAMS;

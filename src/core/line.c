@@ -364,7 +364,7 @@ LONG lineGetDevCaps(HLINEAPP hLineApp, DWORD dwDeviceID, DWORD dwAPIVersion, DWO
         dc.dwUUIDropSize = cf->uui_drop;
         dc.dwUUISendUserUserInfoSize = cf->uui_send;
         dc.dwUUICallInfoSize = cf->uui_call_info;
-        dc.dwLineFeatures = LINEFEATURE_MAKECALL |
+        dc.dwLineFeatures = LINEFEATURE_MAKECALL | ot_route_line_features(ld) |
                             (ld->settable_status ? LINEFEATURE_SETDEVSTATUS : 0);
         ot_varbuf_put(&vb, classes, sizeof(classes), &dc.dwDeviceClassesSize,
                       &dc.dwDeviceClassesOffset);
@@ -478,6 +478,7 @@ LONG lineGetAddressCaps(HLINEAPP hLineApp, DWORD dwDeviceID, DWORD dwAddressID,
                                                                         : 0);
         ac.dwAvailableMediaModes = OT_MEDIA_MODES;
         ac.dwMaxCallDataSize = OT_CALL_DATA_MAX;
+        ot_route_address_caps(ld, &ac);
         OT_FILL_END(ac, lpAddressCaps);
     }
 out:
@@ -516,6 +517,7 @@ LONG lineGetAddressStatus(HLINE hLine, DWORD dwAddressID, LPLINEADDRESSSTATUS lp
             as.dwNumActiveCalls ? 0
                                 : LINEADDRFEATURE_MAKECALL |
                                       (o->ld->conf.max_conf ? LINEADDRFEATURE_SETUPCONF : 0);
+        ot_route_address_status(o, &as, &vb);
         OT_FILL_END(as, lpAddressStatus);
     }
 out:
@@ -545,7 +547,7 @@ LONG lineGetLineDevStatus(HLINE hLine, LPLINEDEVSTATUS lpLineDevStatus)
         }
         count_calls(o->ld, &ds.dwNumActiveCalls, &ds.dwNumOnHoldCalls, &ds.dwNumOnHoldPendCalls,
                     &inuse);
-        ds.dwLineFeatures = LINEFEATURE_MAKECALL |
+        ds.dwLineFeatures = LINEFEATURE_MAKECALL | ot_route_line_features(o->ld) |
                             (o->ld->settable_status ? LINEFEATURE_SETDEVSTATUS : 0);
         ds.dwRoamMode = LINEROAMMODE_UNAVAIL;
         ds.dwDevStatusFlags = LINEDEVSTATUSFLAGS_CONNECTED |
@@ -643,8 +645,9 @@ LONG lineSetStatusMessages(HLINE hLine, DWORD dwLineStates, DWORD dwAddressState
         rc = LINEERR_INVALLINEHANDLE;
     else if (!rc && (dwLineStates & ~(DWORD)(LINEDEVSTATE_OTHER | ot_linedev_line_states(o->ld))))
         rc = LINEERR_INVALLINESTATE;
-    else if (!rc &&
-             (dwAddressStates & ~(DWORD)(LINEADDRESSSTATE_OTHER | ot_linedev_address_states(o->ld))))
+    else if (!rc && (dwAddressStates & ~(DWORD)(LINEADDRESSSTATE_OTHER |
+                                               ot_linedev_address_states(o->ld) |
+                                               ot_route_address_states(o->ld))))
         rc = LINEERR_INVALADDRESSSTATE;
     if (!rc) {
         o->line_states = dwLineStates;

@@ -1,6 +1,5 @@
 /* The TAPI 2.2 line functions whose feature opentapi does not have yet
- * (docs/api.md marks them "not yet"): routing (forward, redirect, park,
- * pickup, swap hold, call completion, secure), digits and tones,
+ * (docs/api.md marks them "not yet"): digits and tones,
  * media control, quality of service, terminals, device-specific
  * extensions, provider installation, the obsolete assisted-telephony media
  * calls and the ACD (agent) functions.
@@ -9,7 +8,7 @@
  * a stale handle learns that first) and then answers the documented
  * "cannot" error -- never success.  The capability structures agree: no
  * LINEDEVCAPS / LINEADDRESSCAPS bit announces any of these features
- * (dwForwardModes, dwParkModes, dwGenerateDigitModes, dwMonitorDigitModes,
+ * (dwGenerateDigitModes, dwMonitorDigitModes,
  * dwGatherDigits..., dwLineFeatures and dwCallFeatures bits are 0). */
 #include "ot.h"
 #include "rpc.h"
@@ -48,63 +47,6 @@ static LONG check(enum subject s, DWORD h)
     ot_unlock();
     return rc ? rc : (LONG)LINEERR_OPERATIONUNAVAIL;
 }
-
-/* ---- routing ---- */
-LONG lineForward(HLINE hLine, DWORD bAllAddresses, DWORD dwAddressID,
-                 LPLINEFORWARDLIST const lpForwardList, DWORD dwNumRingsNoAnswer,
-                 LPHCALL lphConsultCall, LPLINECALLPARAMS const lpCallParams)
-{
-    (void)bAllAddresses, (void)dwAddressID, (void)lpForwardList, (void)dwNumRingsNoAnswer;
-    (void)lphConsultCall, (void)lpCallParams;
-    return check(S_LINE, hLine);
-}
-
-LONG lineRedirect(HCALL hCall, LPCSTR lpszDestAddress, DWORD dwCountryCode)
-{
-    (void)lpszDestAddress, (void)dwCountryCode;
-    return check(S_CALL, hCall);
-}
-
-LONG linePark(HCALL hCall, DWORD dwParkMode, LPCSTR lpszDirAddress,
-              LPVARSTRING lpNonDirAddress)
-{
-    (void)dwParkMode, (void)lpszDirAddress, (void)lpNonDirAddress;
-    return check(S_CALL, hCall);
-}
-
-LONG lineUnpark(HLINE hLine, DWORD dwAddressID, LPHCALL lphCall, LPCSTR lpszDestAddress)
-{
-    (void)dwAddressID, (void)lphCall, (void)lpszDestAddress;
-    return check(S_LINE, hLine);
-}
-
-LONG linePickup(HLINE hLine, DWORD dwAddressID, LPHCALL lphCall, LPCSTR lpszDestAddress,
-                LPCSTR lpszGroupID)
-{
-    (void)dwAddressID, (void)lphCall, (void)lpszDestAddress, (void)lpszGroupID;
-    return check(S_LINE, hLine);
-}
-
-LONG lineSwapHold(HCALL hActiveCall, HCALL hHeldCall)
-{
-    LONG rc = check(S_CALL, hActiveCall);
-    return rc == (LONG)LINEERR_OPERATIONUNAVAIL ? check(S_CALL, hHeldCall) : rc;
-}
-
-LONG lineCompleteCall(HCALL hCall, LPDWORD lpdwCompletionID, DWORD dwCompletionMode,
-                      DWORD dwMessageID)
-{
-    (void)lpdwCompletionID, (void)dwCompletionMode, (void)dwMessageID;
-    return check(S_CALL, hCall);
-}
-
-LONG lineUncompleteCall(HLINE hLine, DWORD dwCompletionID)
-{
-    (void)dwCompletionID;
-    return check(S_LINE, hLine);
-}
-
-LONG lineSecureCall(HCALL hCall) { return check(S_CALL, hCall); }
 
 /* ---- digits, tones and media ---- */
 LONG lineGenerateDigits(HCALL hCall, DWORD dwDigitMode, LPCSTR lpszDigits, DWORD dwDuration)

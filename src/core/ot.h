@@ -167,6 +167,7 @@ struct ot_linedev {
     DWORD extra_address_states; /* LINEADDRESSSTATE_ a provider or feature reports */
     DWORD settable_status;      /* LINEDEVSTATUSFLAGS_ lineSetLineDevStatus may change */
     DWORD dev_status;           /* those of them that are set */
+    struct ot_fwd_state *fwd; /* lineForward's list (forward.c); NULL: none */
 };
 
 struct ot_open {
@@ -204,13 +205,16 @@ struct ot_call {
     DWORD app_specific;
     /* party ids; a bit of strings_owned set means the core allocated it */
     char *caller_id, *caller_name, *called_id, *called_name, *connected_id, *connected_name;
+    char *redirecting_id, *redirecting_name, *redirection_id, *redirection_name;
     struct ot_uui remote_uui;   /* what LINECALLINFO shows */
     struct ot_uui *pending_uui; /* newer UUI held until lineReleaseUserUserInfo */
     struct ot_uui call_data;    /* lineSetCallData (callparams.c), at most OT_CALL_DATA_MAX */
     char *cause; /* the provider's words for why the call failed (LINECALLINFO DevSpecific) */
     DWORD media_mode;           /* lineSetMediaMode; 0 = LINEMEDIAMODE_INTERACTIVEVOICE */
+    DWORD completion_id;        /* LINECALLINFO.dwCompletionID (routeapi.c) */
+    bool secure;                /* lineSecureCall: LINECALLPARAMFLAGS_SECURE */
     bool uui_unreleased;
-    uint8_t strings_owned;
+    uint16_t strings_owned;
     struct ot_list refs; /* struct ot_callref.call_link */
     DWORD num_owners, num_monitors;
     void *drv; /* the provider's call */
@@ -371,6 +375,32 @@ OT_HIDDEN DWORD ot_linedev_address_states(const struct ot_linedev *ld);
  * / LINEERR_LINEMAPPERFAILED.  Core lock held. */
 OT_HIDDEN LONG ot_line_mapper(DWORD media, const LINECALLPARAMS *p, const DWORD *devs, DWORD n,
                               DWORD *dev);
+/* routing (forward.c) */
+OT_HIDDEN void ot_linedev_forward_free(struct ot_linedev *ld); /* core stop */
+/* provider members added after size was first fixed (NULL / 0 when absent) */
+static inline LONG (*ot_prov_redirect(const struct ot_provider *p))(struct ot_req *,
+                                                                   struct ot_call *,
+                                                                   const char *)
+{
+    return p->size > offsetof(struct ot_provider, redirect) ? p->redirect : NULL;
+}
+static inline DWORD ot_prov_forward_modes(const struct ot_provider *p)
+{
+    return p->size > offsetof(struct ot_provider, forward_modes) ? p->forward_modes : 0;
+}
+/* Any later member m of p, or none (NULL, 0) when p predates it. */
+#define OT_PROV(p, m, none) ((p)->size > offsetof(struct ot_provider, m) ? (p)->m : (none))
+/* Routing parts of the status and capability structures (routeapi.c, forward.c). */
+OT_HIDDEN void ot_route_address_status(const struct ot_open *o, LINEADDRESSSTATUS *as,
+                                       struct ot_varbuf *vb);
+OT_HIDDEN void ot_route_address_caps(const struct ot_linedev *ld, LINEADDRESSCAPS *ac);
+OT_HIDDEN void ot_route_fwd_caps(LINEADDRESSCAPS *ac); /* forward.c: list and ring limits */
+OT_HIDDEN DWORD ot_route_addr_features(const struct ot_linedev *ld);
+OT_HIDDEN DWORD ot_route_line_features(const struct ot_linedev *ld); /* LINEFEATURE_FORWARD.. */
+OT_HIDDEN DWORD ot_route_call_features(const struct ot_call *c);
+/* LINEADDRESSSTATE_ acceptable in lineSetStatusMessages for this line. */
+OT_HIDDEN DWORD ot_route_address_states(const struct ot_linedev *ld);
+
 
 /* requests (request.c) */
 OT_HIDDEN struct ot_req *ot_req_new(struct ot_open *o, enum ot_req_kind kind);

@@ -336,7 +336,11 @@ void ot_rpc_encode_outs(unsigned fn, const struct ot_rpc_args *args, LONG result
     const char *sig = ot_rpc_fns[fn].sig;
     ot_wbuf_u32(w, (uint32_t)result);
     for (unsigned i = 0; sig[i]; i++) {
-        bool have = args->a[i] != 0 && result == 0;
+        /* A request id (> 0) carries what the function filled when it was made
+         * (linePark's VARSTRING, lineCompleteCall's id); STRUCTURETOOSMALL the
+         * size a VARSTRING needs (linePark). */
+        bool have = args->a[i] != 0 &&
+                    (result >= 0 || (sig[i] == 'V' && result == (LONG)LINEERR_STRUCTURETOOSMALL));
         switch (sig[i]) {
         case 'o': case 'h':
             ot_wbuf_u32(w, have);

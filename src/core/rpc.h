@@ -125,8 +125,26 @@ enum ot_rpc_type {
     X(lineRegisterRequestRecipient, "auuu", 0, (HLINEAPP)a[0], (DWORD)a[1], (DWORD)a[2],         \
       (DWORD)a[3])                                                                               \
     X(lineGetRequest, "auQ", 0, (HLINEAPP)a[0], (DWORD)a[1], (LPVOID)a[2])                       \
-    X(tapiRequestMakeCall, "ssss", 0, (LPCSTR)a[0], (LPCSTR)a[1], (LPCSTR)a[2], (LPCSTR)a[3]) \
-    X(lineSetLineDevStatus, "luu", 0, (HLINE)a[0], (DWORD)a[1], (DWORD)a[2])
+    X(tapiRequestMakeCall, "ssss", 0, (LPCSTR)a[0], (LPCSTR)a[1], (LPCSTR)a[2], (LPCSTR)a[3])  \
+    X(lineSetLineDevStatus, "luu", 0, (HLINE)a[0], (DWORD)a[1], (DWORD)a[2])                   \
+    OT_RPC_ROUTING(X)
+
+/* The routing functions (routeapi.c, forward.c).  linePark's VARSTRING and
+ * lineCompleteCall's completion id are filled when the request is made, so
+ * their outs travel with a request id too (ot_rpc_encode_outs). */
+#define OT_RPC_ROUTING(X)                                                                        \
+    X(lineForward, "luuPuHP", 0, (HLINE)a[0], (DWORD)a[1], (DWORD)a[2],                          \
+      (LPLINEFORWARDLIST)a[3], (DWORD)a[4], (LPHCALL)a[5], (LPLINECALLPARAMS)a[6])               \
+    X(lineRedirect, "csu", 0, (HCALL)a[0], (LPCSTR)a[1], (DWORD)a[2])                            \
+    X(linePark, "cusV", 0, (HCALL)a[0], (DWORD)a[1], (LPCSTR)a[2], (LPVARSTRING)a[3])            \
+    X(lineUnpark, "luHs", OT_RPC_NEEDS_OWNER, (HLINE)a[0], (DWORD)a[1], (LPHCALL)a[2],           \
+      (LPCSTR)a[3])                                                                              \
+    X(linePickup, "luHss", OT_RPC_NEEDS_OWNER, (HLINE)a[0], (DWORD)a[1], (LPHCALL)a[2],          \
+      (LPCSTR)a[3], (LPCSTR)a[4])                                                                \
+    X(lineSwapHold, "cc", 0, (HCALL)a[0], (HCALL)a[1])                                           \
+    X(lineCompleteCall, "couu", 0, (HCALL)a[0], (LPDWORD)a[1], (DWORD)a[2], (DWORD)a[3])         \
+    X(lineUncompleteCall, "lu", 0, (HLINE)a[0], (DWORD)a[1])                                     \
+    X(lineSecureCall, "c", 0, (HCALL)a[0])
 
 enum ot_rpc_fn {
 #define OT_RPC_ENUM(name, sig, flags, ...) OT_RPC_##name,

@@ -607,36 +607,9 @@ static HRESULT WINAPI b_BlindTransfer(ITBasicCallControl *This, BSTR dest)
 {
     return ot3_blind_transfer(call_of_bcc(This), dest);
 }
-static HRESULT WINAPI b_SwapHold(ITBasicCallControl *This, ITBasicCallControl *pCall)
-{
-    (void)This, (void)pCall;
-    return E_NOTIMPL;
-}
-static HRESULT WINAPI b_ParkDirect(ITBasicCallControl *This, BSTR addr)
-{
-    (void)This, (void)addr;
-    return E_NOTIMPL;
-}
-static HRESULT WINAPI b_ParkIndirect(ITBasicCallControl *This, BSTR *pp)
-{
-    (void)This;
-    if (pp)
-        *pp = NULL;
-    return E_NOTIMPL;
-}
-static HRESULT WINAPI b_Unpark(ITBasicCallControl *This)
-{
-    (void)This;
-    return E_NOTIMPL;
-}
 static HRESULT WINAPI b_SetQOS(ITBasicCallControl *This, LONG media, QOS_SERVICE_LEVEL level)
 {
     (void)This, (void)media, (void)level;
-    return E_NOTIMPL;
-}
-static HRESULT WINAPI b_Pickup(ITBasicCallControl *This, BSTR group)
-{
-    (void)This, (void)group;
     return E_NOTIMPL;
 }
 
@@ -698,8 +671,8 @@ static const ITBasicCallControlVtbl bcc_vtbl = {
     b_QueryInterface, b_AddRef,          b_Release,      OT3_DISPATCH_ENTRIES(b),
     b_Connect,        b_Answer,          b_Disconnect,   b_Hold,
     b_HandoffDirect,  b_HandoffIndirect, b_Conference,   b_Transfer,
-    b_BlindTransfer,  b_SwapHold,        b_ParkDirect,   b_ParkIndirect,
-    b_Unpark,         b_SetQOS,          b_Pickup,       b_Dial,
+    b_BlindTransfer,  ot3_b_SwapHold,        ot3_b_ParkDirect,   ot3_b_ParkIndirect,
+    ot3_b_Unpark,         b_SetQOS,          ot3_b_Pickup,       b_Dial,
     b_Finish,         b_RemoveFromConference,
 };
 

@@ -262,6 +262,17 @@ void ot3_call_detach(struct ot3_tapi *t, struct ot3_call *c, bool with_event);
 void ot3_call_connected(struct ot3_tapi *t, struct ot3_call *c); /* Connect's reply */
 void ot3_call_free(struct ot3_call *c); /* a zombie, lock not held */
 
+/* ---- route.c: routing methods of the ITAddress and ITBasicCallControl vtables ---- */
+HRESULT WINAPI ot3_a_CreateForwardInfoObject(ITAddress *This, ITForwardInformation **pp);
+HRESULT WINAPI ot3_a_Forward(ITAddress *This, ITForwardInformation *pInfo,
+                             ITBasicCallControl *pCall);
+HRESULT WINAPI ot3_a_get_CurrentForwardInfo(ITAddress *This, ITForwardInformation **pp);
+HRESULT WINAPI ot3_b_SwapHold(ITBasicCallControl *This, ITBasicCallControl *pCall);
+HRESULT WINAPI ot3_b_ParkDirect(ITBasicCallControl *This, BSTR addr);
+HRESULT WINAPI ot3_b_ParkIndirect(ITBasicCallControl *This, BSTR *pp);
+HRESULT WINAPI ot3_b_Unpark(ITBasicCallControl *This);
+HRESULT WINAPI ot3_b_Pickup(ITBasicCallControl *This, BSTR group);
+
 /* ---- event.c ---- */
 /* New events (one reference, which the queue takes); NULL when out of memory. */
 struct ot3_event *ot3_event_state(struct ot3_call *c, CALL_STATE state,

@@ -176,6 +176,7 @@ static struct sip_call *sc_new(struct sip_line *l, struct ot_call *c, bool incom
     sc->incoming = incoming;
     ot_list_init(&sc->infos);
     sip_hold_init(sc);
+    sip_forward_init(sc);
     ot_list_add_tail(&l->calls, &sc->link);
     S.live_calls++;
     l->ncalls++;
@@ -202,6 +203,7 @@ static void sc_free(struct sip_call *sc)
         set_consult(sc, NULL);
     if (sc->consult_for)
         set_consult(sc->consult_for, NULL);
+    sip_forward_done(sc);
     ot_list_del(&sc->link);
     if (!sc->is_parent)
         sc->line->ncalls--;
@@ -269,11 +271,13 @@ static int reason_q850(const sip_t *sip)
 }
 
 /* The User-to-User of a received message, into the call's LINECALLINFO.
- * Malformed or oversized values are dropped whole, counted and logged. */
-static void report_uui(struct sip_call *sc, const sip_t *sip)
+ * Malformed or oversized values are dropped whole, counted and logged; an
+ * oversized one also leaves its text in DevSpecific (sipuui.c).  True when
+ * one was dropped for its size. */
+static bool report_uui(struct sip_call *sc, const sip_t *sip)
 {
     if (!sip || !sc->call)
-        return;
+        return false;
     DWORD limit = sc->line->cf->uui_call_info;
     bool foreign = false;
     for (const sip_unknown_t *u = sip->sip_unknown; u; u = u->un_next) {
@@ -284,7 +288,7 @@ static void report_uui(struct sip_call *sc, const sip_t *sip)
         if (!buf) {
             ot_logc(OT_CAT_SIP, OTLOG_ERROR, "out of memory reading UUI of call %u",
                     (unsigned)ot_call_id(sc->call));
-            return;
+            return false;
         }
         enum ot_sip_uui_result r = ot_sip_uui_parse(u->un_value, buf, limit, &n);
         if (r == OT_SIP_UUI_OK)
@@ -298,10 +302,11 @@ static void report_uui(struct sip_call *sc, const sip_t *sip)
                     "call %u: User-to-User larger than dwUUICallInfoSize (%u) ignored",
                     (unsigned)ot_call_id(sc->call), (unsigned)limit);
             cnt_add(&cnt.uui_oversized, 1);
+            sip_uui_dropped(sc->call, n, limit);
         }
         free(buf);
         if (r != OT_SIP_UUI_NONE)
-            return;
+            return r == OT_SIP_UUI_TOOBIG;
         /* Not TAPI's: counted once per message below, unless a later
          * User-to-User header is. */
         foreign = true;
@@ -311,6 +316,7 @@ static void report_uui(struct sip_call *sc, const sip_t *sip)
         ot_logc(OT_CAT_SIP, OTLOG_INFO, "call %u: User-to-User of another package ignored",
                (unsigned)ot_call_id(sc->call));
     }
+    return false;
 }
 
 static void party_from_addr(struct ot_call *c, enum ot_party which, const sip_addr_t *a,
@@ -586,7 +592,7 @@ static bool rate_take(void)
 /* Overload control, before anything is allocated for the call: over the
  * INVITE rate or the process's max_calls, 503 with Retry-After; a line that
  * has max_calls calls is busy, 486.  Never silence. */
-static bool invite_admitted(struct sip_line *l, nua_handle_t *nh)
+static bool invite_admitted(struct sip_line *l, nua_handle_t *nh, const sip_t *sip)
 {
     const char *retry = NULL;
     S.invites++;
@@ -598,6 +604,8 @@ static bool invite_admitted(struct sip_line *l, nua_handle_t *nh)
         nua_respond(nh, SIP_503_SERVICE_UNAVAILABLE, SIPTAG_RETRY_AFTER_STR(retry),
                     SIPTAG_REASON_STR("Q.850;cause=42"), TAG_END());
         cnt_add(&cnt.refused_overload, 1);
+    } else if (sip_forward_invite(l, nh, sip, l->ncalls >= l->max_calls)) {
+        /* lineForward: 302 (sipredirect.c) */
     } else if (l->ncalls >= l->max_calls) {
         nua_respond(nh, SIP_486_BUSY_HERE, SIPTAG_REASON_STR("Q.850;cause=17"), TAG_END());
         cnt_add(&cnt.refused_busy, 1);
@@ -609,7 +617,7 @@ static bool invite_admitted(struct sip_line *l, nua_handle_t *nh)
 
 static void on_invite(struct sip_line *l, nua_handle_t *nh, const sip_t *sip)
 {
-    if (!invite_admitted(l, nh))
+    if (!invite_admitted(l, nh, sip))
         return;
     struct sip_call *sc = sc_new(l, NULL, true);
     if (!sc) {
@@ -632,18 +640,22 @@ static void on_invite(struct sip_line *l, nua_handle_t *nh, const sip_t *sip)
     if (sip) {
         party_from_addr(c, OT_PARTY_CALLER, sip->sip_from, false);
         party_from_addr(c, OT_PARTY_CALLED, sip->sip_to, false);
+        sip_redirect_read(c, sip); /* P-Asserted-Identity, Diversion, History-Info */
     }
     /* UUI that came with the INVITE is in LINECALLINFO when OFFERING arrives. */
-    report_uui(sc, sip);
+    bool dropped = report_uui(sc, sip);
     sip_hold_offer(sc, sip); /* a call that starts on hold */
     ot_ev_call_state(c, LINECALLSTATE_OFFERING, LINEOFFERINGMODE_ACTIVE);
+    if (dropped) /* announced once the call has handles */
+        ot_ev_call_info(c, LINECALLINFOSTATE_DEVSPECIFIC);
     if (!ot_call_has_owner(c)) {
         /* Nobody could answer (the line is not open with owner privilege). */
         nua_respond(nh, SIP_480_TEMPORARILY_UNAVAILABLE, SIPTAG_REASON_STR("Q.850;cause=18"),
                     TAG_END());
         sc->phase = PH_ENDING;
         ot_ev_call_state(c, LINECALLSTATE_IDLE, 0);
-    }
+    } else
+        sip_forward_arm(sc, sip); /* lineForward on no answer */
 }
 
 bool sip_auth_reply(struct sip_line *l, nua_handle_t *nh, const sip_t *sip)
@@ -719,14 +731,17 @@ static void on_r_invite(struct sip_call *sc, int status, const char *phrase, con
          * with its own 904 (no matching challenge): the proxy refused them,
          * which is the challenge's status for the application. */
         int st = status == 904 && sc->challenged ? sc->challenged : status;
-        DWORD mode = ot_sip_local_status_mode(st, phrase);
-        bool local = mode != 0 || !sip;
+        /* Made by our own stack (NTA flags its responses), not the peer's. */
+        bool local = !sip || nta_sip_is_internal(sip);
+        DWORD mode = local ? ot_sip_local_status_mode(st, phrase) : 0;
         if (!mode)
             mode = ot_sip_status_mode(st, q);
         char cause[160];
         snprintf(cause, sizeof(cause), "SIP %d %.100s%s", st, phrase ? phrase : "",
                  local ? " (local)" : "");
         ot_ev_call_cause(c, cause);
+        if (st >= 300 && st < 400)
+            sip_redirect_response(c, sip); /* reported, not followed */
         report_uui(sc, sip);
         if (mode == LINEDISCONNECTMODE_BUSY)
             ot_ev_call_state(c, LINECALLSTATE_BUSY,
@@ -1082,6 +1097,11 @@ static void *provider_main(void *arg)
             ok = false;
             break;
         }
+        if (l->tls && sip_tls_stage(l, why, sizeof(why)) != 0) {
+            ot_logc(OT_CAT_SIP, OTLOG_ERROR, "line %u: %s", (unsigned)l->id, why);
+            ok = false;
+            break;
+        }
         l->nua = nua_create(
             S.root, provider_event, l, NUTAG_URL(l->bind_url), SIPTAG_FROM_STR(l->from),
             NUTAG_MEDIA_ENABLE(0), NUTAG_AUTOALERT(0), NUTAG_AUTOANSWER(0), NUTAG_AUTOACK(1),
@@ -1095,7 +1115,13 @@ static void *provider_main(void *arg)
             SIPTAG_USER_AGENT_STR("opentapi/" OPENTAPI_VERSION_STRING),
             NTATAG_MAXSIZE(sip_max_message(l)), TAG_IF(l->proxy, NUTAG_PROXY(l->proxy)),
             TAG_IF(l->registrar, NUTAG_REGISTRAR(l->registrar)),
-            TAG_IF(trace_on, TPTAG_LOG(1)), TAG_END());
+            TAG_IF(trace_on, TPTAG_LOG(1)), TAG_IF(l->tls, TPTAG_CERTIFICATE(l->tls_dir)),
+            TAG_IF(l->tls, TPTAG_TLS_VERIFY_POLICY(l->tls_verify)),
+            TAG_IF(l->tls, TPTAG_TLS_VERIFY_DEPTH(OT_SIP_TLS_DEPTH)),
+            TAG_IF(l->tls, TPTAG_TLS_VERSION(0)), TAG_IF(l->tls, TPTAG_SDWN_ERROR(1)),
+            TAG_IF(l->t1x64_ms, NTATAG_SIP_T1X64(l->t1x64_ms)),
+            TAG_END());
+        sip_tls_unstage(l); /* read while the transport was bound */
         if (!l->nua) {
             ot_logc(OT_CAT_SIP, OTLOG_ERROR, "line %u: cannot bind %s", (unsigned)l->id,
                     l->bind_url);
@@ -1265,6 +1291,8 @@ static int sp_start(struct ot_linedev **lines, unsigned n)
         pthread_cond_wait(&init_cv, &init_mu);
     int st = init_state;
     pthread_mutex_unlock(&init_mu);
+    /* Sofia's TLS set-up ignores SIGPIPE again (tls_init_master). */
+    sigaction(SIGPIPE, &old_pipe, NULL);
     if (st < 0) {
         pthread_join(S.thread, NULL);
         free_lines();
@@ -1293,6 +1321,7 @@ static void sp_stop(void)
         for (pos = S.lines[i].calls.next; pos != &S.lines[i].calls; pos = pos->next) {
             struct sip_call *sc = ot_container_of(pos, struct sip_call, link);
             sc->stop_wait = sc->bye_on_ack && sc->nh;
+            sip_forward_done(sc); /* no timer fires during the teardown */
             acks += sc->stop_wait;
         }
     }
@@ -1496,6 +1525,11 @@ static LONG sp_drop(struct ot_req *r, struct ot_call *c, const void *uui, DWORD 
     return 0;
 }
 
+static LONG sp_redirect(struct ot_req *r, struct ot_call *c, const char *dest)
+{
+    return sip_redirect(r, call_sc(c), dest);
+}
+
 static void sp_close_call(struct ot_call *c)
 {
     struct sip_call *sc = call_sc(c);
@@ -1626,4 +1660,8 @@ const struct ot_provider ot_sip_provider = {
     .remove_from_conf = sp_remove_from_conf,
     .live_calls = sp_live_calls,
     .check_config = sip_check_config,
+    .redirect = sp_redirect,
+    /* every LINEFORWARDMODE_ from UNCOND to BUSYNASPECIFIC: the core matches
+     * the variants, the line asks for UNCOND, BUSY and NOANSW */
+    .forward_modes = 0xFFFFu,
 };

@@ -35,7 +35,7 @@ enum ot_sip_uui_result {
     OT_SIP_UUI_NONE = 0,  /* no isdn-uui value in this header */
     OT_SIP_UUI_OK = 1,    /* *outn bytes decoded */
     OT_SIP_UUI_MALFORMED, /* bad syntax, bad hex, empty data, unknown encoding */
-    OT_SIP_UUI_TOOBIG,    /* valid, but more than outlen bytes */
+    OT_SIP_UUI_TOOBIG,    /* valid, but more than outlen bytes (*outn: how many) */
 };
 /* Parses the value of one User-to-User header (the text after the colon):
  * comma-separated uui-values, each data *(";" param).  The first value whose
@@ -43,6 +43,10 @@ enum ot_sip_uui_result {
  * decides; its encoding must be hex (or absent, which means hex). */
 enum ot_sip_uui_result ot_sip_uui_parse(const char *value, unsigned char *out, size_t outlen,
                                         size_t *outn);
+
+/* The DevSpecific text of a call whose received UUI was dropped for its size
+ * (printf format: the bytes received, the line's dwUUICallInfoSize). */
+#define OT_SIP_UUI_DROPPED_FMT "UUI dropped: %zu bytes > %u"
 
 /* Reason (RFC 3326): the Q.850 cause of a protocol/cause pair, or -1 when
  * the protocol is not Q.850 or the cause is not a number from 0 to 127. */
@@ -53,8 +57,10 @@ DWORD ot_sip_q850_mode(int cause);
 /* A final response to our INVITE (>= 300) as a LINEDISCONNECTMODE_; q850 is
  * the cause of a Reason header in that response, or -1. */
 DWORD ot_sip_status_mode(int status, int q850);
-/* A final response Sofia-SIP made itself, known by its phrase: BADADDRESS for
- * "503 DNS Error", UNREACHABLE for "503 No transport"; 0 for any other. */
+/* A final response Sofia-SIP made itself (no peer's): BADADDRESS for
+ * "503 DNS Error", UNREACHABLE for any other 503 (no transport, ICMP
+ * unreachable, connection or TLS refused) and for 408 (no response at all);
+ * 0 for any other status. */
 DWORD ot_sip_local_status_mode(int status, const char *phrase);
 /* A BYE: NORMAL unless its Q.850 cause says more. */
 DWORD ot_sip_bye_mode(int q850);

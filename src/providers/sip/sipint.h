@@ -23,6 +23,7 @@ struct sip_call;
 #pragma GCC diagnostic ignored "-Wmissing-prototypes"
 #include <sofia-sip/nua.h>
 #include <sofia-sip/nua_tag.h>
+#include <sofia-sip/nta.h>
 #include <sofia-sip/nta_tag.h>
 #include <sofia-sip/sip_header.h>
 #include <sofia-sip/sip_status.h>
@@ -85,6 +86,8 @@ struct sip_call {
     int invite_dir;          /* direction of the initial INVITE's offer, -1: none */
     int sdp_dir;             /* direction of the last SDP we sent */
     unsigned sdp_version;    /* its o= version (RFC 3264 8: +1 on a change) */
+    struct ot_timer fwd_timer;  /* forwarding on no answer (sipredirect.c) */
+    char *fwd_dest;             /* its destination */
     struct ot_list link;        /* line->calls */
 };
 
@@ -99,7 +102,11 @@ struct sip_line {
     char *media_ip;              /* the SDP's address (the bound one; 127.0.0.1 for any) */
     bool media_v6;
     unsigned expires;
-    bool tcp;
+    bool tcp; /* a stream transport: tcp, or tls */
+    bool tls; /* transport = tls (siptls.c) */
+    char *tls_cert, *tls_key, *tls_ca; /* checked files (tls_ca NULL: none) */
+    unsigned tls_verify;               /* TPTLS_VERIFY_* */
+    char *tls_dir; /* the files Sofia reads, while the line starts */
     const struct ot_sip_reject *reject;
     /* run time */
     nua_t *nua;
@@ -111,6 +118,7 @@ struct sip_line {
     struct ot_list calls; /* struct sip_call.link */
     unsigned max_calls;   /* overload control: concurrent calls (max_calls key) */
     unsigned session_expires; /* RFC 4028 session interval, s; 0 = no session timer */
+    unsigned t1x64_ms;        /* no_response_timeout (timers B, F, H); 0: Sofia's 32 s */
     unsigned ncalls;      /* its sip_calls with a dialog side (not conference parents) */
 };
 
@@ -127,6 +135,11 @@ struct sip_line {
 /* RFC 4028 session timer: the interval we ask for, and the floor of Min-SE. */
 #define OT_SIP_DEFAULT_SESSION_EXPIRES 1800u
 #define OT_SIP_MIN_SE 90u
+/* TLS: the longest certificate chain a peer may present (Sofia's default, 0,
+ * would accept a certificate only when it is itself a trusted CA's). */
+#define OT_SIP_TLS_DEPTH 5u
+/* One ring, for lineForward's dwNumRingsNoAnswer (as on the switch). */
+#define OT_SIP_RING_MS 6000u
 
 /* Checks a SIP [line] and fills l's configuration strings (free them with
  * sip_line_unconfigure, also after a failure); -1 and the reason in err. */
@@ -183,5 +196,44 @@ bool sip_hold_r_invite(struct sip_call *sc, int status, const char *phrase, cons
 bool sip_auth_reply(struct sip_line *l, nua_handle_t *nh, const sip_t *sip);
 /* The mode of a CONNECTED call: ACTIVEHELD while the peer holds us. */
 DWORD sip_connected_mode(const struct sip_call *sc);
+/* Received UUI of `bytes` bytes refused for the line's limit (sipuui.c):
+ * DevSpecific "UUI dropped: <bytes> bytes > <limit>" and
+ * LINE_CALLINFO(DEVSPECIFIC). */
+void sip_uui_dropped(struct ot_call *c, size_t bytes, DWORD limit);
+
+/* Redirect and forward (sipredirect.c). */
+/* LINECALLREASON_ of an RFC 5806 Diversion reason / an RFC 4458 cause. */
+DWORD sip_diversion_reason(const char *token);
+DWORD sip_hi_cause_reason(int cause);
+/* P-Asserted-Identity, Diversion, History-Info of an incoming INVITE into
+ * the call's caller, redirecting and redirection IDs and dwReason. */
+void sip_redirect_read(struct ot_call *c, const sip_t *sip);
+/* lineRedirect of an offered call: 302 + Diversion; IDLE here. */
+LONG sip_redirect(struct ot_req *r, struct sip_call *sc, const char *dest);
+/* An incoming INVITE that lineForward sends elsewhere (unconditional, or busy
+ * when busy): 302 sent, true. */
+bool sip_forward_invite(struct sip_line *l, nua_handle_t *nh, const sip_t *sip, bool busy);
+/* No-answer forwarding of an offered call: init (sc_new), arm (after
+ * OFFERING), done (the call is freed or the provider stops). */
+void sip_forward_init(struct sip_call *sc);
+void sip_forward_arm(struct sip_call *sc, const sip_t *sip);
+void sip_forward_done(struct sip_call *sc);
+/* A 3xx to our INVITE: its Contact as the redirection ID. */
+void sip_redirect_response(struct ot_call *c, const sip_t *sip);
+
+/* "udp", "tcp" or "tls". */
+const char *sip_transport_name(const struct sip_line *l);
+
+/* TLS (siptls.c).  The [line] keys of TLS, NULL-terminated. */
+extern const char *const sip_tls_keys[];
+/* Checks and keeps the TLS keys of l (l->tls already set from transport);
+ * with another transport, any TLS key is an error.  -1 and the reason. */
+int sip_tls_configure(struct sip_line *l, const struct ot_line_conf *cf, char *err,
+                      size_t errlen);
+void sip_tls_unconfigure(struct sip_line *l);
+/* Writes the files of TPTAG_CERTIFICATE into a private directory
+ * (l->tls_dir) for nua_create; sip_tls_unstage removes them. */
+int sip_tls_stage(struct sip_line *l, char *why, size_t whylen);
+void sip_tls_unstage(struct sip_line *l);
 
 #endif

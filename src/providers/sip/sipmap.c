@@ -169,8 +169,10 @@ static enum ot_sip_uui_result parse_value(struct span v, unsigned char *out, siz
     for (size_t i = 0; i < data.n; i++)
         if (hexval((unsigned char)data.p[i]) < 0)
             return OT_SIP_UUI_MALFORMED;
-    if (data.n / 2 > outlen)
+    if (data.n / 2 > outlen) {
+        *outn = data.n / 2; /* what it would have taken */
         return OT_SIP_UUI_TOOBIG;
+    }
     long n = ot_sip_hex_decode(data.p, data.n, out, outlen);
     if (n <= 0)
         return OT_SIP_UUI_MALFORMED;
@@ -311,25 +313,28 @@ DWORD ot_sip_status_mode(int status, int q850)
     return status >= 500 ? LINEDISCONNECTMODE_UNAVAIL : LINEDISCONNECTMODE_UNKNOWN;
 }
 
-/* Final responses our own SIP stack makes when it cannot reach the far end
- * at all.  Sofia-SIP gives them To tags like a peer's, so they are known by
- * their phrases, which no peer has a reason to use: a name that does not
- * resolve is a bad address, no transport to the destination is unreachable.
- * (Its 503 for an ICMP unreachable and its 408 for no answer use the standard
- * phrases, so they cannot be told from a peer's and are mapped as those.) */
+/* Final responses our own SIP stack makes (nta_sip_is_internal) when the
+ * far end gave none: a name that does not resolve is a bad address; no
+ * transport, a transport error (ICMP unreachable, connection refused, a TLS
+ * handshake or certificate refused: Sofia's plain "503 Service Unavailable")
+ * and no response at all (timer B's 408) are an unreachable destination.
+ * Any other status of our stack (e.g. NUA's 904 after a refused challenge)
+ * is mapped as a peer's. */
 static const struct {
     int status;
-    const char *phrase;
+    const char *phrase; /* NULL: any */
     DWORD mode;
 } local_failures[] = {
     {503, "DNS Error", LINEDISCONNECTMODE_BADADDRESS},
-    {503, "No transport", LINEDISCONNECTMODE_UNREACHABLE},
+    {503, NULL, LINEDISCONNECTMODE_UNREACHABLE},
+    {408, NULL, LINEDISCONNECTMODE_UNREACHABLE},
 };
 
 DWORD ot_sip_local_status_mode(int status, const char *phrase)
 {
-    for (size_t i = 0; phrase && i < sizeof(local_failures) / sizeof(local_failures[0]); i++)
-        if (status == local_failures[i].status && !strcmp(phrase, local_failures[i].phrase))
+    for (size_t i = 0; i < sizeof(local_failures) / sizeof(local_failures[0]); i++)
+        if (status == local_failures[i].status &&
+            (!local_failures[i].phrase || (phrase && !strcmp(phrase, local_failures[i].phrase))))
             return local_failures[i].mode;
     return 0;
 }
