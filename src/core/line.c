@@ -68,16 +68,16 @@ LONG lineOpen(HLINEAPP hLineApp, DWORD dwDeviceID, LPHLINE lphLine, DWORD dwAPIV
     }
     if ((rc = check_versions(dwAPIVersion, dwExtVersion)))
         goto out;
-    if (dwPrivileges & LINEOPENOPTION_PROXY) {
-        rc = LINEERR_INVALPRIVSELECT; /* no proxy requests in this implementation */
-        goto out;
-    }
     if (priv != LINECALLPRIVILEGE_NONE && priv != LINECALLPRIVILEGE_MONITOR &&
         priv != LINECALLPRIVILEGE_OWNER &&
         priv != (LINECALLPRIVILEGE_OWNER | LINECALLPRIVILEGE_MONITOR)) {
         rc = LINEERR_INVALPRIVSELECT;
         goto out;
     }
+    DWORD proxy_types = 0; /* an ACD proxy's request types (agentapi.c) */
+    if ((dwPrivileges & LINEOPENOPTION_PROXY) &&
+        (rc = ot_proxy_open_check(priv, dwAPIVersion, lpCallParams, &proxy_types)))
+        goto out;
     if (dwPrivileges & LINEOPENOPTION_SINGLEADDRESS) {
         if (!lpCallParams) {
             rc = LINEERR_INVALPOINTER;
@@ -114,6 +114,9 @@ LONG lineOpen(HLINEAPP hLineApp, DWORD dwDeviceID, LPHLINE lphLine, DWORD dwAPIV
     ot_list_add_tail(&o->app->opens, &o->app_link);
     ot_list_add_tail(&ld->opens, &o->ld_link);
     *lphLine = o->handle;
+    o->proxy_types = proxy_types;
+    if (proxy_types)
+        ot_proxy_opened(o);
 out:
     ot_unlock();
     return rc;
@@ -179,6 +182,8 @@ void ot_open_close_begin(struct ot_open *o, struct ot_teardown *t)
     ot_list_del(&o->ld_link);
     ot_list_del(&o->app_link);
     ot_list_add_tail(&t->opens, &o->app_link);
+    if (o->proxy_types)
+        ot_proxy_closing(o);
 }
 
 /* Every so many units of work, the others get the lock: the mutex is not
