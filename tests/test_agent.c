@@ -10,6 +10,7 @@
 #define ACD_PROXY_NO_MAIN
 #include "../examples/acd_proxy.c"
 
+#include "svc_helpers.h"
 #include "test.h"
 
 #define U LINEERR_OPERATIONUNAVAIL
@@ -976,4 +977,58 @@ TEST_THREADED(acd_example_proxy_serves_an_agent_application)
         expect_msg(&a, LINE_PROXYSTATUS, l, LINEPROXYSTATUS_CLOSE, t, 0);
     CHECK_RC(lineGetAgentStatus(l, 0, &st.s), U);
     t_shutdown(&a);
+}
+
+/* ---- through the telephony service: no proxies (docs/service.md) ---- */
+static void role_would_be_proxy(void *arg)
+{
+    (void)arg;
+    tapp p;
+    t_init(&p, "proxy");
+    HLINE pl = 0;
+    const DWORD one[] = {LINEPROXYREQUEST_GETAGENTSTATUS};
+    /* the service cannot carry proxy requests: the open is refused, honestly */
+    CHECK_RC(open_proxy(&p, 0, one, 1, 0, &pl), LINEERR_INVALPRIVSELECT);
+    CHECK_EQ(pl, 0);
+    HLINE l = t_open(&p, 0, LINECALLPRIVILEGE_OWNER);
+    LINEPROXYREQUEST fake;
+    memset(&fake, 0, sizeof(fake));
+    CHECK_RC(lineProxyResponse(l, &fake, 0), LINEERR_NOTREGISTERED);
+    CHECK_RC(lineProxyMessage(l, 0, LINE_AGENTSTATUS, 0, LINEAGENTSTATUS_STATE, 0),
+             LINEERR_NOTREGISTERED);
+    CHECK_RC(lineProxyResponse(0, &fake, 0), LINEERR_INVALLINEHANDLE);
+    union {
+        LINEAGENTSTATUS st;
+        unsigned char raw[256];
+    } u;
+    memset(&u, 0, sizeof(u));
+    u.st.dwTotalSize = sizeof(u);
+    CHECK_RC(lineGetAgentStatus(l, 0, &u.st), U);
+    CHECK_RC(lineSetAgentState(l, 0, LINEAGENTSTATE_READY, 0), U);
+    CHECK_RC(lineGetAgentStatus(l, 0, NULL), LINEERR_INVALPOINTER);
+    CHECK_RC(lineGetAgentStatus(0, 0, &u.st), LINEERR_INVALLINEHANDLE);
+    union {
+        LINEPROXYREQUESTLIST pl;
+        unsigned char raw[64];
+    } ps;
+    memset(&ps, 0, sizeof(ps));
+    ps.pl.dwTotalSize = sizeof(ps);
+    CHECK_RC(lineGetProxyStatus(p.h, 0, T_API, &ps.pl), 0);
+    CHECK_EQ(ps.pl.dwNumEntries, 0);
+    CHECK_EQ(ps.pl.dwTotalSize, sizeof(ps));
+    t_expect_none(&p);
+    svc_say("done");
+    t_shutdown(&p);
+}
+
+TEST(service_refuses_proxy_opens_and_agent_functions_are_unavailable)
+{
+    svc s;
+    svc_start(&s, NULL);
+    svc_child c;
+    svc_child_start(&c, &s, "proxy", role_would_be_proxy, NULL);
+    svc_expect(&c, "done");
+    svc_child_wait(&c);
+    svc_stop(&s);
+    svc_cleanup(&s);
 }
