@@ -26,6 +26,7 @@
  * touched only with the core lock held; lineProxyResponse looks the pointer up
  * there before reading anything through it. */
 #define _GNU_SOURCE
+#include <pthread.h>
 #include <pwd.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -176,15 +177,23 @@ static void put_str(unsigned char *base, size_t *pos, const char *s, size_t size
     *pos += n;
 }
 
-static LINEPROXYREQUEST *build(const struct pspec *s, DWORD api)
+/* The client machine and user names of every request: this process's, looked
+ * up once (a user database lookup must not run under the core lock each time). */
+static char who_host[256], who_user[256];
+static pthread_once_t who_once = PTHREAD_ONCE_INIT;
+static void who_init(void)
 {
-    char host[256] = "", user[256] = "";
-    if (gethostname(host, sizeof(host) - 1) != 0)
-        host[0] = '\0';
+    if (gethostname(who_host, sizeof(who_host) - 1) != 0)
+        who_host[0] = '\0';
     struct passwd pw, *pwp = NULL;
     char pwbuf[1024];
     if (getpwuid_r(geteuid(), &pw, pwbuf, sizeof(pwbuf), &pwp) == 0 && pwp)
-        snprintf(user, sizeof(user), "%s", pwp->pw_name);
+        snprintf(who_user, sizeof(who_user), "%s", pwp->pw_name);
+}
+
+static LINEPROXYREQUEST *build(const struct pspec *s, DWORD api)
+{
+    const char *host = who_host, *user = who_user;
     size_t len = s->io_off ? s->io_off + s->io_len : 0;
     if (len < sizeof(LINEPROXYREQUEST))
         len = sizeof(LINEPROXYREQUEST);
@@ -260,6 +269,7 @@ static LONG submit(const struct caller *c, const struct pspec *s)
 static LONG begin_line(struct caller *c, HLINE h)
 {
     memset(c, 0, sizeof(*c));
+    pthread_once(&who_once, who_init);
     if (ot_client_active()) {
         c->remote = true;
         return ot_client_check(1, h);
@@ -672,6 +682,7 @@ LONG lineGetAgentCaps(HLINEAPP hLineApp, DWORD dwDeviceID, DWORD dwAddressID,
     spec_init(&s, LINEPROXYREQUEST_GETAGENTCAPS);
     s.fixed.GetAgentCaps.dwAddressID = dwAddressID;
     LONG rc;
+    pthread_once(&who_once, who_init);
     if (ot_client_active()) {
         c.remote = true;
         ot_lock();
