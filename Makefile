@@ -47,7 +47,7 @@ CORE_SRC += src/core/dialing.c src/core/location.c src/core/countries.c src/core
             src/core/phone.c src/core/devapi.c src/core/callparams.c \
             src/core/precond.c src/core/assist.c src/core/handoff.c
 # Call-centre (agent) functions and their ACD proxies (issue 10).
-CORE_SRC += src/core/agentapi.c
+CORE_SRC += src/core/agentapi.c src/core/proxy.c
 # The SIP provider is built when Sofia-SIP is installed (the README commands install it).
 SIP_SRC  := $(wildcard src/providers/sip/*.c)
 ifneq ($(NO_SIP),1)

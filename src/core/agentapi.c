@@ -22,9 +22,9 @@
  * agent function of a client fails, after its checks, with
  * LINEERR_OPERATIONUNAVAIL (docs/service.md).
  *
- * Invariant: every pending request is on `pending`, named by its buffer, and is
- * touched only with the core lock held; lineProxyResponse looks the pointer up
- * there before reading anything through it. */
+ * Invariant: every pending request is on ot_proxy_pending (proxy.h), named by
+ * its buffer, and is touched only with the core lock held; lineProxyResponse
+ * (proxy.c) looks the pointer up there before reading anything through it. */
 #define _GNU_SOURCE
 #include <pthread.h>
 #include <pwd.h>
@@ -34,31 +34,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "ot.h"
-#include "rpc.h"
-
-#define PROXY_TYPE_MAX LINEPROXYREQUEST_SETAGENTSTATEEX
-/* A structure the proxy fills gets at most this much room (its dwNeededSize
- * tells the application when that is not enough). */
-#define PROXY_IO_MAX OT_RPC_MAX_BUFFER
-#define API_2_0 0x00020000u
-#define API_2_2 0x00020002u
-
-struct preq {
-    struct ot_list link;
-    LINEPROXYREQUEST *buf;
-    HLINE proxy;          /* the proxy's open */
-    struct ot_req *req;   /* the application's request: its LINE_REPLY */
-    size_t io_off;        /* structure (or AgentSpecific parameters) copied back */
-    DWORD io_len;         /* its room in buf */
-    DWORD io_fixed;       /* fixed part of the structure */
-    bool io_raw;          /* parameters without a TAPI header (lineAgentSpecific) */
-    void *out;            /* the application's structure or parameters */
-    DWORD out_total;      /* its size (dwTotalSize, or dwSize) */
-    DWORD *out_handle;    /* lphAgent / lphAgentSession */
-    size_t handle_off;    /* where the proxy wrote it */
-};
-static struct ot_list pending = {&pending, &pending};
+#include "proxy.h"
 
 /* What one function asks of the proxy. */
 struct pspec {
@@ -84,84 +60,6 @@ struct caller {
     struct ot_linedev *ld;
     DWORD api;
 };
-
-static bool is_type(DWORD t) { return t >= 1 && t <= PROXY_TYPE_MAX; }
-
-/* ---- registration (lineOpen / lineClose) ---- */
-LONG ot_proxy_open_check(DWORD priv, DWORD api, const LINECALLPARAMS *p, DWORD *types)
-{
-    *types = 0;
-    /* The service cannot carry proxy requests between processes. */
-    if (ot_client_disabled())
-        return LINEERR_INVALPRIVSELECT;
-    if (api < API_2_0 || !(priv & LINECALLPRIVILEGE_OWNER))
-        return LINEERR_INVALPRIVSELECT;
-    if (!p)
-        return LINEERR_INVALPOINTER;
-    if (p->dwTotalSize < sizeof(LINECALLPARAMS))
-        return LINEERR_STRUCTURETOOSMALL;
-    DWORD size = p->dwDevSpecificSize, off = p->dwDevSpecificOffset;
-    if (!size || size % sizeof(DWORD) || off > p->dwTotalSize || size > p->dwTotalSize - off)
-        return LINEERR_INVALPARAM;
-    const unsigned char *list = (const unsigned char *)p + off;
-    for (DWORD i = 0; i < size / sizeof(DWORD); i++) {
-        DWORD t;
-        memcpy(&t, list + i * sizeof(DWORD), sizeof(t));
-        if (!is_type(t))
-            return LINEERR_INVALPARAM;
-        *types |= 1u << t;
-    }
-    return 0;
-}
-
-/* LINE_PROXYSTATUS(what, type) to the other TAPI 2.2 opens of the line. */
-static void announce(struct ot_open *proxy, DWORD what)
-{
-    struct ot_list *pos;
-    for (DWORD t = 1; t <= PROXY_TYPE_MAX; t++) {
-        if (!(proxy->proxy_types & (1u << t)))
-            continue;
-        for (pos = proxy->ld->opens.next; pos != &proxy->ld->opens; pos = pos->next) {
-            struct ot_open *x = ot_container_of(pos, struct ot_open, ld_link);
-            if (x != proxy && x->api_version >= API_2_2)
-                ot_app_post(x->app, x->handle, LINE_PROXYSTATUS, x->instance, what, t, 0);
-        }
-    }
-}
-
-void ot_proxy_opened(struct ot_open *o) { announce(o, LINEPROXYSTATUS_OPEN); }
-
-static void preq_free(struct preq *q)
-{
-    ot_list_del(&q->link);
-    free(q->buf);
-    free(q);
-}
-
-void ot_proxy_closing(struct ot_open *o)
-{
-    struct ot_list *pos, *tmp;
-    ot_list_foreach_safe(pos, tmp, &pending)
-    {
-        struct preq *q = ot_container_of(pos, struct preq, link);
-        if (q->proxy != o->handle)
-            continue;
-        ot_req_complete(q->req, LINEERR_OPERATIONFAILED);
-        preq_free(q);
-    }
-    announce(o, LINEPROXYSTATUS_CLOSE);
-}
-
-static struct ot_open *find_proxy(struct ot_linedev *ld, DWORD type)
-{
-    struct ot_list *pos;
-    for (pos = ld->opens.next; pos != &ld->opens; pos = pos->next) {
-        struct ot_open *x = ot_container_of(pos, struct ot_open, ld_link);
-        if (x->proxy_types & (1u << type))
-            return x;
-    }
-    return NULL;
-}
 
 /* ---- building and sending a request ---- */
 static size_t str_room(const char *s) { return s ? strlen(s) + 1 : 0; }
@@ -236,7 +134,7 @@ static struct ot_req *new_req(const struct caller *c)
 
 static LONG submit(const struct caller *c, const struct pspec *s)
 {
-    struct ot_open *p = find_proxy(c->ld, s->fixed.dwRequestType);
+    struct ot_open *p = ot_proxy_find(c->ld, s->fixed.dwRequestType);
     if (!p)
         return LINEERR_OPERATIONUNAVAIL; /* no proxy handles this request on this line */
     struct preq *q = calloc(1, sizeof(*q));
@@ -260,7 +158,7 @@ static LONG submit(const struct caller *c, const struct pspec *s)
     }
     q->out_handle = s->out_handle;
     q->handle_off = s->handle_off;
-    ot_list_add_tail(&pending, &q->link);
+    ot_list_add_tail(&ot_proxy_pending, &q->link);
     ot_app_post(p->app, p->handle, LINE_PROXYREQUEST, p->instance, (DWORD_PTR)buf, 0, 0);
     return r->id;
 }
@@ -306,8 +204,8 @@ static void spec_init(struct pspec *s, DWORD type)
 static LONG check_address(DWORD id) { return id == 0 ? 0 : LINEERR_INVALADDRESSID; }
 
 /* A variable-size structure the proxy fills (Get* requests): the
- * application's structure goes into the request with room of its dwTotalSize
- * (at most PROXY_IO_MAX) and comes back filled. */
+ * application's structure (its fixed part) goes into the request with room of
+ * its dwTotalSize (at most OT_PROXY_IO_MAX, zeroed) and comes back filled. */
 static LONG want_out(struct pspec *s, void *p, DWORD fixed, size_t at)
 {
     if (!p)
@@ -317,10 +215,10 @@ static LONG want_out(struct pspec *s, void *p, DWORD fixed, size_t at)
     if (total < fixed)
         return LINEERR_STRUCTURETOOSMALL;
     s->io_off = at;
-    s->io_len = total > PROXY_IO_MAX ? PROXY_IO_MAX : total;
+    s->io_len = total > OT_PROXY_IO_MAX ? OT_PROXY_IO_MAX : total;
     s->io_fixed = fixed;
-    s->in = p;
-    s->in_len = s->io_len;
+    s->in = p; /* its fixed part: the rest is the proxy's to fill */
+    s->in_len = fixed;
     s->copy_back = true;
     s->out = p;
     s->out_total = total;
@@ -513,7 +411,7 @@ static LONG check_group_list(const LINEAGENTGROUPLIST *g)
     if (g->dwTotalSize < sizeof(LINEAGENTGROUPLIST))
         return LINEERR_STRUCTURETOOSMALL;
     DWORD total = g->dwTotalSize;
-    if (total > PROXY_IO_MAX)
+    if (total > OT_PROXY_IO_MAX)
         return LINEERR_INVALPARAM;
     if (!g->dwNumEntries)
         return 0;
@@ -659,7 +557,7 @@ LONG lineAgentSpecific(HLINE hLine, DWORD dwAddressID, DWORD dwAgentExtensionIDI
         rc = check_address(dwAddressID);
     if (!rc && dwSize && !lpParams)
         rc = LINEERR_INVALPOINTER;
-    if (!rc && dwSize > PROXY_IO_MAX)
+    if (!rc && dwSize > OT_PROXY_IO_MAX)
         rc = LINEERR_INVALPARAM;
     if (!rc && dwSize) { /* the parameter block goes to the proxy and comes back */
         s.io_off = offsetof(LINEPROXYREQUEST, AgentSpecific.Params);
@@ -699,7 +597,7 @@ LONG lineGetAgentCaps(HLINEAPP hLineApp, DWORD dwDeviceID, DWORD dwAddressID,
             rc = LINEERR_BADDEVICEID;
     }
     c.api = dwAppAPIVersion;
-    if (!rc && (dwAppAPIVersion < API_2_0 || dwAppAPIVersion > API_2_2))
+    if (!rc && (dwAppAPIVersion < OT_API_2_0 || dwAppAPIVersion > OT_API_2_2))
         rc = LINEERR_INCOMPATIBLEAPIVERSION;
     if (!rc)
         rc = check_address(dwAddressID);
@@ -709,180 +607,3 @@ LONG lineGetAgentCaps(HLINEAPP hLineApp, DWORD dwDeviceID, DWORD dwAddressID,
     return finish(&c, rc, &s);
 }
 
-/* ---- the proxy's side ---- */
-static struct ot_open *proxy_open(HLINE h, LONG *rc)
-{
-    *rc = ot_check_started();
-    struct ot_open *o = *rc ? NULL : ot_open_get(h);
-    if (!*rc && !o)
-        *rc = LINEERR_INVALLINEHANDLE;
-    if (o && !o->proxy_types) {
-        *rc = LINEERR_NOTREGISTERED;
-        o = NULL;
-    }
-    return o;
-}
-
-/* The proxy's answer into the application's buffer.  0, or the proxy's
- * structure is not a structure of that room (the proxy's error). */
-static LONG copy_back(const struct preq *q)
-{
-    const unsigned char *src = (const unsigned char *)q->buf + q->io_off;
-    if (q->io_raw) {
-        memcpy(q->out, src, q->io_len);
-        return 0;
-    }
-    DWORD used;
-    memcpy(&used, src + 2 * sizeof(DWORD), sizeof(used));
-    if (used < q->io_fixed || used > q->io_len)
-        return LINEERR_INVALPARAM;
-    memcpy(q->out, src, used);
-    memcpy(q->out, &q->out_total, sizeof(DWORD)); /* as the application sized it */
-    return 0;
-}
-
-LONG lineProxyResponse(HLINE hLine, LPLINEPROXYREQUEST lpProxyRequest, DWORD dwResult)
-{
-    if (ot_client_active()) { /* no client's open is a proxy */
-        LONG crc = ot_client_check(1, hLine);
-        return crc ? crc : (LONG)LINEERR_NOTREGISTERED;
-    }
-    ot_lock();
-    LONG rc;
-    struct ot_open *o = proxy_open(hLine, &rc);
-    struct preq *q = NULL;
-    if (o) {
-        struct ot_list *pos;
-        for (pos = pending.next; pos != &pending; pos = pos->next) {
-            struct preq *x = ot_container_of(pos, struct preq, link);
-            if (x->buf == lpProxyRequest && x->proxy == hLine) {
-                q = x;
-                break;
-            }
-        }
-        if (!q)
-            rc = LINEERR_INVALPOINTER; /* not a request this line was given, or answered */
-    }
-    /* The result: success or a LINEERR_ value. */
-    if (q && dwResult && (dwResult & 0xFFFF0000u) != 0x80000000u)
-        rc = LINEERR_INVALPARAM;
-    if (q && !rc) {
-        struct ot_req *r = q->req;
-        struct ot_app *app = ot_app_get(r->app);
-        struct ot_open *ro = r->line ? ot_open_get(r->line) : NULL;
-        bool deliver = app && (!r->line || (ro && ro->app == app));
-        if (deliver && dwResult == 0 && q->out)
-            rc = copy_back(q);
-        if (!rc) {
-            if (deliver && dwResult == 0 && q->out_handle)
-                memcpy(q->out_handle, (const unsigned char *)q->buf + q->handle_off,
-                       sizeof(DWORD));
-            ot_req_complete(r, (LONG)dwResult);
-            preq_free(q);
-        }
-    }
-    ot_unlock();
-    return rc;
-}
-
-static bool flags_in(DWORD v, DWORD mask) { return v && !(v & ~mask); }
-
-LONG lineProxyMessage(HLINE hLine, HCALL hCall, DWORD dwMsg, DWORD dwParam1, DWORD dwParam2,
-                      DWORD dwParam3)
-{
-    if (ot_client_active()) {
-        LONG crc = ot_client_check(1, hLine);
-        return crc ? crc : (LONG)LINEERR_NOTREGISTERED;
-    }
-    ot_lock();
-    LONG rc;
-    struct ot_open *o = proxy_open(hLine, &rc);
-    DWORD min_api = API_2_2;
-    if (o && hCall) {
-        /* Every message a proxy may send is about the line, not a call. */
-        struct ot_callref *cr = ot_callref_get(hCall);
-        rc = cr && cr->open == o ? LINEERR_INVALPARAM : LINEERR_INVALCALLHANDLE;
-    }
-    if (!rc) {
-        bool ok;
-        switch (dwMsg) {
-        case LINE_AGENTSTATUS: /* address, LINEAGENTSTATUS_, new state */
-            ok = dwParam1 == 0 && flags_in(dwParam2, 0x1FFu);
-            min_api = API_2_0;
-            break;
-        case LINE_AGENTSPECIFIC: /* extension index, handler-specific */
-            ok = true;
-            min_api = API_2_0;
-            break;
-        case LINE_AGENTSTATUSEX: /* hAgent, LINEAGENTSTATUSEX_, state */
-        case LINE_AGENTSESSIONSTATUS: /* hAgentSession, LINEAGENTSESSIONSTATUS_, state */
-        case LINE_QUEUESTATUS: /* queue ID, LINEQUEUESTATUS_ */
-            ok = flags_in(dwParam2, 0x7u);
-            break;
-        case LINE_GROUPSTATUS: /* LINEGROUPSTATUS_ */
-            ok = flags_in(dwParam1, 0x3u);
-            break;
-        case LINE_PROXYSTATUS: /* LINEPROXYSTATUS_, request type for OPEN/CLOSE */
-            ok = flags_in(dwParam1, 0x7u) &&
-                 (!(dwParam1 & (LINEPROXYSTATUS_OPEN | LINEPROXYSTATUS_CLOSE)) ||
-                  is_type(dwParam2));
-            break;
-        default:
-            ok = false;
-        }
-        if (!ok)
-            rc = LINEERR_INVALPARAM;
-    }
-    if (!rc) {
-        /* To every other open of the line (TAPI suppresses it on hLine). */
-        struct ot_list *pos;
-        for (pos = o->ld->opens.next; pos != &o->ld->opens; pos = pos->next) {
-            struct ot_open *x = ot_container_of(pos, struct ot_open, ld_link);
-            if (x != o && x->api_version >= min_api)
-                ot_app_post(x->app, x->handle, dwMsg, x->instance, dwParam1, dwParam2, dwParam3);
-        }
-    }
-    ot_unlock();
-    return rc;
-}
-
-LONG lineGetProxyStatus(HLINEAPP hLineApp, DWORD dwDeviceID, DWORD dwAppAPIVersion,
-                        LPLINEPROXYREQUESTLIST lpLineProxyReqestList)
-{
-    OT_REMOTE(lineGetProxyStatus, hLineApp, dwDeviceID, dwAppAPIVersion, lpLineProxyReqestList);
-    ot_lock();
-    LONG rc = ot_check_started();
-    struct ot_linedev *ld = NULL;
-    if (!rc && !ot_app_get(hLineApp))
-        rc = LINEERR_INVALAPPHANDLE;
-    if (!rc && !(ld = ot_linedev_get(dwDeviceID)))
-        rc = LINEERR_BADDEVICEID;
-    if (!rc && dwAppAPIVersion != API_2_2) /* a TAPI 2.2 function */
-        rc = LINEERR_INCOMPATIBLEAPIVERSION;
-    if (!rc && !lpLineProxyReqestList)
-        rc = LINEERR_INVALPOINTER;
-    if (!rc && lpLineProxyReqestList->dwTotalSize < sizeof(LINEPROXYREQUESTLIST))
-        rc = LINEERR_STRUCTURETOOSMALL;
-    if (!rc) {
-        DWORD types = 0, list[PROXY_TYPE_MAX], n = 0;
-        struct ot_list *pos;
-        for (pos = ld->opens.next; pos != &ld->opens; pos = pos->next)
-            types |= ot_container_of(pos, struct ot_open, ld_link)->proxy_types;
-        for (DWORD t = 1; t <= PROXY_TYPE_MAX; t++)
-            if (types & (1u << t))
-                list[n++] = t;
-        LINEPROXYREQUESTLIST h;
-        memset(&h, 0, sizeof(h));
-        h.dwTotalSize = lpLineProxyReqestList->dwTotalSize;
-        struct ot_varbuf vb = {(unsigned char *)lpLineProxyReqestList, h.dwTotalSize, sizeof(h),
-                               sizeof(h)};
-        ot_varbuf_put(&vb, n ? list : NULL, n * (DWORD)sizeof(DWORD), &h.dwListSize,
-                      &h.dwListOffset);
-        h.dwNumEntries = h.dwListSize ? n : 0;
-        h.dwNeededSize = vb.needed;
-        h.dwUsedSize = vb.used;
-        memcpy(lpLineProxyReqestList, &h, sizeof(h));
-    }
-    ot_unlock();
-    return rc;
-}
