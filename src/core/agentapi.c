@@ -16,11 +16,12 @@
  * (Microsoft: LINE_PROXYREQUEST goes "only to the first application that
  * registered"); a later registration takes over when it closes.
  *
- * Client mode: the telephony service does not carry proxy requests (the
- * request lives in the proxy's process and the application's buffer in
- * another), so tapisrv refuses proxy opens (LINEERR_INVALPRIVSELECT) and an
- * agent function of a client fails, after its checks, with
- * LINEERR_OPERATIONUNAVAIL (docs/service.md).
+ * Client mode: every function travels to the telephony service (rpc.h), whose
+ * core runs the same code.  The service keeps a Get* structure until the
+ * request's LINE_REPLY, which carries it back to the application's buffer
+ * (kinds G and Y); a LINE_PROXYREQUEST for a proxy that is a client carries a
+ * copy of the request, and the proxy's lineProxyResponse sends its copy back
+ * (ot_proxy_response_remote).  See docs/service.md.
  *
  * Invariant: every pending request is on ot_proxy_pending (proxy.h), named by
  * its buffer, and is touched only with the core lock held; lineProxyResponse
@@ -52,9 +53,8 @@ struct pspec {
 };
 
 /* The caller of one function: its open (or application), with the core lock
- * held unless remote. */
+ * held. */
 struct caller {
-    bool remote;
     struct ot_open *o;     /* NULL for lineGetAgentCaps */
     struct ot_app *app;
     struct ot_linedev *ld;
@@ -168,10 +168,6 @@ static LONG begin_line(struct caller *c, HLINE h)
 {
     memset(c, 0, sizeof(*c));
     pthread_once(&who_once, who_init);
-    if (ot_client_active()) {
-        c->remote = true;
-        return ot_client_check(1, h);
-    }
     ot_lock();
     LONG rc = ot_check_started();
     if (!rc && !(c->o = ot_open_get(h)))
@@ -186,8 +182,6 @@ static LONG begin_line(struct caller *c, HLINE h)
 
 static LONG finish(struct caller *c, LONG rc, const struct pspec *s)
 {
-    if (c->remote) /* the service has no proxies (see the top) */
-        return rc ? rc : (LONG)LINEERR_OPERATIONUNAVAIL;
     if (!rc)
         rc = submit(c, s);
     ot_unlock();
@@ -231,6 +225,7 @@ static bool one_state(DWORD v, DWORD mask) { return !v || (!(v & (v - 1)) && (v 
 /* ---- the functions ---- */
 LONG lineGetAgentStatus(HLINE hLine, DWORD dwAddressID, LPLINEAGENTSTATUS lpAgentStatus)
 {
+    OT_REMOTE(lineGetAgentStatus, hLine, dwAddressID, lpAgentStatus);
     struct caller c;
     struct pspec s;
     spec_init(&s, LINEPROXYREQUEST_GETAGENTSTATUS);
@@ -247,6 +242,7 @@ LONG lineGetAgentStatus(HLINE hLine, DWORD dwAddressID, LPLINEAGENTSTATUS lpAgen
 LONG lineGetAgentActivityList(HLINE hLine, DWORD dwAddressID,
                               LPLINEAGENTACTIVITYLIST lpAgentActivityList)
 {
+    OT_REMOTE(lineGetAgentActivityList, hLine, dwAddressID, lpAgentActivityList);
     struct caller c;
     struct pspec s;
     spec_init(&s, LINEPROXYREQUEST_GETAGENTACTIVITYLIST);
@@ -263,6 +259,7 @@ LONG lineGetAgentActivityList(HLINE hLine, DWORD dwAddressID,
 LONG lineGetAgentGroupList(HLINE hLine, DWORD dwAddressID,
                            LPLINEAGENTGROUPLIST lpAgentGroupList)
 {
+    OT_REMOTE(lineGetAgentGroupList, hLine, dwAddressID, lpAgentGroupList);
     struct caller c;
     struct pspec s;
     spec_init(&s, LINEPROXYREQUEST_GETAGENTGROUPLIST);
@@ -278,6 +275,7 @@ LONG lineGetAgentGroupList(HLINE hLine, DWORD dwAddressID,
 
 LONG lineGetGroupList(HLINE hLine, LPLINEAGENTGROUPLIST lpGroupList)
 {
+    OT_REMOTE(lineGetGroupList, hLine, lpGroupList);
     struct caller c;
     struct pspec s;
     spec_init(&s, LINEPROXYREQUEST_GETGROUPLIST);
@@ -290,6 +288,7 @@ LONG lineGetGroupList(HLINE hLine, LPLINEAGENTGROUPLIST lpGroupList)
 
 LONG lineGetAgentInfo(HLINE hLine, HAGENT hAgent, LPLINEAGENTINFO lpAgentInfo)
 {
+    OT_REMOTE(lineGetAgentInfo, hLine, hAgent, lpAgentInfo);
     struct caller c;
     struct pspec s;
     spec_init(&s, LINEPROXYREQUEST_GETAGENTINFO);
@@ -304,6 +303,7 @@ LONG lineGetAgentInfo(HLINE hLine, HAGENT hAgent, LPLINEAGENTINFO lpAgentInfo)
 LONG lineGetAgentSessionInfo(HLINE hLine, HAGENTSESSION hAgentSession,
                              LPLINEAGENTSESSIONINFO lpAgentSessionInfo)
 {
+    OT_REMOTE(lineGetAgentSessionInfo, hLine, hAgentSession, lpAgentSessionInfo);
     struct caller c;
     struct pspec s;
     spec_init(&s, LINEPROXYREQUEST_GETAGENTSESSIONINFO);
@@ -318,6 +318,7 @@ LONG lineGetAgentSessionInfo(HLINE hLine, HAGENTSESSION hAgentSession,
 LONG lineGetAgentSessionList(HLINE hLine, HAGENT hAgent,
                              LPLINEAGENTSESSIONLIST lpAgentSessionList)
 {
+    OT_REMOTE(lineGetAgentSessionList, hLine, hAgent, lpAgentSessionList);
     struct caller c;
     struct pspec s;
     spec_init(&s, LINEPROXYREQUEST_GETAGENTSESSIONLIST);
@@ -331,6 +332,7 @@ LONG lineGetAgentSessionList(HLINE hLine, HAGENT hAgent,
 
 LONG lineGetQueueInfo(HLINE hLine, DWORD dwQueueID, LPLINEQUEUEINFO lpLineQueueInfo)
 {
+    OT_REMOTE(lineGetQueueInfo, hLine, dwQueueID, lpLineQueueInfo);
     struct caller c;
     struct pspec s;
     spec_init(&s, LINEPROXYREQUEST_GETQUEUEINFO);
@@ -344,6 +346,7 @@ LONG lineGetQueueInfo(HLINE hLine, DWORD dwQueueID, LPLINEQUEUEINFO lpLineQueueI
 
 LONG lineGetQueueList(HLINE hLine, LPGUID lpGroupID, LPLINEQUEUELIST lpQueueList)
 {
+    OT_REMOTE(lineGetQueueList, hLine, lpGroupID, lpQueueList);
     struct caller c;
     struct pspec s;
     spec_init(&s, LINEPROXYREQUEST_GETQUEUELIST);
@@ -361,6 +364,7 @@ LONG lineGetQueueList(HLINE hLine, LPGUID lpGroupID, LPLINEQUEUELIST lpQueueList
 LONG lineSetAgentState(HLINE hLine, DWORD dwAddressID, DWORD dwAgentState,
                        DWORD dwNextAgentState)
 {
+    OT_REMOTE(lineSetAgentState, hLine, dwAddressID, dwAgentState, dwNextAgentState);
     struct caller c;
     struct pspec s;
     spec_init(&s, LINEPROXYREQUEST_SETAGENTSTATE);
@@ -377,6 +381,7 @@ LONG lineSetAgentState(HLINE hLine, DWORD dwAddressID, DWORD dwAgentState,
 
 LONG lineSetAgentStateEx(HLINE hLine, HAGENT hAgent, DWORD dwAgentState, DWORD dwNextAgentState)
 {
+    OT_REMOTE(lineSetAgentStateEx, hLine, hAgent, dwAgentState, dwNextAgentState);
     struct caller c;
     struct pspec s;
     spec_init(&s, LINEPROXYREQUEST_SETAGENTSTATEEX);
@@ -391,6 +396,7 @@ LONG lineSetAgentStateEx(HLINE hLine, HAGENT hAgent, DWORD dwAgentState, DWORD d
 
 LONG lineSetAgentActivity(HLINE hLine, DWORD dwAddressID, DWORD dwActivityID)
 {
+    OT_REMOTE(lineSetAgentActivity, hLine, dwAddressID, dwActivityID);
     struct caller c;
     struct pspec s;
     spec_init(&s, LINEPROXYREQUEST_SETAGENTACTIVITY);
@@ -430,6 +436,7 @@ static LONG check_group_list(const LINEAGENTGROUPLIST *g)
 
 LONG lineSetAgentGroup(HLINE hLine, DWORD dwAddressID, LPLINEAGENTGROUPLIST lpAgentGroupList)
 {
+    OT_REMOTE(lineSetAgentGroup, hLine, dwAddressID, lpAgentGroupList);
     struct caller c;
     struct pspec s;
     spec_init(&s, LINEPROXYREQUEST_SETAGENTGROUP);
@@ -449,6 +456,7 @@ LONG lineSetAgentGroup(HLINE hLine, DWORD dwAddressID, LPLINEAGENTGROUPLIST lpAg
 
 LONG lineSetAgentMeasurementPeriod(HLINE hLine, HAGENT hAgent, DWORD dwMeasurementPeriod)
 {
+    OT_REMOTE(lineSetAgentMeasurementPeriod, hLine, hAgent, dwMeasurementPeriod);
     struct caller c;
     struct pspec s;
     spec_init(&s, LINEPROXYREQUEST_SETAGENTMEASUREMENTPERIOD);
@@ -462,6 +470,7 @@ LONG lineSetAgentMeasurementPeriod(HLINE hLine, HAGENT hAgent, DWORD dwMeasureme
 
 LONG lineSetQueueMeasurementPeriod(HLINE hLine, DWORD dwQueueID, DWORD dwMeasurementPeriod)
 {
+    OT_REMOTE(lineSetQueueMeasurementPeriod, hLine, dwQueueID, dwMeasurementPeriod);
     struct caller c;
     struct pspec s;
     spec_init(&s, LINEPROXYREQUEST_SETQUEUEMEASUREMENTPERIOD);
@@ -476,6 +485,7 @@ LONG lineSetQueueMeasurementPeriod(HLINE hLine, DWORD dwQueueID, DWORD dwMeasure
 LONG lineSetAgentSessionState(HLINE hLine, HAGENTSESSION hAgentSession,
                               DWORD dwAgentSessionState, DWORD dwNextAgentSessionState)
 {
+    OT_REMOTE(lineSetAgentSessionState, hLine, hAgentSession, dwAgentSessionState, dwNextAgentSessionState);
     struct caller c;
     struct pspec s;
     spec_init(&s, LINEPROXYREQUEST_SETAGENTSESSIONSTATE);
@@ -498,6 +508,7 @@ static LONG check_str(const char *s)
 
 LONG lineCreateAgent(HLINE hLine, LPSTR lpszAgentID, LPSTR lpszAgentPIN, LPHAGENT lphAgent)
 {
+    OT_REMOTE(lineCreateAgent, hLine, lpszAgentID, lpszAgentPIN, lphAgent);
     struct caller c;
     struct pspec s;
     spec_init(&s, LINEPROXYREQUEST_CREATEAGENT);
@@ -521,6 +532,7 @@ LONG lineCreateAgentSession(HLINE hLine, HAGENT hAgent, LPSTR lpszAgentPIN,
                             DWORD dwWorkingAddressID, LPGUID lpGroupID,
                             LPHAGENTSESSION lphAgentSession)
 {
+    OT_REMOTE(lineCreateAgentSession, hLine, hAgent, lpszAgentPIN, dwWorkingAddressID, lpGroupID, lphAgentSession);
     struct caller c;
     struct pspec s;
     spec_init(&s, LINEPROXYREQUEST_CREATEAGENTSESSION);
@@ -546,6 +558,7 @@ LONG lineCreateAgentSession(HLINE hLine, HAGENT hAgent, LPSTR lpszAgentPIN,
 LONG lineAgentSpecific(HLINE hLine, DWORD dwAddressID, DWORD dwAgentExtensionIDIndex,
                        LPVOID lpParams, DWORD dwSize)
 {
+    OT_REMOTE(lineAgentSpecific, hLine, dwAddressID, dwAgentExtensionIDIndex, lpParams, dwSize);
     struct caller c;
     struct pspec s;
     spec_init(&s, LINEPROXYREQUEST_AGENTSPECIFIC);
@@ -574,6 +587,7 @@ LONG lineAgentSpecific(HLINE hLine, DWORD dwAddressID, DWORD dwAgentExtensionIDI
 LONG lineGetAgentCaps(HLINEAPP hLineApp, DWORD dwDeviceID, DWORD dwAddressID,
                       DWORD dwAppAPIVersion, LPLINEAGENTCAPS lpAgentCaps)
 {
+    OT_REMOTE(lineGetAgentCaps, hLineApp, dwDeviceID, dwAddressID, dwAppAPIVersion, lpAgentCaps);
     struct caller c;
     struct pspec s;
     memset(&c, 0, sizeof(c));
@@ -581,21 +595,12 @@ LONG lineGetAgentCaps(HLINEAPP hLineApp, DWORD dwDeviceID, DWORD dwAddressID,
     s.fixed.GetAgentCaps.dwAddressID = dwAddressID;
     LONG rc;
     pthread_once(&who_once, who_init);
-    if (ot_client_active()) {
-        c.remote = true;
-        ot_lock();
-        rc = ot_app_get(hLineApp) ? 0 : LINEERR_INVALAPPHANDLE;
-        ot_unlock();
-        if (!rc)
-            rc = ot_client_check(3, dwDeviceID);
-    } else {
-        ot_lock();
-        rc = ot_check_started();
-        if (!rc && !(c.app = ot_app_get(hLineApp)))
-            rc = LINEERR_INVALAPPHANDLE;
-        if (!rc && !(c.ld = ot_linedev_get(dwDeviceID)))
-            rc = LINEERR_BADDEVICEID;
-    }
+    ot_lock();
+    rc = ot_check_started();
+    if (!rc && !(c.app = ot_app_get(hLineApp)))
+        rc = LINEERR_INVALAPPHANDLE;
+    if (!rc && !(c.ld = ot_linedev_get(dwDeviceID)))
+        rc = LINEERR_BADDEVICEID;
     c.api = dwAppAPIVersion;
     if (!rc && (dwAppAPIVersion < OT_API_2_0 || dwAppAPIVersion > OT_API_2_2))
         rc = LINEERR_INCOMPATIBLEAPIVERSION;

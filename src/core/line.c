@@ -250,6 +250,8 @@ void ot_teardown_finish(struct ot_teardown *t)
 
 LONG lineClose(HLINE hLine)
 {
+    if (ot_client_active()) /* copies of proxy requests this process got on it */
+        ot_client_proxy_forget(0, hLine);
     OT_REMOTE(lineClose, hLine);
     /* life_lock: the library cannot stop while the drops run unlocked. */
     pthread_mutex_lock(&ot_life_lock);

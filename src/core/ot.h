@@ -357,6 +357,12 @@ OT_HIDDEN LONG ot_check_uui(const void *p, DWORD size, DWORD limit);
 OT_HIDDEN LONG ot_proxy_open_check(DWORD priv, DWORD api, const LINECALLPARAMS *p, DWORD *types);
 OT_HIDDEN void ot_proxy_opened(struct ot_open *o);
 OT_HIDDEN void ot_proxy_closing(struct ot_open *o); /* o has left its line's opens */
+/* The telephony service's side of a client proxy (proxy.c): its response with
+ * its copy of the request, and the copy a LINE_PROXYREQUEST carries to it. */
+struct ot_wbuf;
+OT_HIDDEN LONG ot_proxy_response_remote(HLINE hLine, DWORD_PTR token, const void *bytes,
+                                        DWORD size, DWORD dwResult);
+OT_HIDDEN bool ot_proxy_request_copy(HLINE hLine, DWORD_PTR ptr, struct ot_wbuf *w);
 
 /* misc */
 OT_HIDDEN char *ot_config_text(LONG *err); /* app.c: a copy of the configuration */

@@ -2,6 +2,7 @@
  * LINE_PROXYSTATUS, the proxy's lineProxyResponse and lineProxyMessage, and
  * lineGetProxyStatus.  The agent functions that make the requests are in
  * agentapi.c (its top comment describes the whole). */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -15,9 +16,6 @@ static bool is_type(DWORD t) { return t >= 1 && t <= OT_PROXY_TYPE_MAX; }
 LONG ot_proxy_open_check(DWORD priv, DWORD api, const LINECALLPARAMS *p, DWORD *types)
 {
     *types = 0;
-    /* The service cannot carry proxy requests between processes. */
-    if (ot_client_disabled())
-        return LINEERR_INVALPRIVSELECT;
     if (api < OT_API_2_0 || !(priv & LINECALLPRIVILEGE_OWNER))
         return LINEERR_INVALPRIVSELECT;
     if (!p)
@@ -119,48 +117,103 @@ static LONG copy_back(const struct preq *q)
     return 0;
 }
 
+/* The pending request of proxy line hLine whose buffer is at ptr (compared, never
+ * read before it is found); *rc says why not. */
+static struct preq *find_request(HLINE hLine, uintptr_t ptr, LONG *rc)
+{
+    struct ot_open *o = proxy_open(hLine, rc);
+    if (!o)
+        return NULL;
+    struct ot_list *pos;
+    for (pos = ot_proxy_pending.next; pos != &ot_proxy_pending; pos = pos->next) {
+        struct preq *x = ot_container_of(pos, struct preq, link);
+        if ((uintptr_t)x->buf == ptr && x->proxy == hLine)
+            return x;
+    }
+    *rc = LINEERR_INVALPOINTER; /* not a request this line was given, or answered */
+    return NULL;
+}
+
+/* Completes q with dwResult (core lock held). */
+static LONG respond(struct preq *q, DWORD dwResult)
+{
+    /* The result: success or a LINEERR_ value. */
+    if (dwResult && (dwResult & 0xFFFF0000u) != 0x80000000u)
+        return LINEERR_INVALPARAM;
+    struct ot_req *r = q->req;
+    struct ot_app *app = ot_app_get(r->app);
+    struct ot_open *ro = r->line ? ot_open_get(r->line) : NULL;
+    bool deliver = app && (!r->line || (ro && ro->app == app));
+    if (deliver && dwResult == 0 && q->out) {
+        LONG rc = copy_back(q);
+        if (rc)
+            return rc;
+    }
+    if (deliver && dwResult == 0 && q->out_handle)
+        memcpy(q->out_handle, (const unsigned char *)q->buf + q->handle_off, sizeof(DWORD));
+    ot_req_complete(r, (LONG)dwResult);
+    preq_free(q);
+    return 0;
+}
+
 LONG lineProxyResponse(HLINE hLine, LPLINEPROXYREQUEST lpProxyRequest, DWORD dwResult)
 {
-    if (ot_client_active()) { /* no client's open is a proxy */
-        LONG crc = ot_client_check(1, hLine);
-        return crc ? crc : (LONG)LINEERR_NOTREGISTERED;
-    }
+    if (ot_client_active())
+        return ot_client_proxy_response(hLine, lpProxyRequest, dwResult);
     ot_lock();
     LONG rc;
-    struct ot_open *o = proxy_open(hLine, &rc);
-    struct preq *q = NULL;
-    if (o) {
-        struct ot_list *pos;
-        for (pos = ot_proxy_pending.next; pos != &ot_proxy_pending; pos = pos->next) {
-            struct preq *x = ot_container_of(pos, struct preq, link);
-            if (x->buf == lpProxyRequest && x->proxy == hLine) {
-                q = x;
-                break;
-            }
-        }
-        if (!q)
-            rc = LINEERR_INVALPOINTER; /* not a request this line was given, or answered */
-    }
-    /* The result: success or a LINEERR_ value. */
-    if (q && dwResult && (dwResult & 0xFFFF0000u) != 0x80000000u)
+    struct preq *q = find_request(hLine, (uintptr_t)lpProxyRequest, &rc);
+    if (q)
+        rc = respond(q, dwResult);
+    ot_unlock();
+    return rc;
+}
+
+/* The telephony service: a client proxy's lineProxyResponse, with the bytes of
+ * its copy of the request (the request it got in its LINE_PROXYREQUEST, as it
+ * filled them).  Everything after the header is taken; the header (size, type,
+ * client names) stays ours. */
+LONG ot_proxy_response_remote(HLINE hLine, DWORD_PTR token, const void *bytes, DWORD size,
+                              DWORD dwResult)
+{
+    ot_lock();
+    LONG rc;
+    struct preq *q = find_request(hLine, (uintptr_t)token, &rc);
+    const size_t head = offsetof(LINEPROXYREQUEST, SetAgentGroup);
+    if (q && (!bytes || size != q->buf->dwSize))
         rc = LINEERR_INVALPARAM;
-    if (q && !rc) {
-        struct ot_req *r = q->req;
-        struct ot_app *app = ot_app_get(r->app);
-        struct ot_open *ro = r->line ? ot_open_get(r->line) : NULL;
-        bool deliver = app && (!r->line || (ro && ro->app == app));
-        if (deliver && dwResult == 0 && q->out)
-            rc = copy_back(q);
-        if (!rc) {
-            if (deliver && dwResult == 0 && q->out_handle)
-                memcpy(q->out_handle, (const unsigned char *)q->buf + q->handle_off,
-                       sizeof(DWORD));
-            ot_req_complete(r, (LONG)dwResult);
-            preq_free(q);
+    else if (q) {
+        /* a failed response leaves the request as it was */
+        unsigned char *keep = malloc(size - head);
+        if (!keep)
+            rc = LINEERR_NOMEM;
+        else {
+            memcpy(keep, (unsigned char *)q->buf + head, size - head);
+            memcpy((unsigned char *)q->buf + head, (const unsigned char *)bytes + head, size - head);
+            rc = respond(q, dwResult);
+            if (rc)
+                memcpy((unsigned char *)q->buf + head, keep, size - head);
+            free(keep);
         }
     }
     ot_unlock();
     return rc;
+}
+
+/* The telephony service: the request a LINE_PROXYREQUEST for the proxy line
+ * hLine names, appended to w as a length and its bytes; false when it is no
+ * longer pending (the message is then not sent). */
+bool ot_proxy_request_copy(HLINE hLine, DWORD_PTR ptr, struct ot_wbuf *w)
+{
+    ot_lock();
+    LONG rc;
+    struct preq *q = find_request(hLine, (uintptr_t)ptr, &rc);
+    if (q) {
+        ot_wbuf_u32(w, q->buf->dwSize);
+        ot_wbuf_put(w, q->buf, q->buf->dwSize);
+    }
+    ot_unlock();
+    return q != NULL;
 }
 
 static bool flags_in(DWORD v, DWORD mask) { return v && !(v & ~mask); }
@@ -168,10 +221,7 @@ static bool flags_in(DWORD v, DWORD mask) { return v && !(v & ~mask); }
 LONG lineProxyMessage(HLINE hLine, HCALL hCall, DWORD dwMsg, DWORD dwParam1, DWORD dwParam2,
                       DWORD dwParam3)
 {
-    if (ot_client_active()) {
-        LONG crc = ot_client_check(1, hLine);
-        return crc ? crc : (LONG)LINEERR_NOTREGISTERED;
-    }
+    OT_REMOTE(lineProxyMessage, hLine, hCall, dwMsg, dwParam1, dwParam2, dwParam3);
     ot_lock();
     LONG rc;
     struct ot_open *o = proxy_open(hLine, &rc);
