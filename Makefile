@@ -150,6 +150,8 @@ $(BUILD)/test-runner: $(TEST_OBJ) $(BUILD)/libopentapi.a $(BUILD)/tapisrv $(BUIL
 
 # tests/test_agent.c builds the example ACD proxy in.
 $(BUILD)/obj/tests/test_agent.o: examples/acd_proxy.c
+# ... and runs it as a process (a proxy serving the telephony service's clients).
+$(BUILD)/test-runner: $(BUILD)/examples/acd_proxy
 
 # --- tests -----------------------------------------------------------------
 check: $(BUILD)/test-runner

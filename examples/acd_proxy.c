@@ -18,16 +18,20 @@
  *
  * Run as a program, it starts the proxy on a thread for line 0 (station 100
  * of the embedded switch) and plays an agent application against it in the
- * same process; exits 0 when every answer was as expected.  The test suite
+ * same process; exits 0 when every answer was as expected.  `acd_proxy
+ * --serve [DEVICE]` runs only the proxy, until SIGTERM: with the telephony
+ * service (OPENTAPI_SERVER) it serves the agent applications of every process.  The test suite
  * builds the same file with ACD_PROXY_NO_MAIN and drives the proxy itself
  * (tests/test_agent.c).  Build:
  *   cc acd_proxy.c $(pkg-config --cflags --libs opentapi) */
 #define _GNU_SOURCE
 #include <poll.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
 #include <unistd.h>
@@ -607,8 +611,34 @@ static LONG wait_reply(LONG req)
     return LINEERR_OPERATIONFAILED;
 }
 
-int main(void)
+/* acd_proxy --serve [DEVICE]: only the proxy, until SIGTERM or SIGINT (with
+ * OPENTAPI_SERVER, for the applications of every process). */
+static int serve(DWORD device)
 {
+    sigset_t stop;
+    sigemptyset(&stop);
+    sigaddset(&stop, SIGTERM);
+    sigaddset(&stop, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &stop, NULL); /* the library's threads too */
+    struct acd_proxy proxy;
+    LONG rc = acd_proxy_start(device, &proxy);
+    if (rc) {
+        fprintf(stderr, "acd_proxy: cannot start the proxy: 0x%08x\n", (unsigned)rc);
+        return 1;
+    }
+    printf("ready\n");
+    fflush(stdout);
+    int sig = 0;
+    sigwait(&stop, &sig);
+    rc = acd_proxy_stop(&proxy);
+    printf("answered %u\n", proxy.answered);
+    return rc ? 1 : 0;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc >= 2 && !strcmp(argv[1], "--serve"))
+        return serve(argc > 2 ? (DWORD)strtoul(argv[2], NULL, 10) : 0);
     struct acd_proxy proxy;
     LONG rc = acd_proxy_start(0, &proxy);
     if (rc) {

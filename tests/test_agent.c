@@ -979,56 +979,129 @@ TEST_THREADED(acd_example_proxy_serves_an_agent_application)
     t_shutdown(&a);
 }
 
-/* ---- through the telephony service: no proxies (docs/service.md) ---- */
-static void role_would_be_proxy(void *arg)
+/* ---- through the telephony service: the example proxy as a process of its
+ * own serving an agent application in another (docs/service.md) ---- */
+static void role_agent(void *arg)
 {
     (void)arg;
-    tapp p;
-    t_init(&p, "proxy");
-    HLINE pl = 0;
-    const DWORD one[] = {LINEPROXYREQUEST_GETAGENTSTATUS};
-    /* the service cannot carry proxy requests: the open is refused, honestly */
-    CHECK_RC(open_proxy(&p, 0, one, 1, 0, &pl), LINEERR_INVALPRIVSELECT);
-    CHECK_EQ(pl, 0);
-    HLINE l = t_open(&p, 0, LINECALLPRIVILEGE_OWNER);
-    LINEPROXYREQUEST fake;
-    memset(&fake, 0, sizeof(fake));
-    CHECK_RC(lineProxyResponse(l, &fake, 0), LINEERR_NOTREGISTERED);
-    CHECK_RC(lineProxyMessage(l, 0, LINE_AGENTSTATUS, 0, LINEAGENTSTATUS_STATE, 0),
-             LINEERR_NOTREGISTERED);
-    CHECK_RC(lineProxyResponse(0, &fake, 0), LINEERR_INVALLINEHANDLE);
-    union {
-        LINEAGENTSTATUS st;
-        unsigned char raw[256];
-    } u;
-    memset(&u, 0, sizeof(u));
-    u.st.dwTotalSize = sizeof(u);
-    CHECK_RC(lineGetAgentStatus(l, 0, &u.st), U);
-    CHECK_RC(lineSetAgentState(l, 0, LINEAGENTSTATE_READY, 0), U);
-    CHECK_RC(lineGetAgentStatus(l, 0, NULL), LINEERR_INVALPOINTER);
-    CHECK_RC(lineGetAgentStatus(0, 0, &u.st), LINEERR_INVALLINEHANDLE);
+    tapp a;
+    t_init(&a, "agent");
+    HLINE l = t_open(&a, 0, LINECALLPRIVILEGE_NONE);
     union {
         LINEPROXYREQUESTLIST pl;
-        unsigned char raw[64];
+        unsigned char raw[256];
     } ps;
     memset(&ps, 0, sizeof(ps));
     ps.pl.dwTotalSize = sizeof(ps);
-    CHECK_RC(lineGetProxyStatus(p.h, 0, T_API, &ps.pl), 0);
-    CHECK_EQ(ps.pl.dwNumEntries, 0);
-    CHECK_EQ(ps.pl.dwTotalSize, sizeof(ps));
-    t_expect_none(&p);
+    CHECK_RC(lineGetProxyStatus(a.h, 0, T_API, &ps.pl), 0);
+    CHECK_EQ(ps.pl.dwNumEntries, LINEPROXYREQUEST_SETAGENTSTATEEX);
+
+    HAGENT ag = 0;
+    LONG req = lineCreateAgent(l, "2002", "1111", &ag);
+    CHECK_REQ(req);
+    LINEMESSAGE m = t_next(&a);
+    CHECK_EQ(m.dwMessageID, LINE_AGENTSTATUSEX);
+    CHECK_EQ(m.dwParam2, LINEAGENTSTATUSEX_NEWAGENT);
+    CHECK_RC(wait_reply_on(&a, req), 0);
+    CHECK(ag != 0); /* written by the proxy in its process, in place before the reply */
+    CHECK_EQ(m.dwParam1, ag);
+
+    union {
+        LINEAGENTGROUPLIST g;
+        unsigned char raw[512];
+    } groups;
+    memset(&groups, 0, sizeof(groups));
+    groups.g.dwTotalSize = sizeof(groups);
+    CHECK_RC(wait_reply_on(&a, lineGetGroupList(l, &groups.g)), 0);
+    CHECK_EQ(groups.g.dwTotalSize, sizeof(groups));
+    CHECK_EQ(groups.g.dwNumEntries, 2);
+    LINEAGENTGROUPENTRY ge[2];
+    memcpy(ge, groups.raw + groups.g.dwListOffset, sizeof(ge));
+    CHECK(!strcmp(entry_name(groups.raw, ge[1].dwNameSize, ge[1].dwNameOffset), "support"));
+    struct {
+        LINEAGENTGROUPLIST l;
+        LINEAGENTGROUPENTRY e;
+    } set;
+    memset(&set, 0, sizeof(set));
+    set.l.dwTotalSize = sizeof(set);
+    set.l.dwNumEntries = 1;
+    set.l.dwListSize = sizeof(set.e);
+    set.l.dwListOffset = sizeof(set.l);
+    set.e.GroupID = ge[1].GroupID;
+    req = lineSetAgentGroup(l, 0, &set.l);
+    expect_msg(&a, LINE_AGENTSTATUS, l, 0, LINEAGENTSTATUS_GROUP | LINEAGENTSTATUS_GROUPLIST, 0);
+    CHECK_RC(wait_reply_on(&a, req), 0);
+    req = lineSetAgentState(l, 0, LINEAGENTSTATE_READY, 0);
+    expect_msg(&a, LINE_AGENTSTATUS, l, 0, LINEAGENTSTATUS_STATE, LINEAGENTSTATE_READY);
+    CHECK_RC(wait_reply_on(&a, req), 0);
+    CHECK_RC(wait_reply_on(&a, lineSetAgentActivity(l, 0, 99)), LINEERR_INVALAGENTACTIVITY);
+
+    union {
+        LINEAGENTSTATUS s;
+        unsigned char raw[512];
+    } st;
+    memset(&st, 0, sizeof(st));
+    st.s.dwTotalSize = sizeof(st);
+    CHECK_RC(wait_reply_on(&a, lineGetAgentStatus(l, 0, &st.s)), 0);
+    CHECK_EQ(st.s.dwTotalSize, sizeof(st));
+    CHECK_EQ(st.s.dwState, LINEAGENTSTATE_READY);
+    CHECK_EQ(st.s.dwNumEntries, 1);
+    LINEAGENTGROUPENTRY mine;
+    memcpy(&mine, st.raw + st.s.dwGroupListOffset, sizeof(mine));
+    CHECK(!strcmp(entry_name(st.raw, mine.dwNameSize, mine.dwNameOffset), "support"));
+    union {
+        LINEQUEUEINFO q;
+        unsigned char raw[128];
+    } qi;
+    memset(&qi, 0, sizeof(qi));
+    qi.q.dwTotalSize = sizeof(qi);
+    CHECK_RC(wait_reply_on(&a, lineGetQueueInfo(l, ACD_QUEUE_ID, &qi.q)), 0);
+    CHECK_EQ(qi.q.dwMeasurementPeriod, 300);
+    char ping[4] = {'p', 'i', 'n', 'g'};
+    CHECK_RC(wait_reply_on(&a, lineAgentSpecific(l, 0, 0, ping, sizeof(ping))), 0);
+    CHECK_MEM(ping, "pong", 4);
+    /* an error of the proxy's, and the checks made before any proxy */
+    union {
+        LINEAGENTINFO i;
+        unsigned char raw[128];
+    } ai;
+    memset(&ai, 0, sizeof(ai));
+    ai.i.dwTotalSize = sizeof(ai);
+    CHECK_RC(wait_reply_on(&a, lineGetAgentInfo(l, ag + 1000, &ai.i)), LINEERR_INVALAGENTID);
+    CHECK_EQ(ai.i.dwUsedSize, 0);
+    CHECK_RC(lineGetAgentStatus(l, 1, &st.s), LINEERR_INVALADDRESSID);
+    CHECK_RC(lineGetAgentStatus(l, 0, NULL), LINEERR_INVALPOINTER);
+    CHECK_RC(lineGetAgentStatus(0, 0, &st.s), LINEERR_INVALLINEHANDLE);
+    LINEPROXYREQUEST fake;
+    memset(&fake, 0, sizeof(fake));
+    CHECK_RC(lineProxyResponse(l, &fake, 0), LINEERR_NOTREGISTERED);
+    t_expect_none(&a);
     svc_say("done");
-    t_shutdown(&p);
+    svc_wait_word(); /* the proxy process stopped */
+    for (DWORD t = 1; t <= LINEPROXYREQUEST_SETAGENTSTATEEX; t++)
+        expect_msg(&a, LINE_PROXYSTATUS, l, LINEPROXYSTATUS_CLOSE, t, 0);
+    CHECK_RC(lineGetAgentStatus(l, 0, &st.s), U);
+    svc_say("closed");
+    t_shutdown(&a);
 }
 
-TEST(service_refuses_proxy_opens_and_agent_functions_are_unavailable)
+TEST(service_acd_proxy_process_serves_an_agent_process)
 {
     svc s;
     svc_start(&s, NULL);
-    svc_child c;
-    svc_child_start(&c, &s, "proxy", role_would_be_proxy, NULL);
-    svc_expect(&c, "done");
-    svc_child_wait(&c);
+    svc_child px, ag;
+    const char *const args[] = {"examples/acd_proxy", "--serve", "0", NULL};
+    svc_exec(&px, &s, "acd_proxy", args);
+    svc_expect(&px, "ready");
+    svc_child_start(&ag, &s, "agent", role_agent, NULL);
+    svc_expect(&ag, "done");
+    CHECK_EQ(kill(px.pid, SIGTERM), 0);
+    const char *n = svc_expect(&px, "answered ");
+    CHECK_EQ(strtoul(n, NULL, 10), 9); /* every request the agent made */
+    svc_exec_wait(&px);
+    svc_tell(&ag, "stop");
+    svc_expect(&ag, "closed");
+    svc_child_wait(&ag);
     svc_stop(&s);
     svc_cleanup(&s);
 }
