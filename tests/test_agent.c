@@ -10,6 +10,9 @@
 #define ACD_PROXY_NO_MAIN
 #include "../examples/acd_proxy.c"
 
+#include <signal.h>
+#include <stdlib.h>
+
 #include "svc_helpers.h"
 #include "test.h"
 
@@ -465,6 +468,23 @@ TEST(acd_proxy_request_carries_the_call_and_response_completes_it)
     t_expect_reply(&a, req, 0);
     CHECK_EQ(small.st.dwNeededSize, sizeof(LINEAGENTSTATUS) + 100);
     CHECK_EQ(small.st.dwState, LINEAGENTSTATE_NOTREADY);
+
+    /* a structure of more than the protocol carries: room capped, the size as it was */
+    const DWORD big = 2u * 1024u * 1024u;
+    LINEAGENTSTATUS *huge = calloc(1, big);
+    CHECK(huge != NULL);
+    huge->dwTotalSize = big;
+    req = lineGetAgentStatus(la, 0, huge);
+    r = expect_request(&p, pl, 99, LINEPROXYREQUEST_GETAGENTSTATUS);
+    CHECK_EQ(r->GetAgentStatus.AgentStatus.dwTotalSize, 1024u * 1024u - 8192u);
+    CHECK(r->dwSize <= 1024u * 1024u);
+    fill_status(&r->GetAgentStatus.AgentStatus);
+    CHECK_RC(lineProxyResponse(pl, r, 0), 0);
+    t_expect_reply(&a, req, 0);
+    CHECK_EQ(huge->dwTotalSize, big);
+    CHECK_EQ(huge->dwState, LINEAGENTSTATE_READY);
+    CHECK_EQ(huge->dwUsedSize, used);
+    free(huge);
 
     /* lineSetAgentState: the states in the request */
     req = lineSetAgentState(la, 0, LINEAGENTSTATE_READY, LINEAGENTSTATE_BUSYACD);

@@ -10,8 +10,10 @@
 
 #define OT_PROXY_TYPE_MAX LINEPROXYREQUEST_SETAGENTSTATEEX
 /* A structure the proxy fills gets at most this much room (its dwNeededSize
- * tells the application when that is not enough). */
-#define OT_PROXY_IO_MAX OT_RPC_MAX_BUFFER
+ * tells the application when that is not enough); with the request's header
+ * and strings it stays within what the service's protocol carries back in
+ * one argument (OT_RPC_MAX_BUFFER). */
+#define OT_PROXY_IO_MAX (OT_RPC_MAX_BUFFER - 8192u)
 #define OT_API_2_0 0x00020000u
 #define OT_API_2_2 0x00020002u
 
