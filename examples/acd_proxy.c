@@ -503,8 +503,8 @@ static void *acd_proxy_main(void *arg)
         struct pollfd fds[2] = {{.fd = p->fd, .events = POLLIN}, {.fd = p->stop_fd, .events = POLLIN}};
         if (poll(fds, 2, -1) < 0)
             continue;
-        if (fds[1].revents)
-            break;
+        if (fds[1].revents || (fds[0].revents & (POLLNVAL | POLLERR)))
+            break; /* stopped, or the application is gone */
         LINEMESSAGE m;
         while (lineGetMessage(p->app, &m, 0) == 0) {
             if (m.dwMessageID != LINE_PROXYREQUEST)
