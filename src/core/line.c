@@ -145,7 +145,8 @@ static void drop_on_close(struct ot_call *c)
  * ot_open_close_begin (O(1)): the line handle goes, the open leaves its line
  * (no new call gets a handle on it) and is marked closing: from then on its
  * call handles are refused (LINEERR_INVALCALLHANDLE) and get no message, as
- * if they were gone, and no reply reaches the line.
+ * if they were gone, and no reply reaches the line.  An ACD proxy's open also
+ * fails its pending proxy requests there (proxy.c: O(pending requests)).
  *
  * ot_teardown_finish: destroys the handles, then drops the calls the open
  * owned alone on a CLOSEDROP line (pinned meanwhile: kept even without
