@@ -148,8 +148,8 @@ TEST_WRAP := -Wl,--wrap=malloc -Wl,--wrap=calloc -Wl,--wrap=realloc
 $(BUILD)/test-runner: $(TEST_OBJ) $(BUILD)/libopentapi.a $(BUILD)/tapisrv $(BUILD)/tapi
 	$(CC) $(SANFLAGS) $(TEST_WRAP) -o $@ $(TEST_OBJ) $(BUILD)/libopentapi.a $(LDLIBS_LIB)
 
-# tests/test_agent.c builds the example ACD proxy in.
-$(BUILD)/obj/tests/test_agent.o: examples/acd_proxy.c
+# tests/test_agent_example.c builds the example ACD proxy in.
+$(BUILD)/obj/tests/test_agent_example.o: examples/acd_proxy.c
 # ... and runs it as a process (a proxy serving the telephony service's clients).
 $(BUILD)/test-runner: $(BUILD)/examples/acd_proxy
 

@@ -22,7 +22,7 @@
  * --serve [DEVICE]` runs only the proxy, until SIGTERM: with the telephony
  * service (OPENTAPI_SERVER) it serves the agent applications of every process.  The test suite
  * builds the same file with ACD_PROXY_NO_MAIN and drives the proxy itself
- * (tests/test_agent.c).  Build:
+ * (tests/test_agent_example.c).  Build:
  *   cc acd_proxy.c $(pkg-config --cflags --libs opentapi) */
 #define _GNU_SOURCE
 #include <poll.h>
