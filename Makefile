@@ -45,7 +45,8 @@ CORE_SRC := src/core/util.c src/core/log.c src/core/config.c src/core/app.c src/
 # The rest of the TAPI 2.2 API (issue 10): dialing rules, devices, call parameters, not-yet.
 CORE_SRC += src/core/dialing.c src/core/location.c src/core/countries.c src/core/notyet.c \
             src/core/phone.c src/core/devapi.c src/core/callparams.c \
-            src/core/precond.c src/core/assist.c src/core/handoff.c
+            src/core/precond.c src/core/assist.c src/core/handoff.c \
+            src/core/statusapi.c
 # Call-centre (agent) functions and their ACD proxies (issue 10).
 CORE_SRC += src/core/agentapi.c src/core/proxy.c
 # The SIP provider is built when Sofia-SIP is installed (the README commands install it).

@@ -163,7 +163,8 @@ enum ot_rpc_type {
       (DWORD)a[3], (DWORD)a[4])                                                                  \
     X(lineGetProxyStatus, "aduV", 0, (HLINEAPP)a[0], (DWORD)a[1], (DWORD)a[2],                   \
       (LPLINEPROXYREQUESTLIST)a[3])                                                              \
-    X(tapiRequestMakeCall, "ssss", 0, (LPCSTR)a[0], (LPCSTR)a[1], (LPCSTR)a[2], (LPCSTR)a[3])
+    X(tapiRequestMakeCall, "ssss", 0, (LPCSTR)a[0], (LPCSTR)a[1], (LPCSTR)a[2], (LPCSTR)a[3]) \
+    X(lineSetLineDevStatus, "luu", 0, (HLINE)a[0], (DWORD)a[1], (DWORD)a[2])
 
 enum ot_rpc_fn {
 #define OT_RPC_ENUM(name, sig, flags, ...) OT_RPC_##name,
