@@ -49,6 +49,8 @@ CORE_SRC += src/core/dialing.c src/core/location.c src/core/countries.c src/core
             src/core/statusapi.c
 # Routing (issue 10): forward, redirect, park, pickup, swap hold, completion, secure.
 CORE_SRC += src/core/forward.c src/core/routeapi.c src/providers/sim/simroute.c
+# Call-centre (agent) functions and their ACD proxies (issue 10).
+CORE_SRC += src/core/agentapi.c src/core/proxy.c
 # The SIP provider is built when Sofia-SIP is installed (the README commands install it).
 SIP_SRC  := $(wildcard src/providers/sip/*.c)
 ifneq ($(NO_SIP),1)
@@ -149,6 +151,11 @@ $(BUILD)/fuzz_frame: fuzz/fuzz_frame.c $(BUILD)/libopentapi.a $(wildcard include
 TEST_WRAP := -Wl,--wrap=malloc -Wl,--wrap=calloc -Wl,--wrap=realloc
 $(BUILD)/test-runner: $(TEST_OBJ) $(BUILD)/libopentapi.a $(BUILD)/tapisrv $(BUILD)/tapi
 	$(CC) $(SANFLAGS) $(TEST_WRAP) -o $@ $(TEST_OBJ) $(BUILD)/libopentapi.a $(LDLIBS_LIB)
+
+# tests/test_agent_example.c builds the example ACD proxy in.
+$(BUILD)/obj/tests/test_agent_example.o: examples/acd_proxy.c
+# ... and runs it as a process (a proxy serving the telephony service's clients).
+$(BUILD)/test-runner: $(BUILD)/examples/acd_proxy
 
 # --- tests -----------------------------------------------------------------
 check: $(BUILD)/test-runner

@@ -405,39 +405,11 @@ TEST(lineapi_not_yet_functions_say_so)
     CHECK_RC(tapiRequestMediaCall(NULL, 0, "wave", "", 0, 0, "101", "app", NULL, NULL),
              TAPIERR_REQUESTFAILED);
     CHECK_RC(tapiRequestDrop(NULL, 0), TAPIERR_REQUESTFAILED);
-    HAGENT hag = 0;
-    HAGENTSESSION hs = 0;
-    GUID g;
-    memset(&g, 0, sizeof(g));
-    LINEAGENTSTATUS as;
-    memset(&as, 0, sizeof(as));
-    as.dwTotalSize = sizeof(as);
-    CHECK_RC(lineGetAgentStatus(p.la, 0, &as), U);
-    CHECK_RC(lineSetAgentState(p.la, 0, LINEAGENTSTATE_READY, 0), U);
-    CHECK_RC(lineSetAgentStateEx(p.la, 1, LINEAGENTSTATEEX_READY, 0), U);
-    CHECK_RC(lineCreateAgent(p.la, NULL, NULL, &hag), U);
-    CHECK_RC(lineCreateAgentSession(p.la, 1, NULL, 0, &g, &hs), U);
-    CHECK_RC(lineAgentSpecific(p.la, 0, 0, NULL, 0), U);
-    CHECK_RC(lineGetAgentCaps(p.a.h, 0, 0, T_API, NULL), U);
-    CHECK_RC(lineGetAgentActivityList(p.la, 0, NULL), U);
-    CHECK_RC(lineGetAgentGroupList(p.la, 0, NULL), U);
-    CHECK_RC(lineGetAgentInfo(p.la, 1, NULL), U);
-    CHECK_RC(lineGetAgentSessionInfo(p.la, 1, NULL), U);
-    CHECK_RC(lineGetAgentSessionList(p.la, 1, NULL), U);
-    CHECK_RC(lineGetGroupList(p.la, NULL), U);
-    CHECK_RC(lineGetProxyStatus(p.a.h, 0, T_API, NULL), U);
-    CHECK_RC(lineGetQueueInfo(p.la, 1, NULL), U);
-    CHECK_RC(lineGetQueueList(p.la, &g, NULL), U);
-    CHECK_RC(lineProxyMessage(p.la, 0, LINE_AGENTSTATUS, 0, 0, 0), U);
-    CHECK_RC(lineProxyResponse(p.la, NULL, 0), U);
-    CHECK_RC(lineSetAgentActivity(p.la, 0, 1), U);
-    CHECK_RC(lineSetAgentGroup(p.la, 0, NULL), U);
-    CHECK_RC(lineSetAgentMeasurementPeriod(p.la, 1, 10), U);
-    CHECK_RC(lineSetAgentSessionState(p.la, 1, LINEAGENTSESSIONSTATE_READY, 0), U);
-    CHECK_RC(lineSetQueueMeasurementPeriod(p.la, 1, 10), U);
+    /* (the agent functions: tests/test_agent.c) */
     /* the handle is checked first */
-    CHECK_RC(lineGetAgentStatus(0, 0, &as), LINEERR_INVALLINEHANDLE);
-    CHECK_RC(lineGetAgentCaps(p.a.h, p.a.ndevs, 0, T_API, NULL), LINEERR_BADDEVICEID);
+    CHECK_RC(lineDevSpecific(0, 0, 0, NULL, 0), LINEERR_INVALLINEHANDLE);
+    CHECK_RC(lineSetTerminal(0, 0, 0, LINECALLSELECT_CALL, LINETERMMODE_BUTTONS, 0, 1),
+             LINEERR_INVALCALLHANDLE);
     CHECK_RC(lineConfigDialog(p.a.ndevs, NULL, "tapi/line"), LINEERR_BADDEVICEID);
     t_expect_none(&p.a);
     t_expect_none(&p.b);

@@ -70,16 +70,16 @@ LONG lineOpen(HLINEAPP hLineApp, DWORD dwDeviceID, LPHLINE lphLine, DWORD dwAPIV
     }
     if ((rc = check_versions(dwAPIVersion, dwExtVersion)))
         goto out;
-    if (dwPrivileges & LINEOPENOPTION_PROXY) {
-        rc = LINEERR_INVALPRIVSELECT; /* no proxy requests in this implementation */
-        goto out;
-    }
     if (priv != LINECALLPRIVILEGE_NONE && priv != LINECALLPRIVILEGE_MONITOR &&
         priv != LINECALLPRIVILEGE_OWNER &&
         priv != (LINECALLPRIVILEGE_OWNER | LINECALLPRIVILEGE_MONITOR)) {
         rc = LINEERR_INVALPRIVSELECT;
         goto out;
     }
+    DWORD proxy_types = 0; /* an ACD proxy's request types (agentapi.c) */
+    if ((dwPrivileges & LINEOPENOPTION_PROXY) &&
+        (rc = ot_proxy_open_check(priv, dwAPIVersion, lpCallParams, &proxy_types)))
+        goto out;
     if (dwPrivileges & LINEOPENOPTION_SINGLEADDRESS) {
         if (!lpCallParams) {
             rc = LINEERR_INVALPOINTER;
@@ -125,6 +125,9 @@ LONG lineOpen(HLINEAPP hLineApp, DWORD dwDeviceID, LPHLINE lphLine, DWORD dwAPIV
     ot_list_add_tail(&ld->opens, &o->ld_link);
     *lphLine = o->handle;
     ot_status_open_changed(o, LINEDEVSTATE_OPEN);
+    o->proxy_types = proxy_types;
+    if (proxy_types)
+        ot_proxy_opened(o);
 out:
     ot_unlock();
     return rc;
@@ -153,7 +156,8 @@ static void drop_on_close(struct ot_call *c)
  * ot_open_close_begin (O(1)): the line handle goes, the open leaves its line
  * (no new call gets a handle on it) and is marked closing: from then on its
  * call handles are refused (LINEERR_INVALCALLHANDLE) and get no message, as
- * if they were gone, and no reply reaches the line.
+ * if they were gone, and no reply reaches the line.  An ACD proxy's open also
+ * fails its pending proxy requests there (proxy.c: O(pending requests)).
  *
  * ot_teardown_finish: destroys the handles, then drops the calls the open
  * owned alone on a CLOSEDROP line (pinned meanwhile: kept even without
@@ -191,6 +195,8 @@ void ot_open_close_begin(struct ot_open *o, struct ot_teardown *t)
     ot_status_open_changed(o, LINEDEVSTATE_CLOSE);
     ot_list_del(&o->app_link);
     ot_list_add_tail(&t->opens, &o->app_link);
+    if (o->proxy_types)
+        ot_proxy_closing(o);
 }
 
 /* Every so many units of work, the others get the lock: the mutex is not
@@ -257,6 +263,8 @@ void ot_teardown_finish(struct ot_teardown *t)
 
 LONG lineClose(HLINE hLine)
 {
+    if (ot_client_active()) /* copies of proxy requests this process got on it */
+        ot_client_proxy_forget(0, hLine);
     OT_REMOTE(lineClose, hLine);
     /* life_lock: the library cannot stop while the drops run unlocked. */
     pthread_mutex_lock(&ot_life_lock);

@@ -181,6 +181,7 @@ struct ot_open {
     DWORD line_states, address_states; /* lineSetStatusMessages */
     bool num_rings_set;                /* lineSetNumRings (devapi.c) */
     DWORD num_rings;
+    DWORD proxy_types; /* LINEOPENOPTION_PROXY: bit n set = handles LINEPROXYREQUEST_ n (agentapi.c) */
     bool closing; /* lineClose/lineShutdown under way: its handles are invisible */
     struct ot_list app_link, ld_link;
     struct ot_list refs; /* struct ot_callref.open_link */
@@ -411,6 +412,19 @@ OT_HIDDEN LONG ot_check_call_params(const struct ot_open *o, const LINECALLPARAM
 
 /* uui size checks */
 OT_HIDDEN LONG ot_check_uui(const void *p, DWORD size, DWORD limit);
+
+/* ACD proxies (agentapi.c): lineOpen with LINEOPENOPTION_PROXY checks its
+ * request types here; an open that registered is announced (LINE_PROXYSTATUS)
+ * and, when it closes, its pending requests fail and its close is announced. */
+OT_HIDDEN LONG ot_proxy_open_check(DWORD priv, DWORD api, const LINECALLPARAMS *p, DWORD *types);
+OT_HIDDEN void ot_proxy_opened(struct ot_open *o);
+OT_HIDDEN void ot_proxy_closing(struct ot_open *o); /* o has left its line's opens */
+/* The telephony service's side of a client proxy (proxy.c): its response with
+ * its copy of the request, and the copy a LINE_PROXYREQUEST carries to it. */
+struct ot_wbuf;
+OT_HIDDEN LONG ot_proxy_response_remote(HLINE hLine, DWORD_PTR token, const void *bytes,
+                                        DWORD size, DWORD dwResult);
+OT_HIDDEN bool ot_proxy_request_copy(HLINE hLine, DWORD_PTR ptr, struct ot_wbuf *w);
 
 /* misc */
 OT_HIDDEN char *ot_config_text(LONG *err); /* app.c: a copy of the configuration */

@@ -157,13 +157,25 @@ LONG ot_rpc_encode_args(unsigned fn, const uintptr_t *a, struct ot_wbuf *w,
             ot_wbuf_put(w, p, n);
             break;
         }
-        case 'V': {
+        case 'V': case 'G': {
             if (!p) {
                 ot_wbuf_u32(w, OT_RPC_NULL);
                 break;
             }
             DWORD n = read_total(p);
             ot_wbuf_u32(w, n > OT_RPC_MAX_BUFFER ? OT_RPC_MAX_BUFFER : n);
+            break;
+        }
+        case 'Y': {
+            DWORD n = (DWORD)a[i + 1];
+            if (!p) {
+                ot_wbuf_u32(w, OT_RPC_NULL);
+                break;
+            }
+            if (n > OT_RPC_MAX_BUFFER)
+                return LINEERR_INVALPARAM;
+            ot_wbuf_u32(w, n);
+            ot_wbuf_put(w, p, n);
             break;
         }
         case 'o': case 'h': case 'x': case 'H': case 'Q':
@@ -227,7 +239,7 @@ int ot_rpc_decode_args(unsigned fn, struct ot_rbuf *in, struct ot_rpc_args *out)
                 in->bad = true;
             out->a[i] = (uintptr_t)out->owned[i];
             break;
-        case 'b':
+        case 'b': case 'Y':
             n = ot_rbuf_u32(in);
             if (n == OT_RPC_NULL)
                 break;
@@ -253,7 +265,7 @@ int ot_rpc_decode_args(unsigned fn, struct ot_rbuf *in, struct ot_rpc_args *out)
                 memcpy(out->owned[i], &n, sizeof(n));
             out->a[i] = (uintptr_t)out->owned[i];
             break;
-        case 'V':
+        case 'V': case 'G':
             n = ot_rbuf_u32(in);
             if (n == OT_RPC_NULL)
                 break;
@@ -313,7 +325,8 @@ int ot_rpc_decode_args(unsigned fn, struct ot_rbuf *in, struct ot_rpc_args *out)
     out->n = i;
     /* A sized buffer must be exactly as long as the size argument says. */
     for (unsigned j = 0; sig[j] && !in->bad; j++)
-        if (sig[j] == 'b' && out->owned[j] && (DWORD)out->a[j + 1] != out->vb_total[j])
+        if ((sig[j] == 'b' || sig[j] == 'Y') && out->owned[j] &&
+            (DWORD)out->a[j + 1] != out->vb_total[j])
             in->bad = true;
     if (in->bad || in->left) {
         ot_rpc_args_free(out);

@@ -55,8 +55,18 @@ struct pending { /* LPHCALL outs of a request: the core writes here */
     HLINEAPP app;
     HLINE line;
     HCALL out[2];
+    void *buf;   /* G / Y: the structure the core fills when the request completes */
+    DWORD total; /* its size */
+    char kind;   /* 'G' or 'Y' */
     struct pending *next;
 };
+
+static void pend_free(struct pending *p)
+{
+    if (p)
+        free(p->buf);
+    free(p);
+}
 struct srv_conn {
     struct tag tag;
     int fd;
@@ -423,17 +433,25 @@ static void drain_conn(struct srv_conn *c)
         while (lineGetMessage(a->h, &m, 0) == 0) {
             uint32_t seq = 0;
             HCALL made[2] = {0, 0};
+            struct pending *done = NULL;
             if (m.dwMessageID == LINE_REPLY)
                 for (struct pending **pp = &c->pend; *pp; pp = &(*pp)->next)
                     if ((*pp)->req == (LONG)m.dwParam1 && (*pp)->app == a->h) {
-                        struct pending *p = *pp;
-                        seq = p->seq;
-                        made[0] = p->out[0];
-                        made[1] = p->out[1];
-                        *pp = p->next;
-                        free(p);
+                        done = *pp;
+                        seq = done->seq;
+                        made[0] = done->out[0];
+                        made[1] = done->out[1];
+                        *pp = done->next;
                         break;
                     }
+            /* A LINE_PROXYREQUEST carries a copy of the request (the client's
+             * proxy answers with its copy); one no longer pending is not sent. */
+            struct ot_wbuf req = {0};
+            if (m.dwMessageID == LINE_PROXYREQUEST &&
+                !ot_proxy_request_copy((HLINE)m.hDevice, m.dwParam1, &req)) {
+                ot_wbuf_free(&req);
+                continue;
+            }
             size_t f = ot_wbuf_begin_frame(&c->out, OT_RPC_MSG, 0, 0);
             ot_wbuf_u32(&c->out, a->h);
             ot_wbuf_u32(&c->out, m.hDevice);
@@ -445,6 +463,26 @@ static void drain_conn(struct srv_conn *c)
             ot_wbuf_u32(&c->out, seq);
             ot_wbuf_u32(&c->out, made[0]);
             ot_wbuf_u32(&c->out, made[1]);
+            /* then, optionally, a length and bytes: the request of a
+             * LINE_PROXYREQUEST, or what the core filled for a G / Y argument */
+            if (req.len || req.failed)
+                ot_wbuf_put(&c->out, req.data, req.len);
+            else if (done && done->buf && (LONG)m.dwParam2 == 0) {
+                DWORD n = done->total;
+                if (done->kind == 'G') {
+                    DWORD used = 0;
+                    if (n >= 3 * sizeof(DWORD))
+                        memcpy(&used, (unsigned char *)done->buf + 2 * sizeof(DWORD),
+                               sizeof(used));
+                    n = used <= n && used >= 3 * sizeof(DWORD) ? used : 0;
+                }
+                ot_wbuf_u32(&c->out, n);
+                ot_wbuf_put(&c->out, done->buf, n);
+            }
+            if (req.failed)
+                c->out.failed = true;
+            ot_wbuf_free(&req);
+            pend_free(done);
             ot_wbuf_end_frame(&c->out, f);
             S.counters.messages++;
         }
@@ -463,7 +501,7 @@ static void forget_pending(struct srv_conn *c, HLINEAPP app, HLINE line)
             ot_wbuf_u32(&c->out, p->seq);
             ot_wbuf_end_frame(&c->out, f);
             *pp = p->next;
-            free(p);
+            pend_free(p);
         } else
             pp = &p->next;
     }
@@ -579,7 +617,7 @@ static LONG do_call(struct srv_conn *c, unsigned fn, uint32_t seq, struct ot_rpc
             }
             break;
         }
-        case 'H':
+        case 'H': case 'G': case 'Y':
             if (args->a[i] && !pend && !(pend = calloc(1, sizeof(*pend))))
                 rc = LINEERR_NOMEM;
             break;
@@ -595,6 +633,13 @@ static LONG do_call(struct srv_conn *c, unsigned fn, uint32_t seq, struct ot_rpc
                 if (args->a[i])
                     args->a[i] = (uintptr_t)&pend->out[k];
                 k++;
+            } else if ((sig[i] == 'G' || sig[i] == 'Y') && args->a[i] && !pend->buf) {
+                /* filled when the request completes: kept until its LINE_REPLY
+                 * (or until it is forgotten: its line or application went) */
+                pend->buf = args->owned[i];
+                args->owned[i] = NULL;
+                pend->total = args->vb_total[i];
+                pend->kind = sig[i];
             }
     }
     /* Rights on the line: opening it with a privilege, creating or taking calls. */
@@ -621,7 +666,7 @@ static LONG do_call(struct srv_conn *c, unsigned fn, uint32_t seq, struct ot_rpc
         pend->next = c->pend;
         c->pend = pend;
     } else
-        free(pend);
+        pend_free(pend);
     if (fn == OT_RPC_lineGetID && rc == 0)
         map_device_id_out(c, (LPVARSTRING)args->a[4]);
     ot_rpc_encode_outs(fn, args, rc, res);
@@ -740,7 +785,7 @@ static void conn_close(struct srv_conn *c, const char *why)
     while (c->pend) {
         struct pending *p = c->pend;
         c->pend = p->next;
-        free(p);
+        pend_free(p);
     }
     close(c->fd);
     for (struct srv_conn **pp = &S.conns; *pp; pp = &(*pp)->next)
