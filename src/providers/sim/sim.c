@@ -628,6 +628,7 @@ static void perform(struct ot_req *r, struct sim_app *a, enum sim_op op, const c
         if (c->phase != PH_CONNECTED) {
             c->phase = PH_CONNECTED;
             ot_timer_stop(&c->no_answer);
+            ot_timer_stop(&c->fwd_timer);
             struct sim_app *caller = ot_list_empty(&far->apps) ? NULL : APP_OF(far->apps.next);
             struct ot_list *pos, *tmp;
             FOREACH_APP(pos, tmp, far) APP_OF(pos)->active = true;

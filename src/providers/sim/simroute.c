@@ -75,6 +75,8 @@ void sim_route_arm_noanswer(struct sim_conn *c, struct sim_dn *d, struct sim_dn 
         if (rings < 1)
             rings = 1;
         ot_timer_start(&c->fwd_timer, (uint64_t)rings * SIM_RING_MS);
+    } else {
+        ot_timer_stop(&c->fwd_timer); /* an earlier station's, if it rang there */
     }
 }
 
