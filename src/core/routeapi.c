@@ -279,6 +279,10 @@ LONG lineSwapHold(HCALL hActiveCall, HCALL hHeldCall)
     LONG rc = owner_ref(hActiveCall, &ra);
     if (rc || (rc = owner_ref(hHeldCall, &rh)))
         goto out;
+    if (ra->open->app != rh->open->app) { /* both must be the caller's own */
+        rc = LINEERR_INVALCALLHANDLE;
+        goto out;
+    }
     struct ot_call *a = ra->call, *h = rh->call;
     LONG (*swap)(struct ot_req *, struct ot_call *, struct ot_call *) =
         OT_PROV(a->ld->prov, swap_hold, NULL);
