@@ -437,7 +437,7 @@ bool sim_dn_busy(const struct sim_dn *d)
     return false;
 }
 
-struct sim_end *sim_ringing_end(struct sim_conn *c)
+static struct sim_end *ringing_end(struct sim_conn *c)
 {
     /* The end being offered is the one whose appearances are OFFERING/ACCEPTED. */
     if (!ot_list_empty(&c->b.apps)) {
@@ -454,7 +454,7 @@ static void no_answer_fired(void *arg)
     struct sim_conn *c = arg;
     if (c->phase != PH_ALERTING)
         return;
-    struct sim_end *callee = sim_ringing_end(c);
+    struct sim_end *callee = ringing_end(c);
     sim_conn_hold(c);
     c->phase = PH_DEAD;
     ot_timer_stop(&c->fwd_timer);

@@ -118,8 +118,6 @@ bool sim_offer(struct sim_conn *c, struct sim_end *from, struct sim_dn *d, const
                DWORD len);
 void sim_set_state(struct sim_app *a, DWORD state, DWORD mode);
 bool sim_dn_busy(const struct sim_dn *d);
-/* The end being offered (its appearances OFFERING / ACCEPTED). */
-struct sim_end *sim_ringing_end(struct sim_conn *c);
 /* The station's call that is talking now (not except), if any. */
 struct sim_app *sim_station_active(struct sim_station *st, const struct sim_app *except);
 
