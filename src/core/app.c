@@ -301,6 +301,7 @@ static void core_stop(void)
         }
         ot_linedev_forward_free(ld);
         free(ld);
+        ot_g.lines[i] = NULL; /* statusapi.c looks at a shared address's other lines */
     }
     free(ot_g.lines);
     ot_g.lines = NULL;

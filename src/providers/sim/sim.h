@@ -74,6 +74,8 @@ struct sim_conn {
     unsigned busy; /* entry points in progress: the connection outlives them */
     struct sim_end a, b;
     struct ot_timer no_answer;
+    struct ot_timer ring; /* LINEDEVSTATE_RINGING every ring_ms while alerting */
+    DWORD rings;          /* rings so far (the next ring's count) */
     struct ot_timer fwd_timer; /* forwarding on no answer (simroute.c) */
 };
 
@@ -86,6 +88,7 @@ struct sim_state {
     unsigned hash_size;
     uint64_t no_answer_ms;
     uint64_t reply_delay_ms;
+    uint64_t ring_ms; /* the ring cycle (0: one ring only, at the offer) */
     unsigned live_apps;
     uint64_t next_seq;
     struct ot_list deferred; /* struct sim_defer.link */
@@ -133,7 +136,7 @@ bool sim_offer_ex(struct sim_conn *c, struct sim_end *from, struct sim_dn *d, co
                   DWORD len, const struct sim_fwd *f, DWORD completion_id);
 
 /* simroute.c */
-#define SIM_RING_MS 6000u /* one ring, for dwNumRingsNoAnswer */
+#define SIM_RING_MS 6000u /* a ring for dwNumRingsNoAnswer when [sim] ring_ms is 0 */
 /* Where a call dialed from `from` to d goes after unconditional and busy
  * forwarding (f says why). */
 struct sim_dn *sim_route_forward(struct sim_dn *from, struct sim_dn *d, struct sim_fwd *f);

@@ -74,7 +74,9 @@ void sim_route_arm_noanswer(struct sim_conn *c, struct sim_dn *d, struct sim_dn 
     if (fwd_target(d, LINEFORWARDMODE_NOANSW, from ? from->number : NULL, &rings)) {
         if (rings < 1)
             rings = 1;
-        ot_timer_start(&c->fwd_timer, (uint64_t)rings * SIM_RING_MS);
+        /* the switch's ring cycle ([sim] ring_ms; a single ring counts 6 s) */
+        uint64_t ring = S.ring_ms ? S.ring_ms : SIM_RING_MS;
+        ot_timer_start(&c->fwd_timer, (uint64_t)rings * ring);
     } else {
         ot_timer_stop(&c->fwd_timer); /* an earlier station's, if it rang there */
     }
