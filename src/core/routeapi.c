@@ -15,6 +15,7 @@
 #include "rpc.h"
 
 #define ROUTE_ADDR_MAX 256u
+#define NO_STATE_YET 0u /* a call before its provider's first state (call.c's CALLSTATE_NONE) */
 
 static LONG check_addr(LPCSTR a)
 {
@@ -330,7 +331,7 @@ LONG lineSecureCall(HCALL hCall)
         goto out;
     }
     /* Microsoft: any state but IDLE. */
-    if (c->state == LINECALLSTATE_IDLE || c->state == 0u) {
+    if (c->state == LINECALLSTATE_IDLE || c->state == NO_STATE_YET) {
         rc = LINEERR_INVALCALLSTATE;
         goto out;
     }
@@ -578,7 +579,7 @@ DWORD ot_route_call_features(const struct ot_call *c)
     }
 #undef HELD
     if (OT_PROV(p, secure, NULL) && !c->secure && c->state != LINECALLSTATE_IDLE &&
-        c->state != LINECALLSTATE_DISCONNECTED && c->state != 0u /* no state yet */)
+        c->state != LINECALLSTATE_DISCONNECTED && c->state != NO_STATE_YET)
         f |= LINECALLFEATURE_SECURECALL;
     return f;
 }
