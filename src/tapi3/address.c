@@ -79,6 +79,13 @@ struct ot3_address *ot3_address_new(struct ot3_tapi *t, DWORD device, DWORD addr
             a->forward_modes = ac->dwForwardModes;
             a->park_modes = ac->dwParkModes;
             a->max_call_data = ac->dwMaxCallDataSize;
+            a->max_fwd_entries = ac->dwMaxForwardEntries;
+            a->max_specific_entries = ac->dwMaxSpecificEntries;
+            a->min_fwd_rings = ac->dwMinFwdNumRings;
+            a->max_fwd_rings = ac->dwMaxFwdNumRings;
+            a->max_completions = ac->dwMaxCallCompletions;
+            a->completion_conds = ac->dwCallCompletionConds;
+            a->completion_modes = ac->dwCallCompletionModes;
         }
         free(ac);
     }
@@ -359,6 +366,14 @@ static HRESULT WINAPI ac_get_AddressCapability(ITAddressCapabilities *This,
     case AC_LINEID: v = a->device; break;
     case AC_ADDRESSID: v = a->address_id; break;
     case AC_FORWARDMODES: v = a->forward_modes; break;
+    case AC_PARKSUPPORT: v = a->park_modes; break;
+    case AC_MAXFORWARDENTRIES: v = a->max_fwd_entries; break;
+    case AC_MAXSPECIFICENTRIES: v = a->max_specific_entries; break;
+    case AC_MINFWDNUMRINGS: v = a->min_fwd_rings; break;
+    case AC_MAXFWDNUMRINGS: v = a->max_fwd_rings; break;
+    case AC_MAXCALLCOMPLETIONS: v = a->max_completions; break;
+    case AC_CALLCOMPLETIONCONDITIONS: v = a->completion_conds; break;
+    case AC_CALLCOMPLETIONMODES: v = a->completion_modes; break;
     case AC_PERMANENTDEVICEID: v = a->permanent_id; break;
     default:
         if ((unsigned)cap > AC_GENERATEDIGITDEFAULTDURATION)

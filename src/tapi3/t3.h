@@ -76,6 +76,9 @@ struct ot3_address {
         caller_id_flags, called_id_flags, connected_id_flags, redirection_id_flags,
         redirecting_id_flags, addr_features, max_transconf, forward_modes, park_modes,
         max_call_data;
+    /* LINEADDRESSCAPS routing limits (route.c's methods use the lines') */
+    DWORD max_fwd_entries, max_specific_entries, min_fwd_rings, max_fwd_rings,
+        max_completions, completion_conds, completion_modes;
     struct ot3_open *out_open; /* opened at the first Connect */
 };
 
