@@ -215,7 +215,8 @@ static void sc_free(struct sip_call *sc)
 /* Freed once neither the core nor NUA knows it. */
 static void sc_maybe_free(struct sip_call *sc)
 {
-    if (!sc->call && !sc->nh && !sc->answer_req && !sc->hold_req && ot_list_empty(&sc->infos))
+    if (!sc->call && !sc->nh && !sc->answer_req && !sc->hold_req && !sc->swap_req &&
+        ot_list_empty(&sc->infos))
         sc_free(sc);
 }
 
@@ -248,6 +249,7 @@ static void sc_fail_requests(struct sip_call *sc, LONG result)
         sc->hold_req = NULL;
         ot_req_complete(r, result);
     }
+    sip_swap_fail(sc, result);
     while (!ot_list_empty(&sc->infos)) {
         struct sip_pending *p = ot_container_of(sc->infos.next, struct sip_pending, link);
         ot_list_del(&p->link);
@@ -1188,6 +1190,7 @@ static void free_lines(void)
                 ot_req_discard(sc->answer_req);
             if (sc->hold_req)
                 ot_req_discard(sc->hold_req);
+            sip_swap_discard(sc);
             while (!ot_list_empty(&sc->infos)) {
                 struct sip_pending *p = ot_container_of(sc->infos.next, struct sip_pending, link);
                 ot_list_del(&p->link);
@@ -1561,7 +1564,7 @@ static LONG sp_setup_conf(struct ot_req *r, struct ot_call *c, struct ot_call *c
                           struct ot_call *consult, DWORD nparties)
 {
     struct sip_call *sc = call_sc(c);
-    if (!sc || sc->is_parent || sc->phase != PH_CONFIRMED || conf_of(sc))
+    if (!sc || sc->is_parent || sc->phase != PH_CONFIRMED || conf_of(sc) || sip_swap_busy(sc))
         return LINEERR_INVALCALLSTATE; /* a conference starts from a connected call */
     struct sip_line *l = sc->line;
     if (nparties > l->cf->max_conf)
@@ -1609,6 +1612,7 @@ static LONG sp_add_to_conf(struct ot_req *r, struct ot_call *conf, struct ot_cal
 {
     struct sip_call *p = call_sc(conf), *k = call_sc(consult);
     if (!p || !p->is_parent || !k || k->is_parent || k->line != p->line || conf_of(k) ||
+        sip_swap_busy(k) ||
         (k->phase != PH_CONFIRMED && k->phase != PH_CALLING))
         return LINEERR_INVALCALLSTATE;
     if (consult_parent(k) && consult_parent(k) != p)
@@ -1661,6 +1665,7 @@ const struct ot_provider ot_sip_provider = {
     .live_calls = sp_live_calls,
     .check_config = sip_check_config,
     .redirect = sp_redirect,
+    .swap_hold = sip_op_swap_hold,
     /* every LINEFORWARDMODE_ from UNCOND to BUSYNASPECIFIC: the core matches
      * the variants, the line asks for UNCOND, BUSY and NOANSW */
     .forward_modes = 0xFFFFu,

@@ -98,7 +98,7 @@ LONG ot_sip_hold(struct sip_call *sc, bool hold, struct ot_req *r)
 {
     if (!sc || sc->is_parent || sc->phase != PH_CONFIRMED || !sc->nh)
         return LINEERR_INVALCALLSTATE;
-    if (r && (sc->hold_req || sc->reinvite_out))
+    if (r && (sc->hold_req || sc->reinvite_out || sc->swap_with))
         return LINEERR_INVALCALLSTATE; /* one re-INVITE at a time */
     if (!r && (sc->reinvite_out || sc->wire_hold == hold)) {
         sc->want_hold = hold; /* sent when the one out ends, if still needed */
@@ -124,6 +124,8 @@ static LONG hold_op(struct ot_req *r, struct ot_call *c, bool hold)
 LONG sip_op_hold(struct ot_req *r, struct ot_call *c) { return hold_op(r, c, true); }
 LONG sip_op_unhold(struct ot_req *r, struct ot_call *c) { return hold_op(r, c, false); }
 
+static void swap_next(struct sip_call *sc, bool ok);
+
 bool sip_hold_r_invite(struct sip_call *sc, int status, const char *phrase, const sip_t *sip)
 {
     if (!sc->reinvite_out)
@@ -146,6 +148,10 @@ bool sip_hold_r_invite(struct sip_call *sc, int status, const char *phrase, cons
                 sc->offer_hold ? "hold" : "unhold", status, phrase ? phrase : "");
         sc->want_hold = sc->wire_hold; /* no retry: the application decides */
     }
+    if (sc->swap_with) {
+        swap_next(sc, ok);
+        return true;
+    }
     if (sc->phase != PH_CONFIRMED) {
         /* dropped meanwhile: its request was failed then */
         if (r)
@@ -166,6 +172,155 @@ bool sip_hold_r_invite(struct sip_call *sc, int status, const char *phrase, cons
     if (sc->want_hold != sc->wire_hold && send_reinvite(sc, sc->want_hold) != 0)
         sc->want_hold = sc->wire_hold;
     return true;
+}
+
+/* ---- lineSwapHold -------------------------------------------------------------------
+ * One re-INVITE at a time, in the order a desk phone would: the active call
+ * is held first (so that the station never talks to both), then the held
+ * one is taken off hold.  The TAPI states change once, when both were
+ * accepted.  A refusal of the first fails the request with nothing changed;
+ * a refusal of the second takes the first off hold again (the roll-back),
+ * and when that is refused too the first stays held on the wire and goes
+ * ONHOLD here, so that the states say what the wire does. */
+enum { SW_HOLD, SW_UNHOLD, SW_ROLLBACK };
+
+/* The wire of a plain call follows its TAPI state again (after a swap that
+ * ended early, one of its re-INVITEs may have gone the other way). */
+static void swap_resync(struct sip_call *sc)
+{
+    if (!sc || sc->phase != PH_CONFIRMED || !sc->call || !sc->nh)
+        return;
+    DWORD s = ot_call_state(sc->call);
+    if (s != LINECALLSTATE_CONNECTED && s != LINECALLSTATE_ONHOLD)
+        return;
+    sc->want_hold = s == LINECALLSTATE_ONHOLD;
+    if (!sc->reinvite_out && sc->want_hold != sc->wire_hold &&
+        send_reinvite(sc, sc->want_hold) != 0)
+        sc->want_hold = sc->wire_hold;
+}
+
+/* a is the active call (it holds the request); skip: a call not to touch
+ * (the one going away). */
+static void swap_end(struct sip_call *a, LONG result, const struct sip_call *skip)
+{
+    struct sip_call *h = a->swap_with;
+    struct ot_req *r = a->swap_req;
+    a->swap_with = NULL;
+    a->swap_req = NULL;
+    if (h)
+        h->swap_with = NULL;
+    if (a != skip)
+        swap_resync(a);
+    if (h != skip)
+        swap_resync(h);
+    if (r)
+        ot_req_complete(r, result);
+}
+
+static void swap_rollback_failed(struct sip_call *a)
+{
+    ot_logc(OT_CAT_SIP, OTLOG_INFO,
+            "call %u: swap hold: the roll-back was refused too, the call stays on hold",
+            (unsigned)ot_call_id(a->call));
+    ot_ev_call_state(a->call, LINECALLSTATE_ONHOLD, 0);
+    swap_end(a, LINEERR_OPERATIONFAILED, NULL);
+}
+
+static void swap_rollback(struct sip_call *a)
+{
+    a->swap_step = SW_ROLLBACK;
+    if (send_reinvite(a, false) != 0) {
+        swap_rollback_failed(a);
+        return;
+    }
+    a->want_hold = false;
+}
+
+/* The final response to a re-INVITE of the swap, on sc. */
+static void swap_next(struct sip_call *sc, bool ok)
+{
+    struct sip_call *a = sc->swap_req ? sc : sc->swap_with, *h = a->swap_with;
+    if (!h || a->phase != PH_CONFIRMED || h->phase != PH_CONFIRMED || !a->call || !h->call) {
+        swap_end(a, LINEERR_INVALCALLSTATE, NULL); /* one of them went meanwhile */
+        return;
+    }
+    switch (a->swap_step) {
+    case SW_HOLD:
+        if (sc != a)
+            return;
+        if (!ok) {
+            swap_end(a, LINEERR_OPERATIONFAILED, NULL); /* nothing changed */
+            return;
+        }
+        a->swap_step = SW_UNHOLD;
+        if (send_reinvite(h, false) != 0) {
+            swap_rollback(a);
+            return;
+        }
+        h->want_hold = false;
+        return;
+    case SW_UNHOLD:
+        if (sc != h)
+            return;
+        if (!ok) {
+            swap_rollback(a);
+            return;
+        }
+        ot_ev_call_state(a->call, LINECALLSTATE_ONHOLD, 0);
+        ot_ev_call_state(h->call, LINECALLSTATE_CONNECTED, sip_connected_mode(h));
+        swap_end(a, 0, NULL);
+        return;
+    default: /* SW_ROLLBACK */
+        if (sc != a)
+            return;
+        if (!ok)
+            swap_rollback_failed(a);
+        else
+            swap_end(a, LINEERR_OPERATIONFAILED, NULL); /* both as they were */
+        return;
+    }
+}
+
+LONG sip_op_swap_hold(struct ot_req *r, struct ot_call *active, struct ot_call *held)
+{
+    struct sip_call *a = ot_call_drv(active), *h = ot_call_drv(held);
+    /* Plain calls only: a transfer's pair (ONHOLDPENDTRANSFER) is not one
+     * the SIP line swaps. */
+    if (!a || !h || a == h || a->is_parent || h->is_parent || a->line != h->line ||
+        a->phase != PH_CONFIRMED || h->phase != PH_CONFIRMED || !a->nh || !h->nh ||
+        ot_call_state(active) != LINECALLSTATE_CONNECTED ||
+        ot_call_state(held) != LINECALLSTATE_ONHOLD || a->reinvite_out || h->reinvite_out ||
+        a->hold_req || h->hold_req || a->swap_with || h->swap_with)
+        return LINEERR_INVALCALLSTATE;
+    LONG rc = send_reinvite(a, true);
+    if (rc)
+        return rc;
+    a->want_hold = true;
+    a->swap_with = h;
+    h->swap_with = a;
+    a->swap_req = r;
+    a->swap_step = SW_HOLD;
+    return 0;
+}
+
+bool sip_swap_busy(const struct sip_call *sc) { return sc && sc->swap_with; }
+
+void sip_swap_fail(struct sip_call *sc, LONG result)
+{
+    struct sip_call *o = sc->swap_with;
+    if (!o)
+        return;
+    swap_end(sc->swap_req ? sc : o, result, sc);
+}
+
+void sip_swap_discard(struct sip_call *sc)
+{
+    if (sc->swap_req)
+        ot_req_discard(sc->swap_req);
+    sc->swap_req = NULL;
+    if (sc->swap_with)
+        sc->swap_with->swap_with = NULL;
+    sc->swap_with = NULL;
 }
 
 /* ---- the peer's offers ------------------------------------------------------------ */

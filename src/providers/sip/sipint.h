@@ -85,6 +85,11 @@ struct sip_call {
     bool remote_hold;        /* the peer's last offer holds us (no RECV) */
     int invite_dir;          /* direction of the initial INVITE's offer, -1: none */
     int sdp_dir;             /* direction of the last SDP we sent */
+    /* lineSwapHold (siphold.c): the two calls point at each other while it
+     * runs; the request and the step are the active call's */
+    struct sip_call *swap_with;
+    struct ot_req *swap_req;
+    int swap_step;
     unsigned sdp_version;    /* its o= version (RFC 3264 8: +1 on a change) */
     struct ot_timer fwd_timer;  /* forwarding on no answer (sipredirect.c) */
     char *fwd_dest;             /* its destination */
@@ -177,6 +182,18 @@ LONG ot_sip_hold(struct sip_call *sc, bool hold, struct ot_req *r);
 /* The provider operations lineHold / lineUnhold. */
 LONG sip_op_hold(struct ot_req *r, struct ot_call *c);
 LONG sip_op_unhold(struct ot_req *r, struct ot_call *c);
+/* lineSwapHold: a hold re-INVITE on active, after its 2xx an unhold one on
+ * held; after both, active ONHOLD and held CONNECTED, then the reply.  A
+ * refusal fails it (LINEERR_OPERATIONFAILED) and puts the wire back as the
+ * TAPI states were (docs/sip.md, "Swap hold"). */
+LONG sip_op_swap_hold(struct ot_req *r, struct ot_call *active, struct ot_call *held);
+/* A call of a running swap (holds and conference changes wait for its end). */
+bool sip_swap_busy(const struct sip_call *sc);
+/* The call moves on (dropped, gone, its dialog over): a swap it is in fails
+ * with result, the other call's wire follows its TAPI state again. */
+void sip_swap_fail(struct sip_call *sc, LONG result);
+/* Provider stop: the swap's request dropped, not answered. */
+void sip_swap_discard(struct sip_call *sc);
 /* A re-INVITE received in a confirmed dialog: answered here (200 with our
  * answer, 491 while ours is out, 415/488 for a body that is no SDP); a
  * change of the peer's hold is reported (CONNECTED ACTIVEHELD / ACTIVE). */
