@@ -133,6 +133,10 @@ struct ot_provider {
     /* lineCompleteCall: id is the core's dwCompletionID; lineUncompleteCall. */
     LONG (*complete_call)(struct ot_req *r, struct ot_call *c, DWORD mode, DWORD id);
     LONG (*uncomplete_call)(struct ot_req *r, struct ot_linedev *ld, DWORD id);
+    /* The LINECALLSTATE_ a held call may be in for swap_hold (0: ONHOLD |
+     * ONHOLDPENDTRANSFER, the switch's); LINECALLFEATURE_SWAPHOLD and
+     * lineSwapHold's state check follow it. */
+    DWORD swap_held_states;
 };
 
 /* Provider settings: keys of a provider section such as [sim], valid while the
