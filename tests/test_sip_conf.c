@@ -462,3 +462,141 @@ TEST_THREADED(sip_conf_drop_sipp_parties)
     t_expect_none(&a);
     t_shutdown(&a);
 }
+
+/* ---- the wire hold of the consultation calls (docs/sip.md, Conferences) ---- */
+/* linePrepareAddToConference holds both parties; the consultation call
+ * (dave, answered) is dropped: the conference is CONNECTED again and both
+ * parties taken off hold (ACTIVE), dave gets the BYE. */
+TEST(sip_conf_consult_dropped_after_prepare_unholds_parties)
+{
+    sconf k;
+    sconf_init(&k);
+    sconf_three(&k);
+    HCALL hk2 = 0;
+    sh_reinvites base = sh_reinvites_now();
+    LONG req = linePrepareAddToConference(k.hconf, &hk2, NULL);
+    CHECK_REQ(req);
+    t_expect_reply(&k.host, req, 0);
+    t_expect_state(&k.host, k.hconf, LINECALLSTATE_ONHOLDPENDCONF, 0);
+    t_expect_state(&k.host, hk2, LINECALLSTATE_DIALTONE, LINEDIALTONEMODE_NORMAL);
+    t_expect_state(&k.bob, k.hb, LINECALLSTATE_CONNECTED, LINECONNECTEDMODE_ACTIVEHELD);
+    t_expect_state(&k.carol, k.hc, LINECALLSTATE_CONNECTED, LINECONNECTEDMODE_ACTIVEHELD);
+    sh_wait_reinvites(base, 2, 2);
+    char dest[64];
+    dest_of(&k, 3, "dave", dest, sizeof(dest));
+    HCALL hd = consult_reaches(&k.host, hk2, dest, &k.dave, k.ld);
+    t_expect_none(&k.bob); /* the consultation call does not touch the parties */
+    t_expect_none(&k.carol);
+    req = lineDrop(hk2, NULL, 0);
+    CHECK_REQ(req);
+    t_expect_state(&k.host, hk2, LINECALLSTATE_IDLE, 0);
+    t_expect_state(&k.host, k.hconf, LINECALLSTATE_CONNECTED, LINECONNECTEDMODE_ACTIVE);
+    t_expect_reply(&k.host, req, 0);
+    t_expect_state(&k.dave, hd, LINECALLSTATE_DISCONNECTED, LINEDISCONNECTMODE_NORMAL);
+    t_expect_state(&k.bob, k.hb, LINECALLSTATE_CONNECTED, LINECONNECTEDMODE_ACTIVE);
+    t_expect_state(&k.carol, k.hc, LINECALLSTATE_CONNECTED, LINECONNECTEDMODE_ACTIVE);
+    sh_wait_reinvites(base, 4, 4);
+    sh_wait_dialogs(4);
+    t_drop_idle(&k.dave, hd);
+    CHECK_EQ(t_state(k.hb_host, NULL), LINECALLSTATE_CONFERENCED);
+    CHECK_EQ(t_state(k.hk, NULL), LINECALLSTATE_CONFERENCED);
+    req = lineDrop(k.hconf, NULL, 0);
+    CHECK_REQ(req);
+    t_expect_state(&k.host, k.hb_host, LINECALLSTATE_IDLE, 0);
+    t_expect_state(&k.host, k.hk, LINECALLSTATE_IDLE, 0);
+    t_expect_state(&k.host, k.hconf, LINECALLSTATE_IDLE, 0);
+    t_expect_reply(&k.host, req, 0);
+    t_expect_state(&k.bob, k.hb, LINECALLSTATE_DISCONNECTED, LINEDISCONNECTMODE_NORMAL);
+    t_expect_state(&k.carol, k.hc, LINECALLSTATE_DISCONNECTED, LINEDISCONNECTMODE_NORMAL);
+    t_drop_idle(&k.bob, k.hb);
+    t_drop_idle(&k.carol, k.hc);
+    HCALL all[] = {k.hb_host, k.hk, hk2, k.hconf};
+    dealloc_all(all, 4);
+    sconf_done(&k);
+}
+
+/* lineSetupConference, then its consultation call dropped before it dialled:
+ * the conference reverts (IDLE), bob's leg is a plain CONNECTED call again
+ * and bob is taken off hold. */
+TEST(sip_conf_consult_dropped_in_dialtone_unholds_party)
+{
+    sconf k;
+    sconf_init(&k);
+    sh_reinvites base = sh_reinvites_now();
+    sconf_setup(&k);
+    sh_wait_reinvites(base, 1, 1);
+    LONG req = lineDrop(k.hk, NULL, 0);
+    CHECK_REQ(req);
+    t_expect_state(&k.host, k.hk, LINECALLSTATE_IDLE, 0);
+    t_expect_state(&k.host, k.hconf, LINECALLSTATE_IDLE, 0);
+    t_expect_state(&k.host, k.hb_host, LINECALLSTATE_CONNECTED, LINECONNECTEDMODE_ACTIVE);
+    t_expect_reply(&k.host, req, 0);
+    t_expect_state(&k.bob, k.hb, LINECALLSTATE_CONNECTED, LINECONNECTEDMODE_ACTIVE);
+    sh_wait_reinvites(base, 2, 2);
+    sh_wait_dialogs(2);
+    /* a plain call again: lineHold holds it on the wire */
+    req = lineHold(k.hb_host);
+    CHECK_REQ(req);
+    t_expect_state(&k.host, k.hb_host, LINECALLSTATE_ONHOLD, 0);
+    t_expect_reply(&k.host, req, 0);
+    t_expect_state(&k.bob, k.hb, LINECALLSTATE_CONNECTED, LINECONNECTEDMODE_ACTIVEHELD);
+    req = lineDrop(k.hb, NULL, 0);
+    CHECK_REQ(req);
+    t_expect_state(&k.bob, k.hb, LINECALLSTATE_IDLE, 0);
+    t_expect_reply(&k.bob, req, 0);
+    t_expect_state(&k.host, k.hb_host, LINECALLSTATE_DISCONNECTED, LINEDISCONNECTMODE_NORMAL);
+    t_drop_idle(&k.host, k.hb_host);
+    HCALL all[] = {k.hk, k.hconf, k.hb};
+    dealloc_all(all, 3);
+    sconf_done(&k);
+}
+
+/* The consultation call is connected (carol) while the conference waits:
+ * lineSwapHold between it and the conference is refused on SIP lines as on
+ * the switch (LINEERR_INVALCALLSTATE, nothing sent, no SWAPHOLD).  The
+ * application holds the consultation call itself (carol ACTIVEHELD), then
+ * adds it: both parties are taken off hold, CONFERENCED / CONNECTED. */
+TEST(sip_conf_held_consult_added_is_taken_off_hold)
+{
+    sconf k;
+    sconf_init(&k);
+    sh_reinvites base = sh_reinvites_now();
+    sconf_setup(&k);
+    char dest[64];
+    dest_of(&k, 2, "carol", dest, sizeof(dest));
+    k.hc = consult_reaches(&k.host, k.hk, dest, &k.carol, k.lc);
+    sh_wait_reinvites(base, 1, 1);
+    LINECALLSTATUS cs;
+    t_status(k.hk, &cs);
+    CHECK_EQ(cs.dwCallFeatures & LINECALLFEATURE_SWAPHOLD, 0);
+    CHECK_RC(lineSwapHold(k.hk, k.hconf), LINEERR_INVALCALLSTATE);
+    CHECK_RC(lineSwapHold(k.hk, k.hb_host), LINEERR_INVALCALLSTATE);
+    LONG req = lineHold(k.hk);
+    CHECK_REQ(req);
+    t_expect_state(&k.host, k.hk, LINECALLSTATE_ONHOLD, 0);
+    t_expect_reply(&k.host, req, 0);
+    t_expect_state(&k.carol, k.hc, LINECALLSTATE_CONNECTED, LINECONNECTEDMODE_ACTIVEHELD);
+    sh_wait_reinvites(base, 2, 2);
+    t_expect_none(&k.bob);
+    req = lineAddToConference(k.hconf, k.hk);
+    CHECK_REQ(req);
+    t_expect_state(&k.host, k.hk, LINECALLSTATE_CONFERENCED, k.hconf);
+    t_expect_state(&k.host, k.hconf, LINECALLSTATE_CONNECTED, LINECONNECTEDMODE_ACTIVE);
+    t_expect_reply(&k.host, req, 0);
+    t_expect_state(&k.bob, k.hb, LINECALLSTATE_CONNECTED, LINECONNECTEDMODE_ACTIVE);
+    t_expect_state(&k.carol, k.hc, LINECALLSTATE_CONNECTED, LINECONNECTEDMODE_ACTIVE);
+    sh_wait_reinvites(base, 4, 4);
+    req = lineDrop(k.hconf, NULL, 0);
+    CHECK_REQ(req);
+    t_expect_state(&k.host, k.hb_host, LINECALLSTATE_IDLE, 0);
+    t_expect_state(&k.host, k.hk, LINECALLSTATE_IDLE, 0);
+    t_expect_state(&k.host, k.hconf, LINECALLSTATE_IDLE, 0);
+    t_expect_reply(&k.host, req, 0);
+    t_expect_state(&k.bob, k.hb, LINECALLSTATE_DISCONNECTED, LINEDISCONNECTMODE_NORMAL);
+    t_expect_state(&k.carol, k.hc, LINECALLSTATE_DISCONNECTED, LINEDISCONNECTMODE_NORMAL);
+    t_drop_idle(&k.bob, k.hb);
+    t_drop_idle(&k.carol, k.hc);
+    HCALL all[] = {k.hb_host, k.hk, k.hconf};
+    dealloc_all(all, 3);
+    sconf_done(&k);
+}
