@@ -1,5 +1,5 @@
 /* The capabilities follow the provider of each line: a SIP line announces
- * hold (a re-INVITE, siphold.c) and the peer's hold (ACTIVEHELD), not
+ * hold (a re-INVITE, siphold.c), swap hold and the peer's hold (ACTIVEHELD), not
  * transfer, which the SIP provider does not carry out yet, while a switch
  * station next to it does.  Answering a call holds the active one on the
  * switch (LINEANSWERMODE_HOLD), not on a SIP line (NONE). */
@@ -35,7 +35,8 @@ TEST(sip_caps_follow_the_provider)
         CHECK_EQ(u.ac.dwCallFeatures & LINECALLFEATURE_SETUPCONF, LINECALLFEATURE_SETUPCONF);
         if (dev == 0) { /* SIP */
             CHECK_EQ(u.ac.dwCallFeatures & (hold | xfer), hold);
-            CHECK_EQ(u.ac.dwCallFeatures & LINECALLFEATURE_SWAPHOLD, 0);
+            /* swap hold: two re-INVITEs (tests/test_sip_swap.c) */
+            CHECK_EQ(u.ac.dwCallFeatures & LINECALLFEATURE_SWAPHOLD, LINECALLFEATURE_SWAPHOLD);
             CHECK_EQ(u.ac.dwConnectedModes,
                      LINECONNECTEDMODE_ACTIVE | LINECONNECTEDMODE_ACTIVEHELD);
             CHECK_EQ(u.ac.dwTransferModes, 0);
