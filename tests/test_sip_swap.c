@@ -239,10 +239,11 @@ TEST(sip_swap_hold_held_call_dropped_meanwhile)
 
 /* ---- against two SIPp peers ------------------------------------------------------ */
 /* The line calls SIPp 1 (held with lineHold) and SIPp 2 (active), then
- * swaps; scen1 / scen2 say what each SIPp accepts.  Returns the swap's
- * request; h1, h2 the calls. */
+ * swaps; scen1 / scen2 say what each SIPp accepts.  A monitor of the line
+ * (mon) has handles m[0], m[1] of the calls.  Returns the swap's request;
+ * h1, h2 the calls. */
 static LONG sipp_swap(tapp *a, HLINE *hl, sproc *s1, const char *scen1, sproc *s2,
-                      const char *scen2, HCALL *h1, HCALL *h2)
+                      const char *scen2, HCALL *h1, HCALL *h2, tapp *mon, HCALL m[2])
 {
     int port = sh_free_port(), p1 = sh_free_port(), p2 = sh_free_port();
     sh_config_line(port, NULL);
@@ -264,15 +265,27 @@ static LONG sipp_swap(tapp *a, HLINE *hl, sproc *s1, const char *scen1, sproc *s
     sh_wait_state(a, *h2, LINECALLSTATE_CONNECTED);
     t_expect_none(a);
     CHECK(call_features(*h2) & LINECALLFEATURE_SWAPHOLD);
+    t_init(mon, "monitor");
+    HLINE lm = t_open(mon, 0, LINECALLPRIVILEGE_MONITOR);
+    HCALL owners[2] = {*h1, *h2};
+    t_monitor_handles(lm, owners, m, 2);
+    t_expect_callinfo_each(a, owners, 2, LINECALLINFOSTATE_NUMMONITORS);
     req = lineSwapHold(*h2, *h1);
     CHECK_REQ(req);
     return req;
 }
 
-static void sipp_done(tapp *a, HCALL h1, HCALL h2, sproc *s1, sproc *s2)
+static void sipp_done(tapp *a, HCALL h1, HCALL h2, sproc *s1, sproc *s2, tapp *mon, HCALL m[2])
 {
+    t_expect_none(mon);
     sh_drop_idle_uui(a, h1, NULL, 0);
     sh_drop_idle_uui(a, h2, NULL, 0);
+    t_expect_state(mon, m[0], LINECALLSTATE_IDLE, 0);
+    t_expect_state(mon, m[1], LINECALLSTATE_IDLE, 0);
+    CHECK_RC(lineDeallocateCall(m[0]), 0);
+    CHECK_RC(lineDeallocateCall(m[1]), 0);
+    t_expect_none(mon);
+    t_shutdown(mon);
     sh_expect_success(s1, SH_SIPP_TIMEOUT_MS);
     sh_finish(a, s2);
 }
@@ -282,46 +295,51 @@ static void sipp_done(tapp *a, HCALL h1, HCALL h2, sproc *s1, sproc *s2)
  * version 3), as uas_hold.xml checks. */
 TEST(sip_swap_hold_sipp)
 {
-    tapp a;
+    tapp a, mon;
     HLINE hl;
     sproc s1, s2;
-    HCALL h1, h2;
+    HCALL h1, h2, m[2];
     sh_reinvites base = sh_reinvites_now();
-    LONG req = sipp_swap(&a, &hl, &s1, "uas_hold.xml", &s2, "uas_hold.xml", &h1, &h2);
+    LONG req = sipp_swap(&a, &hl, &s1, "uas_hold.xml", &s2, "uas_hold.xml", &h1, &h2, &mon, m);
     t_expect_state(&a, h2, LINECALLSTATE_ONHOLD, 0);
     t_expect_state(&a, h1, LINECALLSTATE_CONNECTED, LINECONNECTEDMODE_ACTIVE);
     t_expect_reply(&a, req, 0);
+    t_expect_state(&mon, m[1], LINECALLSTATE_ONHOLD, 0);
+    t_expect_state(&mon, m[0], LINECALLSTATE_CONNECTED, LINECONNECTEDMODE_ACTIVE);
     sh_wait_reinvites(base, 3, 0);
     req = lineUnhold(h2);
     CHECK_REQ(req);
     t_expect_state(&a, h2, LINECALLSTATE_CONNECTED, LINECONNECTEDMODE_ACTIVE);
     t_expect_reply(&a, req, 0);
-    sipp_done(&a, h1, h2, &s1, &s2);
+    t_expect_state(&mon, m[1], LINECALLSTATE_CONNECTED, LINECONNECTEDMODE_ACTIVE);
+    sipp_done(&a, h1, h2, &s1, &s2, &mon, m);
 }
 
 /* SIPp 2 refuses the hold (488): LINEERR_OPERATIONFAILED, nothing changed,
  * and SIPp 1 gets no re-INVITE (its next one is lineUnhold's, version 3). */
 TEST(sip_swap_hold_sipp_first_refused)
 {
-    tapp a;
+    tapp a, mon;
     HLINE hl;
     sproc s1, s2;
-    HCALL h1, h2;
+    HCALL h1, h2, m[2];
     const char *subst[] = {"STATUS", "488", "PHRASE", "Not Acceptable Here", NULL};
     sh_reinvites base = sh_reinvites_now();
     LONG req = sipp_swap(&a, &hl, &s1, "uas_hold.xml", &s2,
-                         sh_sipp_template("uas_hold_refused.xml", subst), &h1, &h2);
+                         sh_sipp_template("uas_hold_refused.xml", subst), &h1, &h2, &mon, m);
     t_expect_reply(&a, req, LINEERR_OPERATIONFAILED);
     sh_wait_reinvites(base, 2, 0);
     t_expect_none(&a);
     expect_mode(h1, LINECALLSTATE_ONHOLD, 0);
     expect_mode(h2, LINECALLSTATE_CONNECTED, LINECONNECTEDMODE_ACTIVE);
     CHECK(call_features(h2) & LINECALLFEATURE_SWAPHOLD);
+    t_expect_none(&mon); /* nothing changed */
     req = lineUnhold(h1);
     CHECK_REQ(req);
     t_expect_state(&a, h1, LINECALLSTATE_CONNECTED, LINECONNECTEDMODE_ACTIVE);
     t_expect_reply(&a, req, 0);
-    sipp_done(&a, h1, h2, &s1, &s2);
+    t_expect_state(&mon, m[0], LINECALLSTATE_CONNECTED, LINECONNECTEDMODE_ACTIVE);
+    sipp_done(&a, h1, h2, &s1, &s2, &mon, m);
 }
 
 /* SIPp 1 refuses the unhold (488): SIPp 2, held meanwhile, is taken off
@@ -329,19 +347,19 @@ TEST(sip_swap_hold_sipp_first_refused)
  * request fails with LINEERR_OPERATIONFAILED and no state changed. */
 TEST(sip_swap_hold_sipp_second_refused_rolls_back)
 {
-    tapp a;
+    tapp a, mon;
     HLINE hl;
     sproc s1, s2;
-    HCALL h1, h2;
+    HCALL h1, h2, m[2];
     sh_reinvites base = sh_reinvites_now();
     LONG req = sipp_swap(&a, &hl, &s1, "uas_hold_unhold_refused.xml", &s2, "uas_hold.xml", &h1,
-                         &h2);
+                         &h2, &mon, m);
     t_expect_reply(&a, req, LINEERR_OPERATIONFAILED);
     sh_wait_reinvites(base, 4, 0);
     t_expect_none(&a);
     expect_mode(h1, LINECALLSTATE_ONHOLD, 0);
     expect_mode(h2, LINECALLSTATE_CONNECTED, LINECONNECTEDMODE_ACTIVE);
-    sipp_done(&a, h1, h2, &s1, &s2);
+    sipp_done(&a, h1, h2, &s1, &s2, &mon, m);
 }
 
 /* Both refuse taking off hold: the roll-back fails too; SIPp 2 stays held on
@@ -349,19 +367,20 @@ TEST(sip_swap_hold_sipp_second_refused_rolls_back)
  * (LINEERR_OPERATIONFAILED): both calls ONHOLD, as the wire is. */
 TEST(sip_swap_hold_sipp_rollback_refused)
 {
-    tapp a;
+    tapp a, mon;
     HLINE hl;
     sproc s1, s2;
-    HCALL h1, h2;
+    HCALL h1, h2, m[2];
     sh_reinvites base = sh_reinvites_now();
     LONG req = sipp_swap(&a, &hl, &s1, "uas_hold_unhold_refused.xml", &s2,
-                         "uas_hold_unhold_refused.xml", &h1, &h2);
+                         "uas_hold_unhold_refused.xml", &h1, &h2, &mon, m);
     t_expect_state(&a, h2, LINECALLSTATE_ONHOLD, 0);
     t_expect_reply(&a, req, LINEERR_OPERATIONFAILED);
+    t_expect_state(&mon, m[1], LINECALLSTATE_ONHOLD, 0);
     sh_wait_reinvites(base, 4, 0);
     t_expect_none(&a);
     expect_mode(h1, LINECALLSTATE_ONHOLD, 0);
     CHECK_EQ(call_features(h1) & LINECALLFEATURE_SWAPHOLD, 0); /* nothing active */
     CHECK(call_features(h2) & LINECALLFEATURE_UNHOLD);
-    sipp_done(&a, h1, h2, &s1, &s2);
+    sipp_done(&a, h1, h2, &s1, &s2, &mon, m);
 }
