@@ -175,6 +175,7 @@ static struct sip_call *sc_new(struct sip_line *l, struct ot_call *c, bool incom
     sc->call = c;
     sc->incoming = incoming;
     ot_list_init(&sc->infos);
+    sip_ring_init(sc);
     ot_list_add_tail(&l->calls, &sc->link);
     S.live_calls++;
     l->ncalls++;
@@ -201,6 +202,7 @@ static void sc_free(struct sip_call *sc)
         set_consult(sc, NULL);
     if (sc->consult_for)
         set_consult(sc->consult_for, NULL);
+    sip_ring_stop(sc);
     ot_list_del(&sc->link);
     if (!sc->is_parent)
         sc->line->ncalls--;
@@ -619,7 +621,8 @@ static void on_invite(struct sip_line *l, nua_handle_t *nh, const sip_t *sip)
                     TAG_END());
         sc->phase = PH_ENDING;
         ot_ev_call_state(c, LINECALLSTATE_IDLE, 0);
-    }
+    } else
+        sip_ring_start(sc);
 }
 
 static bool auth_reply(struct sip_line *l, nua_handle_t *nh, const sip_t *sip)
@@ -1194,6 +1197,7 @@ static int sp_start(struct ot_linedev **lines, unsigned n)
             return -1;
         }
         ot_linedev_set_drv(lines[i], &S.lines[i]);
+        ot_linedev_add_line_states(lines[i], LINEDEVSTATE_RINGING);
     }
     /* su_init ignores SIGPIPE for the whole process; a library must not, so
      * the application's disposition is put back.  Our threads block every

@@ -74,6 +74,8 @@ struct sip_call {
     struct sip_call *conf_consult; /* conference parent: its consultation call */
     struct sip_call *consult_for;  /* a consultation call: its parent (set_consult) */
     struct ot_list link;        /* line->calls */
+    struct ot_timer ring;       /* the ring cycle of an offered call (sipring.c) */
+    DWORD rings;                /* LINEDEVSTATE_RINGING's count, from 0 */
 };
 
 struct sip_line {
@@ -98,6 +100,7 @@ struct sip_line {
     unsigned max_calls;   /* overload control: concurrent calls (max_calls key) */
     unsigned session_expires; /* RFC 4028 session interval, s; 0 = no session timer */
     unsigned ncalls;      /* its sip_calls with a dialog side (not conference parents) */
+    unsigned ring_ms;     /* ring cycle of an offered call, ms (ring_ms key); 0 = one ring */
 };
 
 /* Overload control (docs/sip.md): defaults of the line's max_calls and of
@@ -131,5 +134,15 @@ void sip_line_unconfigure(struct sip_line *l);
  * whose failure path leaks in Sofia-SIP 1.12.11). */
 int sip_line_probe_bind(const struct sip_line *l, char *why, size_t whylen);
 char *sp_target(const struct sip_line *l, const char *dest);
+
+/* Ringing (sipring.c): an offered call rings, LINE_LINEDEVSTATE(RINGING, ring
+ * mode 1, count from 0), at the offer and every ring_ms on the library clock
+ * while it is offered (OFFERING or ACCEPTED, no final response sent).
+ * sip_ring_init from sc_new, sip_ring_start once OFFERING is reported,
+ * sip_ring_stop before the sip_call is freed. */
+#define OT_SIP_DEFAULT_RING_MS 6000u
+void sip_ring_init(struct sip_call *sc);
+void sip_ring_start(struct sip_call *sc);
+void sip_ring_stop(struct sip_call *sc);
 
 #endif
