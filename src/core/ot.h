@@ -157,6 +157,7 @@ struct ot_linedev {
     DWORD perm_id;
     DWORD extra_line_states; /* LINEDEVSTATE_ the provider reports beyond the core's */
     bool out_of_service;     /* the provider said LINEDEVSTATE_OUTOFSERVICE */
+    bool disconnected;       /* the provider's link to the switch is down (ot_ev_line_link) */
     /* statusapi.c: the line's calls by kind, kept as their states change (so
      * LINEADDRESSSTATUS / LINEDEVSTATUS and the NUMCALLS / INUSE messages
      * agree, at O(1) per change) */
