@@ -19,6 +19,7 @@
 
 #include "../src/providers/kamailio/kam.h"
 #include "sip_helpers.h"
+#include "test_tapi3.h"
 
 #define CHECK_STR(a, b)                                                                        \
     do {                                                                                       \
@@ -513,6 +514,35 @@ TEST_THREADED(kam_link_down_is_disconnected)
     t_shutdown(&b);
     t_shutdown(&a);
     env_stop(&e);
+}
+
+/* TAPI 3 on a Kamailio line: the link going down is AE_STATE with
+ * ITAddress::get_State AS_OUTOFSERVICE, coming back AE_STATE and
+ * AS_INSERVICE (TE_ADDRESS in the filter, a registration on the address). */
+TEST_THREADED(kam_tapi3_address_state_follows_the_link)
+{
+    struct kenv e;
+    env_start(&e);
+    const char *users[] = {"alice", NULL};
+    config_lines(&e, users, "reconnect_ms = 50\n");
+    t3app x;
+    t3_init(&x, "x", TE_ADDRESS);
+    wait_service(true);
+    ITAddress *ax = t3_address(&x, 0);
+    LONG reg = t3_register(&x, ax, false, true);
+    CHECK_EQ(t3_address_state(ax), AS_INSERVICE);
+    sh_stop(&e.kam);
+    t3_expect_address(&x, ax, AE_STATE);
+    CHECK_EQ(t3_address_state(ax), AS_OUTOFSERVICE);
+    kam_run(&e);
+    t3_expect_address(&x, ax, AE_STATE);
+    CHECK_EQ(t3_address_state(ax), AS_INSERVICE);
+    t3_expect_none(&x);
+    CHECK_HR(ITTAPI_UnregisterNotifications(x.tapi, reg), S_OK);
+    ITAddress_Release(ax);
+    t3_done(&x);
+    env_stop(&e);
+    t3_check_stats();
 }
 
 /* Kamailio does not answer the drop (stopped with SIGSTOP): the request
