@@ -86,10 +86,11 @@ TEST(tapi3_address_events_once_per_address)
     t3_expect_address(&x, ax, AE_MSGWAITON);
     set_msgwait(&w, lw, FALSE);
     t3_expect_address(&x, ax, AE_MSGWAITOFF); /* not a second MSGWAITON */
-    CHECK_HR(ITTAPI_UnregisterNotifications(x.tapi, r2), S_OK);
+    /* r1's open, the first, made them: r2's takes over. */
+    CHECK_HR(ITTAPI_UnregisterNotifications(x.tapi, r1), S_OK);
     set_msgwait(&w, lw, TRUE);
     t3_expect_address(&x, ax, AE_MSGWAITON);
-    CHECK_HR(ITTAPI_UnregisterNotifications(x.tapi, r1), S_OK);
+    CHECK_HR(ITTAPI_UnregisterNotifications(x.tapi, r2), S_OK);
     LONG r3 = t3_register(&x, ax, false, true);
     set_msgwait(&w, lw, FALSE);
     t3_expect_address(&x, ax, AE_MSGWAITOFF);
