@@ -80,6 +80,13 @@ struct ot3_address {
     DWORD max_fwd_entries, max_specific_entries, min_fwd_rings, max_fwd_rings,
         max_completions, completion_conds, completion_modes;
     struct ot3_open *out_open; /* opened at the first Connect */
+    /* Address events (tapi.c): LINEDEVCAPS.dwLineStates and
+     * LINEADDRESSCAPS.dwAddressStates; the one open of the address whose
+     * status messages make its TE_ADDRESS events (NULL: none open); the
+     * line's service as last seen (ITAddress::get_State). */
+    DWORD line_states, address_states;
+    struct ot3_open *status_open;
+    bool out_of_service;
 };
 
 enum ot3_req_kind {
@@ -143,10 +150,13 @@ struct ot3_event {
         ITCallStateEvent state;
         ITCallNotificationEvent notify;
         ITCallInfoChangeEvent info;
+        ITAddressEvent address;
     } itf;
     atomic_uint refs;
     TAPI_EVENT type;
-    struct ot3_call *call;
+    struct ot3_call *call;        /* NULL for TE_ADDRESS */
+    struct ot3_address *addr;     /* TE_ADDRESS: holds an internal reference of its TAPI */
+    ADDRESS_EVENT ae;
     CALL_STATE state;
     CALL_STATE_EVENT_CAUSE cause;
     CALL_NOTIFICATION_EVENT cne;
@@ -282,6 +292,7 @@ struct ot3_event *ot3_event_state(struct ot3_call *c, CALL_STATE state,
                                   CALL_STATE_EVENT_CAUSE cause);
 struct ot3_event *ot3_event_notify(struct ot3_call *c, CALL_NOTIFICATION_EVENT what);
 struct ot3_event *ot3_event_infochange(struct ot3_call *c, CALLINFOCHANGE_CAUSE cause);
+struct ot3_event *ot3_event_address(struct ot3_address *a, ADDRESS_EVENT what);
 void ot3_event_release(struct ot3_event *e); /* lock not held */
 
 /* ---- util.c ---- */

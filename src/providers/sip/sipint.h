@@ -89,6 +89,8 @@ struct sip_call {
     struct ot_timer fwd_timer;  /* forwarding on no answer (sipredirect.c) */
     char *fwd_dest;             /* its destination */
     struct ot_list link;        /* line->calls */
+    struct ot_timer ring;       /* the ring cycle of an offered call (sipring.c) */
+    DWORD rings;                /* LINEDEVSTATE_RINGING's count, from 0 */
 };
 
 struct sip_line {
@@ -120,6 +122,7 @@ struct sip_line {
     unsigned session_expires; /* RFC 4028 session interval, s; 0 = no session timer */
     unsigned t1x64_ms;        /* no_response_timeout (timers B, F, H); 0: Sofia's 32 s */
     unsigned ncalls;      /* its sip_calls with a dialog side (not conference parents) */
+    unsigned ring_ms;     /* ring cycle of an offered call, ms (ring_ms key); 0 = one ring */
 };
 
 /* Overload control (docs/sip.md): defaults of the line's max_calls and of
@@ -235,5 +238,14 @@ void sip_tls_unconfigure(struct sip_line *l);
  * (l->tls_dir) for nua_create; sip_tls_unstage removes them. */
 int sip_tls_stage(struct sip_line *l, char *why, size_t whylen);
 void sip_tls_unstage(struct sip_line *l);
+/* Ringing (sipring.c): an offered call rings, LINE_LINEDEVSTATE(RINGING, ring
+ * mode 1, count from 0), at the offer and every ring_ms on the library clock
+ * while it is offered (OFFERING or ACCEPTED, no final response sent).
+ * sip_ring_init from sc_new, sip_ring_start once OFFERING is reported,
+ * sip_ring_stop before the sip_call is freed. */
+#define OT_SIP_DEFAULT_RING_MS 6000u
+void sip_ring_init(struct sip_call *sc);
+void sip_ring_start(struct sip_call *sc);
+void sip_ring_stop(struct sip_call *sc);
 
 #endif
