@@ -584,6 +584,19 @@ static bool invite_admitted(struct sip_line *l, nua_handle_t *nh)
     return false;
 }
 
+/* Outgoing calls (lineMakeCall, a conference's consultation call) count
+ * against the same limits as incoming INVITEs (docs/sip.md, Overload control):
+ * the process at [sip] max_calls is out of resources, a line at its max_calls
+ * has no call appearance left. */
+static LONG outgoing_admitted(const struct sip_line *l)
+{
+    if (S.live_calls >= S.max_calls)
+        return LINEERR_RESOURCEUNAVAIL;
+    if (l->ncalls >= l->max_calls)
+        return LINEERR_CALLUNAVAIL;
+    return 0;
+}
+
 static void on_invite(struct sip_line *l, nua_handle_t *nh, const sip_t *sip)
 {
     if (!invite_admitted(l, nh))
@@ -1310,6 +1323,9 @@ static LONG sp_make_call(struct ot_req *r, struct ot_call *c, const char *dest,
     struct sip_line *l = ot_linedev_drv(ot_call_linedev(c));
     if (!l || !l->nua)
         return LINEERR_OPERATIONFAILED;
+    LONG admit = outgoing_admitted(l);
+    if (admit)
+        return admit;
     struct sip_call *sc = sc_new(l, c, false);
     if (!sc)
         return LINEERR_NOMEM;
@@ -1494,6 +1510,9 @@ static LONG sp_setup_conf(struct ot_req *r, struct ot_call *c, struct ot_call *c
     struct sip_line *l = sc->line;
     if (nparties > l->cf->max_conf)
         return LINEERR_CONFERENCEFULL;
+    LONG admit = outgoing_admitted(l);
+    if (admit)
+        return admit;
     struct sip_call *p = parent_new(l, conf);
     struct sip_call *k = p ? sc_new(l, consult, false) : NULL;
     if (!k) {
@@ -1519,6 +1538,9 @@ static LONG sp_prepare_add(struct ot_req *r, struct ot_call *conf, struct ot_cal
     if (!p || !p->is_parent || p->conf_consult ||
         ot_call_state(conf) != LINECALLSTATE_CONNECTED)
         return LINEERR_INVALCALLSTATE;
+    LONG admit = outgoing_admitted(p->line);
+    if (admit)
+        return admit;
     struct sip_call *k = sc_new(p->line, consult, false);
     if (!k)
         return LINEERR_NOMEM;
