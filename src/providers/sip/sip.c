@@ -50,6 +50,7 @@ static struct {
     uint64_t rate_tokens, rate_ms;
     unsigned long invites;    /* INVITEs that started a call, admitted or refused */
     unsigned long trim_seen, trim_acc; /* invites at the last tick, since the last trim */
+    unsigned trim_more;                /* ticks that trim again after a burst's first trim */
     su_timer_t *trim_timer;
 } S;
 
@@ -1016,10 +1017,13 @@ static void provider_event(nua_event_t ev, int status, char const *phrase, nua_t
 /* Every TRIM_PERIOD_MS: once a burst of at least TRIM_MIN_BURST INVITEs (a
  * flood) has subsided (this period saw at most a tenth of what came since the
  * last trim), the memory malloc kept for it goes back to the system
- * (malloc_trim).  Sofia frees a finished transaction within 32 s, so a few
- * periods after a flood its memory is really free. */
+ * (malloc_trim), and again at the TRIM_MORE ticks after: Sofia frees a
+ * finished transaction only within 32 s (a 503 whose ACK was lost is
+ * retransmitted that long, a BYE whose 200 was lost too), so what it still
+ * held at the first trim is returned by a later one (docs/robustness.md). */
 #define TRIM_PERIOD_MS 10000
 #define TRIM_MIN_BURST 1000u
+#define TRIM_MORE 4u /* 40 s > Sofia's 32 s */
 
 static void trim_tick(su_root_magic_t *magic, su_timer_t *t, su_timer_arg_t *arg)
 {
@@ -1035,8 +1039,13 @@ static void trim_tick(su_root_magic_t *magic, su_timer_t *t, su_timer_arg_t *arg
     S.trim_seen = S.invites;
     S.trim_acc += d;
     bool trim = S.trim_acc >= TRIM_MIN_BURST && d <= S.trim_acc / 10;
-    if (trim)
+    if (trim) {
         S.trim_acc = 0;
+        S.trim_more = TRIM_MORE;
+    } else if (S.trim_more) {
+        S.trim_more--;
+        trim = true;
+    }
     ot_unlock();
     if (trim)
         malloc_trim(0);
