@@ -21,6 +21,9 @@ else trap 'rm -rf "$work"' EXIT; fi
 udp() { awk '/^Udp:/ { if (n) { for (i = 2; i <= NF; i++) if (h[i] == k) print $i } else n = split($0, h) }' \
         k="$1" /proc/net/snmp; }
 rcvbuf0=$(udp RcvbufErrors); sndbuf0=$(udp SndbufErrors)
+# datagrams the kernel dropped at one socket (its receive buffer full): /proc/net/udp's last column
+sock_drops() { awk -v p="$(printf ':%04X' "$1")" '$2 ~ p"$" { d += $NF } END { print d + 0 }' \
+        /proc/net/udp; }
 total=$((rate * secs))
 "$tapi" answer --line "sip:flood@127.0.0.1:$port" --drop-after 0 --calls $((total + 1000)) \
     --timeout 30 > "$work/answer.log" 2>&1 &
@@ -28,7 +31,8 @@ ans=$!
 sleep 1
 peak=0
 ( while kill -0 $ans 2>/dev/null; do
-      r=$(awk '/VmRSS/ {print $2}' /proc/$ans/status 2>/dev/null); echo "${r:-0}"; sleep 0.2
+      r=$(awk '/VmRSS/ {print $2}' /proc/$ans/status 2>/dev/null); echo "${r:-0}"
+      echo "$(sock_drops $port) $(sock_drops $((port + 1)))" >> "$work/drops"; sleep 0.2
   done ) > "$work/rss" &
 mon=$!
 sipp 127.0.0.1:$port -sf "$here/bench/sipp/uac_flood.xml" -i 127.0.0.1 -p $((port + 1)) \
@@ -79,10 +83,15 @@ for c in FailedCannotSendMessage FailedMaxUDPRetrans FailedUnexpectedMessage Fai
 done
 echo "  failure causes (SIPp):${why:- none}; SIPp retransmissions $(get Retransmissions\(C\)), out-of-call messages $(get OutOfCallMsgs\(C\)), dead-call messages $(get DeadCallMsgs\(C\))"
 echo "  UDP datagrams dropped by the kernel during the flood (receive buffer full, whole namespace): $((rcvbuf1 - rcvbuf0)); send buffer: $((sndbuf1 - sndbuf0))"
+read -r dans dsipp < <(sort -n -k1,1 "$work/drops" | tail -1)
+dsipp=$(sort -n -k2,2 "$work/drops" | tail -1 | cut -d' ' -f2)
+echo "  of them at the answerer's socket: ${dans:-?}; at SIPp's socket: ${dsipp:-?}"
 if [ -s "$work/errors.log" ]; then
-    echo "  SIPp's errors (first line of each kind, count):"
-    grep -v '^\s*$' "$work/errors.log" | sed -E 's/^[0-9.: -]+//; s/call-id [^ ]*//; s/[0-9]+/N/g' |
-        sort | uniq -c | sort -rn | head -8 | sed 's/^/    /'
+    # one line per event: "<date> <time> <stamp>: <what>", a message quoted on the lines after
+    echo "  SIPp's error file, by kind (count; dead call = a message after SIPp ended the call):"
+    grep -aoE '[0-9]{4}-[0-9]{2}-[0-9]{2}.[0-9:.]+.[0-9.]+: [^'"'"']*('"'"'[^ ]+ [^ ]+ ?[^ ]*)?' \
+        "$work/errors.log" | sed -E 's/^[^:]*:[^:]*:[^:]*: //; s/[0-9]+-[0-9]+@[0-9.]+/CALL/g; s/sip:[^ ]*/URI/g' |
+        cut -c1-110 | sort | uniq -c | sort -rn | head -8 | sed 's/^/    /'
 fi
 failed=$(get FailedCall\(C\))
 [ "$rec" = ok ] && [ "${failed:-1}" = 0 ]
