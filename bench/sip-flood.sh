@@ -79,7 +79,7 @@ why=""
 for c in FailedCannotSendMessage FailedMaxUDPRetrans FailedUnexpectedMessage FailedCallRejected \
          FailedCmdNotSent FailedRegexpDoesntMatch FailedOutboundCongestion FailedTimeoutOnRecv \
          FailedTimeoutOnSend; do
-    v=$(get "$c\(C\)"); [ -n "$v" ] && [ "$v" != 0 ] && why="$why ${c#Failed}=$v"
+    v=$(get "$c(C)"); [ -n "$v" ] && [ "$v" != 0 ] && why="$why ${c#Failed}=$v"
 done
 echo "  failure causes (SIPp):${why:- none}; SIPp retransmissions $(get Retransmissions\(C\)), out-of-call messages $(get OutOfCallMsgs\(C\)), dead-call messages $(get DeadCallMsgs\(C\))"
 echo "  UDP datagrams dropped by the kernel during the flood (receive buffer full, whole namespace): $((rcvbuf1 - rcvbuf0)); send buffer: $((sndbuf1 - sndbuf0))"

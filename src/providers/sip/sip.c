@@ -1088,7 +1088,7 @@ static void *provider_main(void *arg)
             SIPTAG_USER_AGENT_STR("opentapi/" OPENTAPI_VERSION_STRING),
             NTATAG_MAXSIZE(sip_max_message(l)), TAG_IF(l->proxy, NUTAG_PROXY(l->proxy)),
             TAG_IF(l->registrar, NUTAG_REGISTRAR(l->registrar)),
-            TAG_IF(trace_on, TPTAG_LOG(1)), TAG_END());
+            TPTAG_UDP_RMEM(OT_SIP_UDP_RMEM), TAG_IF(trace_on, TPTAG_LOG(1)), TAG_END());
         if (!l->nua) {
             ot_logc(OT_CAT_SIP, OTLOG_ERROR, "line %u: cannot bind %s", (unsigned)l->id,
                     l->bind_url);
