@@ -360,7 +360,7 @@ static bool from_line_until(char kind, int timeout_ms)
         if (n <= 0)
             continue;
         msg[n] = '\0';
-        if (trace)
+        if (trace || getenv("FUZZ_SIP_DROPS"))
             fprintf(stderr, "--- from the line:\n%s\n", msg);
         char got = from_line(msg);
         if (kind && (kind == '*' || got == kind))
@@ -373,6 +373,29 @@ static void pump(void) { from_line_until(0, 0); }
 static bool cseq_reached(const struct ot_sip_counters *c, void *arg)
 {
     return c->options_cseq == *(unsigned long *)arg;
+}
+
+/* Datagrams the kernel dropped at the line's socket, its receive buffer full
+ * (the last column of /proc/net/udp, of this network namespace); -1 unknown. */
+static long line_drops(void)
+{
+    FILE *f = fopen("/proc/net/udp", "r");
+    char l[512], port[8];
+    long drops = -1;
+    snprintf(port, sizeof(port), ":%04X", (unsigned)line_port);
+    while (f && fgets(l, sizeof(l), f)) {
+        char local[64];
+        if (sscanf(l, "%*s %63s", local) != 1)
+            continue;
+        size_t n = strlen(local);
+        if (n < 5 || strcmp(local + n - 5, port) != 0)
+            continue;
+        char *last = strrchr(l, ' ');
+        drops = last ? strtol(last + 1, NULL, 10) : -1;
+    }
+    if (f)
+        fclose(f);
+    return drops;
 }
 
 /* Waits until the line has handled every message sent before. */
@@ -389,7 +412,9 @@ static void sync_line(void)
                      line_port, peer_port, seq, peer_port, seq, line_port, seq, seq);
     send_to_line(buf, (size_t)n);
     if (!ot_sip_counters_wait(cseq_reached, &seq, SYNC_TIMEOUT_MS))
-        fail("the SIP line did not handle OPTIONS %lu within %u ms", seq, SYNC_TIMEOUT_MS);
+        fail("the SIP line did not handle OPTIONS %lu within %u ms (datagrams the kernel "
+             "dropped at the line's socket so far: %ld)",
+             seq, SYNC_TIMEOUT_MS, line_drops());
     pump();
 }
 
@@ -686,6 +711,9 @@ int main(int argc, char **argv)
             pump();
         }
         pthread_join(t, NULL);
+        if (trace || getenv("FUZZ_SIP_DROPS"))
+            fprintf(stderr, "fuzz_sip: datagrams the kernel dropped at the line's socket: %ld\n",
+                    line_drops());
         otSetConfig(NULL);
         close(peer);
     }
