@@ -160,6 +160,9 @@ struct ot_callref *ot_callref_get(HCALL h)
     return r && !r->open->closing ? r : NULL; /* a closing line's handles are gone */
 }
 
+_Static_assert(sizeof(void *) != 8 || sizeof(struct ot_callref) <= 56,
+               "a call handle fits a 64-byte malloc chunk (docs/robustness.md)");
+
 struct ot_callref *ot_callref_create(struct ot_call *c, struct ot_open *o, DWORD priv,
                                      bool announce)
 {
@@ -173,7 +176,7 @@ struct ot_callref *ot_callref_create(struct ot_call *c, struct ot_open *o, DWORD
     }
     r->call = c;
     r->open = o;
-    r->privilege = priv;
+    r->privilege = (uint8_t)priv; /* MONITOR or OWNER */
     r->announce_privilege = announce;
     c->had_handles = true;
     ot_list_add_tail(&c->refs, &r->call_link);

@@ -236,14 +236,16 @@ struct ot_call {
     struct ot_call *close_next;
 };
 
+/* 56 bytes on LP64 (a 64-byte malloc chunk; with a DWORD privilege and the
+ * flags after the pointers it was 64, an 80-byte chunk): two per call. */
 struct ot_callref {
     HCALL handle;
-    struct ot_call *call;
-    struct ot_open *open;
-    DWORD privilege;
+    uint8_t privilege;       /* LINECALLPRIVILEGE_ (MONITOR or OWNER) */
     bool announce_privilege; /* next LINE_CALLSTATE carries it in dwParam3 */
     bool announce_newcall;   /* LINE_APPNEWCALL goes before the next LINE_CALLSTATE */
     bool announce_unknown;   /* monitor of a call another app made: UNKNOWN at its reply */
+    struct ot_call *call;
+    struct ot_open *open;
     struct ot_list call_link, open_link;
 };
 

@@ -50,6 +50,7 @@ static struct {
     uint64_t rate_tokens, rate_ms;
     unsigned long invites;    /* INVITEs that started a call, admitted or refused */
     unsigned long trim_seen, trim_acc; /* invites at the last tick, since the last trim */
+    unsigned trim_more;                /* ticks that trim again after a burst's first trim */
     su_timer_t *trim_timer;
 } S;
 
@@ -617,6 +618,19 @@ static bool invite_admitted(struct sip_line *l, nua_handle_t *nh, const sip_t *s
     return false;
 }
 
+/* Outgoing calls (lineMakeCall, a conference's consultation call) count
+ * against the same limits as incoming INVITEs (docs/sip.md, Overload control):
+ * the process at [sip] max_calls is out of resources, a line at its max_calls
+ * has no call appearance left. */
+static LONG outgoing_admitted(const struct sip_line *l)
+{
+    if (S.live_calls >= S.max_calls)
+        return LINEERR_RESOURCEUNAVAIL;
+    if (l->ncalls >= l->max_calls)
+        return LINEERR_CALLUNAVAIL;
+    return 0;
+}
+
 static void on_invite(struct sip_line *l, nua_handle_t *nh, const sip_t *sip)
 {
     if (!invite_admitted(l, nh, sip))
@@ -1051,10 +1065,13 @@ static void provider_event(nua_event_t ev, int status, char const *phrase, nua_t
 /* Every TRIM_PERIOD_MS: once a burst of at least TRIM_MIN_BURST INVITEs (a
  * flood) has subsided (this period saw at most a tenth of what came since the
  * last trim), the memory malloc kept for it goes back to the system
- * (malloc_trim).  Sofia frees a finished transaction within 32 s, so a few
- * periods after a flood its memory is really free. */
+ * (malloc_trim), and again at the TRIM_MORE ticks after: Sofia frees a
+ * finished transaction only within 32 s (a 503 whose ACK was lost is
+ * retransmitted that long, a BYE whose 200 was lost too), so what it still
+ * held at the first trim is returned by a later one (docs/robustness.md). */
 #define TRIM_PERIOD_MS 10000
 #define TRIM_MIN_BURST 1000u
+#define TRIM_MORE 4u /* 40 s > Sofia's 32 s */
 
 static void trim_tick(su_root_magic_t *magic, su_timer_t *t, su_timer_arg_t *arg)
 {
@@ -1070,8 +1087,13 @@ static void trim_tick(su_root_magic_t *magic, su_timer_t *t, su_timer_arg_t *arg
     S.trim_seen = S.invites;
     S.trim_acc += d;
     bool trim = S.trim_acc >= TRIM_MIN_BURST && d <= S.trim_acc / 10;
-    if (trim)
+    if (trim) {
         S.trim_acc = 0;
+        S.trim_more = TRIM_MORE;
+    } else if (S.trim_more) {
+        S.trim_more--;
+        trim = true;
+    }
     ot_unlock();
     if (trim)
         malloc_trim(0);
@@ -1119,7 +1141,8 @@ static void *provider_main(void *arg)
             SIPTAG_USER_AGENT_STR("opentapi/" OPENTAPI_VERSION_STRING),
             NTATAG_MAXSIZE(sip_max_message(l)), TAG_IF(l->proxy, NUTAG_PROXY(l->proxy)),
             TAG_IF(l->registrar, NUTAG_REGISTRAR(l->registrar)),
-            TAG_IF(trace_on, TPTAG_LOG(1)), TAG_IF(l->tls, TPTAG_CERTIFICATE(l->tls_dir)),
+            TPTAG_UDP_RMEM(OT_SIP_UDP_RMEM), TAG_IF(trace_on, TPTAG_LOG(1)),
+            TAG_IF(l->tls, TPTAG_CERTIFICATE(l->tls_dir)),
             TAG_IF(l->tls, TPTAG_TLS_VERIFY_POLICY(l->tls_verify)),
             TAG_IF(l->tls, TPTAG_TLS_VERIFY_DEPTH(OT_SIP_TLS_DEPTH)),
             TAG_IF(l->tls, TPTAG_TLS_VERSION(0)), TAG_IF(l->tls, TPTAG_SDWN_ERROR(1)),
@@ -1378,6 +1401,9 @@ static LONG sp_make_call(struct ot_req *r, struct ot_call *c, const char *dest,
     struct sip_line *l = ot_linedev_drv(ot_call_linedev(c));
     if (!l || !l->nua)
         return LINEERR_OPERATIONFAILED;
+    LONG admit = outgoing_admitted(l);
+    if (admit)
+        return admit;
     struct sip_call *sc = sc_new(l, c, false);
     if (!sc)
         return LINEERR_NOMEM;
@@ -1571,6 +1597,9 @@ static LONG sp_setup_conf(struct ot_req *r, struct ot_call *c, struct ot_call *c
     struct sip_line *l = sc->line;
     if (nparties > l->cf->max_conf)
         return LINEERR_CONFERENCEFULL;
+    LONG admit = outgoing_admitted(l);
+    if (admit)
+        return admit;
     struct sip_call *p = parent_new(l, conf);
     struct sip_call *k = p ? sc_new(l, consult, false) : NULL;
     if (!k) {
@@ -1597,6 +1626,9 @@ static LONG sp_prepare_add(struct ot_req *r, struct ot_call *conf, struct ot_cal
     if (!p || !p->is_parent || p->conf_consult ||
         ot_call_state(conf) != LINECALLSTATE_CONNECTED)
         return LINEERR_INVALCALLSTATE;
+    LONG admit = outgoing_admitted(p->line);
+    if (admit)
+        return admit;
     struct sip_call *k = sc_new(p->line, consult, false);
     if (!k)
         return LINEERR_NOMEM;

@@ -135,6 +135,11 @@ struct sip_line {
 /* The largest SIP message a line accepts is this plus twice its
  * dwUUICallInfoSize (hex): larger ones are refused before they are parsed. */
 #define OT_SIP_MESSAGE_BASE 8192u
+/* The receive buffer of a line's UDP socket (SO_RCVBUF; the kernel caps it at
+ * net.core.rmem_max unless the process may force it): the default 208 KiB
+ * holds about 200 INVITEs, dropped by the kernel while the provider thread
+ * is busy during a flood; then every sender retransmits (docs/robustness.md). */
+#define OT_SIP_UDP_RMEM (4u << 20)
 /* RFC 4028 session timer: the interval we ask for, and the floor of Min-SE. */
 #define OT_SIP_DEFAULT_SESSION_EXPIRES 1800u
 #define OT_SIP_MIN_SE 90u
