@@ -1,6 +1,6 @@
 /* The capabilities follow the provider of each line: a SIP line does not
- * announce hold or transfer, which the SIP provider does not carry out yet,
- * while a switch station next to it does. */
+ * announce hold, which the SIP provider does not carry out yet, while a
+ * switch station next to it does; both transfer (SIP: REFER, sipxfer.c). */
 #include "sip_helpers.h"
 
 TEST(sip_caps_follow_the_provider)
@@ -23,12 +23,14 @@ TEST(sip_caps_follow_the_provider)
         CHECK_EQ(u.ac.dwCallFeatures & LINECALLFEATURE_DROP, LINECALLFEATURE_DROP);
         CHECK_EQ(u.ac.dwCallFeatures & LINECALLFEATURE_SETUPCONF, LINECALLFEATURE_SETUPCONF);
         if (dev == 0) { /* SIP */
-            CHECK_EQ(u.ac.dwCallFeatures & (hold | xfer), 0);
-            CHECK_EQ(u.ac.dwTransferModes, 0);
-            CHECK_EQ(u.ac.dwCallFeatures2, 0);
-            CHECK_EQ(u.ac.dwAddrCapFlags &
-                         (LINEADDRCAPFLAGS_TRANSFERMAKE | LINEADDRCAPFLAGS_TRANSFERHELD),
-                     0);
+            CHECK_EQ(u.ac.dwCallFeatures & hold, 0);
+            CHECK_EQ(u.ac.dwCallFeatures & xfer, xfer);
+            CHECK_EQ(u.ac.dwTransferModes,
+                     LINETRANSFERMODE_TRANSFER | LINETRANSFERMODE_CONFERENCE);
+            CHECK_EQ(u.ac.dwCallFeatures2,
+                     LINECALLFEATURE2_TRANSFERNORM | LINECALLFEATURE2_TRANSFERCONF);
+            CHECK_EQ(u.ac.dwAddrCapFlags & LINEADDRCAPFLAGS_TRANSFERMAKE,
+                     LINEADDRCAPFLAGS_TRANSFERMAKE);
         } else { /* the switch */
             CHECK_EQ(u.ac.dwCallFeatures & (hold | xfer), hold | xfer);
             CHECK_EQ(u.ac.dwTransferModes,

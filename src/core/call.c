@@ -98,9 +98,10 @@ void ot_call_free_now(struct ot_call *c)
     ot_call_set_conf_parent(c, NULL);
     ot_list_del(&c->ld_link);
     ot_list_del(&c->conn_link);
-    char **strs[] = {&c->caller_id,  &c->caller_name,  &c->called_id,
-                     &c->called_name, &c->connected_id, &c->connected_name};
-    for (unsigned i = 0; i < 6; i++)
+    char **strs[] = {&c->caller_id,      &c->caller_name,    &c->called_id,
+                     &c->called_name,    &c->connected_id,   &c->connected_name,
+                     &c->redirecting_id, &c->redirecting_name};
+    for (unsigned i = 0; i < 8; i++)
         if (c->strings_owned & (1u << i))
             free(*strs[i]);
     free(c->remote_uui.data);
@@ -359,6 +360,10 @@ void ot_ev_call_party_ex(struct ot_call *c, enum ot_party which, const char *num
     case OT_PARTY_CALLED:
         num = &c->called_id, nam = &c->called_name, bit = 2, state = LINECALLINFOSTATE_CALLEDID;
         break;
+    case OT_PARTY_REDIRECTING:
+        num = &c->redirecting_id, nam = &c->redirecting_name, bit = 6;
+        state = LINECALLINFOSTATE_REDIRECTINGID;
+        break;
     default:
         num = &c->connected_id, nam = &c->connected_name, bit = 4;
         state = LINECALLINFOSTATE_CONNECTEDID;
@@ -369,6 +374,13 @@ void ot_ev_call_party_ex(struct ot_call *c, enum ot_party which, const char *num
                 (unsigned)c->call_id);
     if (notify)
         post_callinfo(c, state, NULL);
+}
+
+void ot_ev_call_reason(struct ot_call *c, DWORD reason, DWORD related_call_id)
+{
+    c->reason = reason;
+    if (related_call_id)
+        c->related_call_id = related_call_id;
 }
 
 void ot_ev_call_party(struct ot_call *c, enum ot_party which, const char *number,

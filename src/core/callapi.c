@@ -518,12 +518,20 @@ LONG lineGetCallInfo(HCALL hCall, LPLINECALLINFO lpCallInfo)
                                 (c->connected_name ? LINECALLPARTYID_NAME : 0);
         if (!ci.dwConnectedIDFlags)
             ci.dwConnectedIDFlags = LINECALLPARTYID_UNKNOWN;
-        ci.dwRedirectionIDFlags = ci.dwRedirectingIDFlags = LINECALLPARTYID_UNAVAIL;
+        ci.dwRedirectionIDFlags = LINECALLPARTYID_UNAVAIL;
+        ci.dwRedirectingIDFlags = (c->redirecting_id ? LINECALLPARTYID_ADDRESS : 0) |
+                                  (c->redirecting_name ? LINECALLPARTYID_NAME : 0);
+        if (!ci.dwRedirectingIDFlags)
+            ci.dwRedirectingIDFlags = LINECALLPARTYID_UNAVAIL;
         ot_varbuf_put_str(&vb, c->caller_id, &ci.dwCallerIDSize, &ci.dwCallerIDOffset);
         ot_varbuf_put_str(&vb, c->caller_name, &ci.dwCallerIDNameSize, &ci.dwCallerIDNameOffset);
         ot_varbuf_put_str(&vb, c->called_id, &ci.dwCalledIDSize, &ci.dwCalledIDOffset);
         ot_varbuf_put_str(&vb, c->called_name, &ci.dwCalledIDNameSize, &ci.dwCalledIDNameOffset);
         ot_varbuf_put_str(&vb, c->connected_id, &ci.dwConnectedIDSize, &ci.dwConnectedIDOffset);
+        ot_varbuf_put_str(&vb, c->redirecting_id, &ci.dwRedirectingIDSize,
+                          &ci.dwRedirectingIDOffset);
+        ot_varbuf_put_str(&vb, c->redirecting_name, &ci.dwRedirectingIDNameSize,
+                          &ci.dwRedirectingIDNameOffset);
         ot_varbuf_put_str(&vb, c->connected_name, &ci.dwConnectedIDNameSize,
                           &ci.dwConnectedIDNameOffset);
         struct ot_app *creator = c->creator ? ot_app_get(c->creator) : NULL;

@@ -194,6 +194,7 @@ struct ot_call {
     DWORD app_specific;
     /* party ids; a bit of strings_owned set means the core allocated it */
     char *caller_id, *caller_name, *called_id, *called_name, *connected_id, *connected_name;
+    char *redirecting_id, *redirecting_name; /* e.g. who referred us (SIP Referred-By) */
     struct ot_uui remote_uui;   /* what LINECALLINFO shows */
     struct ot_uui *pending_uui; /* newer UUI held until lineReleaseUserUserInfo */
     struct ot_uui call_data;    /* lineSetCallData (callparams.c), at most OT_CALL_DATA_MAX */

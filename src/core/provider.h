@@ -138,7 +138,7 @@ struct ot_call *ot_call_next_member(const struct ot_call *parent, const struct o
 /* State change: LINE_CALLSTATE to every handle of the call.  Going IDLE
  * releases the provider's hold on the call when no handle is left. */
 void ot_ev_call_state(struct ot_call *c, DWORD state, DWORD mode);
-enum ot_party { OT_PARTY_CALLER, OT_PARTY_CALLED, OT_PARTY_CONNECTED };
+enum ot_party { OT_PARTY_CALLER, OT_PARTY_CALLED, OT_PARTY_CONNECTED, OT_PARTY_REDIRECTING };
 /* Party ids: LINE_CALLINFO(CALLERID/CALLEDID/CONNECTEDID) when notify. */
 void ot_ev_call_party(struct ot_call *c, enum ot_party which, const char *number,
                       const char *name, bool notify);
@@ -146,6 +146,9 @@ void ot_ev_call_party(struct ot_call *c, enum ot_party which, const char *number
  * valid until the provider's stop() (e.g. strings of the configuration). */
 void ot_ev_call_party_ex(struct ot_call *c, enum ot_party which, const char *number,
                          const char *name, bool notify, bool borrowed);
+/* LINECALLINFO's dwReason (LINECALLREASON_) and, when not 0, dwRelatedCallID,
+ * set before the call's first state (no message). */
+void ot_ev_call_reason(struct ot_call *c, DWORD reason, DWORD related_call_id);
 /* Received UUI: stored for LINECALLINFO, LINE_CALLINFO(USERUSERINFO) sent. */
 void ot_ev_call_uui(struct ot_call *c, const void *data, DWORD len);
 void ot_ev_call_related(struct ot_call *c, DWORD related_call_id);

@@ -109,6 +109,9 @@ static void cnt_set(unsigned long *field, unsigned long value)
     pthread_mutex_unlock(&cnt_mu);
 }
 
+struct ot_sip_counters *sip_counters(void) { return &cnt; }
+void sip_count(unsigned long *field) { cnt_add(field, 1); }
+
 void ot_sip_counters_get(struct ot_sip_counters *out)
 {
     pthread_mutex_lock(&cnt_mu);
@@ -120,7 +123,8 @@ void ot_sip_counters_reset(void)
 {
     pthread_mutex_lock(&cnt_mu);
     cnt.uui_malformed = cnt.uui_oversized = cnt.uui_foreign = cnt.register_failed =
-        cnt.infos_received = 0;
+        cnt.infos_received = cnt.refer_refused = cnt.replaces_unmatched = cnt.refers_received =
+            0;
     pthread_mutex_unlock(&cnt_mu);
 }
 
@@ -197,6 +201,7 @@ static void set_consult(struct sip_call *p, struct sip_call *k)
 
 static void sc_free(struct sip_call *sc)
 {
+    sip_xfer_unlink(sc);
     if (sc->conf_consult)
         set_consult(sc, NULL);
     if (sc->consult_for)
@@ -205,6 +210,7 @@ static void sc_free(struct sip_call *sc)
     if (!sc->is_parent)
         sc->line->ncalls--;
     free(sc->late_bye_uui);
+    free(sc->target);
     free(sc);
     S.live_calls--;
 }
@@ -212,7 +218,7 @@ static void sc_free(struct sip_call *sc)
 /* Freed once neither the core nor NUA knows it. */
 static void sc_maybe_free(struct sip_call *sc)
 {
-    if (!sc->call && !sc->nh && !sc->answer_req && ot_list_empty(&sc->infos))
+    if (!sc->call && !sc->nh && !sc->answer_req && !sc->xfer_req && ot_list_empty(&sc->infos))
         sc_free(sc);
 }
 
@@ -247,6 +253,7 @@ static void sc_fail_requests(struct sip_call *sc, LONG result)
         free(p);
         ot_req_complete(r, result);
     }
+    sip_xfer_fail(sc, result);
 }
 
 /* ---- reading messages ------------------------------------------------------------ */
@@ -340,8 +347,10 @@ static LONG uui_header(const void *uui, DWORD len, char **out)
     return *out ? 0 : LINEERR_NOMEM;
 }
 
-/* Posts the INVITE of an outgoing call (provider operation context). */
-static LONG sc_invite(struct sip_call *sc, const char *dest, const void *uui, DWORD len)
+/* Posts the INVITE of an outgoing call (provider operation context), with a
+ * Replaces header when replaces is not NULL (a transfer, sipxfer.c). */
+static LONG sc_invite(struct sip_call *sc, const char *dest, const void *uui, DWORD len,
+                      const char *replaces)
 {
     struct sip_line *l = sc->line;
     char *target = sp_target(l, dest);
@@ -366,9 +375,10 @@ static LONG sc_invite(struct sip_call *sc, const char *dest, const void *uui, DW
     sc_set_handle(sc, nh);
     sc->phase = PH_CALLING;
     nua_invite(nh, SIPTAG_TO_STR(to), SDP_TAGS(l), TAG_IF(hdr, SIPTAG_HEADER_STR(hdr)),
-               TAG_END());
+               TAG_IF(replaces, SIPTAG_REPLACES_STR(replaces)), TAG_END());
     free(to);
-    free(target);
+    free(sc->target);
+    sc->target = target; /* a transfer's Refer-To */
     free(hdr);
     return 0;
 }
@@ -515,7 +525,8 @@ static void conf_left(struct sip_call *sc)
     if (p) {
         set_consult(p, NULL);
         conf_check(p);
-    }
+    } else if (sc->consult_for)
+        sip_xfer_consult_left(sc);
 }
 
 static void sc_idle(struct sip_call *sc)
@@ -586,7 +597,8 @@ static bool invite_admitted(struct sip_line *l, nua_handle_t *nh)
 
 static void on_invite(struct sip_line *l, nua_handle_t *nh, const sip_t *sip)
 {
-    if (!invite_admitted(l, nh))
+    struct sip_call *old = NULL;
+    if (!invite_admitted(l, nh) || !sip_xfer_check_replaces(l, nh, sip, &old))
         return;
     struct sip_call *sc = sc_new(l, NULL, true);
     if (!sc) {
@@ -610,6 +622,7 @@ static void on_invite(struct sip_line *l, nua_handle_t *nh, const sip_t *sip)
         party_from_addr(c, OT_PARTY_CALLER, sip->sip_from, false);
         party_from_addr(c, OT_PARTY_CALLED, sip->sip_to, false);
     }
+    sip_xfer_incoming(sc, sip, old);
     /* UUI that came with the INVITE is in LINECALLINFO when OFFERING arrives. */
     report_uui(sc, sip);
     ot_ev_call_state(c, LINECALLSTATE_OFFERING, LINEOFFERINGMODE_ACTIVE);
@@ -619,7 +632,8 @@ static void on_invite(struct sip_line *l, nua_handle_t *nh, const sip_t *sip)
                     TAG_END());
         sc->phase = PH_ENDING;
         ot_ev_call_state(c, LINECALLSTATE_IDLE, 0);
-    }
+    } else
+        sip_xfer_answer_replacing(sc);
 }
 
 static bool auth_reply(struct sip_line *l, nua_handle_t *nh, const sip_t *sip)
@@ -661,6 +675,8 @@ static void on_r_invite(struct sip_call *sc, int status, const char *phrase, con
     }
     if (sc->phase != PH_CALLING)
         return;
+    if (status < 300 && sc->referrer)
+        sip_xfer_progress(sc, status, phrase); /* NOTIFY the referrer (sipxfer.c) */
     if (status < 200) {
         if (!c)
             return;
@@ -689,6 +705,8 @@ static void on_r_invite(struct sip_call *sc, int status, const char *phrase, con
         auth_reply(sc->line, sc->nh, sip))
         return;
     sc->phase = PH_DONE;
+    if (sc->referrer)
+        sip_xfer_progress(sc, status, phrase);
     if (c) {
         int q = reason_q850(sip);
         /* Sofia answers a repeated challenge for credentials it already sent
@@ -719,7 +737,7 @@ static void on_bye(struct sip_call *sc, const sip_t *sip)
     if (sc->phase == PH_ENDING || sc->phase == PH_DONE)
         return; /* our own BYE crossed it: the call is already IDLE */
     sc->phase = PH_DONE;
-    if (!sc->call)
+    if (!sc->call || sip_xfer_absorb_bye(sc))
         return;
     report_uui(sc, sip);
     sc_disconnect(sc, ot_sip_bye_mode(reason_q850(sip)));
@@ -777,6 +795,7 @@ static void on_ready(struct sip_call *sc)
             ot_req_complete(r, 0);
         }
     }
+    sip_xfer_on_ready(sc); /* a replacing call: the replaced one ends */
 }
 
 /* The dialog is over on the SIP side: whatever the call has not been told
@@ -909,7 +928,6 @@ static void provider_event(nua_event_t ev, int status, char const *phrase, nua_t
                       struct sip_line *l, nua_handle_t *nh, struct sip_call *sc,
                       sip_t const *sip, tagi_t tags[])
 {
-    (void)nua;
     if (atomic_load(&detached)) {
         detached_event(ev, status, l, sc, tags);
         return;
@@ -964,6 +982,17 @@ static void provider_event(nua_event_t ev, int status, char const *phrase, nua_t
     case nua_r_info:
         if (sc)
             on_r_info(sc, status);
+        break;
+    case nua_r_refer:
+        if (sc)
+            sip_xfer_on_r_refer(sc, status);
+        break;
+    case nua_i_notify:
+        if (sc)
+            sip_xfer_on_notify(sc, sip, tags);
+        break;
+    case nua_i_refer:
+        sip_xfer_on_refer(l, nua, nh, sc, sip, tags);
         break;
     case nua_r_register:
     case nua_r_unregister:
@@ -1062,7 +1091,8 @@ static void *provider_main(void *arg)
             NUTAG_AUTO302(0), NUTAG_AUTO305(0),
             NUTAG_MAX_RETRY_AFTER(0), NUTAG_M_USERNAME(l->user),
             NUTAG_OUTBOUND("no-options-keepalive, no-validate, no-natify"), NUTAG_KEEPALIVE(0),
-            SIPTAG_ALLOW_STR("INVITE, ACK, BYE, CANCEL, OPTIONS, INFO, PRACK, UPDATE"),
+            SIPTAG_ALLOW_STR("INVITE, ACK, BYE, CANCEL, OPTIONS, INFO, PRACK, UPDATE, REFER, NOTIFY"),
+            NUTAG_APPL_METHOD("REFER"),
             SIPTAG_USER_AGENT_STR("opentapi/" OPENTAPI_VERSION_STRING),
             NTATAG_MAXSIZE(sip_max_message(l)), TAG_IF(l->proxy, NUTAG_PROXY(l->proxy)),
             TAG_IF(l->registrar, NUTAG_REGISTRAR(l->registrar)),
@@ -1314,7 +1344,7 @@ static LONG sp_make_call(struct ot_req *r, struct ot_call *c, const char *dest,
     if (!sc)
         return LINEERR_NOMEM;
     if (dest) {
-        LONG rc = sc_invite(sc, dest, uui, len);
+        LONG rc = sc_invite(sc, dest, uui, len, NULL);
         if (rc) {
             sc_free(sc);
             return rc;
@@ -1337,7 +1367,7 @@ static LONG sp_dial(struct ot_req *r, struct ot_call *c, const char *dest)
     struct sip_call *sc = call_sc(c);
     if (!sc || ot_call_state(c) != LINECALLSTATE_DIALTONE || sc->phase != PH_NONE)
         return LINEERR_OPERATIONUNAVAIL; /* no overlap dialling in SIP */
-    LONG rc = sc_invite(sc, dest, NULL, 0);
+    LONG rc = sc_invite(sc, dest, NULL, 0, NULL);
     if (rc)
         return rc;
     ot_req_complete(r, 0);
@@ -1565,6 +1595,31 @@ static LONG sp_remove_from_conf(struct ot_req *r, struct ot_call *c)
 
 static unsigned sp_live_calls(void) { return S.live_calls; }
 
+/* For sipxfer.c (sipint.h). */
+struct sip_call *sip_sc_new(struct sip_line *l, struct ot_call *c, bool incoming)
+{
+    return sc_new(l, c, incoming);
+}
+struct sip_call *sip_parent_new(struct sip_line *l, struct ot_call *conf)
+{
+    return parent_new(l, conf);
+}
+void sip_set_consult(struct sip_call *p, struct sip_call *k) { set_consult(p, k); }
+LONG sip_sc_invite(struct sip_call *sc, const char *dest, const void *uui, DWORD len,
+                   const char *replaces)
+{
+    return sc_invite(sc, dest, uui, len, replaces);
+}
+LONG sip_sc_hangup(struct sip_call *sc, const char *hdr) { return sc_hangup(sc, hdr); }
+void sip_sc_idle(struct sip_call *sc) { sc_idle(sc); }
+void sip_sc_disconnect(struct sip_call *sc, DWORD mode) { sc_disconnect(sc, mode); }
+void sip_sc_fail_requests(struct sip_call *sc, LONG result) { sc_fail_requests(sc, result); }
+void sip_sc_maybe_free(struct sip_call *sc) { sc_maybe_free(sc); }
+void sip_party_from_addr(struct ot_call *c, enum ot_party which, const sip_addr_t *a, bool notify)
+{
+    party_from_addr(c, which, a, notify);
+}
+
 const struct ot_provider ot_sip_provider = {
     .size = sizeof(struct ot_provider),
     .name = "sip",
@@ -1581,6 +1636,9 @@ const struct ot_provider ot_sip_provider = {
     .prepare_add = sp_prepare_add,
     .add_to_conf = sp_add_to_conf,
     .remove_from_conf = sp_remove_from_conf,
+    .setup_transfer = sip_setup_transfer,
+    .complete_transfer = sip_complete_transfer,
+    .blind_transfer = sip_blind_transfer,
     .live_calls = sp_live_calls,
     .check_config = sip_check_config,
 };

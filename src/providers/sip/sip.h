@@ -88,6 +88,9 @@ struct ot_sip_counters {
     unsigned long options_cseq;
     unsigned long refused_busy;     /* INVITEs answered 486: the line had max_calls */
     unsigned long refused_overload; /* INVITEs answered 503: [sip] max_calls or max_invite_rate */
+    unsigned long refer_refused;    /* received REFERs refused (400, 403, 501, 603) */
+    unsigned long replaces_unmatched; /* INVITEs with Replaces answered 481 */
+    unsigned long refers_received;  /* received REFERs accepted (202) */
 };
 void ot_sip_counters_get(struct ot_sip_counters *out);
 void ot_sip_counters_reset(void);
