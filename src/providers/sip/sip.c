@@ -1020,10 +1020,14 @@ static void provider_event(nua_event_t ev, int status, char const *phrase, nua_t
         break;
     }
     /* A request outside any call (OPTIONS, INFO, MESSAGE...): NUA answered it;
-     * the handle it made for it is ours to release. */
+     * the handle it made for it is ours to release.  A REFER outside a call
+     * has a NOTIFY of Sofia's own on its way: its handle goes with that
+     * NOTIFY's final response (destroying it before crashes Sofia 1.12.11). */
     bool indication = ev <= nua_i_media_error || ev >= nua_i_network_changed;
     if (nh && !sc && indication && ev != nua_i_invite && ev != nua_i_error &&
-        (!l || nh != l->reg_nh))
+        ev != nua_i_refer && (!l || nh != l->reg_nh))
+        nua_handle_destroy(nh);
+    else if (nh && !sc && ev == nua_r_notify && status >= 200 && (!l || nh != l->reg_nh))
         nua_handle_destroy(nh);
     ot_unlock();
 }

@@ -407,12 +407,12 @@ void sip_xfer_on_refer(struct sip_line *l, nua_t *nua, nua_handle_t *nh, struct 
         return;
     }
     const sip_refer_to_t *rt = sip ? sip->sip_refer_to : NULL;
-    if (!rt || !rt->r_url->url_host) {
-        refuse_refer(nua, nh, 400, "Bad Request", "no usable Refer-To", l);
+    if (rt && rt->r_url->url_type != url_sip) {
+        refuse_refer(nua, nh, 501, "Not Implemented", "Refer-To not a sip: URI", l);
         return;
     }
-    if (rt->r_url->url_type != url_sip) {
-        refuse_refer(nua, nh, 501, "Not Implemented", "Refer-To not a sip: URI", l);
+    if (!rt || !rt->r_url->url_host) {
+        refuse_refer(nua, nh, 400, "Bad Request", "no usable Refer-To", l);
         return;
     }
     if (sc->phase != PH_CONFIRMED || ot_call_state(sc->call) != LINECALLSTATE_CONNECTED ||
