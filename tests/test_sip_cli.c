@@ -328,3 +328,50 @@ TEST(sip_cli_answer_300_at_once)
     if (!strstr(tail, "300 calls: 300 ok, 0 failed"))
         FAIL("tapi answer's summary is not \"300 calls: 300 ok, 0 failed\": ...%s", tail);
 }
+
+/* tapi call --transfer-to: SIPp answers, the tool blind-transfers the call
+ * (REFER, Refer-To checked by SIPp) and SIPp's NOTIFYs end in final: exit 0
+ * with "transfer: done" and the call IDLE here when final is 2xx (SIPp then
+ * gets our BYE), exit 1 with "transfer: failed" and the call dropped
+ * otherwise. */
+static void call_transfer_to(const char *final, bool ok)
+{
+    int pa = sh_free_port(), ps = sh_free_port();
+    char la[64], dest[64];
+    line_arg(la, sizeof(la), "alice", pa);
+    line_arg(dest, sizeof(dest), "sipp", ps);
+    const char *subst[] = {"FINAL", final, NULL};
+    sproc sipp, call;
+    sh_sipp_start(&sipp, sh_sipp_template("uas_refer_accept.xml", subst), ps, 0, 1, NULL);
+    const char *cargs[] = {"call",        "--line",  la, dest, "--transfer-to",
+                           "sip:carol@127.0.0.1:5999", "--timeout", "15", NULL};
+    sh_tapi_start(&call, cargs, 0);
+    expect_exit(&call, ok ? 0 : 1);
+    sh_expect_success(&sipp, SH_SIPP_TIMEOUT_MS);
+    CHECK_OUT(&call, "lineBlindTransfer sip:carol@127.0.0.1:5999 -> request", 1);
+    if (ok) {
+        CHECK_OUT(&call, "1 call: 1 ok, 0 failed", 1);
+        CHECK_ORDER(&call, 1, "LINE_CALLSTATE CONNECTED ACTIVE", "lineBlindTransfer",
+                    "transfer: REFER sent", "LINE_CALLSTATE IDLE", "SUCCESS",
+                    "transfer: done", "ok");
+    } else {
+        CHECK_OUT(&call, "1 call: 0 ok, 1 failed", 1);
+        CHECK_ORDER(&call, 1, "LINE_CALLSTATE CONNECTED ACTIVE", "lineBlindTransfer",
+                    "LINEERR_OPERATIONFAILED", "transfer: failed (LINEERR_OPERATIONFAILED)",
+                    "clear: lineDrop", "LINE_CALLSTATE IDLE", "FAILED: the transfer failed");
+    }
+}
+
+TEST(sip_cli_call_transfer_to_done) { call_transfer_to("200 OK", true); }
+TEST(sip_cli_call_transfer_to_failed) { call_transfer_to("603 Declined", false); }
+
+/* --transfer-to needs an address: a usage error (exit 2). */
+TEST(sip_cli_transfer_to_usage)
+{
+    sproc call;
+    const char *cargs[] = {"call", "--line", "sip:alice@127.0.0.1:5999", "sip:b@127.0.0.1:5998",
+                           "--transfer-to", NULL};
+    sh_tapi_start(&call, cargs, 0);
+    expect_exit(&call, 2);
+    CHECK_OUT(&call, "tapi: --transfer-to needs a value", 1);
+}

@@ -73,6 +73,8 @@ static const char help_config[] =
     "  --ring-uui HEX    answer: accept first, a 180 Ringing with this UUI\n" \
     "  --ring MS         answer: let each call ring MS ms (after a 180) before answering\n" \
     "  --drop-after MS   drop a connected call after MS ms (default: wait for the far end)\n" \
+    "  --transfer-to ADDR  blind-transfer each call to ADDR once connected (SIP REFER);\n" \
+    "                    the call is as asked when the transfer succeeds\n" \
     "  --calls N         handle N calls (default 1)\n" \
     "  --timeout S       exit after S s without a call in progress (default 30, 0 = never);\n" \
     "                    a call in progress is never cut\n" \
