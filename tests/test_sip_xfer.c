@@ -350,3 +350,43 @@ TEST_THREADED(sip_xfer_lines_conference_and_reconnect)
     CHECK_RC(lineDeallocateCall(hma), 0);
     trio_done(&t);
 }
+
+/* The transferee's application shuts down while the call it makes for the
+ * REFER still rings: that call is cancelled (carol's offer goes IDLE), the
+ * first call ends with alice's BYE, and bob's request fails
+ * (LINEERR_OPERATIONFAILED) — whichever bob hears first; nothing is left. */
+TEST_THREADED(sip_xfer_lines_transferee_shuts_down)
+{
+    struct trio t;
+    trio_init(&t);
+    HCALL ha, hb;
+    connect_call(&t.a, t.la, &t.b, t.lb, t.to_bob, &ha, &hb);
+    LONG req = lineBlindTransfer(hb, t.to_carol, 0);
+    CHECK_REQ(req);
+    HCALL hn = expect_referred_call(&t, ha, t.to_carol);
+    (void)hn;
+    HCALL hc = t_expect_offer(&t.c, t.lc);
+    t_shutdown_with_calls(&t.a);
+    t_shutdown_with_calls(&t.m);
+    sh_wait_state(&t.c, hc, LINECALLSTATE_IDLE);
+    CHECK_RC(lineDeallocateCall(hc), 0);
+    bool replied = false, disconnected = false;
+    while (!replied || !disconnected) {
+        LINEMESSAGE m = t_next(&t.b);
+        if (m.dwMessageID == LINE_REPLY) {
+            CHECK(!replied);
+            CHECK_EQ(m.dwParam1, (DWORD_PTR)req);
+            CHECK_EQ((DWORD)m.dwParam2, (DWORD)LINEERR_OPERATIONFAILED);
+            replied = true;
+        } else {
+            CHECK_EQ(m.dwMessageID, LINE_CALLSTATE);
+            CHECK_EQ(m.hDevice, hb);
+            CHECK_EQ(m.dwParam1, LINECALLSTATE_DISCONNECTED);
+            disconnected = true;
+        }
+    }
+    t_drop_idle(&t.b, hb);
+    sh_wait_dialogs(0);
+    t_shutdown(&t.b);
+    t_shutdown(&t.c);
+}

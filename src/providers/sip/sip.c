@@ -1173,6 +1173,10 @@ static void free_lines(void)
             }
             if (sc->call)
                 ot_call_set_drv(sc->call, NULL);
+            if (sc->referrer) { /* no user agent is left for its NOTIFY */
+                sc->referrer->referred = NULL;
+                sc->referrer = NULL;
+            }
             if (sc->nh)
                 cnt_add(&cnt.dialogs, -1); /* freed by nua_destroy */
             sc_free(sc);
