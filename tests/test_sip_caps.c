@@ -31,10 +31,14 @@ TEST(sip_caps_follow_the_provider)
                      LINECALLFEATURE2_TRANSFERNORM | LINECALLFEATURE2_TRANSFERCONF);
             CHECK_EQ(u.ac.dwAddrCapFlags & LINEADDRCAPFLAGS_TRANSFERMAKE,
                      LINEADDRCAPFLAGS_TRANSFERMAKE);
+            /* a transferred call names the referring party (Referred-By) */
+            CHECK_EQ(u.ac.dwRedirectingIDFlags,
+                     LINECALLPARTYID_ADDRESS | LINECALLPARTYID_NAME | LINECALLPARTYID_UNAVAIL);
         } else { /* the switch */
             CHECK_EQ(u.ac.dwCallFeatures & (hold | xfer), hold | xfer);
             CHECK_EQ(u.ac.dwTransferModes,
                      LINETRANSFERMODE_TRANSFER | LINETRANSFERMODE_CONFERENCE);
+            CHECK_EQ(u.ac.dwRedirectingIDFlags, LINECALLPARTYID_UNAVAIL);
         }
     }
     t_shutdown(&a);

@@ -225,6 +225,10 @@ TEST_THREADED(sip_xfer_lines_attended)
     HCALL ha, hb;
     connect_call(&t.a, t.la, &t.b, t.lb, t.to_bob, &ha, &hb);
     HCALL hma = monitor_sees(&t);
+    LINECALLSTATUS st;
+    t_status(hb, &st);
+    CHECK_EQ(st.dwCallFeatures & (LINECALLFEATURE_SETUPTRANSFER | LINECALLFEATURE_BLINDTRANSFER),
+             LINECALLFEATURE_SETUPTRANSFER | LINECALLFEATURE_BLINDTRANSFER);
     HCALL hk = 0;
     LONG req = lineSetupTransfer(hb, &hk, NULL);
     CHECK_REQ(req);
@@ -232,6 +236,10 @@ TEST_THREADED(sip_xfer_lines_attended)
     CHECK(hk != 0);
     t_expect_state(&t.b, hb, LINECALLSTATE_ONHOLDPENDTRANSFER, 0);
     t_expect_state(&t.b, hk, LINECALLSTATE_DIALTONE, LINEDIALTONEMODE_NORMAL);
+    t_status(hb, &st);
+    CHECK_EQ(st.dwCallFeatures & (LINECALLFEATURE_COMPLETETRANSF | LINECALLFEATURE_DROP |
+                                  LINECALLFEATURE_BLINDTRANSFER),
+             LINECALLFEATURE_COMPLETETRANSF | LINECALLFEATURE_DROP);
     /* a consultation call that is not connected cannot complete a transfer */
     CHECK_RC(lineCompleteTransfer(hb, hk, NULL, LINETRANSFERMODE_TRANSFER),
              LINEERR_INVALCALLSTATE);

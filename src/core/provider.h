@@ -102,6 +102,9 @@ struct ot_provider {
      * the line of the file ("line 7: ..."). */
     /* 0, -1 (the reason in err), or -2 when out of memory */
     int (*check_config)(const struct ot_conf *cf, char *err, size_t errlen);
+    /* LINEADDRESSCAPS.dwRedirectingIDFlags of its lines (0: LINECALLPARTYID_UNAVAIL
+     * only): the LINECALLPARTYID_ bits of the redirecting IDs it reports */
+    DWORD redirecting_id_flags;
 };
 
 /* Provider settings: keys of a provider section such as [sim], valid while the

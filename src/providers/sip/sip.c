@@ -1649,4 +1649,6 @@ const struct ot_provider ot_sip_provider = {
     .blind_transfer = sip_blind_transfer,
     .live_calls = sp_live_calls,
     .check_config = sip_check_config,
+    /* the referring party of a transferred call (sipxfer.c) */
+    .redirecting_id_flags = LINECALLPARTYID_ADDRESS | LINECALLPARTYID_NAME,
 };
