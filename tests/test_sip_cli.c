@@ -340,7 +340,7 @@ static void call_transfer_to(const char *final, bool ok)
     char la[64], dest[64];
     line_arg(la, sizeof(la), "alice", pa);
     line_arg(dest, sizeof(dest), "sipp", ps);
-    const char *subst[] = {"FINAL", final, NULL};
+    const char *subst[] = {"FINAL", final, "REFERTO", "sip:carol@127\\.0\\.0\\.1:5999", NULL};
     sproc sipp, call;
     sh_sipp_start(&sipp, sh_sipp_template("uas_refer_accept.xml", subst), ps, 0, 1, NULL);
     const char *cargs[] = {"call",        "--line",  la, dest, "--transfer-to",

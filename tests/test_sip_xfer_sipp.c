@@ -10,7 +10,8 @@
 #include "../src/providers/sip/sip.h"
 #include "sip_helpers.h"
 
-#define XFER_DEST "sip:carol@127.0.0.1:5999" /* the scenarios check this Refer-To */
+#define XFER_DEST "sip:carol@127.0.0.1:5999"
+#define XFER_DEST_RE "sip:carol@127\\.0\\.0\\.1:5999" /* the Refer-To SIPp expects */
 
 /* We call SIPp (scenario with extra arguments) and it answers. */
 static HCALL call_sipp(tapp *a, HLINE hl, sproc *sipp, const char *scenario,
@@ -36,7 +37,7 @@ TEST_THREADED(sip_xfer_sipp_blind_accepted)
     HLINE hl;
     sh_app_open(&a, &hl);
     sproc sipp;
-    const char *subst[] = {"FINAL", "200 OK", NULL};
+    const char *subst[] = {"FINAL", "200 OK", "REFERTO", XFER_DEST_RE, NULL};
     HCALL h = call_sipp(&a, hl, &sipp, sh_sipp_template("uas_refer_accept.xml", subst), NULL);
     LONG req = lineBlindTransfer(h, "carol@127.0.0.1:5999", 0);
     CHECK_REQ(req);
@@ -44,6 +45,64 @@ TEST_THREADED(sip_xfer_sipp_blind_accepted)
     t_expect_reply(&a, req, 0);
     CHECK_RC(lineDeallocateCall(h), 0);
     sh_finish(&a, &sipp);
+}
+
+/* Attended, SIPp as the held party: lineSetupTransfer, a consultation call
+ * to carol (a second line of ours) answered there, lineCompleteTransfer:
+ * SIPp checks the REFER's Refer-To is carol's URI with the consultation
+ * dialog as an escaped ?Replaces= (call-id%3Bto-tag%3D..%3Bfrom-tag%3D..),
+ * NOTIFYs 200; both our calls go IDLE (a BYE to SIPp and one to carol, who
+ * never got the transferee's INVITE here). */
+TEST_THREADED(sip_xfer_sipp_attended_refer_to_replaces)
+{
+    int pc = sh_free_port();
+    char carol[160], re[160], to_carol[64];
+    snprintf(carol, sizeof(carol),
+             "[line]\nprovider = sip\nnumber = carol\nuri = sip:carol@127.0.0.1:%d\n", pc);
+    snprintf(re, sizeof(re),
+             "sip:carol@127\\.0\\.0\\.1:%d\\?Replaces=[^;>%%]+%%3Bto-tag%%3D[^;>%%]+"
+             "%%3Bfrom-tag%%3D[^;>%%]+",
+             pc);
+    snprintf(to_carol, sizeof(to_carol), "sip:carol@127.0.0.1:%d", pc);
+    sh_config_line(sh_port(0), carol);
+    tapp a, c;
+    HLINE hl;
+    sh_app_open(&a, &hl);
+    t_init(&c, "carol");
+    HLINE lc = t_open(&c, 1, LINECALLPRIVILEGE_OWNER);
+    sproc sipp;
+    const char *subst[] = {"FINAL", "200 OK", "REFERTO", re, NULL};
+    HCALL h = call_sipp(&a, hl, &sipp, sh_sipp_template("uas_refer_accept.xml", subst), NULL);
+    HCALL hk = 0;
+    LONG req = lineSetupTransfer(h, &hk, NULL);
+    CHECK_REQ(req);
+    t_expect_reply(&a, req, 0);
+    t_expect_state(&a, h, LINECALLSTATE_ONHOLDPENDTRANSFER, 0);
+    t_expect_state(&a, hk, LINECALLSTATE_DIALTONE, LINEDIALTONEMODE_NORMAL);
+    req = lineDial(hk, to_carol, 0);
+    CHECK_REQ(req);
+    t_expect_reply(&a, req, 0);
+    t_expect_state(&a, hk, LINECALLSTATE_DIALING, 0);
+    HCALL hc = t_expect_offer(&c, lc);
+    LONG ans = lineAnswer(hc, NULL, 0);
+    CHECK_REQ(ans);
+    t_expect_state(&c, hc, LINECALLSTATE_CONNECTED, LINECONNECTEDMODE_ACTIVE);
+    t_expect_reply(&c, ans, 0);
+    sh_wait_state(&a, hk, LINECALLSTATE_CONNECTED);
+    req = lineCompleteTransfer(h, hk, NULL, LINETRANSFERMODE_TRANSFER);
+    CHECK_REQ(req);
+    t_expect_state(&a, h, LINECALLSTATE_IDLE, 0);
+    t_expect_state(&a, hk, LINECALLSTATE_IDLE, 0);
+    t_expect_reply(&a, req, 0);
+    CHECK_RC(lineDeallocateCall(h), 0);
+    CHECK_RC(lineDeallocateCall(hk), 0);
+    t_expect_state(&c, hc, LINECALLSTATE_DISCONNECTED, LINEDISCONNECTMODE_NORMAL);
+    t_drop_idle(&c, hc);
+    sh_expect_success(&sipp, SH_SIPP_TIMEOUT_MS);
+    sh_wait_dialogs(0);
+    t_shutdown(&c);
+    t_expect_none(&a);
+    t_shutdown(&a);
 }
 
 /* The NOTIFYs end in a failure (sipfrag 486): the request fails with
@@ -56,7 +115,7 @@ TEST(sip_xfer_sipp_blind_notify_failure)
     HLINE hl;
     sh_app_open(&a, &hl);
     sproc sipp;
-    const char *subst[] = {"FINAL", "486 Busy Here", NULL};
+    const char *subst[] = {"FINAL", "486 Busy Here", "REFERTO", XFER_DEST_RE, NULL};
     HCALL h = call_sipp(&a, hl, &sipp, sh_sipp_template("uas_refer_accept.xml", subst), NULL);
     LONG req = lineBlindTransfer(h, XFER_DEST, 0);
     CHECK_REQ(req);
