@@ -1096,7 +1096,7 @@ static void *provider_main(void *arg)
             NUTAG_MAX_RETRY_AFTER(0), NUTAG_M_USERNAME(l->user),
             NUTAG_OUTBOUND("no-options-keepalive, no-validate, no-natify"), NUTAG_KEEPALIVE(0),
             SIPTAG_ALLOW_STR("INVITE, ACK, BYE, CANCEL, OPTIONS, INFO, PRACK, UPDATE, REFER, NOTIFY"),
-            NUTAG_APPL_METHOD("REFER"),
+            NUTAG_APPL_METHOD("REFER"), SIPTAG_SUPPORTED_STR("timer, 100rel, replaces"),
             SIPTAG_USER_AGENT_STR("opentapi/" OPENTAPI_VERSION_STRING),
             NTATAG_MAXSIZE(sip_max_message(l)), TAG_IF(l->proxy, NUTAG_PROXY(l->proxy)),
             TAG_IF(l->registrar, NUTAG_REGISTRAR(l->registrar)),
@@ -1623,6 +1623,7 @@ void sip_sc_idle(struct sip_call *sc) { sc_idle(sc); }
 void sip_sc_disconnect(struct sip_call *sc, DWORD mode) { sc_disconnect(sc, mode); }
 void sip_sc_fail_requests(struct sip_call *sc, LONG result) { sc_fail_requests(sc, result); }
 void sip_sc_maybe_free(struct sip_call *sc) { sc_maybe_free(sc); }
+bool sip_process_full(void) { return S.live_calls >= S.max_calls; }
 void sip_party_from_addr(struct ot_call *c, enum ot_party which, const sip_addr_t *a, bool notify)
 {
     party_from_addr(c, which, a, notify);

@@ -157,6 +157,7 @@ void sip_sc_fail_requests(struct sip_call *sc, LONG result);
 void sip_sc_maybe_free(struct sip_call *sc);
 void sip_party_from_addr(struct ot_call *c, enum ot_party which, const sip_addr_t *a, bool notify);
 void sip_count(unsigned long *field);
+bool sip_process_full(void); /* the process has [sip] max_calls SIP calls */
 struct ot_sip_counters *sip_counters(void); /* fields for sip_count */
 
 /* ---- transfers (sipxfer.c) ---- */

@@ -420,8 +420,8 @@ void sip_xfer_on_refer(struct sip_line *l, nua_t *nua, nua_handle_t *nh, struct 
         refuse_refer(nua, nh, 603, "Decline", "call not connected or already transferring", l);
         return;
     }
-    if (l->ncalls >= l->max_calls) {
-        refuse_refer(nua, nh, 603, "Decline", "line at max_calls", l);
+    if (l->ncalls >= l->max_calls || sip_process_full()) {
+        refuse_refer(nua, nh, 603, "Decline", "line or process at max_calls", l);
         return;
     }
     bool bad;
