@@ -31,6 +31,9 @@ TEST(sip_caps_follow_the_provider)
                      LINECALLFEATURE2_TRANSFERNORM | LINECALLFEATURE2_TRANSFERCONF);
             CHECK_EQ(u.ac.dwAddrCapFlags & LINEADDRCAPFLAGS_TRANSFERMAKE,
                      LINEADDRCAPFLAGS_TRANSFERMAKE);
+            /* a transfer's progress comes as LINE_CALLINFO(DEVSPECIFIC) */
+            CHECK_EQ(u.ac.dwCallInfoStates & LINECALLINFOSTATE_DEVSPECIFIC,
+                     LINECALLINFOSTATE_DEVSPECIFIC);
             /* a transferred call names the referring party (Referred-By) */
             CHECK_EQ(u.ac.dwRedirectingIDFlags,
                      LINECALLPARTYID_ADDRESS | LINECALLPARTYID_NAME | LINECALLPARTYID_UNAVAIL);
@@ -39,6 +42,7 @@ TEST(sip_caps_follow_the_provider)
             CHECK_EQ(u.ac.dwTransferModes,
                      LINETRANSFERMODE_TRANSFER | LINETRANSFERMODE_CONFERENCE);
             CHECK_EQ(u.ac.dwRedirectingIDFlags, LINECALLPARTYID_UNAVAIL);
+            CHECK_EQ(u.ac.dwCallInfoStates & LINECALLINFOSTATE_DEVSPECIFIC, 0);
         }
     }
     t_shutdown(&a);

@@ -349,14 +349,17 @@ static void call_transfer_to(const char *final, bool ok)
     expect_exit(&call, ok ? 0 : 1);
     sh_expect_success(&sipp, SH_SIPP_TIMEOUT_MS);
     CHECK_OUT(&call, "lineBlindTransfer sip:carol@127.0.0.1:5999 -> request", 1);
+    /* the progress: one LINE_CALLINFO per NOTIFY (100, then the final) */
+    CHECK_OUT(&call, "LINE_CALLINFO DEVSPECIFIC transfer: SIP ", 2);
     if (ok) {
         CHECK_OUT(&call, "1 call: 1 ok, 0 failed", 1);
         CHECK_ORDER(&call, 1, "LINE_CALLSTATE CONNECTED ACTIVE", "lineBlindTransfer",
-                    "transfer: REFER sent", "LINE_CALLSTATE IDLE", "SUCCESS",
-                    "transfer: done", "ok");
+                    "transfer: REFER sent", "LINE_CALLINFO DEVSPECIFIC transfer: SIP 200 OK",
+                    "LINE_CALLSTATE IDLE", "SUCCESS", "transfer: done", "ok");
     } else {
         CHECK_OUT(&call, "1 call: 0 ok, 1 failed", 1);
         CHECK_ORDER(&call, 1, "LINE_CALLSTATE CONNECTED ACTIVE", "lineBlindTransfer",
+                    "LINE_CALLINFO DEVSPECIFIC transfer: SIP 603 Declined",
                     "LINEERR_OPERATIONFAILED", "transfer: failed (LINEERR_OPERATIONFAILED)",
                     "clear: lineDrop", "LINE_CALLSTATE IDLE", "FAILED: the transfer failed");
     }

@@ -107,6 +107,18 @@ static void monitor_done(struct trio *t, HCALL h, HCALL hn)
     CHECK_RC(lineDeallocateCall(hn), 0);
 }
 
+/* LINE_CALLINFO(DEVSPECIFIC) of h: the transfer's progress, whose text in
+ * LINECALLINFO's DevSpecific part is then text. */
+static void expect_progress(tapp *a, HCALL h, const char *text)
+{
+    t_expect_callinfo(a, h, LINECALLINFOSTATE_DEVSPECIFIC);
+    tcallinfo ci;
+    t_callinfo(h, &ci);
+    const char *got = t_ci_str(&ci, ci.ci.dwDevSpecificSize, ci.ci.dwDevSpecificOffset);
+    if (strcmp(got, text) != 0)
+        FAIL("%s: DevSpecific \"%s\", expected \"%s\"", a->name, got, text);
+}
+
 /* The new call alice makes for bob's REFER: LINE_APPNEWCALL + DIALING, made
  * by the line for a transfer, bob as the redirecting (referring) party. */
 static HCALL expect_referred_call(struct trio *t, HCALL ha, const char *dest)
@@ -158,14 +170,17 @@ TEST_THREADED(sip_xfer_lines_blind)
     char s[64];
     t_callinfo_str(hc, offsetof(LINECALLINFO, dwCallerIDSize), s, sizeof(s));
     CHECK(!strcmp(s, "alice"));
-    t_expect_none(&t.b); /* nothing until the transfer's outcome */
+    /* bob: the progress (alice's NOTIFY 100 Trying), nothing else yet */
+    expect_progress(&t.b, hb, "transfer: SIP 100 Trying");
+    t_expect_none(&t.b);
     CHECK_EQ(t_state(hb, NULL), LINECALLSTATE_CONNECTED);
     LONG ans = lineAnswer(hc, NULL, 0);
     CHECK_REQ(ans);
     t_expect_state(&t.c, hc, LINECALLSTATE_CONNECTED, LINECONNECTEDMODE_ACTIVE);
     t_expect_reply(&t.c, ans, 0);
     sh_wait_state(&t.a, hn, LINECALLSTATE_CONNECTED);
-    /* bob: the call IDLE on this station, then the reply */
+    /* bob: NOTIFY 200, the call IDLE on this station, then the reply */
+    expect_progress(&t.b, hb, "transfer: SIP 200 OK");
     t_expect_state(&t.b, hb, LINECALLSTATE_IDLE, 0);
     t_expect_reply(&t.b, req, 0);
     CHECK_RC(lineDeallocateCall(hb), 0);
@@ -194,11 +209,13 @@ TEST_THREADED(sip_xfer_lines_blind_refused_by_target)
     HCALL hn = expect_referred_call(&t, ha, t.to_carol);
     HCALL hmn = monitor_newcall(&t, hma);
     HCALL hc = t_expect_offer(&t.c, t.lc);
+    expect_progress(&t.b, hb, "transfer: SIP 100 Trying");
     sh_drop_idle_uui(&t.c, hc, NULL, 0); /* 603 Decline */
     sh_wait_state(&t.a, hn, LINECALLSTATE_DISCONNECTED);
     DWORD mode;
     CHECK_EQ(t_state(hn, &mode), LINECALLSTATE_DISCONNECTED);
     CHECK_EQ(mode, LINEDISCONNECTMODE_REJECT);
+    expect_progress(&t.b, hb, "transfer: SIP 603 Decline");
     t_expect_reply(&t.b, req, LINEERR_OPERATIONFAILED);
     t_expect_none(&t.b);
     CHECK_EQ(t_state(hb, NULL), LINECALLSTATE_CONNECTED);
@@ -271,7 +288,10 @@ TEST_THREADED(sip_xfer_lines_attended)
     t_expect_state(&t.c, hc, LINECALLSTATE_DISCONNECTED, LINEDISCONNECTMODE_NORMAL);
     t_drop_idle(&t.c, hc);
     sh_wait_state(&t.a, hn, LINECALLSTATE_CONNECTED);
-    /* bob: both calls IDLE, then the reply */
+    /* bob: the progress (100, 200: the first text may be overtaken by the
+     * second before it is read), both calls IDLE, then the reply */
+    t_expect_callinfo(&t.b, hb, LINECALLINFOSTATE_DEVSPECIFIC);
+    expect_progress(&t.b, hb, "transfer: SIP 200 OK");
     t_expect_state(&t.b, hb, LINECALLSTATE_IDLE, 0);
     t_expect_state(&t.b, hk, LINECALLSTATE_IDLE, 0);
     t_expect_reply(&t.b, req, 0);
@@ -381,6 +401,11 @@ TEST_THREADED(sip_xfer_lines_transferee_shuts_down)
     bool replied = false, disconnected = false;
     while (!replied || !disconnected) {
         LINEMESSAGE m = t_next(&t.b);
+        if (m.dwMessageID == LINE_CALLINFO) { /* progress: 100 Trying, 487 */
+            CHECK_EQ(m.hDevice, hb);
+            CHECK_EQ(m.dwParam1, LINECALLINFOSTATE_DEVSPECIFIC);
+            continue;
+        }
         if (m.dwMessageID == LINE_REPLY) {
             CHECK(!replied);
             CHECK_EQ(m.dwParam1, (DWORD_PTR)req);

@@ -13,6 +13,19 @@
 #define XFER_DEST "sip:carol@127.0.0.1:5999"
 #define XFER_DEST_RE "sip:carol@127\\.0\\.0\\.1:5999" /* the Refer-To SIPp expects */
 
+/* n LINE_CALLINFO(DEVSPECIFIC) of h (a transfer's progress: SIPp's NOTIFYs
+ * come back to back, so only the last text is certain), then that text. */
+static void expect_progress(tapp *a, HCALL h, unsigned n, const char *last)
+{
+    for (unsigned i = 0; i < n; i++)
+        t_expect_callinfo(a, h, LINECALLINFOSTATE_DEVSPECIFIC);
+    tcallinfo ci;
+    t_callinfo(h, &ci);
+    const char *got = t_ci_str(&ci, ci.ci.dwDevSpecificSize, ci.ci.dwDevSpecificOffset);
+    if (strcmp(got, last) != 0)
+        FAIL("DevSpecific \"%s\", expected \"%s\"", got, last);
+}
+
 /* We call SIPp (scenario with extra arguments) and it answers. */
 static HCALL call_sipp(tapp *a, HLINE hl, sproc *sipp, const char *scenario,
                        const char *const *extra)
@@ -41,6 +54,7 @@ TEST_THREADED(sip_xfer_sipp_blind_accepted)
     HCALL h = call_sipp(&a, hl, &sipp, sh_sipp_template("uas_refer_accept.xml", subst), NULL);
     LONG req = lineBlindTransfer(h, "carol@127.0.0.1:5999", 0);
     CHECK_REQ(req);
+    expect_progress(&a, h, 2, "transfer: SIP 200 OK");
     t_expect_state(&a, h, LINECALLSTATE_IDLE, 0);
     t_expect_reply(&a, req, 0);
     CHECK_RC(lineDeallocateCall(h), 0);
@@ -91,6 +105,7 @@ TEST_THREADED(sip_xfer_sipp_attended_refer_to_replaces)
     sh_wait_state(&a, hk, LINECALLSTATE_CONNECTED);
     req = lineCompleteTransfer(h, hk, NULL, LINETRANSFERMODE_TRANSFER);
     CHECK_REQ(req);
+    expect_progress(&a, h, 2, "transfer: SIP 200 OK");
     t_expect_state(&a, h, LINECALLSTATE_IDLE, 0);
     t_expect_state(&a, hk, LINECALLSTATE_IDLE, 0);
     t_expect_reply(&a, req, 0);
@@ -119,6 +134,7 @@ TEST(sip_xfer_sipp_blind_notify_failure)
     HCALL h = call_sipp(&a, hl, &sipp, sh_sipp_template("uas_refer_accept.xml", subst), NULL);
     LONG req = lineBlindTransfer(h, XFER_DEST, 0);
     CHECK_REQ(req);
+    expect_progress(&a, h, 2, "transfer: SIP 486 Busy Here");
     t_expect_reply(&a, req, LINEERR_OPERATIONFAILED);
     t_expect_none(&a);
     CHECK_EQ(t_state(h, NULL), LINECALLSTATE_CONNECTED);

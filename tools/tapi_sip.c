@@ -888,6 +888,12 @@ static void on_message(const struct opts *o, const LINEMESSAGE *m)
             say(c, "LINE_CALLINFO USERUSERINFO");
             show_uui(c);
         }
+        if (c && (m->dwParam1 & LINECALLINFOSTATE_DEVSPECIFIC)) {
+            /* e.g. a transfer's progress: "transfer: SIP 180 Ringing" */
+            char text[128];
+            call_cause(c->h, text, sizeof(text));
+            say(c, "LINE_CALLINFO DEVSPECIFIC %s", text);
+        }
         break;
     }
     case LINE_REPLY: {

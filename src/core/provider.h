@@ -105,6 +105,9 @@ struct ot_provider {
     /* LINEADDRESSCAPS.dwRedirectingIDFlags of its lines (0: LINECALLPARTYID_UNAVAIL
      * only): the LINECALLPARTYID_ bits of the redirecting IDs it reports */
     DWORD redirecting_id_flags;
+    /* LINECALLINFOSTATE_ bits it posts besides the core's own (e.g. DEVSPECIFIC),
+     * added to LINEADDRESSCAPS.dwCallInfoStates */
+    DWORD call_info_states;
 };
 
 /* Provider settings: keys of a provider section such as [sim], valid while the

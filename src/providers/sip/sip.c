@@ -1652,4 +1652,6 @@ const struct ot_provider ot_sip_provider = {
     .check_config = sip_check_config,
     /* the referring party of a transferred call (sipxfer.c) */
     .redirecting_id_flags = LINECALLPARTYID_ADDRESS | LINECALLPARTYID_NAME,
+    /* a transfer's progress in LINECALLINFO's DevSpecific text (sipxfer.c) */
+    .call_info_states = LINECALLINFOSTATE_DEVSPECIFIC,
 };

@@ -57,6 +57,33 @@ static int sipfrag_status(const sip_t *sip)
     return st >= 100 && st <= 699 ? st : -1;
 }
 
+/* A transfer's progress for the application: LINECALLINFO's DevSpecific
+ * text becomes "transfer: SIP <status line of the sipfrag>" (printable
+ * characters only, at most 100 of them), announced by
+ * LINE_CALLINFO(DEVSPECIFIC). */
+static void report_progress(struct sip_call *sc, const sip_t *sip, int st)
+{
+    if (!sc->call || ot_call_state(sc->call) == LINECALLSTATE_IDLE)
+        return;
+    char text[128];
+    int n = snprintf(text, sizeof(text), "transfer: SIP %d", st);
+    const char *p = sip->sip_payload->pl_data;
+    size_t len = sip->sip_payload->pl_len;
+    while (len && (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n'))
+        p++, len--; /* as sipfrag_status */
+    /* the reason phrase: after "SIP/2.0 NNN " up to the end of the line */
+    const char *q = memchr(p, ' ', len);
+    if (q && (size_t)(q - p) + 5 < len && q[4] == ' ') {
+        const char *ph = q + 5, *end = p + len;
+        text[n++] = ' ';
+        while (ph < end && *ph != '\r' && *ph != '\n' && n < (int)sizeof(text) - 1)
+            text[n++] = (*ph >= 0x20 && *ph < 0x7f) ? *ph : '?', ph++;
+        text[n] = '\0';
+    }
+    ot_ev_call_cause(sc->call, text);
+    ot_ev_call_info(sc->call, LINECALLINFOSTATE_DEVSPECIFIC);
+}
+
 /* Percent-encodes everything but RFC 3986's unreserved characters. */
 static char *escape_hvalue(const char *s)
 {
@@ -164,6 +191,8 @@ void sip_xfer_on_notify(struct sip_call *sc, const sip_t *sip, tagi_t tags[])
     int st = sipfrag_status(sip);
     ot_logc(OT_CAT_SIP, OTLOG_DEBUG, "call %u: transfer progress %d",
             sc->call ? (unsigned)ot_call_id(sc->call) : 0u, st);
+    if (st > 0)
+        report_progress(sc, sip, st);
     if (st >= 200 && st < 300)
         xfer_succeeded(sc);
     else if (st >= 300 || substate == nua_substate_terminated)
