@@ -378,3 +378,29 @@ TEST(sip_cli_transfer_to_usage)
     expect_exit(&call, 2);
     CHECK_OUT(&call, "tapi: --transfer-to needs a value", 1);
 }
+
+/* tapi answer --transfer-to: SIPp calls, the tool answers and blind-transfers
+ * the call; SIPp checks the REFER, NOTIFYs 100 and 200, and gets our BYE: the
+ * tool prints the progress and exits 0. */
+TEST(sip_cli_answer_transfer_to_sipp)
+{
+    int pb = sh_free_port();
+    char lb[64];
+    line_arg(lb, sizeof(lb), "opentapi", pb);
+    sproc ans, sipp;
+    sh_reset(); /* as sip_cli_answer_sipp: the tool first, then SIPp's call */
+    const char *aargs[] = {"answer",   "--line",    lb, "--transfer-to", "carol@127.0.0.1:5999",
+                           "--timeout", "15", NULL};
+    sh_tapi_start(&ans, aargs, pb);
+    const char *subst[] = {"REFERTO", "sip:carol@127\\.0\\.0\\.1:5999", NULL};
+    sh_sipp_start_another(&sipp, sh_sipp_template("uac_accepts_refer.xml", subst),
+                          sh_free_port(), pb, 1, NULL);
+    sh_expect_success(&sipp, SH_SIPP_TIMEOUT_MS);
+    expect_exit(&ans, 0);
+    CHECK_OUT(&ans, "LINE_CALLINFO DEVSPECIFIC transfer: SIP ", 2);
+    CHECK_OUT(&ans, "1 call: 1 ok, 0 failed", 1);
+    CHECK_ORDER(&ans, 1, "LINE_CALLSTATE OFFERING", "lineAnswer", "LINE_CALLSTATE CONNECTED",
+                "lineBlindTransfer carol@127.0.0.1:5999 -> request",
+                "LINE_CALLINFO DEVSPECIFIC transfer: SIP 200 OK", "LINE_CALLSTATE IDLE",
+                "transfer: done", "ok");
+}
