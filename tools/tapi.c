@@ -76,6 +76,8 @@ static const char help_config[] =
     "  --drop-after MS   drop a connected call after MS ms (default: wait for the far end)\n" \
     "  --hold-after MS   put a connected call on hold after MS ms (lineHold)\n" \
     "  --hold-for MS     with --hold-after: take it off hold MS ms later (lineUnhold)\n" \
+    "  --transfer-to ADDR  blind-transfer each call to ADDR once connected (SIP REFER);\n" \
+    "                    the call is as asked when the transfer succeeds\n" \
     "  --calls N         handle N calls (default 1)\n" \
     "  --timeout S       exit after S s without a call in progress (default 30, 0 = never);\n" \
     "                    a call in progress is never cut\n" \

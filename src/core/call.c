@@ -659,8 +659,10 @@ DWORD ot_call_features(const struct ot_call *c, DWORD privilege)
         f = LINECALLFEATURE_DROP | LINECALLFEATURE_REMOVEFROMCONF;
         break;
     case LINECALLSTATE_ONHOLDPENDCONF:
-    case LINECALLSTATE_ONHOLDPENDTRANSFER:
         f = LINECALLFEATURE_DROP;
+        break;
+    case LINECALLSTATE_ONHOLDPENDTRANSFER: /* the held call of lineSetupTransfer */
+        f = LINECALLFEATURE_DROP | (cf->max_conf ? LINECALLFEATURE_COMPLETETRANSF : 0);
         break;
     case LINECALLSTATE_BUSY:
     case LINECALLSTATE_SPECIALINFO:

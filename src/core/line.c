@@ -432,6 +432,10 @@ LONG lineGetAddressCaps(HLINEAPP hLineApp, DWORD dwDeviceID, DWORD dwAddressID,
         ac.dwCallerIDFlags = ac.dwCalledIDFlags = ac.dwConnectedIDFlags =
             LINECALLPARTYID_ADDRESS | LINECALLPARTYID_NAME | LINECALLPARTYID_UNKNOWN;
         ac.dwRedirectionIDFlags = ac.dwRedirectingIDFlags = LINECALLPARTYID_UNAVAIL;
+        if (ld->prov->size > offsetof(struct ot_provider, redirecting_id_flags))
+            ac.dwRedirectingIDFlags |= ld->prov->redirecting_id_flags;
+        if (ld->prov->size > offsetof(struct ot_provider, call_info_states))
+            ac.dwCallInfoStates |= ld->prov->call_info_states;
         ac.dwCallStates = LINECALLSTATE_IDLE | LINECALLSTATE_OFFERING | LINECALLSTATE_ACCEPTED |
                           LINECALLSTATE_DIALTONE | LINECALLSTATE_DIALING |
                           LINECALLSTATE_RINGBACK | LINECALLSTATE_BUSY |

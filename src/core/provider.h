@@ -133,6 +133,12 @@ struct ot_provider {
     /* lineCompleteCall: id is the core's dwCompletionID; lineUncompleteCall. */
     LONG (*complete_call)(struct ot_req *r, struct ot_call *c, DWORD mode, DWORD id);
     LONG (*uncomplete_call)(struct ot_req *r, struct ot_linedev *ld, DWORD id);
+    /* LINEADDRESSCAPS.dwRedirectingIDFlags of its lines (0: LINECALLPARTYID_UNAVAIL
+     * only): the LINECALLPARTYID_ bits of the redirecting IDs it reports */
+    DWORD redirecting_id_flags;
+    /* LINECALLINFOSTATE_ bits it posts besides the core's own (e.g. DEVSPECIFIC),
+     * added to LINEADDRESSCAPS.dwCallInfoStates */
+    DWORD call_info_states;
 };
 
 /* Provider settings: keys of a provider section such as [sim], valid while the

@@ -110,6 +110,9 @@ static void cnt_set(unsigned long *field, unsigned long value)
     pthread_mutex_unlock(&cnt_mu);
 }
 
+struct ot_sip_counters *sip_counters(void) { return &cnt; }
+void sip_count(unsigned long *field) { cnt_add(field, 1); }
+
 void ot_sip_counters_get(struct ot_sip_counters *out)
 {
     pthread_mutex_lock(&cnt_mu);
@@ -121,7 +124,8 @@ void ot_sip_counters_reset(void)
 {
     pthread_mutex_lock(&cnt_mu);
     cnt.uui_malformed = cnt.uui_oversized = cnt.uui_foreign = cnt.register_failed =
-        cnt.infos_received = 0;
+        cnt.infos_received = cnt.refer_refused = cnt.replaces_unmatched = cnt.refers_received =
+            0;
     pthread_mutex_unlock(&cnt_mu);
 }
 
@@ -201,6 +205,7 @@ static void set_consult(struct sip_call *p, struct sip_call *k)
 
 static void sc_free(struct sip_call *sc)
 {
+    sip_xfer_unlink(sc);
     if (sc->conf_consult)
         set_consult(sc, NULL);
     if (sc->consult_for)
@@ -211,6 +216,7 @@ static void sc_free(struct sip_call *sc)
     if (!sc->is_parent)
         sc->line->ncalls--;
     free(sc->late_bye_uui);
+    free(sc->target);
     free(sc);
     S.live_calls--;
 }
@@ -218,7 +224,8 @@ static void sc_free(struct sip_call *sc)
 /* Freed once neither the core nor NUA knows it. */
 static void sc_maybe_free(struct sip_call *sc)
 {
-    if (!sc->call && !sc->nh && !sc->answer_req && !sc->hold_req && ot_list_empty(&sc->infos))
+    if (!sc->call && !sc->nh && !sc->answer_req && !sc->hold_req && !sc->xfer_req &&
+        ot_list_empty(&sc->infos))
         sc_free(sc);
 }
 
@@ -258,6 +265,7 @@ static void sc_fail_requests(struct sip_call *sc, LONG result)
         free(p);
         ot_req_complete(r, result);
     }
+    sip_xfer_fail(sc, result);
 }
 
 /* ---- reading messages ------------------------------------------------------------ */
@@ -355,8 +363,10 @@ static LONG uui_header(const void *uui, DWORD len, char **out)
     return *out ? 0 : LINEERR_NOMEM;
 }
 
-/* Posts the INVITE of an outgoing call (provider operation context). */
-static LONG sc_invite(struct sip_call *sc, const char *dest, const void *uui, DWORD len)
+/* Posts the INVITE of an outgoing call (provider operation context), with a
+ * Replaces header when replaces is not NULL (a transfer, sipxfer.c). */
+static LONG sc_invite(struct sip_call *sc, const char *dest, const void *uui, DWORD len,
+                      const char *replaces)
 {
     struct sip_line *l = sc->line;
     char *target = sp_target(l, dest);
@@ -381,9 +391,10 @@ static LONG sc_invite(struct sip_call *sc, const char *dest, const void *uui, DW
     sc_set_handle(sc, nh);
     sc->phase = PH_CALLING;
     nua_invite(nh, SIPTAG_TO_STR(to), SDP_TAGS(l), TAG_IF(hdr, SIPTAG_HEADER_STR(hdr)),
-               TAG_END());
+               TAG_IF(replaces, SIPTAG_REPLACES_STR(replaces)), TAG_END());
     free(to);
-    free(target);
+    free(sc->target);
+    sc->target = target; /* a transfer's Refer-To */
     free(hdr);
     return 0;
 }
@@ -547,7 +558,8 @@ static void conf_left(struct sip_call *sc)
     if (p) {
         set_consult(p, NULL);
         conf_check(p);
-    }
+    } else if (sc->consult_for)
+        sip_xfer_consult_left(sc);
 }
 
 static void sc_idle(struct sip_call *sc)
@@ -633,7 +645,8 @@ static LONG outgoing_admitted(const struct sip_line *l)
 
 static void on_invite(struct sip_line *l, nua_handle_t *nh, const sip_t *sip)
 {
-    if (!invite_admitted(l, nh, sip))
+    struct sip_call *old = NULL;
+    if (!invite_admitted(l, nh, sip) || !sip_xfer_check_replaces(l, nh, sip, &old))
         return;
     struct sip_call *sc = sc_new(l, NULL, true);
     if (!sc) {
@@ -658,6 +671,7 @@ static void on_invite(struct sip_line *l, nua_handle_t *nh, const sip_t *sip)
         party_from_addr(c, OT_PARTY_CALLED, sip->sip_to, false);
         sip_redirect_read(c, sip); /* P-Asserted-Identity, Diversion, History-Info */
     }
+    sip_xfer_incoming(sc, sip, old);
     /* UUI that came with the INVITE is in LINECALLINFO when OFFERING arrives. */
     bool dropped = report_uui(sc, sip);
     sip_hold_offer(sc, sip); /* a call that starts on hold */
@@ -670,7 +684,7 @@ static void on_invite(struct sip_line *l, nua_handle_t *nh, const sip_t *sip)
                     TAG_END());
         sc->phase = PH_ENDING;
         ot_ev_call_state(c, LINECALLSTATE_IDLE, 0);
-    } else {
+    } else if (!sip_xfer_answer_replacing(sc)) {
         sip_forward_arm(sc, sip); /* lineForward on no answer */
         sip_ring_start(sc);
     }
@@ -715,6 +729,8 @@ static void on_r_invite(struct sip_call *sc, int status, const char *phrase, con
     }
     if (sc->phase != PH_CALLING)
         return;
+    if (status < 300 && sc->referrer)
+        sip_xfer_progress(sc, status, phrase); /* NOTIFY the referrer (sipxfer.c) */
     if (status < 200) {
         if (!c)
             return;
@@ -743,6 +759,8 @@ static void on_r_invite(struct sip_call *sc, int status, const char *phrase, con
         sip_auth_reply(sc->line, sc->nh, sip))
         return;
     sc->phase = PH_DONE;
+    if (sc->referrer)
+        sip_xfer_progress(sc, status, phrase);
     if (c) {
         int q = reason_q850(sip);
         /* Sofia answers a repeated challenge for credentials it already sent
@@ -776,7 +794,7 @@ static void on_bye(struct sip_call *sc, const sip_t *sip)
     if (sc->phase == PH_ENDING || sc->phase == PH_DONE)
         return; /* our own BYE crossed it: the call is already IDLE */
     sc->phase = PH_DONE;
-    if (!sc->call)
+    if (!sc->call || sip_xfer_absorb_bye(sc))
         return;
     report_uui(sc, sip);
     sc_disconnect(sc, ot_sip_bye_mode(reason_q850(sip)));
@@ -834,6 +852,7 @@ static void on_ready(struct sip_call *sc)
             ot_req_complete(r, 0);
         }
     }
+    sip_xfer_on_ready(sc); /* a replacing call: the replaced one ends */
 }
 
 /* The dialog is over on the SIP side: whatever the call has not been told
@@ -966,7 +985,6 @@ static void provider_event(nua_event_t ev, int status, char const *phrase, nua_t
                       struct sip_line *l, nua_handle_t *nh, struct sip_call *sc,
                       sip_t const *sip, tagi_t tags[])
 {
-    (void)nua;
     if (atomic_load(&detached)) {
         detached_event(ev, status, l, sc, tags);
         return;
@@ -1027,6 +1045,17 @@ static void provider_event(nua_event_t ev, int status, char const *phrase, nua_t
         if (sc)
             on_r_info(sc, status);
         break;
+    case nua_r_refer:
+        if (sc)
+            sip_xfer_on_r_refer(sc, status);
+        break;
+    case nua_i_notify:
+        if (sc)
+            sip_xfer_on_notify(sc, sip, tags);
+        break;
+    case nua_i_refer:
+        sip_xfer_on_refer(l, nua, nh, sc, sip, tags);
+        break;
     case nua_r_register:
     case nua_r_unregister:
         if (nh && nh == l->reg_nh)
@@ -1053,10 +1082,14 @@ static void provider_event(nua_event_t ev, int status, char const *phrase, nua_t
         break;
     }
     /* A request outside any call (OPTIONS, INFO, MESSAGE...): NUA answered it;
-     * the handle it made for it is ours to release. */
+     * the handle it made for it is ours to release.  A REFER outside a call
+     * has a NOTIFY of Sofia's own on its way: its handle goes with that
+     * NOTIFY's final response (destroying it before crashes Sofia 1.12.11). */
     bool indication = ev <= nua_i_media_error || ev >= nua_i_network_changed;
     if (nh && !sc && indication && ev != nua_i_invite && ev != nua_i_error &&
-        (!l || nh != l->reg_nh))
+        ev != nua_i_refer && (!l || nh != l->reg_nh))
+        nua_handle_destroy(nh);
+    else if (nh && !sc && ev == nua_r_notify && status >= 200 && (!l || nh != l->reg_nh))
         nua_handle_destroy(nh);
     ot_unlock();
 }
@@ -1137,7 +1170,8 @@ static void *provider_main(void *arg)
             NUTAG_AUTO302(0), NUTAG_AUTO305(0),
             NUTAG_MAX_RETRY_AFTER(0), NUTAG_M_USERNAME(l->user),
             NUTAG_OUTBOUND("no-options-keepalive, no-validate, no-natify"), NUTAG_KEEPALIVE(0),
-            SIPTAG_ALLOW_STR("INVITE, ACK, BYE, CANCEL, OPTIONS, INFO, PRACK, UPDATE"),
+            SIPTAG_ALLOW_STR("INVITE, ACK, BYE, CANCEL, OPTIONS, INFO, PRACK, UPDATE, REFER, NOTIFY"),
+            NUTAG_APPL_METHOD("REFER"), SIPTAG_SUPPORTED_STR("timer, 100rel, replaces"),
             SIPTAG_USER_AGENT_STR("opentapi/" OPENTAPI_VERSION_STRING),
             NTATAG_MAXSIZE(sip_max_message(l)), TAG_IF(l->proxy, NUTAG_PROXY(l->proxy)),
             TAG_IF(l->registrar, NUTAG_REGISTRAR(l->registrar)),
@@ -1223,6 +1257,10 @@ static void free_lines(void)
             }
             if (sc->call)
                 ot_call_set_drv(sc->call, NULL);
+            if (sc->referrer) { /* no user agent is left for its NOTIFY */
+                sc->referrer->referred = NULL;
+                sc->referrer = NULL;
+            }
             if (sc->nh)
                 cnt_add(&cnt.dialogs, -1); /* freed by nua_destroy */
             sc_free(sc);
@@ -1408,7 +1446,7 @@ static LONG sp_make_call(struct ot_req *r, struct ot_call *c, const char *dest,
     if (!sc)
         return LINEERR_NOMEM;
     if (dest) {
-        LONG rc = sc_invite(sc, dest, uui, len);
+        LONG rc = sc_invite(sc, dest, uui, len, NULL);
         if (rc) {
             sc_free(sc);
             return rc;
@@ -1431,7 +1469,7 @@ static LONG sp_dial(struct ot_req *r, struct ot_call *c, const char *dest)
     struct sip_call *sc = call_sc(c);
     if (!sc || ot_call_state(c) != LINECALLSTATE_DIALTONE || sc->phase != PH_NONE)
         return LINEERR_OPERATIONUNAVAIL; /* no overlap dialling in SIP */
-    LONG rc = sc_invite(sc, dest, NULL, 0);
+    LONG rc = sc_invite(sc, dest, NULL, 0, NULL);
     if (rc)
         return rc;
     ot_req_complete(r, 0);
@@ -1677,6 +1715,32 @@ static LONG sp_remove_from_conf(struct ot_req *r, struct ot_call *c)
 
 static unsigned sp_live_calls(void) { return S.live_calls; }
 
+/* For sipxfer.c (sipint.h). */
+struct sip_call *sip_sc_new(struct sip_line *l, struct ot_call *c, bool incoming)
+{
+    return sc_new(l, c, incoming);
+}
+struct sip_call *sip_parent_new(struct sip_line *l, struct ot_call *conf)
+{
+    return parent_new(l, conf);
+}
+void sip_set_consult(struct sip_call *p, struct sip_call *k) { set_consult(p, k); }
+LONG sip_sc_invite(struct sip_call *sc, const char *dest, const void *uui, DWORD len,
+                   const char *replaces)
+{
+    return sc_invite(sc, dest, uui, len, replaces);
+}
+LONG sip_sc_hangup(struct sip_call *sc, const char *hdr) { return sc_hangup(sc, hdr); }
+void sip_sc_idle(struct sip_call *sc) { sc_idle(sc); }
+void sip_sc_disconnect(struct sip_call *sc, DWORD mode) { sc_disconnect(sc, mode); }
+void sip_sc_fail_requests(struct sip_call *sc, LONG result) { sc_fail_requests(sc, result); }
+void sip_sc_maybe_free(struct sip_call *sc) { sc_maybe_free(sc); }
+bool sip_process_full(void) { return S.live_calls >= S.max_calls; }
+void sip_party_from_addr(struct ot_call *c, enum ot_party which, const sip_addr_t *a, bool notify)
+{
+    party_from_addr(c, which, a, notify);
+}
+
 const struct ot_provider ot_sip_provider = {
     .size = sizeof(struct ot_provider),
     .name = "sip",
@@ -1695,10 +1759,17 @@ const struct ot_provider ot_sip_provider = {
     .prepare_add = sp_prepare_add,
     .add_to_conf = sp_add_to_conf,
     .remove_from_conf = sp_remove_from_conf,
+    .setup_transfer = sip_setup_transfer,
+    .complete_transfer = sip_complete_transfer,
+    .blind_transfer = sip_blind_transfer,
     .live_calls = sp_live_calls,
     .check_config = sip_check_config,
     .redirect = sp_redirect,
     /* every LINEFORWARDMODE_ from UNCOND to BUSYNASPECIFIC: the core matches
      * the variants, the line asks for UNCOND, BUSY and NOANSW */
     .forward_modes = 0xFFFFu,
+    /* the referring party of a transferred call (sipxfer.c) */
+    .redirecting_id_flags = LINECALLPARTYID_ADDRESS | LINECALLPARTYID_NAME,
+    /* a transfer's progress in LINECALLINFO's DevSpecific text (sipxfer.c) */
+    .call_info_states = LINECALLINFOSTATE_DEVSPECIFIC,
 };

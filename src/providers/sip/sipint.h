@@ -88,6 +88,18 @@ struct sip_call {
     unsigned sdp_version;    /* its o= version (RFC 3264 8: +1 on a change) */
     struct ot_timer fwd_timer;  /* forwarding on no answer (sipredirect.c) */
     char *fwd_dest;             /* its destination */
+    /* transfers (sipxfer.c); a transfer's held call uses conf_consult/consult_for
+     * for its consultation call, as a conference parent does */
+    char *target;               /* the peer's URI: what we dialled, or the INVITE's From */
+    struct ot_req *xfer_req;    /* lineBlindTransfer / lineCompleteTransfer: our REFER's outcome */
+    bool xfer_held;             /* held by lineSetupTransfer (locally: no re-INVITE) */
+    bool xfer_silent_bye;       /* consultation call ended by its peer while our REFER ran */
+    bool refer_final_sent;      /* a call made for a received REFER: final NOTIFY sent */
+    struct sip_call *referrer;  /* that call: the call whose dialog gets the NOTIFYs */
+    struct sip_call *referred;  /* the call made for a REFER received on this dialog */
+    char *refer_event;          /* the Event of those NOTIFYs ("refer" or "refer;id=N") */
+    struct sip_call *replaces;  /* an INVITE with Replaces: the call it replaces, at the ACK */
+    struct sip_call *replaced_by;
     struct ot_list link;        /* line->calls */
     struct ot_timer ring;       /* the ring cycle of an offered call (sipring.c) */
     DWORD rings;                /* LINEDEVSTATE_RINGING's count, from 0 */
@@ -252,5 +264,51 @@ void sip_tls_unstage(struct sip_line *l);
 void sip_ring_init(struct sip_call *sc);
 void sip_ring_start(struct sip_call *sc);
 void sip_ring_stop(struct sip_call *sc);
+/* ---- shared by sip.c and sipxfer.c (provider thread or operations, core lock held) ---- */
+struct sip_call *sip_sc_new(struct sip_line *l, struct ot_call *c, bool incoming);
+struct sip_call *sip_parent_new(struct sip_line *l, struct ot_call *conf);
+void sip_set_consult(struct sip_call *p, struct sip_call *k);
+LONG sip_sc_invite(struct sip_call *sc, const char *dest, const void *uui, DWORD len,
+                   const char *replaces);
+LONG sip_sc_hangup(struct sip_call *sc, const char *hdr);
+void sip_sc_idle(struct sip_call *sc);
+void sip_sc_disconnect(struct sip_call *sc, DWORD mode);
+void sip_sc_fail_requests(struct sip_call *sc, LONG result);
+void sip_sc_maybe_free(struct sip_call *sc);
+void sip_party_from_addr(struct ot_call *c, enum ot_party which, const sip_addr_t *a, bool notify);
+void sip_count(unsigned long *field);
+bool sip_process_full(void); /* the process has [sip] max_calls SIP calls */
+struct ot_sip_counters *sip_counters(void); /* fields for sip_count */
+
+/* ---- transfers (sipxfer.c) ---- */
+LONG sip_blind_transfer(struct ot_req *r, struct ot_call *c, const char *dest);
+LONG sip_setup_transfer(struct ot_req *r, struct ot_call *c, struct ot_call *consult);
+LONG sip_complete_transfer(struct ot_req *r, struct ot_call *c, struct ot_call *consult,
+                           struct ot_call *conf, DWORD mode);
+/* NUA events: nua_r_refer, nua_i_notify, nua_i_refer (sc may be NULL: outside a dialog) */
+void sip_xfer_on_r_refer(struct sip_call *sc, int status);
+void sip_xfer_on_notify(struct sip_call *sc, const sip_t *sip, tagi_t tags[]);
+void sip_xfer_on_refer(struct sip_line *l, nua_t *nua, nua_handle_t *nh, struct sip_call *sc,
+                       const sip_t *sip, tagi_t tags[]);
+/* An incoming INVITE before its call exists: false when it was answered
+ * (481: its Replaces names no call of ours); *old is the call it replaces. */
+bool sip_xfer_check_replaces(struct sip_line *l, nua_handle_t *nh, const sip_t *sip,
+                             struct sip_call **old);
+/* The new call exists (sc->call set, OFFERING not yet reported): keeps the
+ * peer's URI, and for an INVITE with Replaces links the two calls. */
+void sip_xfer_incoming(struct sip_call *sc, const sip_t *sip, struct sip_call *old);
+/* After OFFERING of a replacing call: it is answered at once (true). */
+bool sip_xfer_answer_replacing(struct sip_call *sc);
+/* The ACK of a replacing call's 200: the replaced call ends. */
+void sip_xfer_on_ready(struct sip_call *sc);
+/* A response to the INVITE of a call made for a REFER: NOTIFY the referrer. */
+void sip_xfer_progress(struct sip_call *sc, int status, const char *phrase);
+/* A BYE on a call: true when it is a transfer's to keep quiet about. */
+bool sip_xfer_absorb_bye(struct sip_call *sc);
+/* A transfer's consultation call left (DISCONNECTED or IDLE): the held call reconnects. */
+void sip_xfer_consult_left(struct sip_call *sc);
+/* Requests still waiting (sc_fail_requests), and the links, before sc is freed. */
+void sip_xfer_fail(struct sip_call *sc, LONG result);
+void sip_xfer_unlink(struct sip_call *sc);
 
 #endif
