@@ -54,7 +54,9 @@ TEST(sip_caps_follow_the_provider)
             CHECK_EQ(u.ac.dwConnectedModes, LINECONNECTEDMODE_ACTIVE);
             CHECK_EQ(u.ac.dwTransferModes,
                      LINETRANSFERMODE_TRANSFER | LINETRANSFERMODE_CONFERENCE);
-            CHECK_EQ(u.ac.dwRedirectingIDFlags, LINECALLPARTYID_UNAVAIL);
+            /* a forwarded or redirected call names who sent it (lineForward, lineRedirect) */
+            CHECK_EQ(u.ac.dwRedirectingIDFlags,
+                     LINECALLPARTYID_ADDRESS | LINECALLPARTYID_NAME | LINECALLPARTYID_UNAVAIL);
             CHECK_EQ(u.ac.dwCallInfoStates & LINECALLINFOSTATE_DEVSPECIFIC, 0);
         }
     }
