@@ -30,6 +30,12 @@ struct hreg { /* LPHCALL outs of a request, written at its LINE_REPLY */
     LPHCALL out[2];
     struct hreg *next;
 };
+struct greg { /* a lineGatherDigits buffer, filled at its LINE_GATHERDIGITS */
+    HCALL h;
+    LPSTR buf;
+    DWORD n;
+    struct greg *next;
+};
 
 static struct {
     pthread_mutex_t lock;
@@ -48,6 +54,7 @@ static struct {
     unsigned char *cur_payload;
     size_t cur_len;
     struct hreg *hregs;
+    struct greg *gregs; /* in the order of the requests */
 } cl = {.lock = PTHREAD_MUTEX_INITIALIZER, .cond = PTHREAD_COND_INITIALIZER, .fd = -1};
 
 bool ot_client_active(void) { return __atomic_load_n(&cl.active, __ATOMIC_ACQUIRE) != 0; }
@@ -167,9 +174,26 @@ static void on_msg(struct ot_rbuf *in)
     HCALL made[2];
     made[0] = ot_rbuf_u32(in);
     made[1] = ot_rbuf_u32(in);
+    /* LINE_GATHERDIGITS carries the gathered digits (none: the service lost them) */
+    uint32_t glen = in->left ? ot_rbuf_u32(in) : OT_RPC_NULL;
+    const unsigned char *gd = glen != OT_RPC_NULL ? ot_rbuf_take(in, glen) : NULL;
     if (in->bad)
         return;
     pthread_mutex_lock(&cl.lock);
+    if (m.dwMessageID == LINE_GATHERDIGITS)
+        for (struct greg **pp = &cl.gregs; *pp; pp = &(*pp)->next)
+            if ((*pp)->h == (HCALL)m.hDevice) {
+                struct greg *g = *pp;
+                *pp = g->next;
+                if (gd) {
+                    DWORD n = glen < g->n ? glen : g->n;
+                    memcpy(g->buf, gd, n);
+                    if (n < g->n)
+                        g->buf[n] = '\0';
+                }
+                free(g);
+                break;
+            }
     HLINEAPP local = local_of(remote);
     struct hreg *r = seq ? hreg_take(seq) : NULL;
     pthread_mutex_unlock(&cl.lock);
@@ -370,6 +394,11 @@ static void disconnect_locked(void)
         cl.hregs = r->next;
         free(r);
     }
+    while (cl.gregs) {
+        struct greg *g = cl.gregs;
+        cl.gregs = g->next;
+        free(g);
+    }
     free(cl.apps);
     cl.apps = NULL;
     cl.napps = cl.capps = 0;
@@ -484,6 +513,38 @@ LONG ot_client_call(unsigned fn, const uintptr_t *a)
         rc = LINEERR_OPERATIONFAILED;
     }
     free(payload);
+    return rc;
+}
+
+LONG ot_client_gather(HCALL h, DWORD modes, LPSTR buf, DWORD num, LPCSTR term, DWORD first,
+                      DWORD inter)
+{
+    const uintptr_t a[] = {h, modes, (uintptr_t)buf, num, (uintptr_t)term, first, inter};
+    struct greg *g = NULL;
+    if (buf) { /* registered first: the message may come before the result */
+        if (!(g = calloc(1, sizeof(*g))))
+            return LINEERR_NOMEM;
+        g->h = h;
+        g->buf = buf;
+        g->n = num;
+        pthread_mutex_lock(&cl.lock);
+        struct greg **pp = &cl.gregs;
+        while (*pp)
+            pp = &(*pp)->next;
+        *pp = g;
+        pthread_mutex_unlock(&cl.lock);
+    }
+    LONG rc = ot_client_call(OT_RPC_lineGatherDigits, a);
+    if (rc && g) { /* no message will come for it */
+        pthread_mutex_lock(&cl.lock);
+        for (struct greg **pp = &cl.gregs; *pp; pp = &(*pp)->next)
+            if (*pp == g) {
+                *pp = g->next;
+                free(g);
+                break;
+            }
+        pthread_mutex_unlock(&cl.lock);
+    }
     return rc;
 }
 

@@ -106,47 +106,7 @@ LONG lineUncompleteCall(HLINE hLine, DWORD dwCompletionID)
 
 LONG lineSecureCall(HCALL hCall) { return check(S_CALL, hCall); }
 
-/* ---- digits, tones and media ---- */
-LONG lineGenerateDigits(HCALL hCall, DWORD dwDigitMode, LPCSTR lpszDigits, DWORD dwDuration)
-{
-    (void)dwDigitMode, (void)lpszDigits, (void)dwDuration;
-    return check(S_CALL, hCall);
-}
-
-LONG lineGenerateTone(HCALL hCall, DWORD dwToneMode, DWORD dwDuration, DWORD dwNumTones,
-                      LPLINEGENERATETONE const lpTones)
-{
-    (void)dwToneMode, (void)dwDuration, (void)dwNumTones, (void)lpTones;
-    return check(S_CALL, hCall);
-}
-
-LONG lineMonitorDigits(HCALL hCall, DWORD dwDigitModes)
-{
-    (void)dwDigitModes;
-    return check(S_CALL, hCall);
-}
-
-LONG lineGatherDigits(HCALL hCall, DWORD dwDigitModes, LPSTR lpsDigits, DWORD dwNumDigits,
-                      LPCSTR lpszTerminationDigits, DWORD dwFirstDigitTimeout,
-                      DWORD dwInterDigitTimeout)
-{
-    (void)dwDigitModes, (void)lpsDigits, (void)dwNumDigits, (void)lpszTerminationDigits;
-    (void)dwFirstDigitTimeout, (void)dwInterDigitTimeout;
-    return check(S_CALL, hCall);
-}
-
-LONG lineMonitorTones(HCALL hCall, LPLINEMONITORTONE const lpToneList, DWORD dwNumEntries)
-{
-    (void)lpToneList, (void)dwNumEntries;
-    return check(S_CALL, hCall);
-}
-
-LONG lineMonitorMedia(HCALL hCall, DWORD dwMediaModes)
-{
-    (void)dwMediaModes;
-    return check(S_CALL, hCall);
-}
-
+/* ---- media control (digits, tones and media: mediaapi.c) ---- */
 LONG lineSetMediaControl(HLINE hLine, DWORD dwAddressID, HCALL hCall, DWORD dwSelect,
                          LPLINEMEDIACONTROLDIGIT const lpDigitList, DWORD dwDigitNumEntries,
                          LPLINEMEDIACONTROLMEDIA const lpMediaList, DWORD dwMediaNumEntries,

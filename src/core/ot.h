@@ -144,6 +144,8 @@ struct ot_app {
     struct ot_list opens; /* struct ot_open.app_link */
     struct ot_list link;  /* ot_g.apps */
     char name[64];
+    bool server_app; /* a client of tapisrv: lineGatherDigits digits wait in gathered */
+    struct ot_gathered *gathered; /* mediaapi.c: FIFO of finished gathers' digits */
 };
 
 struct ot_linedev {
@@ -218,6 +220,7 @@ struct ot_call {
     bool close_queued;    /* on ot_g.close_head */
     unsigned pins;        /* kept while a teardown still has to drop it */
     struct ot_call *close_next;
+    struct ot_media *media; /* mediaapi.c: generation and gathering under way, or NULL */
 };
 
 struct ot_callref {
@@ -228,6 +231,10 @@ struct ot_callref {
     bool announce_privilege; /* next LINE_CALLSTATE carries it in dwParam3 */
     bool announce_newcall;   /* LINE_APPNEWCALL goes before the next LINE_CALLSTATE */
     bool announce_unknown;   /* monitor of a call another app made: UNKNOWN at its reply */
+    DWORD monitor_digits;    /* lineMonitorDigits modes */
+    DWORD monitor_media;     /* lineMonitorMedia modes */
+    LINEMONITORTONE *monitor_tones; /* lineMonitorTones list */
+    DWORD num_monitor_tones;
     struct ot_list call_link, open_link;
 };
 
@@ -349,6 +356,21 @@ OT_HIDDEN LONG ot_check_call_params(const struct ot_open *o, const LINECALLPARAM
 
 /* uui size checks */
 OT_HIDDEN LONG ot_check_uui(const void *p, DWORD size, DWORD limit);
+
+/* digits, tones, media (mediaapi.c) */
+OT_HIDDEN void ot_media_call_state(struct ot_call *c); /* after a state change */
+OT_HIDDEN void ot_media_ref_gone(struct ot_callref *r);
+OT_HIDDEN void ot_media_call_free(struct ot_call *c);
+OT_HIDDEN void ot_media_app_free(struct ot_app *a);
+/* The digits of the oldest finished lineGatherDigits of a service application
+ * for hCall (the server sends them with LINE_GATHERDIGITS): their length, or
+ * -1 when there is none.  Takes the core lock. */
+OT_HIDDEN int ot_app_take_gathered(HLINEAPP app, HCALL h, char *buf, size_t cap);
+OT_HIDDEN void ot_app_mark_server(HLINEAPP app);
+/* LINECALLFEATURE_ bits of digits/tones/media provider p can do, and its
+ * LINEDEVCAPS digit and tone fields. */
+OT_HIDDEN DWORD ot_media_call_features(const struct ot_provider *p);
+OT_HIDDEN void ot_media_devcaps(const struct ot_provider *p, LINEDEVCAPS *dc);
 
 /* misc */
 OT_HIDDEN char *ot_config_text(LONG *err); /* app.c: a copy of the configuration */

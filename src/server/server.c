@@ -396,6 +396,13 @@ static void drain_conn(struct srv_conn *c)
             ot_wbuf_u32(&c->out, seq);
             ot_wbuf_u32(&c->out, made[0]);
             ot_wbuf_u32(&c->out, made[1]);
+            if (m.dwMessageID == LINE_GATHERDIGITS) { /* the digits for the client's buffer */
+                char digits[4096]; /* lineGatherDigits takes at most 4096 */
+                int n = ot_app_take_gathered(a->h, (HCALL)m.hDevice, digits, sizeof(digits));
+                ot_wbuf_u32(&c->out, n < 0 ? OT_RPC_NULL : (uint32_t)n);
+                if (n > 0)
+                    ot_wbuf_put(&c->out, digits, (size_t)n);
+            }
             ot_wbuf_end_frame(&c->out, f);
             S.counters.messages++;
         }
