@@ -494,7 +494,7 @@ TEST(lineapi_not_yet_functions_say_so)
     LINECALLSTATUS st;
     t_status(hb, &st);
     CHECK_EQ(st.dwCallFeatures & (LINECALLFEATURE_REDIRECT | LINECALLFEATURE_PARK |
-                                  LINECALLFEATURE_GENERATEDIGITS | LINECALLFEATURE_SETTREATMENT),
+                                  LINECALLFEATURE_SETTREATMENT),
              0);
     t_drop_idle(&p.b, hb);
     t_expect_state(&p.a, ha, LINECALLSTATE_DISCONNECTED, LINEDISCONNECTMODE_NORMAL);
