@@ -120,9 +120,11 @@ void ot_sip_counters_reset(void)
 {
     pthread_mutex_lock(&cnt_mu);
     cnt.uui_malformed = cnt.uui_oversized = cnt.uui_foreign = cnt.register_failed =
-        cnt.infos_received = 0;
+        cnt.infos_received = cnt.dtmf_received = cnt.dtmf_malformed = 0;
     pthread_mutex_unlock(&cnt_mu);
 }
+
+void sip_count_dtmf(bool ok) { cnt_add(ok ? &cnt.dtmf_received : &cnt.dtmf_malformed, 1); }
 
 bool ot_sip_counters_wait(bool (*pred)(const struct ot_sip_counters *, void *), void *arg,
                           unsigned timeout_ms)
@@ -204,6 +206,7 @@ static void sc_free(struct sip_call *sc)
     ot_list_del(&sc->link);
     if (!sc->is_parent)
         sc->line->ncalls--;
+    sip_gen_free(sc);
     free(sc->late_bye_uui);
     free(sc);
     S.live_calls--;
@@ -245,7 +248,10 @@ static void sc_fail_requests(struct sip_call *sc, LONG result)
         ot_list_del(&p->link);
         struct ot_req *r = p->req;
         free(p);
-        ot_req_complete(r, result);
+        if (r)
+            ot_req_complete(r, result);
+        else
+            sip_dtmf_response(sc, 500); /* the generation ends (CANCEL) */
     }
 }
 
@@ -742,6 +748,10 @@ static void on_info(struct sip_call *sc, const sip_t *sip)
 {
     if (!sc->call || ot_call_state(sc->call) == LINECALLSTATE_IDLE)
         return;
+    if (sip_info_is_dtmf(sip)) { /* NUA answers it 200 OK, malformed or not */
+        sip_count_dtmf(sip_dtmf_received(sc, sip));
+        return;
+    }
     cnt_add(&cnt.infos_received, 1);
     report_uui(sc, sip);
 }
@@ -754,7 +764,10 @@ static void on_r_info(struct sip_call *sc, int status)
     ot_list_del(&p->link);
     struct ot_req *r = p->req;
     free(p);
-    ot_req_complete(r, status < 300 ? 0 : LINEERR_OPERATIONFAILED);
+    if (r)
+        ot_req_complete(r, status < 300 ? 0 : LINEERR_OPERATIONFAILED);
+    else
+        sip_dtmf_response(sc, status);
 }
 
 static void on_ready(struct sip_call *sc)
@@ -1464,6 +1477,7 @@ static void sp_close_call(struct ot_call *c)
     if (!sc)
         return;
     sc_fail_requests(sc, LINEERR_INVALCALLSTATE);
+    sip_gen_free(sc);
     /* The core let go while the dialog is still up (e.g. the line closed). */
     sc_hangup(sc, NULL);
     struct sip_call *p = consult_parent(sc);
@@ -1583,4 +1597,8 @@ const struct ot_provider ot_sip_provider = {
     .remove_from_conf = sp_remove_from_conf,
     .live_calls = sp_live_calls,
     .check_config = sip_check_config,
+    .generate_digits = sip_generate_digits,
+    .generate_cancel = sip_generate_cancel,
+    .generate_digit_modes = LINEDIGITMODE_DTMF,
+    .detect_digit_modes = LINEDIGITMODE_DTMF | LINEDIGITMODE_DTMFEND,
 };

@@ -88,6 +88,8 @@ struct ot_sip_counters {
     unsigned long options_cseq;
     unsigned long refused_busy;     /* INVITEs answered 486: the line had max_calls */
     unsigned long refused_overload; /* INVITEs answered 503: [sip] max_calls or max_invite_rate */
+    unsigned long dtmf_received;  /* DTMF INFOs whose digit was reported */
+    unsigned long dtmf_malformed; /* DTMF INFOs ignored: their body did not parse */
 };
 void ot_sip_counters_get(struct ot_sip_counters *out);
 void ot_sip_counters_reset(void);

@@ -50,7 +50,7 @@ enum sip_phase {
 
 struct sip_pending {
     struct ot_list link;
-    struct ot_req *req;
+    struct ot_req *req; /* NULL: a DTMF INFO of lineGenerateDigits (sipdigits.c) */
 };
 
 struct sip_call {
@@ -74,6 +74,7 @@ struct sip_call {
     struct sip_call *conf_consult; /* conference parent: its consultation call */
     struct sip_call *consult_for;  /* a consultation call: its parent (set_consult) */
     struct ot_list link;        /* line->calls */
+    struct sip_gen *gen;        /* lineGenerateDigits under way (sipdigits.c) */
 };
 
 struct sip_line {
@@ -131,5 +132,20 @@ void sip_line_unconfigure(struct sip_line *l);
  * whose failure path leaks in Sofia-SIP 1.12.11). */
 int sip_line_probe_bind(const struct sip_line *l, char *why, size_t whylen);
 char *sp_target(const struct sip_line *l, const char *dest);
+
+/* sipdigits.c: DTMF as SIP INFO (application/dtmf-relay, docs/sip.md). */
+/* Is this INFO a DTMF one (Content-Type application/dtmf-relay or application/dtmf)? */
+bool sip_info_is_dtmf(const sip_t *sip);
+/* A DTMF INFO received: its digit becomes the call's digit event (DTMF, then
+ * DTMFEND); false when its body is malformed (ignored, counted). */
+bool sip_dtmf_received(struct sip_call *sc, const sip_t *sip);
+/* The response to one of our DTMF INFOs (its sip_pending already taken). */
+void sip_dtmf_response(struct sip_call *sc, int status);
+/* The generation of this call ends without a report (close_call, free). */
+void sip_gen_free(struct sip_call *sc);
+LONG sip_generate_digits(struct ot_call *c, DWORD mode, const char *digits, DWORD duration);
+void sip_generate_cancel(struct ot_call *c);
+/* the counters of DTMF INFOs received (sip.c) */
+void sip_count_dtmf(bool ok);
 
 #endif
