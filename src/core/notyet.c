@@ -9,8 +9,8 @@
  * a stale handle learns that first) and then answers the documented
  * "cannot" error -- never success.  The capability structures agree: no
  * LINEDEVCAPS / LINEADDRESSCAPS bit announces any of these features
- * (dwForwardModes, dwParkModes, dwGenerateDigitModes, dwMonitorDigitModes,
- * dwGatherDigits..., dwLineFeatures and dwCallFeatures bits are 0). */
+ * (dwForwardModes, dwParkModes, dwMedCtl..., dwLineFeatures and dwCallFeatures
+ * bits are 0).  Digits, tones and media: mediaapi.c. */
 #include "ot.h"
 #include "rpc.h"
 
