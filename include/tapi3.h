@@ -242,6 +242,9 @@ typedef struct IEnumConnections IEnumConnections;
 #define TAPIMEDIATYPE_G3FAX      0x00000020
 #define TAPIMEDIATYPE_MULTITRACK 0x00010000
 
+/* Digit modes of ITLegacyCallMediaControl: the LINEDIGITMODE_ values (tapi.h). */
+typedef LONG TAPI_DIGITMODE;
+
 typedef enum ADDRESS_STATE { AS_INSERVICE = 0, AS_OUTOFSERVICE } ADDRESS_STATE;
 
 /* The state of a call object.  CS_IDLE: created by CreateCall, not yet
@@ -485,6 +488,9 @@ typedef struct IEnumAddress IEnumAddress;
 typedef struct IEnumCall IEnumCall;
 typedef struct IConnectionPointContainer IConnectionPointContainer;
 typedef struct IConnectionPoint IConnectionPoint;
+typedef struct ITLegacyCallMediaControl ITLegacyCallMediaControl;
+typedef struct ITDigitDetectionEvent ITDigitDetectionEvent;
+typedef struct ITDigitGenerationEvent ITDigitGenerationEvent;
 
 /* The first three slots of every interface. */
 #define OT3_IUNKNOWN_SLOTS(T)                                                                  \
@@ -953,6 +959,83 @@ struct ITCallInfoChangeEvent {
 #define ITCallInfoChangeEvent_get_Cause(p, pc) (p)->lpVtbl->get_Cause(p, pc)
 #define ITCallInfoChangeEvent_get_CallbackInstance(p, pl) (p)->lpVtbl->get_CallbackInstance(p, pl)
 
+/* ---- ITLegacyCallMediaControl: digits and media mode of a call -------------
+ * QueryInterface of a call object.  DetectDigits(modes) is lineMonitorDigits
+ * (0 ends it; TE_DIGITEVENT events follow), GenerateDigits(digits, mode)
+ * lineGenerateDigits with the line's default duration (NULL digits cancels;
+ * a TE_GENERATEEVENT ends it), SetMediaType(TAPIMEDIATYPE_) lineSetMediaMode,
+ * MonitorMedia(TAPIMEDIATYPE_) lineMonitorMedia.  GetID: E_NOTIMPL (no
+ * device classes but tapi/line).  Errors: the TAPI_E_ of the line error
+ * (TAPI_E_NOTSUPPORTED where the line cannot, e.g. tones on SIP lines). */
+typedef struct ITLegacyCallMediaControlVtbl {
+    OT3_IDISPATCH_SLOTS(ITLegacyCallMediaControl);
+    HRESULT (WINAPI *DetectDigits)(ITLegacyCallMediaControl *This, TAPI_DIGITMODE DigitMode);
+    HRESULT (WINAPI *GenerateDigits)(ITLegacyCallMediaControl *This, BSTR pDigits,
+                                     TAPI_DIGITMODE DigitMode);
+    HRESULT (WINAPI *GetID)(ITLegacyCallMediaControl *This, BSTR pDeviceClass, DWORD *pdwSize,
+                            BYTE **ppDeviceID);
+    HRESULT (WINAPI *SetMediaType)(ITLegacyCallMediaControl *This, LONG lMediaType);
+    HRESULT (WINAPI *MonitorMedia)(ITLegacyCallMediaControl *This, LONG lMediaType);
+} ITLegacyCallMediaControlVtbl;
+struct ITLegacyCallMediaControl {
+    const ITLegacyCallMediaControlVtbl *lpVtbl;
+};
+#define ITLegacyCallMediaControl_QueryInterface(p, riid, ppv) (p)->lpVtbl->QueryInterface(p, riid, ppv)
+#define ITLegacyCallMediaControl_AddRef(p) (p)->lpVtbl->AddRef(p)
+#define ITLegacyCallMediaControl_Release(p) (p)->lpVtbl->Release(p)
+#define ITLegacyCallMediaControl_DetectDigits(p, m) (p)->lpVtbl->DetectDigits(p, m)
+#define ITLegacyCallMediaControl_GenerateDigits(p, d, m) (p)->lpVtbl->GenerateDigits(p, d, m)
+#define ITLegacyCallMediaControl_GetID(p, c, ps, pp) (p)->lpVtbl->GetID(p, c, ps, pp)
+#define ITLegacyCallMediaControl_SetMediaType(p, t) (p)->lpVtbl->SetMediaType(p, t)
+#define ITLegacyCallMediaControl_MonitorMedia(p, t) (p)->lpVtbl->MonitorMedia(p, t)
+
+/* TE_DIGITEVENT: a digit the far end sent (LINE_MONITORDIGITS), on a call
+ * that DetectDigits enabled. */
+typedef struct ITDigitDetectionEventVtbl {
+    OT3_IDISPATCH_SLOTS(ITDigitDetectionEvent);
+    HRESULT (WINAPI *get_Call)(ITDigitDetectionEvent *This, ITCallInfo **ppCallInfo);
+    HRESULT (WINAPI *get_Digit)(ITDigitDetectionEvent *This, unsigned char *pucDigit);
+    HRESULT (WINAPI *get_DigitMode)(ITDigitDetectionEvent *This, TAPI_DIGITMODE *pDigitMode);
+    HRESULT (WINAPI *get_TickCount)(ITDigitDetectionEvent *This, LONG *plTickCount);
+    HRESULT (WINAPI *get_CallbackInstance)(ITDigitDetectionEvent *This,
+                                           LONG *plCallbackInstance);
+} ITDigitDetectionEventVtbl;
+struct ITDigitDetectionEvent {
+    const ITDigitDetectionEventVtbl *lpVtbl;
+};
+#define ITDigitDetectionEvent_QueryInterface(p, riid, ppv) (p)->lpVtbl->QueryInterface(p, riid, ppv)
+#define ITDigitDetectionEvent_AddRef(p) (p)->lpVtbl->AddRef(p)
+#define ITDigitDetectionEvent_Release(p) (p)->lpVtbl->Release(p)
+#define ITDigitDetectionEvent_get_Call(p, ppc) (p)->lpVtbl->get_Call(p, ppc)
+#define ITDigitDetectionEvent_get_Digit(p, pd) (p)->lpVtbl->get_Digit(p, pd)
+#define ITDigitDetectionEvent_get_DigitMode(p, pm) (p)->lpVtbl->get_DigitMode(p, pm)
+#define ITDigitDetectionEvent_get_TickCount(p, pl) (p)->lpVtbl->get_TickCount(p, pl)
+#define ITDigitDetectionEvent_get_CallbackInstance(p, pl) (p)->lpVtbl->get_CallbackInstance(p, pl)
+
+/* TE_GENERATEEVENT: a GenerateDigits ended (LINE_GENERATE): the
+ * LINEGENERATETERM_ (DONE, CANCEL). */
+typedef struct ITDigitGenerationEventVtbl {
+    OT3_IDISPATCH_SLOTS(ITDigitGenerationEvent);
+    HRESULT (WINAPI *get_Call)(ITDigitGenerationEvent *This, ITCallInfo **ppCallInfo);
+    HRESULT (WINAPI *get_GenerationTermination)(ITDigitGenerationEvent *This,
+                                                LONG *plGenerationTermination);
+    HRESULT (WINAPI *get_TickCount)(ITDigitGenerationEvent *This, LONG *plTickCount);
+    HRESULT (WINAPI *get_CallbackInstance)(ITDigitGenerationEvent *This,
+                                           LONG *plCallbackInstance);
+} ITDigitGenerationEventVtbl;
+struct ITDigitGenerationEvent {
+    const ITDigitGenerationEventVtbl *lpVtbl;
+};
+#define ITDigitGenerationEvent_QueryInterface(p, riid, ppv) (p)->lpVtbl->QueryInterface(p, riid, ppv)
+#define ITDigitGenerationEvent_AddRef(p) (p)->lpVtbl->AddRef(p)
+#define ITDigitGenerationEvent_Release(p) (p)->lpVtbl->Release(p)
+#define ITDigitGenerationEvent_get_Call(p, ppc) (p)->lpVtbl->get_Call(p, ppc)
+#define ITDigitGenerationEvent_get_GenerationTermination(p, pl)                                \
+    (p)->lpVtbl->get_GenerationTermination(p, pl)
+#define ITDigitGenerationEvent_get_TickCount(p, pl) (p)->lpVtbl->get_TickCount(p, pl)
+#define ITDigitGenerationEvent_get_CallbackInstance(p, pl)                                     \
+    (p)->lpVtbl->get_CallbackInstance(p, pl)
+
 /* ---- ITTAPIEventNotification: the application's event sink -----------------
  * Implemented by the application.  Event is called on a thread of the
  * library, one event at a time, never with an internal lock held; it may call
@@ -1091,6 +1174,12 @@ static const IID IID_ITCallNotificationEvent =
     {0x895801DF, 0x3DD6, 0x11D1, {0x8F, 0x30, 0x00, 0xC0, 0x4F, 0xB6, 0x80, 0x9F}};
 static const IID IID_ITCallInfoChangeEvent =
     {0x5D4B65F9, 0xE51C, 0x11D1, {0xA0, 0x2F, 0x00, 0xC0, 0x4F, 0xB6, 0x80, 0x9F}};
+static const IID IID_ITLegacyCallMediaControl =
+    {0xD624582F, 0xCC23, 0x4436, {0xB8, 0xA5, 0x47, 0xC6, 0x25, 0xC8, 0x04, 0x5D}};
+static const IID IID_ITDigitDetectionEvent =
+    {0x80D3BFAC, 0x57D9, 0x11D2, {0xA0, 0x4A, 0x00, 0xC0, 0x4F, 0xB6, 0x80, 0x9F}};
+static const IID IID_ITDigitGenerationEvent =
+    {0x80D3BFAD, 0x57D9, 0x11D2, {0xA0, 0x4A, 0x00, 0xC0, 0x4F, 0xB6, 0x80, 0x9F}};
 static const IID IID_ITTAPIEventNotification =
     {0xEDDB9426, 0x3B91, 0x11D1, {0x8F, 0x30, 0x00, 0xC0, 0x4F, 0xB6, 0x80, 0x9F}};
 static const IID IID_IEnumAddress =

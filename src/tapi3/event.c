@@ -1,5 +1,6 @@
 /* Event objects: ITCallStateEvent (TE_CALLSTATE), ITCallNotificationEvent
- * (TE_CALLNOTIFICATION), ITCallInfoChangeEvent (TE_CALLINFOCHANGE).  An event
+ * (TE_CALLNOTIFICATION), ITCallInfoChangeEvent (TE_CALLINFOCHANGE),
+ * ITDigitDetectionEvent (TE_DIGITEVENT), ITDigitGenerationEvent (TE_GENERATEEVENT).  An event
  * is immutable after creation and holds one reference to its call, dropped
  * when the event is freed (never with the TAPI lock held). */
 #include <stdlib.h>
@@ -151,6 +152,82 @@ static const ITCallInfoChangeEventVtbl ic_vtbl = {
     ic_QueryInterface, ic_AddRef,    ic_Release, OT3_DISPATCH_ENTRIES(ic),
     ic_get_Call,       ic_get_Cause, ic_get_CallbackInstance};
 
+/* ---- ITDigitDetectionEvent ---- */
+static HRESULT WINAPI dd_QueryInterface(ITDigitDetectionEvent *This, REFIID riid, void **ppv)
+{
+    return ev_qi(ev_of(This), &IID_ITDigitDetectionEvent, riid, ppv);
+}
+static ULONG WINAPI dd_AddRef(ITDigitDetectionEvent *This) { return ev_addref(ev_of(This)); }
+static ULONG WINAPI dd_Release(ITDigitDetectionEvent *This) { return ev_release(ev_of(This)); }
+OT3_DISPATCH_STUBS(dd, ITDigitDetectionEvent)
+static HRESULT WINAPI dd_get_Call(ITDigitDetectionEvent *This, ITCallInfo **pp)
+{
+    return ev_get_call(ev_of(This), pp);
+}
+static HRESULT WINAPI dd_get_Digit(ITDigitDetectionEvent *This, unsigned char *p)
+{
+    if (!p)
+        return E_POINTER;
+    *p = ev_of(This)->digit;
+    return S_OK;
+}
+static HRESULT WINAPI dd_get_DigitMode(ITDigitDetectionEvent *This, TAPI_DIGITMODE *p)
+{
+    if (!p)
+        return E_POINTER;
+    *p = ev_of(This)->digit_mode;
+    return S_OK;
+}
+static HRESULT WINAPI dd_get_TickCount(ITDigitDetectionEvent *This, LONG *p)
+{
+    if (!p)
+        return E_POINTER;
+    *p = ev_of(This)->tick;
+    return S_OK;
+}
+static HRESULT WINAPI dd_get_CallbackInstance(ITDigitDetectionEvent *This, LONG *pl)
+{
+    return ev_get_instance(ev_of(This), pl);
+}
+static const ITDigitDetectionEventVtbl dd_vtbl = {
+    dd_QueryInterface, dd_AddRef,        dd_Release,       OT3_DISPATCH_ENTRIES(dd),
+    dd_get_Call,       dd_get_Digit,     dd_get_DigitMode, dd_get_TickCount,
+    dd_get_CallbackInstance};
+
+/* ---- ITDigitGenerationEvent ---- */
+static HRESULT WINAPI dg_QueryInterface(ITDigitGenerationEvent *This, REFIID riid, void **ppv)
+{
+    return ev_qi(ev_of(This), &IID_ITDigitGenerationEvent, riid, ppv);
+}
+static ULONG WINAPI dg_AddRef(ITDigitGenerationEvent *This) { return ev_addref(ev_of(This)); }
+static ULONG WINAPI dg_Release(ITDigitGenerationEvent *This) { return ev_release(ev_of(This)); }
+OT3_DISPATCH_STUBS(dg, ITDigitGenerationEvent)
+static HRESULT WINAPI dg_get_Call(ITDigitGenerationEvent *This, ITCallInfo **pp)
+{
+    return ev_get_call(ev_of(This), pp);
+}
+static HRESULT WINAPI dg_get_GenerationTermination(ITDigitGenerationEvent *This, LONG *p)
+{
+    if (!p)
+        return E_POINTER;
+    *p = ev_of(This)->gen_term;
+    return S_OK;
+}
+static HRESULT WINAPI dg_get_TickCount(ITDigitGenerationEvent *This, LONG *p)
+{
+    if (!p)
+        return E_POINTER;
+    *p = ev_of(This)->tick;
+    return S_OK;
+}
+static HRESULT WINAPI dg_get_CallbackInstance(ITDigitGenerationEvent *This, LONG *pl)
+{
+    return ev_get_instance(ev_of(This), pl);
+}
+static const ITDigitGenerationEventVtbl dg_vtbl = {
+    dg_QueryInterface, dg_AddRef, dg_Release, OT3_DISPATCH_ENTRIES(dg),
+    dg_get_Call, dg_get_GenerationTermination, dg_get_TickCount, dg_get_CallbackInstance};
+
 /* ---- creation (TAPI lock held: only an atomic AddRef of the call) ---- */
 static struct ot3_event *ev_new(struct ot3_call *c, TAPI_EVENT type, const void *vtbl)
 {
@@ -191,5 +268,27 @@ struct ot3_event *ot3_event_infochange(struct ot3_call *c, CALLINFOCHANGE_CAUSE 
     struct ot3_event *e = ev_new(c, TE_CALLINFOCHANGE, &ic_vtbl);
     if (e)
         e->cic = cause;
+    return e;
+}
+
+struct ot3_event *ot3_event_digit(struct ot3_call *c, unsigned char digit, TAPI_DIGITMODE mode,
+                                  LONG tick)
+{
+    struct ot3_event *e = ev_new(c, TE_DIGITEVENT, &dd_vtbl);
+    if (e) {
+        e->digit = digit;
+        e->digit_mode = mode;
+        e->tick = tick;
+    }
+    return e;
+}
+
+struct ot3_event *ot3_event_generate(struct ot3_call *c, LONG term, LONG tick)
+{
+    struct ot3_event *e = ev_new(c, TE_GENERATEEVENT, &dg_vtbl);
+    if (e) {
+        e->gen_term = term;
+        e->tick = tick;
+    }
     return e;
 }

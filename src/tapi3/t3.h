@@ -104,6 +104,7 @@ struct ot3_req {
 struct ot3_call {
     ITBasicCallControl bcc_itf;
     ITCallInfo info_itf;
+    ITLegacyCallMediaControl lmc_itf; /* media.c */
     atomic_uint refs;
     struct ot3_tapi *tapi;
     struct ot3_address *addr;
@@ -138,6 +139,8 @@ struct ot3_event {
         ITCallStateEvent state;
         ITCallNotificationEvent notify;
         ITCallInfoChangeEvent info;
+        ITDigitDetectionEvent digit;
+        ITDigitGenerationEvent gen;
     } itf;
     atomic_uint refs;
     TAPI_EVENT type;
@@ -146,6 +149,10 @@ struct ot3_event {
     CALL_STATE_EVENT_CAUSE cause;
     CALL_NOTIFICATION_EVENT cne;
     CALLINFOCHANGE_CAUSE cic;
+    unsigned char digit;     /* TE_DIGITEVENT */
+    TAPI_DIGITMODE digit_mode;
+    LONG gen_term;           /* TE_GENERATEEVENT */
+    LONG tick;               /* both: the message's dwParam3 */
     LONG instance;
     struct ot3_event *qnext;
 };
@@ -245,6 +252,9 @@ void ot3_call_on_info(struct ot3_tapi *t, struct ot3_call *c, DWORD states);
 void ot3_call_detach(struct ot3_tapi *t, struct ot3_call *c, bool with_event);
 void ot3_call_connected(struct ot3_tapi *t, struct ot3_call *c); /* Connect's reply */
 void ot3_call_free(struct ot3_call *c); /* a zombie, lock not held */
+/* QueryInterface and Release shared by the call object's interfaces. */
+HRESULT ot3_call_qi(struct ot3_call *c, REFIID riid, void **ppv);
+ULONG ot3_call_release_ref(struct ot3_call *c);
 
 /* ---- event.c ---- */
 /* New events (one reference, which the queue takes); NULL when out of memory. */
@@ -252,7 +262,13 @@ struct ot3_event *ot3_event_state(struct ot3_call *c, CALL_STATE state,
                                   CALL_STATE_EVENT_CAUSE cause);
 struct ot3_event *ot3_event_notify(struct ot3_call *c, CALL_NOTIFICATION_EVENT what);
 struct ot3_event *ot3_event_infochange(struct ot3_call *c, CALLINFOCHANGE_CAUSE cause);
+struct ot3_event *ot3_event_digit(struct ot3_call *c, unsigned char digit, TAPI_DIGITMODE mode,
+                                  LONG tick);
+struct ot3_event *ot3_event_generate(struct ot3_call *c, LONG term, LONG tick);
 void ot3_event_release(struct ot3_event *e); /* lock not held */
+
+/* ---- media.c ---- */
+extern const ITLegacyCallMediaControlVtbl ot3_lmc_vtbl;
 
 /* ---- util.c ---- */
 HRESULT ot3_hr(LONG lineerr);
