@@ -306,6 +306,7 @@ int ot_rpc_decode_args(unsigned fn, struct ot_rbuf *in, struct ot_rpc_args *out)
              * reads as many as the count argument says (at most 8). */
             out->owned[i] = take_copy(in, (uint32_t)(n * el), OT_RPC_MAX_ARRAY * el, false);
             out->a[i] = (uintptr_t)out->owned[i];
+            out->vb_total[i] = n; /* checked against the count below */
             break;
         }
         case 'H':
@@ -345,6 +346,12 @@ int ot_rpc_decode_args(unsigned fn, struct ot_rbuf *in, struct ot_rpc_args *out)
     for (unsigned j = 0; sig[j] && !in->bad; j++)
         if (sig[j] == 'b' && out->owned[j] && (DWORD)out->a[j + 1] != out->vb_total[j])
             in->bad = true;
+        else if ((sig[j] == 'T' || sig[j] == 'M') && out->owned[j]) {
+            /* as many elements as the client's encoder sends for the count */
+            DWORD count = (DWORD)(sig[j] == 'T' ? out->a[j - 1] : out->a[j + 1]);
+            if (out->vb_total[j] != (count > OT_RPC_MAX_ARRAY ? OT_RPC_MAX_ARRAY : count))
+                in->bad = true;
+        }
     if (in->bad || in->left) {
         ot_rpc_args_free(out);
         return -1;
