@@ -508,6 +508,20 @@ LONG ot_client_call(unsigned fn, const uintptr_t *a)
     struct ot_rbuf rest;
     rc = roundtrip(fn, &w, frame, seq, reg, &payload, &rest);
     ot_wbuf_free(&w);
+    if (fn == OT_RPC_lineDeallocateCall && rc == 0) {
+        /* A gather the deallocation ended silently: its message never comes
+         * (one that came before the result was delivered, in order). */
+        pthread_mutex_lock(&cl.lock);
+        for (struct greg **pp = &cl.gregs; *pp;)
+            if ((*pp)->h == (HCALL)a[0]) {
+                struct greg *g = *pp;
+                *pp = g->next;
+                free(g);
+            } else {
+                pp = &(*pp)->next;
+            }
+        pthread_mutex_unlock(&cl.lock);
+    }
     if (payload && ot_rpc_decode_outs(fn, a, rc, &rest) != 0) {
         ot_log("telephony service: malformed result of %s", ot_rpc_fns[fn].name);
         rc = LINEERR_OPERATIONFAILED;
