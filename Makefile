@@ -101,11 +101,11 @@ all: lib $(BUILD)/tapi $(BUILD)/tapisrv $(BUILD)/test-runner $(EXAMPLES)
 
 lib: $(BUILD)/libopentapi.a $(BUILD)/libopentapi.so
 
-$(BUILD)/obj/%.o: %.c $(wildcard include/*.h src/core/*.h src/server/*.h src/providers/*/*.h tests/*.h tools/*.h)
+$(BUILD)/obj/%.o: %.c $(wildcard include/*.h src/core/*.h src/server/*.h src/providers/*/*.h src/tapi3/*.h tests/*.h tools/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS_LIB) $(CFLAGS_ALL) -fvisibility=hidden -c $< -o $@
 
-$(BUILD)/pic/%.o: %.c $(wildcard include/*.h src/core/*.h src/server/*.h src/providers/*/*.h)
+$(BUILD)/pic/%.o: %.c $(wildcard include/*.h src/core/*.h src/server/*.h src/providers/*/*.h src/tapi3/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS_LIB) $(CFLAGS_ALL) -fvisibility=hidden -fPIC -c $< -o $@
 

@@ -134,3 +134,125 @@ TEST(tapi3_digits_detect_generate_and_media)
     t_shutdown(&b);
     t3_check_stats();
 }
+
+/* The next event must be TE_GATHERDIGITS of c with these digits and term. */
+static void expect_gathered(t3app *x, const char *digits, TAPI_GATHERTERM term)
+{
+    TAPI_EVENT type;
+    IDispatch *ev;
+    CHECK_HR(otTapi3GetEvent(x->tapi, T_TIMEOUT_MS, &type, &ev), S_OK);
+    CHECK_EQ(type, TE_GATHERDIGITS);
+    ITDigitsGatheredEvent *ge;
+    CHECK_HR(IDispatch_QueryInterface(ev, &IID_ITDigitsGatheredEvent, (void **)&ge), S_OK);
+    IDispatch_Release(ev);
+    BSTR got;
+    CHECK_HR(ITDigitsGatheredEvent_get_Digits(ge, &got), S_OK);
+    if (strcmp(got, digits))
+        FAIL("gathered \"%s\", expected \"%s\"", got, digits);
+    SysFreeString(got);
+    TAPI_GATHERTERM t;
+    CHECK_HR(ITDigitsGatheredEvent_get_GatherTermination(ge, &t), S_OK);
+    CHECK_EQ(t, term);
+    ITDigitsGatheredEvent_Release(ge);
+}
+
+static void expect_tone(t3app *x, LONG app_specific)
+{
+    TAPI_EVENT type;
+    IDispatch *ev;
+    CHECK_HR(otTapi3GetEvent(x->tapi, T_TIMEOUT_MS, &type, &ev), S_OK);
+    CHECK_EQ(type, TE_TONEEVENT);
+    ITToneDetectionEvent *te;
+    CHECK_HR(IDispatch_QueryInterface(ev, &IID_ITToneDetectionEvent, (void **)&te), S_OK);
+    IDispatch_Release(ev);
+    LONG as;
+    CHECK_HR(ITToneDetectionEvent_get_AppSpecific(te, &as), S_OK);
+    CHECK_EQ(as, app_specific);
+    ITToneDetectionEvent_Release(te);
+}
+
+/* ITLegacyCallMediaControl2: GatherDigits (TE_GATHERDIGITS with the digits),
+ * GenerateDigits2, DetectTones (TE_TONEEVENT), GenerateTone and
+ * GenerateCustomTones (TE_GENERATEEVENT), against a TAPI 2 far station. */
+TEST(tapi3_digits_gather_and_tones)
+{
+    t3app x;
+    t3_init(&x, "t3", T3_EVENTS | TE_GENERATEEVENT | TE_GATHERDIGITS | TE_TONEEVENT);
+    tapp b;
+    t_init(&b, "t2");
+    HLINE lb = t_open(&b, 1, LINECALLPRIVILEGE_OWNER);
+    ITAddress *a = t3_address(&x, 0);
+    HCALL hb;
+    ITBasicCallControl *c = t3_call_t2(&x, a, "101", &b, lb, &hb);
+    ITLegacyCallMediaControl2 *m;
+    CHECK_HR(ITBasicCallControl_QueryInterface(c, &IID_ITLegacyCallMediaControl2, (void **)&m),
+             S_OK);
+
+    /* gathering: a cancelled gather, then one ended by '#' */
+    CHECK_HR(ITLegacyCallMediaControl2_GatherDigits(m, LINEDIGITMODE_DTMF, 4, NULL, 0, 0), S_OK);
+    CHECK_HR(ITLegacyCallMediaControl2_GatherDigits(m, LINEDIGITMODE_DTMF, 8, "#", 0, 0), S_OK);
+    expect_gathered(&x, "", TGT_CANCEL); /* the first, cancelled by the second */
+    CHECK_RC(lineGenerateDigits(hb, LINEDIGITMODE_DTMF, "12#3", 40), 0);
+    expect_gathered(&x, "12#", TGT_TERMDIGIT);
+    LINEMESSAGE msg = t_next(&b);
+    CHECK_EQ(msg.dwMessageID, LINE_GENERATE);
+    CHECK_HR(ITLegacyCallMediaControl2_GatherDigits(m, LINEDIGITMODE_DTMF, 0, NULL, 0, 0),
+             E_INVALIDARG);
+    CHECK_HR(ITLegacyCallMediaControl2_GatherDigits(m, LINEDIGITMODE_DTMF, 4, "x", 0, 0),
+             TAPI_E_INVALDIGITS);
+    CHECK_HR(ITLegacyCallMediaControl2_GatherDigits(m, LINEDIGITMODE_DTMF, 4, NULL, 5, 0),
+             TAPI_E_INVALTIMEOUT);
+    CHECK_HR(ITLegacyCallMediaControl2_GatherDigits(m, LINEDIGITMODE_DTMF, 4, NULL, 0, 0), S_OK);
+    CHECK_HR(ITLegacyCallMediaControl2_GatherDigits(m, 0, 0, NULL, 0, 0), S_OK); /* cancel */
+    expect_gathered(&x, "", TGT_CANCEL);
+
+    /* digits with a duration */
+    CHECK_RC(lineMonitorDigits(hb, LINEDIGITMODE_DTMF), 0);
+    CHECK_HR(ITLegacyCallMediaControl2_GenerateDigits2(m, "7", LINEDIGITMODE_DTMF, 40), S_OK);
+    msg = t_next(&b);
+    CHECK_EQ(msg.dwMessageID, LINE_MONITORDIGITS);
+    CHECK_EQ(msg.dwParam1, '7');
+    expect_generate(&x, c, LINEGENERATETERM_DONE);
+    CHECK_HR(ITLegacyCallMediaControl2_GenerateDigits2(m, "7", LINEDIGITMODE_DTMF, -1),
+             E_INVALIDARG);
+
+    /* tones both ways */
+    TAPI_DETECTTONE dt[2] = {{21, 0, 1000, 0, 0}, {22, 0, 480, 620, 0}};
+    CHECK_HR(ITLegacyCallMediaControl2_DetectTones(m, dt, 2), S_OK);
+    CHECK_RC(lineGenerateTone(hb, LINETONEMODE_BUSY, 50, 0, NULL), 0);
+    expect_tone(&x, 22);
+    msg = t_next(&b);
+    CHECK_EQ(msg.dwMessageID, LINE_GENERATE);
+    LINEMONITORTONE mt = {31, 0, 440, 0, 0};
+    CHECK_RC(lineMonitorTones(hb, &mt, 1), 0);
+    TAPI_CUSTOMTONE ct = {440, 0, 0, 10};
+    CHECK_HR(ITLegacyCallMediaControl2_GenerateCustomTones(m, &ct, 1, 50), S_OK);
+    msg = t_next(&b);
+    CHECK_EQ(msg.dwMessageID, LINE_MONITORTONE);
+    CHECK_EQ(msg.dwParam1, 31);
+    expect_generate(&x, c, LINEGENERATETERM_DONE);
+    CHECK_HR(ITLegacyCallMediaControl2_GenerateTone(m, TTM_BILLING, 0), TAPI_E_INVALMODE);
+    CHECK_HR(ITLegacyCallMediaControl2_GenerateCustomTones(m, &ct, 4, 0), TAPI_E_INVALTONE);
+    TAPI_DETECTTONE many[9];
+    memset(many, 0, sizeof(many));
+    for (int i = 0; i < 9; i++)
+        many[i].dwFrequency1 = 400;
+    CHECK_HR(ITLegacyCallMediaControl2_DetectTones(m, many, 9), TAPI_E_INVALLIST);
+    CHECK_HR(m->lpVtbl->DetectTonesByCollection(m, NULL), E_NOTIMPL);
+    /* a long beep, cancelled by the call's end */
+    CHECK_HR(ITLegacyCallMediaControl2_GenerateTone(m, TTM_BEEP, 5000), S_OK);
+    t3_expect_none(&x);
+    t_expect_none(&b);
+    CHECK_HR(ITBasicCallControl_Disconnect(c, DC_NORMAL), S_OK);
+    t3_expect_state(&x, c, CS_DISCONNECTED, CEC_DISCONNECT_NORMAL);
+    expect_generate(&x, c, LINEGENERATETERM_CANCEL); /* after the state that ended it */
+    t_expect_state(&b, hb, LINECALLSTATE_DISCONNECTED, LINEDISCONNECTMODE_NORMAL);
+    ITLegacyCallMediaControl2_Release(m);
+    ITBasicCallControl_Release(c);
+    t_drop_idle(&b, hb);
+    ITAddress_Release(a);
+    t3_expect_none(&x);
+    t3_done(&x);
+    t_shutdown(&b);
+    t3_check_stats();
+}

@@ -38,6 +38,7 @@ struct ot3_call *ot3_call_new(struct ot3_tapi *t, struct ot3_address *a)
     c->bcc_itf.lpVtbl = &bcc_vtbl;
     c->info_itf.lpVtbl = &info_vtbl;
     c->lmc_itf.lpVtbl = &ot3_lmc_vtbl;
+    c->lmc2_itf.lpVtbl = &ot3_lmc2_vtbl;
     atomic_init(&c->refs, 1);
     c->tapi = t;
     c->addr = a;
@@ -89,6 +90,7 @@ void ot3_call_release(struct ot3_call *c)
 void ot3_call_free(struct ot3_call *c)
 {
     struct ot3_tapi *t = c->tapi;
+    ot3_media_call_free(c);
     free(c->dest);
     free(c->uui);
     free(c->snap);
@@ -369,6 +371,8 @@ HRESULT ot3_call_qi(struct ot3_call *c, REFIID riid, void **ppv)
         *ppv = &c->info_itf;
     else if (IsEqualIID(riid, &IID_ITLegacyCallMediaControl))
         *ppv = &c->lmc_itf;
+    else if (IsEqualIID(riid, &IID_ITLegacyCallMediaControl2))
+        *ppv = &c->lmc2_itf;
     else
         return E_NOINTERFACE;
     ot3_call_addref(c);

@@ -4,6 +4,7 @@
  * is immutable after creation and holds one reference to its call, dropped
  * when the event is freed (never with the TAPI lock held). */
 #include <stdlib.h>
+#include <string.h>
 
 #include "t3.h"
 
@@ -14,6 +15,7 @@ static ULONG ev_addref(struct ot3_event *e) { return atomic_fetch_add(&e->refs, 
 static void ev_free(struct ot3_event *e)
 {
     struct ot3_call *c = e->call;
+    free(e->digits);
     free(e);
     atomic_fetch_sub(&ot3_live_events, 1);
     ot3_call_release(c);
@@ -228,6 +230,83 @@ static const ITDigitGenerationEventVtbl dg_vtbl = {
     dg_QueryInterface, dg_AddRef, dg_Release, OT3_DISPATCH_ENTRIES(dg),
     dg_get_Call, dg_get_GenerationTermination, dg_get_TickCount, dg_get_CallbackInstance};
 
+/* ---- ITDigitsGatheredEvent ---- */
+static HRESULT WINAPI gd_QueryInterface(ITDigitsGatheredEvent *This, REFIID riid, void **ppv)
+{
+    return ev_qi(ev_of(This), &IID_ITDigitsGatheredEvent, riid, ppv);
+}
+static ULONG WINAPI gd_AddRef(ITDigitsGatheredEvent *This) { return ev_addref(ev_of(This)); }
+static ULONG WINAPI gd_Release(ITDigitsGatheredEvent *This) { return ev_release(ev_of(This)); }
+OT3_DISPATCH_STUBS(gd, ITDigitsGatheredEvent)
+static HRESULT WINAPI gd_get_Call(ITDigitsGatheredEvent *This, ITCallInfo **pp)
+{
+    return ev_get_call(ev_of(This), pp);
+}
+static HRESULT WINAPI gd_get_Digits(ITDigitsGatheredEvent *This, BSTR *pp)
+{
+    if (!pp)
+        return E_POINTER;
+    struct ot3_event *e = ev_of(This);
+    *pp = otSysAllocStringLen(e->digits ? e->digits : "", (UINT)e->ndigits);
+    return *pp ? S_OK : E_OUTOFMEMORY;
+}
+static HRESULT WINAPI gd_get_GatherTermination(ITDigitsGatheredEvent *This, TAPI_GATHERTERM *p)
+{
+    if (!p)
+        return E_POINTER;
+    *p = ev_of(This)->gather_term;
+    return S_OK;
+}
+static HRESULT WINAPI gd_get_TickCount(ITDigitsGatheredEvent *This, LONG *p)
+{
+    if (!p)
+        return E_POINTER;
+    *p = ev_of(This)->tick;
+    return S_OK;
+}
+static HRESULT WINAPI gd_get_CallbackInstance(ITDigitsGatheredEvent *This, LONG *pl)
+{
+    return ev_get_instance(ev_of(This), pl);
+}
+static const ITDigitsGatheredEventVtbl gd_vtbl = {
+    gd_QueryInterface, gd_AddRef,     gd_Release,       OT3_DISPATCH_ENTRIES(gd),
+    gd_get_Call,       gd_get_Digits, gd_get_GatherTermination, gd_get_TickCount,
+    gd_get_CallbackInstance};
+
+/* ---- ITToneDetectionEvent ---- */
+static HRESULT WINAPI td_QueryInterface(ITToneDetectionEvent *This, REFIID riid, void **ppv)
+{
+    return ev_qi(ev_of(This), &IID_ITToneDetectionEvent, riid, ppv);
+}
+static ULONG WINAPI td_AddRef(ITToneDetectionEvent *This) { return ev_addref(ev_of(This)); }
+static ULONG WINAPI td_Release(ITToneDetectionEvent *This) { return ev_release(ev_of(This)); }
+OT3_DISPATCH_STUBS(td, ITToneDetectionEvent)
+static HRESULT WINAPI td_get_Call(ITToneDetectionEvent *This, ITCallInfo **pp)
+{
+    return ev_get_call(ev_of(This), pp);
+}
+static HRESULT WINAPI td_get_AppSpecific(ITToneDetectionEvent *This, LONG *p)
+{
+    if (!p)
+        return E_POINTER;
+    *p = ev_of(This)->app_specific;
+    return S_OK;
+}
+static HRESULT WINAPI td_get_TickCount(ITToneDetectionEvent *This, LONG *p)
+{
+    if (!p)
+        return E_POINTER;
+    *p = ev_of(This)->tick;
+    return S_OK;
+}
+static HRESULT WINAPI td_get_CallbackInstance(ITToneDetectionEvent *This, LONG *pl)
+{
+    return ev_get_instance(ev_of(This), pl);
+}
+static const ITToneDetectionEventVtbl td_vtbl = {
+    td_QueryInterface, td_AddRef, td_Release, OT3_DISPATCH_ENTRIES(td),
+    td_get_Call, td_get_AppSpecific, td_get_TickCount, td_get_CallbackInstance};
+
 /* ---- creation (TAPI lock held: only an atomic AddRef of the call) ---- */
 static struct ot3_event *ev_new(struct ot3_call *c, TAPI_EVENT type, const void *vtbl)
 {
@@ -288,6 +367,36 @@ struct ot3_event *ot3_event_generate(struct ot3_call *c, LONG term, LONG tick)
     struct ot3_event *e = ev_new(c, TE_GENERATEEVENT, &dg_vtbl);
     if (e) {
         e->gen_term = term;
+        e->tick = tick;
+    }
+    return e;
+}
+
+struct ot3_event *ot3_event_gathered(struct ot3_call *c, const char *digits, DWORD n,
+                                     TAPI_GATHERTERM term, LONG tick)
+{
+    char *copy = malloc(n + 1);
+    if (!copy)
+        return NULL;
+    memcpy(copy, digits, n);
+    copy[n] = '\0';
+    struct ot3_event *e = ev_new(c, TE_GATHERDIGITS, &gd_vtbl);
+    if (!e) {
+        free(copy);
+        return NULL;
+    }
+    e->digits = copy;
+    e->ndigits = n;
+    e->gather_term = term;
+    e->tick = tick;
+    return e;
+}
+
+struct ot3_event *ot3_event_tone(struct ot3_call *c, LONG app_specific, LONG tick)
+{
+    struct ot3_event *e = ev_new(c, TE_TONEEVENT, &td_vtbl);
+    if (e) {
+        e->app_specific = app_specific;
         e->tick = tick;
     }
     return e;

@@ -105,6 +105,8 @@ struct ot3_call {
     ITBasicCallControl bcc_itf;
     ITCallInfo info_itf;
     ITLegacyCallMediaControl lmc_itf; /* media.c */
+    ITLegacyCallMediaControl2 lmc2_itf;
+    struct ot3_gather *gathers; /* GatherDigits buffers, oldest first (media.c) */
     atomic_uint refs;
     struct ot3_tapi *tapi;
     struct ot3_address *addr;
@@ -141,6 +143,8 @@ struct ot3_event {
         ITCallInfoChangeEvent info;
         ITDigitDetectionEvent digit;
         ITDigitGenerationEvent gen;
+        ITDigitsGatheredEvent gathered;
+        ITToneDetectionEvent tone;
     } itf;
     atomic_uint refs;
     TAPI_EVENT type;
@@ -152,7 +156,11 @@ struct ot3_event {
     unsigned char digit;     /* TE_DIGITEVENT */
     TAPI_DIGITMODE digit_mode;
     LONG gen_term;           /* TE_GENERATEEVENT */
-    LONG tick;               /* both: the message's dwParam3 */
+    LONG tick;               /* digit, generate, gather, tone: the message's dwParam3 */
+    char *digits;            /* TE_GATHERDIGITS (owned) */
+    DWORD ndigits;
+    TAPI_GATHERTERM gather_term;
+    LONG app_specific;       /* TE_TONEEVENT */
     LONG instance;
     struct ot3_event *qnext;
 };
@@ -265,10 +273,19 @@ struct ot3_event *ot3_event_infochange(struct ot3_call *c, CALLINFOCHANGE_CAUSE 
 struct ot3_event *ot3_event_digit(struct ot3_call *c, unsigned char digit, TAPI_DIGITMODE mode,
                                   LONG tick);
 struct ot3_event *ot3_event_generate(struct ot3_call *c, LONG term, LONG tick);
+/* digits: n bytes, copied */
+struct ot3_event *ot3_event_gathered(struct ot3_call *c, const char *digits, DWORD n,
+                                     TAPI_GATHERTERM term, LONG tick);
+struct ot3_event *ot3_event_tone(struct ot3_call *c, LONG app_specific, LONG tick);
 void ot3_event_release(struct ot3_event *e); /* lock not held */
 
 /* ---- media.c ---- */
 extern const ITLegacyCallMediaControlVtbl ot3_lmc_vtbl;
+extern const ITLegacyCallMediaControl2Vtbl ot3_lmc2_vtbl;
+/* LINE_GATHERDIGITS of c: the oldest GatherDigits buffer becomes a
+ * TE_GATHERDIGITS event (lock held). */
+void ot3_media_gathered(struct ot3_tapi *t, struct ot3_call *c, DWORD term, LONG tick);
+void ot3_media_call_free(struct ot3_call *c); /* its buffers */
 
 /* ---- util.c ---- */
 HRESULT ot3_hr(LONG lineerr);

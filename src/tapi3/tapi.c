@@ -469,6 +469,18 @@ static void on_message(struct ot3_tapi *t, const LINEMESSAGE *m)
             ot3_push_event(t, ot3_event_generate(c, (LONG)m->dwParam1, (LONG)m->dwParam3));
         break;
     }
+    case LINE_GATHERDIGITS: {
+        struct ot3_call *c = ot3_call_find(t, (HCALL)m->hDevice);
+        if (c)
+            ot3_media_gathered(t, c, (DWORD)m->dwParam1, (LONG)m->dwParam3);
+        break;
+    }
+    case LINE_MONITORTONE: {
+        struct ot3_call *c = ot3_call_find(t, (HCALL)m->hDevice);
+        if (c && ot3_wants(t, TE_TONEEVENT))
+            ot3_push_event(t, ot3_event_tone(c, (LONG)m->dwParam1, (LONG)m->dwParam3));
+        break;
+    }
     case LINE_CLOSE: {
         struct ot3_open *o = open_find_key(t, (DWORD)m->dwCallbackInstance);
         if (!o)
