@@ -232,7 +232,8 @@ TEST(tapi3_digits_gather_and_tones)
     CHECK_EQ(msg.dwParam1, 31);
     expect_generate(&x, c, LINEGENERATETERM_DONE);
     CHECK_HR(ITLegacyCallMediaControl2_GenerateTone(m, TTM_BILLING, 0), TAPI_E_INVALMODE);
-    CHECK_HR(ITLegacyCallMediaControl2_GenerateCustomTones(m, &ct, 4, 0), TAPI_E_INVALTONE);
+    TAPI_CUSTOMTONE four[4] = {{400, 0, 0, 1}, {500, 0, 0, 1}, {600, 0, 0, 1}, {700, 0, 0, 1}};
+    CHECK_HR(ITLegacyCallMediaControl2_GenerateCustomTones(m, four, 4, 0), TAPI_E_INVALTONE);
     TAPI_DETECTTONE many[9];
     memset(many, 0, sizeof(many));
     for (int i = 0; i < 9; i++)
