@@ -561,7 +561,9 @@ out:
 
 void ot_ev_call_digit(struct ot_call *c, char digit, DWORD mode)
 {
-    if (c->state == LINECALLSTATE_IDLE)
+    /* one mode, and a digit of it (providers report what they parsed) */
+    if (c->state == LINECALLSTATE_IDLE || !mode || (mode & (mode - 1)) ||
+        !digit_ok(digit, mode))
         return;
     struct ot_list *pos, *tmp;
     ot_list_foreach_safe(pos, tmp, &c->refs)
