@@ -9,7 +9,7 @@ set -eu
 cd "$(dirname "$0")"
 
 # package: a file it provides (checked before installing anything)
-DEPS_BUILD="gcc:/usr/bin/gcc make:/usr/bin/make pkg-config:/usr/bin/pkg-config libsofia-sip-ua-dev:/usr/include/sofia-sip-1.12/sofia-sip/nua.h libpcap-dev:/usr/include/pcap/pcap.h libjansson-dev:/usr/include/jansson.h"
+DEPS_BUILD="gcc:/usr/bin/gcc make:/usr/bin/make pkg-config:/usr/bin/pkg-config libsofia-sip-ua-dev:/usr/include/sofia-sip-1.12/sofia-sip/nua.h libpcap-dev:/usr/include/pcap/pcap.h libjansson-dev:/usr/include/jansson.h libssl-dev:/usr/include/openssl/ssl.h"
 DEPS_TEST="g++:/usr/bin/g++ mawk:/usr/bin/mawk procps:/usr/bin/ps mingw-w64-common:/usr/share/mingw-w64/include/tapi.h sip-tester:/usr/bin/sipp kamailio:/usr/sbin/kamailio cmake:/usr/bin/cmake man-db:/usr/bin/man tshark:/usr/bin/tshark sngrep:/usr/bin/sngrep python3:/usr/bin/python3 chromium:/usr/bin/chromium kamailio-extra-modules:/usr/share/doc/kamailio-extra-modules/copyright"
 
 install_deps() {

@@ -116,7 +116,7 @@ static size_t make_call(unsigned char *buf, size_t cap, uint16_t fn)
             }
             break;
         }
-        case 's': case 'b': case 'P': {
+        case 's': case 'b': case 'P': case 'Y': {
             uint32_t n = r % 3 == 0 ? OT_RPC_NULL : (sig[i] == 'P' ? 4 + r % 200 : r % 40);
             ot_wbuf_u32(&w, n);
             for (uint32_t k = 0; n != OT_RPC_NULL && k < n; k++) {
@@ -125,13 +125,13 @@ static size_t make_call(unsigned char *buf, size_t cap, uint16_t fn)
                     ch = (unsigned char)(n >> (8 * k));
                 ot_wbuf_put(&w, &ch, 1);
             }
-            if (sig[i] == 'b') { /* the size argument that follows */
+            if (sig[i] == 'b' || sig[i] == 'Y') { /* the size argument that follows */
                 ot_wbuf_u32(&w, n == OT_RPC_NULL ? r % 50 : n);
                 i++;
             }
             break;
         }
-        case 'V': ot_wbuf_u32(&w, r % 4 == 0 ? OT_RPC_NULL : r % 5000); break;
+        case 'V': case 'G': ot_wbuf_u32(&w, r % 4 == 0 ? OT_RPC_NULL : r % 5000); break;
         case 'o': case 'h': case 'x': case 'H': ot_wbuf_u32(&w, r % 2); break;
         case 'X':
             ot_wbuf_u32(&w, r % 2);

@@ -9,7 +9,9 @@
  *   - ot_sip_hex_decode / ot_sip_hex_encode: inverse of each other;
  *   - ot_sip_q850_cause: -1 or 0..127;
  *   - ot_sip_status_mode / ot_sip_bye_mode: exactly one LINEDISCONNECTMODE_
- *     bit, whatever the status and cause.
+ *     bit, whatever the status and cause;
+ *   - ot_sip_sdp_direction (the whole text as an SDP body): -1..3, the same
+ *     with a newline appended, and never reading past the length given.
  * Built with libFuzzer (-DOT_LIBFUZZER), or as a replay program:
  *   fuzz_sipmap FILE...            each file once
  *   fuzz_sipmap --random N SEED    N mutations of well-formed header values */
@@ -104,6 +106,26 @@ static void check_hex(const char *text, size_t len, const unsigned char *data, s
     free(hex);
 }
 
+static unsigned long sdp_dirs[5]; /* -1..3, for the replay's summary */
+
+static void check_sdp(const unsigned char *body, size_t len, const unsigned char *data,
+                      size_t size)
+{
+    /* a copy of exactly len bytes: a read past it is ASan's to see */
+    char *b = malloc(len + 1);
+    if (!b)
+        return;
+    memcpy(b, body, len);
+    int d = ot_sip_sdp_direction(b, len);
+    if (d < -1 || d > 3)
+        fail("SDP direction out of range", data, size);
+    sdp_dirs[d + 1]++;
+    b[len] = '\n';
+    if (ot_sip_sdp_direction(b, len + 1) != d)
+        fail("SDP direction changes with a final newline", data, size);
+    free(b);
+}
+
 static void run(const unsigned char *data, size_t size)
 {
     if (size < 3)
@@ -126,6 +148,7 @@ static void run(const unsigned char *data, size_t size)
         if (cause)
             *cause++ = '\0';
     }
+    check_sdp(data + 3, size - 3, data, size);
     check_uui(text, outlen, data, size);
     check_hex(text, strlen(text), data, size);
     int q = ot_sip_q850_cause(proto, cause);
@@ -160,8 +183,11 @@ int main(int argc, char **argv)
             "\x02\x02\x5b 01;purpose=foo, 0aFF;encoding=hex\nSIP\n200",
             "\x03\x01\x90 \"quoted\";purpose=isdn-uui;encoding=\"hex\"\nq.850\n041",
             "\x06\x02\x00 04;encoding=base64,04aa\nQ.850\n127",
+            "\x01\x01\xf4v=0\r\nc=IN IP4 0.0.0.0\r\nm=audio 9 RTP/AVP 0\r\na=sendonly\r\n",
+            "\x01\x01\xf4v=0\na=inactive\nm=audio 9 RTP/AVP 0\nc=IN IP4 1.2.3.4/5\na=recvonly",
         };
-        static const char pieces[] = "0123456789abcdefABCDEF;,=\" \t\n\\purposeencodinghexisdn-uui";
+        static const char pieces[] =
+            "0123456789abcdefABCDEF;,=\" \t\n\\purposeencodinghexisdn-uuiv=0m=a=c=\r";
         unsigned char buf[512];
         for (unsigned long i = 0; i < n; i++) {
             const char *s = seeds[replay_rnd() % (sizeof(seeds) / sizeof(seeds[0]))];
@@ -188,6 +214,9 @@ int main(int argc, char **argv)
                "%lu malformed, %lu too big)\n",
                n, results[OT_SIP_UUI_NONE], results[OT_SIP_UUI_OK], results[OT_SIP_UUI_MALFORMED],
                results[OT_SIP_UUI_TOOBIG]);
+        printf("fuzz_sipmap: SDP directions: %lu not SDP, %lu inactive, %lu sendonly, "
+               "%lu recvonly, %lu sendrecv\n",
+               sdp_dirs[0], sdp_dirs[1], sdp_dirs[2], sdp_dirs[3], sdp_dirs[4]);
         return 0;
     }
     return replay_files("fuzz_sipmap", argc - 1, argv + 1, run, 200000);

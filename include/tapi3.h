@@ -663,8 +663,16 @@ struct ITTAPI {
  *   the line until ITBasicCallControl::Connect, which places the call on the
  *   address's RegisterCallNotifications line if there is one.
  * EnumerateCalls: the call objects of this address still alive.
- * Not implemented: get_Calls, CreateForwardInfoObject, Forward,
- *   get_CurrentForwardInfo, put/get_MessageWaiting, put/get_DoNotDisturb.
+ * CreateForwardInfoObject: a new, empty ITForwardInformation (the caller's
+ *   reference).
+ * Forward: lineForward of the address with the object's entries and rings
+ *   (NULL or an empty object cancels forwarding); pCall is ignored (the
+ *   switch needs no consultation call).  TAPI_E_NOTSUPPORTED where the line
+ *   does not forward (LINEADDRESSCAPS.dwForwardModes 0); lineForward's other
+ *   errors mapped as everywhere (TAPI_E_INVALADDRESS...).
+ * get_CurrentForwardInfo: a new ITForwardInformation holding the address's
+ *   forwarding now (LINEADDRESSSTATUS).
+ * Not implemented: get_Calls, put/get_MessageWaiting, put/get_DoNotDisturb.
  * QueryInterface also gives ITAddressCapabilities. */
 typedef struct ITAddressVtbl {
     OT3_IDISPATCH_SLOTS(ITAddress);
@@ -710,6 +718,46 @@ struct ITAddress {
 #define ITAddress_get_MessageWaiting(p, pb) (p)->lpVtbl->get_MessageWaiting(p, pb)
 #define ITAddress_put_DoNotDisturb(p, b) (p)->lpVtbl->put_DoNotDisturb(p, b)
 #define ITAddress_get_DoNotDisturb(p, pb) (p)->lpVtbl->get_DoNotDisturb(p, pb)
+
+/* ---- ITForwardInformation: a forward list (ITAddress::Forward) ------------
+ * One entry per forward type (LINEFORWARDMODE_ bit): SetForwardType sets or
+ * replaces it (pDestAddress must be a non-empty address, pCallerAddress is
+ * required by the ..SPECIFIC types and ignored by the others); an unknown or
+ * combined type is E_INVALIDARG.  get_ForwardTypeDestination /
+ * get_ForwardTypeCaller / GetForwardType give the entry's addresses as new
+ * BSTRs (NULL for a type without an entry, or an entry without a caller).
+ * put/get_NumRingsNoAnswer: the rings
+ * before no-answer forwarding.  Clear empties it.  Counted among
+ * OTTAPI3STATS.dwEnumerators (helper objects). */
+typedef struct ITForwardInformationVtbl {
+    OT3_IDISPATCH_SLOTS(ITForwardInformation);
+    HRESULT (WINAPI *put_NumRingsNoAnswer)(ITForwardInformation *This, LONG lNumRings);
+    HRESULT (WINAPI *get_NumRingsNoAnswer)(ITForwardInformation *This, LONG *plNumRings);
+    HRESULT (WINAPI *SetForwardType)(ITForwardInformation *This, LONG ForwardType,
+                                     BSTR pDestAddress, BSTR pCallerAddress);
+    HRESULT (WINAPI *get_ForwardTypeDestination)(ITForwardInformation *This, LONG ForwardType,
+                                                 BSTR *ppDestAddress);
+    HRESULT (WINAPI *get_ForwardTypeCaller)(ITForwardInformation *This, LONG Forwardtype,
+                                            BSTR *ppCallerAddress);
+    HRESULT (WINAPI *GetForwardType)(ITForwardInformation *This, LONG ForwardType,
+                                     BSTR *ppDestinationAddress, BSTR *ppCallerAddress);
+    HRESULT (WINAPI *Clear)(ITForwardInformation *This);
+} ITForwardInformationVtbl;
+struct ITForwardInformation {
+    const ITForwardInformationVtbl *lpVtbl;
+};
+#define ITForwardInformation_QueryInterface(p, riid, ppv) (p)->lpVtbl->QueryInterface(p, riid, ppv)
+#define ITForwardInformation_AddRef(p) (p)->lpVtbl->AddRef(p)
+#define ITForwardInformation_Release(p) (p)->lpVtbl->Release(p)
+#define ITForwardInformation_put_NumRingsNoAnswer(p, n) (p)->lpVtbl->put_NumRingsNoAnswer(p, n)
+#define ITForwardInformation_get_NumRingsNoAnswer(p, pn) (p)->lpVtbl->get_NumRingsNoAnswer(p, pn)
+#define ITForwardInformation_SetForwardType(p, t, d, c) (p)->lpVtbl->SetForwardType(p, t, d, c)
+#define ITForwardInformation_get_ForwardTypeDestination(p, t, pd)                             \
+    (p)->lpVtbl->get_ForwardTypeDestination(p, t, pd)
+#define ITForwardInformation_get_ForwardTypeCaller(p, t, pc)                                  \
+    (p)->lpVtbl->get_ForwardTypeCaller(p, t, pc)
+#define ITForwardInformation_GetForwardType(p, t, pd, pc) (p)->lpVtbl->GetForwardType(p, t, pd, pc)
+#define ITForwardInformation_Clear(p) (p)->lpVtbl->Clear(p)
 
 /* ---- ITAddressCapabilities (QueryInterface of an ITAddress) ----------------
  * get_AddressCapability: the LINEDEVCAPS/LINEADDRESSCAPS value behind the
@@ -801,8 +849,21 @@ struct ITAddressCapabilities {
  *   TAPI_E_INVALCALLSTATE if it is not one, TAPI_E_NOTSUPPORTED for
  *   FM_ASTRANSFER.
  * RemoveFromConference: lineRemoveFromConference of a party.
+ * SwapHold: pCall (a CS_HOLD call of the same address) becomes active and
+ *   this CS_CONNECTED call goes on hold (lineSwapHold).
+ * ParkDirect: linePark(DIRECTED) at pParkAddress; ParkIndirect:
+ *   linePark(NONDIRECTED), *ppNonDirAddress the address the line chose (a
+ *   BSTR for SysFreeString).  The call leaves this station: the object
+ *   goes CS_DISCONNECTED (CEC_DISCONNECT_NORMAL); the far party stays.
+ * Unpark: on a call object from CreateCall(parked address), still CS_IDLE:
+ *   lineUnpark; the call becomes CS_CONNECTED here.
+ * Pickup: on a call object from CreateCall(address or ""), still CS_IDLE:
+ *   linePickup of the call ringing at that address, or (pGroupID) in that
+ *   pickup group; the call becomes CS_CONNECTED here.
+ * The line functions' errors map as everywhere (TAPI_E_INVALCALLSTATE,
+ *   TAPI_E_INVALADDRESS, TAPI_E_NOTSUPPORTED where the line cannot).
  * Not implemented: HandoffDirect, HandoffIndirect, Transfer, BlindTransfer,
- *   SwapHold, ParkDirect, ParkIndirect, Unpark, SetQOS, Pickup. */
+ *   SetQOS. */
 typedef struct ITBasicCallControlVtbl {
     OT3_IDISPATCH_SLOTS(ITBasicCallControl);
     HRESULT (WINAPI *Connect)(ITBasicCallControl *This, VARIANT_BOOL fSync);
@@ -1300,6 +1361,8 @@ static const IID IID_ITTAPI =
     {0xB1EFC382, 0x9355, 0x11D0, {0x83, 0x5C, 0x00, 0xAA, 0x00, 0x3C, 0xCA, 0xBD}};
 static const IID IID_ITAddress =
     {0xB1EFC386, 0x9355, 0x11D0, {0x83, 0x5C, 0x00, 0xAA, 0x00, 0x3C, 0xCA, 0xBD}};
+static const IID IID_ITForwardInformation =
+    {0x449F659E, 0x88A3, 0x11D1, {0xBB, 0x5D, 0x00, 0xC0, 0x4F, 0xB6, 0x80, 0x9F}};
 static const IID IID_ITAddressCapabilities =
     {0x8DF232F5, 0x821B, 0x11D1, {0xBB, 0x5C, 0x00, 0xC0, 0x4F, 0xB6, 0x80, 0x9F}};
 static const IID IID_ITBasicCallControl =
@@ -1413,7 +1476,7 @@ typedef struct ottapi3stats_tag {
     DWORD dwTapiObjects;  /* TAPI objects (with their addresses) */
     DWORD dwCalls;        /* call objects */
     DWORD dwEvents;       /* event objects */
-    DWORD dwEnumerators;  /* IEnumAddress / IEnumCall */
+    DWORD dwEnumerators;  /* IEnumAddress / IEnumCall / ITForwardInformation */
     DWORD dwStrings;      /* BSTRs from otSysAllocString* not freed */
     DWORD dwTaskMem;      /* blocks from otCoTaskMemAlloc not freed */
 } OTTAPI3STATS;

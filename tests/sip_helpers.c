@@ -739,6 +739,29 @@ void sh_wait_dialogs(unsigned long n)
     }
 }
 
+sh_reinvites sh_reinvites_now(void)
+{
+    struct ot_sip_counters c;
+    ot_sip_counters_get(&c);
+    return (sh_reinvites){c.reinvites_answered, c.reinvites_received};
+}
+
+static bool reinvites_reached(const struct ot_sip_counters *c, void *arg)
+{
+    const sh_reinvites *w = arg;
+    return c->reinvites_answered >= w->answered && c->reinvites_received >= w->received;
+}
+
+void sh_wait_reinvites(sh_reinvites base, unsigned long answered, unsigned long received)
+{
+    sh_reinvites want = {base.answered + answered, base.received + received};
+    if (!ot_sip_counters_wait(reinvites_reached, &want, T_TIMEOUT_MS)) {
+        sh_reinvites now = sh_reinvites_now();
+        FAIL("re-INVITEs: %lu answered, %lu received; expected %lu, %lu", now.answered,
+             now.received, want.answered, want.received);
+    }
+}
+
 static bool registered_are(const struct ot_sip_counters *c, void *arg)
 {
     return c->registered == *(unsigned long *)arg;

@@ -87,6 +87,14 @@ void sh_kamailio_start_cfg(sproc *p, const char *cfgname, int port, const char *
 void sh_wait_dialogs(unsigned long n);    /* dialogs alive == n, within 10 s */
 void sh_wait_registered(unsigned long n); /* registered lines == n */
 void sh_wait_register_failed(unsigned long n); /* final REGISTER failures == n */
+/* Re-INVITEs (hold): ours that got their final response, the peer's we
+ * answered.  sh_reinvites_now() is a base; sh_wait_reinvites waits until
+ * both counters have gone at least that far past it (within T_TIMEOUT_MS). */
+typedef struct sh_reinvites {
+    unsigned long answered, received;
+} sh_reinvites;
+sh_reinvites sh_reinvites_now(void);
+void sh_wait_reinvites(sh_reinvites base, unsigned long answered, unsigned long received);
 
 /* Messages: skips LINE_CALLSTATE PROCEEDING and RINGBACK of h (optional in
  * SIP) until the expected message. */

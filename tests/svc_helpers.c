@@ -341,7 +341,8 @@ void svc_exec(svc_child *c, const svc *s, const char *name, const char *const *a
         FAIL("pipe: %s", strerror(errno));
     char prog[1100], logp[160];
     snprintf(prog, sizeof(prog), "%s/%s", bindir(), args[0]);
-    snprintf(logp, sizeof(logp), "%s/%s.err", s->dir, args[0]);
+    const char *base = strrchr(args[0], '/'); /* e.g. examples/acd_proxy */
+    snprintf(logp, sizeof(logp), "%s/%s.err", s->dir, base ? base + 1 : args[0]);
     fflush(stdout);
     fflush(stderr);
     pid_t pid = fork();

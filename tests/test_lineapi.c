@@ -377,21 +377,9 @@ TEST(lineapi_not_yet_functions_say_so)
     HCALL ha, hb;
     t_connect(&p.a, p.la, &p.b, p.lb, "101", &ha, &hb);
     const LONG U = LINEERR_OPERATIONUNAVAIL;
-    LINEFORWARDLIST fl;
-    memset(&fl, 0, sizeof(fl));
-    HCALL hc = 0;
     tvar u;
     var_init(&u, sizeof(u));
     DWORD id = 0;
-    CHECK_RC(lineForward(p.lb, 1, 0, &fl, 0, &hc, NULL), U);
-    CHECK_RC(lineRedirect(hb, "102", 0), U);
-    CHECK_RC(linePark(hb, LINEPARKMODE_NONDIRECTED, NULL, &u.v), U);
-    CHECK_RC(lineUnpark(p.lb, 0, &hc, "500"), U);
-    CHECK_RC(linePickup(p.lb, 0, &hc, "102", NULL), U);
-    CHECK_RC(lineSwapHold(hb, hb), U);
-    CHECK_RC(lineCompleteCall(ha, &id, LINECALLCOMPLMODE_CALLBACK, 0), U);
-    CHECK_RC(lineUncompleteCall(p.la, 1), U);
-    CHECK_RC(lineSecureCall(hb), U);
     /* digits, tones and media: test_digits.c */
     CHECK_RC(lineSetMediaControl(0, 0, hb, LINECALLSELECT_CALL, NULL, 0, NULL, 0, NULL, 0, NULL,
                                  0),
@@ -399,7 +387,6 @@ TEST(lineapi_not_yet_functions_say_so)
     CHECK_RC(lineSetMediaControl(p.lb, 0, 0, 0x10, NULL, 0, NULL, 0, NULL, 0, NULL, 0),
              LINEERR_INVALCALLSELECT);
     CHECK_RC(lineSetCallQualityOfService(hb, NULL, 0, NULL, 0), U);
-    CHECK_RC(lineSetLineDevStatus(p.lb, LINEDEVSTATUSFLAGS_MSGWAIT, 1), U);
     CHECK_RC(lineSetTerminal(p.lb, 0, 0, LINECALLSELECT_LINE, LINETERMMODE_BUTTONS, 0, 1), U);
     CHECK_RC(lineDevSpecific(p.lb, 0, 0, NULL, 0), U);
     CHECK_RC(lineDevSpecificFeature(p.lb, 1, NULL, 0), U);
@@ -415,43 +402,11 @@ TEST(lineapi_not_yet_functions_say_so)
     CHECK_RC(tapiRequestMediaCall(NULL, 0, "wave", "", 0, 0, "101", "app", NULL, NULL),
              TAPIERR_REQUESTFAILED);
     CHECK_RC(tapiRequestDrop(NULL, 0), TAPIERR_REQUESTFAILED);
-    HAGENT hag = 0;
-    HAGENTSESSION hs = 0;
-    GUID g;
-    memset(&g, 0, sizeof(g));
-    LINEAGENTSTATUS as;
-    memset(&as, 0, sizeof(as));
-    as.dwTotalSize = sizeof(as);
-    CHECK_RC(lineGetAgentStatus(p.la, 0, &as), U);
-    CHECK_RC(lineSetAgentState(p.la, 0, LINEAGENTSTATE_READY, 0), U);
-    CHECK_RC(lineSetAgentStateEx(p.la, 1, LINEAGENTSTATEEX_READY, 0), U);
-    CHECK_RC(lineCreateAgent(p.la, NULL, NULL, &hag), U);
-    CHECK_RC(lineCreateAgentSession(p.la, 1, NULL, 0, &g, &hs), U);
-    CHECK_RC(lineAgentSpecific(p.la, 0, 0, NULL, 0), U);
-    CHECK_RC(lineGetAgentCaps(p.a.h, 0, 0, T_API, NULL), U);
-    CHECK_RC(lineGetAgentActivityList(p.la, 0, NULL), U);
-    CHECK_RC(lineGetAgentGroupList(p.la, 0, NULL), U);
-    CHECK_RC(lineGetAgentInfo(p.la, 1, NULL), U);
-    CHECK_RC(lineGetAgentSessionInfo(p.la, 1, NULL), U);
-    CHECK_RC(lineGetAgentSessionList(p.la, 1, NULL), U);
-    CHECK_RC(lineGetGroupList(p.la, NULL), U);
-    CHECK_RC(lineGetProxyStatus(p.a.h, 0, T_API, NULL), U);
-    CHECK_RC(lineGetQueueInfo(p.la, 1, NULL), U);
-    CHECK_RC(lineGetQueueList(p.la, &g, NULL), U);
-    CHECK_RC(lineProxyMessage(p.la, 0, LINE_AGENTSTATUS, 0, 0, 0), U);
-    CHECK_RC(lineProxyResponse(p.la, NULL, 0), U);
-    CHECK_RC(lineSetAgentActivity(p.la, 0, 1), U);
-    CHECK_RC(lineSetAgentGroup(p.la, 0, NULL), U);
-    CHECK_RC(lineSetAgentMeasurementPeriod(p.la, 1, 10), U);
-    CHECK_RC(lineSetAgentSessionState(p.la, 1, LINEAGENTSESSIONSTATE_READY, 0), U);
-    CHECK_RC(lineSetQueueMeasurementPeriod(p.la, 1, 10), U);
+    /* (the agent functions: tests/test_agent.c) */
     /* the handle is checked first */
-    CHECK_RC(lineForward(0, 1, 0, &fl, 0, &hc, NULL), LINEERR_INVALLINEHANDLE);
-    CHECK_RC(lineRedirect(0, "102", 0), LINEERR_INVALCALLHANDLE);
-    CHECK_RC(lineSwapHold(hb, 0), LINEERR_INVALCALLHANDLE);
-    CHECK_RC(lineSwapHold(0, hb), LINEERR_INVALCALLHANDLE);
-    CHECK_RC(lineGetAgentStatus(0, 0, &as), LINEERR_INVALLINEHANDLE);
-    CHECK_RC(lineGetAgentCaps(p.a.h, p.a.ndevs, 0, T_API, NULL), LINEERR_BADDEVICEID);
+    CHECK_RC(lineDevSpecific(0, 0, 0, NULL, 0), LINEERR_INVALLINEHANDLE);
+    CHECK_RC(lineSetTerminal(0, 0, 0, LINECALLSELECT_CALL, LINETERMMODE_BUTTONS, 0, 1),
+             LINEERR_INVALCALLHANDLE);
     CHECK_RC(lineConfigDialog(p.a.ndevs, NULL, "tapi/line"), LINEERR_BADDEVICEID);
     t_expect_none(&p.a);
     t_expect_none(&p.b);
@@ -465,43 +420,36 @@ TEST(lineapi_not_yet_functions_say_so)
     memset(&caps, 0, sizeof(caps));
     caps.dc.dwTotalSize = sizeof(caps);
     CHECK_RC(lineGetDevCaps(p.b.h, 1, T_API, 0, &caps.dc), 0);
-    CHECK_EQ(caps.dc.dwLineFeatures, LINEFEATURE_MAKECALL);
+    /* (lineSetLineDevStatus: test_status.c; forwarding: tests/test_route.c) */
+    CHECK_EQ(caps.dc.dwLineFeatures & ~(DWORD)(LINEFEATURE_FORWARD | LINEFEATURE_FORWARDFWD),
+             LINEFEATURE_MAKECALL | LINEFEATURE_SETDEVSTATUS);
     CHECK_EQ(caps.dc.dwMedCtlDigitMaxListSize, 0);
     CHECK_EQ(caps.dc.dwMedCtlMediaMaxListSize, 0);
-    CHECK_EQ(caps.dc.dwSettableDevStatus, 0);
+    CHECK_EQ(caps.dc.dwSettableDevStatus, LINEDEVSTATUSFLAGS_MSGWAIT | LINEDEVSTATUSFLAGS_LOCKED);
     CHECK_EQ(caps.dc.dwNumTerminals, 0);
     memset(&caps, 0, sizeof(caps));
     caps.ac.dwTotalSize = sizeof(caps);
     CHECK_RC(lineGetAddressCaps(p.b.h, 1, 0, T_API, 0, &caps.ac), 0);
-    CHECK_EQ(caps.ac.dwForwardModes, 0);
-    CHECK_EQ(caps.ac.dwParkModes, 0);
     CHECK_EQ(caps.ac.dwNumCompletionMessages, 0);
-    CHECK_EQ(caps.ac.dwCallCompletionModes, 0);
     CHECK_EQ(caps.ac.dwCallFeatures &
-                 (LINECALLFEATURE_REDIRECT | LINECALLFEATURE_PARK | LINECALLFEATURE_SWAPHOLD |
-                  LINECALLFEATURE_COMPLETECALL | LINECALLFEATURE_SETMEDIACONTROL |
-                  LINECALLFEATURE_SECURECALL | LINECALLFEATURE_SETTREATMENT |
+                 (LINECALLFEATURE_SETMEDIACONTROL |
+                  LINECALLFEATURE_SETTREATMENT |
                   LINECALLFEATURE_SETQOS | LINECALLFEATURE_SETTERMINAL),
              0);
     CHECK_EQ(caps.ac.dwAddressFeatures &
-                 (LINEADDRFEATURE_FORWARD | LINEADDRFEATURE_PICKUP | LINEADDRFEATURE_UNPARK |
-                  LINEADDRFEATURE_UNCOMPLETECALL | LINEADDRFEATURE_SETMEDIACONTROL |
+                 (LINEADDRFEATURE_SETMEDIACONTROL |
                   LINEADDRFEATURE_SETTERMINAL),
-             0);
-    CHECK_EQ(caps.ac.dwCallFeatures2 & (LINECALLFEATURE2_PARKDIRECT |
-                                        LINECALLFEATURE2_PARKNONDIRECT),
              0);
     LINECALLSTATUS st;
     t_status(hb, &st);
-    CHECK_EQ(st.dwCallFeatures & (LINECALLFEATURE_REDIRECT | LINECALLFEATURE_PARK |
-                                  LINECALLFEATURE_SETTREATMENT),
+    CHECK_EQ(st.dwCallFeatures & LINECALLFEATURE_SETTREATMENT,
              0);
     t_drop_idle(&p.b, hb);
     t_expect_state(&p.a, ha, LINECALLSTATE_DISCONNECTED, LINEDISCONNECTMODE_NORMAL);
     t_drop_idle(&p.a, ha);
     t_pair_done(&p);
     /* without an application */
-    CHECK_RC(lineRedirect(hb, "102", 0), LINEERR_UNINITIALIZED);
+    CHECK_RC(lineGenerateDigits(hb, LINEDIGITMODE_DTMF, "1", 0), LINEERR_UNINITIALIZED);
 }
 
 static void CALLBACK phone_cb(DWORD dev, DWORD msg, DWORD_PTR inst, DWORD_PTR p1, DWORD_PTR p2,

@@ -21,7 +21,19 @@ static const unsigned char good_bye_bytes[] = {0x04, 'b', 'y', 'e', '!'};
 
 struct expect {
     unsigned long malformed, oversized, foreign;
+    /* an oversized UUI is not dropped silently: LINE_CALLINFO(DEVSPECIFIC)
+     * and this DevSpecific text (NULL: none expected) */
+    const char *dropped_invite, *dropped_bye;
 };
+
+static void check_devspecific(HCALL h, const char *want)
+{
+    tcallinfo u;
+    t_callinfo(h, &u);
+    const char *got = t_ci_str(&u, u.ci.dwDevSpecificSize, u.ci.dwDevSpecificOffset);
+    if (strcmp(got, want))
+        FAIL("DevSpecific \"%s\", expected \"%s\"", got, want);
+}
 
 static void check_counters(const struct expect *e)
 {
@@ -56,6 +68,10 @@ static void run_case(const char *invite_uui, const unsigned char *invite_bytes, 
     const char *extra[] = {"-set", "invite_uui", invite_uui, "-set", "bye_uui", bye_uui, NULL};
     sh_sipp_start(&sipp, "uac_bad_uui.xml", sh_free_port(), port, 1, extra);
     HCALL h = t_expect_offer(&a, hl);
+    if (e->dropped_invite) {
+        t_expect_callinfo(&a, h, LINECALLINFOSTATE_DEVSPECIFIC);
+        check_devspecific(h, e->dropped_invite);
+    }
     sh_check_uui(h, invite_bytes, invite_bytes ? invite_len : 0);
     if (invite_bytes) {
         LONG rel = lineReleaseUserUserInfo(h);
@@ -68,7 +84,11 @@ static void run_case(const char *invite_uui, const unsigned char *invite_bytes, 
     t_expect_reply(&a, req, 0);
     if (bye_bytes)
         t_expect_callinfo(&a, h, LINECALLINFOSTATE_USERUSERINFO);
+    if (e->dropped_bye)
+        t_expect_callinfo(&a, h, LINECALLINFOSTATE_DEVSPECIFIC);
     t_expect_state(&a, h, LINECALLSTATE_DISCONNECTED, LINEDISCONNECTMODE_NORMAL);
+    if (e->dropped_bye)
+        check_devspecific(h, e->dropped_bye);
     if (bye_bytes)
         sh_check_uui(h, bye_bytes, bye_len);
     else
@@ -83,12 +103,14 @@ static void run_case(const char *invite_uui, const unsigned char *invite_bytes, 
 
 /* A BYE whose User-to-User is not usable: DISCONNECTED NORMAL without
  * LINE_CALLINFO, the INVITE's UUI still in LINECALLINFO. */
-static void bad_bye(const char *bye_uui, unsigned long malformed, unsigned long oversized,
-                    unsigned long foreign)
+static void bad_bye_(const char *bye_uui, unsigned long malformed, unsigned long oversized,
+                     unsigned long foreign, const char *dropped)
 {
-    struct expect e = {malformed, oversized, foreign};
+    struct expect e = {malformed, oversized, foreign, NULL, dropped};
     run_case(good_invite, good_invite_bytes, sizeof(good_invite_bytes), bye_uui, NULL, 0, &e);
 }
+
+#define bad_bye(u, m, o, f) bad_bye_(u, m, o, f, NULL)
 
 TEST(sip_baduui_bye_bad_hex) { bad_bye("04zz21;encoding=hex;purpose=isdn-uui", 1, 0, 0); }
 TEST(sip_baduui_bye_odd_length) { bad_bye("0462796;encoding=hex;purpose=isdn-uui", 1, 0, 0); }
@@ -104,7 +126,8 @@ TEST(sip_baduui_bye_unknown_content) { bad_bye("0462796521;content=x-private", 0
 /* 17 bytes against dwUUICallInfoSize 16: ignored whole, never cut to 16. */
 TEST_THREADED(sip_baduui_bye_oversized)
 {
-    bad_bye("0400112233445566778899aabbccddeeff;encoding=hex;purpose=isdn-uui", 0, 1, 0);
+    bad_bye_("0400112233445566778899aabbccddeeff;encoding=hex;purpose=isdn-uui", 0, 1, 0,
+             "UUI dropped: 17 bytes > 16");
 }
 
 /* Exactly dwUUICallInfoSize bytes are delivered. */
@@ -137,12 +160,14 @@ TEST(sip_baduui_bye_second_value_ours)
 
 /* The INVITE's User-to-User is bad: the call is offered without UUI, and the
  * BYE's good UUI still arrives. */
-static void bad_invite(const char *invite_uui, unsigned long malformed, unsigned long oversized,
-                       unsigned long foreign)
+static void bad_invite_(const char *invite_uui, unsigned long malformed,
+                        unsigned long oversized, unsigned long foreign, const char *dropped)
 {
-    struct expect e = {malformed, oversized, foreign};
+    struct expect e = {malformed, oversized, foreign, dropped, NULL};
     run_case(invite_uui, NULL, 0, good_bye, good_bye_bytes, sizeof(good_bye_bytes), &e);
 }
+
+#define bad_invite(u, m, o, f) bad_invite_(u, m, o, f, NULL)
 
 TEST(sip_baduui_invite_bad_hex) { bad_invite("04g0;encoding=hex;purpose=isdn-uui", 1, 0, 0); }
 TEST(sip_baduui_invite_odd_length) { bad_invite("046;encoding=hex;purpose=isdn-uui", 1, 0, 0); }
@@ -155,5 +180,5 @@ TEST(sip_baduui_invite_oversized)
     for (int i = 0; i < 200; i++)
         k += (size_t)snprintf(big + k, sizeof(big) - k, "%02x", i);
     snprintf(big + k, sizeof(big) - k, ";encoding=hex;purpose=isdn-uui");
-    bad_invite(big, 0, 1, 0);
+    bad_invite_(big, 0, 1, 0, "UUI dropped: 200 bytes > 16");
 }

@@ -1,6 +1,8 @@
-/* The capabilities follow the provider of each line: a SIP line does not
- * announce hold or transfer, which the SIP provider does not carry out yet,
- * while a switch station next to it does. */
+/* The capabilities follow the provider of each line: a SIP line announces
+ * hold (a re-INVITE, siphold.c) and the peer's hold (ACTIVEHELD), not
+ * transfer, which the SIP provider does not carry out yet, while a switch
+ * station next to it does.  Answering a call holds the active one on the
+ * switch (LINEANSWERMODE_HOLD), not on a SIP line (NONE). */
 #include "sip_helpers.h"
 
 TEST(sip_caps_follow_the_provider)
@@ -17,13 +19,25 @@ TEST(sip_caps_follow_the_provider)
         unsigned char raw[4096];
     } u;
     for (DWORD dev = 0; dev < 2; dev++) {
+        union {
+            LINEDEVCAPS dc;
+            unsigned char raw[4096];
+        } d;
+        memset(&d, 0, sizeof(d));
+        d.dc.dwTotalSize = sizeof(d);
+        CHECK_RC(lineGetDevCaps(a.h, dev, T_API, 0, &d.dc), 0);
+        /* answering a second call holds the first on the switch, not on SIP */
+        CHECK_EQ(d.dc.dwAnswerMode, dev == 0 ? LINEANSWERMODE_NONE : LINEANSWERMODE_HOLD);
         memset(&u, 0, sizeof(u));
         u.ac.dwTotalSize = sizeof(u);
         CHECK_RC(lineGetAddressCaps(a.h, dev, 0, T_API, 0, &u.ac), 0);
         CHECK_EQ(u.ac.dwCallFeatures & LINECALLFEATURE_DROP, LINECALLFEATURE_DROP);
         CHECK_EQ(u.ac.dwCallFeatures & LINECALLFEATURE_SETUPCONF, LINECALLFEATURE_SETUPCONF);
         if (dev == 0) { /* SIP */
-            CHECK_EQ(u.ac.dwCallFeatures & (hold | xfer), 0);
+            CHECK_EQ(u.ac.dwCallFeatures & (hold | xfer), hold);
+            CHECK_EQ(u.ac.dwCallFeatures & LINECALLFEATURE_SWAPHOLD, 0);
+            CHECK_EQ(u.ac.dwConnectedModes,
+                     LINECONNECTEDMODE_ACTIVE | LINECONNECTEDMODE_ACTIVEHELD);
             CHECK_EQ(u.ac.dwTransferModes, 0);
             CHECK_EQ(u.ac.dwCallFeatures2, 0);
             CHECK_EQ(u.ac.dwAddrCapFlags &
@@ -31,6 +45,7 @@ TEST(sip_caps_follow_the_provider)
                      0);
         } else { /* the switch */
             CHECK_EQ(u.ac.dwCallFeatures & (hold | xfer), hold | xfer);
+            CHECK_EQ(u.ac.dwConnectedModes, LINECONNECTEDMODE_ACTIVE);
             CHECK_EQ(u.ac.dwTransferModes,
                      LINETRANSFERMODE_TRANSFER | LINETRANSFERMODE_CONFERENCE);
         }

@@ -4,7 +4,11 @@
  * or SIPp (which checks each BYE's User-to-User and Reason on the wire).
  * As in tests/test_conf.c, every test asserts the order of every
  * application's messages.  Dialog counts (two per call between two opentapi
- * lines) show on the SIP side what went and what stayed. */
+ * lines) show on the SIP side what went and what stayed.  A party waits on
+ * hold while the conference waits for its consultation call (a re-INVITE,
+ * sendonly): an opentapi party sees CONNECTED/ACTIVEHELD, then ACTIVE when it
+ * is added; the tests wait for every re-INVITE to be answered before going
+ * on, so that none is in flight when a BYE goes. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -114,12 +118,15 @@ static void sconf_setup(sconf *k)
     t_expect_state(&k->host, k->hb_host, LINECALLSTATE_CONFERENCED, k->hconf);
     t_expect_state(&k->host, k->hconf, LINECALLSTATE_ONHOLDPENDCONF, 0);
     t_expect_state(&k->host, k->hk, LINECALLSTATE_DIALTONE, LINEDIALTONEMODE_NORMAL);
+    /* bob waits on hold */
+    t_expect_state(&k->bob, k->hb, LINECALLSTATE_CONNECTED, LINECONNECTEDMODE_ACTIVEHELD);
     t_expect_none(&k->bob);
 }
 
 /* host, bob and carol in one conference: two SIP calls, four dialogs. */
 static void sconf_three(sconf *k)
 {
+    sh_reinvites base = sh_reinvites_now();
     sconf_setup(k);
     char dest[64];
     dest_of(k, 2, "carol", dest, sizeof(dest));
@@ -129,6 +136,9 @@ static void sconf_three(sconf *k)
     t_expect_state(&k->host, k->hk, LINECALLSTATE_CONFERENCED, k->hconf);
     t_expect_state(&k->host, k->hconf, LINECALLSTATE_CONNECTED, LINECONNECTEDMODE_ACTIVE);
     t_expect_reply(&k->host, req, 0);
+    /* bob is taken off hold, in the conference */
+    t_expect_state(&k->bob, k->hb, LINECALLSTATE_CONNECTED, LINECONNECTEDMODE_ACTIVE);
+    sh_wait_reinvites(base, 2, 2);
     sh_wait_dialogs(4);
     t_expect_none(&k->host);
     t_expect_none(&k->bob);
@@ -286,11 +296,15 @@ TEST_THREADED(sip_conf_remove_sends_one_bye)
     sconf_init(&k);
     sconf_three(&k);
     HCALL hk2 = 0;
+    sh_reinvites base = sh_reinvites_now();
     LONG req = linePrepareAddToConference(k.hconf, &hk2, NULL);
     CHECK_REQ(req);
     t_expect_reply(&k.host, req, 0);
     t_expect_state(&k.host, k.hconf, LINECALLSTATE_ONHOLDPENDCONF, 0);
     t_expect_state(&k.host, hk2, LINECALLSTATE_DIALTONE, LINEDIALTONEMODE_NORMAL);
+    /* the conference waits: every party on hold */
+    t_expect_state(&k.bob, k.hb, LINECALLSTATE_CONNECTED, LINECONNECTEDMODE_ACTIVEHELD);
+    t_expect_state(&k.carol, k.hc, LINECALLSTATE_CONNECTED, LINECONNECTEDMODE_ACTIVEHELD);
     char dest[64];
     dest_of(&k, 3, "dave", dest, sizeof(dest));
     HCALL hd = consult_reaches(&k.host, hk2, dest, &k.dave, k.ld);
@@ -299,6 +313,9 @@ TEST_THREADED(sip_conf_remove_sends_one_bye)
     t_expect_state(&k.host, hk2, LINECALLSTATE_CONFERENCED, k.hconf);
     t_expect_state(&k.host, k.hconf, LINECALLSTATE_CONNECTED, LINECONNECTEDMODE_ACTIVE);
     t_expect_reply(&k.host, req, 0);
+    t_expect_state(&k.bob, k.hb, LINECALLSTATE_CONNECTED, LINECONNECTEDMODE_ACTIVE);
+    t_expect_state(&k.carol, k.hc, LINECALLSTATE_CONNECTED, LINECONNECTEDMODE_ACTIVE);
+    sh_wait_reinvites(base, 4, 4);
     sh_wait_dialogs(6);
 
     req = lineRemoveFromConference(k.hk);
@@ -388,7 +405,8 @@ TEST(sip_conf_party_hangs_up_reverts)
 
 /* The parties are two SIPp user agents, which check on the wire that each
  * gets one BYE with the conference drop's User-to-User and
- * Reason: Q.850;cause=16. */
+ * Reason: Q.850;cause=16; the first also that it was held (sendonly) while
+ * the conference waited, and taken off hold (sendrecv) when it was made. */
 TEST_THREADED(sip_conf_drop_sipp_parties)
 {
     int port = sh_free_port(), p1 = sh_free_port(), p2 = sh_free_port();
@@ -399,7 +417,7 @@ TEST_THREADED(sip_conf_drop_sipp_parties)
              port);
     t_config(text);
     sproc s1, s2;
-    sh_sipp_start(&s1, "uas_expect_bye.xml", p1, 0, 1, NULL);
+    sh_sipp_start(&s1, "uas_expect_bye_held.xml", p1, 0, 1, NULL);
     sh_sipp_start_another(&s2, "uas_expect_bye.xml", p2, 0, 1, NULL);
     tapp a;
     t_init(&a, "host");
@@ -407,6 +425,7 @@ TEST_THREADED(sip_conf_drop_sipp_parties)
     char d1[64], d2[64];
     snprintf(d1, sizeof(d1), "sip:sipp@127.0.0.1:%d", p1);
     snprintf(d2, sizeof(d2), "sip:sipp@127.0.0.1:%d", p2);
+    sh_reinvites base = sh_reinvites_now();
     HCALL h1 = t_make_call(&a, hl, d1, NULL, 0);
     t_expect_state(&a, h1, LINECALLSTATE_DIALING, 0);
     sh_wait_state(&a, h1, LINECALLSTATE_CONNECTED);
@@ -427,6 +446,7 @@ TEST_THREADED(sip_conf_drop_sipp_parties)
     t_expect_state(&a, hk, LINECALLSTATE_CONFERENCED, hconf);
     t_expect_state(&a, hconf, LINECALLSTATE_CONNECTED, LINECONNECTEDMODE_ACTIVE);
     t_expect_reply(&a, req, 0);
+    sh_wait_reinvites(base, 2, 0); /* the first party held, then taken off hold */
     static const unsigned char uui[] = {0x04, 'c', 'o', 'n', 'f'};
     req = lineDrop(hconf, (LPCSTR)uui, sizeof(uui));
     CHECK_REQ(req);

@@ -50,10 +50,12 @@ TEST(sip_config_check_agrees_with_startup)
         const char *msg;
     } cases[] = {
         {"bogus = 1\n", "line 5: [line] (device 0, sip): unknown key bogus"},
-        {"transport = sctp\n", "line 5: [line] (device 0, sip): transport must be udp or tcp"},
+        {"transport = sctp\n", "line 5: [line] (device 0, sip): transport must be udp, tcp or tls"},
         {"expires = 5\n", "line 5: [line] (device 0, sip): expires must be 10..86400"},
         {"expires = +60\n", "line 5: [line] (device 0, sip): expires must be 10..86400"},
         {"reject_status = 404\n", "line 5: [line] (device 0, sip): reject_status must be"},
+        {"session_expires = 90000\n",
+         "line 5: [line] (device 0, sip): session_expires must be 0..86400"},
         {"reject_status = 603x\n", "line 5: [line] (device 0, sip): reject_status must be"},
         {"proxy = http://x\n", "line 5: [line] (device 0, sip): proxy must be a SIP URI"},
         {"registrar = sip:\n", "line 5: [line] (device 0, sip): registrar must be a SIP URI"},

@@ -2,9 +2,13 @@
  * wire what opentapi sends (User-to-User, Reason), and the tests check what
  * the application sees of what SIPp sends.  Every SIPp run is bounded
  * (-timeout, -recv_timeout) and waited for on its exit. */
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include "../src/providers/sip/sip.h"
 #include "sip_helpers.h"
@@ -164,6 +168,16 @@ static void final_response(int portn, const char *status, const char *phrase,
     LINEMESSAGE m = t_next(&a);
     if (m.dwMessageID == LINE_CALLSTATE && m.dwParam1 == LINECALLSTATE_PROCEEDING)
         m = t_next(&a);
+    if (status[0] == '3') {
+        /* where the far end sends the call (its Contact): reported, not followed */
+        if (m.dwMessageID != LINE_CALLINFO || m.dwParam1 != LINECALLINFOSTATE_REDIRECTIONID)
+            FAIL("%s: expected LINE_CALLINFO(REDIRECTIONID), got message %u (%lx)", status,
+                 (unsigned)m.dwMessageID, (unsigned long)m.dwParam1);
+        char rid[128];
+        t_callinfo_str(h, offsetof(LINECALLINFO, dwRedirectionIDSize), rid, sizeof(rid));
+        CHECK(!strcmp(rid, "elsewhere@127.0.0.1"));
+        m = t_next(&a);
+    }
     if (m.dwMessageID != LINE_CALLINFO || m.dwParam1 != LINECALLINFOSTATE_USERUSERINFO)
         FAIL("%s: expected LINE_CALLINFO(USERUSERINFO), got message %u (%lx)", status,
              (unsigned)m.dwMessageID, (unsigned long)m.dwParam1);
@@ -186,10 +200,12 @@ static void final_response(int portn, const char *status, const char *phrase,
 }
 
 /* Failures Sofia-SIP reports itself, with no peer to answer: a name that does
- * not resolve, no transport to the destination. */
-static void local_failure(const char *dest, DWORD mode, const char *cause)
+ * not resolve, no transport to the destination, a port that refuses (ICMP,
+ * TCP reset), no response at all.  line_extra: keys of the calling line. */
+static void local_failure_on(const char *line_extra, const char *dest, DWORD mode,
+                             const char *cause)
 {
-    sh_config_line(sh_port(18), NULL);
+    sh_config_line(sh_port(18), line_extra);
     tapp a;
     HLINE hl;
     sh_app_open(&a, &hl);
@@ -207,6 +223,11 @@ static void local_failure(const char *dest, DWORD mode, const char *cause)
     t_shutdown(&a);
 }
 
+static void local_failure(const char *dest, DWORD mode, const char *cause)
+{
+    local_failure_on(NULL, dest, mode, cause);
+}
+
 TEST(sip_cause_unresolvable_host_is_badaddress)
 {
     local_failure("sip:nobody@host.invalid", LINEDISCONNECTMODE_BADADDRESS,
@@ -218,6 +239,44 @@ TEST(sip_cause_no_transport_is_unreachable)
     char dest[80];
     snprintf(dest, sizeof(dest), "sip:nobody@127.0.0.1:%d;transport=tcp", sh_port(19));
     local_failure(dest, LINEDISCONNECTMODE_UNREACHABLE, "SIP 503 No transport (local)");
+}
+
+/* UDP to a port nobody listens on: ICMP port unreachable, our stack's 503. */
+TEST(sip_cause_icmp_unreachable_is_unreachable)
+{
+    char dest[80];
+    snprintf(dest, sizeof(dest), "sip:nobody@127.0.0.1:%d", sh_free_port());
+    local_failure(dest, LINEDISCONNECTMODE_UNREACHABLE, "SIP 503 Service Unavailable (local)");
+}
+
+/* TCP to a port nobody listens on: connection refused, our stack's 503. */
+TEST(sip_cause_connection_refused_is_unreachable)
+{
+    char dest[80];
+    snprintf(dest, sizeof(dest), "sip:nobody@127.0.0.1:%d", sh_free_port());
+    local_failure_on("transport = tcp\n", dest, LINEDISCONNECTMODE_UNREACHABLE,
+                     "SIP 503 Service Unavailable (local)");
+}
+
+/* A peer that never answers (a UDP socket that reads nothing): our stack's
+ * 408 after no_response_timeout (1 s here, 32 s by default) is UNREACHABLE,
+ * unlike a peer's 408 (NOANSWER, sip_sipp_408_noanswer). */
+TEST(sip_cause_no_response_is_unreachable)
+{
+    int fd = socket(AF_INET, SOCK_DGRAM, 0);
+    CHECK(fd >= 0);
+    struct sockaddr_in sa;
+    memset(&sa, 0, sizeof(sa));
+    sa.sin_family = AF_INET;
+    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    CHECK(bind(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0);
+    socklen_t sl = sizeof(sa);
+    CHECK(getsockname(fd, (struct sockaddr *)&sa, &sl) == 0);
+    char dest[80];
+    snprintf(dest, sizeof(dest), "sip:silent@127.0.0.1:%d", ntohs(sa.sin_port));
+    local_failure_on("no_response_timeout = 1\n", dest, LINEDISCONNECTMODE_UNREACHABLE,
+                     "SIP 408 Request Timeout (local)");
+    close(fd);
 }
 
 TEST(sip_sipp_486_busy) { final_response(0, "486", "Busy Here", "17", LINEDISCONNECTMODE_BUSY); }

@@ -2,8 +2,8 @@
  * (alice, bob) on 127.0.0.1, a TAPI 3 application on each, or a TAPI 2
  * application at one end, or SIPp.  Disconnect with each DISCONNECT_CODE in
  * each state, UUI staged before it reaching the far end (BYE, 603, CANCEL),
- * the causes both ends see, and the cause of each disconnect mode a final
- * response to our INVITE maps to. */
+ * the causes both ends see, the cause of each disconnect mode a final
+ * response to our INVITE maps to, and Hold (a re-INVITE). */
 #include <stdio.h>
 
 #include "sip_helpers.h"
@@ -113,6 +113,51 @@ TEST(sip_tapi3_disconnect_codes_between_two_tapi3_apps)
     ITAddress_Release(ay);
     t3_done(&x);
     t3_done(&y);
+    t3_check_stats();
+}
+
+/* TAPI 3 Hold on a SIP line (a re-INVITE): alice (TAPI 3) holds bob (TAPI
+ * 2): CS_HOLD, bob CONNECTED/ACTIVEHELD; Hold(FALSE): CS_CONNECTED, bob
+ * ACTIVE; then held again and disconnected (BYE): bob DISCONNECTED. */
+TEST(sip_tapi3_hold_is_a_reinvite)
+{
+    config_pair();
+    t3app x;
+    t3_init(&x, "alice3", TE_CALLSTATE);
+    tapp b;
+    t_init(&b, "bob2");
+    HLINE lb = t_open(&b, 1, LINECALLPRIVILEGE_OWNER);
+    ITAddress *ax = t3_address(&x, 0);
+    ITBasicCallControl *c = create(ax);
+    CHECK_HR(ITBasicCallControl_Connect(c, VARIANT_FALSE), S_OK);
+    t3_expect_state(&x, c, CS_INPROGRESS, CEC_NONE);
+    HCALL hb = t_expect_offer(&b, lb);
+    LONG req = lineAnswer(hb, NULL, 0);
+    CHECK_REQ(req);
+    t_expect_state(&b, hb, LINECALLSTATE_CONNECTED, LINECONNECTEDMODE_ACTIVE);
+    t_expect_reply(&b, req, 0);
+    t3_expect_state(&x, c, CS_CONNECTED, CEC_NONE);
+    CHECK_HR(ITBasicCallControl_Hold(c, VARIANT_FALSE), TAPI_E_INVALCALLSTATE);
+    CHECK_HR(ITBasicCallControl_Hold(c, VARIANT_TRUE), S_OK);
+    t3_expect_state(&x, c, CS_HOLD, CEC_NONE);
+    t_expect_state(&b, hb, LINECALLSTATE_CONNECTED, LINECONNECTEDMODE_ACTIVEHELD);
+    CHECK_HR(ITBasicCallControl_Hold(c, VARIANT_FALSE), S_OK);
+    t3_expect_state(&x, c, CS_CONNECTED, CEC_NONE);
+    t_expect_state(&b, hb, LINECALLSTATE_CONNECTED, LINECONNECTEDMODE_ACTIVE);
+    CHECK_HR(ITBasicCallControl_Hold(c, VARIANT_TRUE), S_OK);
+    t3_expect_state(&x, c, CS_HOLD, CEC_NONE);
+    t_expect_state(&b, hb, LINECALLSTATE_CONNECTED, LINECONNECTEDMODE_ACTIVEHELD);
+    CHECK_HR(ITBasicCallControl_Disconnect(c, DC_NORMAL), S_OK);
+    t3_expect_state(&x, c, CS_DISCONNECTED, CEC_DISCONNECT_NORMAL);
+    t_expect_state(&b, hb, LINECALLSTATE_DISCONNECTED, LINEDISCONNECTMODE_NORMAL);
+    t_drop_idle(&b, hb);
+    t3_release_last(c);
+    sh_wait_dialogs(0);
+    t3_expect_none(&x);
+    t_expect_none(&b);
+    ITAddress_Release(ax);
+    t3_done(&x);
+    t_shutdown(&b);
     t3_check_stats();
 }
 

@@ -1,9 +1,9 @@
 /* The tapi tool as a newcomer meets it (tools/): every command's help, the
  * unknown-command message, the demo's exit status and summary, `tapi lines`
  * without binding SIP ports, OPENTAPI_LOG, `tapi call`/`answer` with UUI on
- * the INVITE, 180 and 200, a ring delay, a line of OPENTAPI_CONFIG, the SIP
- * message trace read back by `tapi trace` and the pcap it writes decoded by
- * tshark and read by sngrep.  The tool runs as a child process (tests/sip_helpers.c, so these
+ * the INVITE, 180 and 200, a ring delay, hold and the far end's hold, a line
+ * of OPENTAPI_CONFIG, the SIP message trace read back by `tapi trace` and the
+ * pcap it writes decoded by tshark and read by sngrep.  The tool runs as a child process (tests/sip_helpers.c, so these
  * tests need the SIP build); SVG pictures are checked by
  * tests/pictures/check.py. */
 #define _POSIX_C_SOURCE 200809L
@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "sip_helpers.h"
+#include "sip_tls_helpers.h"
 
 #define TOOL_WAIT_MS 20000u
 
@@ -363,6 +364,78 @@ TEST(tool_answer_ring_then_caller_abandons)
     CHECK_HASNT(aout, "lineAnswer");
 }
 
+/* tapi call --hold-after / --hold-for: lineHold as soon as the call connects,
+ * lineUnhold as soon as the hold succeeded, the drop 2 s after connecting
+ * (far more than a hold and an unhold take: only a hang would lose the
+ * race); tapi answer prints the far end's hold and its end.  The options'
+ * usage errors. */
+TEST(tool_call_holds_answer_sees_peer_hold)
+{
+    char la[64], lb[64];
+    int pa = sh_free_port(), pb = sh_free_port();
+    snprintf(la, sizeof(la), "sip:alice@127.0.0.1:%d", pa);
+    snprintf(lb, sizeof(lb), "sip:bob@127.0.0.1:%d", pb);
+    sproc ans, call;
+    const char *aargs[] = {"answer", "--line", lb, "--timeout", "15", NULL};
+    sh_tapi_start(&ans, aargs, pb);
+    const char *cargs[] = {"call", "--line", la, lb, "--hold-after", "0", "--hold-for", "0",
+                           "--drop-after", "2000", "--timeout", "15", NULL};
+    sh_tapi_start(&call, cargs, 0);
+    sh_wait_output(&ans, "held by peer");
+    sh_wait_output(&ans, "resumed by peer");
+    int rc = sh_wait_exit(&call, TOOL_WAIT_MS);
+    char cout[65536];
+    snprintf(cout, sizeof(cout), "%s", sh_output(&call));
+    int arc = sh_wait_exit(&ans, TOOL_WAIT_MS);
+    const char *aout = sh_output(&ans);
+    if (rc != 0 || arc != 0)
+        FAIL("tapi call exited %d, tapi answer %d:\n%s\n%s", rc, arc, cout, aout);
+    /* the caller: hold, ONHOLD, its reply, unhold, CONNECTED, its reply, in order */
+    const char *order[] = {"LINE_CALLSTATE CONNECTED ACTIVE", "lineHold -> request 2",
+                           "LINE_CALLSTATE ONHOLD",           "LINE_REPLY request 2 SUCCESS",
+                           "lineUnhold -> request 3",         "LINE_CALLSTATE CONNECTED ACTIVE",
+                           "LINE_REPLY request 3 SUCCESS",    "drop: lineDrop -> request 4",
+                           "1 call: 1 ok, 0 failed"};
+    const char *at = cout;
+    for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
+        const char *f = strstr(at, order[i]);
+        if (!f)
+            FAIL("tapi call: \"%s\" missing or out of order:\n%s", order[i], cout);
+        at = f + strlen(order[i]);
+    }
+    CHECK_HASNT(cout, "held by peer");
+    const char *aorder[] = {"LINE_CALLSTATE CONNECTED ACTIVE",
+                            "LINE_CALLSTATE CONNECTED ACTIVEHELD",
+                            "held by peer",
+                            "LINE_CALLSTATE CONNECTED ACTIVE",
+                            "resumed by peer",
+                            "LINE_CALLSTATE DISCONNECTED NORMAL",
+                            "1 call: 1 ok, 0 failed"};
+    at = aout;
+    for (size_t i = 0; i < sizeof(aorder) / sizeof(aorder[0]); i++) {
+        const char *f = strstr(at, aorder[i]);
+        if (!f)
+            FAIL("tapi answer: \"%s\" missing or out of order:\n%s", aorder[i], aout);
+        at = f + strlen(aorder[i]);
+    }
+    CHECK_HASNT(aout, "lineHold");
+
+    const char *out;
+    const char *nohold[] = {"call", "--line", la, lb, "--hold-for", "5", NULL};
+    CHECK_EQ(tool(nohold, &out), 2);
+    CHECK_HAS(out, "tapi: --hold-for needs --hold-after");
+    const char *bad[] = {"call", "--line", la, lb, "--hold-after", "soon", NULL};
+    CHECK_EQ(tool(bad, &out), 2);
+    CHECK_HAS(out, "tapi: --hold-after must be milliseconds (0-86400000)");
+    const char *rej[] = {"answer", "--line", lb, "--reject", "--hold-after", "5", NULL};
+    CHECK_EQ(tool(rej, &out), 2);
+    CHECK_HAS(out, "tapi: --hold-after holds a connected call: not with --reject");
+    const char *help[] = {"call", "--help", NULL};
+    CHECK_EQ(tool(help, &out), 0);
+    CHECK_HAS(out, "--hold-after MS");
+    CHECK_HAS(out, "--hold-for MS");
+}
+
 /* Without --line the tool uses a SIP line of OPENTAPI_CONFIG (the first, or
  * --device). */
 TEST(tool_call_uses_opentapi_config)
@@ -463,4 +536,142 @@ TEST(tool_call_answer_credentials_via_kamailio)
     CHECK_HAS(aout, "1 call: 1 ok, 0 failed");
     if (!authorized)
         FAIL("Kamailio did not authorize alice's INVITE (its credentials):\n%s", klog);
+}
+
+/* --transport tls with the --tls-* options: a call between two tools over
+ * TLS with UUI both ways; the same caller trusting another CA fails,
+ * UNREACHABLE, and says why. */
+TEST(tool_call_answer_tls)
+{
+    char dir[300];
+    snprintf(dir, sizeof(dir), "%s/tooltls-XXXXXX", sh_tmpdir());
+    CHECK(mkdtemp(dir) != NULL);
+    th_make_cas(dir);
+    th_make_party(dir, "alice", "127.0.0.1", "DNS:127.0.0.1", false);
+    th_make_party(dir, "bob", "127.0.0.1", "DNS:127.0.0.1", false);
+    th_free_cas();
+    char la[64], lb[64], bob[64], acert[400], akey[400], bcert[400], bkey[400], ca[400],
+        rogue[400];
+    int pa = sh_free_port(), pb = sh_free_port();
+    snprintf(la, sizeof(la), "sips:alice@127.0.0.1:%d", pa);
+    snprintf(lb, sizeof(lb), "sip:bob@127.0.0.1:%d", pb);
+    snprintf(bob, sizeof(bob), "sips:bob@127.0.0.1:%d", pb);
+    snprintf(acert, sizeof(acert), "%s/alice.pem", dir);
+    snprintf(akey, sizeof(akey), "%s/alice.key", dir);
+    snprintf(bcert, sizeof(bcert), "%s/bob.pem", dir);
+    snprintf(bkey, sizeof(bkey), "%s/bob.key", dir);
+    snprintf(ca, sizeof(ca), "%s/ca.pem", dir);
+    snprintf(rogue, sizeof(rogue), "%s/rogue-ca.pem", dir);
+    sproc ans, call;
+    const char *aargs[] = {"answer", "--line", lb, "--transport", "tls", "--tls-certificate",
+                           bcert, "--tls-key", bkey, "--tls-ca", ca, "--uui", "04627965",
+                           "--drop-after", "0", "--timeout", "15", NULL};
+    sh_tapi_start(&ans, aargs, 0);
+    sh_wait_output(&ans, "(tls) open, answering calls");
+    const char *cargs[] = {"call", "--line", la, bob, "--transport", "tls", "--tls-certificate",
+                           acert, "--tls-key", akey, "--tls-ca", ca, "--call-uui", "04696e76",
+                           "--timeout", "15", NULL};
+    sh_tapi_start(&call, cargs, 0);
+    int rc = sh_wait_exit(&call, TOOL_WAIT_MS);
+    char cout[65536];
+    snprintf(cout, sizeof(cout), "%s", sh_output(&call));
+    CHECK_EQ(sh_wait_exit(&ans, TOOL_WAIT_MS), 0);
+    if (rc != 0)
+        FAIL("tapi call exited %d:\n%s", rc, cout);
+    const char *aout = sh_output(&ans);
+    CHECK_HAS(aout, "UUI 04696e76 (4 bytes)");
+    CHECK_HAS(aout, "1 call: 1 ok, 0 failed");
+    CHECK_HAS(cout, "(tls) open, placing calls");
+    CHECK_HAS(cout, "UUI 04627965 (4 bytes)");
+    CHECK_HAS(cout, "1 call: 1 ok, 0 failed");
+    /* bob's certificate is not of the CA this caller trusts */
+    sh_tapi_start(&ans, aargs, 0);
+    sh_wait_output(&ans, "(tls) open, answering calls");
+    const char *rargs[] = {"call", "--line", la, bob, "--transport", "tls", "--tls-certificate",
+                           acert, "--tls-key", akey, "--tls-ca", rogue, "--timeout", "15", NULL};
+    sh_tapi_start(&call, rargs, 0);
+    rc = sh_wait_exit(&call, TOOL_WAIT_MS);
+    snprintf(cout, sizeof(cout), "%s", sh_output(&call));
+    sh_stop(&ans);
+    CHECK_EQ(rc, 1);
+    CHECK_HAS(cout, "LINE_CALLSTATE DISCONNECTED UNREACHABLE");
+    CHECK_HAS(cout, "FAILED: SIP 503 Service Unavailable (local) -> UNREACHABLE");
+    /* the options describe a TLS --line line only */
+    const char *out;
+    const char *bad[] = {"call", "--line", la, bob, "--tls-ca", ca, NULL};
+    CHECK_EQ(tool(bad, &out), 2);
+    CHECK_HAS(out, "describe a --line line with --transport tls");
+    const char *nocert[] = {"call", "--line", la, bob, "--transport", "tls", NULL};
+    CHECK_EQ(tool(nocert, &out), 2);
+    CHECK_HAS(out, "--transport tls needs --tls-certificate FILE");
+}
+
+/* UUI larger than the line takes (uui_call_info = 16): `tapi answer` says so
+ * (LINE_CALLINFO DEVSPECIFIC and a warning), and the call goes on. */
+TEST(tool_answer_warns_dropped_uui)
+{
+    char conf[300];
+    int pb = sh_free_port();
+    snprintf(conf, sizeof(conf),
+             "[line]\nprovider = sip\nnumber = bob\nuri = sip:bob@127.0.0.1:%d\n"
+             "uui_call_info = 16\n",
+             pb);
+    setenv("OPENTAPI_CONFIG", temp_file("small-uui.conf", conf), 1);
+    sproc ans;
+    const char *aargs[] = {"answer", "--timeout", "15", NULL};
+    sh_tapi_start(&ans, aargs, pb);
+    unsetenv("OPENTAPI_CONFIG");
+    char big[100];
+    size_t k = 0;
+    for (int i = 0; i < 20; i++)
+        k += (size_t)snprintf(big + k, sizeof(big) - k, "%02x", i + 4);
+    const char *extra[] = {"-set", "invite_uui", big, "-set", "bye_uui", "0462796521", NULL};
+    sproc sipp;
+    sh_sipp_start_another(&sipp, "uac_bad_uui.xml", sh_free_port(), pb, 1, extra);
+    sh_expect_success(&sipp, SH_SIPP_TIMEOUT_MS);
+    int rc = sh_wait_exit(&ans, TOOL_WAIT_MS);
+    const char *aout = sh_output(&ans);
+    if (rc != 0)
+        FAIL("tapi answer exited %d:\n%s", rc, aout);
+    CHECK_HAS(aout, "LINE_CALLINFO DEVSPECIFIC");
+    CHECK_HAS(aout, "warning: UUI dropped: 20 bytes > 16");
+    CHECK_HAS(aout, "UUI 0462796521 (5 bytes)"); /* the BYE's, which fits */
+    CHECK_HAS(aout, "1 call: 1 ok, 0 failed");
+}
+
+/* answer --redirect-to: every offered call is redirected (302 to the
+ * address); the caller's call ends FORWARDED with that address as its
+ * redirection; answer counts it as asked. */
+TEST(tool_answer_redirect_to)
+{
+    char la[64], lb[64];
+    int pa = sh_free_port(), pb = sh_free_port();
+    snprintf(la, sizeof(la), "sip:alice@127.0.0.1:%d", pa);
+    snprintf(lb, sizeof(lb), "sip:bob@127.0.0.1:%d", pb);
+    sproc ans, call;
+    const char *aargs[] = {"answer", "--line", lb, "--redirect-to", "sip:carol@127.0.0.1:5093",
+                           "--timeout", "15", NULL};
+    sh_tapi_start(&ans, aargs, pb);
+    const char *cargs[] = {"call", "--line", la, lb, "--timeout", "15", NULL};
+    sh_tapi_start(&call, cargs, 0);
+    int rc = sh_wait_exit(&call, TOOL_WAIT_MS);
+    char cout[65536];
+    snprintf(cout, sizeof(cout), "%s", sh_output(&call));
+    int arc = sh_wait_exit(&ans, TOOL_WAIT_MS);
+    const char *aout = sh_output(&ans);
+    if (arc != 0)
+        FAIL("tapi answer exited %d:\n%s", arc, aout);
+    CHECK_HAS(aout, "lineRedirect sip:carol@127.0.0.1:5093 -> request");
+    CHECK_HAS(aout, "LINE_CALLSTATE IDLE");
+    CHECK_HAS(aout, "1 call: 1 ok, 0 failed");
+    CHECK_EQ(rc, 1); /* not connected: not as asked for the caller */
+    CHECK_HAS(cout, "LINE_CALLSTATE DISCONNECTED FORWARDED");
+    CHECK_HAS(cout, "FAILED: SIP 302 Moved Temporarily -> FORWARDED");
+    const char *out;
+    const char *both[] = {"answer", "--line", lb, "--reject", "--redirect-to", "sip:x@y", NULL};
+    CHECK_EQ(tool(both, &out), 2);
+    CHECK_HAS(out, "--redirect-to or --reject, not both");
+    const char *oncall[] = {"call", "--line", la, lb, "--redirect-to", "sip:x@y", NULL};
+    CHECK_EQ(tool(oncall, &out), 2);
+    CHECK_HAS(out, "--redirect-to is an option of tapi answer");
 }

@@ -68,6 +68,7 @@ static const char help_config[] =
     "                    comes from OPENTAPI_CONFIG (see --device)\n" \
     "  --device N        with OPENTAPI_CONFIG: the line device (default: the first SIP line)\n" \
     "  --reject          answer: reject every call (lineDrop while offered)\n" \
+    "  --redirect-to ADDR  answer: redirect every call there (lineRedirect: SIP 302)\n" \
     "  --uui HEX         UUI sent with the drop or the rejection\n" \
     "  --call-uui HEX    UUI on the INVITE (call) or on the 200 that answers (answer)\n" \
     "  --ring-uui HEX    answer: accept first, a 180 Ringing with this UUI\n" \
@@ -76,11 +77,15 @@ static const char help_config[] =
     "                    with --digits, MS ms after the last digit went out\n" \
     "  --digits STRING   send these DTMF digits (0-9 A-D * #, ',' a pause) once connected\n" \
     "                    (SIP INFO); every call prints the digits it receives\n" \
+    "  --hold-after MS   put a connected call on hold after MS ms (lineHold)\n" \
+    "  --hold-for MS     with --hold-after: take it off hold MS ms later (lineUnhold)\n" \
     "  --calls N         handle N calls (default 1)\n" \
     "  --timeout S       exit after S s without a call in progress (default 30, 0 = never);\n" \
     "                    a call in progress is never cut\n" \
-    "  --transport udp|tcp, --proxy URI, --registrar URI, --username NAME,\n" \
+    "  --transport udp|tcp|tls, --proxy URI, --registrar URI, --username NAME,\n" \
     "  --password SECRET the line's transport, outbound proxy, registrar, credentials\n" \
+    "  --tls-certificate FILE, --tls-key FILE, --tls-ca FILE|DIR, --tls-verify out|all|none\n" \
+    "                    with --transport tls: the line's certificate, key, CAs, checks\n" \
     "  --sip-log 0-9     Sofia-SIP's own log level (stderr)\n" \
     "  --ladder          draw the calls as a ladder diagram at the end\n" \
     "  --svg FILE        write that ladder diagram to FILE as SVG\n" \

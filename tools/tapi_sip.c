@@ -23,9 +23,16 @@
  * diagram: the tool, its SIP line and the far end, with the TAPI functions and
  * messages and, from the SIP message trace, every SIP message.
  *
+ * --hold-after MS holds a connected call (lineHold) MS ms after it connects,
+ * --hold-for MS takes it off hold that long after the hold succeeded; the far
+ * end's hold (CONNECTED ACTIVEHELD) is printed as "held by peer", its end as
+ * "resumed by peer".
+ *
  * "As asked": answer --reject: the offered call was rejected (our lineDrop
- * took it IDLE).  Otherwise: the call connected, and ended by our drop or by
- * the far end with DISCONNECTED NORMAL. */
+ * took it IDLE); answer --redirect-to ADDR: it was redirected there (our
+ * lineRedirect took it IDLE).  Otherwise: the call connected, every hold and
+ * unhold asked for succeeded, and the call ended by our drop or by the far end
+ * with DISCONNECTED NORMAL. */
 #define _POSIX_C_SOURCE 200809L
 #include <ctype.h>
 #include <errno.h>
@@ -55,6 +62,8 @@ struct hexopt {
 struct opts {
     bool answer;
     const char *line, *dest, *transport, *proxy, *registrar, *username, *password;
+    const char *tls_cert, *tls_key, *tls_ca, *tls_verify; /* --tls-*: a TLS --line line */
+    const char *redirect_to; /* answer: lineRedirect every offered call there */
     const char *trace, *pcap, *svg;
     bool reject, ladder, json;
     bool service_line; /* --line names a line of the telephony service */
@@ -64,6 +73,8 @@ struct opts {
     struct hexopt call_uui, ring_uui;
     long ring;       /* ms to ring before answering, -1 = no lineAccept */
     long drop_after; /* ms, -1 = wait for the far end */
+    long hold_after; /* ms after connecting to lineHold, -1 = never */
+    long hold_for;   /* ms on hold before lineUnhold, -1 = stay on hold */
     const char *digits; /* --digits: DTMF sent once connected */
     unsigned long calls;
     unsigned timeout_s;
@@ -76,12 +87,15 @@ struct tcall {
     unsigned slot;    /* its index in calls[] */
     unsigned long no; /* 1, 2, ... in the order calls began */
     HCALL h;
-    LONG make_req, answer_req, drop_req, accept_req;
+    LONG make_req, answer_req, drop_req, accept_req, hold_req, unhold_req;
     bool offered, connected, disconnected, idle, drop_answered;
+    bool peer_held; /* the far end holds the call (CONNECTED ACTIVEHELD) */
+    bool redirecting; /* drop_req is --redirect-to's lineRedirect */
     bool monitoring; /* lineMonitorDigits asked for */
     DWORD disc_mode;
     long long drop_at;   /* monotonic ms, 0 = no drop scheduled */
     long long answer_at; /* monotonic ms, 0 = no answer scheduled (--ring) */
+    long long hold_at, unhold_at; /* monotonic ms, 0 = none scheduled (--hold-after/-for) */
     char why[192];     /* first reason the call did not go as asked */
 };
 
@@ -251,9 +265,9 @@ static bool clean_text(const char *s, size_t max)
 /* sip:USER@IP:PORT, IP a dotted IPv4 address or [IPv6]; USER into o->user. */
 static bool parse_line_uri(const char *s, struct opts *o)
 {
-    if (!clean_text(s, 200) || strncmp(s, "sip:", 4) != 0)
+    if (!clean_text(s, 200) || (strncmp(s, "sip:", 4) != 0 && strncmp(s, "sips:", 5) != 0))
         return false;
-    const char *user = s + 4, *at = strchr(user, '@');
+    const char *user = s + (s[3] == 's' ? 5 : 4), *at = strchr(user, '@');
     if (!at || at == user || (size_t)(at - user) >= sizeof(o->user))
         return false;
     for (const char *p = user; p < at; p++)
@@ -286,6 +300,7 @@ static int parse_args(int argc, char **argv, struct opts *o)
 {
     o->answer = !strcmp(argv[0], "answer");
     o->drop_after = -1;
+    o->hold_after = o->hold_for = -1;
     o->ring = -1;
     o->device = -1;
     o->calls = 1;
@@ -354,6 +369,10 @@ static int parse_args(int argc, char **argv, struct opts *o)
             if (!parse_ulong(v, 0, 86400000ul, &n))
                 return usage_error("--drop-after must be milliseconds (0-86400000): %.40s", v);
             o->drop_after = (long)n;
+        } else if (!strcmp(a, "--hold-after") || !strcmp(a, "--hold-for")) {
+            if (!parse_ulong(v, 0, 86400000ul, &n))
+                return usage_error("%s must be milliseconds (0-86400000)", a);
+            *(a[7] == 'a' ? &o->hold_after : &o->hold_for) = (long)n;
         } else if (!strcmp(a, "--digits")) {
             size_t dl = strlen(v);
             if (!dl || dl > 256 || strspn(v, "0123456789ABCDabcd*#,") != dl)
@@ -368,9 +387,28 @@ static int parse_args(int argc, char **argv, struct opts *o)
                 return usage_error("--timeout must be seconds (0 = none): %.40s", v);
             o->timeout_s = (unsigned)n;
         } else if (!strcmp(a, "--transport")) {
-            if (strcmp(v, "udp") && strcmp(v, "tcp"))
-                return usage_error("--transport must be udp or tcp: %.40s", v);
+            if (strcmp(v, "udp") && strcmp(v, "tcp") && strcmp(v, "tls"))
+                return usage_error("--transport must be udp, tcp or tls: %.40s", v);
             o->transport = v;
+        } else if (!strcmp(a, "--tls-certificate") || !strcmp(a, "--tls-key") ||
+                   !strcmp(a, "--tls-ca")) {
+            if (!clean_text(v, 200))
+                return usage_error("%s: a file name, printable, no spaces, at most 200 "
+                                   "characters", a);
+            *(a[6] == 'c' && a[7] == 'e' ? &o->tls_cert
+              : a[6] == 'k'              ? &o->tls_key
+                                         : &o->tls_ca) = v;
+        } else if (!strcmp(a, "--redirect-to")) {
+            if (!o->answer)
+                return usage_error("--redirect-to is an option of tapi answer%s", "");
+            if (!clean_text(v, 200))
+                return usage_error("--redirect-to must be an address (printable, no spaces): "
+                                   "%.80s", v);
+            o->redirect_to = v;
+        } else if (!strcmp(a, "--tls-verify")) {
+            if (strcmp(v, "out") && strcmp(v, "all") && strcmp(v, "none"))
+                return usage_error("--tls-verify must be out, all or none: %.40s", v);
+            o->tls_verify = v;
         } else if (!strcmp(a, "--proxy")) {
             if (!clean_text(v, 200) || strncmp(v, "sip:", 4))
                 return usage_error("--proxy must be a SIP URI: %.80s", v);
@@ -402,8 +440,20 @@ static int parse_args(int argc, char **argv, struct opts *o)
     if (!o->line && (o->proxy || o->registrar || o->username || o->password))
         return usage_error("--proxy, --registrar, --username and --password describe the "
                            "--line line (a configured line has them in OPENTAPI_CONFIG)%s", "");
+    if (o->redirect_to && o->reject)
+        return usage_error("--redirect-to or --reject, not both%s", "");
+    bool tls_opt = o->tls_cert || o->tls_key || o->tls_ca || o->tls_verify;
+    if (tls_opt && (!o->line || strcmp(o->transport, "tls")))
+        return usage_error("--tls-certificate, --tls-key, --tls-ca and --tls-verify describe a "
+                           "--line line with --transport tls%s", "");
+    if (o->line && !strcmp(o->transport, "tls") && !o->tls_cert)
+        return usage_error("--transport tls needs --tls-certificate FILE%s", "");
     if (!o->answer && !o->dest)
         return usage_error("tapi call needs a destination URI%s", "");
+    if (o->hold_for >= 0 && o->hold_after < 0)
+        return usage_error("--hold-for needs --hold-after%s", "");
+    if (o->reject && o->hold_after >= 0)
+        return usage_error("--hold-after holds a connected call: not with --reject%s", "");
     return 0;
 }
 
@@ -493,7 +543,7 @@ static int open_line(const struct opts *o, HLINE *hl)
         return open_service_line(o, hl);
     LONG rc;
     if (o->line) {
-        char cfg[2048];
+        char cfg[4096];
         DWORD uui_size = 1024;
         if (o->uui_len > uui_size)
             uui_size = o->uui_len;
@@ -504,7 +554,8 @@ static int open_line(const struct opts *o, HLINE *hl)
         int n = snprintf(cfg, sizeof(cfg),
                          "[sip]\nlog_level = %d\n"
                          "[line]\nprovider = sip\nname = tapi %s\nnumber = %s\nuri = %s\n"
-                         "transport = %s\nuui = %u\n%s%s%s%s%s%s%s%s%s%s%s%s",
+                         "transport = %s\nuui = %u\n%s%s%s%s%s%s%s%s%s%s%s%s"
+                         "%s%s%s%s%s%s%s%s%s%s%s%s",
                          o->sip_log, o->answer ? "answer" : "call", o->user, o->line,
                          o->transport, (unsigned)uui_size, o->proxy ? "proxy = " : "",
                          o->proxy ? o->proxy : "", o->proxy ? "\n" : "",
@@ -512,7 +563,13 @@ static int open_line(const struct opts *o, HLINE *hl)
                          o->registrar ? "\n" : "", o->username ? "username = " : "",
                          o->username ? o->username : "", o->username ? "\n" : "",
                          o->password ? "password = " : "", o->password ? o->password : "",
-                         o->password ? "\n" : "");
+                         o->password ? "\n" : "", o->tls_cert ? "tls_certificate = " : "",
+                         o->tls_cert ? o->tls_cert : "", o->tls_cert ? "\n" : "",
+                         o->tls_key ? "tls_key = " : "", o->tls_key ? o->tls_key : "",
+                         o->tls_key ? "\n" : "", o->tls_ca ? "tls_ca = " : "",
+                         o->tls_ca ? o->tls_ca : "", o->tls_ca ? "\n" : "",
+                         o->tls_verify ? "tls_verify = " : "", o->tls_verify ? o->tls_verify : "",
+                         o->tls_verify ? "\n" : "");
         if (n < 0 || (size_t)n >= sizeof(cfg)) {
             fprintf(stderr, "tapi: configuration too long\n");
             return 2;
@@ -595,7 +652,8 @@ static struct tcall *call_by_request(LONG id)
     for (unsigned i = 0; i < ncap; i++)
         if (calls[i] && calls[i]->used && id > 0 &&
             (calls[i]->make_req == id || calls[i]->answer_req == id || calls[i]->drop_req == id ||
-             calls[i]->accept_req == id))
+             calls[i]->accept_req == id || calls[i]->hold_req == id ||
+             calls[i]->unhold_req == id))
             return calls[i];
     return NULL;
 }
@@ -636,10 +694,25 @@ static void call_finish(struct tcall *c)
     c->used = false;
 }
 
+/* --hold-after / --hold-for: lineHold or lineUnhold; the state and the reply
+ * come as messages. */
+static void hold(struct tcall *c, bool on)
+{
+    LONG r = on ? lineHold(c->h) : lineUnhold(c->h);
+    *(on ? &c->hold_at : &c->unhold_at) = 0;
+    if (r < 0) {
+        say(c, "%s: %s", on ? "lineHold" : "lineUnhold", otErrorName(r));
+        call_fail(c, on ? "lineHold failed" : "lineUnhold failed");
+        return;
+    }
+    *(on ? &c->hold_req : &c->unhold_req) = r;
+    say(c, "%s -> request %ld", on ? "lineHold" : "lineUnhold", (long)r);
+}
+
 static void drop(struct tcall *c, const unsigned char *uui, DWORD len, const char *what)
 {
     LONG r = lineDrop(c->h, (LPCSTR)uui, len);
-    c->drop_at = 0;
+    c->drop_at = c->hold_at = c->unhold_at = 0;
     if (r < 0) {
         say(c, "%s: lineDrop: %s", what, otErrorName(r));
         call_fail(c, "lineDrop failed");
@@ -722,6 +795,20 @@ static void answer_or_reject(const struct opts *o, struct tcall *c)
         drop(c, o->uui, o->uui_len, "reject");
         return;
     }
+    if (o->redirect_to) {
+        /* the request that takes the call IDLE, as a drop's would */
+        LONG r = lineRedirect(c->h, o->redirect_to, 0);
+        if (r < 0) {
+            say(c, "lineRedirect %s: %s", o->redirect_to, otErrorName(r));
+            call_fail(c, "lineRedirect failed");
+            drop(c, NULL, 0, "give up");
+            return;
+        }
+        c->drop_req = r;
+        c->redirecting = true;
+        say(c, "lineRedirect %s -> request %ld", o->redirect_to, (long)r);
+        return;
+    }
     LONG r = lineAnswer(c->h, (LPCSTR)o->call_uui.p, o->call_uui.len);
     if (r < 0) {
         say(c, "lineAnswer: %s", otErrorName(r));
@@ -778,6 +865,13 @@ static void on_state(const struct opts *o, struct tcall *c, DWORD state, DWORD m
             } /* else the drop is timed from LINE_GENERATE */
         } else if (!c->connected && o->drop_after >= 0)
             c->drop_at = now_ms() + o->drop_after;
+        if (!c->connected && o->hold_after >= 0)
+            c->hold_at = now_ms() + o->hold_after;
+        if (mode == LINECONNECTEDMODE_ACTIVEHELD && !c->peer_held)
+            say(c, "held by peer");
+        else if (mode != LINECONNECTEDMODE_ACTIVEHELD && c->peer_held)
+            say(c, "resumed by peer");
+        c->peer_held = mode == LINECONNECTEDMODE_ACTIVEHELD;
         c->connected = true;
         if (o->reject)
             call_fail(c, "connected although rejected");
@@ -785,7 +879,7 @@ static void on_state(const struct opts *o, struct tcall *c, DWORD state, DWORD m
     case LINECALLSTATE_DISCONNECTED:
         c->disconnected = true;
         c->disc_mode = mode;
-        c->drop_at = c->answer_at = 0;
+        c->drop_at = c->answer_at = c->hold_at = c->unhold_at = 0;
         /* A drop already asked for crossed the far end's: as asked. */
         if (!c->drop_req) {
             char why[192], cause[128];
@@ -801,7 +895,7 @@ static void on_state(const struct opts *o, struct tcall *c, DWORD state, DWORD m
         break;
     case LINECALLSTATE_IDLE:
         c->idle = true;
-        c->drop_at = c->answer_at = 0;
+        c->drop_at = c->answer_at = c->hold_at = c->unhold_at = 0;
         if (!c->drop_req && !c->disconnected)
             call_fail(c, c->offered ? "the caller abandoned the offer" : "went IDLE");
         break;
@@ -810,7 +904,7 @@ static void on_state(const struct opts *o, struct tcall *c, DWORD state, DWORD m
     }
 }
 
-static void on_reply(struct tcall *c, LONG id, LONG result)
+static void on_reply(const struct opts *o, struct tcall *c, LONG id, LONG result)
 {
     say(c, "LINE_REPLY request %ld %s", (long)id, otErrorName(result));
     if (id == c->make_req) {
@@ -828,7 +922,15 @@ static void on_reply(struct tcall *c, LONG id, LONG result)
     } else if (id == c->drop_req) {
         c->drop_answered = true;
         if (result)
-            call_fail(c, "lineDrop failed");
+            call_fail(c, c->redirecting ? "lineRedirect failed" : "lineDrop failed");
+    } else if (id == c->hold_req) {
+        if (result)
+            call_fail(c, "lineHold failed");
+        else if (o->hold_for >= 0 && !c->disconnected && !c->drop_req)
+            c->unhold_at = now_ms() + o->hold_for;
+    } else if (id == c->unhold_req) {
+        if (result)
+            call_fail(c, "lineUnhold failed");
     }
 }
 
@@ -876,6 +978,14 @@ static void on_message(const struct opts *o, const LINEMESSAGE *m)
             say(c, "LINE_CALLINFO USERUSERINFO");
             show_uui(c);
         }
+        if (c && (m->dwParam1 & LINECALLINFOSTATE_DEVSPECIFIC)) {
+            /* e.g. received UUI the line could not take (docs/sip.md) */
+            char text[160];
+            call_cause(c->h, text, sizeof(text));
+            say(c, "LINE_CALLINFO DEVSPECIFIC");
+            if (text[0])
+                say(c, "  warning: %s", text);
+        }
         break;
     }
     case LINE_MONITORDIGITS: {
@@ -900,7 +1010,7 @@ static void on_message(const struct opts *o, const LINEMESSAGE *m)
         struct tcall *c = call_by_request((LONG)m->dwParam1);
         if (!c)
             break; /* lineReleaseUserUserInfo */
-        on_reply(c, (LONG)m->dwParam1, (LONG)m->dwParam2);
+        on_reply(o, c, (LONG)m->dwParam1, (LONG)m->dwParam2);
         maybe_finish(c);
         break;
     }
@@ -971,6 +1081,18 @@ static int run(const struct opts *o)
                     answer_or_reject(o, c);
                 else if (c->answer_at < next)
                     next = c->answer_at;
+            }
+            if (c && c->used && c->hold_at) {
+                if (c->hold_at <= now)
+                    hold(c, true);
+                else if (c->hold_at < next)
+                    next = c->hold_at;
+            }
+            if (c && c->used && c->unhold_at) {
+                if (c->unhold_at <= now)
+                    hold(c, false);
+                else if (c->unhold_at < next)
+                    next = c->unhold_at;
             }
             if (!c || !c->used || !c->drop_at)
                 continue;

@@ -299,7 +299,9 @@ static void core_stop(void)
             c->provider_closed = true;
             ot_call_free_now(c);
         }
+        ot_linedev_forward_free(ld);
         free(ld);
+        ot_g.lines[i] = NULL; /* statusapi.c looks at a shared address's other lines */
     }
     free(ot_g.lines);
     ot_g.lines = NULL;

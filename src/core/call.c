@@ -96,12 +96,15 @@ void ot_call_free_now(struct ot_call *c)
         ot_call_set_conf_parent(ot_container_of(c->members.next, struct ot_call, member_link),
                                 NULL);
     ot_call_set_conf_parent(c, NULL);
+    ot_status_call_gone(c); /* freed while not IDLE: the line's counts follow */
     ot_list_del(&c->ld_link);
     ot_list_del(&c->conn_link);
     ot_media_call_free(c);
-    char **strs[] = {&c->caller_id,  &c->caller_name,  &c->called_id,
-                     &c->called_name, &c->connected_id, &c->connected_name};
-    for (unsigned i = 0; i < 6; i++)
+    char **strs[] = {&c->caller_id,      &c->caller_name,      &c->called_id,
+                     &c->called_name,    &c->connected_id,     &c->connected_name,
+                     &c->redirecting_id, &c->redirecting_name, &c->redirection_id,
+                     &c->redirection_name};
+    for (unsigned i = 0; i < sizeof(strs) / sizeof(strs[0]); i++)
         if (c->strings_owned & (1u << i))
             free(*strs[i]);
     free(c->remote_uui.data);
@@ -263,12 +266,25 @@ struct ot_call *ot_ev_new_call(struct ot_linedev *ld, DWORD address_id, DWORD or
 
 /* The mode as an application of that API version may see it: no disconnect
  * mode newer than its version (TAPI 1.4 knows NORMAL .. NODIALTONE). */
+/* A state's mode as an application of that API version knows it: TAPI 1.4
+ * has neither the 2.0 disconnect modes nor the connected modes ACTIVEHELD /
+ * INACTIVEHELD (the peer's hold), which it sees as ACTIVE / INACTIVE. */
+static DWORD mode_for_version(DWORD state, DWORD mode, DWORD api_version)
+{
+    if (api_version >= 0x00020000u)
+        return mode;
+    if (state == LINECALLSTATE_DISCONNECTED && (mode & 0xFFFFu) > LINEDISCONNECTMODE_NODIALTONE)
+        return LINEDISCONNECTMODE_UNKNOWN;
+    if (state == LINECALLSTATE_CONNECTED && mode == LINECONNECTEDMODE_ACTIVEHELD)
+        return LINECONNECTEDMODE_ACTIVE;
+    if (state == LINECALLSTATE_CONNECTED && mode == LINECONNECTEDMODE_INACTIVEHELD)
+        return LINECONNECTEDMODE_INACTIVE;
+    return mode;
+}
+
 DWORD ot_mode_for_version(const struct ot_call *c, DWORD api_version)
 {
-    if (c->state == LINECALLSTATE_DISCONNECTED && api_version < 0x00020000u &&
-        (c->mode & 0xFFFFu) > LINEDISCONNECTMODE_NODIALTONE)
-        return LINEDISCONNECTMODE_UNKNOWN;
-    return c->mode;
+    return mode_for_version(c->state, c->mode, api_version);
 }
 
 static DWORD_PTR conf_param(const struct ot_call *c, const struct ot_open *o)
@@ -313,10 +329,12 @@ void ot_ev_call_state(struct ot_call *c, DWORD state, DWORD mode)
         return; /* IDLE is final */
     if (c->state == state && c->mode == mode)
         return;
+    DWORD was_state = c->state, was_mode = c->mode;
     if (c->state != state && state == LINECALLSTATE_CONNECTED)
         ot_list_add_tail(&c->ld->connected, &c->conn_link);
     else if (c->state != state && c->state == LINECALLSTATE_CONNECTED)
         ot_list_del(&c->conn_link);
+    DWORD old_state = c->state, old_mode = c->mode;
     c->state = state;
     c->mode = mode;
     c->states_seen |= state;
@@ -326,8 +344,13 @@ void ot_ev_call_state(struct ot_call *c, DWORD state, DWORD mode)
         struct ot_callref *r = ot_container_of(pos, struct ot_callref, call_link);
         if (r->announce_unknown)
             continue; /* introduced at the make-call reply */
+        DWORD v = r->open->api_version;
+        if (was_state == state &&
+            mode_for_version(state, was_mode, v) == mode_for_version(state, mode, v))
+            continue; /* a change this application's version cannot show */
         post_state(r);
     }
+    ot_status_call_moved(c, old_state, old_mode); /* NUMCALLS, INUSE* */
     if (c->media)
         ot_media_call_state(c);
     if (state == LINECALLSTATE_IDLE)
@@ -345,7 +368,7 @@ static int party_set(struct ot_call *c, char **dst, unsigned bit, const char *s,
     if (c->strings_owned & (1u << bit))
         free(*dst);
     *dst = n;
-    c->strings_owned = (uint8_t)((c->strings_owned & ~(1u << bit)) |
+    c->strings_owned = (uint16_t)((c->strings_owned & ~(1u << bit)) |
                                  ((n && !borrowed) ? (1u << bit) : 0u));
     return 0;
 }
@@ -363,6 +386,14 @@ void ot_ev_call_party_ex(struct ot_call *c, enum ot_party which, const char *num
     case OT_PARTY_CALLED:
         num = &c->called_id, nam = &c->called_name, bit = 2, state = LINECALLINFOSTATE_CALLEDID;
         break;
+    case OT_PARTY_REDIRECTING:
+        num = &c->redirecting_id, nam = &c->redirecting_name, bit = 6;
+        state = LINECALLINFOSTATE_REDIRECTINGID;
+        break;
+    case OT_PARTY_REDIRECTION:
+        num = &c->redirection_id, nam = &c->redirection_name, bit = 8;
+        state = LINECALLINFOSTATE_REDIRECTIONID;
+        break;
     default:
         num = &c->connected_id, nam = &c->connected_name, bit = 4;
         state = LINECALLINFOSTATE_CONNECTEDID;
@@ -379,6 +410,14 @@ void ot_ev_call_party(struct ot_call *c, enum ot_party which, const char *number
                       const char *name, bool notify)
 {
     ot_ev_call_party_ex(c, which, number, name, notify, false);
+}
+
+void ot_ev_call_reason(struct ot_call *c, DWORD reason)
+{
+    if (c->reason == reason)
+        return;
+    c->reason = reason;
+    post_callinfo(c, LINECALLINFOSTATE_REASON, NULL);
 }
 
 static int uui_set(struct ot_uui *u, const void *data, DWORD len)
@@ -525,6 +564,7 @@ static void destroy_new_call(HCALL h)
         ot_callref_destroy(ot_container_of(c->refs.next, struct ot_callref, call_link));
     if (c->state != CALLSTATE_NONE && c->state != LINECALLSTATE_IDLE) {
         ot_list_del(&c->conn_link);
+        ot_status_call_gone(c);
         c->state = LINECALLSTATE_IDLE;
     }
     ot_call_maybe_free(c);
@@ -636,6 +676,7 @@ DWORD ot_call_features(const struct ot_call *c, DWORD privilege)
     if (c->uui_unreleased)
         f |= LINECALLFEATURE_RELEASEUSERUSERINFO;
     f &= ot_provider_call_features(c->ld->prov); /* what its provider can do */
+    f |= ot_route_call_features(c);               /* routeapi.c */
     if (f && c->state != LINECALLSTATE_IDLE && /* a call this station takes part in */
         !(c->state == LINECALLSTATE_CONNECTED && c->mode == LINECONNECTEDMODE_INACTIVE))
         f |= LINECALLFEATURE_SETCALLDATA | LINECALLFEATURE_SETCALLPARAMS;

@@ -504,6 +504,8 @@ LONG lineGetCallInfo(HCALL hCall, LPLINECALLINFO lpCallInfo)
                                         : 0);
         ci.dwOrigin = c->origin;
         ci.dwReason = c->reason;
+        ci.dwCompletionID = c->completion_id;
+        ci.dwCallParamFlags |= c->secure ? LINECALLPARAMFLAGS_SECURE : 0;
         ci.dwNumOwners = c->num_owners;
         ci.dwNumMonitors = c->num_monitors;
         ci.dwCallerIDFlags = c->caller_id ? LINECALLPARTYID_ADDRESS : 0;
@@ -518,7 +520,14 @@ LONG lineGetCallInfo(HCALL hCall, LPLINECALLINFO lpCallInfo)
                                 (c->connected_name ? LINECALLPARTYID_NAME : 0);
         if (!ci.dwConnectedIDFlags)
             ci.dwConnectedIDFlags = LINECALLPARTYID_UNKNOWN;
-        ci.dwRedirectionIDFlags = ci.dwRedirectingIDFlags = LINECALLPARTYID_UNAVAIL;
+        ci.dwRedirectingIDFlags = (c->redirecting_id ? LINECALLPARTYID_ADDRESS : 0) |
+                                  (c->redirecting_name ? LINECALLPARTYID_NAME : 0);
+        if (!ci.dwRedirectingIDFlags)
+            ci.dwRedirectingIDFlags = LINECALLPARTYID_UNAVAIL;
+        ci.dwRedirectionIDFlags = (c->redirection_id ? LINECALLPARTYID_ADDRESS : 0) |
+                                  (c->redirection_name ? LINECALLPARTYID_NAME : 0);
+        if (!ci.dwRedirectionIDFlags)
+            ci.dwRedirectionIDFlags = LINECALLPARTYID_UNAVAIL;
         ot_varbuf_put_str(&vb, c->caller_id, &ci.dwCallerIDSize, &ci.dwCallerIDOffset);
         ot_varbuf_put_str(&vb, c->caller_name, &ci.dwCallerIDNameSize, &ci.dwCallerIDNameOffset);
         ot_varbuf_put_str(&vb, c->called_id, &ci.dwCalledIDSize, &ci.dwCalledIDOffset);
@@ -526,6 +535,14 @@ LONG lineGetCallInfo(HCALL hCall, LPLINECALLINFO lpCallInfo)
         ot_varbuf_put_str(&vb, c->connected_id, &ci.dwConnectedIDSize, &ci.dwConnectedIDOffset);
         ot_varbuf_put_str(&vb, c->connected_name, &ci.dwConnectedIDNameSize,
                           &ci.dwConnectedIDNameOffset);
+        ot_varbuf_put_str(&vb, c->redirection_id, &ci.dwRedirectionIDSize,
+                          &ci.dwRedirectionIDOffset);
+        ot_varbuf_put_str(&vb, c->redirection_name, &ci.dwRedirectionIDNameSize,
+                          &ci.dwRedirectionIDNameOffset);
+        ot_varbuf_put_str(&vb, c->redirecting_id, &ci.dwRedirectingIDSize,
+                          &ci.dwRedirectingIDOffset);
+        ot_varbuf_put_str(&vb, c->redirecting_name, &ci.dwRedirectingIDNameSize,
+                          &ci.dwRedirectingIDNameOffset);
         struct ot_app *creator = c->creator ? ot_app_get(c->creator) : NULL;
         ot_varbuf_put_str(&vb, creator ? creator->name : NULL, &ci.dwAppNameSize,
                           &ci.dwAppNameOffset);

@@ -28,6 +28,9 @@ struct appmap {
 struct hreg { /* LPHCALL outs of a request, written at its LINE_REPLY */
     uint32_t seq;
     LPHCALL out[2];
+    void *buf;   /* G / Y: the application's structure, filled at the LINE_REPLY */
+    DWORD total; /* its size */
+    char kind;
     struct hreg *next;
 };
 struct greg { /* a lineGatherDigits buffer, filled at its LINE_GATHERDIGITS */
@@ -35,6 +38,14 @@ struct greg { /* a lineGatherDigits buffer, filled at its LINE_GATHERDIGITS */
     LPSTR buf;
     DWORD n;
     struct greg *next;
+};
+struct pcopy { /* a proxy request this process got: our copy of the service's */
+    LINEPROXYREQUEST *copy;
+    DWORD size;
+    uint64_t token; /* the service's request */
+    HLINEAPP app;   /* local */
+    HLINE line;
+    struct pcopy *next;
 };
 
 static struct {
@@ -55,6 +66,7 @@ static struct {
     size_t cur_len;
     struct hreg *hregs;
     struct greg *gregs; /* in the order of the requests */
+    struct pcopy *pcopies;
 } cl = {.lock = PTHREAD_MUTEX_INITIALIZER, .cond = PTHREAD_COND_INITIALIZER, .fd = -1};
 
 bool ot_client_active(void) { return __atomic_load_n(&cl.active, __ATOMIC_ACQUIRE) != 0; }
@@ -174,38 +186,121 @@ static void on_msg(struct ot_rbuf *in)
     HCALL made[2];
     made[0] = ot_rbuf_u32(in);
     made[1] = ot_rbuf_u32(in);
-    /* LINE_GATHERDIGITS carries the gathered digits (none: the service lost them) */
-    uint32_t glen = in->left ? ot_rbuf_u32(in) : OT_RPC_NULL;
-    const unsigned char *gd = glen != OT_RPC_NULL ? ot_rbuf_take(in, glen) : NULL;
+    /* optionally: a proxy request, or a structure filled for the request */
+    uint32_t blen = 0;
+    const unsigned char *blob = NULL;
+    if (in->left && (blen = ot_rbuf_u32(in)) != 0)
+        blob = ot_rbuf_take(in, blen);
     if (in->bad)
         return;
+    struct pcopy *pc = NULL;
+    if (m.dwMessageID == LINE_PROXYREQUEST) {
+        /* the proxy reads and fills our copy; lineProxyResponse sends it back */
+        if (!blob || blen < sizeof(LINEPROXYREQUEST) || !(pc = calloc(1, sizeof(*pc))) ||
+            !(pc->copy = malloc(blen))) {
+            free(pc);
+            return;
+        }
+        memcpy(pc->copy, blob, blen);
+        pc->size = blen;
+        pc->token = (uint64_t)m.dwParam1;
+        pc->line = m.hDevice;
+        m.dwParam1 = (DWORD_PTR)pc->copy;
+    }
     pthread_mutex_lock(&cl.lock);
     if (m.dwMessageID == LINE_GATHERDIGITS)
         for (struct greg **pp = &cl.gregs; *pp; pp = &(*pp)->next)
             if ((*pp)->h == (HCALL)m.hDevice) {
                 struct greg *g = *pp;
                 *pp = g->next;
-                if (gd) {
-                    DWORD n = glen < g->n ? glen : g->n;
-                    memcpy(g->buf, gd, n);
-                    if (n < g->n)
-                        g->buf[n] = '\0';
-                }
+                /* the digits (none: no digits, or the service lost them) */
+                DWORD n = blob ? (blen < g->n ? blen : g->n) : 0;
+                if (n)
+                    memcpy(g->buf, blob, n);
+                if (n < g->n)
+                    g->buf[n] = '\0';
                 free(g);
                 break;
             }
     HLINEAPP local = local_of(remote);
     struct hreg *r = seq ? hreg_take(seq) : NULL;
+    if (pc && local) {
+        pc->app = local;
+        pc->next = cl.pcopies;
+        cl.pcopies = pc;
+        pc = NULL;
+    }
     pthread_mutex_unlock(&cl.lock);
-    /* The new handles are in place before the LINE_REPLY that announces them,
-     * as in embedded mode. */
-    if (r && m.dwMessageID == LINE_REPLY && (LONG)m.dwParam2 == 0)
+    if (pc) { /* no application for it */
+        free(pc->copy);
+        free(pc);
+        return;
+    }
+    /* The new handles, and a structure the request filled, are in place before
+     * the LINE_REPLY that announces them, as in embedded mode. */
+    if (r && m.dwMessageID == LINE_REPLY && (LONG)m.dwParam2 == 0) {
         for (int i = 0; i < 2; i++)
             if (r->out[i])
                 *r->out[i] = made[i];
+        if (r->buf && blob && r->kind == 'G' && blen >= 3 * sizeof(DWORD) && blen <= r->total) {
+            memcpy(r->buf, blob, blen);
+            memcpy(r->buf, &r->total, sizeof(DWORD)); /* as the application sized it */
+        } else if (r->buf && blob && r->kind == 'Y' && blen == r->total) {
+            memcpy(r->buf, blob, blen);
+        }
+    }
     free(r);
     if (local)
         post_local(local, &m);
+}
+
+/* lineProxyResponse of a proxy in this process: the copy it filled goes back
+ * to the service's request (a pointer we did not give goes as none). */
+LONG ot_client_proxy_response(HLINE hLine, LPLINEPROXYREQUEST req, DWORD result)
+{
+    pthread_mutex_lock(&cl.lock);
+    struct pcopy *pc = cl.pcopies;
+    while (pc && !(req && pc->copy == req && pc->line == hLine))
+        pc = pc->next;
+    uintptr_t a[5] = {hLine, pc ? (uintptr_t)pc->token : 0, pc ? (uintptr_t)req : 0,
+                      pc ? pc->size : 0, result};
+    pthread_mutex_unlock(&cl.lock);
+    LONG rc = ot_client_call(OT_RPC_ot_proxy_response_remote, a);
+    if (rc == 0 && a[2]) { /* answered: our copy goes, as TAPI frees the request */
+        pthread_mutex_lock(&cl.lock);
+        for (struct pcopy **pp = &cl.pcopies; *pp; pp = &(*pp)->next)
+            if ((*pp)->copy == req) {
+                pc = *pp;
+                *pp = pc->next;
+                free(pc->copy);
+                free(pc);
+                break;
+            }
+        pthread_mutex_unlock(&cl.lock);
+    }
+    return rc;
+}
+
+static void pcopies_forget_locked(HLINEAPP app, HLINE line)
+{
+    for (struct pcopy **pp = &cl.pcopies; *pp;) {
+        struct pcopy *pc = *pp;
+        if ((!app && !line) || (app && pc->app == app) || (line && pc->line == line)) {
+            *pp = pc->next;
+            free(pc->copy);
+            free(pc);
+        } else
+            pp = &pc->next;
+    }
+}
+
+void ot_client_proxy_forget(HLINEAPP app, HLINE line)
+{
+    if (!app && !line)
+        return;
+    pthread_mutex_lock(&cl.lock);
+    pcopies_forget_locked(app, line);
+    pthread_mutex_unlock(&cl.lock);
 }
 
 /* One frame from the service, in order.  -1: the connection is unusable. */
@@ -399,6 +494,7 @@ static void disconnect_locked(void)
         cl.gregs = g->next;
         free(g);
     }
+    pcopies_forget_locked(0, 0);
     free(cl.apps);
     cl.apps = NULL;
     cl.napps = cl.capps = 0;
@@ -495,13 +591,22 @@ LONG ot_client_call(unsigned fn, const uintptr_t *a)
     struct hreg *reg = NULL;
     const char *sig = ot_rpc_fns[fn].sig;
     for (unsigned i = 0, k = 0; sig[i]; i++)
-        if (sig[i] == 'H' && a[i]) {
+        if ((sig[i] == 'H' || sig[i] == 'G' || sig[i] == 'Y') && a[i]) {
             if (!reg && !(reg = calloc(1, sizeof(*reg)))) {
                 ot_wbuf_free(&w);
                 return LINEERR_NOMEM;
             }
             reg->seq = seq;
-            reg->out[k++] = (LPHCALL)a[i];
+            if (sig[i] == 'H') {
+                reg->out[k++] = (LPHCALL)a[i];
+            } else { /* filled at the reply: G a structure, Y a sized buffer */
+                reg->buf = (void *)a[i];
+                reg->kind = sig[i];
+                if (sig[i] == 'Y')
+                    reg->total = (DWORD)a[i + 1];
+                else
+                    memcpy(&reg->total, reg->buf, sizeof(DWORD));
+            }
         } else if (sig[i] == 'H')
             k++;
     unsigned char *payload;
@@ -640,6 +745,8 @@ void ot_client_close_app(HLINEAPP local, HLINEAPP remote)
         free(payload);
     }
     pthread_mutex_lock(&cl.lock);
+    if (local)
+        pcopies_forget_locked(local, 0);
     for (unsigned i = 0; local && i < cl.napps; i++)
         if (cl.apps[i].local == local) {
             cl.apps[i] = cl.apps[--cl.napps];

@@ -36,6 +36,8 @@ static LONG check_app_device(HLINEAPP happ, DWORD dev, struct ot_linedev **ldp)
         return LINEERR_UNINITIALIZED;
     if (!ot_app_get(happ))
         return LINEERR_INVALAPPHANDLE;
+    if (dev == LINEMAPPER && ldp == NULL)
+        return 0; /* lineOpen: chosen later (ot_line_mapper) */
     *ldp = ot_linedev_get(dev);
     return *ldp ? 0 : LINEERR_BADDEVICEID;
 }
@@ -58,7 +60,7 @@ LONG lineOpen(HLINEAPP hLineApp, DWORD dwDeviceID, LPHLINE lphLine, DWORD dwAPIV
               dwCallbackInstance, dwPrivileges, dwMediaModes, lpCallParams);
     ot_lock();
     struct ot_linedev *ld = NULL;
-    LONG rc = check_app_device(hLineApp, dwDeviceID, &ld);
+    LONG rc = check_app_device(hLineApp, dwDeviceID, dwDeviceID == LINEMAPPER ? NULL : &ld);
     DWORD priv = dwPrivileges & ~(DWORD)(LINEOPENOPTION_SINGLEADDRESS | LINEOPENOPTION_PROXY);
     if (rc)
         goto out;
@@ -68,16 +70,16 @@ LONG lineOpen(HLINEAPP hLineApp, DWORD dwDeviceID, LPHLINE lphLine, DWORD dwAPIV
     }
     if ((rc = check_versions(dwAPIVersion, dwExtVersion)))
         goto out;
-    if (dwPrivileges & LINEOPENOPTION_PROXY) {
-        rc = LINEERR_INVALPRIVSELECT; /* no proxy requests in this implementation */
-        goto out;
-    }
     if (priv != LINECALLPRIVILEGE_NONE && priv != LINECALLPRIVILEGE_MONITOR &&
         priv != LINECALLPRIVILEGE_OWNER &&
         priv != (LINECALLPRIVILEGE_OWNER | LINECALLPRIVILEGE_MONITOR)) {
         rc = LINEERR_INVALPRIVSELECT;
         goto out;
     }
+    DWORD proxy_types = 0; /* an ACD proxy's request types (agentapi.c) */
+    if ((dwPrivileges & LINEOPENOPTION_PROXY) &&
+        (rc = ot_proxy_open_check(priv, dwAPIVersion, lpCallParams, &proxy_types)))
+        goto out;
     if (dwPrivileges & LINEOPENOPTION_SINGLEADDRESS) {
         if (!lpCallParams) {
             rc = LINEERR_INVALPOINTER;
@@ -87,6 +89,14 @@ LONG lineOpen(HLINEAPP hLineApp, DWORD dwDeviceID, LPHLINE lphLine, DWORD dwAPIV
             rc = LINEERR_INVALADDRESSID;
             goto out;
         }
+    }
+    if (dwDeviceID == LINEMAPPER) {
+        /* The first line with the media modes and call parameters asked for;
+         * lineGetID("tapi/line") tells the application which. */
+        DWORD dev = 0;
+        if ((rc = ot_line_mapper(dwMediaModes, lpCallParams, NULL, 0, &dev)))
+            goto out;
+        ld = ot_linedev_get(dev);
     }
     if ((priv & LINECALLPRIVILEGE_OWNER) &&
         (!dwMediaModes || (dwMediaModes & ~(DWORD)OT_MEDIA_MODES))) {
@@ -114,6 +124,10 @@ LONG lineOpen(HLINEAPP hLineApp, DWORD dwDeviceID, LPHLINE lphLine, DWORD dwAPIV
     ot_list_add_tail(&o->app->opens, &o->app_link);
     ot_list_add_tail(&ld->opens, &o->ld_link);
     *lphLine = o->handle;
+    ot_status_open_changed(o, LINEDEVSTATE_OPEN);
+    o->proxy_types = proxy_types;
+    if (proxy_types)
+        ot_proxy_opened(o);
 out:
     ot_unlock();
     return rc;
@@ -142,7 +156,8 @@ static void drop_on_close(struct ot_call *c)
  * ot_open_close_begin (O(1)): the line handle goes, the open leaves its line
  * (no new call gets a handle on it) and is marked closing: from then on its
  * call handles are refused (LINEERR_INVALCALLHANDLE) and get no message, as
- * if they were gone, and no reply reaches the line.
+ * if they were gone, and no reply reaches the line.  An ACD proxy's open also
+ * fails its pending proxy requests there (proxy.c: O(pending requests)).
  *
  * ot_teardown_finish: destroys the handles, then drops the calls the open
  * owned alone on a CLOSEDROP line (pinned meanwhile: kept even without
@@ -177,8 +192,11 @@ void ot_open_close_begin(struct ot_open *o, struct ot_teardown *t)
     ot_handle_release(&ot_g.line_handles, o->handle);
     o->closing = true;
     ot_list_del(&o->ld_link);
+    ot_status_open_changed(o, LINEDEVSTATE_CLOSE);
     ot_list_del(&o->app_link);
     ot_list_add_tail(&t->opens, &o->app_link);
+    if (o->proxy_types)
+        ot_proxy_closing(o);
 }
 
 /* Every so many units of work, the others get the lock: the mutex is not
@@ -245,6 +263,8 @@ void ot_teardown_finish(struct ot_teardown *t)
 
 LONG lineClose(HLINE hLine)
 {
+    if (ot_client_active()) /* copies of proxy requests this process got on it */
+        ot_client_proxy_forget(0, hLine);
     OT_REMOTE(lineClose, hLine);
     /* life_lock: the library cannot stop while the drops run unlocked. */
     pthread_mutex_lock(&ot_life_lock);
@@ -342,17 +362,18 @@ LONG lineGetDevCaps(HLINEAPP hLineApp, DWORD dwDeviceID, DWORD dwAPIVersion, DWO
                            LINEDEVCAPFLAGS_DIALDIALTONE |
                            (cf->close_drop ? LINEDEVCAPFLAGS_CLOSEDROP : 0);
         dc.dwMaxNumActiveCalls = 1;
-        dc.dwAnswerMode = LINEANSWERMODE_HOLD;
+        dc.dwAnswerMode = ld->answer_mode ? ld->answer_mode : LINEANSWERMODE_HOLD;
         dc.dwRingModes = 1;
-        dc.dwLineStates = LINEDEVSTATE_OPEN | LINEDEVSTATE_CLOSE | LINEDEVSTATE_NUMCALLS |
-                          LINEDEVSTATE_REINIT | ld->extra_line_states;
+        dc.dwLineStates = ot_linedev_line_states(ld);
+        dc.dwSettableDevStatus = ld->settable_status;
         dc.dwUUIAcceptSize = cf->uui_accept;
         dc.dwUUIAnswerSize = cf->uui_answer;
         dc.dwUUIMakeCallSize = cf->uui_make_call;
         dc.dwUUIDropSize = cf->uui_drop;
         dc.dwUUISendUserUserInfoSize = cf->uui_send;
         dc.dwUUICallInfoSize = cf->uui_call_info;
-        dc.dwLineFeatures = LINEFEATURE_MAKECALL;
+        dc.dwLineFeatures = LINEFEATURE_MAKECALL | ot_route_line_features(ld) |
+                            (ld->settable_status ? LINEFEATURE_SETDEVSTATUS : 0);
         ot_media_devcaps(ld->prov, &dc);
         ot_varbuf_put(&vb, classes, sizeof(classes), &dc.dwDeviceClassesSize,
                       &dc.dwDeviceClassesOffset);
@@ -402,8 +423,7 @@ LONG lineGetAddressCaps(HLINEAPP hLineApp, DWORD dwDeviceID, DWORD dwAddressID,
         ac.dwLineDeviceID = ld->id;
         ot_varbuf_put_str(&vb, cf->number, &ac.dwAddressSize, &ac.dwAddressOffset);
         ac.dwAddressSharing = cf->sharing;
-        ac.dwAddressStates = LINEADDRESSSTATE_INUSEZERO | LINEADDRESSSTATE_INUSEONE |
-                             LINEADDRESSSTATE_INUSEMANY | LINEADDRESSSTATE_NUMCALLS;
+        ac.dwAddressStates = ot_linedev_address_states(ld);
         ac.dwCallInfoStates = LINECALLINFOSTATE_CALLERID | LINECALLINFOSTATE_CALLEDID |
                               LINECALLINFOSTATE_CONNECTEDID | LINECALLINFOSTATE_USERUSERINFO |
                               LINECALLINFOSTATE_NUMOWNERINCR | LINECALLINFOSTATE_NUMOWNERDECR |
@@ -461,12 +481,14 @@ LONG lineGetAddressCaps(HLINEAPP hLineApp, DWORD dwDeviceID, DWORD dwAddressID,
         ac.dwConnectedModes = LINECONNECTEDMODE_ACTIVE |
                               (cf->sharing != LINEADDRESSSHARING_PRIVATE
                                    ? LINECONNECTEDMODE_INACTIVE
-                                   : 0);
+                                   : 0) |
+                              ld->extra_connected_modes;
         ac.dwOfferingModes = LINEOFFERINGMODE_ACTIVE |
                              (cf->sharing != LINEADDRESSSHARING_PRIVATE ? LINEOFFERINGMODE_INACTIVE
                                                                         : 0);
         ac.dwAvailableMediaModes = OT_MEDIA_MODES;
         ac.dwMaxCallDataSize = OT_CALL_DATA_MAX;
+        ot_route_address_caps(ld, &ac);
         OT_FILL_END(ac, lpAddressCaps);
     }
 out:
@@ -477,35 +499,10 @@ out:
 static void count_calls(const struct ot_linedev *ld, DWORD *active, DWORD *held, DWORD *pend,
                         DWORD *inuse)
 {
-    *active = *held = *pend = *inuse = 0;
-    DWORD offering = 0;
-    const struct ot_list *pos;
-    for (pos = ld->calls.next; pos != &ld->calls; pos = pos->next) {
-        const struct ot_call *c = ot_container_of(pos, struct ot_call, ld_link);
-        switch (c->state) {
-        case LINECALLSTATE_IDLE:
-            break;
-        case LINECALLSTATE_ONHOLD:
-            (*held)++;
-            break;
-        case LINECALLSTATE_ONHOLDPENDCONF:
-        case LINECALLSTATE_ONHOLDPENDTRANSFER:
-            (*pend)++;
-            break;
-        case LINECALLSTATE_CONNECTED:
-            if (c->mode == LINECONNECTEDMODE_INACTIVE)
-                break;
-            /* fall through */
-        default:
-            /* Every state but idle and the hold states, OFFERING included
-             * (LINEADDRESSSTATUS.dwNumActiveCalls); a ringing station is not
-             * in use yet. */
-            (*active)++;
-            if (c->state == LINECALLSTATE_OFFERING)
-                offering++;
-        }
-    }
-    *inuse = (*active - offering + *held + *pend) ? 1 : 0;
+    /* Every state but idle and the hold states, OFFERING included
+     * (LINEADDRESSSTATUS.dwNumActiveCalls); a ringing station is not in use
+     * yet; kept as the calls change (statusapi.c). */
+    ot_linedev_counts(ld, active, held, pend, inuse);
 }
 
 LONG lineGetAddressStatus(HLINE hLine, DWORD dwAddressID, LPLINEADDRESSSTATUS lpAddressStatus)
@@ -530,6 +527,7 @@ LONG lineGetAddressStatus(HLINE hLine, DWORD dwAddressID, LPLINEADDRESSSTATUS lp
             as.dwNumActiveCalls ? 0
                                 : LINEADDRFEATURE_MAKECALL |
                                       (o->ld->conf.max_conf ? LINEADDRFEATURE_SETUPCONF : 0);
+        ot_route_address_status(o, &as, &vb);
         OT_FILL_END(as, lpAddressStatus);
     }
 out:
@@ -559,10 +557,12 @@ LONG lineGetLineDevStatus(HLINE hLine, LPLINEDEVSTATUS lpLineDevStatus)
         }
         count_calls(o->ld, &ds.dwNumActiveCalls, &ds.dwNumOnHoldCalls, &ds.dwNumOnHoldPendCalls,
                     &inuse);
-        ds.dwLineFeatures = LINEFEATURE_MAKECALL;
+        ds.dwLineFeatures = LINEFEATURE_MAKECALL | ot_route_line_features(o->ld) |
+                            (o->ld->settable_status ? LINEFEATURE_SETDEVSTATUS : 0);
         ds.dwRoamMode = LINEROAMMODE_UNAVAIL;
         ds.dwDevStatusFlags = LINEDEVSTATUSFLAGS_CONNECTED |
-                              (o->ld->out_of_service ? 0 : LINEDEVSTATUSFLAGS_INSERVICE);
+                              (o->ld->out_of_service ? 0 : LINEDEVSTATUSFLAGS_INSERVICE) |
+                              o->ld->dev_status;
         ds.dwAvailableMediaModes = OT_MEDIA_MODES;
         OT_FILL_END(ds, lpLineDevStatus);
     }
@@ -653,15 +653,11 @@ LONG lineSetStatusMessages(HLINE hLine, DWORD dwLineStates, DWORD dwAddressState
     struct ot_open *o = rc ? NULL : ot_open_get(hLine);
     if (!rc && !o)
         rc = LINEERR_INVALLINEHANDLE;
-    else if (!rc && (dwLineStates & ~(DWORD)(LINEDEVSTATE_OPEN | LINEDEVSTATE_CLOSE |
-                                             LINEDEVSTATE_NUMCALLS | LINEDEVSTATE_REINIT |
-                                             LINEDEVSTATE_OTHER | o->ld->extra_line_states)))
+    else if (!rc && (dwLineStates & ~(DWORD)(LINEDEVSTATE_OTHER | ot_linedev_line_states(o->ld))))
         rc = LINEERR_INVALLINESTATE;
-    else if (!rc && (dwAddressStates & ~(DWORD)(LINEADDRESSSTATE_INUSEZERO |
-                                               LINEADDRESSSTATE_INUSEONE |
-                                               LINEADDRESSSTATE_INUSEMANY |
-                                               LINEADDRESSSTATE_NUMCALLS |
-                                               LINEADDRESSSTATE_OTHER)))
+    else if (!rc && (dwAddressStates & ~(DWORD)(LINEADDRESSSTATE_OTHER |
+                                               ot_linedev_address_states(o->ld) |
+                                               ot_route_address_states(o->ld))))
         rc = LINEERR_INVALADDRESSSTATE;
     if (!rc) {
         o->line_states = dwLineStates;
@@ -717,6 +713,13 @@ void ot_linedev_add_line_states(struct ot_linedev *ld, DWORD states)
 {
     ld->extra_line_states |= states;
 }
+
+void ot_linedev_add_connected_modes(struct ot_linedev *ld, DWORD modes)
+{
+    ld->extra_connected_modes |= modes;
+}
+
+void ot_linedev_set_answer_mode(struct ot_linedev *ld, DWORD mode) { ld->answer_mode = mode; }
 
 void ot_ev_line_service(struct ot_linedev *ld, DWORD state)
 {

@@ -1,16 +1,14 @@
 /* The TAPI 2.2 line functions whose feature opentapi does not have yet
- * (docs/api.md marks them "not yet"): routing (forward, redirect, park,
- * pickup, swap hold, call completion, secure), digits and tones,
- * media control, quality of service, terminals, device-specific
- * extensions, provider installation, the obsolete assisted-telephony media
- * calls and the ACD (agent) functions.
+ * (docs/api.md marks them "not yet"): media control, quality of service, terminals, device-specific
+ * extensions, provider installation and the obsolete assisted-telephony media
+ * calls.  (The ACD agent functions are in agentapi.c.)
  *
  * Each checks its handle as Microsoft documents (an application that passes
  * a stale handle learns that first) and then answers the documented
  * "cannot" error -- never success.  The capability structures agree: no
  * LINEDEVCAPS / LINEADDRESSCAPS bit announces any of these features
- * (dwForwardModes, dwParkModes, dwMedCtl..., dwLineFeatures and dwCallFeatures
- * bits are 0).  Digits, tones and media: mediaapi.c. */
+ * (dwMedCtl..., dwSettableDevStatus..., dwLineFeatures and dwCallFeatures bits
+ * are 0).  Digits, tones and media: mediaapi.c; routing: routeapi.c. */
 #include "ot.h"
 #include "rpc.h"
 
@@ -49,63 +47,6 @@ static LONG check(enum subject s, DWORD h)
     return rc ? rc : (LONG)LINEERR_OPERATIONUNAVAIL;
 }
 
-/* ---- routing ---- */
-LONG lineForward(HLINE hLine, DWORD bAllAddresses, DWORD dwAddressID,
-                 LPLINEFORWARDLIST const lpForwardList, DWORD dwNumRingsNoAnswer,
-                 LPHCALL lphConsultCall, LPLINECALLPARAMS const lpCallParams)
-{
-    (void)bAllAddresses, (void)dwAddressID, (void)lpForwardList, (void)dwNumRingsNoAnswer;
-    (void)lphConsultCall, (void)lpCallParams;
-    return check(S_LINE, hLine);
-}
-
-LONG lineRedirect(HCALL hCall, LPCSTR lpszDestAddress, DWORD dwCountryCode)
-{
-    (void)lpszDestAddress, (void)dwCountryCode;
-    return check(S_CALL, hCall);
-}
-
-LONG linePark(HCALL hCall, DWORD dwParkMode, LPCSTR lpszDirAddress,
-              LPVARSTRING lpNonDirAddress)
-{
-    (void)dwParkMode, (void)lpszDirAddress, (void)lpNonDirAddress;
-    return check(S_CALL, hCall);
-}
-
-LONG lineUnpark(HLINE hLine, DWORD dwAddressID, LPHCALL lphCall, LPCSTR lpszDestAddress)
-{
-    (void)dwAddressID, (void)lphCall, (void)lpszDestAddress;
-    return check(S_LINE, hLine);
-}
-
-LONG linePickup(HLINE hLine, DWORD dwAddressID, LPHCALL lphCall, LPCSTR lpszDestAddress,
-                LPCSTR lpszGroupID)
-{
-    (void)dwAddressID, (void)lphCall, (void)lpszDestAddress, (void)lpszGroupID;
-    return check(S_LINE, hLine);
-}
-
-LONG lineSwapHold(HCALL hActiveCall, HCALL hHeldCall)
-{
-    LONG rc = check(S_CALL, hActiveCall);
-    return rc == (LONG)LINEERR_OPERATIONUNAVAIL ? check(S_CALL, hHeldCall) : rc;
-}
-
-LONG lineCompleteCall(HCALL hCall, LPDWORD lpdwCompletionID, DWORD dwCompletionMode,
-                      DWORD dwMessageID)
-{
-    (void)lpdwCompletionID, (void)dwCompletionMode, (void)dwMessageID;
-    return check(S_CALL, hCall);
-}
-
-LONG lineUncompleteCall(HLINE hLine, DWORD dwCompletionID)
-{
-    (void)dwCompletionID;
-    return check(S_LINE, hLine);
-}
-
-LONG lineSecureCall(HCALL hCall) { return check(S_CALL, hCall); }
-
 /* ---- media control (digits, tones and media: mediaapi.c) ---- */
 LONG lineSetMediaControl(HLINE hLine, DWORD dwAddressID, HCALL hCall, DWORD dwSelect,
                          LPLINEMEDIACONTROLDIGIT const lpDigitList, DWORD dwDigitNumEntries,
@@ -135,13 +76,7 @@ LONG lineSetCallQualityOfService(HCALL hCall, LPVOID lpSendingFlowspec,
     return check(S_CALL, hCall);
 }
 
-/* ---- devices: settable status, terminals, extensions, providers ---- */
-LONG lineSetLineDevStatus(HLINE hLine, DWORD dwStatusToChange, DWORD fStatus)
-{
-    (void)dwStatusToChange, (void)fStatus; /* LINEDEVCAPS.dwSettableDevStatus is 0 */
-    return check(S_LINE, hLine);
-}
-
+/* ---- devices: terminals, extensions, providers ---- */
 LONG lineSetTerminal(HLINE hLine, DWORD dwAddressID, HCALL hCall, DWORD dwSelect,
                      DWORD dwTerminalModes, DWORD dwTerminalID, DWORD bEnable)
 {
@@ -233,159 +168,4 @@ LONG tapiRequestDrop(HWND hwnd, WPARAM wRequestID)
 {
     (void)hwnd, (void)wRequestID;
     return TAPIERR_REQUESTFAILED;
-}
-
-/* ---- call-centre (agent) functions: TAPI routes them to an ACD proxy, and
- * no line can be opened as a proxy yet (lineOpen refuses LINEOPENOPTION_PROXY). ---- */
-LONG lineAgentSpecific(HLINE hLine, DWORD dwAddressID, DWORD dwAgentExtensionIDIndex,
-                       LPVOID lpParams, DWORD dwSize)
-{
-    (void)dwAddressID, (void)dwAgentExtensionIDIndex, (void)lpParams, (void)dwSize;
-    return check(S_LINE, hLine);
-}
-
-LONG lineCreateAgent(HLINE hLine, LPSTR lpszAgentID, LPSTR lpszAgentPIN, LPHAGENT lphAgent)
-{
-    (void)lpszAgentID, (void)lpszAgentPIN, (void)lphAgent;
-    return check(S_LINE, hLine);
-}
-
-LONG lineCreateAgentSession(HLINE hLine, HAGENT hAgent, LPSTR lpszAgentPIN,
-                            DWORD dwWorkingAddressID, LPGUID lpGroupID,
-                            LPHAGENTSESSION lphAgentSession)
-{
-    (void)hAgent, (void)lpszAgentPIN, (void)dwWorkingAddressID, (void)lpGroupID;
-    (void)lphAgentSession;
-    return check(S_LINE, hLine);
-}
-
-LONG lineGetAgentActivityList(HLINE hLine, DWORD dwAddressID,
-                              LPLINEAGENTACTIVITYLIST lpAgentActivityList)
-{
-    (void)dwAddressID, (void)lpAgentActivityList;
-    return check(S_LINE, hLine);
-}
-
-LONG lineGetAgentCaps(HLINEAPP hLineApp, DWORD dwDeviceID, DWORD dwAddressID,
-                      DWORD dwAppAPIVersion, LPLINEAGENTCAPS lpAgentCaps)
-{
-    (void)dwAddressID, (void)dwAppAPIVersion, (void)lpAgentCaps;
-    LONG rc = check(S_APP, hLineApp);
-    return rc == (LONG)LINEERR_OPERATIONUNAVAIL ? check(S_DEVICE, dwDeviceID) : rc;
-}
-
-LONG lineGetAgentGroupList(HLINE hLine, DWORD dwAddressID,
-                           LPLINEAGENTGROUPLIST lpAgentGroupList)
-{
-    (void)dwAddressID, (void)lpAgentGroupList;
-    return check(S_LINE, hLine);
-}
-
-LONG lineGetAgentInfo(HLINE hLine, HAGENT hAgent, LPLINEAGENTINFO lpAgentInfo)
-{
-    (void)hAgent, (void)lpAgentInfo;
-    return check(S_LINE, hLine);
-}
-
-LONG lineGetAgentSessionInfo(HLINE hLine, HAGENTSESSION hAgentSession,
-                             LPLINEAGENTSESSIONINFO lpAgentSessionInfo)
-{
-    (void)hAgentSession, (void)lpAgentSessionInfo;
-    return check(S_LINE, hLine);
-}
-
-LONG lineGetAgentSessionList(HLINE hLine, HAGENT hAgent,
-                             LPLINEAGENTSESSIONLIST lpAgentSessionList)
-{
-    (void)hAgent, (void)lpAgentSessionList;
-    return check(S_LINE, hLine);
-}
-
-LONG lineGetAgentStatus(HLINE hLine, DWORD dwAddressID, LPLINEAGENTSTATUS lpAgentStatus)
-{
-    (void)dwAddressID, (void)lpAgentStatus;
-    return check(S_LINE, hLine);
-}
-
-LONG lineGetGroupList(HLINE hLine, LPLINEAGENTGROUPLIST lpGroupList)
-{
-    (void)lpGroupList;
-    return check(S_LINE, hLine);
-}
-
-LONG lineGetProxyStatus(HLINEAPP hLineApp, DWORD dwDeviceID, DWORD dwAppAPIVersion,
-                        LPLINEPROXYREQUESTLIST lpLineProxyReqestList)
-{
-    (void)dwAppAPIVersion, (void)lpLineProxyReqestList;
-    LONG rc = check(S_APP, hLineApp);
-    return rc == (LONG)LINEERR_OPERATIONUNAVAIL ? check(S_DEVICE, dwDeviceID) : rc;
-}
-
-LONG lineGetQueueInfo(HLINE hLine, DWORD dwQueueID, LPLINEQUEUEINFO lpLineQueueInfo)
-{
-    (void)dwQueueID, (void)lpLineQueueInfo;
-    return check(S_LINE, hLine);
-}
-
-LONG lineGetQueueList(HLINE hLine, LPGUID lpGroupID, LPLINEQUEUELIST lpQueueList)
-{
-    (void)lpGroupID, (void)lpQueueList;
-    return check(S_LINE, hLine);
-}
-
-LONG lineProxyMessage(HLINE hLine, HCALL hCall, DWORD dwMsg, DWORD dwParam1, DWORD dwParam2,
-                      DWORD dwParam3)
-{
-    (void)hCall, (void)dwMsg, (void)dwParam1, (void)dwParam2, (void)dwParam3;
-    return check(S_LINE, hLine);
-}
-
-LONG lineProxyResponse(HLINE hLine, LPLINEPROXYREQUEST lpProxyRequest, DWORD dwResult)
-{
-    (void)lpProxyRequest, (void)dwResult;
-    return check(S_LINE, hLine);
-}
-
-LONG lineSetAgentActivity(HLINE hLine, DWORD dwAddressID, DWORD dwActivityID)
-{
-    (void)dwAddressID, (void)dwActivityID;
-    return check(S_LINE, hLine);
-}
-
-LONG lineSetAgentGroup(HLINE hLine, DWORD dwAddressID, LPLINEAGENTGROUPLIST lpAgentGroupList)
-{
-    (void)dwAddressID, (void)lpAgentGroupList;
-    return check(S_LINE, hLine);
-}
-
-LONG lineSetAgentMeasurementPeriod(HLINE hLine, HAGENT hAgent, DWORD dwMeasurementPeriod)
-{
-    (void)hAgent, (void)dwMeasurementPeriod;
-    return check(S_LINE, hLine);
-}
-
-LONG lineSetAgentSessionState(HLINE hLine, HAGENTSESSION hAgentSession,
-                              DWORD dwAgentSessionState, DWORD dwNextAgentSessionState)
-{
-    (void)hAgentSession, (void)dwAgentSessionState, (void)dwNextAgentSessionState;
-    return check(S_LINE, hLine);
-}
-
-LONG lineSetAgentState(HLINE hLine, DWORD dwAddressID, DWORD dwAgentState,
-                       DWORD dwNextAgentState)
-{
-    (void)dwAddressID, (void)dwAgentState, (void)dwNextAgentState;
-    return check(S_LINE, hLine);
-}
-
-LONG lineSetAgentStateEx(HLINE hLine, HAGENT hAgent, DWORD dwAgentState, DWORD dwNextAgentState)
-{
-    (void)hAgent, (void)dwAgentState, (void)dwNextAgentState;
-    return check(S_LINE, hLine);
-}
-
-LONG lineSetQueueMeasurementPeriod(HLINE hLine, DWORD dwQueueID, DWORD dwMeasurementPeriod)
-{
-    (void)dwQueueID, (void)dwMeasurementPeriod;
-    return check(S_LINE, hLine);
 }

@@ -158,7 +158,18 @@ struct ot_linedev {
     struct ot_list connected; /* struct ot_call.conn_link: calls in CONNECTED */
     DWORD perm_id;
     DWORD extra_line_states; /* LINEDEVSTATE_ the provider reports beyond the core's */
+    DWORD extra_connected_modes; /* LINECONNECTEDMODE_ the provider reports beyond the core's */
+    DWORD answer_mode;           /* LINEANSWERMODE_ the provider set, 0: HOLD (the switch's) */
     bool out_of_service;     /* the provider said LINEDEVSTATE_OUTOFSERVICE */
+    /* statusapi.c: the line's calls by kind, kept as their states change (so
+     * LINEADDRESSSTATUS / LINEDEVSTATUS and the NUMCALLS / INUSE messages
+     * agree, at O(1) per change) */
+    DWORD n_active, n_offering, n_held, n_pend;
+    DWORD inuse_last; /* dwNumInUse as last reported (INUSEZERO/ONE/MANY) */
+    DWORD extra_address_states; /* LINEADDRESSSTATE_ a provider or feature reports */
+    DWORD settable_status;      /* LINEDEVSTATUSFLAGS_ lineSetLineDevStatus may change */
+    DWORD dev_status;           /* those of them that are set */
+    struct ot_fwd_state *fwd; /* lineForward's list (forward.c); NULL: none */
 };
 
 struct ot_open {
@@ -172,6 +183,7 @@ struct ot_open {
     DWORD line_states, address_states; /* lineSetStatusMessages */
     bool num_rings_set;                /* lineSetNumRings (devapi.c) */
     DWORD num_rings;
+    DWORD proxy_types; /* LINEOPENOPTION_PROXY: bit n set = handles LINEPROXYREQUEST_ n (agentapi.c) */
     bool closing; /* lineClose/lineShutdown under way: its handles are invisible */
     struct ot_list app_link, ld_link;
     struct ot_list refs; /* struct ot_callref.open_link */
@@ -196,13 +208,16 @@ struct ot_call {
     DWORD app_specific;
     /* party ids; a bit of strings_owned set means the core allocated it */
     char *caller_id, *caller_name, *called_id, *called_name, *connected_id, *connected_name;
+    char *redirecting_id, *redirecting_name, *redirection_id, *redirection_name;
     struct ot_uui remote_uui;   /* what LINECALLINFO shows */
     struct ot_uui *pending_uui; /* newer UUI held until lineReleaseUserUserInfo */
     struct ot_uui call_data;    /* lineSetCallData (callparams.c), at most OT_CALL_DATA_MAX */
     char *cause; /* the provider's words for why the call failed (LINECALLINFO DevSpecific) */
     DWORD media_mode;           /* lineSetMediaMode; 0 = LINEMEDIAMODE_INTERACTIVEVOICE */
+    DWORD completion_id;        /* LINECALLINFO.dwCompletionID (routeapi.c) */
+    bool secure;                /* lineSecureCall: LINECALLPARAMFLAGS_SECURE */
     bool uui_unreleased;
-    uint8_t strings_owned;
+    uint16_t strings_owned;
     struct ot_list refs; /* struct ot_callref.call_link */
     DWORD num_owners, num_monitors;
     void *drv; /* the provider's call */
@@ -347,6 +362,54 @@ OT_HIDDEN void ot_call_post_callinfo(struct ot_call *c, DWORD states,
                                      const struct ot_callref *except);
 OT_HIDDEN void ot_call_attach_monitors(struct ot_call *c, struct ot_open *except, bool announce);
 
+/* status messages and counts (statusapi.c) */
+/* The call's state or mode changed from old_state/old_mode (CALLSTATE 0 =
+ * none yet) to its current one: the line's counts follow, and the opens that
+ * asked get LINE_ADDRESSSTATE (INUSEZERO/INUSEONE, NUMCALLS) and
+ * LINE_LINEDEVSTATE(NUMCALLS).  ot_status_call_gone: a call freed while not IDLE. */
+OT_HIDDEN void ot_status_call_moved(struct ot_call *c, DWORD old_state, DWORD old_mode);
+OT_HIDDEN void ot_status_call_gone(struct ot_call *c);
+OT_HIDDEN void ot_linedev_counts(const struct ot_linedev *ld, DWORD *active, DWORD *held,
+                                 DWORD *pend, DWORD *inuse);
+/* LINEDEVSTATE_OPEN / CLOSE: o was opened / is closing; the opens of the
+ * line's other applications hear of it. */
+OT_HIDDEN void ot_status_open_changed(struct ot_open *o, DWORD state);
+/* The LINEDEVSTATE_ / LINEADDRESSSTATE_ the line reports (caps, filters). */
+OT_HIDDEN DWORD ot_linedev_line_states(const struct ot_linedev *ld);
+OT_HIDDEN DWORD ot_linedev_address_states(const struct ot_linedev *ld);
+/* lineOpen(LINEMAPPER): the first of devs[0..n) (all lines when devs is NULL)
+ * that supports the media modes and call parameters: 0 and *dev, or
+ * LINEERR_INVALMEDIAMODE / LINEERR_INVALCALLPARAMS / LINEERR_STRUCTURETOOSMALL
+ * / LINEERR_LINEMAPPERFAILED.  Core lock held. */
+OT_HIDDEN LONG ot_line_mapper(DWORD media, const LINECALLPARAMS *p, const DWORD *devs, DWORD n,
+                              DWORD *dev);
+/* routing (forward.c) */
+OT_HIDDEN void ot_linedev_forward_free(struct ot_linedev *ld); /* core stop */
+/* provider members added after size was first fixed (NULL / 0 when absent) */
+static inline LONG (*ot_prov_redirect(const struct ot_provider *p))(struct ot_req *,
+                                                                   struct ot_call *,
+                                                                   const char *)
+{
+    return p->size > offsetof(struct ot_provider, redirect) ? p->redirect : NULL;
+}
+static inline DWORD ot_prov_forward_modes(const struct ot_provider *p)
+{
+    return p->size > offsetof(struct ot_provider, forward_modes) ? p->forward_modes : 0;
+}
+/* Any later member m of p, or none (NULL, 0) when p predates it. */
+#define OT_PROV(p, m, none) ((p)->size > offsetof(struct ot_provider, m) ? (p)->m : (none))
+/* Routing parts of the status and capability structures (routeapi.c, forward.c). */
+OT_HIDDEN void ot_route_address_status(const struct ot_open *o, LINEADDRESSSTATUS *as,
+                                       struct ot_varbuf *vb);
+OT_HIDDEN void ot_route_address_caps(const struct ot_linedev *ld, LINEADDRESSCAPS *ac);
+OT_HIDDEN void ot_route_fwd_caps(LINEADDRESSCAPS *ac); /* forward.c: list and ring limits */
+OT_HIDDEN DWORD ot_route_addr_features(const struct ot_linedev *ld);
+OT_HIDDEN DWORD ot_route_line_features(const struct ot_linedev *ld); /* LINEFEATURE_FORWARD.. */
+OT_HIDDEN DWORD ot_route_call_features(const struct ot_call *c);
+/* LINEADDRESSSTATE_ acceptable in lineSetStatusMessages for this line. */
+OT_HIDDEN DWORD ot_route_address_states(const struct ot_linedev *ld);
+
+
 /* requests (request.c) */
 OT_HIDDEN struct ot_req *ot_req_new(struct ot_open *o, enum ot_req_kind kind);
 OT_HIDDEN void ot_req_discard(struct ot_req *r); /* sync failure: no reply */
@@ -357,6 +420,18 @@ OT_HIDDEN LONG ot_check_call_params(const struct ot_open *o, const LINECALLPARAM
 /* uui size checks */
 OT_HIDDEN LONG ot_check_uui(const void *p, DWORD size, DWORD limit);
 
+/* ACD proxies (agentapi.c): lineOpen with LINEOPENOPTION_PROXY checks its
+ * request types here; an open that registered is announced (LINE_PROXYSTATUS)
+ * and, when it closes, its pending requests fail and its close is announced. */
+OT_HIDDEN LONG ot_proxy_open_check(DWORD priv, DWORD api, const LINECALLPARAMS *p, DWORD *types);
+OT_HIDDEN void ot_proxy_opened(struct ot_open *o);
+OT_HIDDEN void ot_proxy_closing(struct ot_open *o); /* o has left its line's opens */
+/* The telephony service's side of a client proxy (proxy.c): its response with
+ * its copy of the request, and the copy a LINE_PROXYREQUEST carries to it. */
+struct ot_wbuf;
+OT_HIDDEN LONG ot_proxy_response_remote(HLINE hLine, DWORD_PTR token, const void *bytes,
+                                        DWORD size, DWORD dwResult);
+OT_HIDDEN bool ot_proxy_request_copy(HLINE hLine, DWORD_PTR ptr, struct ot_wbuf *w);
 /* digits, tones, media (mediaapi.c) */
 OT_HIDDEN void ot_media_call_state(struct ot_call *c); /* after a state change */
 OT_HIDDEN void ot_media_ref_gone(struct ot_callref *r);

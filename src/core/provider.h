@@ -102,6 +102,37 @@ struct ot_provider {
      * the line of the file ("line 7: ..."). */
     /* 0, -1 (the reason in err), or -2 when out of memory */
     int (*check_config)(const struct ot_conf *cf, char *err, size_t errlen);
+    /* ---- routing (read through ot_prov_redirect / ot_prov_forward_modes,
+     * which honour size) ---- */
+    /* redirect (optional): deflect an offered call to dest (lineRedirect):
+     * the call leaves this station (IDLE here) and is offered at dest.  NULL:
+     * LINEERR_OPERATIONUNAVAIL and no LINECALLFEATURE_REDIRECT. */
+    LONG (*redirect)(struct ot_req *r, struct ot_call *c, const char *dest);
+    /* The LINEFORWARDMODE_ bits this provider applies to its lines
+     * (LINEADDRESSCAPS.dwForwardModes); 0: lineForward answers
+     * LINEERR_OPERATIONUNAVAIL on its lines.  The forwarding state itself is
+     * the core's: the provider asks ot_linedev_forward_dest(). */
+    DWORD forward_modes;
+    /* The other routing functions (all optional; NULL / 0: the function is
+     * LINEERR_OPERATIONUNAVAIL on its lines and no capability bit says it). */
+    DWORD park_modes; /* LINEPARKMODE_ (LINEADDRESSCAPS.dwParkModes) */
+    /* linePark of a connected call: this station leaves it, the far party stays.
+     * DIRECTED parks at dir; NONDIRECTED: the provider chooses the place and
+     * writes it to nondir (room *nondir_len bytes with the NUL); when it does
+     * not fit it parks nothing, sets *nondir_len to the room needed and
+     * returns LINEERR_STRUCTURETOOSMALL. */
+    LONG (*park)(struct ot_req *r, struct ot_call *c, DWORD mode, const char *dir, char *nondir,
+                 size_t *nondir_len);
+    /* lineUnpark / linePickup: c is a new call at the station (no state yet),
+     * the request completes when it is there. */
+    LONG (*unpark)(struct ot_req *r, struct ot_call *c, const char *addr);
+    LONG (*pickup)(struct ot_req *r, struct ot_call *c, const char *dest, const char *group);
+    LONG (*swap_hold)(struct ot_req *r, struct ot_call *active, struct ot_call *held);
+    LONG (*secure)(struct ot_req *r, struct ot_call *c); /* lineSecureCall */
+    DWORD completion_modes; /* LINECALLCOMPLMODE_ (dwCallCompletionModes) */
+    /* lineCompleteCall: id is the core's dwCompletionID; lineUncompleteCall. */
+    LONG (*complete_call)(struct ot_req *r, struct ot_call *c, DWORD mode, DWORD id);
+    LONG (*uncomplete_call)(struct ot_req *r, struct ot_linedev *ld, DWORD id);
     /* ---- digits and tones to the far end (mediaapi.c; NULL: the provider
      * cannot, and the capability structures say so).  generate_digits plays
      * digits (one mode of generate_digit_modes; ',' a pause), generate_tone a
@@ -160,14 +191,30 @@ struct ot_call *ot_call_next_member(const struct ot_call *parent, const struct o
 /* State change: LINE_CALLSTATE to every handle of the call.  Going IDLE
  * releases the provider's hold on the call when no handle is left. */
 void ot_ev_call_state(struct ot_call *c, DWORD state, DWORD mode);
-enum ot_party { OT_PARTY_CALLER, OT_PARTY_CALLED, OT_PARTY_CONNECTED };
-/* Party ids: LINE_CALLINFO(CALLERID/CALLEDID/CONNECTEDID) when notify. */
+enum ot_party {
+    OT_PARTY_CALLER,
+    OT_PARTY_CALLED,
+    OT_PARTY_CONNECTED,
+    OT_PARTY_REDIRECTING, /* who redirected / forwarded the call here */
+    OT_PARTY_REDIRECTION, /* where it was redirected / forwarded to */
+};
+/* Party ids: LINE_CALLINFO(CALLERID/CALLEDID/CONNECTEDID/REDIRECTINGID/
+ * REDIRECTIONID) when notify. */
 void ot_ev_call_party(struct ot_call *c, enum ot_party which, const char *number,
                       const char *name, bool notify);
 /* The same, keeping the provider's strings instead of copies: they must stay
  * valid until the provider's stop() (e.g. strings of the configuration). */
 void ot_ev_call_party_ex(struct ot_call *c, enum ot_party which, const char *number,
                          const char *name, bool notify, bool borrowed);
+/* Why the call is here (LINECALLINFO.dwReason, a LINECALLREASON_): sends
+ * LINE_CALLINFO(LINECALLINFOSTATE_REASON) when the call already has handles. */
+void ot_ev_call_reason(struct ot_call *c, DWORD reason);
+/* The call is secure (lineSecureCall): LINECALLINFO.dwCallParamFlags has
+ * LINECALLPARAMFLAGS_SECURE; LINE_CALLINFO(LINECALLINFOSTATE_OTHER). */
+void ot_ev_call_secure(struct ot_call *c);
+/* LINECALLINFO.dwCompletionID of a call that call completion brought
+ * (dwReason LINECALLREASON_CALLCOMPLETION / CAMPEDON); before its first state. */
+void ot_ev_call_completion_id(struct ot_call *c, DWORD id);
 /* Received UUI: stored for LINECALLINFO, LINE_CALLINFO(USERUSERINFO) sent. */
 void ot_ev_call_uui(struct ot_call *c, const void *data, DWORD len);
 void ot_ev_call_related(struct ot_call *c, DWORD related_call_id);
@@ -200,10 +247,47 @@ void ot_ev_call_gone(struct ot_call *c);
  * LINEDEVSTATE_OUTOFSERVICE): added to LINEDEVCAPS.dwLineStates and accepted
  * by lineSetStatusMessages.  Called from start(). */
 void ot_linedev_add_line_states(struct ot_linedev *ld, DWORD states);
+/* LINECONNECTEDMODE_ values this provider reports beyond ACTIVE (and INACTIVE
+ * on shared lines), e.g. ACTIVEHELD: added to LINEADDRESSCAPS.dwConnectedModes.
+ * Called from start(). */
+void ot_linedev_add_connected_modes(struct ot_linedev *ld, DWORD modes);
+/* LINEDEVCAPS.dwAnswerMode: what answering a call does to the line's active
+ * one (default LINEANSWERMODE_HOLD, the switch's).  Called from start(). */
+void ot_linedev_set_answer_mode(struct ot_linedev *ld, DWORD mode);
 /* LINEDEVSTATE_INSERVICE or LINEDEVSTATE_OUTOFSERVICE: LINEDEVSTATUS's
  * INSERVICE flag follows, and LINE_LINEDEVSTATE goes to every open of the
  * line that enabled the state (lineSetStatusMessages).  Nothing is posted
  * when the line is already in that state. */
 void ot_ev_line_service(struct ot_linedev *ld, DWORD state);
+/* LINE_LINEDEVSTATE(state, p2, p3) to every open of the line that enabled
+ * the state (lineSetStatusMessages; REINIT always), dwParam1 masked by that
+ * open's filter: e.g. LINEDEVSTATE_RINGING with p2 = the ring mode (1..
+ * dwRingModes) and p3 = the ring count (from 0).  No status is changed: the
+ * provider keeps what lineGetLineDevStatus must show. */
+void ot_ev_linedev_state(struct ot_linedev *ld, DWORD state, DWORD p2, DWORD p3);
+/* LINE_ADDRESSSTATE(address_id, state) the same way (e.g. LINEADDRESSSTATE_
+ * FORWARD after a forwarding change, CAPSCHANGE). */
+void ot_ev_address_state(struct ot_linedev *ld, DWORD address_id, DWORD state);
+/* Address states this provider reports beyond the core's (INUSE*, NUMCALLS):
+ * added to LINEADDRESSCAPS.dwAddressStates and accepted by
+ * lineSetStatusMessages.  Called from start(). */
+void ot_linedev_add_address_states(struct ot_linedev *ld, DWORD states);
+/* LINEDEVSTATUSFLAGS_ that lineSetLineDevStatus may change on this line
+ * (MSGWAIT, LOCKED): LINEDEVCAPS.dwSettableDevStatus, LINEFEATURE_SETDEVSTATUS,
+ * and the LINEDEVSTATE_ messages of those changes.  Called from start(). */
+void ot_linedev_set_settable_status(struct ot_linedev *ld, DWORD flags);
+
+/* Forwarding (lineForward; the state is the core's, per address).  A provider
+ * asks when a call arrives (condition LINEFORWARDMODE_UNCOND, or
+ * LINEFORWARDMODE_BUSY when the station is busy) or rings unanswered
+ * (LINEFORWARDMODE_NOANSW).  The core matches the internal / external /
+ * specific variants of each (and BUSYNA for both BUSY and NOANSW): a caller
+ * whose number is a line of this configuration is internal, any other
+ * (NULL included) external; a SPECIFIC entry needs caller equal to its
+ * caller address.  The most specific entry wins.  True: forwarding applies,
+ * dest holds the destination (NUL-terminated, truncated to destlen) and
+ * *num_rings (if not NULL) the rings before NOANSW forwarding. */
+bool ot_linedev_forward_dest(struct ot_linedev *ld, DWORD address_id, DWORD condition,
+                             const char *caller, char *dest, size_t destlen, DWORD *num_rings);
 
 #endif

@@ -157,13 +157,25 @@ LONG ot_rpc_encode_args(unsigned fn, const uintptr_t *a, struct ot_wbuf *w,
             ot_wbuf_put(w, p, n);
             break;
         }
-        case 'V': {
+        case 'V': case 'G': {
             if (!p) {
                 ot_wbuf_u32(w, OT_RPC_NULL);
                 break;
             }
             DWORD n = read_total(p);
             ot_wbuf_u32(w, n > OT_RPC_MAX_BUFFER ? OT_RPC_MAX_BUFFER : n);
+            break;
+        }
+        case 'Y': {
+            DWORD n = (DWORD)a[i + 1];
+            if (!p) {
+                ot_wbuf_u32(w, OT_RPC_NULL);
+                break;
+            }
+            if (n > OT_RPC_MAX_BUFFER)
+                return LINEERR_INVALPARAM;
+            ot_wbuf_u32(w, n);
+            ot_wbuf_put(w, p, n);
             break;
         }
         case 'o': case 'h': case 'x': case 'H': case 'Q': case 'g':
@@ -240,7 +252,7 @@ int ot_rpc_decode_args(unsigned fn, struct ot_rbuf *in, struct ot_rpc_args *out)
                 in->bad = true;
             out->a[i] = (uintptr_t)out->owned[i];
             break;
-        case 'b':
+        case 'b': case 'Y':
             n = ot_rbuf_u32(in);
             if (n == OT_RPC_NULL)
                 break;
@@ -266,7 +278,7 @@ int ot_rpc_decode_args(unsigned fn, struct ot_rbuf *in, struct ot_rpc_args *out)
                 memcpy(out->owned[i], &n, sizeof(n));
             out->a[i] = (uintptr_t)out->owned[i];
             break;
-        case 'V':
+        case 'V': case 'G':
             n = ot_rbuf_u32(in);
             if (n == OT_RPC_NULL)
                 break;
@@ -344,7 +356,8 @@ int ot_rpc_decode_args(unsigned fn, struct ot_rbuf *in, struct ot_rpc_args *out)
     out->n = i;
     /* A sized buffer must be exactly as long as the size argument says. */
     for (unsigned j = 0; sig[j] && !in->bad; j++)
-        if (sig[j] == 'b' && out->owned[j] && (DWORD)out->a[j + 1] != out->vb_total[j])
+        if ((sig[j] == 'b' || sig[j] == 'Y') && out->owned[j] &&
+            (DWORD)out->a[j + 1] != out->vb_total[j])
             in->bad = true;
         else if ((sig[j] == 'T' || sig[j] == 'M') && out->owned[j]) {
             /* as many elements as the client's encoder sends for the count */
@@ -373,7 +386,11 @@ void ot_rpc_encode_outs(unsigned fn, const struct ot_rpc_args *args, LONG result
     const char *sig = ot_rpc_fns[fn].sig;
     ot_wbuf_u32(w, (uint32_t)result);
     for (unsigned i = 0; sig[i]; i++) {
-        bool have = args->a[i] != 0 && result == 0;
+        /* A request id (> 0) carries what the function filled when it was made
+         * (linePark's VARSTRING, lineCompleteCall's id); STRUCTURETOOSMALL the
+         * size a VARSTRING needs (linePark). */
+        bool have = args->a[i] != 0 &&
+                    (result >= 0 || (sig[i] == 'V' && result == (LONG)LINEERR_STRUCTURETOOSMALL));
         switch (sig[i]) {
         case 'o': case 'h':
             ot_wbuf_u32(w, have);

@@ -60,6 +60,11 @@ enum ot_rpc_type {
  *      come back with the LINE_GATHERDIGITS message (client.c)
  *   T  LINEGENERATETONE array whose count is the argument before it (a u),
  *   M  LINEMONITORTONE array whose count is the argument after it (a u): at most OT_RPC_MAX_ARRAY elements travel, NULL allowed
+ *   G  variable-size structure out, filled when the request completes (the
+ *      agent functions): dwTotalSize read; the LINE_REPLY's MSG carries it
+ *   Y  buffer in and out whose size is the next argument, written back when the
+ *      request completes (lineAgentSpecific): sent as a b; the LINE_REPLY's MSG
+ *      carries it back
  * Flags after the name: OT_RPC_NEEDS_OWNER means the caller must have the
  * owner right on the line of the first handle (it creates or takes calls). */
 #define OT_RPC_NEEDS_OWNER 1u
@@ -130,7 +135,41 @@ enum ot_rpc_type {
     X(lineRegisterRequestRecipient, "auuu", 0, (HLINEAPP)a[0], (DWORD)a[1], (DWORD)a[2],         \
       (DWORD)a[3])                                                                               \
     X(lineGetRequest, "auQ", 0, (HLINEAPP)a[0], (DWORD)a[1], (LPVOID)a[2])                       \
+    X(lineGetAgentStatus, "luG", 0, (HLINE)a[0], (DWORD)a[1], (LPLINEAGENTSTATUS)a[2])            \
+    X(lineGetAgentActivityList, "luG", 0, (HLINE)a[0], (DWORD)a[1],                              \
+      (LPLINEAGENTACTIVITYLIST)a[2])                                                             \
+    X(lineGetAgentGroupList, "luG", 0, (HLINE)a[0], (DWORD)a[1], (LPLINEAGENTGROUPLIST)a[2])     \
+    X(lineGetGroupList, "lG", 0, (HLINE)a[0], (LPLINEAGENTGROUPLIST)a[1])                         \
+    X(lineGetAgentInfo, "luG", 0, (HLINE)a[0], (HAGENT)a[1], (LPLINEAGENTINFO)a[2])               \
+    X(lineGetAgentSessionInfo, "luG", 0, (HLINE)a[0], (HAGENTSESSION)a[1],                       \
+      (LPLINEAGENTSESSIONINFO)a[2])                                                              \
+    X(lineGetAgentSessionList, "luG", 0, (HLINE)a[0], (HAGENT)a[1], (LPLINEAGENTSESSIONLIST)a[2]) \
+    X(lineGetQueueInfo, "luG", 0, (HLINE)a[0], (DWORD)a[1], (LPLINEQUEUEINFO)a[2])                \
+    X(lineGetQueueList, "lXG", 0, (HLINE)a[0], (LPGUID)a[1], (LPLINEQUEUELIST)a[2])               \
+    X(lineGetAgentCaps, "aduuG", 0, (HLINEAPP)a[0], (DWORD)a[1], (DWORD)a[2], (DWORD)a[3],        \
+      (LPLINEAGENTCAPS)a[4])                                                                     \
+    X(lineSetAgentState, "luuu", 0, (HLINE)a[0], (DWORD)a[1], (DWORD)a[2], (DWORD)a[3])           \
+    X(lineSetAgentStateEx, "luuu", 0, (HLINE)a[0], (HAGENT)a[1], (DWORD)a[2], (DWORD)a[3])        \
+    X(lineSetAgentActivity, "luu", 0, (HLINE)a[0], (DWORD)a[1], (DWORD)a[2])                      \
+    X(lineSetAgentGroup, "luP", 0, (HLINE)a[0], (DWORD)a[1], (LPLINEAGENTGROUPLIST)a[2])          \
+    X(lineSetAgentMeasurementPeriod, "luu", 0, (HLINE)a[0], (HAGENT)a[1], (DWORD)a[2])            \
+    X(lineSetQueueMeasurementPeriod, "luu", 0, (HLINE)a[0], (DWORD)a[1], (DWORD)a[2])             \
+    X(lineSetAgentSessionState, "luuu", 0, (HLINE)a[0], (HAGENTSESSION)a[1], (DWORD)a[2],         \
+      (DWORD)a[3])                                                                               \
+    X(lineCreateAgent, "lssH", 0, (HLINE)a[0], (LPSTR)a[1], (LPSTR)a[2], (LPHAGENT)a[3])          \
+    X(lineCreateAgentSession, "lusuXH", 0, (HLINE)a[0], (HAGENT)a[1], (LPSTR)a[2], (DWORD)a[3],   \
+      (LPGUID)a[4], (LPHAGENTSESSION)a[5])                                                       \
+    X(lineAgentSpecific, "luuYu", 0, (HLINE)a[0], (DWORD)a[1], (DWORD)a[2], (LPVOID)a[3],         \
+      (DWORD)a[4])                                                                               \
+    X(lineProxyMessage, "luuuuu", 0, (HLINE)a[0], (HCALL)a[1], (DWORD)a[2], (DWORD)a[3],          \
+      (DWORD)a[4], (DWORD)a[5])                                                                  \
+    /* lineProxyResponse of a client: its copy of the request goes back */                      \
+    X(ot_proxy_response_remote, "lpbuu", 0, (HLINE)a[0], (DWORD_PTR)a[1], (const void *)a[2],     \
+      (DWORD)a[3], (DWORD)a[4])                                                                  \
+    X(lineGetProxyStatus, "aduV", 0, (HLINEAPP)a[0], (DWORD)a[1], (DWORD)a[2],                   \
+      (LPLINEPROXYREQUESTLIST)a[3])                                                              \
     X(tapiRequestMakeCall, "ssss", 0, (LPCSTR)a[0], (LPCSTR)a[1], (LPCSTR)a[2], (LPCSTR)a[3])  \
+    X(lineSetLineDevStatus, "luu", 0, (HLINE)a[0], (DWORD)a[1], (DWORD)a[2])                   \
     X(lineGenerateDigits, "cusu", 0, (HCALL)a[0], (DWORD)a[1], (LPCSTR)a[2], (DWORD)a[3])       \
     X(lineGenerateTone, "cuuuT", 0, (HCALL)a[0], (DWORD)a[1], (DWORD)a[2], (DWORD)a[3],          \
       (LPLINEGENERATETONE)a[4])                                                                  \
@@ -138,7 +177,25 @@ enum ot_rpc_type {
     X(lineMonitorTones, "cMu", 0, (HCALL)a[0], (LPLINEMONITORTONE)a[1], (DWORD)a[2])             \
     X(lineMonitorMedia, "cu", 0, (HCALL)a[0], (DWORD)a[1])                                       \
     X(lineGatherDigits, "cugusuu", 0, (HCALL)a[0], (DWORD)a[1], (LPSTR)a[2], (DWORD)a[3],        \
-      (LPCSTR)a[4], (DWORD)a[5], (DWORD)a[6])
+      (LPCSTR)a[4], (DWORD)a[5], (DWORD)a[6])                                                   \
+    OT_RPC_ROUTING(X)
+
+/* The routing functions (routeapi.c, forward.c).  linePark's VARSTRING and
+ * lineCompleteCall's completion id are filled when the request is made, so
+ * their outs travel with a request id too (ot_rpc_encode_outs). */
+#define OT_RPC_ROUTING(X)                                                                        \
+    X(lineForward, "luuPuHP", 0, (HLINE)a[0], (DWORD)a[1], (DWORD)a[2],                          \
+      (LPLINEFORWARDLIST)a[3], (DWORD)a[4], (LPHCALL)a[5], (LPLINECALLPARAMS)a[6])               \
+    X(lineRedirect, "csu", 0, (HCALL)a[0], (LPCSTR)a[1], (DWORD)a[2])                            \
+    X(linePark, "cusV", 0, (HCALL)a[0], (DWORD)a[1], (LPCSTR)a[2], (LPVARSTRING)a[3])            \
+    X(lineUnpark, "luHs", OT_RPC_NEEDS_OWNER, (HLINE)a[0], (DWORD)a[1], (LPHCALL)a[2],           \
+      (LPCSTR)a[3])                                                                              \
+    X(linePickup, "luHss", OT_RPC_NEEDS_OWNER, (HLINE)a[0], (DWORD)a[1], (LPHCALL)a[2],          \
+      (LPCSTR)a[3], (LPCSTR)a[4])                                                                \
+    X(lineSwapHold, "cc", 0, (HCALL)a[0], (HCALL)a[1])                                           \
+    X(lineCompleteCall, "couu", 0, (HCALL)a[0], (LPDWORD)a[1], (DWORD)a[2], (DWORD)a[3])         \
+    X(lineUncompleteCall, "lu", 0, (HLINE)a[0], (DWORD)a[1])                                     \
+    X(lineSecureCall, "c", 0, (HCALL)a[0])
 
 enum ot_rpc_fn {
 #define OT_RPC_ENUM(name, sig, flags, ...) OT_RPC_##name,
@@ -229,6 +286,11 @@ LONG ot_client_stats(struct otstats_tag *st);
 /* Is this handle (kind 1 HLINE, 2 HCALL, 3 device ID) one of the service's for
  * this process?  0, or the LINEERR_* the core would give. */
 LONG ot_client_check(unsigned kind, DWORD handle);
+/* lineProxyResponse of a client proxy: its copy of the request goes back. */
+LONG ot_client_proxy_response(HLINE hLine, LPLINEPROXYREQUEST req, DWORD result);
+/* lineClose / lineShutdown of a client: its copies of proxy requests go
+ * (line 0: every copy of application app; app 0: of the line). */
+void ot_client_proxy_forget(HLINEAPP app, HLINE line);
 
 /* The hook at the top of every public function that travels. */
 #define OT_RPC_CAST_(x) (uintptr_t)(x)

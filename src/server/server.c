@@ -55,8 +55,18 @@ struct pending { /* LPHCALL outs of a request: the core writes here */
     HLINEAPP app;
     HLINE line;
     HCALL out[2];
+    void *buf;   /* G / Y: the structure the core fills when the request completes */
+    DWORD total; /* its size */
+    char kind;   /* 'G' or 'Y' */
     struct pending *next;
 };
+
+static void pend_free(struct pending *p)
+{
+    if (p)
+        free(p->buf);
+    free(p);
+}
 struct srv_conn {
     struct tag tag;
     int fd;
@@ -297,6 +307,55 @@ static unsigned rights_on_line(const struct srv_conn *c, DWORD server_dev)
     return 0;
 }
 
+/* A device ID this client does not have (LINEERR_BADDEVICEID in the core);
+ * not UINT32_MAX, which is LINEMAPPER. */
+#define OT_SRV_NODEV 0xFFFFFFFEu
+
+/* lineOpen(LINEMAPPER) of a client: the core's choice among the lines the
+ * client may open with the privilege asked for (server numbering, in a[1]). */
+static LONG map_line(const struct srv_conn *c, struct ot_rpc_args *args)
+{
+    DWORD priv = (DWORD)args->a[6] & 0xFFFFu;
+    DWORD *ok = calloc(c->ndevs ? c->ndevs : 1, sizeof(*ok)), n = 0, dev = 0;
+    if (!ok)
+        return LINEERR_NOMEM;
+    for (DWORD i = 0; i < c->ndevs; i++) {
+        unsigned r = c->rights[i];
+        if ((priv & LINECALLPRIVILEGE_MONITOR) && !(r & RIGHT_MONITOR))
+            continue;
+        if ((priv & LINECALLPRIVILEGE_OWNER || priv & LINECALLPRIVILEGE_NONE) &&
+            !(r & RIGHT_OWNER))
+            continue;
+        ok[n++] = c->devs[i];
+    }
+    ot_lock();
+    LONG rc = ot_g.started ? ot_line_mapper((DWORD)args->a[7],
+                                            (const LINECALLPARAMS *)args->a[8], ok, n, &dev)
+                           : (LONG)LINEERR_UNINITIALIZED;
+    ot_unlock();
+    free(ok);
+    if (!rc)
+        args->a[1] = dev;
+    return rc;
+}
+
+/* lineGetID("tapi/line") answers the service's device ID: the client
+ * numbers its lines from 0 (compute_view), so it gets its own. */
+static void map_device_id_out(const struct srv_conn *c, LPVARSTRING v)
+{
+    DWORD id;
+    if (!v || v->dwStringFormat != STRINGFORMAT_BINARY || v->dwStringSize != sizeof(id) ||
+        v->dwStringOffset > v->dwUsedSize || v->dwUsedSize - v->dwStringOffset < sizeof(id))
+        return;
+    unsigned char *p = (unsigned char *)v + v->dwStringOffset;
+    memcpy(&id, p, sizeof(id));
+    for (DWORD i = 0; i < c->ndevs; i++)
+        if (c->devs[i] == id) {
+            memcpy(p, &i, sizeof(i));
+            return;
+        }
+}
+
 /* ---- handles: whose are they ---- */
 static HLINEAPP app_of_handle(char kind, DWORD h, DWORD *line_dev, HLINE *hline)
 {
@@ -374,17 +433,25 @@ static void drain_conn(struct srv_conn *c)
         while (lineGetMessage(a->h, &m, 0) == 0) {
             uint32_t seq = 0;
             HCALL made[2] = {0, 0};
+            struct pending *done = NULL;
             if (m.dwMessageID == LINE_REPLY)
                 for (struct pending **pp = &c->pend; *pp; pp = &(*pp)->next)
                     if ((*pp)->req == (LONG)m.dwParam1 && (*pp)->app == a->h) {
-                        struct pending *p = *pp;
-                        seq = p->seq;
-                        made[0] = p->out[0];
-                        made[1] = p->out[1];
-                        *pp = p->next;
-                        free(p);
+                        done = *pp;
+                        seq = done->seq;
+                        made[0] = done->out[0];
+                        made[1] = done->out[1];
+                        *pp = done->next;
                         break;
                     }
+            /* A LINE_PROXYREQUEST carries a copy of the request (the client's
+             * proxy answers with its copy); one no longer pending is not sent. */
+            struct ot_wbuf req = {0};
+            if (m.dwMessageID == LINE_PROXYREQUEST &&
+                !ot_proxy_request_copy((HLINE)m.hDevice, m.dwParam1, &req)) {
+                ot_wbuf_free(&req);
+                continue;
+            }
             size_t f = ot_wbuf_begin_frame(&c->out, OT_RPC_MSG, 0, 0);
             ot_wbuf_u32(&c->out, a->h);
             ot_wbuf_u32(&c->out, m.hDevice);
@@ -396,13 +463,34 @@ static void drain_conn(struct srv_conn *c)
             ot_wbuf_u32(&c->out, seq);
             ot_wbuf_u32(&c->out, made[0]);
             ot_wbuf_u32(&c->out, made[1]);
-            if (m.dwMessageID == LINE_GATHERDIGITS) { /* the digits for the client's buffer */
+            /* then, optionally, a length and bytes: the request of a
+             * LINE_PROXYREQUEST, or what the core filled for a G / Y argument */
+            if (req.len || req.failed)
+                ot_wbuf_put(&c->out, req.data, req.len);
+            else if (done && done->buf && (LONG)m.dwParam2 == 0) {
+                DWORD n = done->total;
+                if (done->kind == 'G') {
+                    DWORD used = 0;
+                    if (n >= 3 * sizeof(DWORD))
+                        memcpy(&used, (unsigned char *)done->buf + 2 * sizeof(DWORD),
+                               sizeof(used));
+                    n = used <= n && used >= 3 * sizeof(DWORD) ? used : 0;
+                }
+                ot_wbuf_u32(&c->out, n);
+                ot_wbuf_put(&c->out, done->buf, n);
+            } else if (m.dwMessageID == LINE_GATHERDIGITS) {
+                /* the digits for the client's lineGatherDigits buffer */
                 char digits[4096]; /* lineGatherDigits takes at most 4096 */
                 int n = ot_app_take_gathered(a->h, (HCALL)m.hDevice, digits, sizeof(digits));
-                ot_wbuf_u32(&c->out, n < 0 ? OT_RPC_NULL : (uint32_t)n);
-                if (n > 0)
+                if (n > 0) {
+                    ot_wbuf_u32(&c->out, (uint32_t)n);
                     ot_wbuf_put(&c->out, digits, (size_t)n);
+                }
             }
+            if (req.failed)
+                c->out.failed = true;
+            ot_wbuf_free(&req);
+            pend_free(done);
             ot_wbuf_end_frame(&c->out, f);
             S.counters.messages++;
         }
@@ -421,7 +509,7 @@ static void forget_pending(struct srv_conn *c, HLINEAPP app, HLINE line)
             ot_wbuf_u32(&c->out, p->seq);
             ot_wbuf_end_frame(&c->out, f);
             *pp = p->next;
-            free(p);
+            pend_free(p);
         } else
             pp = &p->next;
     }
@@ -509,7 +597,13 @@ static LONG do_call(struct srv_conn *c, unsigned fn, uint32_t seq, struct ot_rpc
             args->a[i] = app; /* 0: the core answers LINEERR_INVALAPPHANDLE */
             break;
         case 'd':
-            args->a[i] = args->a[i] < c->ndevs ? c->devs[args->a[i]] : UINT32_MAX;
+            if (fn == OT_RPC_lineOpen && args->a[i] == LINEMAPPER) {
+                /* The first of this client's lines it may open so that fits. */
+                rc = map_line(c, args);
+                if (rc)
+                    break;
+            } else
+                args->a[i] = args->a[i] < c->ndevs ? c->devs[args->a[i]] : OT_SRV_NODEV;
             if (line_dev == UINT32_MAX)
                 line_dev = (DWORD)args->a[i];
             break;
@@ -531,7 +625,7 @@ static LONG do_call(struct srv_conn *c, unsigned fn, uint32_t seq, struct ot_rpc
             }
             break;
         }
-        case 'H':
+        case 'H': case 'G': case 'Y':
             if (args->a[i] && !pend && !(pend = calloc(1, sizeof(*pend))))
                 rc = LINEERR_NOMEM;
             break;
@@ -547,6 +641,13 @@ static LONG do_call(struct srv_conn *c, unsigned fn, uint32_t seq, struct ot_rpc
                 if (args->a[i])
                     args->a[i] = (uintptr_t)&pend->out[k];
                 k++;
+            } else if ((sig[i] == 'G' || sig[i] == 'Y') && args->a[i] && !pend->buf) {
+                /* filled when the request completes: kept until its LINE_REPLY
+                 * (or until it is forgotten: its line or application went) */
+                pend->buf = args->owned[i];
+                args->owned[i] = NULL;
+                pend->total = args->vb_total[i];
+                pend->kind = sig[i];
             }
     }
     /* Rights on the line: opening it with a privilege, creating or taking calls. */
@@ -573,7 +674,9 @@ static LONG do_call(struct srv_conn *c, unsigned fn, uint32_t seq, struct ot_rpc
         pend->next = c->pend;
         c->pend = pend;
     } else
-        free(pend);
+        pend_free(pend);
+    if (fn == OT_RPC_lineGetID && rc == 0)
+        map_device_id_out(c, (LPVARSTRING)args->a[4]);
     ot_rpc_encode_outs(fn, args, rc, res);
     return rc;
 }
@@ -690,7 +793,7 @@ static void conn_close(struct srv_conn *c, const char *why)
     while (c->pend) {
         struct pending *p = c->pend;
         c->pend = p->next;
-        free(p);
+        pend_free(p);
     }
     close(c->fd);
     for (struct srv_conn **pp = &S.conns; *pp; pp = &(*pp)->next)

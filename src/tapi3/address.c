@@ -276,25 +276,6 @@ static HRESULT WINAPI a_get_DialableAddress(ITAddress *This, BSTR *pp)
 {
     return bstr_out(addr_of(This)->address, pp);
 }
-static HRESULT WINAPI a_CreateForwardInfoObject(ITAddress *This, ITForwardInformation **pp)
-{
-    (void)This;
-    if (pp)
-        *pp = NULL;
-    return E_NOTIMPL;
-}
-static HRESULT WINAPI a_Forward(ITAddress *This, ITForwardInformation *f, ITBasicCallControl *c)
-{
-    (void)This, (void)f, (void)c;
-    return E_NOTIMPL;
-}
-static HRESULT WINAPI a_get_CurrentForwardInfo(ITAddress *This, ITForwardInformation **pp)
-{
-    (void)This;
-    if (pp)
-        *pp = NULL;
-    return E_NOTIMPL;
-}
 static HRESULT WINAPI a_put_MessageWaiting(ITAddress *This, VARIANT_BOOL b)
 {
     (void)This, (void)b;
@@ -323,8 +304,8 @@ static const ITAddressVtbl addr_vtbl = {
     a_get_ServiceProviderName, a_get_TAPIObject,
     a_CreateCall,          a_get_Calls,
     a_EnumerateCalls,      a_get_DialableAddress,
-    a_CreateForwardInfoObject, a_Forward,
-    a_get_CurrentForwardInfo, a_put_MessageWaiting,
+    ot3_a_CreateForwardInfoObject, ot3_a_Forward,
+    ot3_a_get_CurrentForwardInfo, a_put_MessageWaiting,
     a_get_MessageWaiting,  a_put_DoNotDisturb,
     a_get_DoNotDisturb,
 };

@@ -314,7 +314,7 @@ static HRESULT running(const struct ot3_call *c)
 
 /* The checks before an owner's request on c's handle: running, owner, and a
  * handle in a state the request takes (state_ok). */
-static HRESULT owner_may(const struct ot3_call *c, bool state_ok)
+HRESULT ot3_owner_may(const struct ot3_call *c, bool state_ok)
 {
     HRESULT hr = running(c);
     if (hr == S_OK && c->priv != CP_OWNER)
@@ -326,7 +326,7 @@ static HRESULT owner_may(const struct ot3_call *c, bool state_ok)
 
 /* A request with no output, if *hr is S_OK so far (else NULL; *hr becomes
  * E_OUTOFMEMORY if there is no memory). */
-static struct ot3_req *generic_req(HRESULT *hr)
+struct ot3_req *ot3_generic_req(HRESULT *hr)
 {
     if (*hr != S_OK)
         return NULL;
@@ -337,7 +337,7 @@ static struct ot3_req *generic_req(HRESULT *hr)
 }
 
 /* Waits (lock held) until c is in one of the states of mask (1 << CS_...). */
-static HRESULT wait_states(struct ot3_tapi *t, struct ot3_call *c, unsigned mask)
+HRESULT ot3_wait_states(struct ot3_tapi *t, struct ot3_call *c, unsigned mask)
 {
     struct timespec dl = ot3_deadline(t);
     while (!(mask & (1u << c->state))) {
@@ -447,7 +447,7 @@ static HRESULT WINAPI b_Connect(ITBasicCallControl *This, VARIANT_BOOL fSync)
     if (hr == S_OK)
         take_uui(c);
     if (hr == S_OK && fSync) {
-        hr = wait_states(t, c, 1u << CS_CONNECTED | 1u << CS_DISCONNECTED);
+        hr = ot3_wait_states(t, c, 1u << CS_CONNECTED | 1u << CS_DISCONNECTED);
         if (hr == S_OK && c->state == CS_DISCONNECTED)
             hr = c->cause == CEC_DISCONNECT_BUSY          ? TAPI_E_DESTBUSY
                  : c->cause == CEC_DISCONNECT_NOANSWER    ? TAPI_E_DESTNOANSWER
@@ -465,10 +465,10 @@ static HRESULT WINAPI b_Answer(ITBasicCallControl *This)
     ot3_lock(t);
     /* Microsoft: E_UNEXPECTED for a call that is not offering (also when the
      * line has moved on before our CS_ state caught up). */
-    HRESULT hr = owner_may(c, true);
+    HRESULT hr = ot3_owner_may(c, true);
     if (hr == TAPI_E_INVALCALLSTATE || (hr == S_OK && c->state != CS_OFFERING))
         hr = E_UNEXPECTED;
-    struct ot3_req *q = generic_req(&hr);
+    struct ot3_req *q = ot3_generic_req(&hr);
     if (q) {
         LONG id = lineAnswer(c->hcall, (LPCSTR)c->uui, c->uui_len);
         hr = ot3_req_run(t, q, id);
@@ -506,7 +506,7 @@ static HRESULT WINAPI b_Disconnect(ITBasicCallControl *This, DISCONNECT_CODE cod
         hr = TAPI_E_INVALCALLSTATE; /* unanswered: ours ringing there, or theirs here */
     else if (c->drop_code >= 0)
         hr = TAPI_E_INVALCALLSTATE; /* a Disconnect is under way */
-    struct ot3_req *q = generic_req(&hr);
+    struct ot3_req *q = ot3_generic_req(&hr);
     if (q) {
         c->drop_code = (int)code;
         hr = ot3_req_run(t, q, lineDrop(c->hcall, (LPCSTR)c->uui, c->uui_len));
@@ -524,8 +524,8 @@ static HRESULT WINAPI b_Hold(ITBasicCallControl *This, VARIANT_BOOL fHold)
     struct ot3_call *c = call_of_bcc(This);
     struct ot3_tapi *t = c->tapi;
     ot3_lock(t);
-    HRESULT hr = owner_may(c, c->state == (fHold ? CS_CONNECTED : CS_HOLD));
-    struct ot3_req *q = generic_req(&hr);
+    HRESULT hr = ot3_owner_may(c, c->state == (fHold ? CS_CONNECTED : CS_HOLD));
+    struct ot3_req *q = ot3_generic_req(&hr);
     if (q)
         hr = ot3_req_run(t, q, fHold ? lineHold(c->hcall) : lineUnhold(c->hcall));
     ot3_unlock(t);
@@ -534,18 +534,16 @@ static HRESULT WINAPI b_Hold(ITBasicCallControl *This, VARIANT_BOOL fHold)
 
 static HRESULT WINAPI b_HandoffDirect(ITBasicCallControl *This, BSTR name)
 {
-    (void)This, (void)name;
-    return E_NOTIMPL;
+    return ot3_handoff(call_of_bcc(This), true, name, 0);
 }
 static HRESULT WINAPI b_HandoffIndirect(ITBasicCallControl *This, LONG media)
 {
-    (void)This, (void)media;
-    return E_NOTIMPL;
+    return ot3_handoff(call_of_bcc(This), false, NULL, media);
 }
 
 /* Dials k's destination on its new consultation handle; fSync waits for it
  * to connect. */
-static HRESULT dial_consult(struct ot3_tapi *t, struct ot3_call *k, VARIANT_BOOL fSync)
+HRESULT ot3_dial_consult(struct ot3_tapi *t, struct ot3_call *k, VARIANT_BOOL fSync)
 {
     if (!k->hcall)
         return TAPI_E_INVALCALLSTATE;
@@ -554,7 +552,7 @@ static HRESULT dial_consult(struct ot3_tapi *t, struct ot3_call *k, VARIANT_BOOL
         return E_OUTOFMEMORY;
     HRESULT hr = ot3_req_run(t, q, lineDial(k->hcall, k->dest, 0));
     if (hr == S_OK && fSync) {
-        hr = wait_states(t, k, 1u << CS_CONNECTED | 1u << CS_DISCONNECTED);
+        hr = ot3_wait_states(t, k, 1u << CS_CONNECTED | 1u << CS_DISCONNECTED);
         if (hr == S_OK && k->state == CS_DISCONNECTED)
             hr = TAPI_E_DROPPED;
     }
@@ -572,7 +570,7 @@ static HRESULT WINAPI b_Conference(ITBasicCallControl *This, ITBasicCallControl 
     if (!k || k == c || k->tapi != t || k->addr != c->addr)
         return E_INVALIDARG;
     ot3_lock(t);
-    HRESULT hr = owner_may(c, c->state == CS_CONNECTED && !c->busy);
+    HRESULT hr = ot3_owner_may(c, c->state == CS_CONNECTED && !c->busy);
     if (hr == S_OK && (!k->outgoing || k->state != CS_IDLE || k->hcall || k->busy ||
                        k->consult_of || !k->dest[0]))
         hr = TAPI_E_INVALCALLSTATE;
@@ -596,7 +594,7 @@ static HRESULT WINAPI b_Conference(ITBasicCallControl *This, ITBasicCallControl 
     c->busy = k->busy = true;
     hr = ot3_req_run(t, q, id);
     if (hr == S_OK)
-        hr = dial_consult(t, k, fSync);
+        hr = ot3_dial_consult(t, k, fSync);
     c->busy = k->busy = false;
     pthread_cond_broadcast(&t->cond);
     if (hr != S_OK && !k->hcall) {
@@ -610,44 +608,15 @@ static HRESULT WINAPI b_Conference(ITBasicCallControl *This, ITBasicCallControl 
 static HRESULT WINAPI b_Transfer(ITBasicCallControl *This, ITBasicCallControl *pCall,
                                  VARIANT_BOOL fSync)
 {
-    (void)This, (void)pCall, (void)fSync;
-    return E_NOTIMPL;
+    return ot3_transfer(call_of_bcc(This), pCall, fSync);
 }
 static HRESULT WINAPI b_BlindTransfer(ITBasicCallControl *This, BSTR dest)
 {
-    (void)This, (void)dest;
-    return E_NOTIMPL;
-}
-static HRESULT WINAPI b_SwapHold(ITBasicCallControl *This, ITBasicCallControl *pCall)
-{
-    (void)This, (void)pCall;
-    return E_NOTIMPL;
-}
-static HRESULT WINAPI b_ParkDirect(ITBasicCallControl *This, BSTR addr)
-{
-    (void)This, (void)addr;
-    return E_NOTIMPL;
-}
-static HRESULT WINAPI b_ParkIndirect(ITBasicCallControl *This, BSTR *pp)
-{
-    (void)This;
-    if (pp)
-        *pp = NULL;
-    return E_NOTIMPL;
-}
-static HRESULT WINAPI b_Unpark(ITBasicCallControl *This)
-{
-    (void)This;
-    return E_NOTIMPL;
+    return ot3_blind_transfer(call_of_bcc(This), dest);
 }
 static HRESULT WINAPI b_SetQOS(ITBasicCallControl *This, LONG media, QOS_SERVICE_LEVEL level)
 {
     (void)This, (void)media, (void)level;
-    return E_NOTIMPL;
-}
-static HRESULT WINAPI b_Pickup(ITBasicCallControl *This, BSTR group)
-{
-    (void)This, (void)group;
     return E_NOTIMPL;
 }
 
@@ -658,8 +627,8 @@ static HRESULT WINAPI b_Dial(ITBasicCallControl *This, BSTR pDestAddress)
     if (!pDestAddress)
         return E_POINTER;
     ot3_lock(t);
-    HRESULT hr = owner_may(c, c->state != CS_DISCONNECTED);
-    struct ot3_req *q = generic_req(&hr);
+    HRESULT hr = ot3_owner_may(c, c->state != CS_DISCONNECTED);
+    struct ot3_req *q = ot3_generic_req(&hr);
     if (q)
         hr = ot3_req_run(t, q, lineDial(c->hcall, pDestAddress, 0));
     ot3_unlock(t);
@@ -674,11 +643,16 @@ static HRESULT WINAPI b_Finish(ITBasicCallControl *This, FINISH_MODE mode)
         return E_INVALIDARG;
     ot3_lock(t);
     HRESULT hr = running(k);
+    if (hr == S_OK && k->xfer) { /* a consultation call of Transfer (xfer.c) */
+        hr = ot3_finish_transfer(k, mode);
+        ot3_unlock(t);
+        return hr;
+    }
     if (hr == S_OK && (!k->consult_of || !k->hcall || !k->consult_of->hconf))
         hr = TAPI_E_INVALCALLSTATE;
     if (hr == S_OK && mode == FM_ASTRANSFER)
-        hr = TAPI_E_NOTSUPPORTED; /* consultations come from Conference only */
-    struct ot3_req *q = generic_req(&hr);
+        hr = TAPI_E_NOTSUPPORTED; /* a consultation of Conference joins it */
+    struct ot3_req *q = ot3_generic_req(&hr);
     if (q)
         hr = ot3_req_run(t, q, lineAddToConference(k->consult_of->hconf, k->hcall));
     ot3_unlock(t);
@@ -693,7 +667,7 @@ static HRESULT WINAPI b_RemoveFromConference(ITBasicCallControl *This)
     HRESULT hr = running(c);
     if (hr == S_OK && (!c->hcall || c->line_state != LINECALLSTATE_CONFERENCED))
         hr = TAPI_E_INVALCALLSTATE;
-    struct ot3_req *q = generic_req(&hr);
+    struct ot3_req *q = ot3_generic_req(&hr);
     if (q)
         hr = ot3_req_run(t, q, lineRemoveFromConference(c->hcall));
     ot3_unlock(t);
@@ -704,8 +678,8 @@ static const ITBasicCallControlVtbl bcc_vtbl = {
     b_QueryInterface, b_AddRef,          b_Release,      OT3_DISPATCH_ENTRIES(b),
     b_Connect,        b_Answer,          b_Disconnect,   b_Hold,
     b_HandoffDirect,  b_HandoffIndirect, b_Conference,   b_Transfer,
-    b_BlindTransfer,  b_SwapHold,        b_ParkDirect,   b_ParkIndirect,
-    b_Unpark,         b_SetQOS,          b_Pickup,       b_Dial,
+    b_BlindTransfer,  ot3_b_SwapHold,        ot3_b_ParkDirect,   ot3_b_ParkIndirect,
+    ot3_b_Unpark,         b_SetQOS,          ot3_b_Pickup,       b_Dial,
     b_Finish,         b_RemoveFromConference,
 };
 
@@ -988,8 +962,8 @@ static HRESULT WINAPI i_ReleaseUserUserInfo(ITCallInfo *This)
     struct ot3_call *c = call_of_info(This);
     struct ot3_tapi *t = c->tapi;
     ot3_lock(t);
-    HRESULT hr = owner_may(c, true);
-    struct ot3_req *q = generic_req(&hr);
+    HRESULT hr = ot3_owner_may(c, true);
+    struct ot3_req *q = ot3_generic_req(&hr);
     if (q)
         hr = ot3_req_run(t, q, lineReleaseUserUserInfo(c->hcall));
     ot3_unlock(t);

@@ -3,7 +3,7 @@
 # TAPI sample against the installed library with pkg-config, shared and static,
 # and run both (the sample checks every message it gets, in order).  Then the
 # TAPI 3 example (examples/tapi3_call.c) built against the installed tapi3.h and
-# run.  Also checks that the shared library exports only TAPI names.
+# run, and the ACD proxy example (examples/acd_proxy.c).  Also checks that the shared library exports only TAPI names.
 set -eu
 cd "$(dirname "$0")/../.."
 tmp=$(mktemp -d)
@@ -38,6 +38,12 @@ cc -std=c11 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Werror -o "$tmp/tapi3_call"
     $(pkg-config --cflags --libs opentapi)
 LD_LIBRARY_PATH="$tmp/prefix/lib" "$tmp/tapi3_call" >"$tmp/tapi3_call.out" ||
     { cat "$tmp/tapi3_call.out"; echo "install: the TAPI 3 example failed"; exit 1; }
+# The ACD proxy example (examples/acd_proxy.c): a proxy and an agent application.
+# shellcheck disable=SC2046
+cc -std=c11 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Werror -pthread -o "$tmp/acd_proxy" \
+    examples/acd_proxy.c $(pkg-config --cflags --libs opentapi)
+LD_LIBRARY_PATH="$tmp/prefix/lib" "$tmp/acd_proxy" >"$tmp/acd_proxy.out" ||
+    { cat "$tmp/acd_proxy.out"; echo "install: the ACD proxy example failed"; exit 1; }
 bad=$(nm -D --defined-only "$tmp/prefix/lib/libopentapi.so" | awk '{print $3}' \
       | grep -Ev '^(line[A-Z]|phone[A-Z]|tapi[A-Z]|ot[A-Z]|_init$|_fini$|__bss_start$|_edata$|_end$)' || true)
 if [ -n "$bad" ]; then

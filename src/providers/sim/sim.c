@@ -88,7 +88,8 @@ static int sim_check_config(const struct ot_conf *cf, char *err, size_t errlen)
         if (strcmp(section, "sim"))
             continue;
         uint64_t ms;
-        if (strcmp(key, "no_answer_ms") && strcmp(key, "reply_delay_ms")) {
+        if (strcmp(key, "no_answer_ms") && strcmp(key, "reply_delay_ms") &&
+            strcmp(key, "ring_ms")) {
             snprintf(err, errlen, "line %u: [sim]: unknown key %s", lineno, key);
             return -1;
         }
@@ -110,11 +111,8 @@ static int sim_check_config(const struct ot_conf *cf, char *err, size_t errlen)
         if (strcmp(l->provider, "sim"))
             continue;
         st[n++] = l;
-        if (l->nkv) {
-            snprintf(err, errlen, "line %u: unknown key %s for a [line] of the switch (sim)",
-                     l->kv[0].lineno, l->kv[0].key);
-            rc = -1;
-        }
+        for (unsigned k = 0; k < l->nkv && !rc; k++)
+            rc = sim_route_check_key(&l->kv[k], err, errlen);
     }
     /* Stations of one number (in file order after the sort): the same sharing,
      * not private, at most SIM_MAX_STATIONS_PER_DN of them. */
@@ -150,7 +148,9 @@ static int sim_start(struct ot_linedev **lines, unsigned n)
     ot_list_init(&S.deferred);
     S.no_answer_ms = setting_ms("no_answer_ms", 60000);
     S.reply_delay_ms = setting_ms("reply_delay_ms", 0);
-    if (S.no_answer_ms == UINT64_MAX || S.reply_delay_ms == UINT64_MAX)
+    S.ring_ms = setting_ms("ring_ms", 6000);
+    if (S.no_answer_ms == UINT64_MAX || S.reply_delay_ms == UINT64_MAX ||
+        S.ring_ms == UINT64_MAX)
         return -1;
     S.stations = calloc(n, sizeof(*S.stations));
     S.dns = calloc(n, sizeof(*S.dns));
@@ -168,6 +168,11 @@ static int sim_start(struct ot_linedev **lines, unsigned n)
         st->ld = lines[i];
         st->cf = ot_linedev_conf(lines[i]);
         ot_linedev_set_drv(lines[i], st);
+        /* The switch rings its stations and keeps a message-waiting lamp and a
+         * lock per station (lineSetLineDevStatus). */
+        ot_linedev_add_line_states(lines[i], LINEDEVSTATE_RINGING);
+        ot_linedev_set_settable_status(lines[i],
+                                       LINEDEVSTATUSFLAGS_MSGWAIT | LINEDEVSTATUSFLAGS_LOCKED);
         struct sim_dn *d = sim_dn_find(st->cf->number);
         if (!d) {
             d = &S.dns[S.ndns++];
@@ -272,6 +277,7 @@ static void app_free(struct sim_app *a)
 }
 
 static void no_answer_fired(void *arg);
+static void ring_fired(void *arg);
 
 /* A new connection with this station's call as its end a. */
 struct sim_conn *sim_conn_new(struct sim_station *st, struct ot_call *call, struct sim_app **ap)
@@ -284,6 +290,8 @@ struct sim_conn *sim_conn_new(struct sim_station *st, struct ot_call *call, stru
     ot_list_init(&c->a.apps);
     ot_list_init(&c->b.apps);
     ot_timer_init(&c->no_answer, no_answer_fired, c);
+    ot_timer_init(&c->ring, ring_fired, c);
+    ot_timer_init(&c->fwd_timer, sim_route_noanswer_fired, c);
     c->phase = PH_DIALTONE;
     struct sim_app *a = sim_app_new(st, &c->a);
     if (!a) {
@@ -301,6 +309,8 @@ void sim_conn_maybe_free(struct sim_conn *c)
 {
     if (!c->busy && ot_list_empty(&c->a.apps) && ot_list_empty(&c->b.apps)) {
         ot_timer_stop(&c->no_answer);
+        ot_timer_stop(&c->ring);
+        ot_timer_stop(&c->fwd_timer);
         free(c);
     }
 }
@@ -363,13 +373,16 @@ void sim_app_idle(struct sim_app *a)
     ot_list_del(&a->link);
     a->end = NULL;
     a->active = false;
-    a->st->ncalls--;
+    struct sim_station *st = a->st;
+    st->ncalls--;
     if (a->call)
         ot_ev_call_state(a->call, LINECALLSTATE_IDLE, 0);
     sim_conf_left(a);
     sim_conn_maybe_free(e->conn);
     if (!a->call)
         app_free(a); /* an unattended appearance: no TAPI call will close it */
+    if (!st->ncalls)
+        sim_route_station_free(st); /* call completions waiting for it */
 }
 
 void sim_end_idle(struct sim_end *e)
@@ -418,6 +431,8 @@ void sim_conn_clear(struct sim_end *from, DWORD mode, const void *uui, DWORD len
     sim_conn_hold(c);
     c->phase = PH_DEAD;
     ot_timer_stop(&c->no_answer);
+    ot_timer_stop(&c->ring);
+    ot_timer_stop(&c->fwd_timer);
     sim_end_idle(from);
     if (was_connected || mode == LINEDISCONNECTMODE_REJECT) {
         sim_end_uui(far, uui, len, false);
@@ -428,7 +443,7 @@ void sim_conn_clear(struct sim_end *from, DWORD mode, const void *uui, DWORD len
     sim_conn_release(c);
 }
 
-static bool dn_busy(const struct sim_dn *d)
+bool sim_dn_busy(const struct sim_dn *d)
 {
     for (unsigned i = 0; i < d->nst; i++)
         if (d->st[i]->ncalls)
@@ -436,7 +451,7 @@ static bool dn_busy(const struct sim_dn *d)
     return false;
 }
 
-static struct sim_end *ringing_end(struct sim_conn *c)
+struct sim_end *sim_ringing_end(struct sim_conn *c)
 {
     /* The end being offered is the one whose appearances are OFFERING/ACCEPTED. */
     if (!ot_list_empty(&c->b.apps)) {
@@ -453,16 +468,49 @@ static void no_answer_fired(void *arg)
     struct sim_conn *c = arg;
     if (c->phase != PH_ALERTING)
         return;
-    struct sim_end *callee = ringing_end(c);
+    struct sim_end *callee = sim_ringing_end(c);
     sim_conn_hold(c);
     c->phase = PH_DEAD;
+    ot_timer_stop(&c->fwd_timer);
     sim_end_idle(callee);
     sim_end_disconnect(sim_other_end(callee), LINEDISCONNECTMODE_NOANSWER);
     sim_conn_release(c);
 }
 
+/* One ring at every station the connection is offered to (ring mode 1 of
+ * LINEDEVCAPS.dwRingModes 1; the count from 0), then the next in ring_ms. */
+static void ring(struct sim_conn *c)
+{
+    struct sim_end *callee = sim_ringing_end(c);
+    struct ot_list *pos, *tmp;
+    FOREACH_APP(pos, tmp, callee)
+    {
+        struct sim_app *a = APP_OF(pos);
+        DWORD s = a->call ? ot_call_state(a->call) : 0;
+        if (s == LINECALLSTATE_OFFERING || s == LINECALLSTATE_ACCEPTED)
+            ot_ev_linedev_state(a->st->ld, LINEDEVSTATE_RINGING, 1, c->rings);
+    }
+    c->rings++;
+    if (S.ring_ms && ot_timer_start(&c->ring, S.ring_ms))
+        ot_logc(OT_CAT_SIM, OTLOG_ERROR, "out of memory: the ringing stops");
+}
+
+static void ring_fired(void *arg)
+{
+    struct sim_conn *c = arg;
+    if (c->phase == PH_ALERTING)
+        ring(c);
+}
+
 bool sim_offer(struct sim_conn *c, struct sim_end *from, struct sim_dn *d, const void *uui,
                DWORD len)
+{
+    struct sim_fwd f = {LINECALLREASON_DIRECT, NULL};
+    return sim_offer_ex(c, from, d, uui, len, &f, 0);
+}
+
+bool sim_offer_ex(struct sim_conn *c, struct sim_end *from, struct sim_dn *d, const void *uui,
+                  DWORD len, const struct sim_fwd *f, DWORD completion_id)
 {
     struct sim_end *to = sim_other_end(from);
     struct sim_app *caller = ot_list_empty(&from->apps) ? NULL : APP_OF(from->apps.next);
@@ -486,6 +534,12 @@ bool sim_offer(struct sim_conn *c, struct sim_end *from, struct sim_dn *d, const
         if (ccf)
             ot_ev_call_party_ex(bc, OT_PARTY_CALLER, from->dn->number, ccf->name, false, true);
         ot_ev_call_party_ex(bc, OT_PARTY_CALLED, d->number, d->st[i]->cf->name, false, true);
+        ot_ev_call_reason(bc, f->reason);
+        if (f->redirecting)
+            ot_ev_call_party_ex(bc, OT_PARTY_REDIRECTING, f->redirecting->number, NULL, false,
+                                true);
+        if (completion_id)
+            ot_ev_call_completion_id(bc, completion_id);
         /* UUI that came with the call is in LINECALLINFO when OFFERING arrives. */
         ot_ev_call_uui(bc, uui, len);
     }
@@ -498,9 +552,20 @@ bool sim_offer(struct sim_conn *c, struct sim_end *from, struct sim_dn *d, const
     struct ot_list *pos, *tmp;
     FOREACH_APP(pos, tmp, to) sim_set_state(APP_OF(pos), LINECALLSTATE_OFFERING,
                                             LINEOFFERINGMODE_ACTIVE);
-    FOREACH_APP(pos, tmp, from) sim_set_state(APP_OF(pos), LINECALLSTATE_RINGBACK, 0);
-    if (S.no_answer_ms)
+    FOREACH_APP(pos, tmp, from)
+    {
+        struct sim_app *x = APP_OF(pos);
+        if (f->redirecting && x->call)
+            ot_ev_call_party_ex(x->call, OT_PARTY_REDIRECTION, d->number, NULL, true, true);
+        sim_set_state(x, LINECALLSTATE_RINGBACK, 0);
+    }
+    /* A call forwarded or redirected while it rings keeps its deadline: the
+     * caller gives up after no_answer_ms in all (no endless forwarding loop). */
+    if (S.no_answer_ms && c->no_answer.heap_index == UINT32_MAX)
         ot_timer_start(&c->no_answer, S.no_answer_ms);
+    c->rings = 0;
+    ring(c);
+    sim_route_arm_noanswer(c, d, from->dn);
     return true;
 }
 
@@ -517,14 +582,17 @@ static void route(struct sim_conn *c, const char *dest, const void *uui, DWORD l
         sim_end_disconnect(&c->a, LINEDISCONNECTMODE_BADADDRESS);
         return;
     }
-    if (d == c->a.dn || dn_busy(d)) {
+    struct sim_fwd f = {LINECALLREASON_DIRECT, NULL};
+    if (d != c->a.dn)
+        d = sim_route_forward(c->a.dn, d, &f); /* lineForward of the stations called */
+    if (d == c->a.dn || sim_dn_busy(d)) {
         c->phase = PH_DEAD;
         ot_ev_call_state(caller->call, LINECALLSTATE_BUSY, LINEBUSYMODE_STATION);
         sim_end_disconnect(&c->a, LINEDISCONNECTMODE_BUSY);
         return;
     }
     ot_ev_call_state(caller->call, LINECALLSTATE_PROCEEDING, 0);
-    sim_offer(c, &c->a, d, uui, len);
+    sim_offer_ex(c, &c->a, d, uui, len, &f, 0);
 }
 
 /* ---- operations (after any reply delay) ---- */
@@ -563,7 +631,7 @@ static LONG valid_for(const struct sim_app *a, enum sim_op op)
 
 /* The station's call that is talking now, if any: among the line's CONNECTED
  * calls only (the core keeps them listed), not all of the station's calls. */
-static struct sim_app *station_active(struct sim_station *st, const struct sim_app *except)
+struct sim_app *sim_station_active(struct sim_station *st, const struct sim_app *except)
 {
     for (struct ot_call *c = ot_linedev_next_connected(st->ld, NULL); c;
          c = ot_linedev_next_connected(st->ld, c)) {
@@ -594,13 +662,14 @@ static void perform(struct ot_req *r, struct sim_app *a, enum sim_op op, const c
         return;
     case OP_ANSWER: {
         /* LINEANSWERMODE_HOLD: answering puts this station's active call on hold. */
-        struct sim_app *busy = station_active(a->st, a);
+        struct sim_app *busy = sim_station_active(a->st, a);
         if (busy)
             ot_ev_call_state(busy->call, LINECALLSTATE_ONHOLD, 0);
         a->active = true;
         if (c->phase != PH_CONNECTED) {
             c->phase = PH_CONNECTED;
             ot_timer_stop(&c->no_answer);
+            ot_timer_stop(&c->ring);
             struct sim_app *caller = ot_list_empty(&far->apps) ? NULL : APP_OF(far->apps.next);
             struct ot_list *pos, *tmp;
             FOREACH_APP(pos, tmp, far) APP_OF(pos)->active = true;
@@ -640,7 +709,7 @@ static void perform(struct ot_req *r, struct sim_app *a, enum sim_op op, const c
         ot_req_complete(r, 0);
         return;
     case OP_UNHOLD: {
-        struct sim_app *busy = station_active(a->st, a);
+        struct sim_app *busy = sim_station_active(a->st, a);
         if (busy) {
             ot_req_complete(r, (LONG)LINEERR_INVALCALLSTATE);
             return;
@@ -722,7 +791,7 @@ static LONG sim_make_call(struct ot_req *r, struct ot_call *call, const char *de
     (void)params;
     struct sim_station *st = ot_linedev_drv(ot_call_linedev(call));
     /* One active call at a time per station, as dwMaxNumActiveCalls says. */
-    if (station_active(st, NULL))
+    if (sim_station_active(st, NULL))
         return LINEERR_CALLUNAVAIL;
     struct sim_app *a;
     struct sim_conn *c = sim_conn_new(st, call, &a);
@@ -892,6 +961,7 @@ static void sim_close_call(struct ot_call *call)
 
 static void sim_stop(void)
 {
+    sim_route_stop();
     /* The core stops with no application left: every call it still has is
      * freed by the core after this; here only the switch's own objects go. */
     while (!ot_list_empty(&S.deferred)) {
@@ -947,6 +1017,17 @@ const struct ot_provider ot_sim_provider = {
     .blind_transfer = sim_blind_transfer,
     .live_calls = sim_live_calls,
     .check_config = sim_check_config,
+    .redirect = sim_redirect,
+    .forward_modes = 0xFFFFu, /* every LINEFORWARDMODE_ from UNCOND to BUSYNASPECIFIC */
+    .park_modes = LINEPARKMODE_DIRECTED | LINEPARKMODE_NONDIRECTED,
+    .park = sim_park,
+    .unpark = sim_unpark,
+    .pickup = sim_pickup,
+    .swap_hold = sim_swap_hold,
+    .secure = sim_secure,
+    .completion_modes = LINECALLCOMPLMODE_CAMPON | LINECALLCOMPLMODE_CALLBACK,
+    .complete_call = sim_complete_call,
+    .uncomplete_call = sim_uncomplete_call,
     .generate_digits = sim_generate_digits,
     .generate_tone = sim_generate_tone,
     .generate_cancel = sim_generate_cancel,

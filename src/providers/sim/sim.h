@@ -75,6 +75,9 @@ struct sim_conn {
     unsigned busy; /* entry points in progress: the connection outlives them */
     struct sim_end a, b;
     struct ot_timer no_answer;
+    struct ot_timer ring; /* LINEDEVSTATE_RINGING every ring_ms while alerting */
+    DWORD rings;          /* rings so far (the next ring's count) */
+    struct ot_timer fwd_timer; /* forwarding on no answer (simroute.c) */
 };
 
 struct sim_state {
@@ -86,6 +89,7 @@ struct sim_state {
     unsigned hash_size;
     uint64_t no_answer_ms;
     uint64_t reply_delay_ms;
+    uint64_t ring_ms; /* the ring cycle (0: one ring only, at the offer) */
     unsigned live_apps;
     uint64_t next_seq;
     struct ot_list deferred; /* struct sim_defer.link */
@@ -117,6 +121,45 @@ void sim_conn_clear(struct sim_end *from, DWORD mode, const void *uui, DWORD len
 bool sim_offer(struct sim_conn *c, struct sim_end *from, struct sim_dn *d, const void *uui,
                DWORD len);
 void sim_set_state(struct sim_app *a, DWORD state, DWORD mode);
+bool sim_dn_busy(const struct sim_dn *d);
+/* The end being offered (its appearances OFFERING / ACCEPTED). */
+struct sim_end *sim_ringing_end(struct sim_conn *c);
+/* The station's call that is talking now (not except), if any. */
+struct sim_app *sim_station_active(struct sim_station *st, const struct sim_app *except);
+
+/* Why an offer arrives (LINECALLINFO dwReason) and from which number it was
+ * forwarded or redirected (NULL: dialed directly). */
+struct sim_fwd {
+    DWORD reason;
+    struct sim_dn *redirecting;
+};
+/* sim_offer with the reason, the redirecting number and a dwCompletionID
+ * (0: none) on the offered calls; the caller's calls learn the redirection. */
+bool sim_offer_ex(struct sim_conn *c, struct sim_end *from, struct sim_dn *d, const void *uui,
+                  DWORD len, const struct sim_fwd *f, DWORD completion_id);
+
+/* simroute.c */
+#define SIM_RING_MS 6000u /* one ring, for dwNumRingsNoAnswer */
+/* Where a call dialed from `from` to d goes after unconditional and busy
+ * forwarding (f says why). */
+struct sim_dn *sim_route_forward(struct sim_dn *from, struct sim_dn *d, struct sim_fwd *f);
+/* Arms c->fwd_timer when d forwards on no answer. */
+void sim_route_arm_noanswer(struct sim_conn *c, struct sim_dn *d, struct sim_dn *from);
+void sim_route_noanswer_fired(void *arg);
+/* The station's last call left: call completions waiting for it go on. */
+void sim_route_station_free(struct sim_station *st);
+void sim_route_stop(void);
+/* [line] pickup_group of a switch line: 0 or -1 with the reason in err. */
+int sim_route_check_key(const struct ot_line_kv *kv, char *err, size_t errlen);
+LONG sim_redirect(struct ot_req *r, struct ot_call *c, const char *dest);
+LONG sim_park(struct ot_req *r, struct ot_call *c, DWORD mode, const char *dir, char *nondir,
+              size_t *nondir_len);
+LONG sim_unpark(struct ot_req *r, struct ot_call *c, const char *addr);
+LONG sim_pickup(struct ot_req *r, struct ot_call *c, const char *dest, const char *group);
+LONG sim_swap_hold(struct ot_req *r, struct ot_call *active, struct ot_call *held);
+LONG sim_secure(struct ot_req *r, struct ot_call *c);
+LONG sim_complete_call(struct ot_req *r, struct ot_call *c, DWORD mode, DWORD id);
+LONG sim_uncomplete_call(struct ot_req *r, struct ot_linedev *ld, DWORD id);
 /* a->rel = to, keeping to->relatives (so nothing walks a station to find who
  * points at an appearance: the cost of a call end does not grow with the
  * number of calls at the station). */

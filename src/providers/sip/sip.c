@@ -177,6 +177,8 @@ static struct sip_call *sc_new(struct sip_line *l, struct ot_call *c, bool incom
     sc->call = c;
     sc->incoming = incoming;
     ot_list_init(&sc->infos);
+    sip_hold_init(sc);
+    sip_forward_init(sc);
     ot_list_add_tail(&l->calls, &sc->link);
     S.live_calls++;
     l->ncalls++;
@@ -203,6 +205,7 @@ static void sc_free(struct sip_call *sc)
         set_consult(sc, NULL);
     if (sc->consult_for)
         set_consult(sc->consult_for, NULL);
+    sip_forward_done(sc);
     ot_list_del(&sc->link);
     if (!sc->is_parent)
         sc->line->ncalls--;
@@ -215,7 +218,7 @@ static void sc_free(struct sip_call *sc)
 /* Freed once neither the core nor NUA knows it. */
 static void sc_maybe_free(struct sip_call *sc)
 {
-    if (!sc->call && !sc->nh && !sc->answer_req && ot_list_empty(&sc->infos))
+    if (!sc->call && !sc->nh && !sc->answer_req && !sc->hold_req && ot_list_empty(&sc->infos))
         sc_free(sc);
 }
 
@@ -241,6 +244,11 @@ static void sc_fail_requests(struct sip_call *sc, LONG result)
     if (sc->answer_req) {
         struct ot_req *r = sc->answer_req;
         sc->answer_req = NULL;
+        ot_req_complete(r, result);
+    }
+    if (sc->hold_req) { /* its re-INVITE's answer is not waited for */
+        struct ot_req *r = sc->hold_req;
+        sc->hold_req = NULL;
         ot_req_complete(r, result);
     }
     while (!ot_list_empty(&sc->infos)) {
@@ -269,11 +277,13 @@ static int reason_q850(const sip_t *sip)
 }
 
 /* The User-to-User of a received message, into the call's LINECALLINFO.
- * Malformed or oversized values are dropped whole, counted and logged. */
-static void report_uui(struct sip_call *sc, const sip_t *sip)
+ * Malformed or oversized values are dropped whole, counted and logged; an
+ * oversized one also leaves its text in DevSpecific (sipuui.c).  True when
+ * one was dropped for its size. */
+static bool report_uui(struct sip_call *sc, const sip_t *sip)
 {
     if (!sip || !sc->call)
-        return;
+        return false;
     DWORD limit = sc->line->cf->uui_call_info;
     bool foreign = false;
     for (const sip_unknown_t *u = sip->sip_unknown; u; u = u->un_next) {
@@ -284,7 +294,7 @@ static void report_uui(struct sip_call *sc, const sip_t *sip)
         if (!buf) {
             ot_logc(OT_CAT_SIP, OTLOG_ERROR, "out of memory reading UUI of call %u",
                     (unsigned)ot_call_id(sc->call));
-            return;
+            return false;
         }
         enum ot_sip_uui_result r = ot_sip_uui_parse(u->un_value, buf, limit, &n);
         if (r == OT_SIP_UUI_OK)
@@ -298,10 +308,11 @@ static void report_uui(struct sip_call *sc, const sip_t *sip)
                     "call %u: User-to-User larger than dwUUICallInfoSize (%u) ignored",
                     (unsigned)ot_call_id(sc->call), (unsigned)limit);
             cnt_add(&cnt.uui_oversized, 1);
+            sip_uui_dropped(sc->call, n, limit);
         }
         free(buf);
         if (r != OT_SIP_UUI_NONE)
-            return;
+            return r == OT_SIP_UUI_TOOBIG;
         /* Not TAPI's: counted once per message below, unless a later
          * User-to-User header is. */
         foreign = true;
@@ -311,6 +322,7 @@ static void report_uui(struct sip_call *sc, const sip_t *sip)
         ot_logc(OT_CAT_SIP, OTLOG_INFO, "call %u: User-to-User of another package ignored",
                (unsigned)ot_call_id(sc->call));
     }
+    return false;
 }
 
 static void party_from_addr(struct ot_call *c, enum ot_party which, const sip_addr_t *a,
@@ -478,6 +490,20 @@ static struct sip_call *consult_parent(const struct sip_call *sc)
     return sc->consult_for && sc->consult_for->is_parent ? sc->consult_for : NULL;
 }
 
+/* Conference members on hold (the conference waits for its consultation
+ * call) or off it: a re-INVITE each, as lineHold would send. */
+static void conf_hold_members(struct sip_call *p, bool hold)
+{
+    if (!p->call)
+        return;
+    for (struct ot_call *mc = ot_call_next_member(p->call, NULL); mc;
+         mc = ot_call_next_member(p->call, mc)) {
+        struct sip_call *m = ot_call_drv(mc);
+        if (m && m != p && m->call == mc)
+            ot_sip_hold(m, hold, NULL); /* a member with no confirmed dialog: nothing to send */
+    }
+}
+
 /* After a member or the consultation call left: reconnect, or revert. */
 static void conf_check(struct sip_call *p)
 {
@@ -493,16 +519,19 @@ static void conf_check(struct sip_call *p)
         return;
     }
     if (n >= 2) {
-        if (ot_call_state(p->call) == LINECALLSTATE_ONHOLDPENDCONF)
+        if (ot_call_state(p->call) == LINECALLSTATE_ONHOLDPENDCONF) {
+            conf_hold_members(p, false);
             ot_ev_call_state(p->call, LINECALLSTATE_CONNECTED, LINECONNECTEDMODE_ACTIVE);
+        }
         return;
     }
     ot_ev_call_state(p->call, LINECALLSTATE_IDLE, 0);
     if (n == 1) {
         /* Two parties left (this station and one): a plain call again. */
         ot_ev_call_conf_parent(first->call, NULL);
+        ot_sip_hold(first, false, NULL); /* held while the conference waited */
         if (first->phase == PH_CONFIRMED)
-            ot_ev_call_state(first->call, LINECALLSTATE_CONNECTED, LINECONNECTEDMODE_ACTIVE);
+            ot_ev_call_state(first->call, LINECALLSTATE_CONNECTED, sip_connected_mode(first));
         else if (first->phase == PH_CALLING)
             ot_ev_call_state(first->call, LINECALLSTATE_RINGBACK, 0);
     }
@@ -569,7 +598,7 @@ static bool rate_take(void)
 /* Overload control, before anything is allocated for the call: over the
  * INVITE rate or the process's max_calls, 503 with Retry-After; a line that
  * has max_calls calls is busy, 486.  Never silence. */
-static bool invite_admitted(struct sip_line *l, nua_handle_t *nh)
+static bool invite_admitted(struct sip_line *l, nua_handle_t *nh, const sip_t *sip)
 {
     const char *retry = NULL;
     S.invites++;
@@ -581,6 +610,8 @@ static bool invite_admitted(struct sip_line *l, nua_handle_t *nh)
         nua_respond(nh, SIP_503_SERVICE_UNAVAILABLE, SIPTAG_RETRY_AFTER_STR(retry),
                     SIPTAG_REASON_STR("Q.850;cause=42"), TAG_END());
         cnt_add(&cnt.refused_overload, 1);
+    } else if (sip_forward_invite(l, nh, sip, l->ncalls >= l->max_calls)) {
+        /* lineForward: 302 (sipredirect.c) */
     } else if (l->ncalls >= l->max_calls) {
         nua_respond(nh, SIP_486_BUSY_HERE, SIPTAG_REASON_STR("Q.850;cause=17"), TAG_END());
         cnt_add(&cnt.refused_busy, 1);
@@ -592,7 +623,7 @@ static bool invite_admitted(struct sip_line *l, nua_handle_t *nh)
 
 static void on_invite(struct sip_line *l, nua_handle_t *nh, const sip_t *sip)
 {
-    if (!invite_admitted(l, nh))
+    if (!invite_admitted(l, nh, sip))
         return;
     struct sip_call *sc = sc_new(l, NULL, true);
     if (!sc) {
@@ -615,20 +646,25 @@ static void on_invite(struct sip_line *l, nua_handle_t *nh, const sip_t *sip)
     if (sip) {
         party_from_addr(c, OT_PARTY_CALLER, sip->sip_from, false);
         party_from_addr(c, OT_PARTY_CALLED, sip->sip_to, false);
+        sip_redirect_read(c, sip); /* P-Asserted-Identity, Diversion, History-Info */
     }
     /* UUI that came with the INVITE is in LINECALLINFO when OFFERING arrives. */
-    report_uui(sc, sip);
+    bool dropped = report_uui(sc, sip);
+    sip_hold_offer(sc, sip); /* a call that starts on hold */
     ot_ev_call_state(c, LINECALLSTATE_OFFERING, LINEOFFERINGMODE_ACTIVE);
+    if (dropped) /* announced once the call has handles */
+        ot_ev_call_info(c, LINECALLINFOSTATE_DEVSPECIFIC);
     if (!ot_call_has_owner(c)) {
         /* Nobody could answer (the line is not open with owner privilege). */
         nua_respond(nh, SIP_480_TEMPORARILY_UNAVAILABLE, SIPTAG_REASON_STR("Q.850;cause=18"),
                     TAG_END());
         sc->phase = PH_ENDING;
         ot_ev_call_state(c, LINECALLSTATE_IDLE, 0);
-    }
+    } else
+        sip_forward_arm(sc, sip); /* lineForward on no answer */
 }
 
-static bool auth_reply(struct sip_line *l, nua_handle_t *nh, const sip_t *sip)
+bool sip_auth_reply(struct sip_line *l, nua_handle_t *nh, const sip_t *sip)
 {
     if (!l->password || !sip)
         return false;
@@ -692,7 +728,7 @@ static void on_r_invite(struct sip_call *sc, int status, const char *phrase, con
     if (status == 401 || status == 407)
         sc->challenged = status;
     if ((status == 401 || status == 407) && sc->auth_tries++ < 2 &&
-        auth_reply(sc->line, sc->nh, sip))
+        sip_auth_reply(sc->line, sc->nh, sip))
         return;
     sc->phase = PH_DONE;
     if (c) {
@@ -701,14 +737,17 @@ static void on_r_invite(struct sip_call *sc, int status, const char *phrase, con
          * with its own 904 (no matching challenge): the proxy refused them,
          * which is the challenge's status for the application. */
         int st = status == 904 && sc->challenged ? sc->challenged : status;
-        DWORD mode = ot_sip_local_status_mode(st, phrase);
-        bool local = mode != 0 || !sip;
+        /* Made by our own stack (NTA flags its responses), not the peer's. */
+        bool local = !sip || nta_sip_is_internal(sip);
+        DWORD mode = local ? ot_sip_local_status_mode(st, phrase) : 0;
         if (!mode)
             mode = ot_sip_status_mode(st, q);
         char cause[160];
         snprintf(cause, sizeof(cause), "SIP %d %.100s%s", st, phrase ? phrase : "",
                  local ? " (local)" : "");
         ot_ev_call_cause(c, cause);
+        if (st >= 300 && st < 400)
+            sip_redirect_response(c, sip); /* reported, not followed */
         report_uui(sc, sip);
         if (mode == LINEDISCONNECTMODE_BUSY)
             ot_ev_call_state(c, LINECALLSTATE_BUSY,
@@ -783,7 +822,7 @@ static void on_ready(struct sip_call *sc)
         return;
     sc->phase = PH_CONFIRMED;
     if (sc->call) {
-        ot_ev_call_state(sc->call, LINECALLSTATE_CONNECTED, LINECONNECTEDMODE_ACTIVE);
+        ot_ev_call_state(sc->call, LINECALLSTATE_CONNECTED, sip_connected_mode(sc));
         if (sc->answer_req) {
             struct ot_req *r = sc->answer_req;
             sc->answer_req = NULL;
@@ -825,7 +864,7 @@ static void on_register(struct sip_line *l, nua_event_t ev, int status, const si
         return;
     }
     if ((status == 401 || status == 407) && l->reg_auth_tries++ < 2 &&
-        auth_reply(l, l->reg_nh, sip))
+        sip_auth_reply(l, l->reg_nh, sip))
         return;
     ot_logc(OT_CAT_SIP, OTLOG_WARN, "line %u: registration at %s failed: %d", (unsigned)l->id,
             l->registrar, status);
@@ -943,13 +982,18 @@ static void provider_event(nua_event_t ev, int status, char const *phrase, nua_t
     case nua_i_invite:
         if (!sc)
             on_invite(l, nh, sip);
-        else if (sc->phase == PH_CONFIRMED) /* re-INVITE (refresh, hold): same SDP */
-            nua_respond(nh, SIP_200_OK, SDP_TAGS(l), TAG_END());
+        else if (sc->phase == PH_CONFIRMED) { /* re-INVITE (refresh, hold): siphold.c */
+            sip_hold_i_invite(sc, nh, sip);
+            cnt_add(&cnt.reinvites_received, 1);
+        }
         else
             nua_respond(nh, SIP_491_REQUEST_PENDING, TAG_END());
         break;
     case nua_r_invite:
-        if (sc)
+        if (sc && sip_hold_r_invite(sc, status, phrase, sip)) {
+            if (status >= 200)
+                cnt_add(&cnt.reinvites_answered, 1);
+        } else if (sc)
             on_r_invite(sc, status, phrase, sip);
         break;
     case nua_i_state:
@@ -1066,6 +1110,11 @@ static void *provider_main(void *arg)
             ok = false;
             break;
         }
+        if (l->tls && sip_tls_stage(l, why, sizeof(why)) != 0) {
+            ot_logc(OT_CAT_SIP, OTLOG_ERROR, "line %u: %s", (unsigned)l->id, why);
+            ok = false;
+            break;
+        }
         l->nua = nua_create(
             S.root, provider_event, l, NUTAG_URL(l->bind_url), SIPTAG_FROM_STR(l->from),
             NUTAG_MEDIA_ENABLE(0), NUTAG_AUTOALERT(0), NUTAG_AUTOANSWER(0), NUTAG_AUTOACK(1),
@@ -1079,7 +1128,13 @@ static void *provider_main(void *arg)
             SIPTAG_USER_AGENT_STR("opentapi/" OPENTAPI_VERSION_STRING),
             NTATAG_MAXSIZE(sip_max_message(l)), TAG_IF(l->proxy, NUTAG_PROXY(l->proxy)),
             TAG_IF(l->registrar, NUTAG_REGISTRAR(l->registrar)),
-            TAG_IF(trace_on, TPTAG_LOG(1)), TAG_END());
+            TAG_IF(trace_on, TPTAG_LOG(1)), TAG_IF(l->tls, TPTAG_CERTIFICATE(l->tls_dir)),
+            TAG_IF(l->tls, TPTAG_TLS_VERIFY_POLICY(l->tls_verify)),
+            TAG_IF(l->tls, TPTAG_TLS_VERIFY_DEPTH(OT_SIP_TLS_DEPTH)),
+            TAG_IF(l->tls, TPTAG_TLS_VERSION(0)), TAG_IF(l->tls, TPTAG_SDWN_ERROR(1)),
+            TAG_IF(l->t1x64_ms, NTATAG_SIP_T1X64(l->t1x64_ms)),
+            TAG_END());
+        sip_tls_unstage(l); /* read while the transport was bound */
         if (!l->nua) {
             ot_logc(OT_CAT_SIP, OTLOG_ERROR, "line %u: cannot bind %s", (unsigned)l->id,
                     l->bind_url);
@@ -1144,6 +1199,8 @@ static void free_lines(void)
             /* No application is left: requests are dropped, not answered. */
             if (sc->answer_req)
                 ot_req_discard(sc->answer_req);
+            if (sc->hold_req)
+                ot_req_discard(sc->hold_req);
             while (!ot_list_empty(&sc->infos)) {
                 struct sip_pending *p = ot_container_of(sc->infos.next, struct sip_pending, link);
                 ot_list_del(&p->link);
@@ -1207,6 +1264,9 @@ static int sp_start(struct ot_linedev **lines, unsigned n)
             return -1;
         }
         ot_linedev_set_drv(lines[i], &S.lines[i]);
+        /* the peer's hold (siphold.c); answering holds no other call */
+        ot_linedev_add_connected_modes(lines[i], LINECONNECTEDMODE_ACTIVEHELD);
+        ot_linedev_set_answer_mode(lines[i], LINEANSWERMODE_NONE);
     }
     /* su_init ignores SIGPIPE for the whole process; a library must not, so
      * the application's disposition is put back.  Our threads block every
@@ -1244,6 +1304,8 @@ static int sp_start(struct ot_linedev **lines, unsigned n)
         pthread_cond_wait(&init_cv, &init_mu);
     int st = init_state;
     pthread_mutex_unlock(&init_mu);
+    /* Sofia's TLS set-up ignores SIGPIPE again (tls_init_master). */
+    sigaction(SIGPIPE, &old_pipe, NULL);
     if (st < 0) {
         pthread_join(S.thread, NULL);
         free_lines();
@@ -1272,6 +1334,7 @@ static void sp_stop(void)
         for (pos = S.lines[i].calls.next; pos != &S.lines[i].calls; pos = pos->next) {
             struct sip_call *sc = ot_container_of(pos, struct sip_call, link);
             sc->stop_wait = sc->bye_on_ack && sc->nh;
+            sip_forward_done(sc); /* no timer fires during the teardown */
             acks += sc->stop_wait;
         }
     }
@@ -1364,13 +1427,17 @@ static LONG sp_answer(struct ot_req *r, struct ot_call *c, const void *uui, DWOR
     struct sip_call *sc = call_sc(c);
     if (!sc || sc->phase != PH_OFFERED || sc->answer_req)
         return LINEERR_INVALCALLSTATE;
-    char *hdr;
+    char *hdr, *sdp;
     LONG rc = uui_header(uui, len, &hdr);
+    if (!rc && (rc = sip_hold_answer_sdp(sc, &sdp)) != 0)
+        free(hdr);
     if (rc)
         return rc;
-    nua_respond(sc->nh, SIP_200_OK, SDP_TAGS(sc->line), TAG_IF(hdr, SIPTAG_HEADER_STR(hdr)),
-                TAG_END());
+    nua_respond(sc->nh, SIP_200_OK, SIPTAG_CONTENT_TYPE_STR("application/sdp"),
+                SIPTAG_PAYLOAD_STR(sdp ? sdp : sc->line->sdp),
+                TAG_IF(hdr, SIPTAG_HEADER_STR(hdr)), TAG_END());
     free(hdr);
+    free(sdp);
     /* CONNECTED, and the reply, when the ACK arrives (on_ready). */
     sc->phase = PH_ANSWERING;
     sc->answer_req = r;
@@ -1471,6 +1538,11 @@ static LONG sp_drop(struct ot_req *r, struct ot_call *c, const void *uui, DWORD 
     return 0;
 }
 
+static LONG sp_redirect(struct ot_req *r, struct ot_call *c, const char *dest)
+{
+    return sip_redirect(r, call_sc(c), dest);
+}
+
 static void sp_close_call(struct ot_call *c)
 {
     struct sip_call *sc = call_sc(c);
@@ -1520,6 +1592,7 @@ static LONG sp_setup_conf(struct ot_req *r, struct ot_call *c, struct ot_call *c
     set_consult(p, k);
     ot_ev_call_party(consult, OT_PARTY_CALLER, l->user, l->display, false);
     ot_req_complete(r, 0);
+    ot_sip_hold(sc, true, NULL); /* the party waits on hold, as on the switch */
     ot_ev_call_conf_parent(c, conf);
     ot_ev_call_state(c, LINECALLSTATE_CONFERENCED, 0);
     ot_ev_call_state(conf, LINECALLSTATE_ONHOLDPENDCONF, 0);
@@ -1540,6 +1613,7 @@ static LONG sp_prepare_add(struct ot_req *r, struct ot_call *conf, struct ot_cal
     set_consult(p, k);
     ot_ev_call_party(consult, OT_PARTY_CALLER, p->line->user, p->line->display, false);
     ot_req_complete(r, 0);
+    conf_hold_members(p, true);
     ot_ev_call_state(conf, LINECALLSTATE_ONHOLDPENDCONF, 0);
     ot_ev_call_state(consult, LINECALLSTATE_DIALTONE, LINEDIALTONEMODE_NORMAL);
     return 0;
@@ -1558,6 +1632,7 @@ static LONG sp_add_to_conf(struct ot_req *r, struct ot_call *conf, struct ot_cal
     if (p->conf_consult == k)
         set_consult(p, NULL);
     ot_ev_call_conf_parent(consult, conf);
+    conf_hold_members(p, false); /* the new party too: it may have been held */
     ot_ev_call_state(consult, LINECALLSTATE_CONFERENCED, 0);
     ot_ev_call_state(conf, LINECALLSTATE_CONNECTED, LINECONNECTEDMODE_ACTIVE);
     ot_req_complete(r, 0);
@@ -1590,6 +1665,8 @@ const struct ot_provider ot_sip_provider = {
     .accept = sp_accept,
     .drop = sp_drop,
     .send_uui = sp_send_uui,
+    .hold = sip_op_hold,
+    .unhold = sip_op_unhold,
     .close_call = sp_close_call,
     .setup_conf = sp_setup_conf,
     .prepare_add = sp_prepare_add,
@@ -1597,6 +1674,10 @@ const struct ot_provider ot_sip_provider = {
     .remove_from_conf = sp_remove_from_conf,
     .live_calls = sp_live_calls,
     .check_config = sip_check_config,
+    .redirect = sp_redirect,
+    /* every LINEFORWARDMODE_ from UNCOND to BUSYNASPECIFIC: the core matches
+     * the variants, the line asks for UNCOND, BUSY and NOANSW */
+    .forward_modes = 0xFFFFu,
     .generate_digits = sip_generate_digits,
     .generate_cancel = sip_generate_cancel,
     .generate_digit_modes = LINEDIGITMODE_DTMF,

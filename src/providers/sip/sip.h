@@ -35,7 +35,7 @@ enum ot_sip_uui_result {
     OT_SIP_UUI_NONE = 0,  /* no isdn-uui value in this header */
     OT_SIP_UUI_OK = 1,    /* *outn bytes decoded */
     OT_SIP_UUI_MALFORMED, /* bad syntax, bad hex, empty data, unknown encoding */
-    OT_SIP_UUI_TOOBIG,    /* valid, but more than outlen bytes */
+    OT_SIP_UUI_TOOBIG,    /* valid, but more than outlen bytes (*outn: how many) */
 };
 /* Parses the value of one User-to-User header (the text after the colon):
  * comma-separated uui-values, each data *(";" param).  The first value whose
@@ -43,6 +43,10 @@ enum ot_sip_uui_result {
  * decides; its encoding must be hex (or absent, which means hex). */
 enum ot_sip_uui_result ot_sip_uui_parse(const char *value, unsigned char *out, size_t outlen,
                                         size_t *outn);
+
+/* The DevSpecific text of a call whose received UUI was dropped for its size
+ * (printf format: the bytes received, the line's dwUUICallInfoSize). */
+#define OT_SIP_UUI_DROPPED_FMT "UUI dropped: %zu bytes > %u"
 
 /* Reason (RFC 3326): the Q.850 cause of a protocol/cause pair, or -1 when
  * the protocol is not Q.850 or the cause is not a number from 0 to 127. */
@@ -53,8 +57,10 @@ DWORD ot_sip_q850_mode(int cause);
 /* A final response to our INVITE (>= 300) as a LINEDISCONNECTMODE_; q850 is
  * the cause of a Reason header in that response, or -1. */
 DWORD ot_sip_status_mode(int status, int q850);
-/* A final response Sofia-SIP made itself, known by its phrase: BADADDRESS for
- * "503 DNS Error", UNREACHABLE for "503 No transport"; 0 for any other. */
+/* A final response Sofia-SIP made itself (no peer's): BADADDRESS for
+ * "503 DNS Error", UNREACHABLE for any other 503 (no transport, ICMP
+ * unreachable, connection or TLS refused) and for 408 (no response at all);
+ * 0 for any other status. */
 DWORD ot_sip_local_status_mode(int status, const char *phrase);
 /* A BYE: NORMAL unless its Q.850 cause says more. */
 DWORD ot_sip_bye_mode(int q850);
@@ -72,6 +78,21 @@ const struct ot_sip_reject *ot_sip_reject_lookup(int status);
 /* Q.850 causes the provider sends. */
 #define OT_SIP_Q850_NORMAL 16 /* BYE and CANCEL from lineDrop */
 
+/* ---- SDP direction (sipmap.c; siphold.c uses it) -------------------------------------------
+ * A media stream's direction as bits, from the point of view of the SDP's
+ * sender: sendrecv = SEND | RECV, sendonly = SEND, recvonly = RECV,
+ * inactive = 0 (RFC 3264 section 6.1). */
+#define OT_SIP_SDP_SEND 1
+#define OT_SIP_SDP_RECV 2
+/* The direction of the first m= stream of an SDP body of len bytes (no NUL
+ * needed): its media-level attribute, else the session-level one, else
+ * sendrecv; a connection address 0.0.0.0 (the RFC 2543 way to hold) clears
+ * RECV.  -1 when the body is no SDP: it does not start with "v=0", has no
+ * m= line, holds a NUL, or a line before the second m= is not "x=...". */
+int ot_sip_sdp_direction(const char *sdp, size_t len);
+/* The attribute of a direction (0..3): "inactive", "sendonly"... */
+const char *ot_sip_sdp_dir_name(int dir);
+
 /* ---- counters (sip.c) ----------------------------------------------------
  * Kept across core restarts; reset only by ot_sip_counters_reset(). */
 struct ot_sip_counters {
@@ -88,6 +109,11 @@ struct ot_sip_counters {
     unsigned long options_cseq;
     unsigned long refused_busy;     /* INVITEs answered 486: the line had max_calls */
     unsigned long refused_overload; /* INVITEs answered 503: [sip] max_calls or max_invite_rate */
+    /* Hold (siphold.c): final responses to our re-INVITEs, counted after the
+     * response was handled (its LINE_REPLY posted), and re-INVITEs received
+     * in a confirmed dialog, counted after they were answered and reported. */
+    unsigned long reinvites_answered;
+    unsigned long reinvites_received;
     unsigned long dtmf_received;  /* DTMF INFOs whose digit was reported */
     unsigned long dtmf_malformed; /* DTMF INFOs ignored: their body did not parse */
 };

@@ -16,10 +16,16 @@
 
 static const char *const known_keys[] = {
     "uri", "bind", "transport", "proxy", "registrar", "username", "password",
-    "expires", "display", "reject_status", "max_calls", "session_expires", NULL,
+    "expires", "display", "reject_status", "max_calls", "session_expires",
+    "no_response_timeout", NULL,
 };
 
 static char *dupstr(const char *s) { return s ? ot_strdup(s) : NULL; }
+
+const char *sip_transport_name(const struct sip_line *l)
+{
+    return l->tls ? "tls" : l->tcp ? "tcp" : "udp";
+}
 
 /* A SIP or SIPS URI with a host; *u receives it (allocated in home). */
 static int parse_sip_url(su_home_t *home, const char *s, url_t **u)
@@ -70,9 +76,12 @@ int sip_line_configure(struct sip_line *l, const struct ot_line_conf *cf, DWORD 
     char buf[512];
     url_t *uri = NULL, *u = NULL;
 
+    l->id = id;
     for (unsigned i = 0; i < cf->nkv; i++) {
         bool known = false;
         for (const char *const *k = known_keys; *k; k++)
+            known |= !strcmp(*k, cf->kv[i].key);
+        for (const char *const *k = sip_tls_keys; *k; k++)
             known |= !strcmp(*k, cf->kv[i].key);
         if (!known) {
             snprintf(err, errlen, "line %u: [line] (device %u, sip): unknown key %s",
@@ -94,8 +103,12 @@ int sip_line_configure(struct sip_line *l, const struct ot_line_conf *cf, DWORD 
         l->tcp = false;
     else if (!strcasecmp(v, "tcp"))
         l->tcp = true;
+    else if (!strcasecmp(v, "tls"))
+        l->tcp = l->tls = true;
     else
-        BAD("transport", "transport must be udp or tcp");
+        BAD("transport", "transport must be udp, tcp or tls");
+    if (sip_tls_configure(l, cf, err, errlen) != 0)
+        goto out;
 
     /* bind: where the user agent listens; by default the uri's host and port. */
     v = ot_line_conf_get(cf, "bind");
@@ -107,8 +120,13 @@ int sip_line_configure(struct sip_line *l, const struct ot_line_conf *cf, DWORD 
         host = u->url_host, port = u->url_port;
     } else
         host = uri->url_host, port = uri->url_port;
-    snprintf(buf, sizeof(buf), "sip:%s:%s;transport=%s", host, port ? port : "5060",
-             l->tcp ? "tcp" : "udp");
+    const char *defport = l->tls ? "5061" : "5060";
+    /* Sofia binds TLS for a sips: URL only. */
+    if (l->tls)
+        snprintf(buf, sizeof(buf), "sips:%s:%s", host, port ? port : defport);
+    else
+        snprintf(buf, sizeof(buf), "sip:%s:%s;transport=%s", host, port ? port : defport,
+                 sip_transport_name(l));
     l->bind_url = dupstr(buf);
     /* The SDP names the bound address; media itself is out of scope. */
     bool v6 = strchr(host, ':') != NULL;
@@ -121,21 +139,14 @@ int sip_line_configure(struct sip_line *l, const struct ot_line_conf *cf, DWORD 
             *e = '\0';
     }
     l->bind_host = dupstr(ip);
-    l->bind_port = dupstr(port ? port : "5060");
+    l->bind_port = dupstr(port ? port : defport);
     if (!strcmp(ip, "*") || !strcmp(ip, "0.0.0.0"))
         snprintf(ip, sizeof(ip), "%s", "127.0.0.1");
-    snprintf(buf, sizeof(buf),
-             "v=0\r\n"
-             "o=opentapi 1 1 IN %s %s\r\n"
-             "s=opentapi\r\n"
-             "c=IN %s %s\r\n"
-             "t=0 0\r\n"
-             "m=audio 9 RTP/AVP 0 8\r\n"
-             "a=rtpmap:0 PCMU/8000\r\n"
-             "a=rtpmap:8 PCMA/8000\r\n"
-             "a=inactive\r\n",
-             v6 ? "IP6" : "IP4", ip, v6 ? "IP6" : "IP4", ip);
-    l->sdp = dupstr(buf);
+    l->media_ip = dupstr(ip);
+    l->media_v6 = v6;
+    l->sdp = l->media_ip ? sip_sdp_make(l, OT_SIP_SDP_VERSION0,
+                                        OT_SIP_SDP_SEND | OT_SIP_SDP_RECV)
+                         : NULL;
 
     v = ot_line_conf_get(cf, "proxy");
     if (v) {
@@ -175,12 +186,17 @@ int sip_line_configure(struct sip_line *l, const struct ot_line_conf *cf, DWORD 
     if (v) {
         char *end;
         unsigned long m = strtoul(v, &end, 10);
-        if (*end || *v == '-' || !*v || m > 86400) {
-            fprintf(stderr, "opentapi: [line] %u (sip): session_expires must be 0..86400 s\n",
-                    (unsigned)id);
-            goto out;
-        }
+        if (*end || *v == '-' || !*v || m > 86400)
+            BAD("session_expires", "session_expires must be 0..86400 seconds");
         l->session_expires = (unsigned)m;
+    }
+    v = ot_line_conf_get(cf, "no_response_timeout");
+    if (v) {
+        char *end;
+        unsigned long m = strtoul(v, &end, 10);
+        if (*end || *v == '-' || !*v || m < 1 || m > 300)
+            BAD("no_response_timeout", "no_response_timeout must be 1..300 seconds");
+        l->t1x64_ms = (unsigned)m * 1000u;
     }
     v = ot_line_conf_get(cf, "display");
     if (v && strpbrk(v, "\"\\\r\n"))
@@ -202,7 +218,7 @@ int sip_line_configure(struct sip_line *l, const struct ot_line_conf *cf, DWORD 
             BAD("reject_status", "reject_status must be 403, 480, 486, 600 or 603");
     }
     if (!l->aor || !l->user || !l->domain || !l->bind_url || !l->sdp || !l->from ||
-        !l->username || !l->bind_host || !l->bind_port) {
+        !l->username || !l->bind_host || !l->bind_port || !l->media_ip) {
         snprintf(err, errlen, "out of memory configuring SIP line %u", (unsigned)id);
         goto out;
     }
@@ -227,6 +243,8 @@ void sip_line_unconfigure(struct sip_line *l)
     free(l->display);
     free(l->bind_host);
     free(l->bind_port);
+    free(l->media_ip);
+    sip_tls_unconfigure(l);
 }
 
 int sip_line_probe_bind(const struct sip_line *l, char *why, size_t whylen)
@@ -267,16 +285,18 @@ char *sp_target(const struct sip_line *l, const char *dest)
     char buf[600];
     su_home_t home[1] = {SU_HOME_INIT(home)};
     url_t *u;
+    /* A TLS line's own addresses are sips: (RFC 3261 26.2.2). */
+    const char *scheme = l->tls ? "sips" : "sip";
     if (has_scheme(dest))
         snprintf(buf, sizeof(buf), "%s", dest);
     else if (strchr(dest, '@'))
-        snprintf(buf, sizeof(buf), "sip:%s", dest);
+        snprintf(buf, sizeof(buf), "%s:%s", scheme, dest);
     else
-        snprintf(buf, sizeof(buf), "sip:%s@%s", dest, l->domain);
+        snprintf(buf, sizeof(buf), "%s:%s@%s", scheme, dest, l->domain);
     char *r = NULL;
     if (strlen(buf) < sizeof(buf) - 16 && parse_sip_url(home, buf, &u) == 0) {
-        if (l->tcp && !l->proxy && !url_has_param(u, "transport"))
-            strcat(buf, ";transport=tcp");
+        if (l->tcp && !l->proxy && u->url_type == url_sip && !url_has_param(u, "transport"))
+            strcat(buf, l->tls ? ";transport=tls" : ";transport=tcp");
         r = ot_strdup(buf);
     }
     su_home_deinit(home);
@@ -386,7 +406,7 @@ int sip_check_config(const struct ot_conf *cf, char *err, size_t errlen)
                              "line %u: [line] (sip): listens on %s:%s (%s) like the [line] of "
                              "line %u",
                              by[i]->cf->lineno, by[i]->bind_host, by[i]->bind_port,
-                             by[i]->tcp ? "tcp" : "udp", by[i - 1]->cf->lineno);
+                             sip_transport_name(by[i]), by[i - 1]->cf->lineno);
                     rc = -1;
                 }
             free(by);

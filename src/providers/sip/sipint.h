@@ -23,6 +23,7 @@ struct sip_call;
 #pragma GCC diagnostic ignored "-Wmissing-prototypes"
 #include <sofia-sip/nua.h>
 #include <sofia-sip/nua_tag.h>
+#include <sofia-sip/nta.h>
 #include <sofia-sip/nta_tag.h>
 #include <sofia-sip/sip_header.h>
 #include <sofia-sip/sip_status.h>
@@ -73,6 +74,20 @@ struct sip_call {
     struct ot_list infos;       /* lineSendUserUserInfo waiting for the INFO's response */
     struct sip_call *conf_consult; /* conference parent: its consultation call */
     struct sip_call *consult_for;  /* a consultation call: its parent (set_consult) */
+    /* hold (siphold.c): our offers say sendonly while we hold, the peer's
+     * offers say whether it holds us */
+    struct ot_req *hold_req; /* lineHold/lineUnhold waiting for the re-INVITE's answer */
+    bool reinvite_out;       /* our re-INVITE is out, no final response yet */
+    bool offer_hold;         /* what that re-INVITE offers */
+    unsigned hold_auth_tries; /* credentials sent for it (401/407) */
+    bool wire_hold;          /* our hold is in force (a 2xx accepted it) */
+    bool want_hold;          /* what it should be (conferences keep it in step) */
+    bool remote_hold;        /* the peer's last offer holds us (no RECV) */
+    int invite_dir;          /* direction of the initial INVITE's offer, -1: none */
+    int sdp_dir;             /* direction of the last SDP we sent */
+    unsigned sdp_version;    /* its o= version (RFC 3264 8: +1 on a change) */
+    struct ot_timer fwd_timer;  /* forwarding on no answer (sipredirect.c) */
+    char *fwd_dest;             /* its destination */
     struct ot_list link;        /* line->calls */
     struct sip_gen *gen;        /* lineGenerateDigits under way (sipdigits.c) */
 };
@@ -85,8 +100,14 @@ struct sip_line {
     char *aor, *user, *domain, *bind_url, *sdp, *proxy, *registrar, *username, *password,
         *from, *display;
     char *bind_host, *bind_port; /* of bind_url, for sip_line_probe_bind */
+    char *media_ip;              /* the SDP's address (the bound one; 127.0.0.1 for any) */
+    bool media_v6;
     unsigned expires;
-    bool tcp;
+    bool tcp; /* a stream transport: tcp, or tls */
+    bool tls; /* transport = tls (siptls.c) */
+    char *tls_cert, *tls_key, *tls_ca; /* checked files (tls_ca NULL: none) */
+    unsigned tls_verify;               /* TPTLS_VERIFY_* */
+    char *tls_dir; /* the files Sofia reads, while the line starts */
     const struct ot_sip_reject *reject;
     /* run time */
     nua_t *nua;
@@ -98,6 +119,7 @@ struct sip_line {
     struct ot_list calls; /* struct sip_call.link */
     unsigned max_calls;   /* overload control: concurrent calls (max_calls key) */
     unsigned session_expires; /* RFC 4028 session interval, s; 0 = no session timer */
+    unsigned t1x64_ms;        /* no_response_timeout (timers B, F, H); 0: Sofia's 32 s */
     unsigned ncalls;      /* its sip_calls with a dialog side (not conference parents) */
 };
 
@@ -114,6 +136,11 @@ struct sip_line {
 /* RFC 4028 session timer: the interval we ask for, and the floor of Min-SE. */
 #define OT_SIP_DEFAULT_SESSION_EXPIRES 1800u
 #define OT_SIP_MIN_SE 90u
+/* TLS: the longest certificate chain a peer may present (Sofia's default, 0,
+ * would accept a certificate only when it is itself a trusted CA's). */
+#define OT_SIP_TLS_DEPTH 5u
+/* One ring, for lineForward's dwNumRingsNoAnswer (as on the switch). */
+#define OT_SIP_RING_MS 6000u
 
 /* Checks a SIP [line] and fills l's configuration strings (free them with
  * sip_line_unconfigure, also after a failure); -1 and the reason in err. */
@@ -133,6 +160,82 @@ void sip_line_unconfigure(struct sip_line *l);
 int sip_line_probe_bind(const struct sip_line *l, char *why, size_t whylen);
 char *sp_target(const struct sip_line *l, const char *dest);
 
+/* ---- hold (siphold.c), with the core lock held ----
+ * Our SDP: the line's address, port 9, PCMU/PCMA and a direction; every
+ * call starts at version 1, sendrecv (the line's sdp string). */
+#define OT_SIP_SDP_VERSION0 1u
+char *sip_sdp_make(const struct sip_line *l, unsigned version, int dir);
+void sip_hold_init(struct sip_call *sc);
+/* Puts the call on hold (sendonly, or inactive while the peer holds us) or
+ * takes it off (sendrecv, or recvonly) with a re-INVITE.  With a request:
+ * r completes after the final response (2xx: 0, and a CONNECTED call goes
+ * ONHOLD, an ONHOLD call CONNECTED; else LINEERR_OPERATIONFAILED and nothing
+ * changes); LINEERR_INVALCALLSTATE at once when the dialog is not confirmed
+ * or another re-INVITE of ours is out.  Without one (conferences,
+ * transfers): the wire follows, the TAPI states are the caller's; a
+ * re-INVITE already out is followed by another when it ends. */
+LONG ot_sip_hold(struct sip_call *sc, bool hold, struct ot_req *r);
+/* The provider operations lineHold / lineUnhold. */
+LONG sip_op_hold(struct ot_req *r, struct ot_call *c);
+LONG sip_op_unhold(struct ot_req *r, struct ot_call *c);
+/* A re-INVITE received in a confirmed dialog: answered here (200 with our
+ * answer, 491 while ours is out, 415/488 for a body that is no SDP); a
+ * change of the peer's hold is reported (CONNECTED ACTIVEHELD / ACTIVE). */
+void sip_hold_i_invite(struct sip_call *sc, nua_handle_t *nh, const sip_t *sip);
+/* The initial INVITE's SDP offer (if any): a peer that calls on hold
+ * (sendonly, inactive, c=0.0.0.0) makes the call CONNECTED/ACTIVEHELD when
+ * answered, and the 200's SDP answers its direction. */
+void sip_hold_offer(struct sip_call *sc, const sip_t *sip);
+/* The SDP of lineAnswer's 200: *out NULL for the line's own (sendrecv
+ * offered), else a malloc'd answer; LINEERR_NOMEM when it cannot be made. */
+LONG sip_hold_answer_sdp(struct sip_call *sc, char **out);
+/* nua_r_invite: true when it answers our re-INVITE (handled here; a 401/407
+ * is answered with the line's credentials, twice at most). */
+bool sip_hold_r_invite(struct sip_call *sc, int status, const char *phrase, const sip_t *sip);
+/* Answers a 401/407 on nh with the line's credentials (sip.c): false when
+ * the line has none or the challenge is unusable. */
+bool sip_auth_reply(struct sip_line *l, nua_handle_t *nh, const sip_t *sip);
+/* The mode of a CONNECTED call: ACTIVEHELD while the peer holds us. */
+DWORD sip_connected_mode(const struct sip_call *sc);
+/* Received UUI of `bytes` bytes refused for the line's limit (sipuui.c):
+ * DevSpecific "UUI dropped: <bytes> bytes > <limit>" and
+ * LINE_CALLINFO(DEVSPECIFIC). */
+void sip_uui_dropped(struct ot_call *c, size_t bytes, DWORD limit);
+
+/* Redirect and forward (sipredirect.c). */
+/* LINECALLREASON_ of an RFC 5806 Diversion reason / an RFC 4458 cause. */
+DWORD sip_diversion_reason(const char *token);
+DWORD sip_hi_cause_reason(int cause);
+/* P-Asserted-Identity, Diversion, History-Info of an incoming INVITE into
+ * the call's caller, redirecting and redirection IDs and dwReason. */
+void sip_redirect_read(struct ot_call *c, const sip_t *sip);
+/* lineRedirect of an offered call: 302 + Diversion; IDLE here. */
+LONG sip_redirect(struct ot_req *r, struct sip_call *sc, const char *dest);
+/* An incoming INVITE that lineForward sends elsewhere (unconditional, or busy
+ * when busy): 302 sent, true. */
+bool sip_forward_invite(struct sip_line *l, nua_handle_t *nh, const sip_t *sip, bool busy);
+/* No-answer forwarding of an offered call: init (sc_new), arm (after
+ * OFFERING), done (the call is freed or the provider stops). */
+void sip_forward_init(struct sip_call *sc);
+void sip_forward_arm(struct sip_call *sc, const sip_t *sip);
+void sip_forward_done(struct sip_call *sc);
+/* A 3xx to our INVITE: its Contact as the redirection ID. */
+void sip_redirect_response(struct ot_call *c, const sip_t *sip);
+
+/* "udp", "tcp" or "tls". */
+const char *sip_transport_name(const struct sip_line *l);
+
+/* TLS (siptls.c).  The [line] keys of TLS, NULL-terminated. */
+extern const char *const sip_tls_keys[];
+/* Checks and keeps the TLS keys of l (l->tls already set from transport);
+ * with another transport, any TLS key is an error.  -1 and the reason. */
+int sip_tls_configure(struct sip_line *l, const struct ot_line_conf *cf, char *err,
+                      size_t errlen);
+void sip_tls_unconfigure(struct sip_line *l);
+/* Writes the files of TPTAG_CERTIFICATE into a private directory
+ * (l->tls_dir) for nua_create; sip_tls_unstage removes them. */
+int sip_tls_stage(struct sip_line *l, char *why, size_t whylen);
+void sip_tls_unstage(struct sip_line *l);
 /* sipdigits.c: DTMF as SIP INFO (application/dtmf-relay, docs/sip.md). */
 /* Is this INFO a DTMF one (Content-Type application/dtmf-relay or application/dtmf)? */
 bool sip_info_is_dtmf(const sip_t *sip);

@@ -1,6 +1,7 @@
 /* The SIP provider's mapping tables: UUI as RFC 7433 User-to-User hex, the
- * RFC 3326 Reason header's Q.850 causes, and final SIP responses to TAPI
- * disconnect modes (docs/sip.md, "Mapping").  Pure functions on strings, no
+ * RFC 3326 Reason header's Q.850 causes, final SIP responses to TAPI
+ * disconnect modes (docs/sip.md, "Mapping"), and the direction of an SDP
+ * body's first stream (docs/sip.md, "Hold").  Pure functions on strings, no
  * Sofia types, so that the tests can feed them anything a network can send.
  * docs/sip.md has the same tables in prose. */
 #include <ctype.h>
@@ -9,6 +10,8 @@
 #include <strings.h>
 
 #include "sip.h"
+
+#define DIR_BOTH (OT_SIP_SDP_SEND | OT_SIP_SDP_RECV)
 
 /* ---- hex ---------------------------------------------------------------- */
 size_t ot_sip_hex_encode(const void *data, size_t len, char *out, size_t outlen)
@@ -166,8 +169,10 @@ static enum ot_sip_uui_result parse_value(struct span v, unsigned char *out, siz
     for (size_t i = 0; i < data.n; i++)
         if (hexval((unsigned char)data.p[i]) < 0)
             return OT_SIP_UUI_MALFORMED;
-    if (data.n / 2 > outlen)
+    if (data.n / 2 > outlen) {
+        *outn = data.n / 2; /* what it would have taken */
         return OT_SIP_UUI_TOOBIG;
+    }
     long n = ot_sip_hex_decode(data.p, data.n, out, outlen);
     if (n <= 0)
         return OT_SIP_UUI_MALFORMED;
@@ -308,25 +313,28 @@ DWORD ot_sip_status_mode(int status, int q850)
     return status >= 500 ? LINEDISCONNECTMODE_UNAVAIL : LINEDISCONNECTMODE_UNKNOWN;
 }
 
-/* Final responses our own SIP stack makes when it cannot reach the far end
- * at all.  Sofia-SIP gives them To tags like a peer's, so they are known by
- * their phrases, which no peer has a reason to use: a name that does not
- * resolve is a bad address, no transport to the destination is unreachable.
- * (Its 503 for an ICMP unreachable and its 408 for no answer use the standard
- * phrases, so they cannot be told from a peer's and are mapped as those.) */
+/* Final responses our own SIP stack makes (nta_sip_is_internal) when the
+ * far end gave none: a name that does not resolve is a bad address; no
+ * transport, a transport error (ICMP unreachable, connection refused, a TLS
+ * handshake or certificate refused: Sofia's plain "503 Service Unavailable")
+ * and no response at all (timer B's 408) are an unreachable destination.
+ * Any other status of our stack (e.g. NUA's 904 after a refused challenge)
+ * is mapped as a peer's. */
 static const struct {
     int status;
-    const char *phrase;
+    const char *phrase; /* NULL: any */
     DWORD mode;
 } local_failures[] = {
     {503, "DNS Error", LINEDISCONNECTMODE_BADADDRESS},
-    {503, "No transport", LINEDISCONNECTMODE_UNREACHABLE},
+    {503, NULL, LINEDISCONNECTMODE_UNREACHABLE},
+    {408, NULL, LINEDISCONNECTMODE_UNREACHABLE},
 };
 
 DWORD ot_sip_local_status_mode(int status, const char *phrase)
 {
-    for (size_t i = 0; phrase && i < sizeof(local_failures) / sizeof(local_failures[0]); i++)
-        if (status == local_failures[i].status && !strcmp(phrase, local_failures[i].phrase))
+    for (size_t i = 0; i < sizeof(local_failures) / sizeof(local_failures[0]); i++)
+        if (status == local_failures[i].status &&
+            (!local_failures[i].phrase || (phrase && !strcmp(phrase, local_failures[i].phrase))))
             return local_failures[i].mode;
     return 0;
 }
@@ -345,4 +353,71 @@ const struct ot_sip_reject *ot_sip_reject_lookup(int status)
         if (rejects[i].status == status)
             return &rejects[i];
     return NULL;
+}
+
+/* ---- SDP direction (siphold.c uses it) -------------------------------------
+ * RFC 4566 lines "x=value"; only what says whether a stream is held is read:
+ * the direction attributes (RFC 3264 6.1) and the connection address. */
+const char *ot_sip_sdp_dir_name(int dir)
+{
+    static const char *const names[] = {"inactive", "sendonly", "recvonly", "sendrecv"};
+    return dir >= 0 && dir <= DIR_BOTH ? names[dir] : "?";
+}
+
+static bool line_is(const char *l, size_t n, const char *lit)
+{
+    size_t k = strlen(lit);
+    return n == k && !memcmp(l, lit, k);
+}
+
+/* "c=IN IP4 0.0.0.0" (a TTL "/N" may follow the address). */
+static bool c_line_zero(const char *l, size_t n)
+{
+    static const char zero[] = "c=IN IP4 0.0.0.0";
+    size_t k = sizeof(zero) - 1;
+    return n >= k && !memcmp(l, zero, k) && (n == k || l[k] == '/');
+}
+
+int ot_sip_sdp_direction(const char *sdp, size_t len)
+{
+    if (!sdp || len < 3 || memcmp(sdp, "v=0", 3) != 0)
+        return -1;
+    static const char *const attrs[] = {"a=inactive", "a=sendonly", "a=recvonly", "a=sendrecv"};
+    int session = -1, media = -1;
+    bool have_m = false, session_zero = false, media_zero = false, media_c = false;
+    size_t pos = 0;
+    while (pos < len) {
+        const char *nl = memchr(sdp + pos, '\n', len - pos);
+        size_t end = nl ? (size_t)(nl - sdp) : len;
+        const char *l = sdp + pos;
+        size_t n = end - pos;
+        pos = end + 1;
+        if (n && l[n - 1] == '\r')
+            n--;
+        if (n == 0)
+            continue; /* an empty line (e.g. the last CRLF twice) */
+        if (memchr(l, '\0', n) || n < 2 || l[1] != '=' || l[0] < 'a' || l[0] > 'z')
+            return -1;
+        if (l[0] == 'm') {
+            if (have_m)
+                break; /* only the first stream counts */
+            have_m = true;
+        } else if (l[0] == 'a') {
+            for (int d = 0; d <= DIR_BOTH; d++)
+                if (line_is(l, n, attrs[d]))
+                    *(have_m ? &media : &session) = d;
+        } else if (l[0] == 'c') {
+            if (have_m) {
+                media_c = true;
+                media_zero = c_line_zero(l, n);
+            } else
+                session_zero = c_line_zero(l, n);
+        }
+    }
+    if (!have_m)
+        return -1;
+    int d = media >= 0 ? media : session >= 0 ? session : DIR_BOTH;
+    if (media_c ? media_zero : session_zero)
+        d &= ~OT_SIP_SDP_RECV;
+    return d;
 }
