@@ -277,6 +277,20 @@ typedef struct TAPI_DETECTTONE {
 
 typedef enum ADDRESS_STATE { AS_INSERVICE = 0, AS_OUTOFSERVICE } ADDRESS_STATE;
 
+/* What happened on an address (ITAddressEvent::get_Event, TE_ADDRESS). */
+typedef enum ADDRESS_EVENT {
+    AE_STATE = 0, /* ITAddress::get_State changed (the line in / out of service) */
+    AE_CAPSCHANGE,
+    AE_RINGING,   /* one ring cycle of an offered call */
+    AE_CONFIGCHANGE,
+    AE_FORWARD,
+    AE_NEWTERMINAL,
+    AE_REMOVETERMINAL,
+    AE_MSGWAITON,
+    AE_MSGWAITOFF,
+    AE_LASTITEM = AE_MSGWAITOFF
+} ADDRESS_EVENT;
+
 /* The state of a call object.  CS_IDLE: created by CreateCall, not yet
  * connected (a call never returns to it).  CS_DISCONNECTED is final. */
 typedef enum CALL_STATE {
@@ -513,6 +527,8 @@ typedef struct ITCallInfo ITCallInfo;
 typedef struct ITCallStateEvent ITCallStateEvent;
 typedef struct ITCallNotificationEvent ITCallNotificationEvent;
 typedef struct ITCallInfoChangeEvent ITCallInfoChangeEvent;
+typedef struct ITAddressEvent ITAddressEvent;
+typedef struct ITTerminal ITTerminal; /* no terminals here: media is out of scope */
 typedef struct ITTAPIEventNotification ITTAPIEventNotification;
 typedef struct IEnumAddress IEnumAddress;
 typedef struct IEnumCall IEnumCall;
@@ -1234,6 +1250,24 @@ struct ITToneDetectionEvent {
 #define ITToneDetectionEvent_get_Call(p, ppc) (p)->lpVtbl->get_Call(p, ppc)
 #define ITToneDetectionEvent_get_AppSpecific(p, pl) (p)->lpVtbl->get_AppSpecific(p, pl)
 #define ITToneDetectionEvent_get_TickCount(p, pl) (p)->lpVtbl->get_TickCount(p, pl)
+/* TE_ADDRESS: something happened on an address the application has a
+ * registration (RegisterCallNotifications) or an outgoing call on.
+ * get_Terminal gives NULL (no terminals). */
+typedef struct ITAddressEventVtbl {
+    OT3_IDISPATCH_SLOTS(ITAddressEvent);
+    HRESULT (WINAPI *get_Address)(ITAddressEvent *This, ITAddress **ppAddress);
+    HRESULT (WINAPI *get_Event)(ITAddressEvent *This, ADDRESS_EVENT *pEvent);
+    HRESULT (WINAPI *get_Terminal)(ITAddressEvent *This, ITTerminal **ppTerminal);
+} ITAddressEventVtbl;
+struct ITAddressEvent {
+    const ITAddressEventVtbl *lpVtbl;
+};
+#define ITAddressEvent_QueryInterface(p, riid, ppv) (p)->lpVtbl->QueryInterface(p, riid, ppv)
+#define ITAddressEvent_AddRef(p) (p)->lpVtbl->AddRef(p)
+#define ITAddressEvent_Release(p) (p)->lpVtbl->Release(p)
+#define ITAddressEvent_get_Address(p, ppa) (p)->lpVtbl->get_Address(p, ppa)
+#define ITAddressEvent_get_Event(p, pe) (p)->lpVtbl->get_Event(p, pe)
+#define ITAddressEvent_get_Terminal(p, ppt) (p)->lpVtbl->get_Terminal(p, ppt)
 
 /* ---- ITTAPIEventNotification: the application's event sink -----------------
  * Implemented by the application.  Event is called on a thread of the
@@ -1387,6 +1421,8 @@ static const IID IID_ITDigitsGatheredEvent =
     {0xE52EC4C1, 0xCBA3, 0x441A, {0x9E, 0x6A, 0x93, 0xCB, 0x90, 0x9E, 0x97, 0x24}};
 static const IID IID_ITToneDetectionEvent =
     {0x407E0FAF, 0xD047, 0x4753, {0xB0, 0xC6, 0x8E, 0x06, 0x03, 0x73, 0xFE, 0xCD}};
+static const IID IID_ITAddressEvent =
+    {0x831CE2D1, 0x83B5, 0x11D1, {0xBB, 0x5C, 0x00, 0xC0, 0x4F, 0xB6, 0x80, 0x9F}};
 static const IID IID_ITTAPIEventNotification =
     {0xEDDB9426, 0x3B91, 0x11D1, {0x8F, 0x30, 0x00, 0xC0, 0x4F, 0xB6, 0x80, 0x9F}};
 static const IID IID_IEnumAddress =

@@ -164,6 +164,42 @@ TEST(route_forward_busy_and_specific_callers)
     four_done(&f, 4);
 }
 
+/* Internal callers (a configured number) skip an EXTERNAL entry; BUSYNA
+ * covers busy. */
+TEST(route_forward_internal_external_and_busyna)
+{
+    four f;
+    four_init(&f, 4);
+    tfwd fl;
+    fwd_init(&fl);
+    fwd_add(&fl, LINEFORWARDMODE_UNCONDEXTERNAL, "102", NULL);
+    fwd_add(&fl, LINEFORWARDMODE_BUSYNA, "103", NULL);
+    forward_ok(&f.app[1], f.l[1], &fl, 5);
+    HCALL ha = dial(&f, 0, "101");
+    t_expect_state(&f.app[0], ha, LINECALLSTATE_RINGBACK, 0);
+    HCALL hb = t_expect_offer(&f.app[1], f.l[1]); /* 100 is internal: it rings here */
+    t_expect_none(&f.app[2]);
+    t_drop_idle(&f.app[0], ha);
+    t_expect_state(&f.app[1], hb, LINECALLSTATE_IDLE, 0);
+    CHECK_RC(lineDeallocateCall(hb), 0);
+    /* 101 busy with 102: 100's call goes to 103 */
+    HCALL hc;
+    connect_pair(&f, 1, 2, &hb, &hc);
+    ha = dial(&f, 0, "101");
+    t_expect_callinfo(&f.app[0], ha, LINECALLINFOSTATE_REDIRECTIONID);
+    t_expect_state(&f.app[0], ha, LINECALLSTATE_RINGBACK, 0);
+    HCALL hd = t_expect_offer(&f.app[3], f.l[3]);
+    tcallinfo ci;
+    t_callinfo(hd, &ci);
+    CHECK_EQ(ci.ci.dwReason, LINECALLREASON_FWDBUSY);
+    t_drop_idle(&f.app[0], ha);
+    t_expect_state(&f.app[3], hd, LINECALLSTATE_IDLE, 0);
+    CHECK_RC(lineDeallocateCall(hd), 0);
+    hang_up(&f.app[1], hb, &f.app[2], hc);
+    forward_ok(&f.app[1], f.l[1], NULL, 0);
+    four_done(&f, 4);
+}
+
 /* No answer after dwNumRingsNoAnswer rings (6 s each on the library clock). */
 TEST(route_forward_no_answer_after_rings)
 {

@@ -221,7 +221,7 @@ TEST(route_swap_hold_between_two_calls)
     CHECK(cs.dwCallFeatures & LINECALLFEATURE_SWAPHOLD);
     CHECK_RC(lineSwapHold(hb2, hb2), LINEERR_INVALCALLSTATE);
     CHECK_RC(lineSwapHold(hb1, hb2), LINEERR_INVALCALLSTATE); /* the wrong way round */
-    CHECK_RC(lineSwapHold(hb2, ha), LINEERR_INVALCALLSTATE);  /* another line's call */
+    CHECK_RC(lineSwapHold(hb2, ha), LINEERR_INVALCALLHANDLE); /* another application's */
     CHECK_RC(lineSwapHold(hb2, 0), LINEERR_INVALCALLHANDLE);
     CHECK_RC(lineSwapHold(0, hb1), LINEERR_INVALCALLHANDLE);
     req = lineSwapHold(hb2, hb1);

@@ -140,7 +140,7 @@ TEST(status_address_states_follow_the_calls)
 
     /* Filters: states the line does not report are refused; 0 turns them off. */
     CHECK_RC(lineSetStatusMessages(lm, LINEDEVSTATE_BATTERY, 0), LINEERR_INVALLINESTATE);
-    CHECK_RC(lineSetStatusMessages(lm, 0, LINEADDRESSSTATE_FORWARD), LINEERR_INVALADDRESSSTATE);
+    CHECK_RC(lineSetStatusMessages(lm, 0, LINEADDRESSSTATE_TERMINALS), LINEERR_INVALADDRESSSTATE);
     CHECK_RC(lineSetStatusMessages(0, 0, 0), LINEERR_INVALLINEHANDLE);
     CHECK_RC(lineSetStatusMessages(lm, 0, 0), 0);
     t_ring(&p, "103", NULL, 0, &ha, &hb);
@@ -228,7 +228,8 @@ TEST(status_capabilities_announce_the_messages)
     u.ac.dwTotalSize = sizeof(u);
     CHECK_RC(lineGetAddressCaps(a.h, 0, 0, T_API, 0, &u.ac), 0);
     CHECK_EQ(u.ac.dwAddressStates, INUSE | LINEADDRESSSTATE_INUSEMANY |
-                                       LINEADDRESSSTATE_NUMCALLS);
+                                       LINEADDRESSSTATE_NUMCALLS |
+                                       LINEADDRESSSTATE_FORWARD); /* lineForward: test_route.c */
     HLINE hl = t_open(&a, 0, LINECALLPRIVILEGE_NONE);
     CHECK_RC(lineSetStatusMessages(hl, 0x01FFFFFFu & ~(DWORD)(LINEDEVSTATE_CONNECTED |
                                                             LINEDEVSTATE_DISCONNECTED |

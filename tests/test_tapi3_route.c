@@ -50,6 +50,22 @@ TEST(tapi3_route_forward_information_and_forward)
     t3_init(&z, "z", T3_ROUTE_EVENTS);
     ITAddress *ax = t3_address(&x, 0), *ay = t3_address(&y, 1), *az = t3_address(&z, 2);
     LONG ry = t3_reg(&y, ay), rz = t3_reg(&z, az);
+    /* the address says what it can do */
+    ITAddressCapabilities *caps;
+    CHECK_HR(ITAddress_QueryInterface(ay, &IID_ITAddressCapabilities, (void **)&caps), S_OK);
+    LONG v = 0;
+    CHECK_HR(ITAddressCapabilities_get_AddressCapability(caps, AC_FORWARDMODES, &v), S_OK);
+    CHECK_EQ(v, 0xFFFF);
+    CHECK_HR(ITAddressCapabilities_get_AddressCapability(caps, AC_PARKSUPPORT, &v), S_OK);
+    CHECK_EQ(v, LINEPARKMODE_DIRECTED | LINEPARKMODE_NONDIRECTED);
+    CHECK_HR(ITAddressCapabilities_get_AddressCapability(caps, AC_MAXFWDNUMRINGS, &v), S_OK);
+    CHECK_EQ(v, 99);
+    CHECK_HR(ITAddressCapabilities_get_AddressCapability(caps, AC_CALLCOMPLETIONMODES, &v),
+             S_OK);
+    CHECK_EQ(v, LINECALLCOMPLMODE_CAMPON | LINECALLCOMPLMODE_CALLBACK);
+    CHECK_HR(ITAddressCapabilities_get_AddressCapability(caps, AC_ADDRESSFEATURES, &v), S_OK);
+    CHECK(v & LINEADDRFEATURE_FORWARD);
+    ITAddressCapabilities_Release(caps);
     ITForwardInformation *f = NULL;
     CHECK_HR(ITAddress_CreateForwardInfoObject(ay, NULL), E_POINTER);
     CHECK_HR(ITAddress_CreateForwardInfoObject(ay, &f), S_OK);

@@ -196,21 +196,6 @@ static LONG fwd_parse(const LINEFORWARDLIST *fl, DWORD supported, DWORD num_ring
     return 0;
 }
 
-/* LINE_ADDRESSSTATE(FORWARD) to every open of the line that asked for it
- * (lineSetStatusMessages).  The general status-message machinery may take
- * this over; it only honours each open's address_states. */
-static void post_forward_state(struct ot_linedev *ld, DWORD address_id)
-{
-    struct ot_list *pos;
-    for (pos = ld->opens.next; pos != &ld->opens; pos = pos->next) {
-        struct ot_open *o = ot_container_of(pos, struct ot_open, ld_link);
-        if (o->closing || !(o->address_states & LINEADDRESSSTATE_FORWARD))
-            continue;
-        ot_app_post(o->app, o->handle, LINE_ADDRESSSTATE, o->instance, address_id,
-                    LINEADDRESSSTATE_FORWARD, 0);
-    }
-}
-
 LONG lineForward(HLINE hLine, DWORD bAllAddresses, DWORD dwAddressID,
                  LPLINEFORWARDLIST const lpForwardList, DWORD dwNumRingsNoAnswer,
                  LPHCALL lphConsultCall, LPLINECALLPARAMS const lpCallParams)
@@ -260,7 +245,8 @@ LONG lineForward(HLINE hLine, DWORD bAllAddresses, DWORD dwAddressID,
         s = NULL;
         ot_log("line %u: forwarding %s", (unsigned)o->ld->id, o->ld->fwd ? "set" : "cancelled");
         ot_req_complete(q, 0);
-        post_forward_state(o->ld, 0);
+        /* to every open that enabled it (lineSetStatusMessages) */
+        ot_ev_address_state(o->ld, 0, LINEADDRESSSTATE_FORWARD);
     }
 out:
     fwd_state_free(s);

@@ -560,7 +560,7 @@ LONG lineGetLineDevStatus(HLINE hLine, LPLINEDEVSTATUS lpLineDevStatus)
         ds.dwLineFeatures = LINEFEATURE_MAKECALL | ot_route_line_features(o->ld) |
                             (o->ld->settable_status ? LINEFEATURE_SETDEVSTATUS : 0);
         ds.dwRoamMode = LINEROAMMODE_UNAVAIL;
-        ds.dwDevStatusFlags = LINEDEVSTATUSFLAGS_CONNECTED |
+        ds.dwDevStatusFlags = (o->ld->disconnected ? 0 : LINEDEVSTATUSFLAGS_CONNECTED) |
                               (o->ld->out_of_service ? 0 : LINEDEVSTATUSFLAGS_INSERVICE) |
                               o->ld->dev_status;
         ds.dwAvailableMediaModes = OT_MEDIA_MODES;

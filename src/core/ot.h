@@ -161,6 +161,7 @@ struct ot_linedev {
     DWORD extra_connected_modes; /* LINECONNECTEDMODE_ the provider reports beyond the core's */
     DWORD answer_mode;           /* LINEANSWERMODE_ the provider set, 0: HOLD (the switch's) */
     bool out_of_service;     /* the provider said LINEDEVSTATE_OUTOFSERVICE */
+    bool disconnected;       /* the provider's link to the switch is down (ot_ev_line_link) */
     /* statusapi.c: the line's calls by kind, kept as their states change (so
      * LINEADDRESSSTATUS / LINEDEVSTATUS and the NUMCALLS / INUSE messages
      * agree, at O(1) per change) */

@@ -259,6 +259,13 @@ void ot_linedev_set_answer_mode(struct ot_linedev *ld, DWORD mode);
  * line that enabled the state (lineSetStatusMessages).  Nothing is posted
  * when the line is already in that state. */
 void ot_ev_line_service(struct ot_linedev *ld, DWORD state);
+/* The provider's link to the switch that controls the line (third-party
+ * control) came up or went down.  Down: TAPI cannot operate the line, so
+ * LINEDEVSTATUS loses CONNECTED and INSERVICE; up: both again.  Each open
+ * gets one LINE_LINEDEVSTATE(CONNECTED | INSERVICE, or DISCONNECTED |
+ * OUTOFSERVICE) masked by the states it enabled; nothing when nothing changed.
+ * The provider reports these four states (ot_linedev_add_line_states). */
+void ot_ev_line_link(struct ot_linedev *ld, bool up);
 /* LINE_LINEDEVSTATE(state, p2, p3) to every open of the line that enabled
  * the state (lineSetStatusMessages; REINIT always), dwParam1 masked by that
  * open's filter: e.g. LINEDEVSTATE_RINGING with p2 = the ring mode (1..

@@ -15,6 +15,7 @@
 #include "rpc.h"
 
 #define ROUTE_ADDR_MAX 256u
+#define NO_STATE_YET 0u /* a call before its provider's first state (call.c's CALLSTATE_NONE) */
 
 static LONG check_addr(LPCSTR a)
 {
@@ -279,6 +280,10 @@ LONG lineSwapHold(HCALL hActiveCall, HCALL hHeldCall)
     LONG rc = owner_ref(hActiveCall, &ra);
     if (rc || (rc = owner_ref(hHeldCall, &rh)))
         goto out;
+    if (ra->open->app != rh->open->app) { /* both must be the caller's own */
+        rc = LINEERR_INVALCALLHANDLE;
+        goto out;
+    }
     struct ot_call *a = ra->call, *h = rh->call;
     LONG (*swap)(struct ot_req *, struct ot_call *, struct ot_call *) =
         OT_PROV(a->ld->prov, swap_hold, NULL);
@@ -326,7 +331,7 @@ LONG lineSecureCall(HCALL hCall)
         goto out;
     }
     /* Microsoft: any state but IDLE. */
-    if (c->state == LINECALLSTATE_IDLE || c->state == 0u) {
+    if (c->state == LINECALLSTATE_IDLE || c->state == NO_STATE_YET) {
         rc = LINEERR_INVALCALLSTATE;
         goto out;
     }
@@ -574,7 +579,7 @@ DWORD ot_route_call_features(const struct ot_call *c)
     }
 #undef HELD
     if (OT_PROV(p, secure, NULL) && !c->secure && c->state != LINECALLSTATE_IDLE &&
-        c->state != LINECALLSTATE_DISCONNECTED && c->state != 0u /* no state yet */)
+        c->state != LINECALLSTATE_DISCONNECTED && c->state != NO_STATE_YET)
         f |= LINECALLFEATURE_SECURECALL;
     return f;
 }

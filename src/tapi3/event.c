@@ -1,8 +1,11 @@
 /* Event objects: ITCallStateEvent (TE_CALLSTATE), ITCallNotificationEvent
  * (TE_CALLNOTIFICATION), ITCallInfoChangeEvent (TE_CALLINFOCHANGE),
- * ITDigitDetectionEvent (TE_DIGITEVENT), ITDigitGenerationEvent (TE_GENERATEEVENT).  An event
- * is immutable after creation and holds one reference to its call, dropped
- * when the event is freed (never with the TAPI lock held). */
+ * ITDigitDetectionEvent (TE_DIGITEVENT), ITDigitGenerationEvent (TE_GENERATEEVENT),
+ * ITDigitsGatheredEvent (TE_GATHERDIGITS), ITToneDetectionEvent (TE_TONEEVENT),
+ * ITAddressEvent (TE_ADDRESS).  An event is immutable after creation and
+ * holds one reference to its call (an address event: an internal reference
+ * of the TAPI object, which keeps its addresses), dropped when the event is
+ * freed (never with the TAPI lock held). */
 #include <stdlib.h>
 #include <string.h>
 
@@ -16,9 +19,13 @@ static void ev_free(struct ot3_event *e)
 {
     struct ot3_call *c = e->call;
     free(e->digits);
+    struct ot3_tapi *t = e->addr ? e->addr->tapi : NULL;
     free(e);
     atomic_fetch_sub(&ot3_live_events, 1);
-    ot3_call_release(c);
+    if (c)
+        ot3_call_release(c);
+    if (t)
+        ot3_int_unref(t);
 }
 
 static ULONG ev_release(struct ot3_event *e)
@@ -306,6 +313,42 @@ static HRESULT WINAPI td_get_CallbackInstance(ITToneDetectionEvent *This, LONG *
 static const ITToneDetectionEventVtbl td_vtbl = {
     td_QueryInterface, td_AddRef, td_Release, OT3_DISPATCH_ENTRIES(td),
     td_get_Call, td_get_AppSpecific, td_get_TickCount, td_get_CallbackInstance};
+/* ---- ITAddressEvent ---- */
+static HRESULT WINAPI ae_QueryInterface(ITAddressEvent *This, REFIID riid, void **ppv)
+{
+    return ev_qi(ev_of(This), &IID_ITAddressEvent, riid, ppv);
+}
+static ULONG WINAPI ae_AddRef(ITAddressEvent *This) { return ev_addref(ev_of(This)); }
+static ULONG WINAPI ae_Release(ITAddressEvent *This) { return ev_release(ev_of(This)); }
+OT3_DISPATCH_STUBS(ae, ITAddressEvent)
+static HRESULT WINAPI ae_get_Address(ITAddressEvent *This, ITAddress **pp)
+{
+    if (!pp)
+        return E_POINTER;
+    struct ot3_address *a = ev_of(This)->addr;
+    ITAddress_AddRef(&a->itf);
+    *pp = &a->itf;
+    return S_OK;
+}
+static HRESULT WINAPI ae_get_Event(ITAddressEvent *This, ADDRESS_EVENT *p)
+{
+    if (!p)
+        return E_POINTER;
+    *p = ev_of(This)->ae;
+    return S_OK;
+}
+static HRESULT WINAPI ae_get_Terminal(ITAddressEvent *This, ITTerminal **pp)
+{
+    (void)This;
+    if (!pp)
+        return E_POINTER;
+    *pp = NULL;
+    return S_OK;
+}
+static const ITAddressEventVtbl ae_vtbl = {ae_QueryInterface, ae_AddRef,
+                                           ae_Release,        OT3_DISPATCH_ENTRIES(ae),
+                                           ae_get_Address,    ae_get_Event,
+                                           ae_get_Terminal};
 
 /* ---- creation (TAPI lock held: only an atomic AddRef of the call) ---- */
 static struct ot3_event *ev_new(struct ot3_call *c, TAPI_EVENT type, const void *vtbl)
@@ -339,6 +382,21 @@ struct ot3_event *ot3_event_notify(struct ot3_call *c, CALL_NOTIFICATION_EVENT w
     struct ot3_event *e = ev_new(c, TE_CALLNOTIFICATION, &cn_vtbl);
     if (e)
         e->cne = what;
+    return e;
+}
+
+struct ot3_event *ot3_event_address(struct ot3_address *a, ADDRESS_EVENT what)
+{
+    struct ot3_event *e = calloc(1, sizeof(*e));
+    if (!e)
+        return NULL;
+    e->itf.disp.lpVtbl = (const void *)&ae_vtbl;
+    atomic_init(&e->refs, 1);
+    e->type = TE_ADDRESS;
+    e->addr = a;
+    e->ae = what;
+    ot3_int_ref(a->tapi);
+    atomic_fetch_add(&ot3_live_events, 1);
     return e;
 }
 

@@ -76,7 +76,17 @@ struct ot3_address {
         caller_id_flags, called_id_flags, connected_id_flags, redirection_id_flags,
         redirecting_id_flags, addr_features, max_transconf, forward_modes, park_modes,
         max_call_data;
+    /* LINEADDRESSCAPS routing limits (route.c's methods use the lines') */
+    DWORD max_fwd_entries, max_specific_entries, min_fwd_rings, max_fwd_rings,
+        max_completions, completion_conds, completion_modes;
     struct ot3_open *out_open; /* opened at the first Connect */
+    /* Address events (tapi.c): LINEDEVCAPS.dwLineStates and
+     * LINEADDRESSCAPS.dwAddressStates; the one open of the address whose
+     * status messages make its TE_ADDRESS events (NULL: none open); the
+     * line's service as last seen (ITAddress::get_State). */
+    DWORD line_states, address_states;
+    struct ot3_open *status_open;
+    bool out_of_service;
 };
 
 enum ot3_req_kind {
@@ -147,10 +157,13 @@ struct ot3_event {
         ITDigitGenerationEvent gen;
         ITDigitsGatheredEvent gathered;
         ITToneDetectionEvent tone;
+        ITAddressEvent address;
     } itf;
     atomic_uint refs;
     TAPI_EVENT type;
-    struct ot3_call *call;
+    struct ot3_call *call;        /* NULL for TE_ADDRESS */
+    struct ot3_address *addr;     /* TE_ADDRESS: holds an internal reference of its TAPI */
+    ADDRESS_EVENT ae;
     CALL_STATE state;
     CALL_STATE_EVENT_CAUSE cause;
     CALL_NOTIFICATION_EVENT cne;
@@ -304,6 +317,7 @@ struct ot3_event *ot3_event_generate(struct ot3_call *c, LONG term, LONG tick);
 struct ot3_event *ot3_event_gathered(struct ot3_call *c, const char *digits, DWORD n,
                                      TAPI_GATHERTERM term, LONG tick);
 struct ot3_event *ot3_event_tone(struct ot3_call *c, LONG app_specific, LONG tick);
+struct ot3_event *ot3_event_address(struct ot3_address *a, ADDRESS_EVENT what);
 void ot3_event_release(struct ot3_event *e); /* lock not held */
 
 /* ---- media.c ---- */

@@ -451,7 +451,7 @@ bool sim_dn_busy(const struct sim_dn *d)
     return false;
 }
 
-struct sim_end *sim_ringing_end(struct sim_conn *c)
+static struct sim_end *ringing_end(struct sim_conn *c)
 {
     /* The end being offered is the one whose appearances are OFFERING/ACCEPTED. */
     if (!ot_list_empty(&c->b.apps)) {
@@ -468,7 +468,7 @@ static void no_answer_fired(void *arg)
     struct sim_conn *c = arg;
     if (c->phase != PH_ALERTING)
         return;
-    struct sim_end *callee = sim_ringing_end(c);
+    struct sim_end *callee = ringing_end(c);
     sim_conn_hold(c);
     c->phase = PH_DEAD;
     ot_timer_stop(&c->fwd_timer);
@@ -481,7 +481,7 @@ static void no_answer_fired(void *arg)
  * LINEDEVCAPS.dwRingModes 1; the count from 0), then the next in ring_ms. */
 static void ring(struct sim_conn *c)
 {
-    struct sim_end *callee = sim_ringing_end(c);
+    struct sim_end *callee = ringing_end(c);
     struct ot_list *pos, *tmp;
     FOREACH_APP(pos, tmp, callee)
     {
@@ -669,6 +669,7 @@ static void perform(struct ot_req *r, struct sim_app *a, enum sim_op op, const c
         if (c->phase != PH_CONNECTED) {
             c->phase = PH_CONNECTED;
             ot_timer_stop(&c->no_answer);
+            ot_timer_stop(&c->fwd_timer);
             ot_timer_stop(&c->ring);
             struct sim_app *caller = ot_list_empty(&far->apps) ? NULL : APP_OF(far->apps.next);
             struct ot_list *pos, *tmp;

@@ -122,8 +122,6 @@ bool sim_offer(struct sim_conn *c, struct sim_end *from, struct sim_dn *d, const
                DWORD len);
 void sim_set_state(struct sim_app *a, DWORD state, DWORD mode);
 bool sim_dn_busy(const struct sim_dn *d);
-/* The end being offered (its appearances OFFERING / ACCEPTED). */
-struct sim_end *sim_ringing_end(struct sim_conn *c);
 /* The station's call that is talking now (not except), if any. */
 struct sim_app *sim_station_active(struct sim_station *st, const struct sim_app *except);
 
@@ -139,7 +137,7 @@ bool sim_offer_ex(struct sim_conn *c, struct sim_end *from, struct sim_dn *d, co
                   DWORD len, const struct sim_fwd *f, DWORD completion_id);
 
 /* simroute.c */
-#define SIM_RING_MS 6000u /* one ring, for dwNumRingsNoAnswer */
+#define SIM_RING_MS 6000u /* a ring for dwNumRingsNoAnswer when [sim] ring_ms is 0 */
 /* Where a call dialed from `from` to d goes after unconditional and busy
  * forwarding (f says why). */
 struct sim_dn *sim_route_forward(struct sim_dn *from, struct sim_dn *d, struct sim_fwd *f);

@@ -74,7 +74,11 @@ void sim_route_arm_noanswer(struct sim_conn *c, struct sim_dn *d, struct sim_dn 
     if (fwd_target(d, LINEFORWARDMODE_NOANSW, from ? from->number : NULL, &rings)) {
         if (rings < 1)
             rings = 1;
-        ot_timer_start(&c->fwd_timer, (uint64_t)rings * SIM_RING_MS);
+        /* the switch's ring cycle ([sim] ring_ms; a single ring counts 6 s) */
+        uint64_t ring = S.ring_ms ? S.ring_ms : SIM_RING_MS;
+        ot_timer_start(&c->fwd_timer, (uint64_t)rings * ring);
+    } else {
+        ot_timer_stop(&c->fwd_timer); /* an earlier station's, if it rang there */
     }
 }
 
@@ -100,12 +104,30 @@ static void reoffer(struct sim_conn *c, struct sim_end *callee, struct sim_dn *d
     sim_conn_release(c);
 }
 
+/* The end whose appearances are offered the call (NULL: none is, e.g. only
+ * an unattended set of a party line rings). */
+static struct sim_end *offered_end(struct sim_conn *c)
+{
+    struct sim_end *ends[2] = {&c->b, &c->a};
+    for (int i = 0; i < 2; i++) {
+        struct ot_list *pos;
+        for (pos = ends[i]->apps.next; pos != &ends[i]->apps; pos = pos->next) {
+            struct sim_app *x = APP_OF(pos);
+            DWORD s = x->call ? ot_call_state(x->call) : 0;
+            if (s == LINECALLSTATE_OFFERING || s == LINECALLSTATE_ACCEPTED)
+                return ends[i];
+        }
+    }
+    return NULL;
+}
+
 void sim_route_noanswer_fired(void *arg)
 {
     struct sim_conn *c = arg;
-    if (c->phase != PH_ALERTING)
+    struct sim_end *callee = c->phase == PH_ALERTING ? offered_end(c) : NULL;
+    if (!callee)
         return;
-    struct sim_end *callee = sim_ringing_end(c), *from = sim_other_end(callee);
+    struct sim_end *from = sim_other_end(callee);
     struct sim_dn *d = fwd_target(callee->dn, LINEFORWARDMODE_NOANSW,
                                   from->dn ? from->dn->number : NULL, NULL);
     if (!d || d == callee->dn || d == from->dn || sim_dn_busy(d))

@@ -179,6 +179,7 @@ static struct sip_call *sc_new(struct sip_line *l, struct ot_call *c, bool incom
     ot_list_init(&sc->infos);
     sip_hold_init(sc);
     sip_forward_init(sc);
+    sip_ring_init(sc);
     ot_list_add_tail(&l->calls, &sc->link);
     S.live_calls++;
     l->ncalls++;
@@ -206,6 +207,7 @@ static void sc_free(struct sip_call *sc)
     if (sc->consult_for)
         set_consult(sc->consult_for, NULL);
     sip_forward_done(sc);
+    sip_ring_stop(sc);
     ot_list_del(&sc->link);
     if (!sc->is_parent)
         sc->line->ncalls--;
@@ -660,8 +662,10 @@ static void on_invite(struct sip_line *l, nua_handle_t *nh, const sip_t *sip)
                     TAG_END());
         sc->phase = PH_ENDING;
         ot_ev_call_state(c, LINECALLSTATE_IDLE, 0);
-    } else
+    } else {
         sip_forward_arm(sc, sip); /* lineForward on no answer */
+        sip_ring_start(sc);
+    }
 }
 
 bool sip_auth_reply(struct sip_line *l, nua_handle_t *nh, const sip_t *sip)
@@ -1267,6 +1271,7 @@ static int sp_start(struct ot_linedev **lines, unsigned n)
         /* the peer's hold (siphold.c); answering holds no other call */
         ot_linedev_add_connected_modes(lines[i], LINECONNECTEDMODE_ACTIVEHELD);
         ot_linedev_set_answer_mode(lines[i], LINEANSWERMODE_NONE);
+        ot_linedev_add_line_states(lines[i], LINEDEVSTATE_RINGING);
     }
     /* su_init ignores SIGPIPE for the whole process; a library must not, so
      * the application's disposition is put back.  Our threads block every

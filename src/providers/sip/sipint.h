@@ -90,6 +90,8 @@ struct sip_call {
     char *fwd_dest;             /* its destination */
     struct ot_list link;        /* line->calls */
     struct sip_gen *gen;        /* lineGenerateDigits under way (sipdigits.c) */
+    struct ot_timer ring;       /* the ring cycle of an offered call (sipring.c) */
+    DWORD rings;                /* LINEDEVSTATE_RINGING's count, from 0 */
 };
 
 struct sip_line {
@@ -121,6 +123,7 @@ struct sip_line {
     unsigned session_expires; /* RFC 4028 session interval, s; 0 = no session timer */
     unsigned t1x64_ms;        /* no_response_timeout (timers B, F, H); 0: Sofia's 32 s */
     unsigned ncalls;      /* its sip_calls with a dialog side (not conference parents) */
+    unsigned ring_ms;     /* ring cycle of an offered call, ms (ring_ms key); 0 = one ring */
 };
 
 /* Overload control (docs/sip.md): defaults of the line's max_calls and of
@@ -250,5 +253,14 @@ LONG sip_generate_digits(struct ot_call *c, DWORD mode, const char *digits, DWOR
 void sip_generate_cancel(struct ot_call *c);
 /* the counters of DTMF INFOs received (sip.c) */
 void sip_count_dtmf(bool ok);
+/* Ringing (sipring.c): an offered call rings, LINE_LINEDEVSTATE(RINGING, ring
+ * mode 1, count from 0), at the offer and every ring_ms on the library clock
+ * while it is offered (OFFERING or ACCEPTED, no final response sent).
+ * sip_ring_init from sc_new, sip_ring_start once OFFERING is reported,
+ * sip_ring_stop before the sip_call is freed. */
+#define OT_SIP_DEFAULT_RING_MS 6000u
+void sip_ring_init(struct sip_call *sc);
+void sip_ring_start(struct sip_call *sc);
+void sip_ring_stop(struct sip_call *sc);
 
 #endif
