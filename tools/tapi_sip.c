@@ -5,6 +5,7 @@
  *   tapi answer [--line sip:USER@IP:PORT] [--reject] [--uui HEX] [--drop-after MS] [--calls N]
  *   tapi call   [--line sip:USER@IP:PORT] DEST_URI [--uui HEX] [--drop-after MS] [--calls N]
  *   either: --transfer-to ADDR (lineBlindTransfer once connected)
+ *               [--digits STRING] (DTMF once connected; every call prints what it receives)
  *   more options: tapi answer --help (tapi_help_answer_call in tapi.c)
  *
  * answer answers every incoming call (or rejects it: lineDrop while offered),
@@ -77,6 +78,7 @@ struct opts {
     long drop_after; /* ms, -1 = wait for the far end */
     long hold_after; /* ms after connecting to lineHold, -1 = never */
     long hold_for;   /* ms on hold before lineUnhold, -1 = stay on hold */
+    const char *digits; /* --digits: DTMF sent once connected */
     unsigned long calls;
     unsigned timeout_s;
     int sip_log;
@@ -92,6 +94,7 @@ struct tcall {
     bool offered, connected, disconnected, idle, drop_answered, xfer_answered;
     bool peer_held; /* the far end holds the call (CONNECTED ACTIVEHELD) */
     bool redirecting; /* drop_req is --redirect-to's lineRedirect */
+    bool monitoring; /* lineMonitorDigits asked for */
     DWORD disc_mode;
     long long drop_at;   /* monotonic ms, 0 = no drop scheduled */
     long long answer_at; /* monotonic ms, 0 = no answer scheduled (--ring) */
@@ -378,6 +381,11 @@ static int parse_args(int argc, char **argv, struct opts *o)
             if (!parse_ulong(v, 0, 86400000ul, &n))
                 return usage_error("%s must be milliseconds (0-86400000)", a);
             *(a[7] == 'a' ? &o->hold_after : &o->hold_for) = (long)n;
+        } else if (!strcmp(a, "--digits")) {
+            size_t dl = strlen(v);
+            if (!dl || dl > 256 || strspn(v, "0123456789ABCDabcd*#,") != dl)
+                return usage_error("--digits: 1 to 256 of 0-9 A-D * # and ',': %.40s", v);
+            o->digits = v;
         } else if (!strcmp(a, "--calls")) {
             if (!parse_ulong(v, 1, 100000000ul, &n))
                 return usage_error("--calls must be a number of calls (1 or more): %.40s", v);
@@ -840,6 +848,14 @@ static void on_state(const struct opts *o, struct tcall *c, DWORD state, DWORD m
 {
     const char *mname = otCallStateModeName(state, mode);
     say(c, "LINE_CALLSTATE %s%s%s", otCallStateName(state), mname[0] ? " " : "", mname);
+    if (!c->monitoring && state != LINECALLSTATE_IDLE && state != LINECALLSTATE_DISCONNECTED) {
+        /* from the first state on, so that no digit of the far end is missed;
+         * a line that detects none says so once */
+        c->monitoring = true;
+        LONG r = lineMonitorDigits(c->h, LINEDIGITMODE_DTMF);
+        if (r)
+            say(c, "lineMonitorDigits: %s", otErrorName(r));
+    }
     switch (state) {
     case LINECALLSTATE_OFFERING:
         c->offered = true;
@@ -865,7 +881,15 @@ static void on_state(const struct opts *o, struct tcall *c, DWORD state, DWORD m
     case LINECALLSTATE_CONNECTED:
         if (!c->connected && o->transfer_to && !o->reject)
             transfer(o, c);
-        else if (!c->connected && o->drop_after >= 0)
+        else if (!c->connected && o->digits) {
+            LONG r = lineGenerateDigits(c->h, LINEDIGITMODE_DTMF, o->digits, 0);
+            say(c, "lineGenerateDigits %s -> %s", o->digits, otErrorName(r));
+            if (r) {
+                call_fail(c, "lineGenerateDigits failed");
+                if (o->drop_after >= 0)
+                    c->drop_at = now_ms() + o->drop_after;
+            } /* else the drop is timed from LINE_GENERATE */
+        } else if (!c->connected && o->drop_after >= 0)
             c->drop_at = now_ms() + o->drop_after;
         if (!c->connected && o->hold_after >= 0)
             c->hold_at = now_ms() + o->hold_after;
@@ -999,6 +1023,24 @@ static void on_message(const struct opts *o, const LINEMESSAGE *m)
             if (!strncmp(text, "UUI dropped", 11))
                 say(c, "  warning: %s", text);
         }
+        break;
+    }
+    case LINE_MONITORDIGITS: {
+        struct tcall *c = call_by_handle((HCALL)m->hDevice);
+        if (c)
+            say(c, "LINE_MONITORDIGITS %c", (char)(m->dwParam1 & 0xff));
+        break;
+    }
+    case LINE_GENERATE: {
+        struct tcall *c = call_by_handle((HCALL)m->hDevice);
+        if (!c)
+            break;
+        bool done = m->dwParam1 == LINEGENERATETERM_DONE;
+        say(c, "LINE_GENERATE %s", done ? "DONE" : "CANCEL");
+        if (!done)
+            call_fail(c, "the digits were not all sent");
+        if (o->drop_after >= 0 && c->connected && !c->disconnected && !c->drop_req)
+            c->drop_at = now_ms() + o->drop_after;
         break;
     }
     case LINE_REPLY: {

@@ -374,6 +374,7 @@ LONG lineGetDevCaps(HLINEAPP hLineApp, DWORD dwDeviceID, DWORD dwAPIVersion, DWO
         dc.dwUUICallInfoSize = cf->uui_call_info;
         dc.dwLineFeatures = LINEFEATURE_MAKECALL | ot_route_line_features(ld) |
                             (ld->settable_status ? LINEFEATURE_SETDEVSTATUS : 0);
+        ot_media_devcaps(ld->prov, &dc);
         ot_varbuf_put(&vb, classes, sizeof(classes), &dc.dwDeviceClassesSize,
                       &dc.dwDeviceClassesOffset);
         dc.PermanentLineGuid.Data1 = ld->perm_id;
@@ -465,7 +466,8 @@ LONG lineGetAddressCaps(HLINEAPP hLineApp, DWORD dwDeviceID, DWORD dwAddressID,
                                                 LINEADDRCAPFLAGS_CONFERENCEHELD |
                                                 LINEADDRCAPFLAGS_AUTORECONNECT
                                           : 0);
-        ac.dwCallFeatures = addr_call_features(cf) & ot_provider_call_features(ld->prov);
+        ac.dwCallFeatures = (addr_call_features(cf) | ot_media_call_features(ld->prov)) &
+                            ot_provider_call_features(ld->prov);
         if (!ld->prov->setup_transfer)
             ac.dwAddrCapFlags &= ~(DWORD)(LINEADDRCAPFLAGS_TRANSFERMAKE |
                                           LINEADDRCAPFLAGS_TRANSFERHELD);

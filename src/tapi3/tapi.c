@@ -526,6 +526,31 @@ static void on_message(struct ot3_tapi *t, const LINEMESSAGE *m)
             ot3_call_on_info(t, c, (DWORD)m->dwParam1);
         break;
     }
+    case LINE_MONITORDIGITS: {
+        struct ot3_call *c = ot3_call_find(t, (HCALL)m->hDevice);
+        if (c && ot3_wants(t, TE_DIGITEVENT))
+            ot3_push_event(t, ot3_event_digit(c, (unsigned char)(m->dwParam1 & 0xff),
+                                              (TAPI_DIGITMODE)m->dwParam2, (LONG)m->dwParam3));
+        break;
+    }
+    case LINE_GENERATE: {
+        struct ot3_call *c = ot3_call_find(t, (HCALL)m->hDevice);
+        if (c && ot3_wants(t, TE_GENERATEEVENT))
+            ot3_push_event(t, ot3_event_generate(c, (LONG)m->dwParam1, (LONG)m->dwParam3));
+        break;
+    }
+    case LINE_GATHERDIGITS: {
+        struct ot3_call *c = ot3_call_find(t, (HCALL)m->hDevice);
+        if (c)
+            ot3_media_gathered(t, c, (DWORD)m->dwParam1, (LONG)m->dwParam3);
+        break;
+    }
+    case LINE_MONITORTONE: {
+        struct ot3_call *c = ot3_call_find(t, (HCALL)m->hDevice);
+        if (c && ot3_wants(t, TE_TONEEVENT))
+            ot3_push_event(t, ot3_event_tone(c, (LONG)m->dwParam1, (LONG)m->dwParam3));
+        break;
+    }
     case LINE_LINEDEVSTATE: {
         struct ot3_open *o = open_find_key(t, (DWORD)m->dwCallbackInstance);
         if (o && o->addr->status_open == o)

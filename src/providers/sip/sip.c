@@ -125,9 +125,11 @@ void ot_sip_counters_reset(void)
     pthread_mutex_lock(&cnt_mu);
     cnt.uui_malformed = cnt.uui_oversized = cnt.uui_foreign = cnt.register_failed =
         cnt.infos_received = cnt.refer_refused = cnt.replaces_unmatched = cnt.refers_received =
-            0;
+            cnt.dtmf_received = cnt.dtmf_malformed = 0;
     pthread_mutex_unlock(&cnt_mu);
 }
+
+void sip_count_dtmf(bool ok) { cnt_add(ok ? &cnt.dtmf_received : &cnt.dtmf_malformed, 1); }
 
 bool ot_sip_counters_wait(bool (*pred)(const struct ot_sip_counters *, void *), void *arg,
                           unsigned timeout_ms)
@@ -215,6 +217,7 @@ static void sc_free(struct sip_call *sc)
     ot_list_del(&sc->link);
     if (!sc->is_parent)
         sc->line->ncalls--;
+    sip_gen_free(sc);
     free(sc->late_bye_uui);
     free(sc->target);
     free(sc);
@@ -263,7 +266,10 @@ static void sc_fail_requests(struct sip_call *sc, LONG result)
         ot_list_del(&p->link);
         struct ot_req *r = p->req;
         free(p);
-        ot_req_complete(r, result);
+        if (r)
+            ot_req_complete(r, result);
+        else
+            sip_dtmf_response(sc, 500); /* the generation ends (CANCEL) */
     }
     sip_xfer_fail(sc, result);
 }
@@ -817,6 +823,10 @@ static void on_info(struct sip_call *sc, const sip_t *sip)
 {
     if (!sc->call || ot_call_state(sc->call) == LINECALLSTATE_IDLE)
         return;
+    if (sip_info_is_dtmf(sip)) { /* NUA answers it 200 OK, malformed or not */
+        sip_count_dtmf(sip_dtmf_received(sc, sip));
+        return;
+    }
     cnt_add(&cnt.infos_received, 1);
     report_uui(sc, sip);
 }
@@ -829,7 +839,10 @@ static void on_r_info(struct sip_call *sc, int status)
     ot_list_del(&p->link);
     struct ot_req *r = p->req;
     free(p);
-    ot_req_complete(r, status < 300 ? 0 : LINEERR_OPERATIONFAILED);
+    if (r)
+        ot_req_complete(r, status < 300 ? 0 : LINEERR_OPERATIONFAILED);
+    else
+        sip_dtmf_response(sc, status);
 }
 
 static void on_ready(struct sip_call *sc)
@@ -1605,6 +1618,7 @@ static void sp_close_call(struct ot_call *c)
     if (!sc)
         return;
     sc_fail_requests(sc, LINEERR_INVALCALLSTATE);
+    sip_gen_free(sc);
     /* The core let go while the dialog is still up (e.g. the line closed). */
     sc_hangup(sc, NULL);
     struct sip_call *p = consult_parent(sc);
@@ -1772,4 +1786,8 @@ const struct ot_provider ot_sip_provider = {
     .redirecting_id_flags = LINECALLPARTYID_ADDRESS | LINECALLPARTYID_NAME,
     /* a transfer's progress in LINECALLINFO's DevSpecific text (sipxfer.c) */
     .call_info_states = LINECALLINFOSTATE_DEVSPECIFIC,
+    .generate_digits = sip_generate_digits,
+    .generate_cancel = sip_generate_cancel,
+    .generate_digit_modes = LINEDIGITMODE_DTMF,
+    .detect_digit_modes = LINEDIGITMODE_DTMF | LINEDIGITMODE_DTMFEND,
 };

@@ -51,7 +51,7 @@ enum sip_phase {
 
 struct sip_pending {
     struct ot_list link;
-    struct ot_req *req;
+    struct ot_req *req; /* NULL: a DTMF INFO of lineGenerateDigits (sipdigits.c) */
 };
 
 struct sip_call {
@@ -101,6 +101,7 @@ struct sip_call {
     struct sip_call *replaces;  /* an INVITE with Replaces: the call it replaces, at the ACK */
     struct sip_call *replaced_by;
     struct ot_list link;        /* line->calls */
+    struct sip_gen *gen;        /* lineGenerateDigits under way (sipdigits.c) */
     struct ot_timer ring;       /* the ring cycle of an offered call (sipring.c) */
     DWORD rings;                /* LINEDEVSTATE_RINGING's count, from 0 */
 };
@@ -255,6 +256,20 @@ void sip_tls_unconfigure(struct sip_line *l);
  * (l->tls_dir) for nua_create; sip_tls_unstage removes them. */
 int sip_tls_stage(struct sip_line *l, char *why, size_t whylen);
 void sip_tls_unstage(struct sip_line *l);
+/* sipdigits.c: DTMF as SIP INFO (application/dtmf-relay, docs/sip.md). */
+/* Is this INFO a DTMF one (Content-Type application/dtmf-relay or application/dtmf)? */
+bool sip_info_is_dtmf(const sip_t *sip);
+/* A DTMF INFO received: its digit becomes the call's digit event (DTMF, then
+ * DTMFEND); false when its body is malformed (ignored, counted). */
+bool sip_dtmf_received(struct sip_call *sc, const sip_t *sip);
+/* The response to one of our DTMF INFOs (its sip_pending already taken). */
+void sip_dtmf_response(struct sip_call *sc, int status);
+/* The generation of this call ends without a report (close_call, free). */
+void sip_gen_free(struct sip_call *sc);
+LONG sip_generate_digits(struct ot_call *c, DWORD mode, const char *digits, DWORD duration);
+void sip_generate_cancel(struct ot_call *c);
+/* the counters of DTMF INFOs received (sip.c) */
+void sip_count_dtmf(bool ok);
 /* Ringing (sipring.c): an offered call rings, LINE_LINEDEVSTATE(RINGING, ring
  * mode 1, count from 0), at the offer and every ring_ms on the library clock
  * while it is offered (OFFERING or ACCEPTED, no final response sent).
