@@ -237,6 +237,174 @@ TEST(sip_swap_hold_held_call_dropped_meanwhile)
     t_shutdown(&t.carol);
 }
 
+/* A transfer's pair: alice's lineSetupTransfer holds bob locally
+ * (ONHOLDPENDTRANSFER, nothing on the wire: sipxfer.c), her consultation
+ * call reaches carol.  The swap is local too (bob and carol hear nothing):
+ * the consultation call waits (ONHOLDPENDTRANSFER), bob's call is CONNECTED,
+ * and the roles follow: dropping bob's call, now the consultation call,
+ * gives carol's back (CONNECTED, as the transfer's held call). */
+TEST(sip_swap_hold_in_a_transfer)
+{
+    trio t;
+    trio_init(&t);
+    HCALL hab, hb, hc;
+    trio_call(&t, 1, "bob", &t.bob, t.lb, &hab, &hb);
+    tapp mon;
+    t_init(&mon, "alice-monitor");
+    HLINE lm = t_open(&mon, 0, LINECALLPRIVILEGE_MONITOR);
+    HCALL mb;
+    t_monitor_handles(lm, &hab, &mb, 1);
+    t_expect_callinfo(&t.alice, hab, LINECALLINFOSTATE_NUMMONITORS);
+    HCALL hk = 0;
+    LONG req = lineSetupTransfer(hab, &hk, NULL);
+    CHECK_REQ(req);
+    t_expect_reply(&t.alice, req, 0);
+    t_expect_state(&t.alice, hab, LINECALLSTATE_ONHOLDPENDTRANSFER, 0);
+    t_expect_state(&t.alice, hk, LINECALLSTATE_DIALTONE, LINEDIALTONEMODE_NORMAL);
+    /* the monitor gets a handle of the consultation call at once */
+    LINEMESSAGE m = t_next(&mon);
+    CHECK_EQ(m.dwMessageID, LINE_CALLSTATE);
+    CHECK_EQ(m.dwParam3, LINECALLPRIVILEGE_MONITOR);
+    HCALL mk = (HCALL)m.hDevice;
+    CHECK(mk != mb);
+    t_expect_state(&mon, mb, LINECALLSTATE_ONHOLDPENDTRANSFER, 0);
+    char dest[64];
+    snprintf(dest, sizeof(dest), "sip:carol@127.0.0.1:%d", t.port[2]);
+    req = lineDial(hk, dest, 0);
+    CHECK_REQ(req);
+    t_expect_reply(&t.alice, req, 0);
+    t_expect_state(&t.alice, hk, LINECALLSTATE_DIALING, 0);
+    hc = t_expect_offer(&t.carol, t.lc);
+    LONG ans = lineAnswer(hc, NULL, 0);
+    CHECK_REQ(ans);
+    t_expect_state(&t.carol, hc, LINECALLSTATE_CONNECTED, LINECONNECTEDMODE_ACTIVE);
+    t_expect_reply(&t.carol, ans, 0);
+    caller_sees_answer(&t.alice, hk);
+    sh_wait_state(&mon, mk, LINECALLSTATE_CONNECTED); /* through its other states */
+    t_expect_none(&mon);
+    CHECK(call_features(hk) & LINECALLFEATURE_SWAPHOLD);
+    CHECK(call_features(hab) & LINECALLFEATURE_SWAPHOLD);
+
+    sh_reinvites base = sh_reinvites_now();
+    req = lineSwapHold(hk, hab);
+    CHECK_REQ(req);
+    t_expect_state(&t.alice, hk, LINECALLSTATE_ONHOLDPENDTRANSFER, 0);
+    t_expect_state(&t.alice, hab, LINECALLSTATE_CONNECTED, LINECONNECTEDMODE_ACTIVE);
+    t_expect_reply(&t.alice, req, 0);
+    t_expect_state(&mon, mk, LINECALLSTATE_ONHOLDPENDTRANSFER, 0);
+    t_expect_state(&mon, mb, LINECALLSTATE_CONNECTED, LINECONNECTEDMODE_ACTIVE);
+    CHECK_RC(lineSwapHold(hk, hab), LINEERR_INVALCALLSTATE); /* the wrong way now */
+    sh_reinvites now = sh_reinvites_now();
+    CHECK_EQ(now.answered, base.answered); /* nothing on the wire */
+    CHECK_EQ(now.received, base.received);
+    t_expect_none(&t.bob);
+    t_expect_none(&t.carol);
+
+    /* bob's call is the consultation call now: its end gives carol's back */
+    req = lineDrop(hab, NULL, 0);
+    CHECK_REQ(req);
+    t_expect_state(&t.alice, hab, LINECALLSTATE_IDLE, 0);
+    t_expect_state(&t.alice, hk, LINECALLSTATE_CONNECTED, LINECONNECTEDMODE_ACTIVE);
+    t_expect_reply(&t.alice, req, 0);
+    t_expect_state(&mon, mb, LINECALLSTATE_IDLE, 0);
+    t_expect_state(&mon, mk, LINECALLSTATE_CONNECTED, LINECONNECTEDMODE_ACTIVE);
+    t_expect_state(&t.bob, hb, LINECALLSTATE_DISCONNECTED, LINEDISCONNECTMODE_NORMAL);
+    t_drop_idle(&t.bob, hb);
+    CHECK_RC(lineDeallocateCall(hab), 0);
+    req = lineDrop(hk, NULL, 0);
+    CHECK_REQ(req);
+    t_expect_state(&t.alice, hk, LINECALLSTATE_IDLE, 0);
+    t_expect_reply(&t.alice, req, 0);
+    t_expect_state(&mon, mk, LINECALLSTATE_IDLE, 0);
+    t_expect_state(&t.carol, hc, LINECALLSTATE_DISCONNECTED, LINEDISCONNECTMODE_NORMAL);
+    t_drop_idle(&t.carol, hc);
+    CHECK_RC(lineDeallocateCall(hk), 0);
+    CHECK_RC(lineDeallocateCall(mb), 0);
+    CHECK_RC(lineDeallocateCall(mk), 0);
+    sh_wait_dialogs(0);
+    t_expect_none(&t.alice);
+    t_expect_none(&t.bob);
+    t_expect_none(&t.carol);
+    t_expect_none(&mon);
+    t_shutdown(&mon);
+    t_shutdown(&t.alice);
+    t_shutdown(&t.bob);
+    t_shutdown(&t.carol);
+}
+
+/* The roles follow the swap into lineCompleteTransfer: after the swap,
+ * completing with (carol's call, now waiting; bob's, now active) sends carol
+ * the REFER with bob's dialog as Replaces: carol's new call replaces
+ * alice's at bob, and alice's two calls end. */
+TEST(sip_swap_hold_then_complete_transfer)
+{
+    trio t;
+    trio_init(&t);
+    HCALL hab, hb, hc, hk = 0;
+    trio_call(&t, 1, "bob", &t.bob, t.lb, &hab, &hb);
+    LONG req = lineSetupTransfer(hab, &hk, NULL);
+    CHECK_REQ(req);
+    t_expect_reply(&t.alice, req, 0);
+    t_expect_state(&t.alice, hab, LINECALLSTATE_ONHOLDPENDTRANSFER, 0);
+    t_expect_state(&t.alice, hk, LINECALLSTATE_DIALTONE, LINEDIALTONEMODE_NORMAL);
+    char dest[64];
+    snprintf(dest, sizeof(dest), "sip:carol@127.0.0.1:%d", t.port[2]);
+    req = lineDial(hk, dest, 0);
+    CHECK_REQ(req);
+    t_expect_reply(&t.alice, req, 0);
+    t_expect_state(&t.alice, hk, LINECALLSTATE_DIALING, 0);
+    hc = t_expect_offer(&t.carol, t.lc);
+    LONG ans = lineAnswer(hc, NULL, 0);
+    CHECK_REQ(ans);
+    t_expect_state(&t.carol, hc, LINECALLSTATE_CONNECTED, LINECONNECTEDMODE_ACTIVE);
+    t_expect_reply(&t.carol, ans, 0);
+    caller_sees_answer(&t.alice, hk);
+    req = lineSwapHold(hk, hab);
+    CHECK_REQ(req);
+    t_expect_state(&t.alice, hk, LINECALLSTATE_ONHOLDPENDTRANSFER, 0);
+    t_expect_state(&t.alice, hab, LINECALLSTATE_CONNECTED, LINECONNECTEDMODE_ACTIVE);
+    t_expect_reply(&t.alice, req, 0);
+
+    req = lineCompleteTransfer(hk, hab, NULL, LINETRANSFERMODE_TRANSFER);
+    CHECK_REQ(req);
+    /* carol: a new call for the REFER, related to her call with alice */
+    HCALL hn = t_expect_newcall(&t.carol, t.lc, LINECALLPRIVILEGE_OWNER);
+    t_expect_state_priv(&t.carol, hn, LINECALLSTATE_DIALING, 0, LINECALLPRIVILEGE_OWNER);
+    tcallinfo ci;
+    t_callinfo(hn, &ci);
+    CHECK_EQ(ci.ci.dwReason, LINECALLREASON_TRANSFER);
+    CHECK_EQ(ci.ci.dwRelatedCallID, t_call_id(hc));
+    /* bob: the replacing call, answered by the line; alice's call ends */
+    HCALL hb2 = t_expect_offer(&t.bob, t.lb);
+    t_callinfo(hb2, &ci);
+    CHECK_EQ(ci.ci.dwReason, LINECALLREASON_TRANSFER);
+    CHECK_EQ(ci.ci.dwRelatedCallID, t_call_id(hb));
+    CHECK(!strcmp(t_ci_str(&ci, ci.ci.dwCallerIDSize, ci.ci.dwCallerIDOffset), "carol"));
+    t_expect_state(&t.bob, hb2, LINECALLSTATE_CONNECTED, LINECONNECTEDMODE_ACTIVE);
+    t_expect_state(&t.bob, hb, LINECALLSTATE_DISCONNECTED, LINEDISCONNECTMODE_NORMAL);
+    t_drop_idle(&t.bob, hb);
+    sh_wait_state(&t.carol, hn, LINECALLSTATE_CONNECTED);
+    /* alice: the REFER's progress on the waiting call, both calls IDLE, the reply */
+    sh_wait_state(&t.alice, hk, LINECALLSTATE_IDLE);
+    t_expect_state(&t.alice, hab, LINECALLSTATE_IDLE, 0);
+    t_expect_reply(&t.alice, req, 0);
+    CHECK_RC(lineDeallocateCall(hk), 0);
+    CHECK_RC(lineDeallocateCall(hab), 0);
+    t_expect_state(&t.carol, hc, LINECALLSTATE_DISCONNECTED, LINEDISCONNECTMODE_NORMAL);
+    t_drop_idle(&t.carol, hc);
+    /* bob and carol talk; bob hangs up */
+    sh_drop_idle_uui(&t.bob, hb2, NULL, 0);
+    t_expect_state(&t.carol, hn, LINECALLSTATE_DISCONNECTED, LINEDISCONNECTMODE_NORMAL);
+    t_drop_idle(&t.carol, hn);
+    sh_wait_dialogs(0);
+    t_expect_none(&t.alice);
+    t_expect_none(&t.bob);
+    t_expect_none(&t.carol);
+    t_shutdown(&t.alice);
+    t_shutdown(&t.bob);
+    t_shutdown(&t.carol);
+}
+
 /* ---- against two SIPp peers ------------------------------------------------------ */
 /* The line calls SIPp 1 (held with lineHold) and SIPp 2 (active), then
  * swaps; scen1 / scen2 say what each SIPp accepts.  A monitor of the line

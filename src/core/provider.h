@@ -161,10 +161,6 @@ struct ot_provider {
     /* lineSetMediaMode on this call: the far end learns it (it reports
      * ot_ev_call_media on the far call).  NULL: the change stays local. */
     void (*media_mode_changed)(struct ot_call *c, DWORD mode);
-    /* The LINECALLSTATE_ a held call may be in for swap_hold (0: ONHOLD |
-     * ONHOLDPENDTRANSFER, the switch's); LINECALLFEATURE_SWAPHOLD and
-     * lineSwapHold's state check follow it. */
-    DWORD swap_held_states;
 };
 
 /* Provider settings: keys of a provider section such as [sim], valid while the

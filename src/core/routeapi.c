@@ -45,13 +45,6 @@ static LONG owner_ref(HCALL h, struct ot_callref **out)
     return 0;
 }
 
-/* The states swap_hold takes a held call in (provider.h). */
-static DWORD swap_held_states(const struct ot_provider *p)
-{
-    DWORD s = OT_PROV(p, swap_held_states, 0u);
-    return s ? s : LINECALLSTATE_ONHOLD | LINECALLSTATE_ONHOLDPENDTRANSFER;
-}
-
 static bool active_connected(const struct ot_call *c)
 {
     return c->state == LINECALLSTATE_CONNECTED && c->mode != LINECONNECTEDMODE_INACTIVE;
@@ -300,7 +293,7 @@ LONG lineSwapHold(HCALL hActiveCall, HCALL hHeldCall)
     }
     if (a == h || a->ld != h->ld || !active_connected(a) || a->conf_parent ||
         a->is_conf_parent ||
-        !(h->state & swap_held_states(a->ld->prov)) ||
+        (h->state != LINECALLSTATE_ONHOLD && h->state != LINECALLSTATE_ONHOLDPENDTRANSFER) ||
         h->conf_parent ||
         h->is_conf_parent) {
         rc = LINEERR_INVALCALLSTATE;
@@ -567,7 +560,7 @@ DWORD ot_route_call_features(const struct ot_call *c)
         break;
     }
     /* SWAPHOLD: this call active and another held on the line, or the reverse. */
-#define HELD(s) (((s) & swap_held_states(p)) != 0)
+#define HELD(s) ((s) == LINECALLSTATE_ONHOLD || (s) == LINECALLSTATE_ONHOLDPENDTRANSFER)
     if (OT_PROV(p, swap_hold, NULL) && (c->state == LINECALLSTATE_CONNECTED || HELD(c->state)) &&
         !c->conf_parent && !c->is_conf_parent) {
         bool active = c->state == LINECALLSTATE_CONNECTED;

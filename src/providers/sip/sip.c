@@ -1783,8 +1783,6 @@ const struct ot_provider ot_sip_provider = {
     .check_config = sip_check_config,
     .redirect = sp_redirect,
     .swap_hold = sip_op_swap_hold,
-    /* plain held calls only: a transfer's pair is not swapped on SIP lines */
-    .swap_held_states = LINECALLSTATE_ONHOLD,
     /* every LINEFORWARDMODE_ from UNCOND to BUSYNASPECIFIC: the core matches
      * the variants, the line asks for UNCOND, BUSY and NOANSW */
     .forward_modes = 0xFFFFu,

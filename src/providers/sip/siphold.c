@@ -281,17 +281,39 @@ static void swap_next(struct sip_call *sc, bool ok)
     }
 }
 
+/* A transfer's pair: the consultation call (active) and the call waiting
+ * for it (ONHOLDPENDTRANSFER, held locally by lineSetupTransfer: sipxfer.c
+ * sends nothing on the wire for it) change places and roles, as on the
+ * switch, so that lineCompleteTransfer(the call now waiting, the call now
+ * active) joins the same two parties.  Local too: nothing is sent. */
+static LONG swap_transfer(struct ot_req *r, struct sip_call *a, struct sip_call *h)
+{
+    if (!h->xfer_held || h->conf_consult != a || a->consult_for != h || a->conf_consult ||
+        h->xfer_req || a->xfer_req)
+        return LINEERR_INVALCALLSTATE;
+    sip_set_consult(h, NULL);
+    h->xfer_held = false;
+    sip_set_consult(a, h);
+    a->xfer_held = true;
+    ot_ev_call_state(a->call, LINECALLSTATE_ONHOLDPENDTRANSFER, 0);
+    ot_ev_call_state(h->call, LINECALLSTATE_CONNECTED, sip_connected_mode(h));
+    ot_req_complete(r, 0);
+    return 0;
+}
+
 LONG sip_op_swap_hold(struct ot_req *r, struct ot_call *active, struct ot_call *held)
 {
     struct sip_call *a = ot_call_drv(active), *h = ot_call_drv(held);
-    /* Plain calls only: a transfer's pair (ONHOLDPENDTRANSFER) is not one
-     * the SIP line swaps. */
+    DWORD hs = ot_call_state(held);
     if (!a || !h || a == h || a->is_parent || h->is_parent || a->line != h->line ||
         a->phase != PH_CONFIRMED || h->phase != PH_CONFIRMED || !a->nh || !h->nh ||
         ot_call_state(active) != LINECALLSTATE_CONNECTED ||
-        ot_call_state(held) != LINECALLSTATE_ONHOLD || a->reinvite_out || h->reinvite_out ||
-        a->hold_req || h->hold_req || a->swap_with || h->swap_with)
+        (hs != LINECALLSTATE_ONHOLD && hs != LINECALLSTATE_ONHOLDPENDTRANSFER) ||
+        a->reinvite_out || h->reinvite_out || a->hold_req || h->hold_req || a->swap_with ||
+        h->swap_with)
         return LINEERR_INVALCALLSTATE;
+    if (hs == LINECALLSTATE_ONHOLDPENDTRANSFER)
+        return swap_transfer(r, a, h);
     LONG rc = send_reinvite(a, true);
     if (rc)
         return rc;
