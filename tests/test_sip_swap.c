@@ -127,6 +127,11 @@ TEST_THREADED(sip_swap_hold_between_lines)
     CHECK_RC(lineSwapHold(hac, hab), LINEERR_INVALCALLSTATE); /* one at a time */
     CHECK_RC(lineHold(hac), LINEERR_INVALCALLSTATE);
     CHECK_RC(lineUnhold(hab), LINEERR_INVALCALLSTATE);
+    HCALL hx = 0, hy = 0;
+    CHECK_RC(lineSetupConference(hac, 0, &hx, &hy, 3, NULL), LINEERR_INVALCALLSTATE);
+    CHECK_RC(lineSetupTransfer(hac, &hx, NULL), LINEERR_INVALCALLSTATE);
+    CHECK_RC(lineBlindTransfer(hac, "sip:dave@127.0.0.1:9", 0), LINEERR_INVALCALLSTATE);
+    CHECK(hx == 0 && hy == 0);
     t_expect_state(&t.alice, hac, LINECALLSTATE_ONHOLD, 0);
     t_expect_state(&t.alice, hab, LINECALLSTATE_CONNECTED, LINECONNECTEDMODE_ACTIVE);
     t_expect_reply(&t.alice, req, 0);

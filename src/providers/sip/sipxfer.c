@@ -230,7 +230,7 @@ LONG sip_blind_transfer(struct ot_req *r, struct ot_call *c, const char *dest)
 {
     struct sip_call *sc = call_sc(c);
     if (!sc || sc->is_parent || sc->phase != PH_CONFIRMED || !sc->nh || sc->xfer_req ||
-        sc->conf_consult || sc->consult_for)
+        sc->conf_consult || sc->consult_for || sip_swap_busy(sc))
         return LINEERR_INVALCALLSTATE;
     char *target = sp_target(sc->line, dest);
     if (!target)
@@ -247,7 +247,7 @@ LONG sip_setup_transfer(struct ot_req *r, struct ot_call *c, struct ot_call *con
 {
     struct sip_call *sc = call_sc(c);
     if (!sc || sc->is_parent || sc->phase != PH_CONFIRMED || sc->xfer_req || sc->conf_consult ||
-        sc->consult_for)
+        sc->consult_for || sip_swap_busy(sc))
         return LINEERR_INVALCALLSTATE;
     struct sip_line *l = sc->line;
     struct sip_call *k = sip_sc_new(l, consult, false);
@@ -298,7 +298,7 @@ LONG sip_complete_transfer(struct ot_req *r, struct ot_call *c, struct ot_call *
 {
     struct sip_call *h = call_sc(c), *k = call_sc(consult);
     if (!h || !k || h->is_parent || k->is_parent || h->line != k->line || h->xfer_req ||
-        k->xfer_req || h->phase != PH_CONFIRMED || !h->nh)
+        k->xfer_req || h->phase != PH_CONFIRMED || !h->nh || sip_swap_busy(h) || sip_swap_busy(k))
         return LINEERR_INVALCALLSTATE;
     if (k->consult_for && k->consult_for != h)
         return LINEERR_INVALCONSULTCALLHANDLE; /* another transfer's or conference's */
