@@ -37,6 +37,7 @@
  *   fuzz_sip FILE...   each file once, then lineShutdown (leaks are checked) */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
+#include <dirent.h>
 #include <errno.h>
 #include <net/if.h>
 #include <netinet/in.h>
@@ -370,12 +371,70 @@ static bool from_line_until(char kind, int timeout_ms)
 
 static void pump(void) { from_line_until(0, 0); }
 
+struct sched_snap {
+    int tid;
+    unsigned long long cpu, wait, slices;
+};
+static unsigned sched_snapshot(struct sched_snap *out, unsigned max)
+{
+    DIR *d = opendir("/proc/self/task");
+    unsigned n = 0;
+    struct dirent *e;
+    while (d && n < max && (e = readdir(d))) {
+        if (e->d_name[0] == '.')
+            continue;
+        char path[64];
+        snprintf(path, sizeof(path), "/proc/self/task/%s/schedstat", e->d_name);
+        FILE *f = fopen(path, "r");
+        if (!f)
+            continue;
+        if (fscanf(f, "%llu %llu %llu", &out[n].cpu, &out[n].wait, &out[n].slices) == 3) {
+            out[n].tid = atoi(e->d_name);
+            n++;
+        }
+        fclose(f);
+    }
+    if (d)
+        closedir(d);
+    return n;
+}
+
 static bool cseq_reached(const struct ot_sip_counters *c, void *arg)
 {
     return c->options_cseq == *(unsigned long *)arg;
 }
 
-/* Waits until the line has handled every message sent before. */
+/* Datagrams the kernel dropped at the line's socket (its receive buffer full:
+ * the line's thread did not run while a burst arrived), from /proc/net/udp. */
+static unsigned long line_socket_drops(void)
+{
+    FILE *f = fopen("/proc/self/net/udp", "r");
+    char l[512];
+    unsigned long drops = 0;
+    while (f && fgets(l, sizeof(l), f)) {
+        /* sl local_address rem_address st tx:rx tr:when retrnsmt uid timeout
+         * inode ref pointer drops */
+        char *tok[13], *save = NULL;
+        unsigned nt = 0;
+        for (char *t = strtok_r(l, " \n", &save); t && nt < 13; t = strtok_r(NULL, " \n", &save))
+            tok[nt++] = t;
+        const char *colon = nt == 13 ? strchr(tok[1], ':') : NULL;
+        if (colon && strtol(colon + 1, NULL, 16) == line_port)
+            drops = strtoul(tok[12], NULL, 10);
+    }
+    if (f)
+        fclose(f);
+    return drops;
+}
+
+/* Waits until the line has handled every message sent before.  The OPTIONS
+ * travels over UDP like any request, so it is retransmitted as RFC 3261's
+ * timer E says (500 ms, doubling, at most 4 s): on a loaded machine the line's
+ * socket can overflow during a burst of the input's datagrams and the kernel
+ * drops what does not fit (the input's own datagrams may be lost too, which
+ * costs coverage only).  A line that handles none of the copies within
+ * SYNC_TIMEOUT_MS is stuck; the report gives the socket's drops and what CPU
+ * the threads got meanwhile, to tell a stuck line from a starved one. */
 static void sync_line(void)
 {
     unsigned long seq = ++sync_cseq;
@@ -387,9 +446,31 @@ static void sync_line(void)
                      "To: <sip:fuzz@127.0.0.1:%d>\r\nCall-ID: sync-%lu@fuzz\r\n"
                      "CSeq: %lu OPTIONS\r\nContent-Length: 0\r\n\r\n",
                      line_port, peer_port, seq, peer_port, seq, line_port, seq, seq);
-    send_to_line(buf, (size_t)n);
-    if (!ot_sip_counters_wait(cseq_reached, &seq, SYNC_TIMEOUT_MS))
-        fail("the SIP line did not handle OPTIONS %lu within %u ms", seq, SYNC_TIMEOUT_MS);
+    struct sched_snap before[64], after[64];
+    unsigned nb = sched_snapshot(before, 64);
+    unsigned waited = 0, interval = 500, copies = 0;
+    for (;;) {
+        send_to_line(buf, (size_t)n);
+        copies++;
+        unsigned t = interval < SYNC_TIMEOUT_MS - waited ? interval : SYNC_TIMEOUT_MS - waited;
+        if (ot_sip_counters_wait(cseq_reached, &seq, t))
+            break;
+        waited += t;
+        if (waited >= SYNC_TIMEOUT_MS) {
+            unsigned na = sched_snapshot(after, 64);
+            for (unsigned i = 0; i < na; i++)
+                for (unsigned j = 0; j < nb; j++)
+                    if (after[i].tid == before[j].tid)
+                        fprintf(rep(), "fuzz_sip: thread %d meanwhile: cpu %.3f s, run queue %.3f s\n",
+                                after[i].tid, (double)(after[i].cpu - before[j].cpu) / 1e9,
+                                (double)(after[i].wait - before[j].wait) / 1e9);
+            fail("the SIP line did not handle OPTIONS %lu within %u ms (%u copies sent; the "
+                 "kernel dropped %lu datagrams at the line's socket in this run)",
+                 seq, SYNC_TIMEOUT_MS, copies, line_socket_drops());
+        }
+        if (interval < 4000)
+            interval *= 2;
+    }
     pump();
 }
 

@@ -249,9 +249,13 @@ TEST(errors_bad_devices_and_versions)
     CHECK_RC(lineOpen(a.h, a.ndevs, &hl, T_API, 0, 0, LINECALLPRIVILEGE_NONE,
                       LINEMEDIAMODE_INTERACTIVEVOICE, NULL),
              LINEERR_BADDEVICEID);
-    CHECK_RC(lineOpen(a.h, 0xFFFFFFFFu, &hl, T_API, 0, 0, LINECALLPRIVILEGE_NONE,
+    CHECK_RC(lineOpen(a.h, 0xFFFFFFFEu, &hl, T_API, 0, 0, LINECALLPRIVILEGE_NONE,
                       LINEMEDIAMODE_INTERACTIVEVOICE, NULL),
              LINEERR_BADDEVICEID);
+    /* 0xFFFFFFFF is LINEMAPPER: no line carries data-modem calls. */
+    CHECK_RC(lineOpen(a.h, LINEMAPPER, &hl, T_API, 0, 0, LINECALLPRIVILEGE_OWNER,
+                      LINEMEDIAMODE_DATAMODEM, NULL),
+             LINEERR_LINEMAPPERFAILED);
     CHECK_RC(lineGetDevCaps(a.h, a.ndevs, T_API, 0, &u.dc), LINEERR_BADDEVICEID);
     u.ac.dwTotalSize = sizeof(u);
     CHECK_RC(lineGetAddressCaps(a.h, a.ndevs, 0, T_API, 0, &u.ac), LINEERR_BADDEVICEID);

@@ -402,7 +402,6 @@ TEST(lineapi_not_yet_functions_say_so)
     CHECK_RC(lineSetMediaControl(p.lb, 0, 0, 0x10, NULL, 0, NULL, 0, NULL, 0, NULL, 0),
              LINEERR_INVALCALLSELECT);
     CHECK_RC(lineSetCallQualityOfService(hb, NULL, 0, NULL, 0), U);
-    CHECK_RC(lineSetLineDevStatus(p.lb, LINEDEVSTATUSFLAGS_MSGWAIT, 1), U);
     CHECK_RC(lineSetTerminal(p.lb, 0, 0, LINECALLSELECT_LINE, LINETERMMODE_BUTTONS, 0, 1), U);
     CHECK_RC(lineDevSpecific(p.lb, 0, 0, NULL, 0), U);
     CHECK_RC(lineDevSpecificFeature(p.lb, 1, NULL, 0), U);
@@ -468,7 +467,8 @@ TEST(lineapi_not_yet_functions_say_so)
     memset(&caps, 0, sizeof(caps));
     caps.dc.dwTotalSize = sizeof(caps);
     CHECK_RC(lineGetDevCaps(p.b.h, 1, T_API, 0, &caps.dc), 0);
-    CHECK_EQ(caps.dc.dwLineFeatures, LINEFEATURE_MAKECALL);
+    /* (and lineSetLineDevStatus: test_status.c) */
+    CHECK_EQ(caps.dc.dwLineFeatures, LINEFEATURE_MAKECALL | LINEFEATURE_SETDEVSTATUS);
     CHECK_EQ(caps.dc.dwGenerateDigitModes, 0);
     CHECK_EQ(caps.dc.dwGenerateToneModes, 0);
     CHECK_EQ(caps.dc.dwMonitorDigitModes, 0);
@@ -476,7 +476,7 @@ TEST(lineapi_not_yet_functions_say_so)
     CHECK_EQ(caps.dc.dwMonitorToneMaxNumFreq, 0);
     CHECK_EQ(caps.dc.dwMedCtlDigitMaxListSize, 0);
     CHECK_EQ(caps.dc.dwMedCtlMediaMaxListSize, 0);
-    CHECK_EQ(caps.dc.dwSettableDevStatus, 0);
+    CHECK_EQ(caps.dc.dwSettableDevStatus, LINEDEVSTATUSFLAGS_MSGWAIT | LINEDEVSTATUSFLAGS_LOCKED);
     CHECK_EQ(caps.dc.dwNumTerminals, 0);
     memset(&caps, 0, sizeof(caps));
     caps.ac.dwTotalSize = sizeof(caps);

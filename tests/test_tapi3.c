@@ -168,7 +168,7 @@ TEST(tapi3_cocreateinstance_and_argument_checks)
     ITAddress_Release(ca);
     CHECK_HR(ITBasicCallControl_Answer(c), E_UNEXPECTED); /* not offering (Microsoft) */
     CHECK_HR(ITBasicCallControl_Hold(c, VARIANT_TRUE), TAPI_E_INVALCALLSTATE);
-    CHECK_HR(ITBasicCallControl_Transfer(c, c, VARIANT_FALSE), E_NOTIMPL);
+    CHECK_HR(ITBasicCallControl_Transfer(c, c, VARIANT_FALSE), E_INVALIDARG);
     CHECK_HR(ITBasicCallControl_Conference(c, NULL, VARIANT_FALSE), E_POINTER);
     CHECK_HR(ITBasicCallControl_Conference(c, c, VARIANT_FALSE), E_INVALIDARG);
     CHECK_HR(ITBasicCallControl_Disconnect(c, (DISCONNECT_CODE)3), E_INVALIDARG);

@@ -300,6 +300,7 @@ static void core_stop(void)
             ot_call_free_now(c);
         }
         free(ld);
+        ot_g.lines[i] = NULL; /* statusapi.c looks at a shared address's other lines */
     }
     free(ot_g.lines);
     ot_g.lines = NULL;

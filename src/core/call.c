@@ -96,6 +96,7 @@ void ot_call_free_now(struct ot_call *c)
         ot_call_set_conf_parent(ot_container_of(c->members.next, struct ot_call, member_link),
                                 NULL);
     ot_call_set_conf_parent(c, NULL);
+    ot_status_call_gone(c); /* freed while not IDLE: the line's counts follow */
     ot_list_del(&c->ld_link);
     ot_list_del(&c->conn_link);
     char **strs[] = {&c->caller_id,  &c->caller_name,  &c->called_id,
@@ -315,6 +316,7 @@ void ot_ev_call_state(struct ot_call *c, DWORD state, DWORD mode)
         ot_list_add_tail(&c->ld->connected, &c->conn_link);
     else if (c->state != state && c->state == LINECALLSTATE_CONNECTED)
         ot_list_del(&c->conn_link);
+    DWORD old_state = c->state, old_mode = c->mode;
     c->state = state;
     c->mode = mode;
     c->states_seen |= state;
@@ -326,6 +328,7 @@ void ot_ev_call_state(struct ot_call *c, DWORD state, DWORD mode)
             continue; /* introduced at the make-call reply */
         post_state(r);
     }
+    ot_status_call_moved(c, old_state, old_mode); /* NUMCALLS, INUSE* */
     if (state == LINECALLSTATE_IDLE)
         ot_call_maybe_free(c);
 }
@@ -521,6 +524,7 @@ static void destroy_new_call(HCALL h)
         ot_callref_destroy(ot_container_of(c->refs.next, struct ot_callref, call_link));
     if (c->state != CALLSTATE_NONE && c->state != LINECALLSTATE_IDLE) {
         ot_list_del(&c->conn_link);
+        ot_status_call_gone(c);
         c->state = LINECALLSTATE_IDLE;
     }
     ot_call_maybe_free(c);

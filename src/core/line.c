@@ -36,6 +36,8 @@ static LONG check_app_device(HLINEAPP happ, DWORD dev, struct ot_linedev **ldp)
         return LINEERR_UNINITIALIZED;
     if (!ot_app_get(happ))
         return LINEERR_INVALAPPHANDLE;
+    if (dev == LINEMAPPER && ldp == NULL)
+        return 0; /* lineOpen: chosen later (ot_line_mapper) */
     *ldp = ot_linedev_get(dev);
     return *ldp ? 0 : LINEERR_BADDEVICEID;
 }
@@ -58,7 +60,7 @@ LONG lineOpen(HLINEAPP hLineApp, DWORD dwDeviceID, LPHLINE lphLine, DWORD dwAPIV
               dwCallbackInstance, dwPrivileges, dwMediaModes, lpCallParams);
     ot_lock();
     struct ot_linedev *ld = NULL;
-    LONG rc = check_app_device(hLineApp, dwDeviceID, &ld);
+    LONG rc = check_app_device(hLineApp, dwDeviceID, dwDeviceID == LINEMAPPER ? NULL : &ld);
     DWORD priv = dwPrivileges & ~(DWORD)(LINEOPENOPTION_SINGLEADDRESS | LINEOPENOPTION_PROXY);
     if (rc)
         goto out;
@@ -88,6 +90,14 @@ LONG lineOpen(HLINEAPP hLineApp, DWORD dwDeviceID, LPHLINE lphLine, DWORD dwAPIV
             goto out;
         }
     }
+    if (dwDeviceID == LINEMAPPER) {
+        /* The first line with the media modes and call parameters asked for;
+         * lineGetID("tapi/line") tells the application which. */
+        DWORD dev = 0;
+        if ((rc = ot_line_mapper(dwMediaModes, lpCallParams, NULL, 0, &dev)))
+            goto out;
+        ld = ot_linedev_get(dev);
+    }
     if ((priv & LINECALLPRIVILEGE_OWNER) &&
         (!dwMediaModes || (dwMediaModes & ~(DWORD)OT_MEDIA_MODES))) {
         rc = LINEERR_INVALMEDIAMODE;
@@ -114,6 +124,7 @@ LONG lineOpen(HLINEAPP hLineApp, DWORD dwDeviceID, LPHLINE lphLine, DWORD dwAPIV
     ot_list_add_tail(&o->app->opens, &o->app_link);
     ot_list_add_tail(&ld->opens, &o->ld_link);
     *lphLine = o->handle;
+    ot_status_open_changed(o, LINEDEVSTATE_OPEN);
 out:
     ot_unlock();
     return rc;
@@ -177,6 +188,7 @@ void ot_open_close_begin(struct ot_open *o, struct ot_teardown *t)
     ot_handle_release(&ot_g.line_handles, o->handle);
     o->closing = true;
     ot_list_del(&o->ld_link);
+    ot_status_open_changed(o, LINEDEVSTATE_CLOSE);
     ot_list_del(&o->app_link);
     ot_list_add_tail(&t->opens, &o->app_link);
 }
@@ -344,15 +356,16 @@ LONG lineGetDevCaps(HLINEAPP hLineApp, DWORD dwDeviceID, DWORD dwAPIVersion, DWO
         dc.dwMaxNumActiveCalls = 1;
         dc.dwAnswerMode = LINEANSWERMODE_HOLD;
         dc.dwRingModes = 1;
-        dc.dwLineStates = LINEDEVSTATE_OPEN | LINEDEVSTATE_CLOSE | LINEDEVSTATE_NUMCALLS |
-                          LINEDEVSTATE_REINIT | ld->extra_line_states;
+        dc.dwLineStates = ot_linedev_line_states(ld);
+        dc.dwSettableDevStatus = ld->settable_status;
         dc.dwUUIAcceptSize = cf->uui_accept;
         dc.dwUUIAnswerSize = cf->uui_answer;
         dc.dwUUIMakeCallSize = cf->uui_make_call;
         dc.dwUUIDropSize = cf->uui_drop;
         dc.dwUUISendUserUserInfoSize = cf->uui_send;
         dc.dwUUICallInfoSize = cf->uui_call_info;
-        dc.dwLineFeatures = LINEFEATURE_MAKECALL;
+        dc.dwLineFeatures = LINEFEATURE_MAKECALL |
+                            (ld->settable_status ? LINEFEATURE_SETDEVSTATUS : 0);
         ot_varbuf_put(&vb, classes, sizeof(classes), &dc.dwDeviceClassesSize,
                       &dc.dwDeviceClassesOffset);
         dc.PermanentLineGuid.Data1 = ld->perm_id;
@@ -401,8 +414,7 @@ LONG lineGetAddressCaps(HLINEAPP hLineApp, DWORD dwDeviceID, DWORD dwAddressID,
         ac.dwLineDeviceID = ld->id;
         ot_varbuf_put_str(&vb, cf->number, &ac.dwAddressSize, &ac.dwAddressOffset);
         ac.dwAddressSharing = cf->sharing;
-        ac.dwAddressStates = LINEADDRESSSTATE_INUSEZERO | LINEADDRESSSTATE_INUSEONE |
-                             LINEADDRESSSTATE_INUSEMANY | LINEADDRESSSTATE_NUMCALLS;
+        ac.dwAddressStates = ot_linedev_address_states(ld);
         ac.dwCallInfoStates = LINECALLINFOSTATE_CALLERID | LINECALLINFOSTATE_CALLEDID |
                               LINECALLINFOSTATE_CONNECTEDID | LINECALLINFOSTATE_USERUSERINFO |
                               LINECALLINFOSTATE_NUMOWNERINCR | LINECALLINFOSTATE_NUMOWNERDECR |
@@ -475,35 +487,10 @@ out:
 static void count_calls(const struct ot_linedev *ld, DWORD *active, DWORD *held, DWORD *pend,
                         DWORD *inuse)
 {
-    *active = *held = *pend = *inuse = 0;
-    DWORD offering = 0;
-    const struct ot_list *pos;
-    for (pos = ld->calls.next; pos != &ld->calls; pos = pos->next) {
-        const struct ot_call *c = ot_container_of(pos, struct ot_call, ld_link);
-        switch (c->state) {
-        case LINECALLSTATE_IDLE:
-            break;
-        case LINECALLSTATE_ONHOLD:
-            (*held)++;
-            break;
-        case LINECALLSTATE_ONHOLDPENDCONF:
-        case LINECALLSTATE_ONHOLDPENDTRANSFER:
-            (*pend)++;
-            break;
-        case LINECALLSTATE_CONNECTED:
-            if (c->mode == LINECONNECTEDMODE_INACTIVE)
-                break;
-            /* fall through */
-        default:
-            /* Every state but idle and the hold states, OFFERING included
-             * (LINEADDRESSSTATUS.dwNumActiveCalls); a ringing station is not
-             * in use yet. */
-            (*active)++;
-            if (c->state == LINECALLSTATE_OFFERING)
-                offering++;
-        }
-    }
-    *inuse = (*active - offering + *held + *pend) ? 1 : 0;
+    /* Every state but idle and the hold states, OFFERING included
+     * (LINEADDRESSSTATUS.dwNumActiveCalls); a ringing station is not in use
+     * yet; kept as the calls change (statusapi.c). */
+    ot_linedev_counts(ld, active, held, pend, inuse);
 }
 
 LONG lineGetAddressStatus(HLINE hLine, DWORD dwAddressID, LPLINEADDRESSSTATUS lpAddressStatus)
@@ -557,10 +544,12 @@ LONG lineGetLineDevStatus(HLINE hLine, LPLINEDEVSTATUS lpLineDevStatus)
         }
         count_calls(o->ld, &ds.dwNumActiveCalls, &ds.dwNumOnHoldCalls, &ds.dwNumOnHoldPendCalls,
                     &inuse);
-        ds.dwLineFeatures = LINEFEATURE_MAKECALL;
+        ds.dwLineFeatures = LINEFEATURE_MAKECALL |
+                            (o->ld->settable_status ? LINEFEATURE_SETDEVSTATUS : 0);
         ds.dwRoamMode = LINEROAMMODE_UNAVAIL;
         ds.dwDevStatusFlags = LINEDEVSTATUSFLAGS_CONNECTED |
-                              (o->ld->out_of_service ? 0 : LINEDEVSTATUSFLAGS_INSERVICE);
+                              (o->ld->out_of_service ? 0 : LINEDEVSTATUSFLAGS_INSERVICE) |
+                              o->ld->dev_status;
         ds.dwAvailableMediaModes = OT_MEDIA_MODES;
         OT_FILL_END(ds, lpLineDevStatus);
     }
@@ -651,15 +640,10 @@ LONG lineSetStatusMessages(HLINE hLine, DWORD dwLineStates, DWORD dwAddressState
     struct ot_open *o = rc ? NULL : ot_open_get(hLine);
     if (!rc && !o)
         rc = LINEERR_INVALLINEHANDLE;
-    else if (!rc && (dwLineStates & ~(DWORD)(LINEDEVSTATE_OPEN | LINEDEVSTATE_CLOSE |
-                                             LINEDEVSTATE_NUMCALLS | LINEDEVSTATE_REINIT |
-                                             LINEDEVSTATE_OTHER | o->ld->extra_line_states)))
+    else if (!rc && (dwLineStates & ~(DWORD)(LINEDEVSTATE_OTHER | ot_linedev_line_states(o->ld))))
         rc = LINEERR_INVALLINESTATE;
-    else if (!rc && (dwAddressStates & ~(DWORD)(LINEADDRESSSTATE_INUSEZERO |
-                                               LINEADDRESSSTATE_INUSEONE |
-                                               LINEADDRESSSTATE_INUSEMANY |
-                                               LINEADDRESSSTATE_NUMCALLS |
-                                               LINEADDRESSSTATE_OTHER)))
+    else if (!rc &&
+             (dwAddressStates & ~(DWORD)(LINEADDRESSSTATE_OTHER | ot_linedev_address_states(o->ld))))
         rc = LINEERR_INVALADDRESSSTATE;
     if (!rc) {
         o->line_states = dwLineStates;

@@ -175,13 +175,7 @@ LONG lineSetCallQualityOfService(HCALL hCall, LPVOID lpSendingFlowspec,
     return check(S_CALL, hCall);
 }
 
-/* ---- devices: settable status, terminals, extensions, providers ---- */
-LONG lineSetLineDevStatus(HLINE hLine, DWORD dwStatusToChange, DWORD fStatus)
-{
-    (void)dwStatusToChange, (void)fStatus; /* LINEDEVCAPS.dwSettableDevStatus is 0 */
-    return check(S_LINE, hLine);
-}
-
+/* ---- devices: terminals, extensions, providers ---- */
 LONG lineSetTerminal(HLINE hLine, DWORD dwAddressID, HCALL hCall, DWORD dwSelect,
                      DWORD dwTerminalModes, DWORD dwTerminalID, DWORD bEnable)
 {

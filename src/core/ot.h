@@ -157,6 +157,14 @@ struct ot_linedev {
     DWORD perm_id;
     DWORD extra_line_states; /* LINEDEVSTATE_ the provider reports beyond the core's */
     bool out_of_service;     /* the provider said LINEDEVSTATE_OUTOFSERVICE */
+    /* statusapi.c: the line's calls by kind, kept as their states change (so
+     * LINEADDRESSSTATUS / LINEDEVSTATUS and the NUMCALLS / INUSE messages
+     * agree, at O(1) per change) */
+    DWORD n_active, n_offering, n_held, n_pend;
+    DWORD inuse_last; /* dwNumInUse as last reported (INUSEZERO/ONE/MANY) */
+    DWORD extra_address_states; /* LINEADDRESSSTATE_ a provider or feature reports */
+    DWORD settable_status;      /* LINEDEVSTATUSFLAGS_ lineSetLineDevStatus may change */
+    DWORD dev_status;           /* those of them that are set */
 };
 
 struct ot_open {
@@ -339,6 +347,28 @@ OT_HIDDEN void ot_call_set_conf_parent(struct ot_call *c, struct ot_call *parent
 OT_HIDDEN void ot_call_post_callinfo(struct ot_call *c, DWORD states,
                                      const struct ot_callref *except);
 OT_HIDDEN void ot_call_attach_monitors(struct ot_call *c, struct ot_open *except, bool announce);
+
+/* status messages and counts (statusapi.c) */
+/* The call's state or mode changed from old_state/old_mode (CALLSTATE 0 =
+ * none yet) to its current one: the line's counts follow, and the opens that
+ * asked get LINE_ADDRESSSTATE (INUSEZERO/INUSEONE, NUMCALLS) and
+ * LINE_LINEDEVSTATE(NUMCALLS).  ot_status_call_gone: a call freed while not IDLE. */
+OT_HIDDEN void ot_status_call_moved(struct ot_call *c, DWORD old_state, DWORD old_mode);
+OT_HIDDEN void ot_status_call_gone(struct ot_call *c);
+OT_HIDDEN void ot_linedev_counts(const struct ot_linedev *ld, DWORD *active, DWORD *held,
+                                 DWORD *pend, DWORD *inuse);
+/* LINEDEVSTATE_OPEN / CLOSE: o was opened / is closing; the opens of the
+ * line's other applications hear of it. */
+OT_HIDDEN void ot_status_open_changed(struct ot_open *o, DWORD state);
+/* The LINEDEVSTATE_ / LINEADDRESSSTATE_ the line reports (caps, filters). */
+OT_HIDDEN DWORD ot_linedev_line_states(const struct ot_linedev *ld);
+OT_HIDDEN DWORD ot_linedev_address_states(const struct ot_linedev *ld);
+/* lineOpen(LINEMAPPER): the first of devs[0..n) (all lines when devs is NULL)
+ * that supports the media modes and call parameters: 0 and *dev, or
+ * LINEERR_INVALMEDIAMODE / LINEERR_INVALCALLPARAMS / LINEERR_STRUCTURETOOSMALL
+ * / LINEERR_LINEMAPPERFAILED.  Core lock held. */
+OT_HIDDEN LONG ot_line_mapper(DWORD media, const LINECALLPARAMS *p, const DWORD *devs, DWORD n,
+                              DWORD *dev);
 
 /* requests (request.c) */
 OT_HIDDEN struct ot_req *ot_req_new(struct ot_open *o, enum ot_req_kind kind);

@@ -169,5 +169,22 @@ void ot_linedev_add_line_states(struct ot_linedev *ld, DWORD states);
  * line that enabled the state (lineSetStatusMessages).  Nothing is posted
  * when the line is already in that state. */
 void ot_ev_line_service(struct ot_linedev *ld, DWORD state);
+/* LINE_LINEDEVSTATE(state, p2, p3) to every open of the line that enabled
+ * the state (lineSetStatusMessages; REINIT always), dwParam1 masked by that
+ * open's filter: e.g. LINEDEVSTATE_RINGING with p2 = the ring mode (1..
+ * dwRingModes) and p3 = the ring count (from 0).  No status is changed: the
+ * provider keeps what lineGetLineDevStatus must show. */
+void ot_ev_linedev_state(struct ot_linedev *ld, DWORD state, DWORD p2, DWORD p3);
+/* LINE_ADDRESSSTATE(address_id, state) the same way (e.g. LINEADDRESSSTATE_
+ * FORWARD after a forwarding change, CAPSCHANGE). */
+void ot_ev_address_state(struct ot_linedev *ld, DWORD address_id, DWORD state);
+/* Address states this provider reports beyond the core's (INUSE*, NUMCALLS):
+ * added to LINEADDRESSCAPS.dwAddressStates and accepted by
+ * lineSetStatusMessages.  Called from start(). */
+void ot_linedev_add_address_states(struct ot_linedev *ld, DWORD states);
+/* LINEDEVSTATUSFLAGS_ that lineSetLineDevStatus may change on this line
+ * (MSGWAIT, LOCKED): LINEDEVCAPS.dwSettableDevStatus, LINEFEATURE_SETDEVSTATUS,
+ * and the LINEDEVSTATE_ messages of those changes.  Called from start(). */
+void ot_linedev_set_settable_status(struct ot_linedev *ld, DWORD flags);
 
 #endif

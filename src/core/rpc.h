@@ -125,7 +125,8 @@ enum ot_rpc_type {
     X(lineRegisterRequestRecipient, "auuu", 0, (HLINEAPP)a[0], (DWORD)a[1], (DWORD)a[2],         \
       (DWORD)a[3])                                                                               \
     X(lineGetRequest, "auQ", 0, (HLINEAPP)a[0], (DWORD)a[1], (LPVOID)a[2])                       \
-    X(tapiRequestMakeCall, "ssss", 0, (LPCSTR)a[0], (LPCSTR)a[1], (LPCSTR)a[2], (LPCSTR)a[3])
+    X(tapiRequestMakeCall, "ssss", 0, (LPCSTR)a[0], (LPCSTR)a[1], (LPCSTR)a[2], (LPCSTR)a[3]) \
+    X(lineSetLineDevStatus, "luu", 0, (HLINE)a[0], (DWORD)a[1], (DWORD)a[2])
 
 enum ot_rpc_fn {
 #define OT_RPC_ENUM(name, sig, flags, ...) OT_RPC_##name,

@@ -297,6 +297,55 @@ static unsigned rights_on_line(const struct srv_conn *c, DWORD server_dev)
     return 0;
 }
 
+/* A device ID this client does not have (LINEERR_BADDEVICEID in the core);
+ * not UINT32_MAX, which is LINEMAPPER. */
+#define OT_SRV_NODEV 0xFFFFFFFEu
+
+/* lineOpen(LINEMAPPER) of a client: the core's choice among the lines the
+ * client may open with the privilege asked for (server numbering, in a[1]). */
+static LONG map_line(const struct srv_conn *c, struct ot_rpc_args *args)
+{
+    DWORD priv = (DWORD)args->a[6] & 0xFFFFu;
+    DWORD *ok = calloc(c->ndevs ? c->ndevs : 1, sizeof(*ok)), n = 0, dev = 0;
+    if (!ok)
+        return LINEERR_NOMEM;
+    for (DWORD i = 0; i < c->ndevs; i++) {
+        unsigned r = c->rights[i];
+        if ((priv & LINECALLPRIVILEGE_MONITOR) && !(r & RIGHT_MONITOR))
+            continue;
+        if ((priv & LINECALLPRIVILEGE_OWNER || priv & LINECALLPRIVILEGE_NONE) &&
+            !(r & RIGHT_OWNER))
+            continue;
+        ok[n++] = c->devs[i];
+    }
+    ot_lock();
+    LONG rc = ot_g.started ? ot_line_mapper((DWORD)args->a[7],
+                                            (const LINECALLPARAMS *)args->a[8], ok, n, &dev)
+                           : (LONG)LINEERR_UNINITIALIZED;
+    ot_unlock();
+    free(ok);
+    if (!rc)
+        args->a[1] = dev;
+    return rc;
+}
+
+/* lineGetID("tapi/line") answers the service's device ID: the client
+ * numbers its lines from 0 (compute_view), so it gets its own. */
+static void map_device_id_out(const struct srv_conn *c, LPVARSTRING v)
+{
+    DWORD id;
+    if (!v || v->dwStringFormat != STRINGFORMAT_BINARY || v->dwStringSize != sizeof(id) ||
+        v->dwStringOffset > v->dwUsedSize || v->dwUsedSize - v->dwStringOffset < sizeof(id))
+        return;
+    unsigned char *p = (unsigned char *)v + v->dwStringOffset;
+    memcpy(&id, p, sizeof(id));
+    for (DWORD i = 0; i < c->ndevs; i++)
+        if (c->devs[i] == id) {
+            memcpy(p, &i, sizeof(i));
+            return;
+        }
+}
+
 /* ---- handles: whose are they ---- */
 static HLINEAPP app_of_handle(char kind, DWORD h, DWORD *line_dev, HLINE *hline)
 {
@@ -502,7 +551,13 @@ static LONG do_call(struct srv_conn *c, unsigned fn, uint32_t seq, struct ot_rpc
             args->a[i] = app; /* 0: the core answers LINEERR_INVALAPPHANDLE */
             break;
         case 'd':
-            args->a[i] = args->a[i] < c->ndevs ? c->devs[args->a[i]] : UINT32_MAX;
+            if (fn == OT_RPC_lineOpen && args->a[i] == LINEMAPPER) {
+                /* The first of this client's lines it may open so that fits. */
+                rc = map_line(c, args);
+                if (rc)
+                    break;
+            } else
+                args->a[i] = args->a[i] < c->ndevs ? c->devs[args->a[i]] : OT_SRV_NODEV;
             if (line_dev == UINT32_MAX)
                 line_dev = (DWORD)args->a[i];
             break;
@@ -567,6 +622,8 @@ static LONG do_call(struct srv_conn *c, unsigned fn, uint32_t seq, struct ot_rpc
         c->pend = pend;
     } else
         free(pend);
+    if (fn == OT_RPC_lineGetID && rc == 0)
+        map_device_id_out(c, (LPVARSTRING)args->a[4]);
     ot_rpc_encode_outs(fn, args, rc, res);
     return rc;
 }

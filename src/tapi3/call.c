@@ -311,7 +311,7 @@ static HRESULT running(const struct ot3_call *c)
 
 /* The checks before an owner's request on c's handle: running, owner, and a
  * handle in a state the request takes (state_ok). */
-static HRESULT owner_may(const struct ot3_call *c, bool state_ok)
+HRESULT ot3_owner_may(const struct ot3_call *c, bool state_ok)
 {
     HRESULT hr = running(c);
     if (hr == S_OK && c->priv != CP_OWNER)
@@ -323,7 +323,7 @@ static HRESULT owner_may(const struct ot3_call *c, bool state_ok)
 
 /* A request with no output, if *hr is S_OK so far (else NULL; *hr becomes
  * E_OUTOFMEMORY if there is no memory). */
-static struct ot3_req *generic_req(HRESULT *hr)
+struct ot3_req *ot3_generic_req(HRESULT *hr)
 {
     if (*hr != S_OK)
         return NULL;
@@ -334,7 +334,7 @@ static struct ot3_req *generic_req(HRESULT *hr)
 }
 
 /* Waits (lock held) until c is in one of the states of mask (1 << CS_...). */
-static HRESULT wait_states(struct ot3_tapi *t, struct ot3_call *c, unsigned mask)
+HRESULT ot3_wait_states(struct ot3_tapi *t, struct ot3_call *c, unsigned mask)
 {
     struct timespec dl = ot3_deadline(t);
     while (!(mask & (1u << c->state))) {
@@ -440,7 +440,7 @@ static HRESULT WINAPI b_Connect(ITBasicCallControl *This, VARIANT_BOOL fSync)
     if (hr == S_OK)
         take_uui(c);
     if (hr == S_OK && fSync) {
-        hr = wait_states(t, c, 1u << CS_CONNECTED | 1u << CS_DISCONNECTED);
+        hr = ot3_wait_states(t, c, 1u << CS_CONNECTED | 1u << CS_DISCONNECTED);
         if (hr == S_OK && c->state == CS_DISCONNECTED)
             hr = c->cause == CEC_DISCONNECT_BUSY          ? TAPI_E_DESTBUSY
                  : c->cause == CEC_DISCONNECT_NOANSWER    ? TAPI_E_DESTNOANSWER
@@ -458,10 +458,10 @@ static HRESULT WINAPI b_Answer(ITBasicCallControl *This)
     ot3_lock(t);
     /* Microsoft: E_UNEXPECTED for a call that is not offering (also when the
      * line has moved on before our CS_ state caught up). */
-    HRESULT hr = owner_may(c, true);
+    HRESULT hr = ot3_owner_may(c, true);
     if (hr == TAPI_E_INVALCALLSTATE || (hr == S_OK && c->state != CS_OFFERING))
         hr = E_UNEXPECTED;
-    struct ot3_req *q = generic_req(&hr);
+    struct ot3_req *q = ot3_generic_req(&hr);
     if (q) {
         LONG id = lineAnswer(c->hcall, (LPCSTR)c->uui, c->uui_len);
         hr = ot3_req_run(t, q, id);
@@ -499,7 +499,7 @@ static HRESULT WINAPI b_Disconnect(ITBasicCallControl *This, DISCONNECT_CODE cod
         hr = TAPI_E_INVALCALLSTATE; /* unanswered: ours ringing there, or theirs here */
     else if (c->drop_code >= 0)
         hr = TAPI_E_INVALCALLSTATE; /* a Disconnect is under way */
-    struct ot3_req *q = generic_req(&hr);
+    struct ot3_req *q = ot3_generic_req(&hr);
     if (q) {
         c->drop_code = (int)code;
         hr = ot3_req_run(t, q, lineDrop(c->hcall, (LPCSTR)c->uui, c->uui_len));
@@ -517,8 +517,8 @@ static HRESULT WINAPI b_Hold(ITBasicCallControl *This, VARIANT_BOOL fHold)
     struct ot3_call *c = call_of_bcc(This);
     struct ot3_tapi *t = c->tapi;
     ot3_lock(t);
-    HRESULT hr = owner_may(c, c->state == (fHold ? CS_CONNECTED : CS_HOLD));
-    struct ot3_req *q = generic_req(&hr);
+    HRESULT hr = ot3_owner_may(c, c->state == (fHold ? CS_CONNECTED : CS_HOLD));
+    struct ot3_req *q = ot3_generic_req(&hr);
     if (q)
         hr = ot3_req_run(t, q, fHold ? lineHold(c->hcall) : lineUnhold(c->hcall));
     ot3_unlock(t);
@@ -527,18 +527,16 @@ static HRESULT WINAPI b_Hold(ITBasicCallControl *This, VARIANT_BOOL fHold)
 
 static HRESULT WINAPI b_HandoffDirect(ITBasicCallControl *This, BSTR name)
 {
-    (void)This, (void)name;
-    return E_NOTIMPL;
+    return ot3_handoff(call_of_bcc(This), true, name, 0);
 }
 static HRESULT WINAPI b_HandoffIndirect(ITBasicCallControl *This, LONG media)
 {
-    (void)This, (void)media;
-    return E_NOTIMPL;
+    return ot3_handoff(call_of_bcc(This), false, NULL, media);
 }
 
 /* Dials k's destination on its new consultation handle; fSync waits for it
  * to connect. */
-static HRESULT dial_consult(struct ot3_tapi *t, struct ot3_call *k, VARIANT_BOOL fSync)
+HRESULT ot3_dial_consult(struct ot3_tapi *t, struct ot3_call *k, VARIANT_BOOL fSync)
 {
     if (!k->hcall)
         return TAPI_E_INVALCALLSTATE;
@@ -547,7 +545,7 @@ static HRESULT dial_consult(struct ot3_tapi *t, struct ot3_call *k, VARIANT_BOOL
         return E_OUTOFMEMORY;
     HRESULT hr = ot3_req_run(t, q, lineDial(k->hcall, k->dest, 0));
     if (hr == S_OK && fSync) {
-        hr = wait_states(t, k, 1u << CS_CONNECTED | 1u << CS_DISCONNECTED);
+        hr = ot3_wait_states(t, k, 1u << CS_CONNECTED | 1u << CS_DISCONNECTED);
         if (hr == S_OK && k->state == CS_DISCONNECTED)
             hr = TAPI_E_DROPPED;
     }
@@ -565,7 +563,7 @@ static HRESULT WINAPI b_Conference(ITBasicCallControl *This, ITBasicCallControl 
     if (!k || k == c || k->tapi != t || k->addr != c->addr)
         return E_INVALIDARG;
     ot3_lock(t);
-    HRESULT hr = owner_may(c, c->state == CS_CONNECTED && !c->busy);
+    HRESULT hr = ot3_owner_may(c, c->state == CS_CONNECTED && !c->busy);
     if (hr == S_OK && (!k->outgoing || k->state != CS_IDLE || k->hcall || k->busy ||
                        k->consult_of || !k->dest[0]))
         hr = TAPI_E_INVALCALLSTATE;
@@ -589,7 +587,7 @@ static HRESULT WINAPI b_Conference(ITBasicCallControl *This, ITBasicCallControl 
     c->busy = k->busy = true;
     hr = ot3_req_run(t, q, id);
     if (hr == S_OK)
-        hr = dial_consult(t, k, fSync);
+        hr = ot3_dial_consult(t, k, fSync);
     c->busy = k->busy = false;
     pthread_cond_broadcast(&t->cond);
     if (hr != S_OK && !k->hcall) {
@@ -603,13 +601,11 @@ static HRESULT WINAPI b_Conference(ITBasicCallControl *This, ITBasicCallControl 
 static HRESULT WINAPI b_Transfer(ITBasicCallControl *This, ITBasicCallControl *pCall,
                                  VARIANT_BOOL fSync)
 {
-    (void)This, (void)pCall, (void)fSync;
-    return E_NOTIMPL;
+    return ot3_transfer(call_of_bcc(This), pCall, fSync);
 }
 static HRESULT WINAPI b_BlindTransfer(ITBasicCallControl *This, BSTR dest)
 {
-    (void)This, (void)dest;
-    return E_NOTIMPL;
+    return ot3_blind_transfer(call_of_bcc(This), dest);
 }
 static HRESULT WINAPI b_SwapHold(ITBasicCallControl *This, ITBasicCallControl *pCall)
 {
@@ -651,8 +647,8 @@ static HRESULT WINAPI b_Dial(ITBasicCallControl *This, BSTR pDestAddress)
     if (!pDestAddress)
         return E_POINTER;
     ot3_lock(t);
-    HRESULT hr = owner_may(c, c->state != CS_DISCONNECTED);
-    struct ot3_req *q = generic_req(&hr);
+    HRESULT hr = ot3_owner_may(c, c->state != CS_DISCONNECTED);
+    struct ot3_req *q = ot3_generic_req(&hr);
     if (q)
         hr = ot3_req_run(t, q, lineDial(c->hcall, pDestAddress, 0));
     ot3_unlock(t);
@@ -667,11 +663,16 @@ static HRESULT WINAPI b_Finish(ITBasicCallControl *This, FINISH_MODE mode)
         return E_INVALIDARG;
     ot3_lock(t);
     HRESULT hr = running(k);
+    if (hr == S_OK && k->xfer) { /* a consultation call of Transfer (xfer.c) */
+        hr = ot3_finish_transfer(k, mode);
+        ot3_unlock(t);
+        return hr;
+    }
     if (hr == S_OK && (!k->consult_of || !k->hcall || !k->consult_of->hconf))
         hr = TAPI_E_INVALCALLSTATE;
     if (hr == S_OK && mode == FM_ASTRANSFER)
-        hr = TAPI_E_NOTSUPPORTED; /* consultations come from Conference only */
-    struct ot3_req *q = generic_req(&hr);
+        hr = TAPI_E_NOTSUPPORTED; /* a consultation of Conference joins it */
+    struct ot3_req *q = ot3_generic_req(&hr);
     if (q)
         hr = ot3_req_run(t, q, lineAddToConference(k->consult_of->hconf, k->hcall));
     ot3_unlock(t);
@@ -686,7 +687,7 @@ static HRESULT WINAPI b_RemoveFromConference(ITBasicCallControl *This)
     HRESULT hr = running(c);
     if (hr == S_OK && (!c->hcall || c->line_state != LINECALLSTATE_CONFERENCED))
         hr = TAPI_E_INVALCALLSTATE;
-    struct ot3_req *q = generic_req(&hr);
+    struct ot3_req *q = ot3_generic_req(&hr);
     if (q)
         hr = ot3_req_run(t, q, lineRemoveFromConference(c->hcall));
     ot3_unlock(t);
@@ -981,8 +982,8 @@ static HRESULT WINAPI i_ReleaseUserUserInfo(ITCallInfo *This)
     struct ot3_call *c = call_of_info(This);
     struct ot3_tapi *t = c->tapi;
     ot3_lock(t);
-    HRESULT hr = owner_may(c, true);
-    struct ot3_req *q = generic_req(&hr);
+    HRESULT hr = ot3_owner_may(c, true);
+    struct ot3_req *q = ot3_generic_req(&hr);
     if (q)
         hr = ot3_req_run(t, q, lineReleaseUserUserInfo(c->hcall));
     ot3_unlock(t);

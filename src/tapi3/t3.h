@@ -83,7 +83,8 @@ enum ot3_req_kind {
     OT3_REQ_GENERIC,
     OT3_REQ_MAKECALL,  /* out1: the new call's handle -> call */
     OT3_REQ_SETUPCONF, /* out1: conference parent (hidden), out2: consult -> call */
-    OT3_REQ_PREPAREADD /* out1: consult -> call */
+    OT3_REQ_PREPAREADD, /* out1: consult -> call (also lineSetupTransfer's) */
+    OT3_REQ_XFERCONF    /* lineCompleteTransfer(CONFERENCE): out1: conference parent (hidden) */
 };
 
 /* An asynchronous line request being waited for.  out1/out2 are written by
@@ -127,6 +128,7 @@ struct ot3_call {
     LINECALLINFO *snap;           /* last LINECALLINFO read */
     HCALL hconf;                  /* conference parent (a hidden handle) */
     struct ot3_call *consult_of;  /* a consultation call: the conference call (referenced) */
+    bool xfer;                    /* consult_of is the call it transfers (Transfer) */
 };
 
 /* An event object: one of three interfaces, all starting with IDispatch.  It
@@ -232,6 +234,20 @@ IEnumCall *ot3_enum_calls(void **items, ULONG n);
 /* ---- call.c ---- */
 struct ot3_call *ot3_call_new(struct ot3_tapi *t, struct ot3_address *a); /* lock held */
 struct ot3_call *ot3_call_from(ITBasicCallControl *p); /* NULL if not ours */
+/* call.c helpers (lock held): the checks before an owner's request on c's
+ * handle (running, owner, a handle in a state the request takes); a request
+ * with no output if *hr is S_OK; waiting for one of the states of mask
+ * (1 << CS_...); dialling a consultation call's destination. */
+HRESULT ot3_owner_may(const struct ot3_call *c, bool state_ok);
+struct ot3_req *ot3_generic_req(HRESULT *hr);
+HRESULT ot3_wait_states(struct ot3_tapi *t, struct ot3_call *c, unsigned mask);
+HRESULT ot3_dial_consult(struct ot3_tapi *t, struct ot3_call *k, VARIANT_BOOL fSync);
+/* xfer.c: Transfer, BlindTransfer, HandoffDirect (name) / HandoffIndirect
+ * (media type), and Finish of a Transfer's consultation call (lock held). */
+HRESULT ot3_transfer(struct ot3_call *c, ITBasicCallControl *pCall, VARIANT_BOOL fSync);
+HRESULT ot3_blind_transfer(struct ot3_call *c, BSTR dest);
+HRESULT ot3_handoff(struct ot3_call *c, bool direct, BSTR name, LONG media);
+HRESULT ot3_finish_transfer(struct ot3_call *k, FINISH_MODE mode);
 void ot3_call_addref(struct ot3_call *c);
 void ot3_call_release(struct ot3_call *c); /* lock not held */
 void ot3_call_unref_locked(struct ot3_tapi *t, struct ot3_call *c);

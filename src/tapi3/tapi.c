@@ -378,6 +378,14 @@ static void on_reply(struct ot3_tapi *t, LONG id, LONG result)
             if (q->call && q->call->consult_of)
                 q->call->consult_of->hconf = q->out1;
             break;
+        case OT3_REQ_XFERCONF:
+            /* The transfer became a conference: its parent, hidden as
+             * Conference's, lets the next Conference add to it. */
+            if (q->out1 && !ot3_hidden_add(t, q->out1))
+                lineDeallocateCall(q->out1);
+            else if (q->out1 && q->call && q->call->consult_of)
+                q->call->consult_of->hconf = q->out1;
+            break;
         case OT3_REQ_GENERIC:
             break;
         }

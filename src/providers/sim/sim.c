@@ -88,7 +88,8 @@ static int sim_check_config(const struct ot_conf *cf, char *err, size_t errlen)
         if (strcmp(section, "sim"))
             continue;
         uint64_t ms;
-        if (strcmp(key, "no_answer_ms") && strcmp(key, "reply_delay_ms")) {
+        if (strcmp(key, "no_answer_ms") && strcmp(key, "reply_delay_ms") &&
+            strcmp(key, "ring_ms")) {
             snprintf(err, errlen, "line %u: [sim]: unknown key %s", lineno, key);
             return -1;
         }
@@ -150,7 +151,9 @@ static int sim_start(struct ot_linedev **lines, unsigned n)
     ot_list_init(&S.deferred);
     S.no_answer_ms = setting_ms("no_answer_ms", 60000);
     S.reply_delay_ms = setting_ms("reply_delay_ms", 0);
-    if (S.no_answer_ms == UINT64_MAX || S.reply_delay_ms == UINT64_MAX)
+    S.ring_ms = setting_ms("ring_ms", 6000);
+    if (S.no_answer_ms == UINT64_MAX || S.reply_delay_ms == UINT64_MAX ||
+        S.ring_ms == UINT64_MAX)
         return -1;
     S.stations = calloc(n, sizeof(*S.stations));
     S.dns = calloc(n, sizeof(*S.dns));
@@ -168,6 +171,11 @@ static int sim_start(struct ot_linedev **lines, unsigned n)
         st->ld = lines[i];
         st->cf = ot_linedev_conf(lines[i]);
         ot_linedev_set_drv(lines[i], st);
+        /* The switch rings its stations and keeps a message-waiting lamp and a
+         * lock per station (lineSetLineDevStatus). */
+        ot_linedev_add_line_states(lines[i], LINEDEVSTATE_RINGING);
+        ot_linedev_set_settable_status(lines[i],
+                                       LINEDEVSTATUSFLAGS_MSGWAIT | LINEDEVSTATUSFLAGS_LOCKED);
         struct sim_dn *d = sim_dn_find(st->cf->number);
         if (!d) {
             d = &S.dns[S.ndns++];
@@ -271,6 +279,7 @@ static void app_free(struct sim_app *a)
 }
 
 static void no_answer_fired(void *arg);
+static void ring_fired(void *arg);
 
 /* A new connection with this station's call as its end a. */
 struct sim_conn *sim_conn_new(struct sim_station *st, struct ot_call *call, struct sim_app **ap)
@@ -283,6 +292,7 @@ struct sim_conn *sim_conn_new(struct sim_station *st, struct ot_call *call, stru
     ot_list_init(&c->a.apps);
     ot_list_init(&c->b.apps);
     ot_timer_init(&c->no_answer, no_answer_fired, c);
+    ot_timer_init(&c->ring, ring_fired, c);
     c->phase = PH_DIALTONE;
     struct sim_app *a = sim_app_new(st, &c->a);
     if (!a) {
@@ -300,6 +310,7 @@ void sim_conn_maybe_free(struct sim_conn *c)
 {
     if (!c->busy && ot_list_empty(&c->a.apps) && ot_list_empty(&c->b.apps)) {
         ot_timer_stop(&c->no_answer);
+        ot_timer_stop(&c->ring);
         free(c);
     }
 }
@@ -416,6 +427,7 @@ void sim_conn_clear(struct sim_end *from, DWORD mode, const void *uui, DWORD len
     sim_conn_hold(c);
     c->phase = PH_DEAD;
     ot_timer_stop(&c->no_answer);
+    ot_timer_stop(&c->ring);
     sim_end_idle(from);
     if (was_connected || mode == LINEDISCONNECTMODE_REJECT) {
         sim_end_uui(far, uui, len, false);
@@ -459,6 +471,31 @@ static void no_answer_fired(void *arg)
     sim_conn_release(c);
 }
 
+/* One ring at every station the connection is offered to (ring mode 1 of
+ * LINEDEVCAPS.dwRingModes 1; the count from 0), then the next in ring_ms. */
+static void ring(struct sim_conn *c)
+{
+    struct sim_end *callee = ringing_end(c);
+    struct ot_list *pos, *tmp;
+    FOREACH_APP(pos, tmp, callee)
+    {
+        struct sim_app *a = APP_OF(pos);
+        DWORD s = a->call ? ot_call_state(a->call) : 0;
+        if (s == LINECALLSTATE_OFFERING || s == LINECALLSTATE_ACCEPTED)
+            ot_ev_linedev_state(a->st->ld, LINEDEVSTATE_RINGING, 1, c->rings);
+    }
+    c->rings++;
+    if (S.ring_ms && ot_timer_start(&c->ring, S.ring_ms))
+        ot_logc(OT_CAT_SIM, OTLOG_ERROR, "out of memory: the ringing stops");
+}
+
+static void ring_fired(void *arg)
+{
+    struct sim_conn *c = arg;
+    if (c->phase == PH_ALERTING)
+        ring(c);
+}
+
 bool sim_offer(struct sim_conn *c, struct sim_end *from, struct sim_dn *d, const void *uui,
                DWORD len)
 {
@@ -499,6 +536,8 @@ bool sim_offer(struct sim_conn *c, struct sim_end *from, struct sim_dn *d, const
     FOREACH_APP(pos, tmp, from) sim_set_state(APP_OF(pos), LINECALLSTATE_RINGBACK, 0);
     if (S.no_answer_ms)
         ot_timer_start(&c->no_answer, S.no_answer_ms);
+    c->rings = 0;
+    ring(c);
     return true;
 }
 
@@ -599,6 +638,7 @@ static void perform(struct ot_req *r, struct sim_app *a, enum sim_op op, const c
         if (c->phase != PH_CONNECTED) {
             c->phase = PH_CONNECTED;
             ot_timer_stop(&c->no_answer);
+            ot_timer_stop(&c->ring);
             struct sim_app *caller = ot_list_empty(&far->apps) ? NULL : APP_OF(far->apps.next);
             struct ot_list *pos, *tmp;
             FOREACH_APP(pos, tmp, far) APP_OF(pos)->active = true;

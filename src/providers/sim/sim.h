@@ -74,6 +74,8 @@ struct sim_conn {
     unsigned busy; /* entry points in progress: the connection outlives them */
     struct sim_end a, b;
     struct ot_timer no_answer;
+    struct ot_timer ring; /* LINEDEVSTATE_RINGING every ring_ms while alerting */
+    DWORD rings;          /* rings so far (the next ring's count) */
 };
 
 struct sim_state {
@@ -85,6 +87,7 @@ struct sim_state {
     unsigned hash_size;
     uint64_t no_answer_ms;
     uint64_t reply_delay_ms;
+    uint64_t ring_ms; /* the ring cycle (0: one ring only, at the offer) */
     unsigned live_apps;
     uint64_t next_seq;
     struct ot_list deferred; /* struct sim_defer.link */

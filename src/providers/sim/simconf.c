@@ -353,6 +353,7 @@ LONG sim_complete_transfer(struct ot_req *r, struct ot_call *c, struct ot_call *
     host->dn = y->dn;
     ck->phase = PH_DEAD;
     ot_timer_stop(&ck->no_answer);
+    ot_timer_stop(&ck->ring);
     ca->phase = alerting ? PH_ALERTING : PH_CONNECTED;
     tell_party(x, host, alerting);
     tell_party(host, x, false);
