@@ -203,10 +203,11 @@ fuzz:
 	$(FUZZ_CC) -Isrc/core fuzz/fuzz_frame.c src/core/rpc.c -o build/fuzz/fuzz_frame
 
 # A fuzzing campaign: each target for SECONDS (one at a time, nice 19), then the new inputs that
-# add coverage are merged into fuzz/corpus/<target>; TARGETS= picks some (fuzz/campaign.sh).
+# add coverage are merged into fuzz/corpus/<target>; TARGETS= picks some, PARALLEL=1 runs the
+# targets at the same time (fuzz/campaign.sh).
 SECONDS ?= 3600
 fuzz-campaign: fuzz
-	bash fuzz/campaign.sh $(SECONDS) $(TARGETS)
+	FUZZ_PARALLEL=$(if $(PARALLEL),1,0) bash fuzz/campaign.sh $(SECONDS) $(TARGETS)
 
 # Tests of the tests: apply each mutant of tests/mutants/ to a copy of the tree
 # (build/mutants/tree), run the suite, report which tests caught it

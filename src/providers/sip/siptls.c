@@ -325,9 +325,11 @@ void sip_tls_unstage(struct sip_line *l)
  * own use of OpenSSL (this file, the tests' certificates) was checked with
  * ASAN_OPTIONS=fast_unwind_on_malloc=0, which shows whole stacks: every
  * direct leak was Sofia-SIP's (docs/testing.md). */
-__attribute__((visibility("default"), used)) const char *__lsan_default_suppressions(void);
+/* Weak: a program with suppressions of its own (fuzz/fuzz_sip.c) replaces
+ * these and names OpenSSL too. */
+__attribute__((visibility("default"), used, weak)) const char *__lsan_default_suppressions(void);
 const char *__lsan_default_suppressions(void) { return "leak:libcrypto.so\nleak:libssl.so\n"; }
 /* ...without a "Suppressions used" table on stderr at every exit. */
-__attribute__((visibility("default"), used)) const char *__lsan_default_options(void);
+__attribute__((visibility("default"), used, weak)) const char *__lsan_default_options(void);
 const char *__lsan_default_options(void) { return "print_suppressions=0"; }
 #endif
