@@ -555,3 +555,59 @@ TEST(route_complete_call_overrun_past_the_maximum)
     hang_up(&f.app[1], hb, &f.app[2], hc);
     four_done(&f, 3);
 }
+
+/* A camp-on whose caller went (lineShutdown) before the number freed: the
+ * completion goes with it, nothing is offered at the number. */
+TEST(route_complete_call_after_the_caller_went)
+{
+    four f;
+    four_init(&f, 3);
+    HCALL hb, hc;
+    connect_pair(&f, 1, 2, &hb, &hc);
+    HCALL ha = call_busy(&f);
+    DWORD id = 0;
+    LONG req = lineCompleteCall(ha, &id, LINECALLCOMPLMODE_CAMPON, 0);
+    CHECK_REQ(req);
+    t_expect_reply(&f.app[0], req, 0);
+    t_shutdown_with_calls(&f.app[0]);
+    t_drop_idle(&f.app[2], hc);
+    t_expect_state(&f.app[1], hb, LINECALLSTATE_DISCONNECTED, LINEDISCONNECTMODE_NORMAL);
+    t_drop_idle(&f.app[1], hb);
+    t_expect_none(&f.app[1]); /* the camped call is gone: nothing offered */
+    t_shutdown(&f.app[1]);
+    t_shutdown(&f.app[2]);
+}
+
+/* A callback of a station no application has open any more: the switch
+ * still calls the number from it (a station is a telephone), and everything
+ * goes when the library stops. */
+TEST(route_complete_call_callback_after_the_caller_went)
+{
+    four f;
+    four_init(&f, 3);
+    HCALL hb, hc;
+    connect_pair(&f, 1, 2, &hb, &hc);
+    HCALL ha = call_busy(&f);
+    DWORD id = 0;
+    LONG req = lineCompleteCall(ha, &id, LINECALLCOMPLMODE_CALLBACK, 0);
+    CHECK_REQ(req);
+    t_expect_reply(&f.app[0], req, 0);
+    t_shutdown_with_calls(&f.app[0]);
+    t_drop_idle(&f.app[2], hc);
+    t_expect_state(&f.app[1], hb, LINECALLSTATE_DISCONNECTED, LINEDISCONNECTMODE_NORMAL);
+    HCALL old = hb;
+    req = lineDrop(old, NULL, 0);
+    CHECK_REQ(req);
+    t_expect_state(&f.app[1], old, LINECALLSTATE_IDLE, 0);
+    hb = t_expect_offer(&f.app[1], f.l[1]);
+    t_expect_reply(&f.app[1], req, 0);
+    CHECK_RC(lineDeallocateCall(old), 0);
+    tcallinfo ci;
+    t_callinfo(hb, &ci);
+    CHECK_EQ(ci.ci.dwReason, LINECALLREASON_CALLCOMPLETION);
+    CHECK_EQ(ci.ci.dwCompletionID, id);
+    answer(&f.app[1], hb);
+    t_drop_idle(&f.app[1], hb);
+    t_shutdown(&f.app[1]);
+    t_shutdown(&f.app[2]);
+}
