@@ -425,6 +425,10 @@ struct ot_wbuf;
 OT_HIDDEN LONG ot_proxy_response_remote(HLINE hLine, DWORD_PTR token, const void *bytes,
                                         DWORD size, DWORD dwResult);
 OT_HIDDEN bool ot_proxy_request_copy(HLINE hLine, DWORD_PTR ptr, struct ot_wbuf *w);
+/* The telephony service, around one client's call: the user that client runs
+ * as, for the requests its agent functions make (LINEPROXYREQUEST's
+ * dwClientUserName); NULL again after it.  Without it: this process's user. */
+OT_HIDDEN void ot_agent_client_user(const char *user);
 
 /* misc */
 OT_HIDDEN char *ot_config_text(LONG *err); /* app.c: a copy of the configuration */
