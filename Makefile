@@ -40,13 +40,13 @@ LDLIBS_LIB   := -lpthread
 CORE_SRC := src/core/util.c src/core/log.c src/core/config.c src/core/app.c src/core/line.c \
             src/core/call.c src/core/callapi.c src/core/confapi.c src/core/names.c \
             src/core/rpc.c src/core/client.c src/server/server.c \
-            src/providers/sim/sim.c src/providers/sim/simconf.c \
+            src/providers/sim/sim.c src/providers/sim/simconf.c src/providers/sim/simdigits.c \
             $(wildcard src/tapi3/*.c)
 # The rest of the TAPI 2.2 API (issue 10): dialing rules, devices, call parameters, not-yet.
 CORE_SRC += src/core/dialing.c src/core/location.c src/core/countries.c src/core/notyet.c \
             src/core/phone.c src/core/devapi.c src/core/callparams.c \
             src/core/precond.c src/core/assist.c src/core/handoff.c \
-            src/core/statusapi.c
+            src/core/statusapi.c src/core/mediaapi.c
 # Routing (issue 10): forward, redirect, park, pickup, swap hold, completion, secure.
 CORE_SRC += src/core/forward.c src/core/routeapi.c src/providers/sim/simroute.c
 # Call-centre (agent) functions and their ACD proxies (issue 10).

@@ -3,10 +3,14 @@
  * For N = 10 .. 100,000: application X makes N calls on one station (each in
  * DIALTONE, all standing at once) and never reads its messages.  Printed:
  *   make ns/call   lineMakeCall cost with 0..N calls standing at the station
+ *   drop ns/call   lineDrop + lineDeallocateCall of X's last min(N / 2, 1000) calls,
+ *                  one after another, the others standing (the close path of
+ *                  one call beside N)
  *   cycle ns       cost of one call cycle between two other stations (another
  *                  application, B) while the N calls stand
  *   shutdown ms    lineShutdown(X): every handle destroyed, every call dropped
- *   ns/call        shutdown time / N
+ *                  (the N - k calls still standing)
+ *   ns/call        shutdown time / (N - k)
  *   B max stall    the longest single API call of application B (one thread
  *                  of its own, calling lineGetCallStatus and lineGetMessage in
  *                  a loop) while X's lineShutdown runs on the main thread; on a
@@ -17,7 +21,12 @@
  * Per-call costs must not depend on N, and B must not stall for more than a
  * few milliseconds whatever N is.
  *
- *   make bench-teardown    or   build/bench-teardown [--min N] [--max N]
+ * --sip: X's station is a SIP line (127.0.0.1, a free port; max_calls raised to
+ * 100,000, so N stops there) and X's calls are SIP calls in DIALTONE (no
+ * INVITE: nothing goes on the network): the SIP provider's bookkeeping of a
+ * call (make, drop, close) beside N others.  B stays on the switch.
+ *
+ *   make bench-teardown    or   build/bench-teardown [--min N] [--max N] [--sip]
  */
 #define _GNU_SOURCE
 #include <pthread.h>
@@ -27,6 +36,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include "opentapi.h"
 #include "tapi.h"
@@ -153,22 +167,55 @@ static void *probe_main(void *arg)
     return NULL;
 }
 
+/* A UDP port of 127.0.0.1 free now (the kernel's choice). */
+static int free_port(void)
+{
+    int s = socket(AF_INET, SOCK_DGRAM, 0);
+    struct sockaddr_in a;
+    socklen_t n = sizeof(a);
+    memset(&a, 0, sizeof(a));
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (s < 0 || bind(s, (struct sockaddr *)&a, sizeof(a)) ||
+        getsockname(s, (struct sockaddr *)&a, &n))
+        die("no free UDP port", 0);
+    close(s);
+    return ntohs(a.sin_port);
+}
+
 int main(int argc, char **argv)
 {
     unsigned max = 100000, min = 0;
-    for (int i = 1; i + 1 < argc; i += 2) {
-        if (!strcmp(argv[i], "--max"))
-            max = (unsigned)strtoul(argv[i + 1], NULL, 10);
-        else if (!strcmp(argv[i], "--min"))
-            min = (unsigned)strtoul(argv[i + 1], NULL, 10);
+    bool sip = false;
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--sip"))
+            sip = true;
+        else if (i + 1 < argc && !strcmp(argv[i], "--max"))
+            max = (unsigned)strtoul(argv[++i], NULL, 10);
+        else if (i + 1 < argc && !strcmp(argv[i], "--min"))
+            min = (unsigned)strtoul(argv[++i], NULL, 10);
     }
     /* a: X's station; b..: B's stations (c calls d; b holds B's probe call). */
-    otSetConfig("[sim]\nno_answer_ms = 0\n"
-                "[line]\nnumber = a\n[line]\nnumber = b\n[line]\nnumber = c\n"
-                "[line]\nnumber = d\n");
-    printf("opentapi teardown benchmark (embedded switch; X never reads its messages)\n\n");
-    printf("%-9s %12s %10s %12s %9s %13s %13s %9s\n", "standing", "make ns/call", "cycle ns",
-           "shutdown ms", "ns/call", "B max stall", "B p99.9", "B ops");
+    char cfg[512];
+    if (sip) {
+        snprintf(cfg, sizeof(cfg),
+                 "[sim]\nno_answer_ms = 0\n[sip]\nmax_calls = 1000000\nmax_invite_rate = 0\n"
+                 "[line]\nprovider = sip\nnumber = a\nuri = sip:a@127.0.0.1:%d\n"
+                 "max_calls = 100000\n"
+                 "[line]\nnumber = b\n[line]\nnumber = c\n[line]\nnumber = d\n",
+                 free_port());
+        if (max > 100000)
+            max = 100000;
+    } else
+        snprintf(cfg, sizeof(cfg), "[sim]\nno_answer_ms = 0\n"
+                                   "[line]\nnumber = a\n[line]\nnumber = b\n[line]\nnumber = c\n"
+                                   "[line]\nnumber = d\n");
+    otSetConfig(cfg);
+    printf("opentapi teardown benchmark (%s; X never reads its messages)\n\n",
+           sip ? "X on a SIP line, its calls in DIALTONE; B on the switch" : "embedded switch");
+    printf("%-9s %12s %12s %10s %12s %9s %13s %13s %9s\n", "standing", "make ns/call",
+           "drop ns/call", "cycle ns", "shutdown ms", "ns/call", "B max stall", "B p99.9",
+           "B ops");
     unsigned sizes[] = {10, 1000, 10000, 100000, 1000000};
     for (unsigned si = 0; si < sizeof(sizes) / sizeof(sizes[0]) && sizes[si] <= max; si++) {
         unsigned n = sizes[si];
@@ -184,17 +231,34 @@ int main(int argc, char **argv)
         if (req <= 0)
             die("lineMakeCall (probe)", req);
         drain(b);
+        unsigned k = n < 2000 ? n / 2 : 1000; /* the calls dropped one by one */
+        HCALL *last = malloc(sizeof(HCALL) * k);
+        if (!last)
+            die("malloc", 0);
         double t0 = now_s();
         for (unsigned i = 0; i < n; i++) {
             HCALL h;
             req = lineMakeCall(lx, &h, NULL, 0, NULL);
             if (req <= 0)
                 die("lineMakeCall (X)", req);
+            if (i >= n - k)
+                last[i - (n - k)] = h; /* valid: the provider completed at once */
         }
         double make = now_s() - t0;
+        t0 = now_s();
+        for (unsigned i = k; i-- > 0;) {
+            req = lineDrop(last[i], NULL, 0);
+            if (req <= 0)
+                die("lineDrop (X)", req);
+            LONG rc = lineDeallocateCall(last[i]);
+            if (rc)
+                die("lineDeallocateCall (X)", rc);
+        }
+        double drop = now_s() - t0;
+        free(last);
         OTSTATS st;
         otGetStats(&st);
-        if (st.dwCalls < n)
+        if (st.dwCalls < n - k)
             die("calls missing", 0);
         unsigned cycles = 2000;
         for (unsigned i = 0; i < 200; i++)
@@ -222,9 +286,9 @@ int main(int argc, char **argv)
         pthread_join(th, NULL);
         if (rc)
             die("lineShutdown (X)", rc);
-        printf("%-9u %12.0f %10.0f %12.2f %9.0f %10.2f ms %10.3f ms %9lu\n", n, make * 1e9 / n,
-               cyc * 1e9 / cycles, down * 1e3, down * 1e9 / n, probe.max_stall * 1e3, p999_ms(),
-               probe.ops);
+        printf("%-9u %12.0f %12.0f %10.0f %12.2f %9.0f %10.2f ms %10.3f ms %9lu\n", n,
+               make * 1e9 / n, drop * 1e9 / k, cyc * 1e9 / cycles, down * 1e3,
+               down * 1e9 / (n - k), probe.max_stall * 1e3, p999_ms(), probe.ops);
         fflush(stdout);
         lineShutdown(b);
     }

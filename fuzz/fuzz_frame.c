@@ -94,10 +94,28 @@ static size_t make_call(unsigned char *buf, size_t cap, uint16_t fn)
     struct ot_wbuf w = {0};
     size_t f = ot_wbuf_begin_frame(&w, OT_RPC_CALL, fn, replay_rnd());
     const char *sig = ot_rpc_fns[fn].sig;
+    uint32_t last = 0; /* the last DWORD written: a T array's count */
     for (unsigned i = 0; sig[i]; i++) {
         unsigned r = replay_rnd();
         switch (sig[i]) {
         case 'p': ot_wbuf_u64(&w, r); break;
+        case 'g': ot_wbuf_u32(&w, r % 2); break;
+        case 'T': case 'M': { /* tone arrays: T's count came before, M's follows */
+            size_t el = sig[i] == 'T' ? sizeof(LINEGENERATETONE) : sizeof(LINEMONITORTONE);
+            uint32_t n = sig[i] == 'T' ? (last > OT_RPC_MAX_ARRAY ? OT_RPC_MAX_ARRAY : last)
+                                       : r % 5;
+            bool null = r % 4 == 0;
+            ot_wbuf_u32(&w, null ? OT_RPC_NULL : n);
+            for (size_t k = 0; !null && k < n * el; k++) {
+                unsigned char ch = (unsigned char)replay_rnd();
+                ot_wbuf_put(&w, &ch, 1);
+            }
+            if (sig[i] == 'M') {
+                ot_wbuf_u32(&w, n);
+                i++;
+            }
+            break;
+        }
         case 's': case 'b': case 'P': case 'Y': {
             uint32_t n = r % 3 == 0 ? OT_RPC_NULL : (sig[i] == 'P' ? 4 + r % 200 : r % 40);
             ot_wbuf_u32(&w, n);
@@ -120,7 +138,10 @@ static size_t make_call(unsigned char *buf, size_t cap, uint16_t fn)
             for (unsigned k = 0; r % 2 && k < 4; k++)
                 ot_wbuf_u32(&w, replay_rnd());
             break;
-        default: ot_wbuf_u32(&w, r % 7 == 0 ? r : r % 20); break;
+        default:
+            last = r % 7 == 0 ? r : r % 20;
+            ot_wbuf_u32(&w, last);
+            break;
         }
     }
     ot_wbuf_end_frame(&w, f);

@@ -242,7 +242,54 @@ typedef struct IEnumConnections IEnumConnections;
 #define TAPIMEDIATYPE_G3FAX      0x00000020
 #define TAPIMEDIATYPE_MULTITRACK 0x00010000
 
+/* Digit modes of ITLegacyCallMediaControl: the LINEDIGITMODE_ values (tapi.h). */
+typedef LONG TAPI_DIGITMODE;
+/* ITLegacyCallMediaControl2::GenerateTone: the LINETONEMODE_ values. */
+typedef enum TAPI_TONEMODE {
+    TTM_RINGBACK = 0x2,
+    TTM_BUSY = 0x4,
+    TTM_BEEP = 0x8,
+    TTM_BILLING = 0x10
+} TAPI_TONEMODE;
+/* ITDigitsGatheredEvent: why gathering ended (the LINEGATHERTERM_ values). */
+typedef enum TAPI_GATHERTERM {
+    TGT_BUFFERFULL = 0x1,
+    TGT_TERMDIGIT = 0x2,
+    TGT_FIRSTTIMEOUT = 0x4,
+    TGT_INTERTIMEOUT = 0x8,
+    TGT_CANCEL = 0x10
+} TAPI_GATHERTERM;
+/* GenerateCustomTones: LINEGENERATETONE's layout. */
+typedef struct TAPI_CUSTOMTONE {
+    DWORD dwFrequency;
+    DWORD dwCadenceOn;
+    DWORD dwCadenceOff;
+    DWORD dwVolume;
+} TAPI_CUSTOMTONE;
+/* DetectTones: LINEMONITORTONE's layout. */
+typedef struct TAPI_DETECTTONE {
+    DWORD dwAppSpecific;
+    DWORD dwDuration;
+    DWORD dwFrequency1;
+    DWORD dwFrequency2;
+    DWORD dwFrequency3;
+} TAPI_DETECTTONE;
+
 typedef enum ADDRESS_STATE { AS_INSERVICE = 0, AS_OUTOFSERVICE } ADDRESS_STATE;
+
+/* What happened on an address (ITAddressEvent::get_Event, TE_ADDRESS). */
+typedef enum ADDRESS_EVENT {
+    AE_STATE = 0, /* ITAddress::get_State changed (the line in / out of service) */
+    AE_CAPSCHANGE,
+    AE_RINGING,   /* one ring cycle of an offered call */
+    AE_CONFIGCHANGE,
+    AE_FORWARD,
+    AE_NEWTERMINAL,
+    AE_REMOVETERMINAL,
+    AE_MSGWAITON,
+    AE_MSGWAITOFF,
+    AE_LASTITEM = AE_MSGWAITOFF
+} ADDRESS_EVENT;
 
 /* The state of a call object.  CS_IDLE: created by CreateCall, not yet
  * connected (a call never returns to it).  CS_DISCONNECTED is final. */
@@ -480,11 +527,22 @@ typedef struct ITCallInfo ITCallInfo;
 typedef struct ITCallStateEvent ITCallStateEvent;
 typedef struct ITCallNotificationEvent ITCallNotificationEvent;
 typedef struct ITCallInfoChangeEvent ITCallInfoChangeEvent;
+typedef struct ITAddressEvent ITAddressEvent;
+typedef struct ITTerminal ITTerminal; /* no terminals here: media is out of scope */
 typedef struct ITTAPIEventNotification ITTAPIEventNotification;
 typedef struct IEnumAddress IEnumAddress;
 typedef struct IEnumCall IEnumCall;
 typedef struct IConnectionPointContainer IConnectionPointContainer;
 typedef struct IConnectionPoint IConnectionPoint;
+typedef struct ITLegacyCallMediaControl ITLegacyCallMediaControl;
+typedef struct ITDigitDetectionEvent ITDigitDetectionEvent;
+typedef struct ITDigitGenerationEvent ITDigitGenerationEvent;
+typedef struct ITLegacyCallMediaControl2 ITLegacyCallMediaControl2;
+typedef struct ITDigitsGatheredEvent ITDigitsGatheredEvent;
+typedef struct ITToneDetectionEvent ITToneDetectionEvent;
+typedef struct ITCollection2 ITCollection2; /* not implemented: no methods declared */
+typedef struct ITDetectTone ITDetectTone;   /* ditto */
+typedef struct ITCustomTone ITCustomTone;   /* ditto */
 
 /* The first three slots of every interface. */
 #define OT3_IUNKNOWN_SLOTS(T)                                                                  \
@@ -1014,6 +1072,203 @@ struct ITCallInfoChangeEvent {
 #define ITCallInfoChangeEvent_get_Cause(p, pc) (p)->lpVtbl->get_Cause(p, pc)
 #define ITCallInfoChangeEvent_get_CallbackInstance(p, pl) (p)->lpVtbl->get_CallbackInstance(p, pl)
 
+/* ---- ITLegacyCallMediaControl: digits and media mode of a call -------------
+ * QueryInterface of a call object.  DetectDigits(modes) is lineMonitorDigits
+ * (0 ends it; TE_DIGITEVENT events follow), GenerateDigits(digits, mode)
+ * lineGenerateDigits with the line's default duration (NULL digits cancels;
+ * a TE_GENERATEEVENT ends it), SetMediaType(TAPIMEDIATYPE_) lineSetMediaMode,
+ * MonitorMedia(TAPIMEDIATYPE_) lineMonitorMedia.  GetID: E_NOTIMPL (no
+ * device classes but tapi/line).  Errors: the TAPI_E_ of the line error
+ * (TAPI_E_NOTSUPPORTED where the line cannot, e.g. tones on SIP lines). */
+typedef struct ITLegacyCallMediaControlVtbl {
+    OT3_IDISPATCH_SLOTS(ITLegacyCallMediaControl);
+    HRESULT (WINAPI *DetectDigits)(ITLegacyCallMediaControl *This, TAPI_DIGITMODE DigitMode);
+    HRESULT (WINAPI *GenerateDigits)(ITLegacyCallMediaControl *This, BSTR pDigits,
+                                     TAPI_DIGITMODE DigitMode);
+    HRESULT (WINAPI *GetID)(ITLegacyCallMediaControl *This, BSTR pDeviceClass, DWORD *pdwSize,
+                            BYTE **ppDeviceID);
+    HRESULT (WINAPI *SetMediaType)(ITLegacyCallMediaControl *This, LONG lMediaType);
+    HRESULT (WINAPI *MonitorMedia)(ITLegacyCallMediaControl *This, LONG lMediaType);
+} ITLegacyCallMediaControlVtbl;
+struct ITLegacyCallMediaControl {
+    const ITLegacyCallMediaControlVtbl *lpVtbl;
+};
+#define ITLegacyCallMediaControl_QueryInterface(p, riid, ppv) (p)->lpVtbl->QueryInterface(p, riid, ppv)
+#define ITLegacyCallMediaControl_AddRef(p) (p)->lpVtbl->AddRef(p)
+#define ITLegacyCallMediaControl_Release(p) (p)->lpVtbl->Release(p)
+#define ITLegacyCallMediaControl_DetectDigits(p, m) (p)->lpVtbl->DetectDigits(p, m)
+#define ITLegacyCallMediaControl_GenerateDigits(p, d, m) (p)->lpVtbl->GenerateDigits(p, d, m)
+#define ITLegacyCallMediaControl_GetID(p, c, ps, pp) (p)->lpVtbl->GetID(p, c, ps, pp)
+#define ITLegacyCallMediaControl_SetMediaType(p, t) (p)->lpVtbl->SetMediaType(p, t)
+#define ITLegacyCallMediaControl_MonitorMedia(p, t) (p)->lpVtbl->MonitorMedia(p, t)
+
+/* TE_DIGITEVENT: a digit the far end sent (LINE_MONITORDIGITS), on a call
+ * that DetectDigits enabled. */
+typedef struct ITDigitDetectionEventVtbl {
+    OT3_IDISPATCH_SLOTS(ITDigitDetectionEvent);
+    HRESULT (WINAPI *get_Call)(ITDigitDetectionEvent *This, ITCallInfo **ppCallInfo);
+    HRESULT (WINAPI *get_Digit)(ITDigitDetectionEvent *This, unsigned char *pucDigit);
+    HRESULT (WINAPI *get_DigitMode)(ITDigitDetectionEvent *This, TAPI_DIGITMODE *pDigitMode);
+    HRESULT (WINAPI *get_TickCount)(ITDigitDetectionEvent *This, LONG *plTickCount);
+    HRESULT (WINAPI *get_CallbackInstance)(ITDigitDetectionEvent *This,
+                                           LONG *plCallbackInstance);
+} ITDigitDetectionEventVtbl;
+struct ITDigitDetectionEvent {
+    const ITDigitDetectionEventVtbl *lpVtbl;
+};
+#define ITDigitDetectionEvent_QueryInterface(p, riid, ppv) (p)->lpVtbl->QueryInterface(p, riid, ppv)
+#define ITDigitDetectionEvent_AddRef(p) (p)->lpVtbl->AddRef(p)
+#define ITDigitDetectionEvent_Release(p) (p)->lpVtbl->Release(p)
+#define ITDigitDetectionEvent_get_Call(p, ppc) (p)->lpVtbl->get_Call(p, ppc)
+#define ITDigitDetectionEvent_get_Digit(p, pd) (p)->lpVtbl->get_Digit(p, pd)
+#define ITDigitDetectionEvent_get_DigitMode(p, pm) (p)->lpVtbl->get_DigitMode(p, pm)
+#define ITDigitDetectionEvent_get_TickCount(p, pl) (p)->lpVtbl->get_TickCount(p, pl)
+#define ITDigitDetectionEvent_get_CallbackInstance(p, pl) (p)->lpVtbl->get_CallbackInstance(p, pl)
+
+/* TE_GENERATEEVENT: a GenerateDigits ended (LINE_GENERATE): the
+ * LINEGENERATETERM_ (DONE, CANCEL). */
+typedef struct ITDigitGenerationEventVtbl {
+    OT3_IDISPATCH_SLOTS(ITDigitGenerationEvent);
+    HRESULT (WINAPI *get_Call)(ITDigitGenerationEvent *This, ITCallInfo **ppCallInfo);
+    HRESULT (WINAPI *get_GenerationTermination)(ITDigitGenerationEvent *This,
+                                                LONG *plGenerationTermination);
+    HRESULT (WINAPI *get_TickCount)(ITDigitGenerationEvent *This, LONG *plTickCount);
+    HRESULT (WINAPI *get_CallbackInstance)(ITDigitGenerationEvent *This,
+                                           LONG *plCallbackInstance);
+} ITDigitGenerationEventVtbl;
+struct ITDigitGenerationEvent {
+    const ITDigitGenerationEventVtbl *lpVtbl;
+};
+#define ITDigitGenerationEvent_QueryInterface(p, riid, ppv) (p)->lpVtbl->QueryInterface(p, riid, ppv)
+#define ITDigitGenerationEvent_AddRef(p) (p)->lpVtbl->AddRef(p)
+#define ITDigitGenerationEvent_Release(p) (p)->lpVtbl->Release(p)
+#define ITDigitGenerationEvent_get_Call(p, ppc) (p)->lpVtbl->get_Call(p, ppc)
+#define ITDigitGenerationEvent_get_GenerationTermination(p, pl)                                \
+    (p)->lpVtbl->get_GenerationTermination(p, pl)
+#define ITDigitGenerationEvent_get_TickCount(p, pl) (p)->lpVtbl->get_TickCount(p, pl)
+#define ITDigitGenerationEvent_get_CallbackInstance(p, pl)                                     \
+    (p)->lpVtbl->get_CallbackInstance(p, pl)
+
+/* ---- ITLegacyCallMediaControl2 (QueryInterface of a call object) -----------
+ * The five methods of ITLegacyCallMediaControl, then: GenerateDigits2 (with a
+ * duration per digit, lineGenerateDigits), GatherDigits (lineGatherDigits
+ * into a buffer of the layer, TE_GATHERDIGITS with the digits at its end;
+ * DigitMode 0 cancels the gathering under way, lNumDigits <= 0 otherwise is
+ * E_INVALIDARG), DetectTones
+ * (lineMonitorTones; TE_TONEEVENT; NULL cancels), GenerateTone and
+ * GenerateCustomTones (lineGenerateTone; TE_GENERATEEVENT at the end; mode 0
+ * cancels).  Not implemented (E_NOTIMPL): the collection forms
+ * (DetectTonesByCollection, GenerateCustomTonesByCollection,
+ * CreateDetectToneObject, CreateCustomToneObject) and GetIDAsVariant. */
+typedef struct ITLegacyCallMediaControl2Vtbl {
+    OT3_IDISPATCH_SLOTS(ITLegacyCallMediaControl2);
+    HRESULT (WINAPI *DetectDigits)(ITLegacyCallMediaControl2 *This, TAPI_DIGITMODE DigitMode);
+    HRESULT (WINAPI *GenerateDigits)(ITLegacyCallMediaControl2 *This, BSTR pDigits,
+                                     TAPI_DIGITMODE DigitMode);
+    HRESULT (WINAPI *GetID)(ITLegacyCallMediaControl2 *This, BSTR pDeviceClass, DWORD *pdwSize,
+                            BYTE **ppDeviceID);
+    HRESULT (WINAPI *SetMediaType)(ITLegacyCallMediaControl2 *This, LONG lMediaType);
+    HRESULT (WINAPI *MonitorMedia)(ITLegacyCallMediaControl2 *This, LONG lMediaType);
+    HRESULT (WINAPI *GenerateDigits2)(ITLegacyCallMediaControl2 *This, BSTR pDigits,
+                                      TAPI_DIGITMODE DigitMode, LONG lDuration);
+    HRESULT (WINAPI *GatherDigits)(ITLegacyCallMediaControl2 *This, TAPI_DIGITMODE DigitMode,
+                                   LONG lNumDigits, BSTR pTerminationDigits,
+                                   LONG lFirstDigitTimeout, LONG lInterDigitTimeout);
+    HRESULT (WINAPI *DetectTones)(ITLegacyCallMediaControl2 *This, TAPI_DETECTTONE *pToneList,
+                                  LONG lNumTones);
+    HRESULT (WINAPI *DetectTonesByCollection)(ITLegacyCallMediaControl2 *This,
+                                              ITCollection2 *pDetectToneCollection);
+    HRESULT (WINAPI *GenerateTone)(ITLegacyCallMediaControl2 *This, TAPI_TONEMODE ToneMode,
+                                   LONG lDuration);
+    HRESULT (WINAPI *GenerateCustomTones)(ITLegacyCallMediaControl2 *This,
+                                          TAPI_CUSTOMTONE *pToneList, LONG lNumTones,
+                                          LONG lDuration);
+    HRESULT (WINAPI *GenerateCustomTonesByCollection)(ITLegacyCallMediaControl2 *This,
+                                                      ITCollection2 *pCustomToneCollection,
+                                                      LONG lDuration);
+    HRESULT (WINAPI *CreateDetectToneObject)(ITLegacyCallMediaControl2 *This,
+                                             ITDetectTone **ppDetectTone);
+    HRESULT (WINAPI *CreateCustomToneObject)(ITLegacyCallMediaControl2 *This,
+                                             ITCustomTone **ppCustomTone);
+    HRESULT (WINAPI *GetIDAsVariant)(ITLegacyCallMediaControl2 *This, BSTR bstrDeviceClass,
+                                     VARIANT *pVarDeviceID);
+} ITLegacyCallMediaControl2Vtbl;
+struct ITLegacyCallMediaControl2 {
+    const ITLegacyCallMediaControl2Vtbl *lpVtbl;
+};
+#define ITLegacyCallMediaControl2_QueryInterface(p, riid, ppv)                                 \
+    (p)->lpVtbl->QueryInterface(p, riid, ppv)
+#define ITLegacyCallMediaControl2_AddRef(p) (p)->lpVtbl->AddRef(p)
+#define ITLegacyCallMediaControl2_Release(p) (p)->lpVtbl->Release(p)
+#define ITLegacyCallMediaControl2_DetectDigits(p, m) (p)->lpVtbl->DetectDigits(p, m)
+#define ITLegacyCallMediaControl2_GenerateDigits(p, d, m) (p)->lpVtbl->GenerateDigits(p, d, m)
+#define ITLegacyCallMediaControl2_GenerateDigits2(p, d, m, l)                                   \
+    (p)->lpVtbl->GenerateDigits2(p, d, m, l)
+#define ITLegacyCallMediaControl2_GatherDigits(p, m, n, t, f, i)                                \
+    (p)->lpVtbl->GatherDigits(p, m, n, t, f, i)
+#define ITLegacyCallMediaControl2_DetectTones(p, l, n) (p)->lpVtbl->DetectTones(p, l, n)
+#define ITLegacyCallMediaControl2_GenerateTone(p, m, l) (p)->lpVtbl->GenerateTone(p, m, l)
+#define ITLegacyCallMediaControl2_GenerateCustomTones(p, t, n, l)                               \
+    (p)->lpVtbl->GenerateCustomTones(p, t, n, l)
+
+/* TE_GATHERDIGITS: a GatherDigits ended: the digits (a BSTR the application
+ * frees), the TAPI_GATHERTERM. */
+typedef struct ITDigitsGatheredEventVtbl {
+    OT3_IDISPATCH_SLOTS(ITDigitsGatheredEvent);
+    HRESULT (WINAPI *get_Call)(ITDigitsGatheredEvent *This, ITCallInfo **ppCallInfo);
+    HRESULT (WINAPI *get_Digits)(ITDigitsGatheredEvent *This, BSTR *ppDigits);
+    HRESULT (WINAPI *get_GatherTermination)(ITDigitsGatheredEvent *This,
+                                            TAPI_GATHERTERM *pGatherTermination);
+    HRESULT (WINAPI *get_TickCount)(ITDigitsGatheredEvent *This, LONG *plTickCount);
+    HRESULT (WINAPI *get_CallbackInstance)(ITDigitsGatheredEvent *This,
+                                           LONG *plCallbackInstance);
+} ITDigitsGatheredEventVtbl;
+struct ITDigitsGatheredEvent {
+    const ITDigitsGatheredEventVtbl *lpVtbl;
+};
+#define ITDigitsGatheredEvent_QueryInterface(p, riid, ppv) (p)->lpVtbl->QueryInterface(p, riid, ppv)
+#define ITDigitsGatheredEvent_Release(p) (p)->lpVtbl->Release(p)
+#define ITDigitsGatheredEvent_get_Call(p, ppc) (p)->lpVtbl->get_Call(p, ppc)
+#define ITDigitsGatheredEvent_get_Digits(p, pd) (p)->lpVtbl->get_Digits(p, pd)
+#define ITDigitsGatheredEvent_get_GatherTermination(p, pt) (p)->lpVtbl->get_GatherTermination(p, pt)
+#define ITDigitsGatheredEvent_get_TickCount(p, pl) (p)->lpVtbl->get_TickCount(p, pl)
+
+/* TE_TONEEVENT: a tone of the DetectTones list was heard: its dwAppSpecific. */
+typedef struct ITToneDetectionEventVtbl {
+    OT3_IDISPATCH_SLOTS(ITToneDetectionEvent);
+    HRESULT (WINAPI *get_Call)(ITToneDetectionEvent *This, ITCallInfo **ppCallInfo);
+    HRESULT (WINAPI *get_AppSpecific)(ITToneDetectionEvent *This, LONG *plAppSpecific);
+    HRESULT (WINAPI *get_TickCount)(ITToneDetectionEvent *This, LONG *plTickCount);
+    HRESULT (WINAPI *get_CallbackInstance)(ITToneDetectionEvent *This,
+                                           LONG *plCallbackInstance);
+} ITToneDetectionEventVtbl;
+struct ITToneDetectionEvent {
+    const ITToneDetectionEventVtbl *lpVtbl;
+};
+#define ITToneDetectionEvent_QueryInterface(p, riid, ppv) (p)->lpVtbl->QueryInterface(p, riid, ppv)
+#define ITToneDetectionEvent_Release(p) (p)->lpVtbl->Release(p)
+#define ITToneDetectionEvent_get_Call(p, ppc) (p)->lpVtbl->get_Call(p, ppc)
+#define ITToneDetectionEvent_get_AppSpecific(p, pl) (p)->lpVtbl->get_AppSpecific(p, pl)
+#define ITToneDetectionEvent_get_TickCount(p, pl) (p)->lpVtbl->get_TickCount(p, pl)
+/* TE_ADDRESS: something happened on an address the application has a
+ * registration (RegisterCallNotifications) or an outgoing call on.
+ * get_Terminal gives NULL (no terminals). */
+typedef struct ITAddressEventVtbl {
+    OT3_IDISPATCH_SLOTS(ITAddressEvent);
+    HRESULT (WINAPI *get_Address)(ITAddressEvent *This, ITAddress **ppAddress);
+    HRESULT (WINAPI *get_Event)(ITAddressEvent *This, ADDRESS_EVENT *pEvent);
+    HRESULT (WINAPI *get_Terminal)(ITAddressEvent *This, ITTerminal **ppTerminal);
+} ITAddressEventVtbl;
+struct ITAddressEvent {
+    const ITAddressEventVtbl *lpVtbl;
+};
+#define ITAddressEvent_QueryInterface(p, riid, ppv) (p)->lpVtbl->QueryInterface(p, riid, ppv)
+#define ITAddressEvent_AddRef(p) (p)->lpVtbl->AddRef(p)
+#define ITAddressEvent_Release(p) (p)->lpVtbl->Release(p)
+#define ITAddressEvent_get_Address(p, ppa) (p)->lpVtbl->get_Address(p, ppa)
+#define ITAddressEvent_get_Event(p, pe) (p)->lpVtbl->get_Event(p, pe)
+#define ITAddressEvent_get_Terminal(p, ppt) (p)->lpVtbl->get_Terminal(p, ppt)
+
 /* ---- ITTAPIEventNotification: the application's event sink -----------------
  * Implemented by the application.  Event is called on a thread of the
  * library, one event at a time, never with an internal lock held; it may call
@@ -1154,6 +1409,20 @@ static const IID IID_ITCallNotificationEvent =
     {0x895801DF, 0x3DD6, 0x11D1, {0x8F, 0x30, 0x00, 0xC0, 0x4F, 0xB6, 0x80, 0x9F}};
 static const IID IID_ITCallInfoChangeEvent =
     {0x5D4B65F9, 0xE51C, 0x11D1, {0xA0, 0x2F, 0x00, 0xC0, 0x4F, 0xB6, 0x80, 0x9F}};
+static const IID IID_ITLegacyCallMediaControl =
+    {0xD624582F, 0xCC23, 0x4436, {0xB8, 0xA5, 0x47, 0xC6, 0x25, 0xC8, 0x04, 0x5D}};
+static const IID IID_ITDigitDetectionEvent =
+    {0x80D3BFAC, 0x57D9, 0x11D2, {0xA0, 0x4A, 0x00, 0xC0, 0x4F, 0xB6, 0x80, 0x9F}};
+static const IID IID_ITDigitGenerationEvent =
+    {0x80D3BFAD, 0x57D9, 0x11D2, {0xA0, 0x4A, 0x00, 0xC0, 0x4F, 0xB6, 0x80, 0x9F}};
+static const IID IID_ITLegacyCallMediaControl2 =
+    {0x57CA332D, 0x7BC2, 0x44F1, {0xA6, 0x0C, 0x93, 0x6F, 0xE8, 0xD7, 0xCE, 0x73}};
+static const IID IID_ITDigitsGatheredEvent =
+    {0xE52EC4C1, 0xCBA3, 0x441A, {0x9E, 0x6A, 0x93, 0xCB, 0x90, 0x9E, 0x97, 0x24}};
+static const IID IID_ITToneDetectionEvent =
+    {0x407E0FAF, 0xD047, 0x4753, {0xB0, 0xC6, 0x8E, 0x06, 0x03, 0x73, 0xFE, 0xCD}};
+static const IID IID_ITAddressEvent =
+    {0x831CE2D1, 0x83B5, 0x11D1, {0xBB, 0x5C, 0x00, 0xC0, 0x4F, 0xB6, 0x80, 0x9F}};
 static const IID IID_ITTAPIEventNotification =
     {0xEDDB9426, 0x3B91, 0x11D1, {0x8F, 0x30, 0x00, 0xC0, 0x4F, 0xB6, 0x80, 0x9F}};
 static const IID IID_IEnumAddress =

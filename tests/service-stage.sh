@@ -20,7 +20,7 @@ srv=$!
 # tapisrv writes "ready" on descriptor 3 once it accepts clients (or exits).
 read -r -t 20 word < "$dir/ready" || word=
 [ "$word" = ready ] || { echo "tapisrv did not start"; cat "$dir/tapisrv.log"; exit 1; }
-skip='^(alloc_|api_config_|config_|log_|dialing_|timer_|pending_|sip_|kam_|service_|teardown_|tool_)|^(uui_station_400_carries_none|uui_station_400_answer_accept_drop_too_big|handle_app_tells_whose_handle|abandon_call_to_unopened_station|errors_new_calls_list_too_small|monitor_hears_nothing_of_a_refused_make_call|reject_unavailable_when_400_closes_or_deallocates|tapi3_refcounts_and_release_of_an_active_call|status_ringing_on_the_switch_clock|status_ringing_stops_when_the_caller_gives_up|route_forward_no_answer_after_rings|route_pickup_group_and_directed|route_pickup_group_is_checked_by_the_configuration_checker)$'
+skip='^(alloc_|api_config_|config_|log_|dialing_|timer_|pending_|sip_|kam_|service_|teardown_|tool_)|^(uui_station_400_carries_none|uui_station_400_answer_accept_drop_too_big|handle_app_tells_whose_handle|abandon_call_to_unopened_station|errors_new_calls_list_too_small|monitor_hears_nothing_of_a_refused_make_call|reject_unavailable_when_400_closes_or_deallocates|tapi3_refcounts_and_release_of_an_active_call|status_ringing_on_the_switch_clock|status_ringing_stops_when_the_caller_gives_up|route_forward_no_answer_after_rings|route_pickup_group_and_directed|route_pickup_group_is_checked_by_the_configuration_checker|tapi3_address_ringing_until_answered)$'
 tests=$("$build/test-runner" --list | awk '{print $1}' | grep -Ev "$skip")
 OPENTAPI_SERVER="unix:$dir/s.sock" "$build/test-runner" $tests
 rc=$?

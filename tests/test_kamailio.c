@@ -19,6 +19,7 @@
 
 #include "../src/providers/kamailio/kam.h"
 #include "sip_helpers.h"
+#include "test_tapi3.h"
 
 #define CHECK_STR(a, b)                                                                        \
     do {                                                                                       \
@@ -463,6 +464,85 @@ TEST_THREADED(kam_restart_out_of_service_and_back)
     t_expect_none(&a);
     t_shutdown(&a);
     env_stop(&e);
+}
+
+/* The link to Kamailio is what lets TAPI operate the lines (third-party
+ * control): down, LINE_LINEDEVSTATE(DISCONNECTED | OUTOFSERVICE) and
+ * LINEDEVSTATUS without CONNECTED and INSERVICE; up again, CONNECTED |
+ * INSERVICE and both flags back.  Each open gets the states it enabled, in
+ * one message; one that enabled none gets nothing. */
+TEST_THREADED(kam_link_down_is_disconnected)
+{
+    struct kenv e;
+    env_start(&e);
+    const char *users[] = {"alice", NULL};
+    config_lines(&e, users, "reconnect_ms = 50\n");
+    tapp a, b, q;
+    t_init(&a, "all-four");
+    wait_service(true); /* the link is up before anyone opens the line */
+    t_init(&b, "connected-only");
+    t_init(&q, "quiet");
+    HLINE ha = t_open(&a, 0, LINECALLPRIVILEGE_MONITOR);
+    HLINE hb = t_open(&b, 0, LINECALLPRIVILEGE_MONITOR);
+    HLINE hq = t_open(&q, 0, LINECALLPRIVILEGE_MONITOR);
+    const DWORD link = LINEDEVSTATE_CONNECTED | LINEDEVSTATE_DISCONNECTED;
+    const DWORD service = LINEDEVSTATE_INSERVICE | LINEDEVSTATE_OUTOFSERVICE;
+    LINEDEVCAPS dc;
+    memset(&dc, 0, sizeof(dc));
+    dc.dwTotalSize = sizeof(dc);
+    CHECK_RC(lineGetDevCaps(a.h, 0, T_API, 0, &dc), 0);
+    CHECK_EQ(dc.dwLineStates & (link | service), link | service);
+    CHECK_RC(lineSetStatusMessages(ha, link | service, 0), 0);
+    CHECK_RC(lineSetStatusMessages(hb, link, 0), 0);
+    const DWORD up = LINEDEVSTATUSFLAGS_CONNECTED | LINEDEVSTATUSFLAGS_INSERVICE;
+    CHECK_EQ(dev_status_flags(ha) & up, up);
+
+    sh_stop(&e.kam);
+    expect_devstate(&a, ha, LINEDEVSTATE_DISCONNECTED | LINEDEVSTATE_OUTOFSERVICE);
+    expect_devstate(&b, hb, LINEDEVSTATE_DISCONNECTED);
+    CHECK_EQ(dev_status_flags(ha) & up, 0);
+    CHECK_EQ(dev_status_flags(hq) & up, 0);
+
+    kam_run(&e);
+    expect_devstate(&a, ha, LINEDEVSTATE_CONNECTED | LINEDEVSTATE_INSERVICE);
+    expect_devstate(&b, hb, LINEDEVSTATE_CONNECTED);
+    CHECK_EQ(dev_status_flags(hb) & up, up);
+    t_expect_none(&a);
+    t_expect_none(&b);
+    t_expect_none(&q);
+    t_shutdown(&q);
+    t_shutdown(&b);
+    t_shutdown(&a);
+    env_stop(&e);
+}
+
+/* TAPI 3 on a Kamailio line: the link going down is AE_STATE with
+ * ITAddress::get_State AS_OUTOFSERVICE, coming back AE_STATE and
+ * AS_INSERVICE (TE_ADDRESS in the filter, a registration on the address). */
+TEST_THREADED(kam_tapi3_address_state_follows_the_link)
+{
+    struct kenv e;
+    env_start(&e);
+    const char *users[] = {"alice", NULL};
+    config_lines(&e, users, "reconnect_ms = 50\n");
+    t3app x;
+    t3_init(&x, "x", TE_ADDRESS);
+    wait_service(true);
+    ITAddress *ax = t3_address(&x, 0);
+    LONG reg = t3_register(&x, ax, false, true);
+    CHECK_EQ(t3_address_state(ax), AS_INSERVICE);
+    sh_stop(&e.kam);
+    t3_expect_address(&x, ax, AE_STATE);
+    CHECK_EQ(t3_address_state(ax), AS_OUTOFSERVICE);
+    kam_run(&e);
+    t3_expect_address(&x, ax, AE_STATE);
+    CHECK_EQ(t3_address_state(ax), AS_INSERVICE);
+    t3_expect_none(&x);
+    CHECK_HR(ITTAPI_UnregisterNotifications(x.tapi, reg), S_OK);
+    ITAddress_Release(ax);
+    t3_done(&x);
+    env_stop(&e);
+    t3_check_stats();
 }
 
 /* Kamailio does not answer the drop (stopped with SIGSTOP): the request

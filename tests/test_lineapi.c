@@ -299,6 +299,10 @@ TEST(lineapi_media_mode_and_call_params)
     CHECK_RC(lineSetMediaMode(hb, LINEMEDIAMODE_AUTOMATEDVOICE), 0);
     t_expect_callinfo(&p.b, hb, LINECALLINFOSTATE_MEDIAMODE);
     t_expect_callinfo(&m, hm, LINECALLINFOSTATE_MEDIAMODE);
+    /* the far station's call takes the mode (test_digits.c: LINE_MONITORMEDIA) */
+    t_expect_callinfo(&p.a, ha, LINECALLINFOSTATE_MEDIAMODE);
+    t_callinfo(ha, &u);
+    CHECK_EQ(u.ci.dwMediaMode, LINEMEDIAMODE_AUTOMATEDVOICE);
     t_callinfo(hm, &u);
     CHECK_EQ(u.ci.dwMediaMode, LINEMEDIAMODE_AUTOMATEDVOICE);
     /* UNKNOWN narrowed to a set; the same mode again sends nothing */
@@ -307,6 +311,7 @@ TEST(lineapi_media_mode_and_call_params)
     CHECK_RC(lineSetMediaMode(hb, set), 0);
     t_expect_callinfo(&p.b, hb, LINECALLINFOSTATE_MEDIAMODE);
     t_expect_callinfo(&m, hm, LINECALLINFOSTATE_MEDIAMODE);
+    t_expect_callinfo(&p.a, ha, LINECALLINFOSTATE_MEDIAMODE);
     CHECK_RC(lineSetMediaMode(hb, set), 0);
     t_expect_none(&p.b);
     t_expect_none(&m);
@@ -374,16 +379,8 @@ TEST(lineapi_not_yet_functions_say_so)
     const LONG U = LINEERR_OPERATIONUNAVAIL;
     tvar u;
     var_init(&u, sizeof(u));
-    char digits[8];
-    LINEGENERATETONE tone = {440, 100, 100, 50};
-    LINEMONITORTONE mt = {0, 100, 440, 0, 0};
     DWORD id = 0;
-    CHECK_RC(lineGenerateDigits(hb, LINEDIGITMODE_DTMF, "123", 0), U);
-    CHECK_RC(lineGenerateTone(hb, LINETONEMODE_CUSTOM, 100, 1, &tone), U);
-    CHECK_RC(lineMonitorDigits(hb, LINEDIGITMODE_DTMF), U);
-    CHECK_RC(lineGatherDigits(hb, LINEDIGITMODE_DTMF, digits, 4, "#", 1000, 1000), U);
-    CHECK_RC(lineMonitorTones(hb, &mt, 1), U);
-    CHECK_RC(lineMonitorMedia(hb, LINEMEDIAMODE_AUTOMATEDVOICE), U);
+    /* digits, tones and media: test_digits.c */
     CHECK_RC(lineSetMediaControl(0, 0, hb, LINECALLSELECT_CALL, NULL, 0, NULL, 0, NULL, 0, NULL,
                                  0),
              U);
@@ -426,11 +423,6 @@ TEST(lineapi_not_yet_functions_say_so)
     /* (lineSetLineDevStatus: test_status.c; forwarding: tests/test_route.c) */
     CHECK_EQ(caps.dc.dwLineFeatures & ~(DWORD)(LINEFEATURE_FORWARD | LINEFEATURE_FORWARDFWD),
              LINEFEATURE_MAKECALL | LINEFEATURE_SETDEVSTATUS);
-    CHECK_EQ(caps.dc.dwGenerateDigitModes, 0);
-    CHECK_EQ(caps.dc.dwGenerateToneModes, 0);
-    CHECK_EQ(caps.dc.dwMonitorDigitModes, 0);
-    CHECK_EQ(caps.dc.dwGatherDigitsMinTimeout, 0);
-    CHECK_EQ(caps.dc.dwMonitorToneMaxNumFreq, 0);
     CHECK_EQ(caps.dc.dwMedCtlDigitMaxListSize, 0);
     CHECK_EQ(caps.dc.dwMedCtlMediaMaxListSize, 0);
     CHECK_EQ(caps.dc.dwSettableDevStatus, LINEDEVSTATUSFLAGS_MSGWAIT | LINEDEVSTATUSFLAGS_LOCKED);
@@ -440,10 +432,7 @@ TEST(lineapi_not_yet_functions_say_so)
     CHECK_RC(lineGetAddressCaps(p.b.h, 1, 0, T_API, 0, &caps.ac), 0);
     CHECK_EQ(caps.ac.dwNumCompletionMessages, 0);
     CHECK_EQ(caps.ac.dwCallFeatures &
-                 (LINECALLFEATURE_GENERATEDIGITS |
-                  LINECALLFEATURE_GENERATETONE | LINECALLFEATURE_MONITORDIGITS |
-                  LINECALLFEATURE_GATHERDIGITS | LINECALLFEATURE_MONITORTONES |
-                  LINECALLFEATURE_MONITORMEDIA | LINECALLFEATURE_SETMEDIACONTROL |
+                 (LINECALLFEATURE_SETMEDIACONTROL |
                   LINECALLFEATURE_SETTREATMENT |
                   LINECALLFEATURE_SETQOS | LINECALLFEATURE_SETTERMINAL),
              0);
@@ -453,7 +442,7 @@ TEST(lineapi_not_yet_functions_say_so)
              0);
     LINECALLSTATUS st;
     t_status(hb, &st);
-    CHECK_EQ(st.dwCallFeatures & (LINECALLFEATURE_GENERATEDIGITS | LINECALLFEATURE_SETTREATMENT),
+    CHECK_EQ(st.dwCallFeatures & LINECALLFEATURE_SETTREATMENT,
              0);
     t_drop_idle(&p.b, hb);
     t_expect_state(&p.a, ha, LINECALLSTATE_DISCONNECTED, LINEDISCONNECTMODE_NORMAL);

@@ -1,8 +1,8 @@
 /* The capabilities follow the provider of each line: a SIP line announces
- * hold (a re-INVITE, siphold.c) and the peer's hold (ACTIVEHELD), not
- * transfer, which the SIP provider does not carry out yet, while a switch
- * station next to it does.  Answering a call holds the active one on the
- * switch (LINEANSWERMODE_HOLD), not on a SIP line (NONE). */
+ * hold (a re-INVITE, siphold.c), the peer's hold (ACTIVEHELD) and transfer
+ * (REFER, sipxfer.c), as a switch station next to it does.  Answering a call
+ * holds the active one on the switch (LINEANSWERMODE_HOLD), not on a SIP line
+ * (NONE). */
 #include "sip_helpers.h"
 
 TEST(sip_caps_follow_the_provider)
@@ -34,20 +34,30 @@ TEST(sip_caps_follow_the_provider)
         CHECK_EQ(u.ac.dwCallFeatures & LINECALLFEATURE_DROP, LINECALLFEATURE_DROP);
         CHECK_EQ(u.ac.dwCallFeatures & LINECALLFEATURE_SETUPCONF, LINECALLFEATURE_SETUPCONF);
         if (dev == 0) { /* SIP */
-            CHECK_EQ(u.ac.dwCallFeatures & (hold | xfer), hold);
-            CHECK_EQ(u.ac.dwCallFeatures & LINECALLFEATURE_SWAPHOLD, 0);
+            CHECK_EQ(u.ac.dwCallFeatures & (hold | xfer), hold | xfer);
             CHECK_EQ(u.ac.dwConnectedModes,
                      LINECONNECTEDMODE_ACTIVE | LINECONNECTEDMODE_ACTIVEHELD);
-            CHECK_EQ(u.ac.dwTransferModes, 0);
-            CHECK_EQ(u.ac.dwCallFeatures2, 0);
-            CHECK_EQ(u.ac.dwAddrCapFlags &
-                         (LINEADDRCAPFLAGS_TRANSFERMAKE | LINEADDRCAPFLAGS_TRANSFERHELD),
-                     0);
+            CHECK_EQ(u.ac.dwTransferModes,
+                     LINETRANSFERMODE_TRANSFER | LINETRANSFERMODE_CONFERENCE);
+            CHECK_EQ(u.ac.dwCallFeatures2,
+                     LINECALLFEATURE2_TRANSFERNORM | LINECALLFEATURE2_TRANSFERCONF);
+            CHECK_EQ(u.ac.dwAddrCapFlags & LINEADDRCAPFLAGS_TRANSFERMAKE,
+                     LINEADDRCAPFLAGS_TRANSFERMAKE);
+            /* a transfer's progress comes as LINE_CALLINFO(DEVSPECIFIC) */
+            CHECK_EQ(u.ac.dwCallInfoStates & LINECALLINFOSTATE_DEVSPECIFIC,
+                     LINECALLINFOSTATE_DEVSPECIFIC);
+            /* a transferred call names the referring party (Referred-By) */
+            CHECK_EQ(u.ac.dwRedirectingIDFlags & (LINECALLPARTYID_ADDRESS | LINECALLPARTYID_NAME),
+                     LINECALLPARTYID_ADDRESS | LINECALLPARTYID_NAME);
         } else { /* the switch */
             CHECK_EQ(u.ac.dwCallFeatures & (hold | xfer), hold | xfer);
             CHECK_EQ(u.ac.dwConnectedModes, LINECONNECTEDMODE_ACTIVE);
             CHECK_EQ(u.ac.dwTransferModes,
                      LINETRANSFERMODE_TRANSFER | LINETRANSFERMODE_CONFERENCE);
+            /* a forwarded or redirected call names who sent it (lineForward, lineRedirect) */
+            CHECK_EQ(u.ac.dwRedirectingIDFlags,
+                     LINECALLPARTYID_ADDRESS | LINECALLPARTYID_NAME | LINECALLPARTYID_UNAVAIL);
+            CHECK_EQ(u.ac.dwCallInfoStates & LINECALLINFOSTATE_DEVSPECIFIC, 0);
         }
     }
     t_shutdown(&a);

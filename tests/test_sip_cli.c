@@ -328,3 +328,79 @@ TEST(sip_cli_answer_300_at_once)
     if (!strstr(tail, "300 calls: 300 ok, 0 failed"))
         FAIL("tapi answer's summary is not \"300 calls: 300 ok, 0 failed\": ...%s", tail);
 }
+
+/* tapi call --transfer-to: SIPp answers, the tool blind-transfers the call
+ * (REFER, Refer-To checked by SIPp) and SIPp's NOTIFYs end in final: exit 0
+ * with "transfer: done" and the call IDLE here when final is 2xx (SIPp then
+ * gets our BYE), exit 1 with "transfer: failed" and the call dropped
+ * otherwise. */
+static void call_transfer_to(const char *final, bool ok)
+{
+    int pa = sh_free_port(), ps = sh_free_port();
+    char la[64], dest[64];
+    line_arg(la, sizeof(la), "alice", pa);
+    line_arg(dest, sizeof(dest), "sipp", ps);
+    const char *subst[] = {"FINAL", final, "REFERTO", "sip:carol@127\\.0\\.0\\.1:5999", NULL};
+    sproc sipp, call;
+    sh_sipp_start(&sipp, sh_sipp_template("uas_refer_accept.xml", subst), ps, 0, 1, NULL);
+    const char *cargs[] = {"call",        "--line",  la, dest, "--transfer-to",
+                           "sip:carol@127.0.0.1:5999", "--timeout", "15", NULL};
+    sh_tapi_start(&call, cargs, 0);
+    expect_exit(&call, ok ? 0 : 1);
+    sh_expect_success(&sipp, SH_SIPP_TIMEOUT_MS);
+    CHECK_OUT(&call, "lineBlindTransfer sip:carol@127.0.0.1:5999 -> request", 1);
+    /* the progress: one LINE_CALLINFO per NOTIFY (100, then the final) */
+    CHECK_OUT(&call, "LINE_CALLINFO DEVSPECIFIC transfer: SIP ", 2);
+    if (ok) {
+        CHECK_OUT(&call, "1 call: 1 ok, 0 failed", 1);
+        CHECK_ORDER(&call, 1, "LINE_CALLSTATE CONNECTED ACTIVE", "lineBlindTransfer",
+                    "transfer: REFER sent", "LINE_CALLINFO DEVSPECIFIC transfer: SIP 200 OK",
+                    "LINE_CALLSTATE IDLE", "SUCCESS", "transfer: done", "ok");
+    } else {
+        CHECK_OUT(&call, "1 call: 0 ok, 1 failed", 1);
+        CHECK_ORDER(&call, 1, "LINE_CALLSTATE CONNECTED ACTIVE", "lineBlindTransfer",
+                    "LINE_CALLINFO DEVSPECIFIC transfer: SIP 603 Declined",
+                    "LINEERR_OPERATIONFAILED", "transfer: failed (LINEERR_OPERATIONFAILED)",
+                    "clear: lineDrop", "LINE_CALLSTATE IDLE", "FAILED: the transfer failed");
+    }
+}
+
+TEST(sip_cli_call_transfer_to_done) { call_transfer_to("200 OK", true); }
+TEST(sip_cli_call_transfer_to_failed) { call_transfer_to("603 Declined", false); }
+
+/* --transfer-to needs an address: a usage error (exit 2). */
+TEST(sip_cli_transfer_to_usage)
+{
+    sproc call;
+    const char *cargs[] = {"call", "--line", "sip:alice@127.0.0.1:5999", "sip:b@127.0.0.1:5998",
+                           "--transfer-to", NULL};
+    sh_tapi_start(&call, cargs, 0);
+    expect_exit(&call, 2);
+    CHECK_OUT(&call, "tapi: --transfer-to needs a value", 1);
+}
+
+/* tapi answer --transfer-to: SIPp calls, the tool answers and blind-transfers
+ * the call; SIPp checks the REFER, NOTIFYs 100 and 200, and gets our BYE: the
+ * tool prints the progress and exits 0. */
+TEST(sip_cli_answer_transfer_to_sipp)
+{
+    int pb = sh_free_port();
+    char lb[64];
+    line_arg(lb, sizeof(lb), "opentapi", pb);
+    sproc ans, sipp;
+    sh_reset(); /* as sip_cli_answer_sipp: the tool first, then SIPp's call */
+    const char *aargs[] = {"answer",   "--line",    lb, "--transfer-to", "carol@127.0.0.1:5999",
+                           "--timeout", "15", NULL};
+    sh_tapi_start(&ans, aargs, pb);
+    const char *subst[] = {"REFERTO", "sip:carol@127\\.0\\.0\\.1:5999", NULL};
+    sh_sipp_start_another(&sipp, sh_sipp_template("uac_accepts_refer.xml", subst),
+                          sh_free_port(), pb, 1, NULL);
+    sh_expect_success(&sipp, SH_SIPP_TIMEOUT_MS);
+    expect_exit(&ans, 0);
+    CHECK_OUT(&ans, "LINE_CALLINFO DEVSPECIFIC transfer: SIP ", 2);
+    CHECK_OUT(&ans, "1 call: 1 ok, 0 failed", 1);
+    CHECK_ORDER(&ans, 1, "LINE_CALLSTATE OFFERING", "lineAnswer", "LINE_CALLSTATE CONNECTED",
+                "lineBlindTransfer carol@127.0.0.1:5999 -> request",
+                "LINE_CALLINFO DEVSPECIFIC transfer: SIP 200 OK", "LINE_CALLSTATE IDLE",
+                "transfer: done", "ok");
+}

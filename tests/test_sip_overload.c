@@ -4,6 +4,7 @@
  * allocated for it; never silence.  The INVITE rate runs on the core clock,
  * so the tests drive it by hand. */
 #include <stddef.h>
+#include <stdio.h>
 
 #include "../src/providers/sip/sip.h"
 #include "sip_helpers.h"
@@ -176,3 +177,107 @@ TEST(sip_session_timer_peer_with_timers_vanishes)
 }
 
 TEST(sip_session_timer_plain_peer_vanishes) { vanished_peer(""); }
+
+/* Outgoing calls count against the same limits: lineMakeCall when the line
+ * has its max_calls calls is LINEERR_CALLUNAVAIL (all its call appearances
+ * are in use), when the process has [sip] max_calls SIP calls
+ * LINEERR_RESOURCEUNAVAIL; refused at once, with or without a destination,
+ * no handle.  The outgoing calls count for an incoming INVITE too (486 /
+ * 503), and a call dropped makes room for the next. */
+static void outgoing_refused(const char *extra, LONG expected, const char *scenario,
+                             size_t field)
+{
+    int port = sh_port(0);
+    sh_config_line(port, extra);
+    tapp a;
+    HLINE hl;
+    sh_app_open(&a, &hl);
+    HCALL h[3];
+    for (int i = 0; i < 2; i++) {
+        h[i] = t_make_call(&a, hl, NULL, NULL, 0);
+        t_expect_state(&a, h[i], LINECALLSTATE_DIALTONE, LINEDIALTONEMODE_NORMAL);
+    }
+    char dest[64];
+    snprintf(dest, sizeof(dest), "sip:nobody@127.0.0.1:%d", sh_port(1));
+    h[2] = 0;
+    CHECK_RC(lineMakeCall(hl, &h[2], NULL, 0, NULL), expected);
+    CHECK_RC(lineMakeCall(hl, &h[2], dest, 0, NULL), expected);
+    CHECK_EQ(h[2], 0);
+    t_expect_none(&a);
+    struct ot_sip_counters before = counters();
+    sproc refused;
+    sh_sipp_start(&refused, scenario, sh_port(2), port, 1, NULL);
+    sh_expect_success(&refused, SH_SIPP_TIMEOUT_MS);
+    t_expect_none(&a);
+    struct ot_sip_counters after = counters();
+    unsigned long b = *(unsigned long *)(void *)((char *)&before + field);
+    unsigned long n = *(unsigned long *)(void *)((char *)&after + field);
+    CHECK_EQ(n - b, 1);
+    sh_drop_idle_uui(&a, h[0], NULL, 0);
+    h[2] = t_make_call(&a, hl, NULL, NULL, 0);
+    t_expect_state(&a, h[2], LINECALLSTATE_DIALTONE, LINEDIALTONEMODE_NORMAL);
+    sh_drop_idle_uui(&a, h[1], NULL, 0);
+    sh_drop_idle_uui(&a, h[2], NULL, 0);
+    sh_wait_dialogs(0);
+    t_expect_none(&a);
+    t_shutdown(&a);
+}
+
+TEST(sip_overload_outgoing_line_max_calls_callunavail)
+{
+    outgoing_refused("max_calls = 2\n", LINEERR_CALLUNAVAIL, "uac_expect_486.xml",
+                     offsetof(struct ot_sip_counters, refused_busy));
+}
+
+TEST(sip_overload_outgoing_process_max_calls_resourceunavail)
+{
+    outgoing_refused("[sip]\nmax_calls = 2\n", LINEERR_RESOURCEUNAVAIL, "uac_expect_503.xml",
+                     offsetof(struct ot_sip_counters, refused_overload));
+}
+
+/* A conference's consultation call is an outgoing call: on a line with
+ * max_calls = 1 and one call up, lineSetupConference is LINEERR_CALLUNAVAIL
+ * and the call stays as it was (CONNECTED, droppable). */
+TEST(sip_overload_outgoing_conference_consult_callunavail)
+{
+    int p0 = sh_free_port(), p1 = sh_free_port();
+    char text[512];
+    snprintf(text, sizeof(text),
+             "[line]\nprovider = sip\nname = host\nnumber = host\n"
+             "uri = sip:host@127.0.0.1:%d\nmax_calls = 1\n"
+             "[line]\nprovider = sip\nname = bob\nnumber = bob\nuri = sip:bob@127.0.0.1:%d\n",
+             p0, p1);
+    t_config(text);
+    tapp host, bob;
+    t_init(&host, "host");
+    t_init(&bob, "bob");
+    HLINE lh = t_open(&host, 0, LINECALLPRIVILEGE_OWNER);
+    HLINE lb = t_open(&bob, 1, LINECALLPRIVILEGE_OWNER);
+    char dest[64];
+    snprintf(dest, sizeof(dest), "sip:bob@127.0.0.1:%d", p1);
+    HCALL hh = t_make_call(&host, lh, dest, NULL, 0);
+    t_expect_state(&host, hh, LINECALLSTATE_DIALING, 0);
+    HCALL hb = t_expect_offer(&bob, lb);
+    LONG req = lineAnswer(hb, NULL, 0);
+    CHECK_REQ(req);
+    t_expect_state(&bob, hb, LINECALLSTATE_CONNECTED, LINECONNECTEDMODE_ACTIVE);
+    t_expect_reply(&bob, req, 0);
+    sh_wait_state(&host, hh, LINECALLSTATE_CONNECTED);
+    HCALL hconf = 0, hk = 0;
+    CHECK_RC(lineSetupConference(hh, 0, &hconf, &hk, 3, NULL), LINEERR_CALLUNAVAIL);
+    CHECK(hconf == 0 && hk == 0);
+    HCALL h2 = 0;
+    CHECK_RC(lineMakeCall(lh, &h2, NULL, 0, NULL), LINEERR_CALLUNAVAIL);
+    t_expect_none(&host);
+    LINECALLSTATUS st;
+    t_status(hh, &st);
+    CHECK_EQ(st.dwCallState, LINECALLSTATE_CONNECTED);
+    sh_drop_idle_uui(&host, hh, NULL, 0);
+    sh_wait_state(&bob, hb, LINECALLSTATE_DISCONNECTED);
+    t_drop_idle(&bob, hb);
+    sh_wait_dialogs(0);
+    t_expect_none(&host);
+    t_expect_none(&bob);
+    t_shutdown(&host);
+    t_shutdown(&bob);
+}

@@ -50,6 +50,12 @@ void t3_expect_info_(t3app *x, ITBasicCallControl *c, CALLINFOCHANGE_CAUSE cic, 
 ITBasicCallControl *t3_expect_notify_(t3app *x, CALL_NOTIFICATION_EVENT cne, LONG instance,
                                       const char *f, int l);
 #define t3_expect_notify(x, cne, inst) t3_expect_notify_(x, cne, inst, __FILE__, __LINE__)
+/* The next event must be TE_ADDRESS(ae) of address a (ITAddress identity),
+ * with no terminal. */
+void t3_expect_address_(t3app *x, ITAddress *a, ADDRESS_EVENT ae, const char *f, int l);
+#define t3_expect_address(x, a, ae) t3_expect_address_(x, a, ae, __FILE__, __LINE__)
+/* ITAddress::get_State. */
+ADDRESS_STATE t3_address_state(ITAddress *a);
 /* No event is queued. */
 void t3_expect_none_(t3app *x, const char *f, int l);
 #define t3_expect_none(x) t3_expect_none_(x, __FILE__, __LINE__)

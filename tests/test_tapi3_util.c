@@ -206,6 +206,38 @@ ITBasicCallControl *t3_expect_notify_(t3app *x, CALL_NOTIFICATION_EVENT cne, LON
     return c;
 }
 
+void t3_expect_address_(t3app *x, ITAddress *a, ADDRESS_EVENT ae, const char *f, int l)
+{
+    TAPI_EVENT type;
+    IDispatch *ev = next_event(x, &type, f, l);
+    ITAddressEvent *e = NULL;
+    HRESULT hr = IDispatch_QueryInterface(ev, &IID_ITAddressEvent, (void **)&e);
+    IDispatch_Release(ev);
+    if (type != TE_ADDRESS || hr != S_OK)
+        ot_test_fail(f, l, "%s: got %s, expected TE_ADDRESS", x->name, otTapi3EventName(type));
+    ADDRESS_EVENT got;
+    ITAddress *ga = NULL;
+    ITTerminal *term = (ITTerminal *)1;
+    CHECK_HR(ITAddressEvent_get_Event(e, &got), S_OK);
+    CHECK_HR(ITAddressEvent_get_Address(e, &ga), S_OK);
+    CHECK_HR(ITAddressEvent_get_Terminal(e, &term), S_OK);
+    ITAddressEvent_Release(e);
+    ITAddress_Release(ga);
+    if (got != ae)
+        ot_test_fail(f, l, "%s: address event %d, expected %d", x->name, (int)got, (int)ae);
+    if (ga != a)
+        ot_test_fail(f, l, "%s: address event of another address", x->name);
+    if (term)
+        ot_test_fail(f, l, "%s: address event with a terminal", x->name);
+}
+
+ADDRESS_STATE t3_address_state(ITAddress *a)
+{
+    ADDRESS_STATE s = (ADDRESS_STATE)-1;
+    CHECK_HR(ITAddress_get_State(a, &s), S_OK);
+    return s;
+}
+
 void t3_expect_none_(t3app *x, const char *f, int l)
 {
     TAPI_EVENT type;

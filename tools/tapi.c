@@ -73,9 +73,14 @@ static const char help_config[] =
     "  --call-uui HEX    UUI on the INVITE (call) or on the 200 that answers (answer)\n" \
     "  --ring-uui HEX    answer: accept first, a 180 Ringing with this UUI\n" \
     "  --ring MS         answer: let each call ring MS ms (after a 180) before answering\n" \
-    "  --drop-after MS   drop a connected call after MS ms (default: wait for the far end)\n" \
+    "  --drop-after MS   drop a connected call after MS ms (default: wait for the far end);\n" \
+    "                    with --digits, MS ms after the last digit went out\n" \
+    "  --digits STRING   send these DTMF digits (0-9 A-D * #, ',' a pause) once connected\n" \
+    "                    (SIP INFO); every call prints the digits it receives\n" \
     "  --hold-after MS   put a connected call on hold after MS ms (lineHold)\n" \
     "  --hold-for MS     with --hold-after: take it off hold MS ms later (lineUnhold)\n" \
+    "  --transfer-to ADDR  blind-transfer each call to ADDR once connected (SIP REFER);\n" \
+    "                    the call is as asked when the transfer succeeds\n" \
     "  --calls N         handle N calls (default 1)\n" \
     "  --timeout S       exit after S s without a call in progress (default 30, 0 = never);\n" \
     "                    a call in progress is never cut\n" \

@@ -4,6 +4,8 @@
  *
  *   tapi answer [--line sip:USER@IP:PORT] [--reject] [--uui HEX] [--drop-after MS] [--calls N]
  *   tapi call   [--line sip:USER@IP:PORT] DEST_URI [--uui HEX] [--drop-after MS] [--calls N]
+ *   either: --transfer-to ADDR (lineBlindTransfer once connected)
+ *               [--digits STRING] (DTMF once connected; every call prints what it receives)
  *   more options: tapi answer --help (tapi_help_answer_call in tapi.c)
  *
  * answer answers every incoming call (or rejects it: lineDrop while offered),
@@ -29,9 +31,10 @@
  *
  * "As asked": answer --reject: the offered call was rejected (our lineDrop
  * took it IDLE); answer --redirect-to ADDR: it was redirected there (our
- * lineRedirect took it IDLE).  Otherwise: the call connected, every hold and
- * unhold asked for succeeded, and the call ended by our drop or by the far end
- * with DISCONNECTED NORMAL. */
+ * lineRedirect took it IDLE); --transfer-to: the call connected and
+ * lineBlindTransfer succeeded (the call IDLE here).  Otherwise: the call
+ * connected, every hold and unhold asked for succeeded, and the call ended by
+ * our drop or by the far end with DISCONNECTED NORMAL. */
 #define _POSIX_C_SOURCE 200809L
 #include <ctype.h>
 #include <errno.h>
@@ -64,6 +67,7 @@ struct opts {
     const char *tls_cert, *tls_key, *tls_ca, *tls_verify; /* --tls-*: a TLS --line line */
     const char *redirect_to; /* answer: lineRedirect every offered call there */
     const char *trace, *pcap, *svg;
+    const char *transfer_to; /* blind-transfer each call there once connected */
     bool reject, ladder, json;
     bool service_line; /* --line names a line of the telephony service */
     long device; /* -1: the first SIP line of OPENTAPI_CONFIG */
@@ -74,6 +78,7 @@ struct opts {
     long drop_after; /* ms, -1 = wait for the far end */
     long hold_after; /* ms after connecting to lineHold, -1 = never */
     long hold_for;   /* ms on hold before lineUnhold, -1 = stay on hold */
+    const char *digits; /* --digits: DTMF sent once connected */
     unsigned long calls;
     unsigned timeout_s;
     int sip_log;
@@ -85,10 +90,11 @@ struct tcall {
     unsigned slot;    /* its index in calls[] */
     unsigned long no; /* 1, 2, ... in the order calls began */
     HCALL h;
-    LONG make_req, answer_req, drop_req, accept_req, hold_req, unhold_req;
-    bool offered, connected, disconnected, idle, drop_answered;
+    LONG make_req, answer_req, drop_req, accept_req, hold_req, unhold_req, xfer_req;
+    bool offered, connected, disconnected, idle, drop_answered, xfer_answered;
     bool peer_held; /* the far end holds the call (CONNECTED ACTIVEHELD) */
     bool redirecting; /* drop_req is --redirect-to's lineRedirect */
+    bool monitoring; /* lineMonitorDigits asked for */
     DWORD disc_mode;
     long long drop_at;   /* monotonic ms, 0 = no drop scheduled */
     long long answer_at; /* monotonic ms, 0 = no answer scheduled (--ring) */
@@ -362,6 +368,11 @@ static int parse_args(int argc, char **argv, struct opts *o)
             if (!*v)
                 return usage_error("%s needs a file name", a);
             *(a[2] == 't' ? &o->trace : a[2] == 'p' ? &o->pcap : &o->svg) = v;
+        } else if (!strcmp(a, "--transfer-to")) {
+            if (!clean_text(v, 250))
+                return usage_error("--transfer-to: an address, printable, no spaces, at most 250 "
+                                   "characters: %.40s", v ? v : "");
+            o->transfer_to = v;
         } else if (!strcmp(a, "--drop-after")) {
             if (!parse_ulong(v, 0, 86400000ul, &n))
                 return usage_error("--drop-after must be milliseconds (0-86400000): %.40s", v);
@@ -370,6 +381,11 @@ static int parse_args(int argc, char **argv, struct opts *o)
             if (!parse_ulong(v, 0, 86400000ul, &n))
                 return usage_error("%s must be milliseconds (0-86400000)", a);
             *(a[7] == 'a' ? &o->hold_after : &o->hold_for) = (long)n;
+        } else if (!strcmp(a, "--digits")) {
+            size_t dl = strlen(v);
+            if (!dl || dl > 256 || strspn(v, "0123456789ABCDabcd*#,") != dl)
+                return usage_error("--digits: 1 to 256 of 0-9 A-D * # and ',': %.40s", v);
+            o->digits = v;
         } else if (!strcmp(a, "--calls")) {
             if (!parse_ulong(v, 1, 100000000ul, &n))
                 return usage_error("--calls must be a number of calls (1 or more): %.40s", v);
@@ -645,7 +661,7 @@ static struct tcall *call_by_request(LONG id)
         if (calls[i] && calls[i]->used && id > 0 &&
             (calls[i]->make_req == id || calls[i]->answer_req == id || calls[i]->drop_req == id ||
              calls[i]->accept_req == id || calls[i]->hold_req == id ||
-             calls[i]->unhold_req == id))
+             calls[i]->unhold_req == id || calls[i]->xfer_req == id))
             return calls[i];
     return NULL;
 }
@@ -779,6 +795,22 @@ static void say_uui(const struct tcall *c, const char *what, const struct hexopt
         say(c, "%s -> request %ld", what, (long)req);
 }
 
+/* --transfer-to: lineBlindTransfer of the connected call; the reply says how
+ * it went (the call goes IDLE first when it succeeds). */
+static void transfer(const struct opts *o, struct tcall *c)
+{
+    LONG r = lineBlindTransfer(c->h, o->transfer_to, 0);
+    if (r < 0) {
+        say(c, "lineBlindTransfer %s: %s", o->transfer_to, otErrorName(r));
+        call_fail(c, "lineBlindTransfer failed");
+        drop(c, NULL, 0, "clear");
+        return;
+    }
+    c->xfer_req = r;
+    say(c, "lineBlindTransfer %s -> request %ld", o->transfer_to, (long)r);
+    say(c, "transfer: REFER sent, waiting for its outcome");
+}
+
 /* The offered call: answered (with --call-uui's UUI) or rejected. */
 static void answer_or_reject(const struct opts *o, struct tcall *c)
 {
@@ -816,6 +848,14 @@ static void on_state(const struct opts *o, struct tcall *c, DWORD state, DWORD m
 {
     const char *mname = otCallStateModeName(state, mode);
     say(c, "LINE_CALLSTATE %s%s%s", otCallStateName(state), mname[0] ? " " : "", mname);
+    if (!c->monitoring && state != LINECALLSTATE_IDLE && state != LINECALLSTATE_DISCONNECTED) {
+        /* from the first state on, so that no digit of the far end is missed;
+         * a line that detects none says so once */
+        c->monitoring = true;
+        LONG r = lineMonitorDigits(c->h, LINEDIGITMODE_DTMF);
+        if (r)
+            say(c, "lineMonitorDigits: %s", otErrorName(r));
+    }
     switch (state) {
     case LINECALLSTATE_OFFERING:
         c->offered = true;
@@ -839,7 +879,17 @@ static void on_state(const struct opts *o, struct tcall *c, DWORD state, DWORD m
         answer_or_reject(o, c);
         break;
     case LINECALLSTATE_CONNECTED:
-        if (!c->connected && o->drop_after >= 0)
+        if (!c->connected && o->transfer_to && !o->reject)
+            transfer(o, c);
+        else if (!c->connected && o->digits) {
+            LONG r = lineGenerateDigits(c->h, LINEDIGITMODE_DTMF, o->digits, 0);
+            say(c, "lineGenerateDigits %s -> %s", o->digits, otErrorName(r));
+            if (r) {
+                call_fail(c, "lineGenerateDigits failed");
+                if (o->drop_after >= 0)
+                    c->drop_at = now_ms() + o->drop_after;
+            } /* else the drop is timed from LINE_GENERATE */
+        } else if (!c->connected && o->drop_after >= 0)
             c->drop_at = now_ms() + o->drop_after;
         if (!c->connected && o->hold_after >= 0)
             c->hold_at = now_ms() + o->hold_after;
@@ -872,7 +922,7 @@ static void on_state(const struct opts *o, struct tcall *c, DWORD state, DWORD m
     case LINECALLSTATE_IDLE:
         c->idle = true;
         c->drop_at = c->answer_at = c->hold_at = c->unhold_at = 0;
-        if (!c->drop_req && !c->disconnected)
+        if (!c->drop_req && !c->disconnected && !c->xfer_req)
             call_fail(c, c->offered ? "the caller abandoned the offer" : "went IDLE");
         break;
     default:
@@ -895,6 +945,15 @@ static void on_reply(const struct opts *o, struct tcall *c, LONG id, LONG result
     } else if (id == c->accept_req) {
         if (result)
             call_fail(c, "lineAccept failed");
+    } else if (id == c->xfer_req) {
+        c->xfer_answered = true;
+        if (result) {
+            say(c, "transfer: failed (%s), the call stays", otErrorName(result));
+            call_fail(c, "the transfer failed");
+            if (!c->idle && !c->drop_req)
+                drop(c, NULL, 0, "clear");
+        } else
+            say(c, "transfer: done, the call is the transfer target's now");
     } else if (id == c->drop_req) {
         c->drop_answered = true;
         if (result)
@@ -914,7 +973,8 @@ static void on_reply(const struct opts *o, struct tcall *c, LONG id, LONG result
  * there (if any) has its reply, or once that drop failed. */
 static void maybe_finish(struct tcall *c)
 {
-    if (c->used && ((c->idle && (!c->drop_req || c->drop_answered)) ||
+    if (c->used && ((c->idle && (!c->drop_req || c->drop_answered) &&
+                     (!c->xfer_req || c->xfer_answered)) ||
                     (c->drop_answered && c->why[0])))
         call_finish(c);
 }
@@ -955,13 +1015,32 @@ static void on_message(const struct opts *o, const LINEMESSAGE *m)
             show_uui(c);
         }
         if (c && (m->dwParam1 & LINECALLINFOSTATE_DEVSPECIFIC)) {
-            /* e.g. received UUI the line could not take (docs/sip.md) */
+            /* a transfer's progress ("transfer: SIP 180 Ringing"), or received
+             * UUI the line could not take ("UUI dropped: ...", docs/sip.md) */
             char text[160];
             call_cause(c->h, text, sizeof(text));
-            say(c, "LINE_CALLINFO DEVSPECIFIC");
-            if (text[0])
+            say(c, "LINE_CALLINFO DEVSPECIFIC%s%s", text[0] ? " " : "", text);
+            if (!strncmp(text, "UUI dropped", 11))
                 say(c, "  warning: %s", text);
         }
+        break;
+    }
+    case LINE_MONITORDIGITS: {
+        struct tcall *c = call_by_handle((HCALL)m->hDevice);
+        if (c)
+            say(c, "LINE_MONITORDIGITS %c", (char)(m->dwParam1 & 0xff));
+        break;
+    }
+    case LINE_GENERATE: {
+        struct tcall *c = call_by_handle((HCALL)m->hDevice);
+        if (!c)
+            break;
+        bool done = m->dwParam1 == LINEGENERATETERM_DONE;
+        say(c, "LINE_GENERATE %s", done ? "DONE" : "CANCEL");
+        if (!done)
+            call_fail(c, "the digits were not all sent");
+        if (o->drop_after >= 0 && c->connected && !c->disconnected && !c->drop_req)
+            c->drop_at = now_ms() + o->drop_after;
         break;
     }
     case LINE_REPLY: {

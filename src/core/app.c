@@ -320,6 +320,7 @@ static void core_stop(void)
 /* ---- applications ---- */
 static void app_free(struct ot_app *a)
 {
+    ot_media_app_free(a);
     ot_msgq_free(&a->queue);
     if (a->efd >= 0)
         close(a->efd);
@@ -533,8 +534,10 @@ LONG ot_app_create_for_server(HLINEAPP *h, LPCSTR name, DWORD api, DWORD *ndevs,
     if (api < OT_API_LOW)
         return LINEERR_INCOMPATIBLEAPIVERSION;
     LONG rc = app_create(h, NULL, name, ndevs, api > OT_API_HIGH ? OT_API_HIGH : api, true, &ev);
-    if (!rc)
+    if (!rc) {
         *efd = (int)(intptr_t)ev;
+        ot_app_mark_server(*h);
+    }
     return rc;
 }
 

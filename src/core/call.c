@@ -99,6 +99,7 @@ void ot_call_free_now(struct ot_call *c)
     ot_status_call_gone(c); /* freed while not IDLE: the line's counts follow */
     ot_list_del(&c->ld_link);
     ot_list_del(&c->conn_link);
+    ot_media_call_free(c);
     char **strs[] = {&c->caller_id,      &c->caller_name,      &c->called_id,
                      &c->called_name,    &c->connected_id,     &c->connected_name,
                      &c->redirecting_id, &c->redirecting_name, &c->redirection_id,
@@ -160,6 +161,9 @@ struct ot_callref *ot_callref_get(HCALL h)
     return r && !r->open->closing ? r : NULL; /* a closing line's handles are gone */
 }
 
+_Static_assert(sizeof(void *) != 8 || sizeof(struct ot_callref) <= 56,
+               "a call handle fits a 64-byte malloc chunk (docs/robustness.md)");
+
 struct ot_callref *ot_callref_create(struct ot_call *c, struct ot_open *o, DWORD priv,
                                      bool announce)
 {
@@ -173,7 +177,7 @@ struct ot_callref *ot_callref_create(struct ot_call *c, struct ot_open *o, DWORD
     }
     r->call = c;
     r->open = o;
-    r->privilege = priv;
+    r->privilege = (uint8_t)priv; /* MONITOR or OWNER */
     r->announce_privilege = announce;
     c->had_handles = true;
     ot_list_add_tail(&c->refs, &r->call_link);
@@ -189,6 +193,7 @@ struct ot_callref *ot_callref_create(struct ot_call *c, struct ot_open *o, DWORD
 void ot_callref_destroy(struct ot_callref *r)
 {
     struct ot_call *c = r->call;
+    ot_media_ref_gone(r);
     if (r->privilege == LINECALLPRIVILEGE_OWNER)
         c->num_owners--;
     else
@@ -349,6 +354,8 @@ void ot_ev_call_state(struct ot_call *c, DWORD state, DWORD mode)
         post_state(r);
     }
     ot_status_call_moved(c, old_state, old_mode); /* NUMCALLS, INUSE* */
+    if (c->media)
+        ot_media_call_state(c);
     if (state == LINECALLSTATE_IDLE)
         ot_call_maybe_free(c);
 }
@@ -647,7 +654,8 @@ DWORD ot_call_features(const struct ot_call *c, DWORD privilege)
             f = cf->sharing == LINEADDRESSSHARING_BRIDGEDSHARED ? LINECALLFEATURE_ANSWER
                                                                  : 0; /* rejoin */
         else
-            f = LINECALLFEATURE_DROP | LINECALLFEATURE_HOLD | uui | conf;
+            f = LINECALLFEATURE_DROP | LINECALLFEATURE_HOLD | uui | conf |
+                ot_media_call_features(c->ld->prov);
         break;
     case LINECALLSTATE_ONHOLD:
         f = LINECALLFEATURE_UNHOLD | LINECALLFEATURE_DROP;
@@ -656,8 +664,10 @@ DWORD ot_call_features(const struct ot_call *c, DWORD privilege)
         f = LINECALLFEATURE_DROP | LINECALLFEATURE_REMOVEFROMCONF;
         break;
     case LINECALLSTATE_ONHOLDPENDCONF:
-    case LINECALLSTATE_ONHOLDPENDTRANSFER:
         f = LINECALLFEATURE_DROP;
+        break;
+    case LINECALLSTATE_ONHOLDPENDTRANSFER: /* the held call of lineSetupTransfer */
+        f = LINECALLFEATURE_DROP | (cf->max_conf ? LINECALLFEATURE_COMPLETETRANSF : 0);
         break;
     case LINECALLSTATE_BUSY:
     case LINECALLSTATE_SPECIALINFO:

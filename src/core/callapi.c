@@ -533,6 +533,10 @@ LONG lineGetCallInfo(HCALL hCall, LPLINECALLINFO lpCallInfo)
         ot_varbuf_put_str(&vb, c->called_id, &ci.dwCalledIDSize, &ci.dwCalledIDOffset);
         ot_varbuf_put_str(&vb, c->called_name, &ci.dwCalledIDNameSize, &ci.dwCalledIDNameOffset);
         ot_varbuf_put_str(&vb, c->connected_id, &ci.dwConnectedIDSize, &ci.dwConnectedIDOffset);
+        ot_varbuf_put_str(&vb, c->redirecting_id, &ci.dwRedirectingIDSize,
+                          &ci.dwRedirectingIDOffset);
+        ot_varbuf_put_str(&vb, c->redirecting_name, &ci.dwRedirectingIDNameSize,
+                          &ci.dwRedirectingIDNameOffset);
         ot_varbuf_put_str(&vb, c->connected_name, &ci.dwConnectedIDNameSize,
                           &ci.dwConnectedIDNameOffset);
         ot_varbuf_put_str(&vb, c->redirection_id, &ci.dwRedirectionIDSize,

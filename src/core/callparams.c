@@ -79,8 +79,12 @@ LONG lineSetMediaMode(HCALL hCall, DWORD dwMediaModes)
         struct ot_call *c = r->call;
         DWORD old = c->media_mode ? c->media_mode : LINEMEDIAMODE_INTERACTIVEVOICE;
         c->media_mode = dwMediaModes;
-        if (old != dwMediaModes)
+        if (old != dwMediaModes) {
             ot_call_post_callinfo(c, LINECALLINFOSTATE_MEDIAMODE, NULL);
+            /* the far end's call takes the mode (LINE_MONITORMEDIA there) */
+            if (c->ld->prov->media_mode_changed && !c->provider_closed)
+                c->ld->prov->media_mode_changed(c, dwMediaModes);
+        }
     }
 out:
     ot_unlock();

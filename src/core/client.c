@@ -33,6 +33,12 @@ struct hreg { /* LPHCALL outs of a request, written at its LINE_REPLY */
     char kind;
     struct hreg *next;
 };
+struct greg { /* a lineGatherDigits buffer, filled at its LINE_GATHERDIGITS */
+    HCALL h;
+    LPSTR buf;
+    DWORD n;
+    struct greg *next;
+};
 struct pcopy { /* a proxy request this process got: our copy of the service's */
     LINEPROXYREQUEST *copy;
     DWORD size;
@@ -59,6 +65,7 @@ static struct {
     unsigned char *cur_payload;
     size_t cur_len;
     struct hreg *hregs;
+    struct greg *gregs; /* in the order of the requests */
     struct pcopy *pcopies;
 } cl = {.lock = PTHREAD_MUTEX_INITIALIZER, .cond = PTHREAD_COND_INITIALIZER, .fd = -1};
 
@@ -201,6 +208,20 @@ static void on_msg(struct ot_rbuf *in)
         m.dwParam1 = (DWORD_PTR)pc->copy;
     }
     pthread_mutex_lock(&cl.lock);
+    if (m.dwMessageID == LINE_GATHERDIGITS)
+        for (struct greg **pp = &cl.gregs; *pp; pp = &(*pp)->next)
+            if ((*pp)->h == (HCALL)m.hDevice) {
+                struct greg *g = *pp;
+                *pp = g->next;
+                /* the digits (none: no digits, or the service lost them) */
+                DWORD n = blob ? (blen < g->n ? blen : g->n) : 0;
+                if (n)
+                    memcpy(g->buf, blob, n);
+                if (n < g->n)
+                    g->buf[n] = '\0';
+                free(g);
+                break;
+            }
     HLINEAPP local = local_of(remote);
     struct hreg *r = seq ? hreg_take(seq) : NULL;
     if (pc && local) {
@@ -468,6 +489,11 @@ static void disconnect_locked(void)
         cl.hregs = r->next;
         free(r);
     }
+    while (cl.gregs) {
+        struct greg *g = cl.gregs;
+        cl.gregs = g->next;
+        free(g);
+    }
     pcopies_forget_locked(0, 0);
     free(cl.apps);
     cl.apps = NULL;
@@ -587,11 +613,57 @@ LONG ot_client_call(unsigned fn, const uintptr_t *a)
     struct ot_rbuf rest;
     rc = roundtrip(fn, &w, frame, seq, reg, &payload, &rest);
     ot_wbuf_free(&w);
+    if (fn == OT_RPC_lineDeallocateCall && rc == 0) {
+        /* A gather the deallocation ended silently: its message never comes
+         * (one that came before the result was delivered, in order). */
+        pthread_mutex_lock(&cl.lock);
+        for (struct greg **pp = &cl.gregs; *pp;)
+            if ((*pp)->h == (HCALL)a[0]) {
+                struct greg *g = *pp;
+                *pp = g->next;
+                free(g);
+            } else {
+                pp = &(*pp)->next;
+            }
+        pthread_mutex_unlock(&cl.lock);
+    }
     if (payload && ot_rpc_decode_outs(fn, a, rc, &rest) != 0) {
         ot_log("telephony service: malformed result of %s", ot_rpc_fns[fn].name);
         rc = LINEERR_OPERATIONFAILED;
     }
     free(payload);
+    return rc;
+}
+
+LONG ot_client_gather(HCALL h, DWORD modes, LPSTR buf, DWORD num, LPCSTR term, DWORD first,
+                      DWORD inter)
+{
+    const uintptr_t a[] = {h, modes, (uintptr_t)buf, num, (uintptr_t)term, first, inter};
+    struct greg *g = NULL;
+    if (buf) { /* registered first: the message may come before the result */
+        if (!(g = calloc(1, sizeof(*g))))
+            return LINEERR_NOMEM;
+        g->h = h;
+        g->buf = buf;
+        g->n = num;
+        pthread_mutex_lock(&cl.lock);
+        struct greg **pp = &cl.gregs;
+        while (*pp)
+            pp = &(*pp)->next;
+        *pp = g;
+        pthread_mutex_unlock(&cl.lock);
+    }
+    LONG rc = ot_client_call(OT_RPC_lineGatherDigits, a);
+    if (rc && g) { /* no message will come for it */
+        pthread_mutex_lock(&cl.lock);
+        for (struct greg **pp = &cl.gregs; *pp; pp = &(*pp)->next)
+            if (*pp == g) {
+                *pp = g->next;
+                free(g);
+                break;
+            }
+        pthread_mutex_unlock(&cl.lock);
+    }
     return rc;
 }
 

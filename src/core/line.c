@@ -374,6 +374,7 @@ LONG lineGetDevCaps(HLINEAPP hLineApp, DWORD dwDeviceID, DWORD dwAPIVersion, DWO
         dc.dwUUICallInfoSize = cf->uui_call_info;
         dc.dwLineFeatures = LINEFEATURE_MAKECALL | ot_route_line_features(ld) |
                             (ld->settable_status ? LINEFEATURE_SETDEVSTATUS : 0);
+        ot_media_devcaps(ld->prov, &dc);
         ot_varbuf_put(&vb, classes, sizeof(classes), &dc.dwDeviceClassesSize,
                       &dc.dwDeviceClassesOffset);
         dc.PermanentLineGuid.Data1 = ld->perm_id;
@@ -432,6 +433,10 @@ LONG lineGetAddressCaps(HLINEAPP hLineApp, DWORD dwDeviceID, DWORD dwAddressID,
         ac.dwCallerIDFlags = ac.dwCalledIDFlags = ac.dwConnectedIDFlags =
             LINECALLPARTYID_ADDRESS | LINECALLPARTYID_NAME | LINECALLPARTYID_UNKNOWN;
         ac.dwRedirectionIDFlags = ac.dwRedirectingIDFlags = LINECALLPARTYID_UNAVAIL;
+        if (ld->prov->size > offsetof(struct ot_provider, redirecting_id_flags))
+            ac.dwRedirectingIDFlags |= ld->prov->redirecting_id_flags;
+        if (ld->prov->size > offsetof(struct ot_provider, call_info_states))
+            ac.dwCallInfoStates |= ld->prov->call_info_states;
         ac.dwCallStates = LINECALLSTATE_IDLE | LINECALLSTATE_OFFERING | LINECALLSTATE_ACCEPTED |
                           LINECALLSTATE_DIALTONE | LINECALLSTATE_DIALING |
                           LINECALLSTATE_RINGBACK | LINECALLSTATE_BUSY |
@@ -461,7 +466,8 @@ LONG lineGetAddressCaps(HLINEAPP hLineApp, DWORD dwDeviceID, DWORD dwAddressID,
                                                 LINEADDRCAPFLAGS_CONFERENCEHELD |
                                                 LINEADDRCAPFLAGS_AUTORECONNECT
                                           : 0);
-        ac.dwCallFeatures = addr_call_features(cf) & ot_provider_call_features(ld->prov);
+        ac.dwCallFeatures = (addr_call_features(cf) | ot_media_call_features(ld->prov)) &
+                            ot_provider_call_features(ld->prov);
         if (!ld->prov->setup_transfer)
             ac.dwAddrCapFlags &= ~(DWORD)(LINEADDRCAPFLAGS_TRANSFERMAKE |
                                           LINEADDRCAPFLAGS_TRANSFERHELD);
@@ -558,7 +564,7 @@ LONG lineGetLineDevStatus(HLINE hLine, LPLINEDEVSTATUS lpLineDevStatus)
         ds.dwLineFeatures = LINEFEATURE_MAKECALL | ot_route_line_features(o->ld) |
                             (o->ld->settable_status ? LINEFEATURE_SETDEVSTATUS : 0);
         ds.dwRoamMode = LINEROAMMODE_UNAVAIL;
-        ds.dwDevStatusFlags = LINEDEVSTATUSFLAGS_CONNECTED |
+        ds.dwDevStatusFlags = (o->ld->disconnected ? 0 : LINEDEVSTATUSFLAGS_CONNECTED) |
                               (o->ld->out_of_service ? 0 : LINEDEVSTATUSFLAGS_INSERVICE) |
                               o->ld->dev_status;
         ds.dwAvailableMediaModes = OT_MEDIA_MODES;

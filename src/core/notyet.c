@@ -1,6 +1,5 @@
 /* The TAPI 2.2 line functions whose feature opentapi does not have yet
- * (docs/api.md marks them "not yet"): digits and tones,
- * media control, quality of service, terminals, device-specific
+ * (docs/api.md marks them "not yet"): media control, quality of service, terminals, device-specific
  * extensions, provider installation and the obsolete assisted-telephony media
  * calls.  (The ACD agent functions are in agentapi.c.)
  *
@@ -8,8 +7,8 @@
  * a stale handle learns that first) and then answers the documented
  * "cannot" error -- never success.  The capability structures agree: no
  * LINEDEVCAPS / LINEADDRESSCAPS bit announces any of these features
- * (dwGenerateDigitModes, dwMonitorDigitModes,
- * dwGatherDigits..., dwLineFeatures and dwCallFeatures bits are 0). */
+ * (dwMedCtl..., dwSettableDevStatus..., dwLineFeatures and dwCallFeatures bits
+ * are 0).  Digits, tones and media: mediaapi.c; routing: routeapi.c. */
 #include "ot.h"
 #include "rpc.h"
 
@@ -48,47 +47,7 @@ static LONG check(enum subject s, DWORD h)
     return rc ? rc : (LONG)LINEERR_OPERATIONUNAVAIL;
 }
 
-/* ---- digits, tones and media ---- */
-LONG lineGenerateDigits(HCALL hCall, DWORD dwDigitMode, LPCSTR lpszDigits, DWORD dwDuration)
-{
-    (void)dwDigitMode, (void)lpszDigits, (void)dwDuration;
-    return check(S_CALL, hCall);
-}
-
-LONG lineGenerateTone(HCALL hCall, DWORD dwToneMode, DWORD dwDuration, DWORD dwNumTones,
-                      LPLINEGENERATETONE const lpTones)
-{
-    (void)dwToneMode, (void)dwDuration, (void)dwNumTones, (void)lpTones;
-    return check(S_CALL, hCall);
-}
-
-LONG lineMonitorDigits(HCALL hCall, DWORD dwDigitModes)
-{
-    (void)dwDigitModes;
-    return check(S_CALL, hCall);
-}
-
-LONG lineGatherDigits(HCALL hCall, DWORD dwDigitModes, LPSTR lpsDigits, DWORD dwNumDigits,
-                      LPCSTR lpszTerminationDigits, DWORD dwFirstDigitTimeout,
-                      DWORD dwInterDigitTimeout)
-{
-    (void)dwDigitModes, (void)lpsDigits, (void)dwNumDigits, (void)lpszTerminationDigits;
-    (void)dwFirstDigitTimeout, (void)dwInterDigitTimeout;
-    return check(S_CALL, hCall);
-}
-
-LONG lineMonitorTones(HCALL hCall, LPLINEMONITORTONE const lpToneList, DWORD dwNumEntries)
-{
-    (void)lpToneList, (void)dwNumEntries;
-    return check(S_CALL, hCall);
-}
-
-LONG lineMonitorMedia(HCALL hCall, DWORD dwMediaModes)
-{
-    (void)dwMediaModes;
-    return check(S_CALL, hCall);
-}
-
+/* ---- media control (digits, tones and media: mediaapi.c) ---- */
 LONG lineSetMediaControl(HLINE hLine, DWORD dwAddressID, HCALL hCall, DWORD dwSelect,
                          LPLINEMEDIACONTROLDIGIT const lpDigitList, DWORD dwDigitNumEntries,
                          LPLINEMEDIACONTROLMEDIA const lpMediaList, DWORD dwMediaNumEntries,

@@ -144,6 +144,8 @@ struct ot_app {
     struct ot_list opens; /* struct ot_open.app_link */
     struct ot_list link;  /* ot_g.apps */
     char name[64];
+    bool server_app; /* a client of tapisrv: lineGatherDigits digits wait in gathered */
+    struct ot_gathered *gathered; /* mediaapi.c: FIFO of finished gathers' digits */
 };
 
 struct ot_linedev {
@@ -159,6 +161,7 @@ struct ot_linedev {
     DWORD extra_connected_modes; /* LINECONNECTEDMODE_ the provider reports beyond the core's */
     DWORD answer_mode;           /* LINEANSWERMODE_ the provider set, 0: HOLD (the switch's) */
     bool out_of_service;     /* the provider said LINEDEVSTATE_OUTOFSERVICE */
+    bool disconnected;       /* the provider's link to the switch is down (ot_ev_line_link) */
     /* statusapi.c: the line's calls by kind, kept as their states change (so
      * LINEADDRESSSTATUS / LINEDEVSTATUS and the NUMCALLS / INUSE messages
      * agree, at O(1) per change) */
@@ -233,16 +236,20 @@ struct ot_call {
     bool close_queued;    /* on ot_g.close_head */
     unsigned pins;        /* kept while a teardown still has to drop it */
     struct ot_call *close_next;
+    struct ot_media *media; /* mediaapi.c: generation and gathering under way, or NULL */
 };
 
+/* 56 bytes on LP64 (a 64-byte malloc chunk; with a DWORD privilege and the
+ * flags after the pointers it was 64, an 80-byte chunk): two per call. */
 struct ot_callref {
     HCALL handle;
-    struct ot_call *call;
-    struct ot_open *open;
-    DWORD privilege;
+    uint8_t privilege;       /* LINECALLPRIVILEGE_ (MONITOR or OWNER) */
     bool announce_privilege; /* next LINE_CALLSTATE carries it in dwParam3 */
     bool announce_newcall;   /* LINE_APPNEWCALL goes before the next LINE_CALLSTATE */
     bool announce_unknown;   /* monitor of a call another app made: UNKNOWN at its reply */
+    struct ot_call *call;
+    struct ot_open *open;
+    /* (lineMonitorDigits/Media/Tones: the call's media block, mediaapi.c) */
     struct ot_list call_link, open_link;
 };
 
@@ -429,6 +436,20 @@ OT_HIDDEN bool ot_proxy_request_copy(HLINE hLine, DWORD_PTR ptr, struct ot_wbuf 
  * as, for the requests its agent functions make (LINEPROXYREQUEST's
  * dwClientUserName); NULL again after it.  Without it: this process's user. */
 OT_HIDDEN void ot_agent_client_user(const char *user);
+/* digits, tones, media (mediaapi.c) */
+OT_HIDDEN void ot_media_call_state(struct ot_call *c); /* after a state change */
+OT_HIDDEN void ot_media_ref_gone(struct ot_callref *r);
+OT_HIDDEN void ot_media_call_free(struct ot_call *c);
+OT_HIDDEN void ot_media_app_free(struct ot_app *a);
+/* The digits of the oldest finished lineGatherDigits of a service application
+ * for hCall (the server sends them with LINE_GATHERDIGITS): their length, or
+ * -1 when there is none.  Takes the core lock. */
+OT_HIDDEN int ot_app_take_gathered(HLINEAPP app, HCALL h, char *buf, size_t cap);
+OT_HIDDEN void ot_app_mark_server(HLINEAPP app);
+/* LINECALLFEATURE_ bits of digits/tones/media provider p can do, and its
+ * LINEDEVCAPS digit and tone fields. */
+OT_HIDDEN DWORD ot_media_call_features(const struct ot_provider *p);
+OT_HIDDEN void ot_media_devcaps(const struct ot_provider *p, LINEDEVCAPS *dc);
 
 /* misc */
 OT_HIDDEN char *ot_config_text(LONG *err); /* app.c: a copy of the configuration */

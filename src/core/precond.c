@@ -100,10 +100,14 @@ DWORD ot_provider_call_features(const struct ot_provider *p)
         {LINECALLFEATURE_SETUPTRANSFER, p->setup_transfer != NULL},
         {LINECALLFEATURE_COMPLETETRANSF, p->complete_transfer != NULL},
         {LINECALLFEATURE_BLINDTRANSFER, p->blind_transfer != NULL},
+        {LINECALLFEATURE_GENERATEDIGITS | LINECALLFEATURE_GENERATETONE |
+             LINECALLFEATURE_MONITORDIGITS | LINECALLFEATURE_GATHERDIGITS |
+             LINECALLFEATURE_MONITORTONES | LINECALLFEATURE_MONITORMEDIA,
+         false},
     };
     DWORD mask = 0xFFFFFFFFu;
     for (size_t i = 0; i < sizeof(needs) / sizeof(needs[0]); i++)
         if (!needs[i].have)
             mask &= ~needs[i].bits;
-    return mask;
+    return mask | ot_media_call_features(p);
 }

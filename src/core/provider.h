@@ -136,6 +136,34 @@ struct ot_provider {
      * waiting, one more is LINEERR_COMPLETIONOVERRUN.  lineUncompleteCall. */
     LONG (*complete_call)(struct ot_req *r, struct ot_call *c, DWORD mode, DWORD id);
     LONG (*uncomplete_call)(struct ot_req *r, struct ot_linedev *ld, DWORD id);
+    /* LINEADDRESSCAPS.dwRedirectingIDFlags of its lines (0: LINECALLPARTYID_UNAVAIL
+     * only): the LINECALLPARTYID_ bits of the redirecting IDs it reports */
+    DWORD redirecting_id_flags;
+    /* LINECALLINFOSTATE_ bits it posts besides the core's own (e.g. DEVSPECIFIC),
+     * added to LINEADDRESSCAPS.dwCallInfoStates */
+    DWORD call_info_states;
+    /* ---- digits and tones to the far end (mediaapi.c; NULL: the provider
+     * cannot, and the capability structures say so).  generate_digits plays
+     * digits (one mode of generate_digit_modes; ',' a pause), generate_tone a
+     * tone (one mode of generate_tone_modes; CUSTOM: ntones frequencies), on
+     * a CONNECTED call; duration is per digit / of the tone, in ms, already
+     * in range.  0: started, and the provider reports its end exactly once
+     * with ot_ev_call_generate_done() -- unless generate_cancel() comes first
+     * (a new generation, the application's cancel, the call leaving
+     * CONNECTED): then it stops and reports nothing.  At most one generation
+     * per call is under way. */
+    LONG (*generate_digits)(struct ot_call *c, DWORD mode, const char *digits, DWORD duration);
+    LONG (*generate_tone)(struct ot_call *c, DWORD mode, DWORD duration, DWORD ntones,
+                          const LINEGENERATETONE *tones);
+    void (*generate_cancel)(struct ot_call *c);
+    DWORD generate_digit_modes; /* LINEDIGITMODE_ generate_digits takes */
+    DWORD detect_digit_modes;   /* LINEDIGITMODE_ it reports with ot_ev_call_digit */
+    DWORD generate_tone_modes;  /* LINETONEMODE_ generate_tone takes */
+    DWORD tone_max_freqs;       /* frequencies of a tone it generates / reports (0: none) */
+    bool detects_tones;         /* it reports tones with ot_ev_call_tone */
+    /* lineSetMediaMode on this call: the far end learns it (it reports
+     * ot_ev_call_media on the far call).  NULL: the change stays local. */
+    void (*media_mode_changed)(struct ot_call *c, DWORD mode);
 };
 
 /* Provider settings: keys of a provider section such as [sim], valid while the
@@ -207,6 +235,20 @@ struct ot_call *ot_call_conf_parent(const struct ot_call *c);
  * LINECALLINFO's DevSpecific part shows it, NUL-terminated, until the call is
  * deallocated.  Set it before the DISCONNECTED it explains; no message. */
 void ot_ev_call_cause(struct ot_call *c, const char *text);
+/* Digits and tones from the far end (mediaapi.c): LINE_MONITORDIGITS to
+ * every handle that monitors the mode, and the digit into the call's
+ * lineGatherDigits.  mode: LINEDIGITMODE_DTMF or _PULSE when the digit is
+ * detected, LINEDIGITMODE_DTMFEND when a DTMF digit ends. */
+void ot_ev_call_digit(struct ot_call *c, char digit, DWORD mode);
+/* A tone heard for duration ms (frequencies in Hz, 0 = unused): LINE_MONITORTONE
+ * to every handle whose lineMonitorTones list has an entry of the same
+ * frequencies and a duration at most this long. */
+void ot_ev_call_tone(struct ot_call *c, const DWORD freq[3], DWORD duration);
+/* The generation started by generate_digits/generate_tone ended (LINEGENERATETERM_). */
+void ot_ev_call_generate_done(struct ot_call *c, DWORD term);
+/* The far end changed the call's media mode: LINECALLINFO's dwMediaMode,
+ * LINE_CALLINFO(MEDIAMODE) and LINE_MONITORMEDIA to the handles that monitor it. */
+void ot_ev_call_media(struct ot_call *c, DWORD mode);
 /* A provider that closes a call on its own (e.g. its line went away). */
 void ot_ev_call_gone(struct ot_call *c);
 
@@ -226,6 +268,13 @@ void ot_linedev_set_answer_mode(struct ot_linedev *ld, DWORD mode);
  * line that enabled the state (lineSetStatusMessages).  Nothing is posted
  * when the line is already in that state. */
 void ot_ev_line_service(struct ot_linedev *ld, DWORD state);
+/* The provider's link to the switch that controls the line (third-party
+ * control) came up or went down.  Down: TAPI cannot operate the line, so
+ * LINEDEVSTATUS loses CONNECTED and INSERVICE; up: both again.  Each open
+ * gets one LINE_LINEDEVSTATE(CONNECTED | INSERVICE, or DISCONNECTED |
+ * OUTOFSERVICE) masked by the states it enabled; nothing when nothing changed.
+ * The provider reports these four states (ot_linedev_add_line_states). */
+void ot_ev_line_link(struct ot_linedev *ld, bool up);
 /* LINE_LINEDEVSTATE(state, p2, p3) to every open of the line that enabled
  * the state (lineSetStatusMessages; REINIT always), dwParam1 masked by that
  * open's filter: e.g. LINEDEVSTATE_RINGING with p2 = the ring mode (1..

@@ -178,9 +178,22 @@ LONG ot_rpc_encode_args(unsigned fn, const uintptr_t *a, struct ot_wbuf *w,
             ot_wbuf_put(w, p, n);
             break;
         }
-        case 'o': case 'h': case 'x': case 'H': case 'Q':
+        case 'o': case 'h': case 'x': case 'H': case 'Q': case 'g':
             ot_wbuf_u32(w, p ? 1u : 0u);
             break;
+        case 'T': case 'M': {
+            if (!p) {
+                ot_wbuf_u32(w, OT_RPC_NULL);
+                break;
+            }
+            DWORD n = (DWORD)(sig[i] == 'T' ? a[i - 1] : a[i + 1]);
+            size_t el = sig[i] == 'T' ? sizeof(LINEGENERATETONE) : sizeof(LINEMONITORTONE);
+            if (n > OT_RPC_MAX_ARRAY)
+                n = OT_RPC_MAX_ARRAY; /* more than any line takes: the core refuses the count */
+            ot_wbuf_u32(w, n);
+            ot_wbuf_put(w, p, n * el);
+            break;
+        }
         case 'X':
             ot_wbuf_u32(w, p ? 1u : 0u);
             if (p)
@@ -284,12 +297,30 @@ int ot_rpc_decode_args(unsigned fn, struct ot_rbuf *in, struct ot_rpc_args *out)
             out->vb_total[i] = n;
             out->a[i] = (uintptr_t)out->owned[i];
             break;
-        case 'o': case 'h': case 'x':
+        case 'o': case 'h': case 'x': case 'g':
+            /* g: a lineGatherDigits buffer; the core never writes into it for
+             * a service application (the digits travel with LINE_GATHERDIGITS) */
             n = ot_rbuf_u32(in);
             if (n > 1)
                 in->bad = true;
             out->a[i] = n ? (uintptr_t)out->outs[i] : 0;
             break;
+        case 'T': case 'M': {
+            n = ot_rbuf_u32(in);
+            if (n == OT_RPC_NULL)
+                break;
+            size_t el = sig[i] == 'T' ? sizeof(LINEGENERATETONE) : sizeof(LINEMONITORTONE);
+            if (n > OT_RPC_MAX_ARRAY) {
+                in->bad = true;
+                break;
+            }
+            /* Room for OT_RPC_MAX_ARRAY elements whatever arrived: the core
+             * reads as many as the count argument says (at most 8). */
+            out->owned[i] = take_copy(in, (uint32_t)(n * el), OT_RPC_MAX_ARRAY * el, false);
+            out->a[i] = (uintptr_t)out->owned[i];
+            out->vb_total[i] = n; /* checked against the count below */
+            break;
+        }
         case 'H':
             n = ot_rbuf_u32(in);
             if (n > 1)
@@ -328,6 +359,12 @@ int ot_rpc_decode_args(unsigned fn, struct ot_rbuf *in, struct ot_rpc_args *out)
         if ((sig[j] == 'b' || sig[j] == 'Y') && out->owned[j] &&
             (DWORD)out->a[j + 1] != out->vb_total[j])
             in->bad = true;
+        else if ((sig[j] == 'T' || sig[j] == 'M') && out->owned[j]) {
+            /* as many elements as the client's encoder sends for the count */
+            DWORD count = (DWORD)(sig[j] == 'T' ? out->a[j - 1] : out->a[j + 1]);
+            if (out->vb_total[j] != (count > OT_RPC_MAX_ARRAY ? OT_RPC_MAX_ARRAY : count))
+                in->bad = true;
+        }
     if (in->bad || in->left) {
         ot_rpc_args_free(out);
         return -1;

@@ -25,6 +25,7 @@
 #define OT_RPC_MAX_STRING 65536u              /* an LPCSTR argument, without its NUL */
 #define OT_RPC_MAX_BUFFER (1024u * 1024u)     /* a sized buffer, in or out structure */
 #define OT_RPC_MAX_ARGS 12
+#define OT_RPC_MAX_ARRAY 64u /* elements of a T or M array (lines take at most 8) */
 
 /* Frame: header (12 bytes, little-endian as the host: the socket is local),
  * then len bytes of payload. */
@@ -55,6 +56,10 @@ enum ot_rpc_type {
  *   X  a 16-byte structure in (LPLINEEXTENSIONID, LPLINEDIALPARAMS), NULL allowed
  *   H  LPHCALL written when the request's LINE_REPLY says success
  *   Q  LPLINEREQMAKECALL out (lineGetRequest: a fixed-size request buffer)
+ *   g  lineGatherDigits' buffer: only whether it is NULL travels; the digits
+ *      come back with the LINE_GATHERDIGITS message (client.c)
+ *   T  LINEGENERATETONE array whose count is the argument before it (a u),
+ *   M  LINEMONITORTONE array whose count is the argument after it (a u): at most OT_RPC_MAX_ARRAY elements travel, NULL allowed
  *   G  variable-size structure out, filled when the request completes (the
  *      agent functions): dwTotalSize read; the LINE_REPLY's MSG carries it
  *   Y  buffer in and out whose size is the next argument, written back when the
@@ -168,6 +173,14 @@ enum ot_rpc_type {
     X(tapiRequestMakeCall, "ssss", 0, (LPCSTR)a[0], (LPCSTR)a[1], (LPCSTR)a[2], (LPCSTR)a[3])  \
     X(lineSetLineDevStatus, "luu", OT_RPC_NEEDS_OWNER, (HLINE)a[0], (DWORD)a[1],                 \
       (DWORD)a[2])                                                                               \
+    X(lineGenerateDigits, "cusu", 0, (HCALL)a[0], (DWORD)a[1], (LPCSTR)a[2], (DWORD)a[3])       \
+    X(lineGenerateTone, "cuuuT", 0, (HCALL)a[0], (DWORD)a[1], (DWORD)a[2], (DWORD)a[3],          \
+      (LPLINEGENERATETONE)a[4])                                                                  \
+    X(lineMonitorDigits, "cu", 0, (HCALL)a[0], (DWORD)a[1])                                      \
+    X(lineMonitorTones, "cMu", 0, (HCALL)a[0], (LPLINEMONITORTONE)a[1], (DWORD)a[2])             \
+    X(lineMonitorMedia, "cu", 0, (HCALL)a[0], (DWORD)a[1])                                       \
+    X(lineGatherDigits, "cugusuu", 0, (HCALL)a[0], (DWORD)a[1], (LPSTR)a[2], (DWORD)a[3],        \
+      (LPCSTR)a[4], (DWORD)a[5], (DWORD)a[6])                                                   \
     OT_RPC_ROUTING(X)
 
 /* The routing functions (routeapi.c, forward.c).  linePark's VARSTRING and
@@ -260,6 +273,10 @@ int ot_rpc_decode_outs(unsigned fn, const uintptr_t *a, LONG result, struct ot_r
 /* Client mode (client.c).  ot_client_active(): this process talks to a server. */
 bool ot_client_active(void);
 LONG ot_client_call(unsigned fn, const uintptr_t *a);
+/* lineGatherDigits in client mode: the buffer is remembered here and filled
+ * from the LINE_GATHERDIGITS message that ends the gathering. */
+LONG ot_client_gather(HCALL h, DWORD modes, LPSTR buf, DWORD num, LPCSTR term, DWORD first,
+                      DWORD inter);
 void ot_client_disable(void); /* the server: never a client */
 bool ot_client_disabled(void);
 LONG ot_client_open_app(const char *address, LPCSTR name, DWORD api, HLINEAPP *remote,

@@ -138,6 +138,19 @@ void ot_ev_address_state(struct ot_linedev *ld, DWORD address_id, DWORD state)
     }
 }
 
+void ot_ev_line_link(struct ot_linedev *ld, bool up)
+{
+    DWORD st = 0;
+    if (ld->disconnected == up)
+        st |= up ? LINEDEVSTATE_CONNECTED : LINEDEVSTATE_DISCONNECTED;
+    if (ld->out_of_service == up)
+        st |= up ? LINEDEVSTATE_INSERVICE : LINEDEVSTATE_OUTOFSERVICE;
+    ld->disconnected = !up;
+    ld->out_of_service = !up;
+    if (st)
+        ot_ev_linedev_state(ld, st, 0, 0);
+}
+
 void ot_status_open_changed(struct ot_open *o, DWORD state)
 {
     /* "The line has been opened / closed by another application." */

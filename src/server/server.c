@@ -483,6 +483,14 @@ static void drain_conn(struct srv_conn *c)
                 }
                 ot_wbuf_u32(&c->out, n);
                 ot_wbuf_put(&c->out, done->buf, n);
+            } else if (m.dwMessageID == LINE_GATHERDIGITS) {
+                /* the digits for the client's lineGatherDigits buffer */
+                char digits[4096]; /* lineGatherDigits takes at most 4096 */
+                int n = ot_app_take_gathered(a->h, (HCALL)m.hDevice, digits, sizeof(digits));
+                if (n > 0) {
+                    ot_wbuf_u32(&c->out, (uint32_t)n);
+                    ot_wbuf_put(&c->out, digits, (size_t)n);
+                }
             }
             if (req.failed)
                 c->out.failed = true;

@@ -38,6 +38,7 @@ struct ot3_address *ot3_address_new(struct ot3_tapi *t, DWORD device, DWORD addr
     a->address_id = address_id;
     a->api_version = api_version;
     a->line_name = ot3_varstr(dc, dc->dwLineNameSize, dc->dwLineNameOffset);
+    a->line_states = dc->dwLineStates;
     a->provider = ot3_varstr(dc, dc->dwProviderInfoSize, dc->dwProviderInfoOffset);
     a->switch_info = ot3_varstr(dc, dc->dwSwitchInfoSize, dc->dwSwitchInfoOffset);
     a->media_modes = dc->dwMediaModes;
@@ -60,6 +61,7 @@ struct ot3_address *ot3_address_new(struct ot3_tapi *t, DWORD device, DWORD addr
         if (lineGetAddressCaps(t->happ, device, address_id, api_version, 0, ac) == 0) {
             a->address = ot3_varstr(ac, ac->dwAddressSize, ac->dwAddressOffset);
             a->addr_cap_flags = ac->dwAddrCapFlags;
+            a->address_states = ac->dwAddressStates;
             a->call_features = ac->dwCallFeatures;
             a->call_features2 = ac->dwCallFeatures2;
             a->max_num_conf = ac->dwMaxNumConference;
@@ -177,12 +179,16 @@ static ULONG WINAPI a_Release(ITAddress *This)
 }
 OT3_DISPATCH_STUBS(a, ITAddress)
 
+/* As the line last said while the application had it open (a registration
+ * or an outgoing call): AE_STATE tells each change. */
 static HRESULT WINAPI a_get_State(ITAddress *This, ADDRESS_STATE *p)
 {
-    (void)This;
     if (!p)
         return E_POINTER;
-    *p = AS_INSERVICE;
+    struct ot3_address *a = addr_of(This);
+    ot3_lock(a->tapi);
+    *p = a->out_of_service ? AS_OUTOFSERVICE : AS_INSERVICE;
+    ot3_unlock(a->tapi);
     return S_OK;
 }
 static HRESULT WINAPI a_get_AddressName(ITAddress *This, BSTR *pp)

@@ -37,6 +37,8 @@ struct ot3_call *ot3_call_new(struct ot3_tapi *t, struct ot3_address *a)
         return NULL;
     c->bcc_itf.lpVtbl = &bcc_vtbl;
     c->info_itf.lpVtbl = &info_vtbl;
+    c->lmc_itf.lpVtbl = &ot3_lmc_vtbl;
+    c->lmc2_itf.lpVtbl = &ot3_lmc2_vtbl;
     atomic_init(&c->refs, 1);
     c->tapi = t;
     c->addr = a;
@@ -88,6 +90,7 @@ void ot3_call_release(struct ot3_call *c)
 void ot3_call_free(struct ot3_call *c)
 {
     struct ot3_tapi *t = c->tapi;
+    ot3_media_call_free(c);
     free(c->dest);
     free(c->uui);
     free(c->snap);
@@ -354,7 +357,7 @@ static void take_uui(struct ot3_call *c)
 }
 
 /* ---- ITBasicCallControl ---- */
-static HRESULT call_qi(struct ot3_call *c, REFIID riid, void **ppv)
+HRESULT ot3_call_qi(struct ot3_call *c, REFIID riid, void **ppv)
 {
     if (!ppv)
         return E_POINTER;
@@ -366,13 +369,17 @@ static HRESULT call_qi(struct ot3_call *c, REFIID riid, void **ppv)
         *ppv = &c->bcc_itf;
     else if (IsEqualIID(riid, &IID_ITCallInfo))
         *ppv = &c->info_itf;
+    else if (IsEqualIID(riid, &IID_ITLegacyCallMediaControl))
+        *ppv = &c->lmc_itf;
+    else if (IsEqualIID(riid, &IID_ITLegacyCallMediaControl2))
+        *ppv = &c->lmc2_itf;
     else
         return E_NOINTERFACE;
     ot3_call_addref(c);
     return S_OK;
 }
 
-static ULONG call_release(struct ot3_call *c)
+ULONG ot3_call_release_ref(struct ot3_call *c)
 {
     /* The value after the decrement, read before it: another reference may
      * go at the same time, so it is informative only (as in COM). */
@@ -383,13 +390,13 @@ static ULONG call_release(struct ot3_call *c)
 
 static HRESULT WINAPI b_QueryInterface(ITBasicCallControl *This, REFIID riid, void **ppv)
 {
-    return call_qi(call_of_bcc(This), riid, ppv);
+    return ot3_call_qi(call_of_bcc(This), riid, ppv);
 }
 static ULONG WINAPI b_AddRef(ITBasicCallControl *This)
 {
     return atomic_fetch_add(&call_of_bcc(This)->refs, 1) + 1;
 }
-static ULONG WINAPI b_Release(ITBasicCallControl *This) { return call_release(call_of_bcc(This)); }
+static ULONG WINAPI b_Release(ITBasicCallControl *This) { return ot3_call_release_ref(call_of_bcc(This)); }
 OT3_DISPATCH_STUBS(b, ITBasicCallControl)
 
 static HRESULT WINAPI b_Connect(ITBasicCallControl *This, VARIANT_BOOL fSync)
@@ -679,13 +686,13 @@ static const ITBasicCallControlVtbl bcc_vtbl = {
 /* ---- ITCallInfo ---- */
 static HRESULT WINAPI i_QueryInterface(ITCallInfo *This, REFIID riid, void **ppv)
 {
-    return call_qi(call_of_info(This), riid, ppv);
+    return ot3_call_qi(call_of_info(This), riid, ppv);
 }
 static ULONG WINAPI i_AddRef(ITCallInfo *This)
 {
     return atomic_fetch_add(&call_of_info(This)->refs, 1) + 1;
 }
-static ULONG WINAPI i_Release(ITCallInfo *This) { return call_release(call_of_info(This)); }
+static ULONG WINAPI i_Release(ITCallInfo *This) { return ot3_call_release_ref(call_of_info(This)); }
 OT3_DISPATCH_STUBS(i, ITCallInfo)
 
 static HRESULT WINAPI i_get_Address(ITCallInfo *This, ITAddress **pp)

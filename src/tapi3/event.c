@@ -1,8 +1,13 @@
 /* Event objects: ITCallStateEvent (TE_CALLSTATE), ITCallNotificationEvent
- * (TE_CALLNOTIFICATION), ITCallInfoChangeEvent (TE_CALLINFOCHANGE).  An event
- * is immutable after creation and holds one reference to its call, dropped
- * when the event is freed (never with the TAPI lock held). */
+ * (TE_CALLNOTIFICATION), ITCallInfoChangeEvent (TE_CALLINFOCHANGE),
+ * ITDigitDetectionEvent (TE_DIGITEVENT), ITDigitGenerationEvent (TE_GENERATEEVENT),
+ * ITDigitsGatheredEvent (TE_GATHERDIGITS), ITToneDetectionEvent (TE_TONEEVENT),
+ * ITAddressEvent (TE_ADDRESS).  An event is immutable after creation and
+ * holds one reference to its call (an address event: an internal reference
+ * of the TAPI object, which keeps its addresses), dropped when the event is
+ * freed (never with the TAPI lock held). */
 #include <stdlib.h>
+#include <string.h>
 
 #include "t3.h"
 
@@ -13,9 +18,14 @@ static ULONG ev_addref(struct ot3_event *e) { return atomic_fetch_add(&e->refs, 
 static void ev_free(struct ot3_event *e)
 {
     struct ot3_call *c = e->call;
+    free(e->digits);
+    struct ot3_tapi *t = e->addr ? e->addr->tapi : NULL;
     free(e);
     atomic_fetch_sub(&ot3_live_events, 1);
-    ot3_call_release(c);
+    if (c)
+        ot3_call_release(c);
+    if (t)
+        ot3_int_unref(t);
 }
 
 static ULONG ev_release(struct ot3_event *e)
@@ -151,6 +161,195 @@ static const ITCallInfoChangeEventVtbl ic_vtbl = {
     ic_QueryInterface, ic_AddRef,    ic_Release, OT3_DISPATCH_ENTRIES(ic),
     ic_get_Call,       ic_get_Cause, ic_get_CallbackInstance};
 
+/* ---- ITDigitDetectionEvent ---- */
+static HRESULT WINAPI dd_QueryInterface(ITDigitDetectionEvent *This, REFIID riid, void **ppv)
+{
+    return ev_qi(ev_of(This), &IID_ITDigitDetectionEvent, riid, ppv);
+}
+static ULONG WINAPI dd_AddRef(ITDigitDetectionEvent *This) { return ev_addref(ev_of(This)); }
+static ULONG WINAPI dd_Release(ITDigitDetectionEvent *This) { return ev_release(ev_of(This)); }
+OT3_DISPATCH_STUBS(dd, ITDigitDetectionEvent)
+static HRESULT WINAPI dd_get_Call(ITDigitDetectionEvent *This, ITCallInfo **pp)
+{
+    return ev_get_call(ev_of(This), pp);
+}
+static HRESULT WINAPI dd_get_Digit(ITDigitDetectionEvent *This, unsigned char *p)
+{
+    if (!p)
+        return E_POINTER;
+    *p = ev_of(This)->digit;
+    return S_OK;
+}
+static HRESULT WINAPI dd_get_DigitMode(ITDigitDetectionEvent *This, TAPI_DIGITMODE *p)
+{
+    if (!p)
+        return E_POINTER;
+    *p = ev_of(This)->digit_mode;
+    return S_OK;
+}
+static HRESULT WINAPI dd_get_TickCount(ITDigitDetectionEvent *This, LONG *p)
+{
+    if (!p)
+        return E_POINTER;
+    *p = ev_of(This)->tick;
+    return S_OK;
+}
+static HRESULT WINAPI dd_get_CallbackInstance(ITDigitDetectionEvent *This, LONG *pl)
+{
+    return ev_get_instance(ev_of(This), pl);
+}
+static const ITDigitDetectionEventVtbl dd_vtbl = {
+    dd_QueryInterface, dd_AddRef,        dd_Release,       OT3_DISPATCH_ENTRIES(dd),
+    dd_get_Call,       dd_get_Digit,     dd_get_DigitMode, dd_get_TickCount,
+    dd_get_CallbackInstance};
+
+/* ---- ITDigitGenerationEvent ---- */
+static HRESULT WINAPI dg_QueryInterface(ITDigitGenerationEvent *This, REFIID riid, void **ppv)
+{
+    return ev_qi(ev_of(This), &IID_ITDigitGenerationEvent, riid, ppv);
+}
+static ULONG WINAPI dg_AddRef(ITDigitGenerationEvent *This) { return ev_addref(ev_of(This)); }
+static ULONG WINAPI dg_Release(ITDigitGenerationEvent *This) { return ev_release(ev_of(This)); }
+OT3_DISPATCH_STUBS(dg, ITDigitGenerationEvent)
+static HRESULT WINAPI dg_get_Call(ITDigitGenerationEvent *This, ITCallInfo **pp)
+{
+    return ev_get_call(ev_of(This), pp);
+}
+static HRESULT WINAPI dg_get_GenerationTermination(ITDigitGenerationEvent *This, LONG *p)
+{
+    if (!p)
+        return E_POINTER;
+    *p = ev_of(This)->gen_term;
+    return S_OK;
+}
+static HRESULT WINAPI dg_get_TickCount(ITDigitGenerationEvent *This, LONG *p)
+{
+    if (!p)
+        return E_POINTER;
+    *p = ev_of(This)->tick;
+    return S_OK;
+}
+static HRESULT WINAPI dg_get_CallbackInstance(ITDigitGenerationEvent *This, LONG *pl)
+{
+    return ev_get_instance(ev_of(This), pl);
+}
+static const ITDigitGenerationEventVtbl dg_vtbl = {
+    dg_QueryInterface, dg_AddRef, dg_Release, OT3_DISPATCH_ENTRIES(dg),
+    dg_get_Call, dg_get_GenerationTermination, dg_get_TickCount, dg_get_CallbackInstance};
+
+/* ---- ITDigitsGatheredEvent ---- */
+static HRESULT WINAPI gd_QueryInterface(ITDigitsGatheredEvent *This, REFIID riid, void **ppv)
+{
+    return ev_qi(ev_of(This), &IID_ITDigitsGatheredEvent, riid, ppv);
+}
+static ULONG WINAPI gd_AddRef(ITDigitsGatheredEvent *This) { return ev_addref(ev_of(This)); }
+static ULONG WINAPI gd_Release(ITDigitsGatheredEvent *This) { return ev_release(ev_of(This)); }
+OT3_DISPATCH_STUBS(gd, ITDigitsGatheredEvent)
+static HRESULT WINAPI gd_get_Call(ITDigitsGatheredEvent *This, ITCallInfo **pp)
+{
+    return ev_get_call(ev_of(This), pp);
+}
+static HRESULT WINAPI gd_get_Digits(ITDigitsGatheredEvent *This, BSTR *pp)
+{
+    if (!pp)
+        return E_POINTER;
+    struct ot3_event *e = ev_of(This);
+    *pp = otSysAllocStringLen(e->digits ? e->digits : "", (UINT)e->ndigits);
+    return *pp ? S_OK : E_OUTOFMEMORY;
+}
+static HRESULT WINAPI gd_get_GatherTermination(ITDigitsGatheredEvent *This, TAPI_GATHERTERM *p)
+{
+    if (!p)
+        return E_POINTER;
+    *p = ev_of(This)->gather_term;
+    return S_OK;
+}
+static HRESULT WINAPI gd_get_TickCount(ITDigitsGatheredEvent *This, LONG *p)
+{
+    if (!p)
+        return E_POINTER;
+    *p = ev_of(This)->tick;
+    return S_OK;
+}
+static HRESULT WINAPI gd_get_CallbackInstance(ITDigitsGatheredEvent *This, LONG *pl)
+{
+    return ev_get_instance(ev_of(This), pl);
+}
+static const ITDigitsGatheredEventVtbl gd_vtbl = {
+    gd_QueryInterface, gd_AddRef,     gd_Release,       OT3_DISPATCH_ENTRIES(gd),
+    gd_get_Call,       gd_get_Digits, gd_get_GatherTermination, gd_get_TickCount,
+    gd_get_CallbackInstance};
+
+/* ---- ITToneDetectionEvent ---- */
+static HRESULT WINAPI td_QueryInterface(ITToneDetectionEvent *This, REFIID riid, void **ppv)
+{
+    return ev_qi(ev_of(This), &IID_ITToneDetectionEvent, riid, ppv);
+}
+static ULONG WINAPI td_AddRef(ITToneDetectionEvent *This) { return ev_addref(ev_of(This)); }
+static ULONG WINAPI td_Release(ITToneDetectionEvent *This) { return ev_release(ev_of(This)); }
+OT3_DISPATCH_STUBS(td, ITToneDetectionEvent)
+static HRESULT WINAPI td_get_Call(ITToneDetectionEvent *This, ITCallInfo **pp)
+{
+    return ev_get_call(ev_of(This), pp);
+}
+static HRESULT WINAPI td_get_AppSpecific(ITToneDetectionEvent *This, LONG *p)
+{
+    if (!p)
+        return E_POINTER;
+    *p = ev_of(This)->app_specific;
+    return S_OK;
+}
+static HRESULT WINAPI td_get_TickCount(ITToneDetectionEvent *This, LONG *p)
+{
+    if (!p)
+        return E_POINTER;
+    *p = ev_of(This)->tick;
+    return S_OK;
+}
+static HRESULT WINAPI td_get_CallbackInstance(ITToneDetectionEvent *This, LONG *pl)
+{
+    return ev_get_instance(ev_of(This), pl);
+}
+static const ITToneDetectionEventVtbl td_vtbl = {
+    td_QueryInterface, td_AddRef, td_Release, OT3_DISPATCH_ENTRIES(td),
+    td_get_Call, td_get_AppSpecific, td_get_TickCount, td_get_CallbackInstance};
+/* ---- ITAddressEvent ---- */
+static HRESULT WINAPI ae_QueryInterface(ITAddressEvent *This, REFIID riid, void **ppv)
+{
+    return ev_qi(ev_of(This), &IID_ITAddressEvent, riid, ppv);
+}
+static ULONG WINAPI ae_AddRef(ITAddressEvent *This) { return ev_addref(ev_of(This)); }
+static ULONG WINAPI ae_Release(ITAddressEvent *This) { return ev_release(ev_of(This)); }
+OT3_DISPATCH_STUBS(ae, ITAddressEvent)
+static HRESULT WINAPI ae_get_Address(ITAddressEvent *This, ITAddress **pp)
+{
+    if (!pp)
+        return E_POINTER;
+    struct ot3_address *a = ev_of(This)->addr;
+    ITAddress_AddRef(&a->itf);
+    *pp = &a->itf;
+    return S_OK;
+}
+static HRESULT WINAPI ae_get_Event(ITAddressEvent *This, ADDRESS_EVENT *p)
+{
+    if (!p)
+        return E_POINTER;
+    *p = ev_of(This)->ae;
+    return S_OK;
+}
+static HRESULT WINAPI ae_get_Terminal(ITAddressEvent *This, ITTerminal **pp)
+{
+    (void)This;
+    if (!pp)
+        return E_POINTER;
+    *pp = NULL;
+    return S_OK;
+}
+static const ITAddressEventVtbl ae_vtbl = {ae_QueryInterface, ae_AddRef,
+                                           ae_Release,        OT3_DISPATCH_ENTRIES(ae),
+                                           ae_get_Address,    ae_get_Event,
+                                           ae_get_Terminal};
+
 /* ---- creation (TAPI lock held: only an atomic AddRef of the call) ---- */
 static struct ot3_event *ev_new(struct ot3_call *c, TAPI_EVENT type, const void *vtbl)
 {
@@ -186,10 +385,77 @@ struct ot3_event *ot3_event_notify(struct ot3_call *c, CALL_NOTIFICATION_EVENT w
     return e;
 }
 
+struct ot3_event *ot3_event_address(struct ot3_address *a, ADDRESS_EVENT what)
+{
+    struct ot3_event *e = calloc(1, sizeof(*e));
+    if (!e)
+        return NULL;
+    e->itf.disp.lpVtbl = (const void *)&ae_vtbl;
+    atomic_init(&e->refs, 1);
+    e->type = TE_ADDRESS;
+    e->addr = a;
+    e->ae = what;
+    ot3_int_ref(a->tapi);
+    atomic_fetch_add(&ot3_live_events, 1);
+    return e;
+}
+
 struct ot3_event *ot3_event_infochange(struct ot3_call *c, CALLINFOCHANGE_CAUSE cause)
 {
     struct ot3_event *e = ev_new(c, TE_CALLINFOCHANGE, &ic_vtbl);
     if (e)
         e->cic = cause;
+    return e;
+}
+
+struct ot3_event *ot3_event_digit(struct ot3_call *c, unsigned char digit, TAPI_DIGITMODE mode,
+                                  LONG tick)
+{
+    struct ot3_event *e = ev_new(c, TE_DIGITEVENT, &dd_vtbl);
+    if (e) {
+        e->digit = digit;
+        e->digit_mode = mode;
+        e->tick = tick;
+    }
+    return e;
+}
+
+struct ot3_event *ot3_event_generate(struct ot3_call *c, LONG term, LONG tick)
+{
+    struct ot3_event *e = ev_new(c, TE_GENERATEEVENT, &dg_vtbl);
+    if (e) {
+        e->gen_term = term;
+        e->tick = tick;
+    }
+    return e;
+}
+
+struct ot3_event *ot3_event_gathered(struct ot3_call *c, const char *digits, DWORD n,
+                                     TAPI_GATHERTERM term, LONG tick)
+{
+    char *copy = malloc(n + 1);
+    if (!copy)
+        return NULL;
+    memcpy(copy, digits, n);
+    copy[n] = '\0';
+    struct ot3_event *e = ev_new(c, TE_GATHERDIGITS, &gd_vtbl);
+    if (!e) {
+        free(copy);
+        return NULL;
+    }
+    e->digits = copy;
+    e->ndigits = n;
+    e->gather_term = term;
+    e->tick = tick;
+    return e;
+}
+
+struct ot3_event *ot3_event_tone(struct ot3_call *c, LONG app_specific, LONG tick)
+{
+    struct ot3_event *e = ev_new(c, TE_TONEEVENT, &td_vtbl);
+    if (e) {
+        e->app_specific = app_specific;
+        e->tick = tick;
+    }
     return e;
 }

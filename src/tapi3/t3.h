@@ -80,6 +80,13 @@ struct ot3_address {
     DWORD max_fwd_entries, max_specific_entries, min_fwd_rings, max_fwd_rings,
         max_completions, completion_conds, completion_modes;
     struct ot3_open *out_open; /* opened at the first Connect */
+    /* Address events (tapi.c): LINEDEVCAPS.dwLineStates and
+     * LINEADDRESSCAPS.dwAddressStates; the one open of the address whose
+     * status messages make its TE_ADDRESS events (NULL: none open); the
+     * line's service as last seen (ITAddress::get_State). */
+    DWORD line_states, address_states;
+    struct ot3_open *status_open;
+    bool out_of_service;
 };
 
 enum ot3_req_kind {
@@ -108,6 +115,9 @@ struct ot3_req {
 struct ot3_call {
     ITBasicCallControl bcc_itf;
     ITCallInfo info_itf;
+    ITLegacyCallMediaControl lmc_itf; /* media.c */
+    ITLegacyCallMediaControl2 lmc2_itf;
+    struct ot3_gather *gathers; /* GatherDigits buffers, oldest first (media.c) */
     atomic_uint refs;
     struct ot3_tapi *tapi;
     struct ot3_address *addr;
@@ -143,14 +153,29 @@ struct ot3_event {
         ITCallStateEvent state;
         ITCallNotificationEvent notify;
         ITCallInfoChangeEvent info;
+        ITDigitDetectionEvent digit;
+        ITDigitGenerationEvent gen;
+        ITDigitsGatheredEvent gathered;
+        ITToneDetectionEvent tone;
+        ITAddressEvent address;
     } itf;
     atomic_uint refs;
     TAPI_EVENT type;
-    struct ot3_call *call;
+    struct ot3_call *call;        /* NULL for TE_ADDRESS */
+    struct ot3_address *addr;     /* TE_ADDRESS: holds an internal reference of its TAPI */
+    ADDRESS_EVENT ae;
     CALL_STATE state;
     CALL_STATE_EVENT_CAUSE cause;
     CALL_NOTIFICATION_EVENT cne;
     CALLINFOCHANGE_CAUSE cic;
+    unsigned char digit;     /* TE_DIGITEVENT */
+    TAPI_DIGITMODE digit_mode;
+    LONG gen_term;           /* TE_GENERATEEVENT */
+    LONG tick;               /* digit, generate, gather, tone: the message's dwParam3 */
+    char *digits;            /* TE_GATHERDIGITS (owned) */
+    DWORD ndigits;
+    TAPI_GATHERTERM gather_term;
+    LONG app_specific;       /* TE_TONEEVENT */
     LONG instance;
     struct ot3_event *qnext;
 };
@@ -264,6 +289,9 @@ void ot3_call_on_info(struct ot3_tapi *t, struct ot3_call *c, DWORD states);
 void ot3_call_detach(struct ot3_tapi *t, struct ot3_call *c, bool with_event);
 void ot3_call_connected(struct ot3_tapi *t, struct ot3_call *c); /* Connect's reply */
 void ot3_call_free(struct ot3_call *c); /* a zombie, lock not held */
+/* QueryInterface and Release shared by the call object's interfaces. */
+HRESULT ot3_call_qi(struct ot3_call *c, REFIID riid, void **ppv);
+ULONG ot3_call_release_ref(struct ot3_call *c);
 
 /* ---- route.c: routing methods of the ITAddress and ITBasicCallControl vtables ---- */
 HRESULT WINAPI ot3_a_CreateForwardInfoObject(ITAddress *This, ITForwardInformation **pp);
@@ -282,7 +310,23 @@ struct ot3_event *ot3_event_state(struct ot3_call *c, CALL_STATE state,
                                   CALL_STATE_EVENT_CAUSE cause);
 struct ot3_event *ot3_event_notify(struct ot3_call *c, CALL_NOTIFICATION_EVENT what);
 struct ot3_event *ot3_event_infochange(struct ot3_call *c, CALLINFOCHANGE_CAUSE cause);
+struct ot3_event *ot3_event_digit(struct ot3_call *c, unsigned char digit, TAPI_DIGITMODE mode,
+                                  LONG tick);
+struct ot3_event *ot3_event_generate(struct ot3_call *c, LONG term, LONG tick);
+/* digits: n bytes, copied */
+struct ot3_event *ot3_event_gathered(struct ot3_call *c, const char *digits, DWORD n,
+                                     TAPI_GATHERTERM term, LONG tick);
+struct ot3_event *ot3_event_tone(struct ot3_call *c, LONG app_specific, LONG tick);
+struct ot3_event *ot3_event_address(struct ot3_address *a, ADDRESS_EVENT what);
 void ot3_event_release(struct ot3_event *e); /* lock not held */
+
+/* ---- media.c ---- */
+extern const ITLegacyCallMediaControlVtbl ot3_lmc_vtbl;
+extern const ITLegacyCallMediaControl2Vtbl ot3_lmc2_vtbl;
+/* LINE_GATHERDIGITS of c: the oldest GatherDigits buffer becomes a
+ * TE_GATHERDIGITS event (lock held). */
+void ot3_media_gathered(struct ot3_tapi *t, struct ot3_call *c, DWORD term, LONG tick);
+void ot3_media_call_free(struct ot3_call *c); /* its buffers */
 
 /* ---- util.c ---- */
 HRESULT ot3_hr(LONG lineerr);

@@ -254,6 +254,26 @@ static struct ot3_open *open_find_key(struct ot3_tapi *t, DWORD key)
     return NULL;
 }
 
+/* Address events come from one open of each address (the others would
+ * repeat them): o asks for the line states behind them, as far as the line
+ * reports them, and the line's service is read. */
+static void status_enable(struct ot3_address *a, struct ot3_open *o)
+{
+    DWORD ls = a->line_states & (LINEDEVSTATE_RINGING | LINEDEVSTATE_INSERVICE |
+                                 LINEDEVSTATE_OUTOFSERVICE | LINEDEVSTATE_CAPSCHANGE |
+                                 LINEDEVSTATE_CONFIGCHANGE | LINEDEVSTATE_MSGWAITON |
+                                 LINEDEVSTATE_MSGWAITOFF);
+    DWORD as = a->address_states & (LINEADDRESSSTATE_FORWARD | LINEADDRESSSTATE_CAPSCHANGE);
+    if (lineSetStatusMessages(o->hline, ls, as) != 0)
+        return;
+    a->status_open = o;
+    LINEDEVSTATUS ds;
+    memset(&ds, 0, sizeof(ds));
+    ds.dwTotalSize = sizeof(ds);
+    if (lineGetLineDevStatus(o->hline, &ds) == 0)
+        a->out_of_service = !(ds.dwDevStatusFlags & LINEDEVSTATUSFLAGS_INSERVICE);
+}
+
 static HRESULT open_line(struct ot3_tapi *t, struct ot3_address *a, DWORD privileges,
                          DWORD modes, struct ot3_open **po)
 {
@@ -271,6 +291,8 @@ static HRESULT open_line(struct ot3_tapi *t, struct ot3_address *a, DWORD privil
     }
     o->next = t->opens;
     t->opens = o;
+    if (!a->status_open)
+        status_enable(a, o);
     *po = o;
     return S_OK;
 }
@@ -282,11 +304,21 @@ static void open_close(struct ot3_tapi *t, struct ot3_open *o)
             *pp = o->next;
             break;
         }
-    if (o->addr->out_open == o)
-        o->addr->out_open = NULL;
+    struct ot3_address *a = o->addr;
+    bool was_status = a->status_open == o;
+    if (a->out_open == o)
+        a->out_open = NULL;
     if (t->phase == OT3_RUNNING && o->hline)
         lineClose(o->hline);
     free(o);
+    if (was_status) {
+        a->status_open = NULL;
+        for (struct ot3_open *x = t->opens; x && t->phase == OT3_RUNNING; x = x->next)
+            if (x->addr == a && x->hline) {
+                status_enable(a, x);
+                break;
+            }
+    }
 }
 
 /* Outgoing calls go on a registration's open of the address if there is one
@@ -431,6 +463,36 @@ static struct ot3_call *new_incoming(struct ot3_tapi *t, struct ot3_open *o, HCA
     return c;
 }
 
+static void address_event(struct ot3_tapi *t, struct ot3_address *a, ADDRESS_EVENT what)
+{
+    if (ot3_wants(t, TE_ADDRESS))
+        ot3_push_event(t, ot3_event_address(a, what));
+}
+
+/* LINE_LINEDEVSTATE / LINE_ADDRESSSTATE of an address's status open: its
+ * TE_ADDRESS events, in the order of the bits below. */
+static void on_line_state(struct ot3_tapi *t, struct ot3_address *a, DWORD s)
+{
+    if (s & (LINEDEVSTATE_INSERVICE | LINEDEVSTATE_OUTOFSERVICE)) {
+        bool out = (s & LINEDEVSTATE_OUTOFSERVICE) != 0;
+        if (a->out_of_service != out) {
+            a->out_of_service = out;
+            address_event(t, a, AE_STATE);
+        }
+    }
+    static const struct {
+        DWORD bit;
+        ADDRESS_EVENT ae;
+    } map[] = {{LINEDEVSTATE_CAPSCHANGE, AE_CAPSCHANGE},
+               {LINEDEVSTATE_CONFIGCHANGE, AE_CONFIGCHANGE},
+               {LINEDEVSTATE_MSGWAITON, AE_MSGWAITON},
+               {LINEDEVSTATE_MSGWAITOFF, AE_MSGWAITOFF},
+               {LINEDEVSTATE_RINGING, AE_RINGING}};
+    for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
+        if (s & map[i].bit)
+            address_event(t, a, map[i].ae);
+}
+
 static void on_message(struct ot3_tapi *t, const LINEMESSAGE *m)
 {
     switch (m->dwMessageID) {
@@ -462,6 +524,47 @@ static void on_message(struct ot3_tapi *t, const LINEMESSAGE *m)
         struct ot3_call *c = ot3_call_find(t, (HCALL)m->hDevice);
         if (c)
             ot3_call_on_info(t, c, (DWORD)m->dwParam1);
+        break;
+    }
+    case LINE_MONITORDIGITS: {
+        struct ot3_call *c = ot3_call_find(t, (HCALL)m->hDevice);
+        if (c && ot3_wants(t, TE_DIGITEVENT))
+            ot3_push_event(t, ot3_event_digit(c, (unsigned char)(m->dwParam1 & 0xff),
+                                              (TAPI_DIGITMODE)m->dwParam2, (LONG)m->dwParam3));
+        break;
+    }
+    case LINE_GENERATE: {
+        struct ot3_call *c = ot3_call_find(t, (HCALL)m->hDevice);
+        if (c && ot3_wants(t, TE_GENERATEEVENT))
+            ot3_push_event(t, ot3_event_generate(c, (LONG)m->dwParam1, (LONG)m->dwParam3));
+        break;
+    }
+    case LINE_GATHERDIGITS: {
+        struct ot3_call *c = ot3_call_find(t, (HCALL)m->hDevice);
+        if (c)
+            ot3_media_gathered(t, c, (DWORD)m->dwParam1, (LONG)m->dwParam3);
+        break;
+    }
+    case LINE_MONITORTONE: {
+        struct ot3_call *c = ot3_call_find(t, (HCALL)m->hDevice);
+        if (c && ot3_wants(t, TE_TONEEVENT))
+            ot3_push_event(t, ot3_event_tone(c, (LONG)m->dwParam1, (LONG)m->dwParam3));
+        break;
+    }
+    case LINE_LINEDEVSTATE: {
+        struct ot3_open *o = open_find_key(t, (DWORD)m->dwCallbackInstance);
+        if (o && o->addr->status_open == o)
+            on_line_state(t, o->addr, (DWORD)m->dwParam1);
+        break;
+    }
+    case LINE_ADDRESSSTATE: {
+        struct ot3_open *o = open_find_key(t, (DWORD)m->dwCallbackInstance);
+        if (!o || o->addr->status_open != o || (DWORD)m->dwParam1 != o->addr->address_id)
+            break;
+        if (m->dwParam2 & LINEADDRESSSTATE_FORWARD)
+            address_event(t, o->addr, AE_FORWARD);
+        if (m->dwParam2 & LINEADDRESSSTATE_CAPSCHANGE)
+            address_event(t, o->addr, AE_CAPSCHANGE);
         break;
     }
     case LINE_CLOSE: {

@@ -914,7 +914,7 @@ static void learn(json_t *item)
 static void set_service(bool in)
 {
     for (unsigned i = 0; i < K.nlines; i++)
-        ot_ev_line_service(K.lines[i].ld, in ? LINEDEVSTATE_INSERVICE : LINEDEVSTATE_OUTOFSERVICE);
+        ot_ev_line_link(K.lines[i].ld, in);
     cnt_service(in);
 }
 
@@ -1647,8 +1647,10 @@ static int kam_start(struct ot_linedev **lines, unsigned nlines)
     }
     for (unsigned i = 0; i < nlines; i++) {
         ot_linedev_set_drv(lines[i], &K.lines[i]);
-        ot_linedev_add_line_states(lines[i], LINEDEVSTATE_INSERVICE | LINEDEVSTATE_OUTOFSERVICE);
-        ot_ev_line_service(lines[i], LINEDEVSTATE_OUTOFSERVICE); /* until connected */
+        ot_linedev_add_line_states(lines[i], LINEDEVSTATE_INSERVICE | LINEDEVSTATE_OUTOFSERVICE |
+                                                 LINEDEVSTATE_CONNECTED |
+                                                 LINEDEVSTATE_DISCONNECTED);
+        ot_ev_line_link(lines[i], false); /* until the link is up */
     }
     cnt_service(false);
     atomic_store(&stopping, false);

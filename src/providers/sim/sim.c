@@ -269,6 +269,7 @@ struct sim_app *sim_bridge_new(struct sim_station *st, struct ot_call *call)
 
 static void app_free(struct sim_app *a)
 {
+    sim_gen_stop(a);
     rel_forget(a);
     ot_list_del(&a->st_link);
     S.live_apps--;
@@ -365,6 +366,7 @@ void sim_set_state(struct sim_app *a, DWORD state, DWORD mode)
 void sim_app_idle(struct sim_app *a)
 {
     fail_deferred(a);
+    sim_gen_stop(a);
     struct sim_end *e = a->end;
     if (!e)
         return;
@@ -951,6 +953,7 @@ static void sim_close_call(struct ot_call *call)
      * over the station's calls). */
     while (!ot_list_empty(&a->relatives))
         sim_set_rel(ot_container_of(a->relatives.next, struct sim_app, rel_link), NULL);
+    sim_gen_stop(a);
     ot_call_set_drv(call, NULL);
     a->call = NULL;
     if (!a->end)
@@ -1026,4 +1029,14 @@ const struct ot_provider ot_sim_provider = {
     .completion_modes = LINECALLCOMPLMODE_CAMPON | LINECALLCOMPLMODE_CALLBACK,
     .complete_call = sim_complete_call,
     .uncomplete_call = sim_uncomplete_call,
+    .generate_digits = sim_generate_digits,
+    .generate_tone = sim_generate_tone,
+    .generate_cancel = sim_generate_cancel,
+    .generate_digit_modes = LINEDIGITMODE_DTMF | LINEDIGITMODE_PULSE,
+    .detect_digit_modes = LINEDIGITMODE_DTMF | LINEDIGITMODE_PULSE | LINEDIGITMODE_DTMFEND,
+    .generate_tone_modes =
+        LINETONEMODE_CUSTOM | LINETONEMODE_RINGBACK | LINETONEMODE_BUSY | LINETONEMODE_BEEP,
+    .tone_max_freqs = 3,
+    .detects_tones = true,
+    .media_mode_changed = sim_media_mode_changed,
 };

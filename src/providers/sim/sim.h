@@ -61,6 +61,7 @@ struct sim_app {
     struct ot_list deferred;  /* its requests waiting on the clock (sim_defer.app_link) */
     struct ot_list link;      /* end->apps */
     struct ot_list st_link;   /* st->apps */
+    struct sim_gen *gen;      /* digits or a tone being generated (simdigits.c) */
 };
 
 struct sim_end {
@@ -161,6 +162,14 @@ LONG sim_uncomplete_call(struct ot_req *r, struct ot_linedev *ld, DWORD id);
  * points at an appearance: the cost of a call end does not grow with the
  * number of calls at the station). */
 void sim_set_rel(struct sim_app *a, struct sim_app *to);
+
+/* simdigits.c */
+LONG sim_generate_digits(struct ot_call *call, DWORD mode, const char *digits, DWORD ms);
+LONG sim_generate_tone(struct ot_call *call, DWORD mode, DWORD ms, DWORD ntones,
+                       const LINEGENERATETONE *tones);
+void sim_generate_cancel(struct ot_call *call);
+void sim_media_mode_changed(struct ot_call *call, DWORD mode);
+void sim_gen_stop(struct sim_app *a);
 
 /* simconf.c */
 LONG sim_setup_conf(struct ot_req *r, struct ot_call *c, struct ot_call *conf,

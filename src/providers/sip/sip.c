@@ -50,6 +50,7 @@ static struct {
     uint64_t rate_tokens, rate_ms;
     unsigned long invites;    /* INVITEs that started a call, admitted or refused */
     unsigned long trim_seen, trim_acc; /* invites at the last tick, since the last trim */
+    unsigned trim_more;                /* ticks that trim again after a burst's first trim */
     su_timer_t *trim_timer;
 } S;
 
@@ -109,6 +110,9 @@ static void cnt_set(unsigned long *field, unsigned long value)
     pthread_mutex_unlock(&cnt_mu);
 }
 
+struct ot_sip_counters *sip_counters(void) { return &cnt; }
+void sip_count(unsigned long *field) { cnt_add(field, 1); }
+
 void ot_sip_counters_get(struct ot_sip_counters *out)
 {
     pthread_mutex_lock(&cnt_mu);
@@ -120,9 +124,12 @@ void ot_sip_counters_reset(void)
 {
     pthread_mutex_lock(&cnt_mu);
     cnt.uui_malformed = cnt.uui_oversized = cnt.uui_foreign = cnt.register_failed =
-        cnt.infos_received = 0;
+        cnt.infos_received = cnt.refer_refused = cnt.replaces_unmatched = cnt.refers_received =
+            cnt.dtmf_received = cnt.dtmf_malformed = 0;
     pthread_mutex_unlock(&cnt_mu);
 }
+
+void sip_count_dtmf(bool ok) { cnt_add(ok ? &cnt.dtmf_received : &cnt.dtmf_malformed, 1); }
 
 bool ot_sip_counters_wait(bool (*pred)(const struct ot_sip_counters *, void *), void *arg,
                           unsigned timeout_ms)
@@ -177,6 +184,7 @@ static struct sip_call *sc_new(struct sip_line *l, struct ot_call *c, bool incom
     ot_list_init(&sc->infos);
     sip_hold_init(sc);
     sip_forward_init(sc);
+    sip_ring_init(sc);
     ot_list_add_tail(&l->calls, &sc->link);
     S.live_calls++;
     l->ncalls++;
@@ -199,15 +207,19 @@ static void set_consult(struct sip_call *p, struct sip_call *k)
 
 static void sc_free(struct sip_call *sc)
 {
+    sip_xfer_unlink(sc);
     if (sc->conf_consult)
         set_consult(sc, NULL);
     if (sc->consult_for)
         set_consult(sc->consult_for, NULL);
     sip_forward_done(sc);
+    sip_ring_stop(sc);
     ot_list_del(&sc->link);
     if (!sc->is_parent)
         sc->line->ncalls--;
+    sip_gen_free(sc);
     free(sc->late_bye_uui);
+    free(sc->target);
     free(sc);
     S.live_calls--;
 }
@@ -215,7 +227,8 @@ static void sc_free(struct sip_call *sc)
 /* Freed once neither the core nor NUA knows it. */
 static void sc_maybe_free(struct sip_call *sc)
 {
-    if (!sc->call && !sc->nh && !sc->answer_req && !sc->hold_req && ot_list_empty(&sc->infos))
+    if (!sc->call && !sc->nh && !sc->answer_req && !sc->hold_req && !sc->xfer_req &&
+        ot_list_empty(&sc->infos))
         sc_free(sc);
 }
 
@@ -253,8 +266,12 @@ static void sc_fail_requests(struct sip_call *sc, LONG result)
         ot_list_del(&p->link);
         struct ot_req *r = p->req;
         free(p);
-        ot_req_complete(r, result);
+        if (r)
+            ot_req_complete(r, result);
+        else
+            sip_dtmf_response(sc, 500); /* the generation ends (CANCEL) */
     }
+    sip_xfer_fail(sc, result);
 }
 
 /* ---- reading messages ------------------------------------------------------------ */
@@ -352,8 +369,10 @@ static LONG uui_header(const void *uui, DWORD len, char **out)
     return *out ? 0 : LINEERR_NOMEM;
 }
 
-/* Posts the INVITE of an outgoing call (provider operation context). */
-static LONG sc_invite(struct sip_call *sc, const char *dest, const void *uui, DWORD len)
+/* Posts the INVITE of an outgoing call (provider operation context), with a
+ * Replaces header when replaces is not NULL (a transfer, sipxfer.c). */
+static LONG sc_invite(struct sip_call *sc, const char *dest, const void *uui, DWORD len,
+                      const char *replaces)
 {
     struct sip_line *l = sc->line;
     char *target = sp_target(l, dest);
@@ -378,9 +397,10 @@ static LONG sc_invite(struct sip_call *sc, const char *dest, const void *uui, DW
     sc_set_handle(sc, nh);
     sc->phase = PH_CALLING;
     nua_invite(nh, SIPTAG_TO_STR(to), SDP_TAGS(l), TAG_IF(hdr, SIPTAG_HEADER_STR(hdr)),
-               TAG_END());
+               TAG_IF(replaces, SIPTAG_REPLACES_STR(replaces)), TAG_END());
     free(to);
-    free(target);
+    free(sc->target);
+    sc->target = target; /* a transfer's Refer-To */
     free(hdr);
     return 0;
 }
@@ -544,7 +564,8 @@ static void conf_left(struct sip_call *sc)
     if (p) {
         set_consult(p, NULL);
         conf_check(p);
-    }
+    } else if (sc->consult_for)
+        sip_xfer_consult_left(sc);
 }
 
 static void sc_idle(struct sip_call *sc)
@@ -615,9 +636,23 @@ static bool invite_admitted(struct sip_line *l, nua_handle_t *nh, const sip_t *s
     return false;
 }
 
+/* Outgoing calls (lineMakeCall, a conference's consultation call) count
+ * against the same limits as incoming INVITEs (docs/sip.md, Overload control):
+ * the process at [sip] max_calls is out of resources, a line at its max_calls
+ * has no call appearance left. */
+static LONG outgoing_admitted(const struct sip_line *l)
+{
+    if (S.live_calls >= S.max_calls)
+        return LINEERR_RESOURCEUNAVAIL;
+    if (l->ncalls >= l->max_calls)
+        return LINEERR_CALLUNAVAIL;
+    return 0;
+}
+
 static void on_invite(struct sip_line *l, nua_handle_t *nh, const sip_t *sip)
 {
-    if (!invite_admitted(l, nh, sip))
+    struct sip_call *old = NULL;
+    if (!invite_admitted(l, nh, sip) || !sip_xfer_check_replaces(l, nh, sip, &old))
         return;
     struct sip_call *sc = sc_new(l, NULL, true);
     if (!sc) {
@@ -642,6 +677,7 @@ static void on_invite(struct sip_line *l, nua_handle_t *nh, const sip_t *sip)
         party_from_addr(c, OT_PARTY_CALLED, sip->sip_to, false);
         sip_redirect_read(c, sip); /* P-Asserted-Identity, Diversion, History-Info */
     }
+    sip_xfer_incoming(sc, sip, old);
     /* UUI that came with the INVITE is in LINECALLINFO when OFFERING arrives. */
     bool dropped = report_uui(sc, sip);
     sip_hold_offer(sc, sip); /* a call that starts on hold */
@@ -654,8 +690,10 @@ static void on_invite(struct sip_line *l, nua_handle_t *nh, const sip_t *sip)
                     TAG_END());
         sc->phase = PH_ENDING;
         ot_ev_call_state(c, LINECALLSTATE_IDLE, 0);
-    } else
+    } else if (!sip_xfer_answer_replacing(sc)) {
         sip_forward_arm(sc, sip); /* lineForward on no answer */
+        sip_ring_start(sc);
+    }
 }
 
 bool sip_auth_reply(struct sip_line *l, nua_handle_t *nh, const sip_t *sip)
@@ -697,6 +735,8 @@ static void on_r_invite(struct sip_call *sc, int status, const char *phrase, con
     }
     if (sc->phase != PH_CALLING)
         return;
+    if (status < 300 && sc->referrer)
+        sip_xfer_progress(sc, status, phrase); /* NOTIFY the referrer (sipxfer.c) */
     if (status < 200) {
         if (!c)
             return;
@@ -725,6 +765,8 @@ static void on_r_invite(struct sip_call *sc, int status, const char *phrase, con
         sip_auth_reply(sc->line, sc->nh, sip))
         return;
     sc->phase = PH_DONE;
+    if (sc->referrer)
+        sip_xfer_progress(sc, status, phrase);
     if (c) {
         int q = reason_q850(sip);
         /* Sofia answers a repeated challenge for credentials it already sent
@@ -758,7 +800,7 @@ static void on_bye(struct sip_call *sc, const sip_t *sip)
     if (sc->phase == PH_ENDING || sc->phase == PH_DONE)
         return; /* our own BYE crossed it: the call is already IDLE */
     sc->phase = PH_DONE;
-    if (!sc->call)
+    if (!sc->call || sip_xfer_absorb_bye(sc))
         return;
     report_uui(sc, sip);
     sc_disconnect(sc, ot_sip_bye_mode(reason_q850(sip)));
@@ -781,6 +823,10 @@ static void on_info(struct sip_call *sc, const sip_t *sip)
 {
     if (!sc->call || ot_call_state(sc->call) == LINECALLSTATE_IDLE)
         return;
+    if (sip_info_is_dtmf(sip)) { /* NUA answers it 200 OK, malformed or not */
+        sip_count_dtmf(sip_dtmf_received(sc, sip));
+        return;
+    }
     cnt_add(&cnt.infos_received, 1);
     report_uui(sc, sip);
 }
@@ -793,7 +839,10 @@ static void on_r_info(struct sip_call *sc, int status)
     ot_list_del(&p->link);
     struct ot_req *r = p->req;
     free(p);
-    ot_req_complete(r, status < 300 ? 0 : LINEERR_OPERATIONFAILED);
+    if (r)
+        ot_req_complete(r, status < 300 ? 0 : LINEERR_OPERATIONFAILED);
+    else
+        sip_dtmf_response(sc, status);
 }
 
 static void on_ready(struct sip_call *sc)
@@ -816,6 +865,7 @@ static void on_ready(struct sip_call *sc)
             ot_req_complete(r, 0);
         }
     }
+    sip_xfer_on_ready(sc); /* a replacing call: the replaced one ends */
 }
 
 /* The dialog is over on the SIP side: whatever the call has not been told
@@ -948,7 +998,6 @@ static void provider_event(nua_event_t ev, int status, char const *phrase, nua_t
                       struct sip_line *l, nua_handle_t *nh, struct sip_call *sc,
                       sip_t const *sip, tagi_t tags[])
 {
-    (void)nua;
     if (atomic_load(&detached)) {
         detached_event(ev, status, l, sc, tags);
         return;
@@ -1009,6 +1058,17 @@ static void provider_event(nua_event_t ev, int status, char const *phrase, nua_t
         if (sc)
             on_r_info(sc, status);
         break;
+    case nua_r_refer:
+        if (sc)
+            sip_xfer_on_r_refer(sc, status);
+        break;
+    case nua_i_notify:
+        if (sc)
+            sip_xfer_on_notify(sc, sip, tags);
+        break;
+    case nua_i_refer:
+        sip_xfer_on_refer(l, nua, nh, sc, sip, tags);
+        break;
     case nua_r_register:
     case nua_r_unregister:
         if (nh && nh == l->reg_nh)
@@ -1035,10 +1095,14 @@ static void provider_event(nua_event_t ev, int status, char const *phrase, nua_t
         break;
     }
     /* A request outside any call (OPTIONS, INFO, MESSAGE...): NUA answered it;
-     * the handle it made for it is ours to release. */
+     * the handle it made for it is ours to release.  A REFER outside a call
+     * has a NOTIFY of Sofia's own on its way: its handle goes with that
+     * NOTIFY's final response (destroying it before crashes Sofia 1.12.11). */
     bool indication = ev <= nua_i_media_error || ev >= nua_i_network_changed;
     if (nh && !sc && indication && ev != nua_i_invite && ev != nua_i_error &&
-        (!l || nh != l->reg_nh))
+        ev != nua_i_refer && (!l || nh != l->reg_nh))
+        nua_handle_destroy(nh);
+    else if (nh && !sc && ev == nua_r_notify && status >= 200 && (!l || nh != l->reg_nh))
         nua_handle_destroy(nh);
     ot_unlock();
 }
@@ -1047,10 +1111,13 @@ static void provider_event(nua_event_t ev, int status, char const *phrase, nua_t
 /* Every TRIM_PERIOD_MS: once a burst of at least TRIM_MIN_BURST INVITEs (a
  * flood) has subsided (this period saw at most a tenth of what came since the
  * last trim), the memory malloc kept for it goes back to the system
- * (malloc_trim).  Sofia frees a finished transaction within 32 s, so a few
- * periods after a flood its memory is really free. */
+ * (malloc_trim), and again at the TRIM_MORE ticks after: Sofia frees a
+ * finished transaction only within 32 s (a 503 whose ACK was lost is
+ * retransmitted that long, a BYE whose 200 was lost too), so what it still
+ * held at the first trim is returned by a later one (docs/robustness.md). */
 #define TRIM_PERIOD_MS 10000
 #define TRIM_MIN_BURST 1000u
+#define TRIM_MORE 4u /* 40 s > Sofia's 32 s */
 
 static void trim_tick(su_root_magic_t *magic, su_timer_t *t, su_timer_arg_t *arg)
 {
@@ -1066,8 +1133,13 @@ static void trim_tick(su_root_magic_t *magic, su_timer_t *t, su_timer_arg_t *arg
     S.trim_seen = S.invites;
     S.trim_acc += d;
     bool trim = S.trim_acc >= TRIM_MIN_BURST && d <= S.trim_acc / 10;
-    if (trim)
+    if (trim) {
         S.trim_acc = 0;
+        S.trim_more = TRIM_MORE;
+    } else if (S.trim_more) {
+        S.trim_more--;
+        trim = true;
+    }
     ot_unlock();
     if (trim)
         malloc_trim(0);
@@ -1111,11 +1183,13 @@ static void *provider_main(void *arg)
             NUTAG_AUTO302(0), NUTAG_AUTO305(0),
             NUTAG_MAX_RETRY_AFTER(0), NUTAG_M_USERNAME(l->user),
             NUTAG_OUTBOUND("no-options-keepalive, no-validate, no-natify"), NUTAG_KEEPALIVE(0),
-            SIPTAG_ALLOW_STR("INVITE, ACK, BYE, CANCEL, OPTIONS, INFO, PRACK, UPDATE"),
+            SIPTAG_ALLOW_STR("INVITE, ACK, BYE, CANCEL, OPTIONS, INFO, PRACK, UPDATE, REFER, NOTIFY"),
+            NUTAG_APPL_METHOD("REFER"), SIPTAG_SUPPORTED_STR("timer, 100rel, replaces"),
             SIPTAG_USER_AGENT_STR("opentapi/" OPENTAPI_VERSION_STRING),
             NTATAG_MAXSIZE(sip_max_message(l)), TAG_IF(l->proxy, NUTAG_PROXY(l->proxy)),
             TAG_IF(l->registrar, NUTAG_REGISTRAR(l->registrar)),
-            TAG_IF(trace_on, TPTAG_LOG(1)), TAG_IF(l->tls, TPTAG_CERTIFICATE(l->tls_dir)),
+            TPTAG_UDP_RMEM(OT_SIP_UDP_RMEM), TAG_IF(trace_on, TPTAG_LOG(1)),
+            TAG_IF(l->tls, TPTAG_CERTIFICATE(l->tls_dir)),
             TAG_IF(l->tls, TPTAG_TLS_VERIFY_POLICY(l->tls_verify)),
             TAG_IF(l->tls, TPTAG_TLS_VERIFY_DEPTH(OT_SIP_TLS_DEPTH)),
             TAG_IF(l->tls, TPTAG_TLS_VERSION(0)), TAG_IF(l->tls, TPTAG_SDWN_ERROR(1)),
@@ -1196,6 +1270,10 @@ static void free_lines(void)
             }
             if (sc->call)
                 ot_call_set_drv(sc->call, NULL);
+            if (sc->referrer) { /* no user agent is left for its NOTIFY */
+                sc->referrer->referred = NULL;
+                sc->referrer = NULL;
+            }
             if (sc->nh)
                 cnt_add(&cnt.dialogs, -1); /* freed by nua_destroy */
             sc_free(sc);
@@ -1254,6 +1332,7 @@ static int sp_start(struct ot_linedev **lines, unsigned n)
         /* the peer's hold (siphold.c); answering holds no other call */
         ot_linedev_add_connected_modes(lines[i], LINECONNECTEDMODE_ACTIVEHELD);
         ot_linedev_set_answer_mode(lines[i], LINEANSWERMODE_NONE);
+        ot_linedev_add_line_states(lines[i], LINEDEVSTATE_RINGING);
     }
     /* su_init ignores SIGPIPE for the whole process; a library must not, so
      * the application's disposition is put back.  Our threads block every
@@ -1373,11 +1452,14 @@ static LONG sp_make_call(struct ot_req *r, struct ot_call *c, const char *dest,
     struct sip_line *l = ot_linedev_drv(ot_call_linedev(c));
     if (!l || !l->nua)
         return LINEERR_OPERATIONFAILED;
+    LONG admit = outgoing_admitted(l);
+    if (admit)
+        return admit;
     struct sip_call *sc = sc_new(l, c, false);
     if (!sc)
         return LINEERR_NOMEM;
     if (dest) {
-        LONG rc = sc_invite(sc, dest, uui, len);
+        LONG rc = sc_invite(sc, dest, uui, len, NULL);
         if (rc) {
             sc_free(sc);
             return rc;
@@ -1400,7 +1482,7 @@ static LONG sp_dial(struct ot_req *r, struct ot_call *c, const char *dest)
     struct sip_call *sc = call_sc(c);
     if (!sc || ot_call_state(c) != LINECALLSTATE_DIALTONE || sc->phase != PH_NONE)
         return LINEERR_OPERATIONUNAVAIL; /* no overlap dialling in SIP */
-    LONG rc = sc_invite(sc, dest, NULL, 0);
+    LONG rc = sc_invite(sc, dest, NULL, 0, NULL);
     if (rc)
         return rc;
     ot_req_complete(r, 0);
@@ -1536,6 +1618,7 @@ static void sp_close_call(struct ot_call *c)
     if (!sc)
         return;
     sc_fail_requests(sc, LINEERR_INVALCALLSTATE);
+    sip_gen_free(sc);
     /* The core let go while the dialog is still up (e.g. the line closed). */
     sc_hangup(sc, NULL);
     struct sip_call *p = consult_parent(sc);
@@ -1566,6 +1649,9 @@ static LONG sp_setup_conf(struct ot_req *r, struct ot_call *c, struct ot_call *c
     struct sip_line *l = sc->line;
     if (nparties > l->cf->max_conf)
         return LINEERR_CONFERENCEFULL;
+    LONG admit = outgoing_admitted(l);
+    if (admit)
+        return admit;
     struct sip_call *p = parent_new(l, conf);
     struct sip_call *k = p ? sc_new(l, consult, false) : NULL;
     if (!k) {
@@ -1592,6 +1678,9 @@ static LONG sp_prepare_add(struct ot_req *r, struct ot_call *conf, struct ot_cal
     if (!p || !p->is_parent || p->conf_consult ||
         ot_call_state(conf) != LINECALLSTATE_CONNECTED)
         return LINEERR_INVALCALLSTATE;
+    LONG admit = outgoing_admitted(p->line);
+    if (admit)
+        return admit;
     struct sip_call *k = sc_new(p->line, consult, false);
     if (!k)
         return LINEERR_NOMEM;
@@ -1640,6 +1729,32 @@ static LONG sp_remove_from_conf(struct ot_req *r, struct ot_call *c)
 
 static unsigned sp_live_calls(void) { return S.live_calls; }
 
+/* For sipxfer.c (sipint.h). */
+struct sip_call *sip_sc_new(struct sip_line *l, struct ot_call *c, bool incoming)
+{
+    return sc_new(l, c, incoming);
+}
+struct sip_call *sip_parent_new(struct sip_line *l, struct ot_call *conf)
+{
+    return parent_new(l, conf);
+}
+void sip_set_consult(struct sip_call *p, struct sip_call *k) { set_consult(p, k); }
+LONG sip_sc_invite(struct sip_call *sc, const char *dest, const void *uui, DWORD len,
+                   const char *replaces)
+{
+    return sc_invite(sc, dest, uui, len, replaces);
+}
+LONG sip_sc_hangup(struct sip_call *sc, const char *hdr) { return sc_hangup(sc, hdr); }
+void sip_sc_idle(struct sip_call *sc) { sc_idle(sc); }
+void sip_sc_disconnect(struct sip_call *sc, DWORD mode) { sc_disconnect(sc, mode); }
+void sip_sc_fail_requests(struct sip_call *sc, LONG result) { sc_fail_requests(sc, result); }
+void sip_sc_maybe_free(struct sip_call *sc) { sc_maybe_free(sc); }
+bool sip_process_full(void) { return S.live_calls >= S.max_calls; }
+void sip_party_from_addr(struct ot_call *c, enum ot_party which, const sip_addr_t *a, bool notify)
+{
+    party_from_addr(c, which, a, notify);
+}
+
 const struct ot_provider ot_sip_provider = {
     .size = sizeof(struct ot_provider),
     .name = "sip",
@@ -1658,10 +1773,21 @@ const struct ot_provider ot_sip_provider = {
     .prepare_add = sp_prepare_add,
     .add_to_conf = sp_add_to_conf,
     .remove_from_conf = sp_remove_from_conf,
+    .setup_transfer = sip_setup_transfer,
+    .complete_transfer = sip_complete_transfer,
+    .blind_transfer = sip_blind_transfer,
     .live_calls = sp_live_calls,
     .check_config = sip_check_config,
     .redirect = sp_redirect,
     /* every LINEFORWARDMODE_ from UNCOND to BUSYNASPECIFIC: the core matches
      * the variants, the line asks for UNCOND, BUSY and NOANSW */
     .forward_modes = 0xFFFFu,
+    /* the referring party of a transferred call (sipxfer.c) */
+    .redirecting_id_flags = LINECALLPARTYID_ADDRESS | LINECALLPARTYID_NAME,
+    /* a transfer's progress in LINECALLINFO's DevSpecific text (sipxfer.c) */
+    .call_info_states = LINECALLINFOSTATE_DEVSPECIFIC,
+    .generate_digits = sip_generate_digits,
+    .generate_cancel = sip_generate_cancel,
+    .generate_digit_modes = LINEDIGITMODE_DTMF,
+    .detect_digit_modes = LINEDIGITMODE_DTMF | LINEDIGITMODE_DTMFEND,
 };

@@ -114,6 +114,11 @@ struct ot_sip_counters {
      * in a confirmed dialog, counted after they were answered and reported. */
     unsigned long reinvites_answered;
     unsigned long reinvites_received;
+    unsigned long refer_refused;    /* received REFERs refused (400, 403, 501, 603) */
+    unsigned long replaces_unmatched; /* INVITEs with Replaces answered 481 */
+    unsigned long refers_received;  /* received REFERs accepted (202) */
+    unsigned long dtmf_received;  /* DTMF INFOs whose digit was reported */
+    unsigned long dtmf_malformed; /* DTMF INFOs ignored: their body did not parse */
 };
 void ot_sip_counters_get(struct ot_sip_counters *out);
 void ot_sip_counters_reset(void);

@@ -17,7 +17,7 @@
 static const char *const known_keys[] = {
     "uri", "bind", "transport", "proxy", "registrar", "username", "password",
     "expires", "display", "reject_status", "max_calls", "session_expires",
-    "no_response_timeout", NULL,
+    "no_response_timeout", "ring_ms", NULL,
 };
 
 static char *dupstr(const char *s) { return s ? ot_strdup(s) : NULL; }
@@ -180,6 +180,15 @@ int sip_line_configure(struct sip_line *l, const struct ot_line_conf *cf, DWORD 
         if (*end || *v == '-' || !*v || m < 1 || m > 100000)
             BAD("max_calls", "max_calls must be 1..100000");
         l->max_calls = (unsigned)m;
+    }
+    l->ring_ms = OT_SIP_DEFAULT_RING_MS;
+    v = ot_line_conf_get(cf, "ring_ms");
+    if (v) {
+        char *end;
+        unsigned long m = strtoul(v, &end, 10);
+        if (*end || *v < '0' || *v > '9' || m > 86400000)
+            BAD("ring_ms", "ring_ms must be 0..86400000 ms");
+        l->ring_ms = (unsigned)m;
     }
     l->session_expires = OT_SIP_DEFAULT_SESSION_EXPIRES;
     v = ot_line_conf_get(cf, "session_expires");

@@ -51,7 +51,7 @@ enum sip_phase {
 
 struct sip_pending {
     struct ot_list link;
-    struct ot_req *req;
+    struct ot_req *req; /* NULL: a DTMF INFO of lineGenerateDigits (sipdigits.c) */
 };
 
 struct sip_call {
@@ -88,7 +88,22 @@ struct sip_call {
     unsigned sdp_version;    /* its o= version (RFC 3264 8: +1 on a change) */
     struct ot_timer fwd_timer;  /* forwarding on no answer (sipredirect.c) */
     char *fwd_dest;             /* its destination */
+    /* transfers (sipxfer.c); a transfer's held call uses conf_consult/consult_for
+     * for its consultation call, as a conference parent does */
+    char *target;               /* the peer's URI: what we dialled, or the INVITE's From */
+    struct ot_req *xfer_req;    /* lineBlindTransfer / lineCompleteTransfer: our REFER's outcome */
+    bool xfer_held;             /* held by lineSetupTransfer (locally: no re-INVITE) */
+    bool xfer_silent_bye;       /* consultation call ended by its peer while our REFER ran */
+    bool refer_final_sent;      /* a call made for a received REFER: final NOTIFY sent */
+    struct sip_call *referrer;  /* that call: the call whose dialog gets the NOTIFYs */
+    struct sip_call *referred;  /* the call made for a REFER received on this dialog */
+    char *refer_event;          /* the Event of those NOTIFYs ("refer" or "refer;id=N") */
+    struct sip_call *replaces;  /* an INVITE with Replaces: the call it replaces, at the ACK */
+    struct sip_call *replaced_by;
     struct ot_list link;        /* line->calls */
+    struct sip_gen *gen;        /* lineGenerateDigits under way (sipdigits.c) */
+    struct ot_timer ring;       /* the ring cycle of an offered call (sipring.c) */
+    DWORD rings;                /* LINEDEVSTATE_RINGING's count, from 0 */
 };
 
 struct sip_line {
@@ -120,6 +135,7 @@ struct sip_line {
     unsigned session_expires; /* RFC 4028 session interval, s; 0 = no session timer */
     unsigned t1x64_ms;        /* no_response_timeout (timers B, F, H); 0: Sofia's 32 s */
     unsigned ncalls;      /* its sip_calls with a dialog side (not conference parents) */
+    unsigned ring_ms;     /* ring cycle of an offered call, ms (ring_ms key); 0 = one ring */
 };
 
 /* Overload control (docs/sip.md): defaults of the line's max_calls and of
@@ -132,6 +148,11 @@ struct sip_line {
 /* The largest SIP message a line accepts is this plus twice its
  * dwUUICallInfoSize (hex): larger ones are refused before they are parsed. */
 #define OT_SIP_MESSAGE_BASE 8192u
+/* The receive buffer of a line's UDP socket (SO_RCVBUF; the kernel caps it at
+ * net.core.rmem_max unless the process may force it): the default 208 KiB
+ * holds about 200 INVITEs, dropped by the kernel while the provider thread
+ * is busy during a flood; then every sender retransmits (docs/robustness.md). */
+#define OT_SIP_UDP_RMEM (4u << 20)
 /* RFC 4028 session timer: the interval we ask for, and the floor of Min-SE. */
 #define OT_SIP_DEFAULT_SESSION_EXPIRES 1800u
 #define OT_SIP_MIN_SE 90u
@@ -235,5 +256,74 @@ void sip_tls_unconfigure(struct sip_line *l);
  * (l->tls_dir) for nua_create; sip_tls_unstage removes them. */
 int sip_tls_stage(struct sip_line *l, char *why, size_t whylen);
 void sip_tls_unstage(struct sip_line *l);
+/* sipdigits.c: DTMF as SIP INFO (application/dtmf-relay, docs/sip.md). */
+/* Is this INFO a DTMF one (Content-Type application/dtmf-relay or application/dtmf)? */
+bool sip_info_is_dtmf(const sip_t *sip);
+/* A DTMF INFO received: its digit becomes the call's digit event (DTMF, then
+ * DTMFEND); false when its body is malformed (ignored, counted). */
+bool sip_dtmf_received(struct sip_call *sc, const sip_t *sip);
+/* The response to one of our DTMF INFOs (its sip_pending already taken). */
+void sip_dtmf_response(struct sip_call *sc, int status);
+/* The generation of this call ends without a report (close_call, free). */
+void sip_gen_free(struct sip_call *sc);
+LONG sip_generate_digits(struct ot_call *c, DWORD mode, const char *digits, DWORD duration);
+void sip_generate_cancel(struct ot_call *c);
+/* the counters of DTMF INFOs received (sip.c) */
+void sip_count_dtmf(bool ok);
+/* Ringing (sipring.c): an offered call rings, LINE_LINEDEVSTATE(RINGING, ring
+ * mode 1, count from 0), at the offer and every ring_ms on the library clock
+ * while it is offered (OFFERING or ACCEPTED, no final response sent).
+ * sip_ring_init from sc_new, sip_ring_start once OFFERING is reported,
+ * sip_ring_stop before the sip_call is freed. */
+#define OT_SIP_DEFAULT_RING_MS 6000u
+void sip_ring_init(struct sip_call *sc);
+void sip_ring_start(struct sip_call *sc);
+void sip_ring_stop(struct sip_call *sc);
+/* ---- shared by sip.c and sipxfer.c (provider thread or operations, core lock held) ---- */
+struct sip_call *sip_sc_new(struct sip_line *l, struct ot_call *c, bool incoming);
+struct sip_call *sip_parent_new(struct sip_line *l, struct ot_call *conf);
+void sip_set_consult(struct sip_call *p, struct sip_call *k);
+LONG sip_sc_invite(struct sip_call *sc, const char *dest, const void *uui, DWORD len,
+                   const char *replaces);
+LONG sip_sc_hangup(struct sip_call *sc, const char *hdr);
+void sip_sc_idle(struct sip_call *sc);
+void sip_sc_disconnect(struct sip_call *sc, DWORD mode);
+void sip_sc_fail_requests(struct sip_call *sc, LONG result);
+void sip_sc_maybe_free(struct sip_call *sc);
+void sip_party_from_addr(struct ot_call *c, enum ot_party which, const sip_addr_t *a, bool notify);
+void sip_count(unsigned long *field);
+bool sip_process_full(void); /* the process has [sip] max_calls SIP calls */
+struct ot_sip_counters *sip_counters(void); /* fields for sip_count */
+
+/* ---- transfers (sipxfer.c) ---- */
+LONG sip_blind_transfer(struct ot_req *r, struct ot_call *c, const char *dest);
+LONG sip_setup_transfer(struct ot_req *r, struct ot_call *c, struct ot_call *consult);
+LONG sip_complete_transfer(struct ot_req *r, struct ot_call *c, struct ot_call *consult,
+                           struct ot_call *conf, DWORD mode);
+/* NUA events: nua_r_refer, nua_i_notify, nua_i_refer (sc may be NULL: outside a dialog) */
+void sip_xfer_on_r_refer(struct sip_call *sc, int status);
+void sip_xfer_on_notify(struct sip_call *sc, const sip_t *sip, tagi_t tags[]);
+void sip_xfer_on_refer(struct sip_line *l, nua_t *nua, nua_handle_t *nh, struct sip_call *sc,
+                       const sip_t *sip, tagi_t tags[]);
+/* An incoming INVITE before its call exists: false when it was answered
+ * (481: its Replaces names no call of ours); *old is the call it replaces. */
+bool sip_xfer_check_replaces(struct sip_line *l, nua_handle_t *nh, const sip_t *sip,
+                             struct sip_call **old);
+/* The new call exists (sc->call set, OFFERING not yet reported): keeps the
+ * peer's URI, and for an INVITE with Replaces links the two calls. */
+void sip_xfer_incoming(struct sip_call *sc, const sip_t *sip, struct sip_call *old);
+/* After OFFERING of a replacing call: it is answered at once (true). */
+bool sip_xfer_answer_replacing(struct sip_call *sc);
+/* The ACK of a replacing call's 200: the replaced call ends. */
+void sip_xfer_on_ready(struct sip_call *sc);
+/* A response to the INVITE of a call made for a REFER: NOTIFY the referrer. */
+void sip_xfer_progress(struct sip_call *sc, int status, const char *phrase);
+/* A BYE on a call: true when it is a transfer's to keep quiet about. */
+bool sip_xfer_absorb_bye(struct sip_call *sc);
+/* A transfer's consultation call left (DISCONNECTED or IDLE): the held call reconnects. */
+void sip_xfer_consult_left(struct sip_call *sc);
+/* Requests still waiting (sc_fail_requests), and the links, before sc is freed. */
+void sip_xfer_fail(struct sip_call *sc, LONG result);
+void sip_xfer_unlink(struct sip_call *sc);
 
 #endif
