@@ -783,3 +783,47 @@ const char *entry_name(const unsigned char *base, DWORD size, DWORD off)
     CHECK_EQ(base[off + size - 1], '\0');
     return (const char *)base + off;
 }
+
+/* The application goes (lineClose; lineShutdown for lineGetAgentCaps) and
+ * frees its structure while the proxy works on its request: the proxy's
+ * answer completes the request without touching that memory, and nothing
+ * is left behind. */
+TEST(acd_proxy_answer_after_the_application_went)
+{
+    tapp a, p;
+    t_init(&a, "agent");
+    t_init(&p, "proxy");
+    HLINE la = 0, pl = 0;
+    CHECK_RC(lineOpen(a.h, 0, &la, T_API, 0, 7, LINECALLPRIVILEGE_NONE,
+                      LINEMEDIAMODE_INTERACTIVEVOICE, NULL),
+             0);
+    DWORD types[] = {LINEPROXYREQUEST_GETAGENTSTATUS, LINEPROXYREQUEST_GETAGENTCAPS};
+    CHECK_RC(open_proxy(&p, 0, types, 2, 5, &pl), 0);
+    expect_msg(&a, LINE_PROXYSTATUS, la, LINEPROXYSTATUS_OPEN, LINEPROXYREQUEST_GETAGENTCAPS, 0);
+    expect_msg(&a, LINE_PROXYSTATUS, la, LINEPROXYSTATUS_OPEN, LINEPROXYREQUEST_GETAGENTSTATUS, 0);
+    LINEAGENTSTATUS *st = calloc(1, 512);
+    CHECK(st != NULL);
+    st->dwTotalSize = 512;
+    CHECK_REQ(lineGetAgentStatus(la, 0, st));
+    LINEPROXYREQUEST *r = expect_request(&p, pl, 5, LINEPROXYREQUEST_GETAGENTSTATUS);
+    CHECK_RC(lineClose(la), 0);
+    free(st);
+    fill_status(&r->GetAgentStatus.AgentStatus);
+    CHECK_RC(lineProxyResponse(pl, r, 0), 0);
+    CHECK_RC(lineProxyResponse(pl, r, 0), LINEERR_INVALPOINTER);
+
+    LINEAGENTCAPS *caps = calloc(1, 512);
+    CHECK(caps != NULL);
+    caps->dwTotalSize = 512;
+    CHECK_REQ(lineGetAgentCaps(a.h, 0, 0, T_API, caps));
+    r = expect_request(&p, pl, 5, LINEPROXYREQUEST_GETAGENTCAPS);
+    t_shutdown(&a);
+    free(caps);
+    r->GetAgentCaps.AgentCaps.dwUsedSize = sizeof(LINEAGENTCAPS);
+    r->GetAgentCaps.AgentCaps.dwNeededSize = sizeof(LINEAGENTCAPS);
+    memset((unsigned char *)&r->GetAgentCaps.AgentCaps + 12, 0x5A,
+           sizeof(LINEAGENTCAPS) - 12);
+    CHECK_RC(lineProxyResponse(pl, r, 0), 0);
+    t_expect_none(&p);
+    t_shutdown(&p);
+}

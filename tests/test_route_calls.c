@@ -511,3 +511,103 @@ TEST(route_stop_with_a_parked_call_and_a_waiting_completion)
 
 /* A call offered at a shared number leaves every station of it when one of
  * them redirects it; a monitor cannot redirect. */
+
+/* LINEADDRESSCAPS.dwMaxCallCompletions is a limit: one more is
+ * LINEERR_COMPLETIONOVERRUN (Microsoft), and a cancelled one makes room. */
+TEST(route_complete_call_overrun_past_the_maximum)
+{
+    four f;
+    four_init(&f, 3);
+    HCALL hb, hc;
+    connect_pair(&f, 1, 2, &hb, &hc);
+    HCALL ha = call_busy(&f);
+    union {
+        LINEADDRESSCAPS ac;
+        unsigned char raw[4096];
+    } u;
+    memset(&u, 0, sizeof(u));
+    u.ac.dwTotalSize = sizeof(u);
+    CHECK_RC(lineGetAddressCaps(f.app[0].h, 0, 0, T_API, 0, &u.ac), 0);
+    DWORD max = u.ac.dwMaxCallCompletions;
+    CHECK(max >= 1 && max <= 64);
+    DWORD ids[64];
+    for (DWORD i = 0; i < max; i++) {
+        LONG req = lineCompleteCall(ha, &ids[i], LINECALLCOMPLMODE_CALLBACK, 0);
+        CHECK_REQ(req);
+        t_expect_reply(&f.app[0], req, 0);
+    }
+    DWORD extra = 0xDEADu;
+    CHECK_RC(lineCompleteCall(ha, &extra, LINECALLCOMPLMODE_CALLBACK, 0),
+             LINEERR_COMPLETIONOVERRUN);
+    CHECK_EQ(extra, 0xDEADu);
+    LONG req = lineUncompleteCall(f.l[0], ids[0]);
+    CHECK_REQ(req);
+    t_expect_reply(&f.app[0], req, 0);
+    req = lineCompleteCall(ha, &ids[0], LINECALLCOMPLMODE_CALLBACK, 0);
+    CHECK_REQ(req);
+    t_expect_reply(&f.app[0], req, 0);
+    for (DWORD i = 0; i < max; i++) {
+        req = lineUncompleteCall(f.l[0], ids[i]);
+        CHECK_REQ(req);
+        t_expect_reply(&f.app[0], req, 0);
+    }
+    t_drop_idle(&f.app[0], ha);
+    hang_up(&f.app[1], hb, &f.app[2], hc);
+    four_done(&f, 3);
+}
+
+/* A camp-on whose caller went (lineShutdown) before the number freed: the
+ * completion goes with it, nothing is offered at the number. */
+TEST(route_complete_call_after_the_caller_went)
+{
+    four f;
+    four_init(&f, 3);
+    HCALL hb, hc;
+    connect_pair(&f, 1, 2, &hb, &hc);
+    HCALL ha = call_busy(&f);
+    DWORD id = 0;
+    LONG req = lineCompleteCall(ha, &id, LINECALLCOMPLMODE_CAMPON, 0);
+    CHECK_REQ(req);
+    t_expect_reply(&f.app[0], req, 0);
+    t_shutdown_with_calls(&f.app[0]);
+    t_drop_idle(&f.app[2], hc);
+    t_expect_state(&f.app[1], hb, LINECALLSTATE_DISCONNECTED, LINEDISCONNECTMODE_NORMAL);
+    t_drop_idle(&f.app[1], hb);
+    t_expect_none(&f.app[1]); /* the camped call is gone: nothing offered */
+    t_shutdown(&f.app[1]);
+    t_shutdown(&f.app[2]);
+}
+
+/* A callback of a station no application has open any more: the switch
+ * still calls the number from it (a station is a telephone), and everything
+ * goes when the library stops. */
+TEST(route_complete_call_callback_after_the_caller_went)
+{
+    four f;
+    four_init(&f, 3);
+    HCALL hb, hc;
+    connect_pair(&f, 1, 2, &hb, &hc);
+    HCALL ha = call_busy(&f);
+    DWORD id = 0;
+    LONG req = lineCompleteCall(ha, &id, LINECALLCOMPLMODE_CALLBACK, 0);
+    CHECK_REQ(req);
+    t_expect_reply(&f.app[0], req, 0);
+    t_shutdown_with_calls(&f.app[0]);
+    t_drop_idle(&f.app[2], hc);
+    t_expect_state(&f.app[1], hb, LINECALLSTATE_DISCONNECTED, LINEDISCONNECTMODE_NORMAL);
+    HCALL old = hb;
+    req = lineDrop(old, NULL, 0);
+    CHECK_REQ(req);
+    t_expect_state(&f.app[1], old, LINECALLSTATE_IDLE, 0);
+    hb = t_expect_offer(&f.app[1], f.l[1]);
+    t_expect_reply(&f.app[1], req, 0);
+    CHECK_RC(lineDeallocateCall(old), 0);
+    tcallinfo ci;
+    t_callinfo(hb, &ci);
+    CHECK_EQ(ci.ci.dwReason, LINECALLREASON_CALLCOMPLETION);
+    CHECK_EQ(ci.ci.dwCompletionID, id);
+    answer(&f.app[1], hb);
+    t_drop_idle(&f.app[1], hb);
+    t_shutdown(&f.app[1]);
+    t_shutdown(&f.app[2]);
+}

@@ -606,6 +606,24 @@ static void role_restricted_user(void *arg)
     HLINE lm = t_open(&a, 1, LINECALLPRIVILEGE_MONITOR);
     HCALL h = 0;
     CHECK_RC(lineMakeCall(lm, &h, "100", 0, NULL), LINEERR_INVALPRIVSELECT);
+    /* Nor may a monitor route the line's calls elsewhere (forwarding them all
+     * to itself), lock the line or cancel its call completions. */
+    union {
+        LINEFORWARDLIST fl;
+        unsigned char raw[sizeof(LINEFORWARDLIST) + 16];
+    } fw;
+    memset(&fw, 0, sizeof(fw));
+    fw.fl.dwTotalSize = sizeof(fw);
+    fw.fl.dwNumEntries = 1;
+    fw.fl.ForwardList[0].dwForwardMode = LINEFORWARDMODE_UNCOND;
+    fw.fl.ForwardList[0].dwDestAddressSize = 4;
+    fw.fl.ForwardList[0].dwDestAddressOffset = sizeof(LINEFORWARDLIST);
+    memcpy(fw.raw + sizeof(LINEFORWARDLIST), "102", 4);
+    HCALL consult = 0;
+    CHECK_RC(lineForward(lm, TRUE, 0, &fw.fl, 1, &consult, NULL), LINEERR_INVALPRIVSELECT);
+    CHECK_RC(lineForward(lm, TRUE, 0, NULL, 1, &consult, NULL), LINEERR_INVALPRIVSELECT);
+    CHECK_RC(lineUncompleteCall(lm, 1), LINEERR_INVALPRIVSELECT);
+    CHECK_RC(lineSetLineDevStatus(lm, LINEDEVSTATUSFLAGS_LOCKED, TRUE), LINEERR_INVALPRIVSELECT);
     /* 100 and 102: owner. */
     HLINE lo = t_open(&a, 0, LINECALLPRIVILEGE_OWNER | LINECALLPRIVILEGE_MONITOR);
     HLINE lg = t_open(&a, 2, LINECALLPRIVILEGE_OWNER);

@@ -76,7 +76,8 @@ static void put_str(unsigned char *base, size_t *pos, const char *s, size_t size
 }
 
 /* The client machine and user names of every request: this process's, looked
- * up once (a user database lookup must not run under the core lock each time). */
+ * up once (a user database lookup must not run under the core lock each time);
+ * through the telephony service the user is the client's (ot_agent_client_user). */
 static char who_host[256], who_user[256];
 static pthread_once_t who_once = PTHREAD_ONCE_INIT;
 static void who_init(void)
@@ -89,9 +90,13 @@ static void who_init(void)
         snprintf(who_user, sizeof(who_user), "%s", pwp->pw_name);
 }
 
+/* The telephony service's client whose call this is (its thread only). */
+static _Thread_local const char *client_user;
+void ot_agent_client_user(const char *user) { client_user = user; }
+
 static LINEPROXYREQUEST *build(const struct pspec *s, DWORD api)
 {
-    const char *host = who_host, *user = who_user;
+    const char *host = who_host, *user = client_user ? client_user : who_user;
     size_t len = s->io_off ? s->io_off + s->io_len : 0;
     if (len < sizeof(LINEPROXYREQUEST))
         len = sizeof(LINEPROXYREQUEST);

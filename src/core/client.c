@@ -262,10 +262,18 @@ LONG ot_client_proxy_response(HLINE hLine, LPLINEPROXYREQUEST req, DWORD result)
     struct pcopy *pc = cl.pcopies;
     while (pc && !(req && pc->copy == req && pc->line == hLine))
         pc = pc->next;
-    uintptr_t a[5] = {hLine, pc ? (uintptr_t)pc->token : 0, pc ? (uintptr_t)req : 0,
-                      pc ? pc->size : 0, result};
+    /* The bytes travel from a copy taken under the lock: another thread may
+     * close the proxy's line (and free pc) while the call is on its way. */
+    void *bytes = pc ? malloc(pc->size ? pc->size : 1) : NULL;
+    if (bytes)
+        memcpy(bytes, pc->copy, pc->size);
+    uintptr_t a[5] = {hLine, bytes ? (uintptr_t)pc->token : 0, (uintptr_t)bytes,
+                      bytes ? pc->size : 0, result};
     pthread_mutex_unlock(&cl.lock);
+    if (pc && !bytes)
+        return LINEERR_NOMEM;
     LONG rc = ot_client_call(OT_RPC_ot_proxy_response_remote, a);
+    free(bytes);
     if (rc == 0 && a[2]) { /* answered: our copy goes, as TAPI frees the request */
         pthread_mutex_lock(&cl.lock);
         for (struct pcopy **pp = &cl.pcopies; *pp; pp = &(*pp)->next)

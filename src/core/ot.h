@@ -432,6 +432,10 @@ struct ot_wbuf;
 OT_HIDDEN LONG ot_proxy_response_remote(HLINE hLine, DWORD_PTR token, const void *bytes,
                                         DWORD size, DWORD dwResult);
 OT_HIDDEN bool ot_proxy_request_copy(HLINE hLine, DWORD_PTR ptr, struct ot_wbuf *w);
+/* The telephony service, around one client's call: the user that client runs
+ * as, for the requests its agent functions make (LINEPROXYREQUEST's
+ * dwClientUserName); NULL again after it.  Without it: this process's user. */
+OT_HIDDEN void ot_agent_client_user(const char *user);
 /* digits, tones, media (mediaapi.c) */
 OT_HIDDEN void ot_media_call_state(struct ot_call *c); /* after a state change */
 OT_HIDDEN void ot_media_ref_gone(struct ot_callref *r);

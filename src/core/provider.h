@@ -130,7 +130,10 @@ struct ot_provider {
     LONG (*swap_hold)(struct ot_req *r, struct ot_call *active, struct ot_call *held);
     LONG (*secure)(struct ot_req *r, struct ot_call *c); /* lineSecureCall */
     DWORD completion_modes; /* LINECALLCOMPLMODE_ (dwCallCompletionModes) */
-    /* lineCompleteCall: id is the core's dwCompletionID; lineUncompleteCall. */
+#define OT_MAX_CALL_COMPLETIONS 16u
+    /* lineCompleteCall: id is the core's dwCompletionID; a station keeps at
+     * most OT_MAX_CALL_COMPLETIONS (LINEADDRESSCAPS.dwMaxCallCompletions)
+     * waiting, one more is LINEERR_COMPLETIONOVERRUN.  lineUncompleteCall. */
     LONG (*complete_call)(struct ot_req *r, struct ot_call *c, DWORD mode, DWORD id);
     LONG (*uncomplete_call)(struct ot_req *r, struct ot_linedev *ld, DWORD id);
     /* LINEADDRESSCAPS.dwRedirectingIDFlags of its lines (0: LINECALLPARTYID_UNAVAIL

@@ -527,7 +527,7 @@ void ot_route_address_caps(const struct ot_linedev *ld, LINEADDRESSCAPS *ac)
         ac->dwCallFeatures |= LINECALLFEATURE_COMPLETECALL;
         ac->dwCallCompletionModes = OT_PROV(p, completion_modes, 0u);
         ac->dwCallCompletionConds = LINECALLCOMPLCOND_BUSY;
-        ac->dwMaxCallCompletions = 16;
+        ac->dwMaxCallCompletions = OT_MAX_CALL_COMPLETIONS;
         ac->dwAddrCapFlags |= LINEADDRCAPFLAGS_COMPLETIONID;
         ac->dwCallInfoStates |= LINECALLINFOSTATE_COMPLETIONID;
     }

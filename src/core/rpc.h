@@ -66,7 +66,9 @@ enum ot_rpc_type {
  *      request completes (lineAgentSpecific): sent as a b; the LINE_REPLY's MSG
  *      carries it back
  * Flags after the name: OT_RPC_NEEDS_OWNER means the caller must have the
- * owner right on the line of the first handle (it creates or takes calls). */
+ * owner right on the line of the first handle (it creates, takes or routes
+ * calls, or changes the line: lineForward, lineSetLineDevStatus,
+ * lineUncompleteCall). */
 #define OT_RPC_NEEDS_OWNER 1u
 
 /* name, signature, flags, then the call made by the server with the decoded
@@ -169,7 +171,8 @@ enum ot_rpc_type {
     X(lineGetProxyStatus, "aduV", 0, (HLINEAPP)a[0], (DWORD)a[1], (DWORD)a[2],                   \
       (LPLINEPROXYREQUESTLIST)a[3])                                                              \
     X(tapiRequestMakeCall, "ssss", 0, (LPCSTR)a[0], (LPCSTR)a[1], (LPCSTR)a[2], (LPCSTR)a[3])  \
-    X(lineSetLineDevStatus, "luu", 0, (HLINE)a[0], (DWORD)a[1], (DWORD)a[2])                   \
+    X(lineSetLineDevStatus, "luu", OT_RPC_NEEDS_OWNER, (HLINE)a[0], (DWORD)a[1],                 \
+      (DWORD)a[2])                                                                               \
     X(lineGenerateDigits, "cusu", 0, (HCALL)a[0], (DWORD)a[1], (LPCSTR)a[2], (DWORD)a[3])       \
     X(lineGenerateTone, "cuuuT", 0, (HCALL)a[0], (DWORD)a[1], (DWORD)a[2], (DWORD)a[3],          \
       (LPLINEGENERATETONE)a[4])                                                                  \
@@ -184,7 +187,7 @@ enum ot_rpc_type {
  * lineCompleteCall's completion id are filled when the request is made, so
  * their outs travel with a request id too (ot_rpc_encode_outs). */
 #define OT_RPC_ROUTING(X)                                                                        \
-    X(lineForward, "luuPuHP", 0, (HLINE)a[0], (DWORD)a[1], (DWORD)a[2],                          \
+    X(lineForward, "luuPuHP", OT_RPC_NEEDS_OWNER, (HLINE)a[0], (DWORD)a[1], (DWORD)a[2],         \
       (LPLINEFORWARDLIST)a[3], (DWORD)a[4], (LPHCALL)a[5], (LPLINECALLPARAMS)a[6])               \
     X(lineRedirect, "csu", 0, (HCALL)a[0], (LPCSTR)a[1], (DWORD)a[2])                            \
     X(linePark, "cusV", 0, (HCALL)a[0], (DWORD)a[1], (LPCSTR)a[2], (LPVARSTRING)a[3])            \
@@ -194,7 +197,7 @@ enum ot_rpc_type {
       (LPCSTR)a[3], (LPCSTR)a[4])                                                                \
     X(lineSwapHold, "cc", 0, (HCALL)a[0], (HCALL)a[1])                                           \
     X(lineCompleteCall, "couu", 0, (HCALL)a[0], (LPDWORD)a[1], (DWORD)a[2], (DWORD)a[3])         \
-    X(lineUncompleteCall, "lu", 0, (HLINE)a[0], (DWORD)a[1])                                     \
+    X(lineUncompleteCall, "lu", OT_RPC_NEEDS_OWNER, (HLINE)a[0], (DWORD)a[1])                    \
     X(lineSecureCall, "c", 0, (HCALL)a[0])
 
 enum ot_rpc_fn {

@@ -290,8 +290,11 @@ static bool line_fits(const struct ot_linedev *ld, DWORD media, const LINECALLPA
     if (p->dwMediaMode & ~(DWORD)OT_MEDIA_MODES)
         return false;
     if (p->dwAddressMode == LINEADDRESSMODE_DIALABLEADDR) {
-        const char *a = (const char *)p + p->dwOrigAddressOffset;
-        size_t n = p->dwOrigAddressSize ? strnlen(a, p->dwOrigAddressSize) : 0;
+        /* the offset is checked (ot_line_mapper) only when there is a size */
+        size_t n = p->dwOrigAddressSize ? strnlen((const char *)p + p->dwOrigAddressOffset,
+                                                  p->dwOrigAddressSize)
+                                        : 0;
+        const char *a = n ? (const char *)p + p->dwOrigAddressOffset : "";
         return n == strlen(ld->conf.number) && !memcmp(a, ld->conf.number, n);
     }
     return p->dwAddressID == 0; /* one address per line */

@@ -75,6 +75,7 @@ struct srv_conn {
     pid_t pid;
     gid_t *groups;
     int ngroups;
+    char user[64]; /* its user's name (or uid): LINEPROXYREQUEST.dwClientUserName */
     unsigned char *in;
     size_t in_len, in_cap;
     struct ot_wbuf out;
@@ -269,6 +270,10 @@ int ot_conf_check_service(const struct ot_conf *cf, char *err, size_t errlen)
 static int compute_view(struct srv_conn *c)
 {
     struct passwd *pw = getpwuid(c->uid);
+    if (pw && strlen(pw->pw_name) < sizeof(c->user))
+        snprintf(c->user, sizeof(c->user), "%s", pw->pw_name);
+    else
+        snprintf(c->user, sizeof(c->user), "%lu", (unsigned long)c->uid);
     if (pw) {
         int n = 64;
         for (int tries = 0; tries < 4; tries++) {
@@ -664,8 +669,11 @@ static LONG do_call(struct srv_conn *c, unsigned fn, uint32_t seq, struct ot_rpc
          (fn == OT_RPC_lineSetCallPrivilege && args->a[1] == LINECALLPRIVILEGE_OWNER)) &&
         !(rights_on_line(c, line_dev) & RIGHT_OWNER))
         rc = LINEERR_INVALPRIVSELECT;
-    if (!rc)
+    if (!rc) {
+        ot_agent_client_user(c->user); /* the agent functions' requests name it */
         rc = thunks[fn](args->a);
+        ot_agent_client_user(NULL);
+    }
     if (pend && rc > 0) {
         pend->req = rc;
         pend->seq = seq;

@@ -428,6 +428,11 @@ LONG sim_complete_call(struct ot_req *r, struct ot_call *call, DWORD mode, DWORD
     struct sim_dn *d = call->called_id ? sim_dn_find(call->called_id) : NULL;
     if (!d || d == a->st->dn)
         return LINEERR_INVALCALLSTATE;
+    unsigned waiting = 0;
+    for (const struct completion *x = completions; x; x = x->next)
+        waiting += x->st == a->st;
+    if (waiting >= OT_MAX_CALL_COMPLETIONS)
+        return LINEERR_COMPLETIONOVERRUN; /* LINEADDRESSCAPS.dwMaxCallCompletions */
     struct completion *k = calloc(1, sizeof(*k));
     if (!k)
         return LINEERR_NOMEM;
