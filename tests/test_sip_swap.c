@@ -242,12 +242,13 @@ TEST(sip_swap_hold_held_call_dropped_meanwhile)
     t_shutdown(&t.carol);
 }
 
-/* A transfer's pair: alice's lineSetupTransfer holds bob locally
- * (ONHOLDPENDTRANSFER, nothing on the wire: sipxfer.c), her consultation
- * call reaches carol.  The swap is local too (bob and carol hear nothing):
- * the consultation call waits (ONHOLDPENDTRANSFER), bob's call is CONNECTED,
- * and the roles follow: dropping bob's call, now the consultation call,
- * gives carol's back (CONNECTED, as the transfer's held call). */
+/* A transfer's pair: alice's lineSetupTransfer holds bob
+ * (ONHOLDPENDTRANSFER; on the wire sendonly: bob sees ACTIVEHELD), her
+ * consultation call reaches carol.  The swap is the plain one on the wire
+ * (carol held first, then bob taken off hold): the consultation call waits
+ * (ONHOLDPENDTRANSFER), bob's call is CONNECTED, and the roles follow:
+ * dropping bob's call, now the consultation call, gives carol's back
+ * (CONNECTED, as the transfer's held call, and off hold on the wire). */
 TEST(sip_swap_hold_in_a_transfer)
 {
     trio t;
@@ -261,11 +262,14 @@ TEST(sip_swap_hold_in_a_transfer)
     t_monitor_handles(lm, &hab, &mb, 1);
     t_expect_callinfo(&t.alice, hab, LINECALLINFOSTATE_NUMMONITORS);
     HCALL hk = 0;
+    sh_reinvites base = sh_reinvites_now();
     LONG req = lineSetupTransfer(hab, &hk, NULL);
     CHECK_REQ(req);
     t_expect_reply(&t.alice, req, 0);
     t_expect_state(&t.alice, hab, LINECALLSTATE_ONHOLDPENDTRANSFER, 0);
     t_expect_state(&t.alice, hk, LINECALLSTATE_DIALTONE, LINEDIALTONEMODE_NORMAL);
+    t_expect_state(&t.bob, hb, LINECALLSTATE_CONNECTED, LINECONNECTEDMODE_ACTIVEHELD);
+    sh_wait_reinvites(base, 1, 1);
     /* the monitor gets a handle of the consultation call at once */
     LINEMESSAGE m = t_next(&mon);
     CHECK_EQ(m.dwMessageID, LINE_CALLSTATE);
@@ -290,18 +294,22 @@ TEST(sip_swap_hold_in_a_transfer)
     CHECK(call_features(hk) & LINECALLFEATURE_SWAPHOLD);
     CHECK(call_features(hab) & LINECALLFEATURE_SWAPHOLD);
 
-    sh_reinvites base = sh_reinvites_now();
+    base = sh_reinvites_now();
     req = lineSwapHold(hk, hab);
     CHECK_REQ(req);
+    CHECK_RC(lineSwapHold(hk, hab), LINEERR_INVALCALLSTATE); /* one at a time */
+    CHECK_RC(lineCompleteTransfer(hab, hk, NULL, LINETRANSFERMODE_TRANSFER),
+             LINEERR_INVALCALLSTATE);
     t_expect_state(&t.alice, hk, LINECALLSTATE_ONHOLDPENDTRANSFER, 0);
     t_expect_state(&t.alice, hab, LINECALLSTATE_CONNECTED, LINECONNECTEDMODE_ACTIVE);
     t_expect_reply(&t.alice, req, 0);
     t_expect_state(&mon, mk, LINECALLSTATE_ONHOLDPENDTRANSFER, 0);
     t_expect_state(&mon, mb, LINECALLSTATE_CONNECTED, LINECONNECTEDMODE_ACTIVE);
     CHECK_RC(lineSwapHold(hk, hab), LINEERR_INVALCALLSTATE); /* the wrong way now */
-    sh_reinvites now = sh_reinvites_now();
-    CHECK_EQ(now.answered, base.answered); /* nothing on the wire */
-    CHECK_EQ(now.received, base.received);
+    /* carol was held before bob was taken off hold */
+    t_expect_state(&t.carol, hc, LINECALLSTATE_CONNECTED, LINECONNECTEDMODE_ACTIVEHELD);
+    t_expect_state(&t.bob, hb, LINECALLSTATE_CONNECTED, LINECONNECTEDMODE_ACTIVE);
+    sh_wait_reinvites(base, 2, 2);
     t_expect_none(&t.bob);
     t_expect_none(&t.carol);
 
@@ -316,6 +324,8 @@ TEST(sip_swap_hold_in_a_transfer)
     t_expect_state(&t.bob, hb, LINECALLSTATE_DISCONNECTED, LINEDISCONNECTMODE_NORMAL);
     t_drop_idle(&t.bob, hb);
     CHECK_RC(lineDeallocateCall(hab), 0);
+    t_expect_state(&t.carol, hc, LINECALLSTATE_CONNECTED, LINECONNECTEDMODE_ACTIVE);
+    sh_wait_reinvites(base, 3, 3); /* carol off hold */
     req = lineDrop(hk, NULL, 0);
     CHECK_REQ(req);
     t_expect_state(&t.alice, hk, LINECALLSTATE_IDLE, 0);
@@ -347,11 +357,14 @@ TEST(sip_swap_hold_then_complete_transfer)
     trio_init(&t);
     HCALL hab, hb, hc, hk = 0;
     trio_call(&t, 1, "bob", &t.bob, t.lb, &hab, &hb);
+    sh_reinvites base = sh_reinvites_now();
     LONG req = lineSetupTransfer(hab, &hk, NULL);
     CHECK_REQ(req);
     t_expect_reply(&t.alice, req, 0);
     t_expect_state(&t.alice, hab, LINECALLSTATE_ONHOLDPENDTRANSFER, 0);
     t_expect_state(&t.alice, hk, LINECALLSTATE_DIALTONE, LINEDIALTONEMODE_NORMAL);
+    t_expect_state(&t.bob, hb, LINECALLSTATE_CONNECTED, LINECONNECTEDMODE_ACTIVEHELD);
+    sh_wait_reinvites(base, 1, 1);
     char dest[64];
     snprintf(dest, sizeof(dest), "sip:carol@127.0.0.1:%d", t.port[2]);
     req = lineDial(hk, dest, 0);
@@ -369,7 +382,11 @@ TEST(sip_swap_hold_then_complete_transfer)
     t_expect_state(&t.alice, hk, LINECALLSTATE_ONHOLDPENDTRANSFER, 0);
     t_expect_state(&t.alice, hab, LINECALLSTATE_CONNECTED, LINECONNECTEDMODE_ACTIVE);
     t_expect_reply(&t.alice, req, 0);
+    t_expect_state(&t.carol, hc, LINECALLSTATE_CONNECTED, LINECONNECTEDMODE_ACTIVEHELD);
+    t_expect_state(&t.bob, hb, LINECALLSTATE_CONNECTED, LINECONNECTEDMODE_ACTIVE);
+    sh_wait_reinvites(base, 3, 3);
 
+    /* carol, held, gets the REFER */
     req = lineCompleteTransfer(hk, hab, NULL, LINETRANSFERMODE_TRANSFER);
     CHECK_REQ(req);
     /* carol: a new call for the REFER, related to her call with alice */
@@ -402,6 +419,9 @@ TEST(sip_swap_hold_then_complete_transfer)
     t_expect_state(&t.carol, hn, LINECALLSTATE_DISCONNECTED, LINEDISCONNECTMODE_NORMAL);
     t_drop_idle(&t.carol, hn);
     sh_wait_dialogs(0);
+    sh_reinvites now = sh_reinvites_now();
+    CHECK_EQ(now.answered, base.answered + 3); /* nothing took carol off hold */
+    CHECK_EQ(now.received, base.received + 3);
     t_expect_none(&t.alice);
     t_expect_none(&t.bob);
     t_expect_none(&t.carol);

@@ -97,7 +97,7 @@ struct sip_call {
      * for its consultation call, as a conference parent does */
     char *target;               /* the peer's URI: what we dialled, or the INVITE's From */
     struct ot_req *xfer_req;    /* lineBlindTransfer / lineCompleteTransfer: our REFER's outcome */
-    bool xfer_held;             /* held by lineSetupTransfer (locally: no re-INVITE) */
+    bool xfer_held;             /* held by lineSetupTransfer (ONHOLDPENDTRANSFER, held on the wire) */
     bool xfer_silent_bye;       /* consultation call ended by its peer while our REFER ran */
     bool refer_final_sent;      /* a call made for a received REFER: final NOTIFY sent */
     struct sip_call *referrer;  /* that call: the call whose dialog gets the NOTIFYs */
