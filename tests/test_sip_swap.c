@@ -577,3 +577,103 @@ TEST(sip_swap_hold_sipp_rollback_refused)
     CHECK(call_features(h2) & LINECALLFEATURE_UNHOLD);
     sipp_done(&a, h1, h2, &s1, &s2, &mon, m);
 }
+
+/* A transfer's pair against SIPp: lineSetupTransfer holds SIPp 1 on the
+ * wire (sendonly, version 2), the consultation call reaches SIPp 2.  The
+ * swap holds SIPp 2 (sendonly, version 2), then SIPp 1 refuses the unhold
+ * (488): the roll-back takes SIPp 2 off hold (sendrecv, version 3), and the
+ * request fails with LINEERR_OPERATIONFAILED, the roles unchanged. */
+TEST(sip_swap_hold_sipp_transfer_second_refused_rolls_back)
+{
+    int port = sh_free_port(), p1 = sh_free_port(), p2 = sh_free_port();
+    sh_config_line(port, NULL);
+    sproc s1, s2;
+    sh_sipp_start(&s1, "uas_hold_unhold_refused.xml", p1, 0, 1, NULL);
+    sh_sipp_start_another(&s2, "uas_hold.xml", p2, 0, 1, NULL);
+    tapp a;
+    HLINE hl;
+    sh_app_open(&a, &hl);
+    char d1[64], d2[64];
+    snprintf(d1, sizeof(d1), "sip:sipp@127.0.0.1:%d", p1);
+    snprintf(d2, sizeof(d2), "sip:sipp@127.0.0.1:%d", p2);
+    HCALL h1 = t_make_call(&a, hl, d1, NULL, 0);
+    t_expect_state(&a, h1, LINECALLSTATE_DIALING, 0);
+    sh_wait_state(&a, h1, LINECALLSTATE_CONNECTED);
+    sh_reinvites base = sh_reinvites_now();
+    HCALL hk = 0;
+    LONG req = lineSetupTransfer(h1, &hk, NULL);
+    CHECK_REQ(req);
+    t_expect_reply(&a, req, 0);
+    t_expect_state(&a, h1, LINECALLSTATE_ONHOLDPENDTRANSFER, 0);
+    t_expect_state(&a, hk, LINECALLSTATE_DIALTONE, LINEDIALTONEMODE_NORMAL);
+    sh_wait_reinvites(base, 1, 0); /* SIPp 1 held */
+    req = lineDial(hk, d2, 0);
+    CHECK_REQ(req);
+    t_expect_reply(&a, req, 0);
+    t_expect_state(&a, hk, LINECALLSTATE_DIALING, 0);
+    sh_wait_state(&a, hk, LINECALLSTATE_CONNECTED);
+    t_expect_none(&a);
+    req = lineSwapHold(hk, h1);
+    CHECK_REQ(req);
+    t_expect_reply(&a, req, LINEERR_OPERATIONFAILED);
+    sh_wait_reinvites(base, 4, 0); /* hold 2, unhold 1 refused, roll-back 2 */
+    t_expect_none(&a);
+    expect_mode(h1, LINECALLSTATE_ONHOLDPENDTRANSFER, 0);
+    expect_mode(hk, LINECALLSTATE_CONNECTED, LINECONNECTEDMODE_ACTIVE);
+    /* the roles stayed: the consultation call completes the transfer */
+    CHECK(call_features(h1) & LINECALLFEATURE_COMPLETETRANSF);
+    sh_drop_idle_uui(&a, h1, NULL, 0);
+    sh_drop_idle_uui(&a, hk, NULL, 0);
+    sh_expect_success(&s1, SH_SIPP_TIMEOUT_MS);
+    sh_finish(&a, &s2);
+}
+
+/* As above, and SIPp 2 refuses the roll-back too: the consultation call
+ * keeps its role and state (CONNECTED: no ONHOLD as for plain calls, which
+ * would leave the pair with nothing active), and the wire is asked once
+ * more for what that state says: SIPp 2 accepts the second sendrecv
+ * (uas_hold_unhold_refused_once.xml).  The request fails with
+ * LINEERR_OPERATIONFAILED. */
+TEST(sip_swap_hold_sipp_transfer_rollback_refused)
+{
+    int port = sh_free_port(), p1 = sh_free_port(), p2 = sh_free_port();
+    sh_config_line(port, NULL);
+    sproc s1, s2;
+    sh_sipp_start(&s1, "uas_hold_unhold_refused.xml", p1, 0, 1, NULL);
+    sh_sipp_start_another(&s2, "uas_hold_unhold_refused_once.xml", p2, 0, 1, NULL);
+    tapp a;
+    HLINE hl;
+    sh_app_open(&a, &hl);
+    char d1[64], d2[64];
+    snprintf(d1, sizeof(d1), "sip:sipp@127.0.0.1:%d", p1);
+    snprintf(d2, sizeof(d2), "sip:sipp@127.0.0.1:%d", p2);
+    HCALL h1 = t_make_call(&a, hl, d1, NULL, 0);
+    t_expect_state(&a, h1, LINECALLSTATE_DIALING, 0);
+    sh_wait_state(&a, h1, LINECALLSTATE_CONNECTED);
+    sh_reinvites base = sh_reinvites_now();
+    HCALL hk = 0;
+    LONG req = lineSetupTransfer(h1, &hk, NULL);
+    CHECK_REQ(req);
+    t_expect_reply(&a, req, 0);
+    t_expect_state(&a, h1, LINECALLSTATE_ONHOLDPENDTRANSFER, 0);
+    t_expect_state(&a, hk, LINECALLSTATE_DIALTONE, LINEDIALTONEMODE_NORMAL);
+    sh_wait_reinvites(base, 1, 0);
+    req = lineDial(hk, d2, 0);
+    CHECK_REQ(req);
+    t_expect_reply(&a, req, 0);
+    t_expect_state(&a, hk, LINECALLSTATE_DIALING, 0);
+    sh_wait_state(&a, hk, LINECALLSTATE_CONNECTED);
+    t_expect_none(&a);
+    req = lineSwapHold(hk, h1);
+    CHECK_REQ(req);
+    t_expect_reply(&a, req, LINEERR_OPERATIONFAILED);
+    /* hold 2, unhold 1 refused, roll-back 2 refused, sendrecv 2 again */
+    sh_wait_reinvites(base, 5, 0);
+    t_expect_none(&a);
+    expect_mode(h1, LINECALLSTATE_ONHOLDPENDTRANSFER, 0);
+    expect_mode(hk, LINECALLSTATE_CONNECTED, LINECONNECTEDMODE_ACTIVE);
+    sh_drop_idle_uui(&a, h1, NULL, 0);
+    sh_drop_idle_uui(&a, hk, NULL, 0);
+    sh_expect_success(&s1, SH_SIPP_TIMEOUT_MS);
+    sh_finish(&a, &s2);
+}
