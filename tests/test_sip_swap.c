@@ -242,12 +242,13 @@ TEST(sip_swap_hold_held_call_dropped_meanwhile)
     t_shutdown(&t.carol);
 }
 
-/* A transfer's pair: alice's lineSetupTransfer holds bob locally
- * (ONHOLDPENDTRANSFER, nothing on the wire: sipxfer.c), her consultation
- * call reaches carol.  The swap is local too (bob and carol hear nothing):
- * the consultation call waits (ONHOLDPENDTRANSFER), bob's call is CONNECTED,
- * and the roles follow: dropping bob's call, now the consultation call,
- * gives carol's back (CONNECTED, as the transfer's held call). */
+/* A transfer's pair: alice's lineSetupTransfer holds bob
+ * (ONHOLDPENDTRANSFER; on the wire sendonly: bob sees ACTIVEHELD), her
+ * consultation call reaches carol.  The swap is the plain one on the wire
+ * (carol held first, then bob taken off hold): the consultation call waits
+ * (ONHOLDPENDTRANSFER), bob's call is CONNECTED, and the roles follow:
+ * dropping bob's call, now the consultation call, gives carol's back
+ * (CONNECTED, as the transfer's held call, and off hold on the wire). */
 TEST(sip_swap_hold_in_a_transfer)
 {
     trio t;
@@ -261,11 +262,14 @@ TEST(sip_swap_hold_in_a_transfer)
     t_monitor_handles(lm, &hab, &mb, 1);
     t_expect_callinfo(&t.alice, hab, LINECALLINFOSTATE_NUMMONITORS);
     HCALL hk = 0;
+    sh_reinvites base = sh_reinvites_now();
     LONG req = lineSetupTransfer(hab, &hk, NULL);
     CHECK_REQ(req);
     t_expect_reply(&t.alice, req, 0);
     t_expect_state(&t.alice, hab, LINECALLSTATE_ONHOLDPENDTRANSFER, 0);
     t_expect_state(&t.alice, hk, LINECALLSTATE_DIALTONE, LINEDIALTONEMODE_NORMAL);
+    t_expect_state(&t.bob, hb, LINECALLSTATE_CONNECTED, LINECONNECTEDMODE_ACTIVEHELD);
+    sh_wait_reinvites(base, 1, 1);
     /* the monitor gets a handle of the consultation call at once */
     LINEMESSAGE m = t_next(&mon);
     CHECK_EQ(m.dwMessageID, LINE_CALLSTATE);
@@ -290,18 +294,22 @@ TEST(sip_swap_hold_in_a_transfer)
     CHECK(call_features(hk) & LINECALLFEATURE_SWAPHOLD);
     CHECK(call_features(hab) & LINECALLFEATURE_SWAPHOLD);
 
-    sh_reinvites base = sh_reinvites_now();
+    base = sh_reinvites_now();
     req = lineSwapHold(hk, hab);
     CHECK_REQ(req);
+    CHECK_RC(lineSwapHold(hk, hab), LINEERR_INVALCALLSTATE); /* one at a time */
+    CHECK_RC(lineCompleteTransfer(hab, hk, NULL, LINETRANSFERMODE_TRANSFER),
+             LINEERR_INVALCALLSTATE);
     t_expect_state(&t.alice, hk, LINECALLSTATE_ONHOLDPENDTRANSFER, 0);
     t_expect_state(&t.alice, hab, LINECALLSTATE_CONNECTED, LINECONNECTEDMODE_ACTIVE);
     t_expect_reply(&t.alice, req, 0);
     t_expect_state(&mon, mk, LINECALLSTATE_ONHOLDPENDTRANSFER, 0);
     t_expect_state(&mon, mb, LINECALLSTATE_CONNECTED, LINECONNECTEDMODE_ACTIVE);
     CHECK_RC(lineSwapHold(hk, hab), LINEERR_INVALCALLSTATE); /* the wrong way now */
-    sh_reinvites now = sh_reinvites_now();
-    CHECK_EQ(now.answered, base.answered); /* nothing on the wire */
-    CHECK_EQ(now.received, base.received);
+    /* carol was held before bob was taken off hold */
+    t_expect_state(&t.carol, hc, LINECALLSTATE_CONNECTED, LINECONNECTEDMODE_ACTIVEHELD);
+    t_expect_state(&t.bob, hb, LINECALLSTATE_CONNECTED, LINECONNECTEDMODE_ACTIVE);
+    sh_wait_reinvites(base, 2, 2);
     t_expect_none(&t.bob);
     t_expect_none(&t.carol);
 
@@ -316,6 +324,8 @@ TEST(sip_swap_hold_in_a_transfer)
     t_expect_state(&t.bob, hb, LINECALLSTATE_DISCONNECTED, LINEDISCONNECTMODE_NORMAL);
     t_drop_idle(&t.bob, hb);
     CHECK_RC(lineDeallocateCall(hab), 0);
+    t_expect_state(&t.carol, hc, LINECALLSTATE_CONNECTED, LINECONNECTEDMODE_ACTIVE);
+    sh_wait_reinvites(base, 3, 3); /* carol off hold */
     req = lineDrop(hk, NULL, 0);
     CHECK_REQ(req);
     t_expect_state(&t.alice, hk, LINECALLSTATE_IDLE, 0);
@@ -347,11 +357,14 @@ TEST(sip_swap_hold_then_complete_transfer)
     trio_init(&t);
     HCALL hab, hb, hc, hk = 0;
     trio_call(&t, 1, "bob", &t.bob, t.lb, &hab, &hb);
+    sh_reinvites base = sh_reinvites_now();
     LONG req = lineSetupTransfer(hab, &hk, NULL);
     CHECK_REQ(req);
     t_expect_reply(&t.alice, req, 0);
     t_expect_state(&t.alice, hab, LINECALLSTATE_ONHOLDPENDTRANSFER, 0);
     t_expect_state(&t.alice, hk, LINECALLSTATE_DIALTONE, LINEDIALTONEMODE_NORMAL);
+    t_expect_state(&t.bob, hb, LINECALLSTATE_CONNECTED, LINECONNECTEDMODE_ACTIVEHELD);
+    sh_wait_reinvites(base, 1, 1);
     char dest[64];
     snprintf(dest, sizeof(dest), "sip:carol@127.0.0.1:%d", t.port[2]);
     req = lineDial(hk, dest, 0);
@@ -369,7 +382,11 @@ TEST(sip_swap_hold_then_complete_transfer)
     t_expect_state(&t.alice, hk, LINECALLSTATE_ONHOLDPENDTRANSFER, 0);
     t_expect_state(&t.alice, hab, LINECALLSTATE_CONNECTED, LINECONNECTEDMODE_ACTIVE);
     t_expect_reply(&t.alice, req, 0);
+    t_expect_state(&t.carol, hc, LINECALLSTATE_CONNECTED, LINECONNECTEDMODE_ACTIVEHELD);
+    t_expect_state(&t.bob, hb, LINECALLSTATE_CONNECTED, LINECONNECTEDMODE_ACTIVE);
+    sh_wait_reinvites(base, 3, 3);
 
+    /* carol, held, gets the REFER */
     req = lineCompleteTransfer(hk, hab, NULL, LINETRANSFERMODE_TRANSFER);
     CHECK_REQ(req);
     /* carol: a new call for the REFER, related to her call with alice */
@@ -402,6 +419,9 @@ TEST(sip_swap_hold_then_complete_transfer)
     t_expect_state(&t.carol, hn, LINECALLSTATE_DISCONNECTED, LINEDISCONNECTMODE_NORMAL);
     t_drop_idle(&t.carol, hn);
     sh_wait_dialogs(0);
+    sh_reinvites now = sh_reinvites_now();
+    CHECK_EQ(now.answered, base.answered + 3); /* nothing took carol off hold */
+    CHECK_EQ(now.received, base.received + 3);
     t_expect_none(&t.alice);
     t_expect_none(&t.bob);
     t_expect_none(&t.carol);
@@ -556,4 +576,104 @@ TEST(sip_swap_hold_sipp_rollback_refused)
     CHECK_EQ(call_features(h1) & LINECALLFEATURE_SWAPHOLD, 0); /* nothing active */
     CHECK(call_features(h2) & LINECALLFEATURE_UNHOLD);
     sipp_done(&a, h1, h2, &s1, &s2, &mon, m);
+}
+
+/* A transfer's pair against SIPp: lineSetupTransfer holds SIPp 1 on the
+ * wire (sendonly, version 2), the consultation call reaches SIPp 2.  The
+ * swap holds SIPp 2 (sendonly, version 2), then SIPp 1 refuses the unhold
+ * (488): the roll-back takes SIPp 2 off hold (sendrecv, version 3), and the
+ * request fails with LINEERR_OPERATIONFAILED, the roles unchanged. */
+TEST(sip_swap_hold_sipp_transfer_second_refused_rolls_back)
+{
+    int port = sh_free_port(), p1 = sh_free_port(), p2 = sh_free_port();
+    sh_config_line(port, NULL);
+    sproc s1, s2;
+    sh_sipp_start(&s1, "uas_hold_unhold_refused.xml", p1, 0, 1, NULL);
+    sh_sipp_start_another(&s2, "uas_hold.xml", p2, 0, 1, NULL);
+    tapp a;
+    HLINE hl;
+    sh_app_open(&a, &hl);
+    char d1[64], d2[64];
+    snprintf(d1, sizeof(d1), "sip:sipp@127.0.0.1:%d", p1);
+    snprintf(d2, sizeof(d2), "sip:sipp@127.0.0.1:%d", p2);
+    HCALL h1 = t_make_call(&a, hl, d1, NULL, 0);
+    t_expect_state(&a, h1, LINECALLSTATE_DIALING, 0);
+    sh_wait_state(&a, h1, LINECALLSTATE_CONNECTED);
+    sh_reinvites base = sh_reinvites_now();
+    HCALL hk = 0;
+    LONG req = lineSetupTransfer(h1, &hk, NULL);
+    CHECK_REQ(req);
+    t_expect_reply(&a, req, 0);
+    t_expect_state(&a, h1, LINECALLSTATE_ONHOLDPENDTRANSFER, 0);
+    t_expect_state(&a, hk, LINECALLSTATE_DIALTONE, LINEDIALTONEMODE_NORMAL);
+    sh_wait_reinvites(base, 1, 0); /* SIPp 1 held */
+    req = lineDial(hk, d2, 0);
+    CHECK_REQ(req);
+    t_expect_reply(&a, req, 0);
+    t_expect_state(&a, hk, LINECALLSTATE_DIALING, 0);
+    sh_wait_state(&a, hk, LINECALLSTATE_CONNECTED);
+    t_expect_none(&a);
+    req = lineSwapHold(hk, h1);
+    CHECK_REQ(req);
+    t_expect_reply(&a, req, LINEERR_OPERATIONFAILED);
+    sh_wait_reinvites(base, 4, 0); /* hold 2, unhold 1 refused, roll-back 2 */
+    t_expect_none(&a);
+    expect_mode(h1, LINECALLSTATE_ONHOLDPENDTRANSFER, 0);
+    expect_mode(hk, LINECALLSTATE_CONNECTED, LINECONNECTEDMODE_ACTIVE);
+    /* the roles stayed: the consultation call completes the transfer */
+    CHECK(call_features(h1) & LINECALLFEATURE_COMPLETETRANSF);
+    sh_drop_idle_uui(&a, h1, NULL, 0);
+    sh_drop_idle_uui(&a, hk, NULL, 0);
+    sh_expect_success(&s1, SH_SIPP_TIMEOUT_MS);
+    sh_finish(&a, &s2);
+}
+
+/* As above, and SIPp 2 refuses the roll-back too: the consultation call
+ * keeps its role and state (CONNECTED: no ONHOLD as for plain calls, which
+ * would leave the pair with nothing active), and the wire is asked once
+ * more for what that state says: SIPp 2 accepts the second sendrecv
+ * (uas_hold_unhold_refused_once.xml).  The request fails with
+ * LINEERR_OPERATIONFAILED. */
+TEST(sip_swap_hold_sipp_transfer_rollback_refused)
+{
+    int port = sh_free_port(), p1 = sh_free_port(), p2 = sh_free_port();
+    sh_config_line(port, NULL);
+    sproc s1, s2;
+    sh_sipp_start(&s1, "uas_hold_unhold_refused.xml", p1, 0, 1, NULL);
+    sh_sipp_start_another(&s2, "uas_hold_unhold_refused_once.xml", p2, 0, 1, NULL);
+    tapp a;
+    HLINE hl;
+    sh_app_open(&a, &hl);
+    char d1[64], d2[64];
+    snprintf(d1, sizeof(d1), "sip:sipp@127.0.0.1:%d", p1);
+    snprintf(d2, sizeof(d2), "sip:sipp@127.0.0.1:%d", p2);
+    HCALL h1 = t_make_call(&a, hl, d1, NULL, 0);
+    t_expect_state(&a, h1, LINECALLSTATE_DIALING, 0);
+    sh_wait_state(&a, h1, LINECALLSTATE_CONNECTED);
+    sh_reinvites base = sh_reinvites_now();
+    HCALL hk = 0;
+    LONG req = lineSetupTransfer(h1, &hk, NULL);
+    CHECK_REQ(req);
+    t_expect_reply(&a, req, 0);
+    t_expect_state(&a, h1, LINECALLSTATE_ONHOLDPENDTRANSFER, 0);
+    t_expect_state(&a, hk, LINECALLSTATE_DIALTONE, LINEDIALTONEMODE_NORMAL);
+    sh_wait_reinvites(base, 1, 0);
+    req = lineDial(hk, d2, 0);
+    CHECK_REQ(req);
+    t_expect_reply(&a, req, 0);
+    t_expect_state(&a, hk, LINECALLSTATE_DIALING, 0);
+    sh_wait_state(&a, hk, LINECALLSTATE_CONNECTED);
+    t_expect_none(&a);
+    req = lineSwapHold(hk, h1);
+    CHECK_REQ(req);
+    t_expect_reply(&a, req, LINEERR_OPERATIONFAILED);
+    /* hold 2, unhold 1 refused, roll-back 2 refused, sendrecv 2 again */
+    sh_wait_reinvites(base, 5, 0);
+    t_expect_none(&a);
+    expect_mode(h1, LINECALLSTATE_ONHOLDPENDTRANSFER, 0);
+    expect_mode(hk, LINECALLSTATE_CONNECTED, LINECONNECTEDMODE_ACTIVE);
+    sh_drop_idle_uui(&a, h1, NULL, 0);
+    sh_drop_idle_uui(&a, hk, NULL, 0);
+    sh_expect_success(&s1, SH_SIPP_TIMEOUT_MS);
+    sh_finish(&a, &s2);
 }

@@ -247,12 +247,16 @@ TEST_THREADED(sip_xfer_lines_attended)
     CHECK_EQ(st.dwCallFeatures & (LINECALLFEATURE_SETUPTRANSFER | LINECALLFEATURE_BLINDTRANSFER),
              LINECALLFEATURE_SETUPTRANSFER | LINECALLFEATURE_BLINDTRANSFER);
     HCALL hk = 0;
+    sh_reinvites base = sh_reinvites_now();
     LONG req = lineSetupTransfer(hb, &hk, NULL);
     CHECK_REQ(req);
     t_expect_reply(&t.b, req, 0);
     CHECK(hk != 0);
     t_expect_state(&t.b, hb, LINECALLSTATE_ONHOLDPENDTRANSFER, 0);
     t_expect_state(&t.b, hk, LINECALLSTATE_DIALTONE, LINEDIALTONEMODE_NORMAL);
+    /* alice is held on the wire (bob's re-INVITE, sendonly) */
+    t_expect_state(&t.a, ha, LINECALLSTATE_CONNECTED, LINECONNECTEDMODE_ACTIVEHELD);
+    sh_wait_reinvites(base, 1, 1);
     t_status(hb, &st);
     CHECK_EQ(st.dwCallFeatures & (LINECALLFEATURE_COMPLETETRANSF | LINECALLFEATURE_DROP |
                                   LINECALLFEATURE_BLINDTRANSFER),
@@ -271,8 +275,9 @@ TEST_THREADED(sip_xfer_lines_attended)
     t_expect_state(&t.c, hc, LINECALLSTATE_CONNECTED, LINECONNECTEDMODE_ACTIVE);
     t_expect_reply(&t.c, ans, 0);
     sh_wait_state(&t.b, hk, LINECALLSTATE_CONNECTED);
-    t_expect_none(&t.a); /* alice heard nothing of the local hold */
+    t_expect_none(&t.a);
 
+    /* alice gets the REFER while held: nothing takes her off hold */
     req = lineCompleteTransfer(hb, hk, NULL, LINETRANSFERMODE_TRANSFER);
     CHECK_REQ(req);
     HCALL hn = expect_referred_call(&t, ha, t.to_carol);
@@ -304,11 +309,16 @@ TEST_THREADED(sip_xfer_lines_attended)
     t_expect_state(&t.a, hn, LINECALLSTATE_DISCONNECTED, LINEDISCONNECTMODE_NORMAL);
     t_drop_idle(&t.a, hn);
     monitor_done(&t, hma, hmn);
+    sh_reinvites now = sh_reinvites_now();
+    CHECK_EQ(now.answered, base.answered + 1); /* the hold alone */
+    CHECK_EQ(now.received, base.received + 1);
     trio_done(&t);
 }
 
 /* lineCompleteTransfer(CONFERENCE) stays the local conference, and a
- * consultation call that ends gives the held call back (AUTORECONNECT). */
+ * consultation call that ends gives the held call back (AUTORECONNECT);
+ * alice is held on the wire while bob consults and taken off hold by
+ * either (a re-INVITE each way, ACTIVEHELD then ACTIVE at alice). */
 TEST_THREADED(sip_xfer_lines_conference_and_reconnect)
 {
     struct trio t;
@@ -317,11 +327,14 @@ TEST_THREADED(sip_xfer_lines_conference_and_reconnect)
     connect_call(&t.a, t.la, &t.b, t.lb, t.to_bob, &ha, &hb);
     HCALL hma = monitor_sees(&t);
     HCALL hk = 0;
+    sh_reinvites base = sh_reinvites_now();
     LONG req = lineSetupTransfer(hb, &hk, NULL);
     CHECK_REQ(req);
     t_expect_reply(&t.b, req, 0);
     t_expect_state(&t.b, hb, LINECALLSTATE_ONHOLDPENDTRANSFER, 0);
     t_expect_state(&t.b, hk, LINECALLSTATE_DIALTONE, LINEDIALTONEMODE_NORMAL);
+    t_expect_state(&t.a, ha, LINECALLSTATE_CONNECTED, LINECONNECTEDMODE_ACTIVEHELD);
+    sh_wait_reinvites(base, 1, 1);
     /* the consultation call is abandoned: the held call is connected again */
     req = lineDrop(hk, NULL, 0);
     CHECK_REQ(req);
@@ -329,12 +342,16 @@ TEST_THREADED(sip_xfer_lines_conference_and_reconnect)
     t_expect_state(&t.b, hb, LINECALLSTATE_CONNECTED, LINECONNECTEDMODE_ACTIVE);
     t_expect_reply(&t.b, req, 0);
     CHECK_RC(lineDeallocateCall(hk), 0);
+    t_expect_state(&t.a, ha, LINECALLSTATE_CONNECTED, LINECONNECTEDMODE_ACTIVE);
+    sh_wait_reinvites(base, 2, 2);
     /* again, and this time a conference */
     req = lineSetupTransfer(hb, &hk, NULL);
     CHECK_REQ(req);
     t_expect_reply(&t.b, req, 0);
     t_expect_state(&t.b, hb, LINECALLSTATE_ONHOLDPENDTRANSFER, 0);
     t_expect_state(&t.b, hk, LINECALLSTATE_DIALTONE, LINEDIALTONEMODE_NORMAL);
+    t_expect_state(&t.a, ha, LINECALLSTATE_CONNECTED, LINECONNECTEDMODE_ACTIVEHELD);
+    sh_wait_reinvites(base, 3, 3);
     req = lineDial(hk, t.to_carol, 0);
     CHECK_REQ(req);
     t_expect_reply(&t.b, req, 0);
@@ -354,7 +371,10 @@ TEST_THREADED(sip_xfer_lines_conference_and_reconnect)
     t_expect_state(&t.b, hb, LINECALLSTATE_CONFERENCED, hconf);
     t_expect_state(&t.b, hk, LINECALLSTATE_CONFERENCED, hconf);
     t_expect_state(&t.b, hconf, LINECALLSTATE_CONNECTED, LINECONNECTEDMODE_ACTIVE);
+    t_expect_state(&t.a, ha, LINECALLSTATE_CONNECTED, LINECONNECTEDMODE_ACTIVE);
+    sh_wait_reinvites(base, 4, 4);
     t_expect_none(&t.a);
+    t_expect_none(&t.c); /* carol, the consultation call, was never held */
     /* dropping the conference drops both parties (one BYE each) */
     req = lineDrop(hconf, NULL, 0);
     CHECK_REQ(req);

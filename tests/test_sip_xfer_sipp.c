@@ -86,13 +86,15 @@ TEST_THREADED(sip_xfer_sipp_attended_refer_to_replaces)
     HLINE lc = t_open(&c, 1, LINECALLPRIVILEGE_OWNER);
     sproc sipp;
     const char *subst[] = {"FINAL", "200 OK", "REFERTO", re, NULL};
-    HCALL h = call_sipp(&a, hl, &sipp, sh_sipp_template("uas_refer_accept.xml", subst), NULL);
+    HCALL h = call_sipp(&a, hl, &sipp, sh_sipp_template("uas_refer_held.xml", subst), NULL);
     HCALL hk = 0;
+    sh_reinvites base = sh_reinvites_now();
     LONG req = lineSetupTransfer(h, &hk, NULL);
     CHECK_REQ(req);
     t_expect_reply(&a, req, 0);
     t_expect_state(&a, h, LINECALLSTATE_ONHOLDPENDTRANSFER, 0);
     t_expect_state(&a, hk, LINECALLSTATE_DIALTONE, LINEDIALTONEMODE_NORMAL);
+    sh_wait_reinvites(base, 1, 0); /* SIPp held: its 200 (recvonly) came */
     req = lineDial(hk, to_carol, 0);
     CHECK_REQ(req);
     t_expect_reply(&a, req, 0);
@@ -113,11 +115,78 @@ TEST_THREADED(sip_xfer_sipp_attended_refer_to_replaces)
     CHECK_RC(lineDeallocateCall(hk), 0);
     t_expect_state(&c, hc, LINECALLSTATE_DISCONNECTED, LINEDISCONNECTMODE_NORMAL);
     t_drop_idle(&c, hc);
-    sh_expect_success(&sipp, SH_SIPP_TIMEOUT_MS);
+    sh_expect_success(&sipp, SH_SIPP_TIMEOUT_MS); /* no re-INVITE after the hold */
     sh_wait_dialogs(0);
+    sh_reinvites now = sh_reinvites_now();
+    CHECK_EQ(now.answered, base.answered + 1);
+    CHECK_EQ(now.received, base.received);
     t_shutdown(&c);
     t_expect_none(&a);
     t_shutdown(&a);
+}
+
+/* As above, but SIPp's NOTIFYs end in 486: the request fails, both calls
+ * stay as they were (the held one ONHOLDPENDTRANSFER and held on the wire,
+ * the consultation call CONNECTED); when the consultation call is dropped
+ * the held call is reconnected and taken off hold: SIPp gets a re-INVITE
+ * a=sendrecv (SDP version 3) before our BYE. */
+TEST_THREADED(sip_xfer_sipp_attended_fails_then_reconnects)
+{
+    int pc = sh_free_port();
+    char carol[160], re[160], to_carol[64];
+    snprintf(carol, sizeof(carol),
+             "[line]\nprovider = sip\nnumber = carol\nuri = sip:carol@127.0.0.1:%d\n", pc);
+    snprintf(re, sizeof(re), "sip:carol@127\\.0\\.0\\.1:%d\\?Replaces=.+", pc);
+    snprintf(to_carol, sizeof(to_carol), "sip:carol@127.0.0.1:%d", pc);
+    sh_config_line(sh_port(0), carol);
+    tapp a, c;
+    HLINE hl;
+    sh_app_open(&a, &hl);
+    t_init(&c, "carol");
+    HLINE lc = t_open(&c, 1, LINECALLPRIVILEGE_OWNER);
+    sproc sipp;
+    const char *subst[] = {"FINAL", "486 Busy Here", "REFERTO", re, NULL};
+    HCALL h = call_sipp(&a, hl, &sipp, sh_sipp_template("uas_refer_held_fails.xml", subst), NULL);
+    HCALL hk = 0;
+    sh_reinvites base = sh_reinvites_now();
+    LONG req = lineSetupTransfer(h, &hk, NULL);
+    CHECK_REQ(req);
+    t_expect_reply(&a, req, 0);
+    t_expect_state(&a, h, LINECALLSTATE_ONHOLDPENDTRANSFER, 0);
+    t_expect_state(&a, hk, LINECALLSTATE_DIALTONE, LINEDIALTONEMODE_NORMAL);
+    sh_wait_reinvites(base, 1, 0);
+    req = lineDial(hk, to_carol, 0);
+    CHECK_REQ(req);
+    t_expect_reply(&a, req, 0);
+    t_expect_state(&a, hk, LINECALLSTATE_DIALING, 0);
+    HCALL hc = t_expect_offer(&c, lc);
+    LONG ans = lineAnswer(hc, NULL, 0);
+    CHECK_REQ(ans);
+    t_expect_state(&c, hc, LINECALLSTATE_CONNECTED, LINECONNECTEDMODE_ACTIVE);
+    t_expect_reply(&c, ans, 0);
+    sh_wait_state(&a, hk, LINECALLSTATE_CONNECTED);
+    req = lineCompleteTransfer(h, hk, NULL, LINETRANSFERMODE_TRANSFER);
+    CHECK_REQ(req);
+    expect_progress(&a, h, 2, "transfer: SIP 486 Busy Here");
+    t_expect_reply(&a, req, LINEERR_OPERATIONFAILED);
+    t_expect_none(&a);
+    CHECK_EQ(t_state(h, NULL), LINECALLSTATE_ONHOLDPENDTRANSFER);
+    CHECK_EQ(t_state(hk, NULL), LINECALLSTATE_CONNECTED);
+    sh_reinvites now = sh_reinvites_now();
+    CHECK_EQ(now.answered, base.answered + 1); /* still held */
+    /* the consultation call ends: the held call is back, off hold */
+    req = lineDrop(hk, NULL, 0);
+    CHECK_REQ(req);
+    t_expect_state(&a, hk, LINECALLSTATE_IDLE, 0);
+    t_expect_state(&a, h, LINECALLSTATE_CONNECTED, LINECONNECTEDMODE_ACTIVE);
+    t_expect_reply(&a, req, 0);
+    CHECK_RC(lineDeallocateCall(hk), 0);
+    t_expect_state(&c, hc, LINECALLSTATE_DISCONNECTED, LINEDISCONNECTMODE_NORMAL);
+    t_drop_idle(&c, hc);
+    sh_wait_reinvites(base, 2, 0); /* SIPp answered the sendrecv */
+    sh_drop_idle_uui(&a, h, NULL, 0);
+    t_shutdown(&c);
+    sh_finish(&a, &sipp);
 }
 
 /* The NOTIFYs end in a failure (sipfrag 486): the request fails with

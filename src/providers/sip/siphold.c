@@ -125,6 +125,7 @@ LONG sip_op_hold(struct ot_req *r, struct ot_call *c) { return hold_op(r, c, tru
 LONG sip_op_unhold(struct ot_req *r, struct ot_call *c) { return hold_op(r, c, false); }
 
 static void swap_next(struct sip_call *sc, bool ok);
+static void swap_transfer_roles(struct sip_call *a, struct sip_call *h);
 
 bool sip_hold_r_invite(struct sip_call *sc, int status, const char *phrase, const sip_t *sip)
 {
@@ -184,16 +185,17 @@ bool sip_hold_r_invite(struct sip_call *sc, int status, const char *phrase, cons
  * ONHOLD here, so that the states say what the wire does. */
 enum { SW_HOLD, SW_UNHOLD, SW_ROLLBACK };
 
-/* The wire of a plain call follows its TAPI state again (after a swap that
+/* The wire of a plain call (or of a transfer's pair) follows its TAPI state again (after a swap that
  * ended early, one of its re-INVITEs may have gone the other way). */
 static void swap_resync(struct sip_call *sc)
 {
     if (!sc || sc->phase != PH_CONFIRMED || !sc->call || !sc->nh)
         return;
     DWORD s = ot_call_state(sc->call);
-    if (s != LINECALLSTATE_CONNECTED && s != LINECALLSTATE_ONHOLD)
+    if (s != LINECALLSTATE_CONNECTED && s != LINECALLSTATE_ONHOLD &&
+        s != LINECALLSTATE_ONHOLDPENDTRANSFER)
         return;
-    sc->want_hold = s == LINECALLSTATE_ONHOLD;
+    sc->want_hold = s != LINECALLSTATE_CONNECTED;
     if (!sc->reinvite_out && sc->want_hold != sc->wire_hold &&
         send_reinvite(sc, sc->want_hold) != 0)
         sc->want_hold = sc->wire_hold;
@@ -219,6 +221,14 @@ static void swap_end(struct sip_call *a, LONG result, const struct sip_call *ski
 
 static void swap_rollback_failed(struct sip_call *a)
 {
+    if (a->swap_with && a->consult_for == a->swap_with) {
+        /* A transfer's consultation call: its role stays; the resync of
+         * swap_end asks once more for the sendrecv its state says. */
+        ot_logc(OT_CAT_SIP, OTLOG_INFO, "call %u: swap hold: the roll-back was refused too",
+                (unsigned)ot_call_id(a->call));
+        swap_end(a, LINEERR_OPERATIONFAILED, NULL);
+        return;
+    }
     ot_logc(OT_CAT_SIP, OTLOG_INFO,
             "call %u: swap hold: the roll-back was refused too, the call stays on hold",
             (unsigned)ot_call_id(a->call));
@@ -266,8 +276,12 @@ static void swap_next(struct sip_call *sc, bool ok)
             swap_rollback(a);
             return;
         }
-        ot_ev_call_state(a->call, LINECALLSTATE_ONHOLD, 0);
-        ot_ev_call_state(h->call, LINECALLSTATE_CONNECTED, sip_connected_mode(h));
+        if (ot_call_state(h->call) == LINECALLSTATE_ONHOLDPENDTRANSFER) {
+            swap_transfer_roles(a, h);
+        } else {
+            ot_ev_call_state(a->call, LINECALLSTATE_ONHOLD, 0);
+            ot_ev_call_state(h->call, LINECALLSTATE_CONNECTED, sip_connected_mode(h));
+        }
         swap_end(a, 0, NULL);
         return;
     default: /* SW_ROLLBACK */
@@ -282,23 +296,24 @@ static void swap_next(struct sip_call *sc, bool ok)
 }
 
 /* A transfer's pair: the consultation call (active) and the call waiting
- * for it (ONHOLDPENDTRANSFER, held locally by lineSetupTransfer: sipxfer.c
- * sends nothing on the wire for it) change places and roles, as on the
- * switch, so that lineCompleteTransfer(the call now waiting, the call now
- * active) joins the same two parties.  Local too: nothing is sent. */
-static LONG swap_transfer(struct ot_req *r, struct sip_call *a, struct sip_call *h)
+ * for it (ONHOLDPENDTRANSFER, held on the wire since lineSetupTransfer).
+ * The re-INVITEs are those of the plain swap; at the end the two change
+ * places and roles, as on the switch, so that lineCompleteTransfer(the call
+ * now waiting, the call now active) joins the same two parties. */
+static bool swap_is_transfer(const struct sip_call *a, const struct sip_call *h)
 {
-    if (!h->xfer_held || h->conf_consult != a || a->consult_for != h || a->conf_consult ||
-        h->xfer_req || a->xfer_req)
-        return LINEERR_INVALCALLSTATE;
+    return h->xfer_held && h->conf_consult == a && a->consult_for == h && !a->conf_consult &&
+           !h->xfer_req && !a->xfer_req;
+}
+
+static void swap_transfer_roles(struct sip_call *a, struct sip_call *h)
+{
     sip_set_consult(h, NULL);
     h->xfer_held = false;
     sip_set_consult(a, h);
     a->xfer_held = true;
     ot_ev_call_state(a->call, LINECALLSTATE_ONHOLDPENDTRANSFER, 0);
     ot_ev_call_state(h->call, LINECALLSTATE_CONNECTED, sip_connected_mode(h));
-    ot_req_complete(r, 0);
-    return 0;
 }
 
 LONG sip_op_swap_hold(struct ot_req *r, struct ot_call *active, struct ot_call *held)
@@ -312,8 +327,8 @@ LONG sip_op_swap_hold(struct ot_req *r, struct ot_call *active, struct ot_call *
         a->reinvite_out || h->reinvite_out || a->hold_req || h->hold_req || a->swap_with ||
         h->swap_with)
         return LINEERR_INVALCALLSTATE;
-    if (hs == LINECALLSTATE_ONHOLDPENDTRANSFER)
-        return swap_transfer(r, a, h);
+    if (hs == LINECALLSTATE_ONHOLDPENDTRANSFER && !swap_is_transfer(a, h))
+        return LINEERR_INVALCALLSTATE;
     LONG rc = send_reinvite(a, true);
     if (rc)
         return rc;

@@ -97,7 +97,7 @@ struct sip_call {
      * for its consultation call, as a conference parent does */
     char *target;               /* the peer's URI: what we dialled, or the INVITE's From */
     struct ot_req *xfer_req;    /* lineBlindTransfer / lineCompleteTransfer: our REFER's outcome */
-    bool xfer_held;             /* held by lineSetupTransfer (locally: no re-INVITE) */
+    bool xfer_held;             /* held by lineSetupTransfer (ONHOLDPENDTRANSFER, held on the wire) */
     bool xfer_silent_bye;       /* consultation call ended by its peer while our REFER ran */
     bool refer_final_sent;      /* a call made for a received REFER: final NOTIFY sent */
     struct sip_call *referrer;  /* that call: the call whose dialog gets the NOTIFYs */
@@ -204,7 +204,8 @@ LONG ot_sip_hold(struct sip_call *sc, bool hold, struct ot_req *r);
 LONG sip_op_hold(struct ot_req *r, struct ot_call *c);
 LONG sip_op_unhold(struct ot_req *r, struct ot_call *c);
 /* lineSwapHold: a hold re-INVITE on active, after its 2xx an unhold one on
- * held; after both, active ONHOLD and held CONNECTED, then the reply.  A
+ * held; after both, active ONHOLD and held CONNECTED (in a transfer's pair:
+ * active ONHOLDPENDTRANSFER, the roles changed), then the reply.  A
  * refusal fails it (LINEERR_OPERATIONFAILED) and puts the wire back as the
  * TAPI states were (docs/sip.md, "Swap hold"). */
 LONG sip_op_swap_hold(struct ot_req *r, struct ot_call *active, struct ot_call *held);

@@ -4,11 +4,14 @@
  *    destination built as for an INVITE; the NOTIFYs' message/sipfrag bodies
  *    decide: 2xx = success (our BYE, the call IDLE, LINE_REPLY 0), a final
  *    failure or a refused REFER = LINEERR_OPERATIONFAILED, the call as it was.
- *  - lineSetupTransfer holds the call locally (ONHOLDPENDTRANSFER, nothing on
- *    the wire) and makes the consultation call (DIALTONE, then lineDial);
- *    lineCompleteTransfer(TRANSFER) sends the held party a REFER whose
- *    Refer-To carries the consultation dialog as ?Replaces= (RFC 3891); the
- *    NOTIFY 200 ends both our calls.  CONFERENCE makes a local conference.
+ *  - lineSetupTransfer holds the call (ONHOLDPENDTRANSFER; on the wire a
+ *    re-INVITE a=sendonly, sent as a conference's consultation does: the
+ *    request completes at once) and makes the consultation call (DIALTONE,
+ *    then lineDial); lineCompleteTransfer(TRANSFER) sends the held party,
+ *    still held, a REFER whose Refer-To carries the consultation dialog as
+ *    ?Replaces= (RFC 3891); the NOTIFY 200 ends both our calls.  CONFERENCE
+ *    makes a local conference and takes the held call off hold (sendrecv),
+ *    as does the end of the consultation call (the reconnection).
  *  - A received REFER in a connected call is answered 202 and becomes a new
  *    outgoing call of the line (LINECALLREASON_TRANSFER, the referrer in the
  *    redirecting ID), whose progress goes back as NOTIFYs; one we cannot
@@ -122,14 +125,15 @@ static LONG send_refer(struct sip_call *sc, const char *uri)
 
 /* ---- our REFER's outcome ------------------------------------------------------------ */
 /* The held call of a transfer whose consultation call is gone goes back to
- * CONNECTED (LINEADDRCAPFLAGS_AUTORECONNECT). */
+ * CONNECTED (LINEADDRCAPFLAGS_AUTORECONNECT), off hold on the wire. */
 static void reconnect_held(struct sip_call *h)
 {
     if (!h->xfer_held || h->conf_consult || h->xfer_req || !h->call ||
         h->phase != PH_CONFIRMED || ot_call_state(h->call) != LINECALLSTATE_ONHOLDPENDTRANSFER)
         return;
     h->xfer_held = false;
-    ot_ev_call_state(h->call, LINECALLSTATE_CONNECTED, LINECONNECTEDMODE_ACTIVE);
+    ot_sip_hold(h, false, NULL); /* re-INVITE sendrecv (after the one out, if any) */
+    ot_ev_call_state(h->call, LINECALLSTATE_CONNECTED, sip_connected_mode(h));
 }
 
 static void xfer_failed(struct sip_call *sc, LONG result)
@@ -255,10 +259,13 @@ LONG sip_setup_transfer(struct ot_req *r, struct ot_call *c, struct ot_call *con
         return LINEERR_NOMEM;
     ot_call_set_drv(consult, k);
     sip_set_consult(sc, k);
-    /* Held locally: nothing goes on the wire (no SIP hold here). */
     sc->xfer_held = true;
     ot_ev_call_party(consult, OT_PARTY_CALLER, l->user, l->display, false);
     ot_req_complete(r, 0);
+    /* The party waits on hold, as on the switch and as a conference's
+     * consultation does: the re-INVITE (sendonly) goes out, its answer
+     * changes no TAPI state (a refusal leaves the wire as it was). */
+    ot_sip_hold(sc, true, NULL);
     ot_ev_call_state(c, LINECALLSTATE_ONHOLDPENDTRANSFER, 0);
     ot_ev_call_state(consult, LINECALLSTATE_DIALTONE, LINEDIALTONEMODE_NORMAL);
     return 0;
@@ -314,8 +321,12 @@ LONG sip_complete_transfer(struct ot_req *r, struct ot_call *c, struct ot_call *
         ot_call_set_drv(conf, p);
         if (h->conf_consult == k)
             sip_set_consult(h, NULL);
-        h->xfer_held = false;
+        h->xfer_held = k->xfer_held = false;
         ot_req_complete(r, 0);
+        /* The parties talk: off hold on the wire (nothing for one that
+         * is not on hold, or whose dialog is not confirmed yet). */
+        ot_sip_hold(h, false, NULL);
+        ot_sip_hold(k, false, NULL);
         ot_ev_call_conf_parent(c, conf);
         ot_ev_call_conf_parent(consult, conf);
         ot_ev_call_state(c, LINECALLSTATE_CONFERENCED, 0);
