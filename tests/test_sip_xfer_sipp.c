@@ -400,3 +400,52 @@ TEST(sip_xfer_sipp_replaces_unknown_481)
     t_expect_none(&a);
     t_shutdown(&a);
 }
+
+/* SIPp transfers us to carol, who does not answer, and hangs up its own call
+ * before the transfer has an outcome (the referrer's dialog is gone, so no
+ * NOTIFY can tell it).  Then the application drops the call made for the
+ * REFER first and deallocates the referrer's call after it: the two calls'
+ * links must be gone with the first (under ASan, a use-after-free the fuzz_sip
+ * replay found when they were not). */
+TEST_THREADED(sip_xfer_sipp_referrer_gone_before_the_outcome)
+{
+    int pc = sh_free_port();
+    char carol[160];
+    snprintf(carol, sizeof(carol),
+             "[line]\nprovider = sip\nnumber = carol\nuri = sip:carol@127.0.0.1:%d\n", pc);
+    sh_config_line(sh_port(0), carol);
+    ot_sip_counters_reset();
+    tapp a, c;
+    HLINE hl;
+    sh_app_open(&a, &hl);
+    t_init(&c, "carol");
+    HLINE lc = t_open(&c, 1, LINECALLPRIVILEGE_OWNER);
+    sproc sipp;
+    char port[16];
+    snprintf(port, sizeof(port), "%d", pc);
+    const char *subst[] = {"CAROL", port, NULL};
+    sh_sipp_start(&sipp, sh_sipp_template("uac_refers_us_then_bye.xml", subst), sh_port(1),
+                  sh_port(0), 1, NULL);
+    HCALL h = t_expect_offer(&a, hl);
+    LONG req = lineAnswer(h, NULL, 0);
+    CHECK_REQ(req);
+    t_expect_state(&a, h, LINECALLSTATE_CONNECTED, LINECONNECTEDMODE_ACTIVE);
+    t_expect_reply(&a, req, 0);
+    HCALL hn = t_expect_newcall(&a, hl, LINECALLPRIVILEGE_OWNER);
+    t_expect_state(&a, hn, LINECALLSTATE_DIALING, 0);
+    HCALL hc = t_expect_offer(&c, lc); /* carol rings and does not answer */
+    /* SIPp's BYE ends the first call while the transfer's call still rings */
+    t_expect_state(&a, h, LINECALLSTATE_DISCONNECTED, LINEDISCONNECTMODE_NORMAL);
+    sh_expect_success(&sipp, SH_SIPP_TIMEOUT_MS);
+    wait_refer_counters(1, 0, 0);
+    /* the transfer's call goes first (CANCEL to carol), the referrer's after */
+    sh_drop_idle_uui(&a, hn, NULL, 0);
+    t_expect_state(&c, hc, LINECALLSTATE_IDLE, 0);
+    CHECK_RC(lineDeallocateCall(hc), 0);
+    sh_wait_dialogs(1); /* the first call's dialog may linger until its handle goes */
+    t_drop_idle(&a, h);
+    sh_wait_dialogs(0);
+    t_shutdown(&c);
+    t_expect_none(&a);
+    t_shutdown(&a);
+}

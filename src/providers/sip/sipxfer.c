@@ -616,8 +616,14 @@ void sip_xfer_on_ready(struct sip_call *sc)
 
 void sip_xfer_unlink(struct sip_call *sc)
 {
-    if (sc->referrer) /* never got its final response: the referrer hears 487 */
+    if (sc->referrer) { /* never got its final response: the referrer hears 487 */
         notify_referrer(sc, 487, "Request Terminated", true);
+        /* (no NOTIFY when the referrer's dialog is gone: the links go anyway) */
+        if (sc->referrer) {
+            sc->referrer->referred = NULL;
+            sc->referrer = NULL;
+        }
+    }
     if (sc->referred) {
         sc->referred->referrer = NULL;
         sc->referred = NULL;
