@@ -406,6 +406,20 @@ static unsigned sched_snapshot(struct sched_snap *out, unsigned max)
     return n;
 }
 
+/* What each thread got since before: CPU and time waiting to run, to tell a
+ * line that stopped from one that was starved of CPU on a loaded machine. */
+static void report_threads(const struct sched_snap *before, unsigned nb)
+{
+    struct sched_snap after[64];
+    unsigned na = sched_snapshot(after, 64);
+    for (unsigned i = 0; i < na; i++)
+        for (unsigned j = 0; j < nb; j++)
+            if (after[i].tid == before[j].tid)
+                fprintf(rep(), "fuzz_sip: thread %d meanwhile: cpu %.3f s, run queue %.3f s\n",
+                        after[i].tid, (double)(after[i].cpu - before[j].cpu) / 1e9,
+                        (double)(after[i].wait - before[j].wait) / 1e9);
+}
+
 static bool cseq_reached(const struct ot_sip_counters *c, void *arg)
 {
     return c->options_cseq == *(unsigned long *)arg;
@@ -413,7 +427,11 @@ static bool cseq_reached(const struct ot_sip_counters *c, void *arg)
 
 /* Datagrams the kernel dropped at the line's socket (its receive buffer full:
  * the line's thread did not run while a burst arrived), from /proc/net/udp. */
-static unsigned long line_socket_drops(void)
+static unsigned long socket_drops(int port);
+static unsigned long line_socket_drops(void) { return socket_drops(line_port); }
+
+/* The same for the socket of 127.0.0.1:port in this namespace (the peer's). */
+static unsigned long socket_drops(int port)
 {
     FILE *f = fopen("/proc/self/net/udp", "r");
     char l[512];
@@ -426,7 +444,7 @@ static unsigned long line_socket_drops(void)
         for (char *t = strtok_r(l, " \n", &save); t && nt < 13; t = strtok_r(NULL, " \n", &save))
             tok[nt++] = t;
         const char *colon = nt == 13 ? strchr(tok[1], ':') : NULL;
-        if (colon && strtol(colon + 1, NULL, 16) == line_port)
+        if (colon && strtol(colon + 1, NULL, 16) == port)
             drops = strtoul(tok[12], NULL, 10);
     }
     if (f)
@@ -453,7 +471,7 @@ static void sync_line(void)
                      "To: <sip:fuzz@127.0.0.1:%d>\r\nCall-ID: sync-%lu@fuzz\r\n"
                      "CSeq: %lu OPTIONS\r\nContent-Length: 0\r\n\r\n",
                      line_port, peer_port, seq, peer_port, seq, line_port, seq, seq);
-    struct sched_snap before[64], after[64];
+    struct sched_snap before[64];
     unsigned nb = sched_snapshot(before, 64);
     unsigned waited = 0, interval = 500, copies = 0;
     for (;;) {
@@ -464,13 +482,7 @@ static void sync_line(void)
             break;
         waited += t;
         if (waited >= SYNC_TIMEOUT_MS) {
-            unsigned na = sched_snapshot(after, 64);
-            for (unsigned i = 0; i < na; i++)
-                for (unsigned j = 0; j < nb; j++)
-                    if (after[i].tid == before[j].tid)
-                        fprintf(rep(), "fuzz_sip: thread %d meanwhile: cpu %.3f s, run queue %.3f s\n",
-                                after[i].tid, (double)(after[i].cpu - before[j].cpu) / 1e9,
-                                (double)(after[i].wait - before[j].wait) / 1e9);
+            report_threads(before, nb);
             fail("the SIP line did not handle OPTIONS %lu within %u ms (%u copies sent; the "
                  "kernel dropped %lu datagrams at the line's socket in this run)",
                  seq, SYNC_TIMEOUT_MS, copies, line_socket_drops());
@@ -591,10 +603,15 @@ static void action(char a)
         if (ncalls < MAX_CALLS - MAX_BLOCKS) {
             HCALL h = 0;
             snprintf(dest, sizeof(dest), "sip:peer@127.0.0.1:%d", peer_port);
+            struct sched_snap before[64];
+            unsigned nb = sched_snapshot(before, 64);
             LONG rc = lineMakeCall(hline, &h, dest, 0, NULL);
-            if (rc > 0 && !from_line_until('I', (int)SYNC_TIMEOUT_MS))
-                fail("lineMakeCall succeeded but no INVITE came within %u ms",
-                     SYNC_TIMEOUT_MS);
+            if (rc > 0 && !from_line_until('I', (int)SYNC_TIMEOUT_MS)) {
+                report_threads(before, nb);
+                fail("lineMakeCall succeeded but no INVITE came within %u ms (datagrams the "
+                     "kernel dropped so far at the peer's socket: %lu, at the line's: %lu)",
+                     SYNC_TIMEOUT_MS, socket_drops(peer_port), line_socket_drops());
+            }
             expect_reply(rc);
             if (rc > 0 && !find(h)) {
                 calls[ncalls].h = h;
