@@ -73,13 +73,17 @@ static HRESULT ev_get_instance(struct ot3_event *e, LONG *pl)
     return S_OK;
 }
 
+/* IUnknown of event interface T, methods named prefix_QueryInterface ... */
+#define EV_IUNKNOWN(prefix, T)                                                                  \
+    static HRESULT WINAPI prefix##_QueryInterface(T *This, REFIID riid, void **ppv)           \
+    {                                                                                          \
+        return ev_qi(ev_of(This), &IID_##T, riid, ppv);                                        \
+    }                                                                                          \
+    static ULONG WINAPI prefix##_AddRef(T *This) { return ev_addref(ev_of(This)); }           \
+    static ULONG WINAPI prefix##_Release(T *This) { return ev_release(ev_of(This)); }
+
 /* ---- ITCallStateEvent ---- */
-static HRESULT WINAPI cs_QueryInterface(ITCallStateEvent *This, REFIID riid, void **ppv)
-{
-    return ev_qi(ev_of(This), &IID_ITCallStateEvent, riid, ppv);
-}
-static ULONG WINAPI cs_AddRef(ITCallStateEvent *This) { return ev_addref(ev_of(This)); }
-static ULONG WINAPI cs_Release(ITCallStateEvent *This) { return ev_release(ev_of(This)); }
+EV_IUNKNOWN(cs, ITCallStateEvent)
 OT3_DISPATCH_STUBS(cs, ITCallStateEvent)
 static HRESULT WINAPI cs_get_Call(ITCallStateEvent *This, ITCallInfo **pp)
 {
@@ -108,12 +112,7 @@ static const ITCallStateEventVtbl cs_vtbl = {
     cs_get_Call,       cs_get_State, cs_get_Cause, cs_get_CallbackInstance};
 
 /* ---- ITCallNotificationEvent ---- */
-static HRESULT WINAPI cn_QueryInterface(ITCallNotificationEvent *This, REFIID riid, void **ppv)
-{
-    return ev_qi(ev_of(This), &IID_ITCallNotificationEvent, riid, ppv);
-}
-static ULONG WINAPI cn_AddRef(ITCallNotificationEvent *This) { return ev_addref(ev_of(This)); }
-static ULONG WINAPI cn_Release(ITCallNotificationEvent *This) { return ev_release(ev_of(This)); }
+EV_IUNKNOWN(cn, ITCallNotificationEvent)
 OT3_DISPATCH_STUBS(cn, ITCallNotificationEvent)
 static HRESULT WINAPI cn_get_Call(ITCallNotificationEvent *This, ITCallInfo **pp)
 {
@@ -135,12 +134,7 @@ static const ITCallNotificationEventVtbl cn_vtbl = {
     cn_get_Call,       cn_get_Event, cn_get_CallbackInstance};
 
 /* ---- ITCallInfoChangeEvent ---- */
-static HRESULT WINAPI ic_QueryInterface(ITCallInfoChangeEvent *This, REFIID riid, void **ppv)
-{
-    return ev_qi(ev_of(This), &IID_ITCallInfoChangeEvent, riid, ppv);
-}
-static ULONG WINAPI ic_AddRef(ITCallInfoChangeEvent *This) { return ev_addref(ev_of(This)); }
-static ULONG WINAPI ic_Release(ITCallInfoChangeEvent *This) { return ev_release(ev_of(This)); }
+EV_IUNKNOWN(ic, ITCallInfoChangeEvent)
 OT3_DISPATCH_STUBS(ic, ITCallInfoChangeEvent)
 static HRESULT WINAPI ic_get_Call(ITCallInfoChangeEvent *This, ITCallInfo **pp)
 {
@@ -162,12 +156,7 @@ static const ITCallInfoChangeEventVtbl ic_vtbl = {
     ic_get_Call,       ic_get_Cause, ic_get_CallbackInstance};
 
 /* ---- ITDigitDetectionEvent ---- */
-static HRESULT WINAPI dd_QueryInterface(ITDigitDetectionEvent *This, REFIID riid, void **ppv)
-{
-    return ev_qi(ev_of(This), &IID_ITDigitDetectionEvent, riid, ppv);
-}
-static ULONG WINAPI dd_AddRef(ITDigitDetectionEvent *This) { return ev_addref(ev_of(This)); }
-static ULONG WINAPI dd_Release(ITDigitDetectionEvent *This) { return ev_release(ev_of(This)); }
+EV_IUNKNOWN(dd, ITDigitDetectionEvent)
 OT3_DISPATCH_STUBS(dd, ITDigitDetectionEvent)
 static HRESULT WINAPI dd_get_Call(ITDigitDetectionEvent *This, ITCallInfo **pp)
 {
@@ -204,12 +193,7 @@ static const ITDigitDetectionEventVtbl dd_vtbl = {
     dd_get_CallbackInstance};
 
 /* ---- ITDigitGenerationEvent ---- */
-static HRESULT WINAPI dg_QueryInterface(ITDigitGenerationEvent *This, REFIID riid, void **ppv)
-{
-    return ev_qi(ev_of(This), &IID_ITDigitGenerationEvent, riid, ppv);
-}
-static ULONG WINAPI dg_AddRef(ITDigitGenerationEvent *This) { return ev_addref(ev_of(This)); }
-static ULONG WINAPI dg_Release(ITDigitGenerationEvent *This) { return ev_release(ev_of(This)); }
+EV_IUNKNOWN(dg, ITDigitGenerationEvent)
 OT3_DISPATCH_STUBS(dg, ITDigitGenerationEvent)
 static HRESULT WINAPI dg_get_Call(ITDigitGenerationEvent *This, ITCallInfo **pp)
 {
@@ -238,12 +222,7 @@ static const ITDigitGenerationEventVtbl dg_vtbl = {
     dg_get_Call, dg_get_GenerationTermination, dg_get_TickCount, dg_get_CallbackInstance};
 
 /* ---- ITDigitsGatheredEvent ---- */
-static HRESULT WINAPI gd_QueryInterface(ITDigitsGatheredEvent *This, REFIID riid, void **ppv)
-{
-    return ev_qi(ev_of(This), &IID_ITDigitsGatheredEvent, riid, ppv);
-}
-static ULONG WINAPI gd_AddRef(ITDigitsGatheredEvent *This) { return ev_addref(ev_of(This)); }
-static ULONG WINAPI gd_Release(ITDigitsGatheredEvent *This) { return ev_release(ev_of(This)); }
+EV_IUNKNOWN(gd, ITDigitsGatheredEvent)
 OT3_DISPATCH_STUBS(gd, ITDigitsGatheredEvent)
 static HRESULT WINAPI gd_get_Call(ITDigitsGatheredEvent *This, ITCallInfo **pp)
 {
@@ -281,12 +260,7 @@ static const ITDigitsGatheredEventVtbl gd_vtbl = {
     gd_get_CallbackInstance};
 
 /* ---- ITToneDetectionEvent ---- */
-static HRESULT WINAPI td_QueryInterface(ITToneDetectionEvent *This, REFIID riid, void **ppv)
-{
-    return ev_qi(ev_of(This), &IID_ITToneDetectionEvent, riid, ppv);
-}
-static ULONG WINAPI td_AddRef(ITToneDetectionEvent *This) { return ev_addref(ev_of(This)); }
-static ULONG WINAPI td_Release(ITToneDetectionEvent *This) { return ev_release(ev_of(This)); }
+EV_IUNKNOWN(td, ITToneDetectionEvent)
 OT3_DISPATCH_STUBS(td, ITToneDetectionEvent)
 static HRESULT WINAPI td_get_Call(ITToneDetectionEvent *This, ITCallInfo **pp)
 {
@@ -314,12 +288,7 @@ static const ITToneDetectionEventVtbl td_vtbl = {
     td_QueryInterface, td_AddRef, td_Release, OT3_DISPATCH_ENTRIES(td),
     td_get_Call, td_get_AppSpecific, td_get_TickCount, td_get_CallbackInstance};
 /* ---- ITAddressEvent ---- */
-static HRESULT WINAPI ae_QueryInterface(ITAddressEvent *This, REFIID riid, void **ppv)
-{
-    return ev_qi(ev_of(This), &IID_ITAddressEvent, riid, ppv);
-}
-static ULONG WINAPI ae_AddRef(ITAddressEvent *This) { return ev_addref(ev_of(This)); }
-static ULONG WINAPI ae_Release(ITAddressEvent *This) { return ev_release(ev_of(This)); }
+EV_IUNKNOWN(ae, ITAddressEvent)
 OT3_DISPATCH_STUBS(ae, ITAddressEvent)
 static HRESULT WINAPI ae_get_Address(ITAddressEvent *This, ITAddress **pp)
 {
