@@ -31,12 +31,13 @@
  * dropped and deallocated, the application holds no call handle.
  * Sync: the harness sends OPTIONS with a CSeq of its own and waits until the
  * provider reports that CSeq (ot_sip_counters: its event comes after those of
- * every earlier message), sending it again every second (a datagram the kernel
- * dropped is not the line's fault); a line that does not handle it within 30 s
- * is a finding.
+ * every earlier message), sending it again as RFC 3261's timer E does (a
+ * datagram the kernel dropped is not the line's fault); a line that does not
+ * handle it within 30 s is a finding.
  *
  * Built with libFuzzer (-DOT_LIBFUZZER), or as a replay program:
- *   fuzz_sip FILE...   each file once, then lineShutdown (leaks are checked) */
+ *   fuzz_sip FILE...   each file once, then lineShutdown (leaks are checked)
+ *   FUZZ_SIP_ALARM_US=N fuzz_sip FILE...   the same under a SIGALRM every N us */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <dirent.h>
@@ -44,6 +45,7 @@
 #include <net/if.h>
 #include <netinet/in.h>
 #include <sched.h>
+#include <signal.h>
 #include <sys/ioctl.h>
 #include <poll.h>
 #include <pthread.h>
@@ -55,6 +57,8 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/socket.h>
+#include <sys/time.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "../src/providers/sip/sip.h"
@@ -355,14 +359,29 @@ static char from_line(char *msg)
     return 'Q';
 }
 
+static long long now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
 /* Handles what the line sent until a message of that kind ('I', 'R', 'Q',
- * '*' any; 0: none, only what is there now) or timeout_ms; true when it came. */
+ * '*' any; 0: none, only what is there now) or timeout_ms; true when it came.
+ * The wait is for timeout_ms in all: a signal that interrupts poll() (EINTR:
+ * libFuzzer's -timeout watchdog is a SIGALRM every 601 s) resumes it for the
+ * time left, and messages of other kinds do not restart it. */
 static bool from_line_until(char kind, int timeout_ms)
 {
     static char msg[8192];
+    const long long deadline = now_ms() + (kind ? timeout_ms : 0);
     for (;;) {
         struct pollfd pf = {.fd = peer, .events = POLLIN};
-        if (poll(&pf, 1, kind ? timeout_ms : 0) <= 0)
+        long long left = deadline - now_ms();
+        int r = poll(&pf, 1, left > 0 ? (int)left : 0);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0)
             return false;
         ssize_t n = recv(peer, msg, sizeof(msg) - 1, MSG_DONTWAIT);
         if (n <= 0)
@@ -605,12 +624,13 @@ static void action(char a)
             snprintf(dest, sizeof(dest), "sip:peer@127.0.0.1:%d", peer_port);
             struct sched_snap before[64];
             unsigned nb = sched_snapshot(before, 64);
+            long long t0 = now_ms();
             LONG rc = lineMakeCall(hline, &h, dest, 0, NULL);
             if (rc > 0 && !from_line_until('I', (int)SYNC_TIMEOUT_MS)) {
                 report_threads(before, nb);
-                fail("lineMakeCall succeeded but no INVITE came within %u ms (datagrams the "
+                fail("lineMakeCall succeeded but no INVITE came in %lld ms (datagrams the "
                      "kernel dropped so far at the peer's socket: %lu, at the line's: %lu)",
-                     SYNC_TIMEOUT_MS, socket_drops(peer_port), line_socket_drops());
+                     now_ms() - t0, socket_drops(peer_port), line_socket_drops());
             }
             expect_reply(rc);
             if (rc > 0 && !find(h)) {
@@ -776,9 +796,32 @@ static void *shutdown_thread(void *arg)
     return NULL;
 }
 
+static void on_alarm(int sig) { (void)sig; }
+
+/* FUZZ_SIP_ALARM_US=N: a SIGALRM every N microseconds, with a handler that
+ * does nothing and without SA_RESTART, as libFuzzer's -timeout watchdog has
+ * (there every 601 s): the main thread (the harness, the application) gets
+ * them, so every wait of the harness and every call into the library must
+ * take an interrupted system call in its stride (CI replays so). */
+static void signal_storm(void)
+{
+    const char *e = getenv("FUZZ_SIP_ALARM_US");
+    long us = e ? strtol(e, NULL, 10) : 0;
+    if (us <= 0)
+        return;
+    struct sigaction sa;
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = on_alarm;
+    sigemptyset(&sa.sa_mask);
+    struct itimerval it = {{us / 1000000, us % 1000000}, {us / 1000000, us % 1000000}};
+    if (sigaction(SIGALRM, &sa, NULL) != 0 || setitimer(ITIMER_REAL, &it, NULL) != 0)
+        fail("FUZZ_SIP_ALARM_US: %s", strerror(errno));
+}
+
 int main(int argc, char **argv)
 {
     isolate();
+    signal_storm();
     int rc = replay_files("fuzz_sip", argc - 1, argv + 1, run, 16384);
     if (peer >= 0 && (trace || getenv("FUZZ_SIP_DROPS")))
         fprintf(stderr, "fuzz_sip: datagrams the kernel dropped at the line's socket: %lu\n",

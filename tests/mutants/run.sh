@@ -10,6 +10,8 @@
 #   tests: <tests that name that behaviour; at least one of them must catch it>
 #   ci: yes                       (optional: part of the CI stage)
 #   run: abi                      (optional: tests/abi/check.sh instead of the runner)
+#   run: fuzz_sip                 (optional: the fuzz_sip replay of CI's fuzz stage instead:
+#                                  its corpus under ASan and a SIGALRM storm)
 #   <<<<
 #   <the exact original text: it must occur exactly once in the file>
 #   ====
@@ -112,6 +114,11 @@ for f in "${mutants[@]}"; do
         # a header mutant is checked by the ABI check alone (the library may
         # not even build without the declaration)
         if (cd "$TREE" && bash tests/abi/check.sh) >"$log" 2>&1; then by=""; else by="abi-check"; fi
+    elif [ "$run" = fuzz_sip ]; then
+        # a mutant of the harness itself: the replay CI runs must catch it
+        if (cd "$TREE" && make -s -j"$jobs" BUILD=build/asan SAN=address build/asan/fuzz_sip &&
+            FUZZ_SIP_ALARM_US=1000 timeout 300 build/asan/fuzz_sip fuzz/corpus/sip/*) >"$log" 2>&1
+        then by=""; else by="fuzz_sip"; fi
     elif ! make -s -C "$TREE" -j"$jobs" WERROR=1 build/test-runner >"$log" 2>&1; then
         echo "MUTANT $name does not build: a mutant must compile (log: $log)" >&2
         result=BROKEN by="does not build"
