@@ -434,7 +434,11 @@ static LONG connect_server(const char *address)
     int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (fd < 0)
         return LINEERR_RESOURCEUNAVAIL;
-    if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0) {
+    int c;
+    /* (a signal while the service's backlog is full: a Unix socket may simply try again) */
+    while ((c = connect(fd, (struct sockaddr *)&sa, sizeof(sa))) != 0 && errno == EINTR)
+        ;
+    if (c != 0) {
         ot_log("telephony service %s: %s", path, strerror(errno));
         close(fd);
         return LINEERR_NODRIVER;
