@@ -185,6 +185,7 @@ static struct sip_call *sc_new(struct sip_line *l, struct ot_call *c, bool incom
     sip_hold_init(sc);
     sip_forward_init(sc);
     sip_ring_init(sc);
+    sip_xfer_init(sc);
     ot_list_add_tail(&l->calls, &sc->link);
     S.live_calls++;
     l->ncalls++;

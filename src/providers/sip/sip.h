@@ -117,6 +117,11 @@ struct ot_sip_counters {
     unsigned long refer_refused;    /* received REFERs refused (400, 403, 501, 603) */
     unsigned long replaces_unmatched; /* INVITEs with Replaces answered 481 */
     unsigned long refers_received;  /* received REFERs accepted (202) */
+    /* Our REFERs (sipxfer.c): those the transferee accepted (2xx; counted
+     * once the wait for the first NOTIFY runs), and the transfers that
+     * failed because no NOTIFY came in time (counted after the LINE_REPLY). */
+    unsigned long refers_accepted;
+    unsigned long refer_timeouts;
     unsigned long dtmf_received;  /* DTMF INFOs whose digit was reported */
     unsigned long dtmf_malformed; /* DTMF INFOs ignored: their body did not parse */
 };

@@ -17,7 +17,7 @@
 static const char *const known_keys[] = {
     "uri", "bind", "transport", "proxy", "registrar", "username", "password",
     "expires", "display", "reject_status", "max_calls", "session_expires",
-    "no_response_timeout", "ring_ms", NULL,
+    "no_response_timeout", "ring_ms", "refer_timeout", NULL,
 };
 
 static char *dupstr(const char *s) { return s ? ot_strdup(s) : NULL; }
@@ -206,6 +206,15 @@ int sip_line_configure(struct sip_line *l, const struct ot_line_conf *cf, DWORD 
         if (*end || *v == '-' || !*v || m < 1 || m > 300)
             BAD("no_response_timeout", "no_response_timeout must be 1..300 seconds");
         l->t1x64_ms = (unsigned)m * 1000u;
+    }
+    l->refer_timeout_ms = OT_SIP_DEFAULT_REFER_TIMEOUT * 1000u;
+    v = ot_line_conf_get(cf, "refer_timeout");
+    if (v) {
+        char *end;
+        unsigned long m = strtoul(v, &end, 10);
+        if (*end || *v < '0' || *v > '9' || m < 1 || m > 300)
+            BAD("refer_timeout", "refer_timeout must be 1..300 seconds");
+        l->refer_timeout_ms = (unsigned)m * 1000u;
     }
     v = ot_line_conf_get(cf, "display");
     if (v && strpbrk(v, "\"\\\r\n"))

@@ -103,6 +103,8 @@ struct sip_call {
     struct sip_call *referrer;  /* that call: the call whose dialog gets the NOTIFYs */
     struct sip_call *referred;  /* the call made for a REFER received on this dialog */
     char *refer_event;          /* the Event of those NOTIFYs ("refer" or "refer;id=N") */
+    struct ot_timer xfer_timer; /* our REFER's NOTIFYs are waited for (refer_timeout, expires) */
+    bool xfer_notified;         /* a NOTIFY of our REFER came (the 2xx arms no timer then) */
     struct sip_call *replaces;  /* an INVITE with Replaces: the call it replaces, at the ACK */
     struct sip_call *replaced_by;
     struct ot_list link;        /* line->calls */
@@ -141,6 +143,7 @@ struct sip_line {
     unsigned t1x64_ms;        /* no_response_timeout (timers B, F, H); 0: Sofia's 32 s */
     unsigned ncalls;      /* its sip_calls with a dialog side (not conference parents) */
     unsigned ring_ms;     /* ring cycle of an offered call, ms (ring_ms key); 0 = one ring */
+    unsigned refer_timeout_ms; /* refer_timeout: our REFER's first NOTIFY after its 2xx */
 };
 
 /* Overload control (docs/sip.md): defaults of the line's max_calls and of
@@ -166,6 +169,12 @@ struct sip_line {
 #define OT_SIP_TLS_DEPTH 5u
 /* One ring, for lineForward's dwNumRingsNoAnswer (as on the switch). */
 #define OT_SIP_RING_MS 6000u
+/* refer_timeout: 64*T1 (RFC 6665 4.1.2.4: the first NOTIFY of a REFER's
+ * implicit subscription must come within it after the 2xx), in seconds. */
+#define OT_SIP_DEFAULT_REFER_TIMEOUT 32u
+/* The longest implicit subscription a NOTIFY's Subscription-State expires
+ * makes us wait for the next NOTIFY, seconds. */
+#define OT_SIP_MAX_REFER_EXPIRES 86400u
 
 /* Checks a SIP [line] and fills l's configuration strings (free them with
  * sip_line_unconfigure, also after a failure); -1 and the reason in err. */
@@ -340,6 +349,8 @@ void sip_xfer_progress(struct sip_call *sc, int status, const char *phrase);
 bool sip_xfer_absorb_bye(struct sip_call *sc);
 /* A transfer's consultation call left (DISCONNECTED or IDLE): the held call reconnects. */
 void sip_xfer_consult_left(struct sip_call *sc);
+/* From sc_new: the timer of our REFERs' NOTIFYs (stopped by sip_xfer_unlink). */
+void sip_xfer_init(struct sip_call *sc);
 /* Requests still waiting (sc_fail_requests), and the links, before sc is freed. */
 void sip_xfer_fail(struct sip_call *sc, LONG result);
 void sip_xfer_unlink(struct sip_call *sc);

@@ -12,6 +12,11 @@
  *    ?Replaces= (RFC 3891); the NOTIFY 200 ends both our calls.  CONFERENCE
  *    makes a local conference and takes the held call off hold (sendrecv),
  *    as does the end of the consultation call (the reconnection).
+ *  - The NOTIFYs are waited for (RFC 3515 2.4.4, RFC 6665 4.1.2.4): the first
+ *    within refer_timeout (64*T1, 32 s) after the 2xx to the REFER, each next
+ *    one before the implicit subscription expires (the last NOTIFY's
+ *    Subscription-State expires; refer_timeout again without one).  A wait
+ *    that runs out fails the transfer as a failed NOTIFY does.
  *  - A received REFER in a connected call is answered 202 and becomes a new
  *    outgoing call of the line (LINECALLREASON_TRANSFER, the referrer in the
  *    redirecting ID), whose progress goes back as NOTIFYs; one we cannot
@@ -138,6 +143,7 @@ static void reconnect_held(struct sip_call *h)
 
 static void xfer_failed(struct sip_call *sc, LONG result)
 {
+    ot_timer_stop(&sc->xfer_timer);
     struct ot_req *r = sc->xfer_req;
     if (!r)
         return;
@@ -156,6 +162,7 @@ static void xfer_failed(struct sip_call *sc, LONG result)
 
 static void xfer_succeeded(struct sip_call *sc)
 {
+    ot_timer_stop(&sc->xfer_timer);
     struct ot_req *r = sc->xfer_req;
     sc->xfer_req = NULL;
     struct sip_call *k = sc->xfer_held ? sc->conf_consult : NULL;
@@ -176,13 +183,61 @@ static void xfer_succeeded(struct sip_call *sc)
     ot_req_complete(r, 0);
 }
 
+/* ---- waiting for the NOTIFYs ------------------------------------------------------- */
+/* The wait ran out: no NOTIFY within refer_timeout after the 2xx, or the
+ * implicit subscription expired without a final one.  The transfer failed
+ * (the same path as a NOTIFY with a failure); a late NOTIFY is answered 200
+ * by Sofia and changes nothing. */
+static void xfer_timeout(void *arg)
+{
+    struct sip_call *sc = arg;
+    if (!sc->xfer_req)
+        return;
+    ot_logc(OT_CAT_SIP, OTLOG_INFO, "call %u: no NOTIFY of the transfer in time",
+            sc->call ? (unsigned)ot_call_id(sc->call) : 0u);
+    xfer_failed(sc, LINEERR_OPERATIONFAILED);
+    sip_count(&sip_counters()->refer_timeouts); /* after the reply: a test that sees it finds both */
+}
+
+void sip_xfer_init(struct sip_call *sc) { ot_timer_init(&sc->xfer_timer, xfer_timeout, sc); }
+
+/* The next NOTIFY must come within ms (the timer restarts). */
+static void xfer_wait(struct sip_call *sc, uint64_t ms)
+{
+    if (ot_timer_start(&sc->xfer_timer, ms))
+        ot_logc(OT_CAT_SIP, OTLOG_ERROR, "out of memory: call %u waits for its transfer's NOTIFY "
+                "without a time limit", sc->call ? (unsigned)ot_call_id(sc->call) : 0u);
+}
+
+/* How long the implicit subscription lasts after this NOTIFY, in ms: its
+ * Subscription-State's expires (RFC 6665 4.1.3: authoritative), at most
+ * OT_SIP_MAX_REFER_EXPIRES; refer_timeout when it has none or it does not parse. */
+static uint64_t subscription_left_ms(const struct sip_call *sc, const sip_t *sip)
+{
+    const sip_subscription_state_t *ss = sip ? sip->sip_subscription_state : NULL;
+    const char *e = ss ? ss->ss_expires : NULL;
+    if (e && *e >= '0' && *e <= '9') {
+        char *end;
+        unsigned long n = strtoul(e, &end, 10);
+        if (!*end)
+            return (uint64_t)(n < OT_SIP_MAX_REFER_EXPIRES ? n : OT_SIP_MAX_REFER_EXPIRES) * 1000u;
+    }
+    return sc->line->refer_timeout_ms;
+}
+
 void sip_xfer_on_r_refer(struct sip_call *sc, int status)
 {
     if (status < 200 || !sc->xfer_req)
         return;
-    if (status >= 300)
+    if (status >= 300) {
         xfer_failed(sc, LINEERR_OPERATIONFAILED); /* e.g. 405, 603: nothing changed */
-    /* 2xx (202): the NOTIFYs tell the rest */
+        return;
+    }
+    /* 2xx (202): the NOTIFYs tell the rest; the first must come within
+     * refer_timeout (unless one came before the 2xx: its expires counts). */
+    if (!sc->xfer_notified)
+        xfer_wait(sc, sc->line->refer_timeout_ms);
+    sip_count(&sip_counters()->refers_accepted);
 }
 
 void sip_xfer_on_notify(struct sip_call *sc, const sip_t *sip, tagi_t tags[])
@@ -201,6 +256,10 @@ void sip_xfer_on_notify(struct sip_call *sc, const sip_t *sip, tagi_t tags[])
         xfer_succeeded(sc);
     else if (st >= 300 || substate == nua_substate_terminated)
         xfer_failed(sc, LINEERR_OPERATIONFAILED);
+    else { /* the transfer goes on: the next NOTIFY before the subscription expires */
+        sc->xfer_notified = true;
+        xfer_wait(sc, subscription_left_ms(sc, sip));
+    }
 }
 
 void sip_xfer_fail(struct sip_call *sc, LONG result)
@@ -244,6 +303,7 @@ LONG sip_blind_transfer(struct ot_req *r, struct ot_call *c, const char *dest)
     if (rc)
         return rc;
     sc->xfer_req = r;
+    sc->xfer_notified = false;
     return 0;
 }
 
@@ -348,6 +408,7 @@ LONG sip_complete_transfer(struct ot_req *r, struct ot_call *c, struct ot_call *
         sip_set_consult(h, k);
     h->xfer_held = true;
     h->xfer_req = r;
+    h->xfer_notified = false;
     return 0;
 }
 
@@ -633,6 +694,7 @@ void sip_xfer_unlink(struct sip_call *sc)
     if (sc->replaced_by)
         sc->replaced_by->replaces = NULL;
     sc->replaces = sc->replaced_by = NULL;
+    ot_timer_stop(&sc->xfer_timer); /* before sc is freed */
     if (sc->xfer_req) { /* the provider stops: no application is left */
         ot_req_discard(sc->xfer_req);
         sc->xfer_req = NULL;
