@@ -55,6 +55,11 @@ TEST(sip_config_check_agrees_with_startup)
         {"expires = +60\n", "line 5: [line] (device 0, sip): expires must be 10..86400"},
         {"ring_ms = -1\n", "line 5: [line] (device 0, sip): ring_ms must be 0..86400000"},
         {"ring_ms = 86400001\n", "line 5: [line] (device 0, sip): ring_ms must be 0..86400000"},
+        {"refer_timeout = 0\n", "line 5: [line] (device 0, sip): refer_timeout must be 1..300"},
+        {"refer_timeout = 301\n", "line 5: [line] (device 0, sip): refer_timeout must be 1..300"},
+        {"refer_timeout = 5s\n", "line 5: [line] (device 0, sip): refer_timeout must be 1..300"},
+        {"refer_timeout = -1\n", "line 5: [line] (device 0, sip): refer_timeout must be 1..300"},
+        {"refer_timeout =\n", "line 5: [line] (device 0, sip): refer_timeout must be 1..300"},
         {"reject_status = 404\n", "line 5: [line] (device 0, sip): reject_status must be"},
         {"session_expires = 90000\n",
          "line 5: [line] (device 0, sip): session_expires must be 0..86400"},
@@ -89,7 +94,7 @@ TEST(sip_config_check_agrees_with_startup)
     char text[300], err[256] = "?", msg[2048];
     snprintf(text, sizeof(text),
              "[sip]\nlog_level = 0\n[line]\nprovider = sip\nnumber = a\nuri = sip:a@127.0.0.1:%d\n"
-             "expires = 60\nreject_status = 486\ndisplay = Alice\nring_ms = 0\n",
+             "expires = 60\nreject_status = 486\ndisplay = Alice\nring_ms = 0\nrefer_timeout = 300\n",
              port);
     CHECK_RC(otCheckConfig(text, err, sizeof(err)), 0);
     CHECK_EQ(err[0], '\0');
