@@ -277,7 +277,7 @@ struct ot3_address *ot3_address_from(ITAddress *p); /* NULL if not ours */
 IEnumAddress *ot3_enum_addresses(void **items, ULONG n);
 IEnumCall *ot3_enum_calls(void **items, ULONG n);
 
-/* ---- call.c ---- */
+/* ---- call.c: call objects, ITBasicCallControl ---- */
 struct ot3_call *ot3_call_new(struct ot3_tapi *t, struct ot3_address *a); /* lock held */
 struct ot3_call *ot3_call_from(ITBasicCallControl *p); /* NULL if not ours */
 /* call.c helpers (lock held): the checks before an owner's request on c's
@@ -307,9 +307,16 @@ void ot3_call_on_info(struct ot3_tapi *t, struct ot3_call *c, DWORD states);
 void ot3_call_detach(struct ot3_tapi *t, struct ot3_call *c, bool with_event);
 void ot3_call_connected(struct ot3_tapi *t, struct ot3_call *c); /* Connect's reply */
 void ot3_call_free(struct ot3_call *c); /* a zombie, lock not held */
+/* S_OK while the TAPI object runs, else TAPI_E_NOT_INITIALIZED. */
+HRESULT ot3_call_running(const struct ot3_call *c);
+/* Replaces c's copy of its LINECALLINFO with the line's current one (lock held). */
+void ot3_call_take_snap(struct ot3_call *c);
 /* QueryInterface and Release shared by the call object's interfaces. */
 HRESULT ot3_call_qi(struct ot3_call *c, REFIID riid, void **ppv);
 ULONG ot3_call_release_ref(struct ot3_call *c);
+
+/* ---- callinfo.c: ITCallInfo of the call objects ---- */
+extern const ITCallInfoVtbl ot3_info_vtbl;
 
 /* ---- route.c: routing methods of the ITAddress and ITBasicCallControl vtables ---- */
 HRESULT WINAPI ot3_a_CreateForwardInfoObject(ITAddress *This, ITForwardInformation **pp);
