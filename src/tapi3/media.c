@@ -1,7 +1,7 @@
 /* ITLegacyCallMediaControl of a call object: digits and media mode on the
  * call's line handle (lineMonitorDigits, lineGenerateDigits, lineSetMediaMode,
  * lineMonitorMedia).  The events they cause (LINE_MONITORDIGITS,
- * LINE_GENERATE) become TE_DIGITEVENT / TE_GENERATEEVENT in tapi.c. */
+ * LINE_GENERATE) become TE_DIGITEVENT / TE_GENERATEEVENT in reader.c. */
 #include <stdlib.h>
 #include <string.h>
 

@@ -80,7 +80,7 @@ struct ot3_address {
     DWORD max_fwd_entries, max_specific_entries, min_fwd_rings, max_fwd_rings,
         max_completions, completion_conds, completion_modes;
     struct ot3_open *out_open; /* opened at the first Connect */
-    /* Address events (tapi.c): LINEDEVCAPS.dwLineStates and
+    /* Address events (reader.c): LINEDEVCAPS.dwLineStates and
      * LINEADDRESSCAPS.dwAddressStates; the one open of the address whose
      * status messages make its TE_ADDRESS events (NULL: none open); the
      * line's service as last seen (ITAddress::get_State). */
@@ -222,13 +222,18 @@ struct ot3_tapi {
     bool reader_running, sinker_running, sinker_stop, sinker_detached;
 };
 
-/* ---- tapi.c ---- */
+/* ---- tapi.c: the TAPI object, ITTAPI ---- */
 void ot3_lock(struct ot3_tapi *t);
 void ot3_unlock(struct ot3_tapi *t); /* frees zombies after unlocking */
 void ot3_int_ref(struct ot3_tapi *t);
 void ot3_int_unref(struct ot3_tapi *t);
 ULONG ot3_ext_ref(struct ot3_tapi *t); /* the new count */
 void ot3_ext_unref(struct ot3_tapi *t);
+struct timespec ot3_deadline(const struct ot3_tapi *t);
+bool ot3_wait_until(struct ot3_tapi *t, const struct timespec *deadline);
+struct ot3_tapi *ot3_tapi_from(ITTAPI *p);
+
+/* ---- reader.c: requests, line opens, the reader thread ---- */
 struct ot3_req *ot3_req_new(enum ot3_req_kind kind);
 void ot3_req_add(struct ot3_tapi *t, struct ot3_req *q, LONG id);
 /* Waits (lock held) for q's reply; frees q unless it timed out.  S_OK with
@@ -237,14 +242,27 @@ HRESULT ot3_req_wait(struct ot3_tapi *t, struct ot3_req *q, LONG *result);
 /* Issues a request whose id is `id` (or an error) and waits for its reply:
  * the HRESULT of the whole operation.  q is consumed. */
 HRESULT ot3_req_run(struct ot3_tapi *t, struct ot3_req *q, LONG id);
-struct timespec ot3_deadline(const struct ot3_tapi *t);
-bool ot3_wait_until(struct ot3_tapi *t, const struct timespec *deadline);
-void ot3_push_event(struct ot3_tapi *t, struct ot3_event *ev); /* NULL ignored */
-bool ot3_wants(const struct ot3_tapi *t, TAPI_EVENT type);
+void ot3_req_unlink(struct ot3_tapi *t, struct ot3_req *q);      /* from t->reqs */
+void ot3_req_free_locked(struct ot3_tapi *t, struct ot3_req *q); /* and its call ref */
+/* lineOpen of a's line with these privileges and media modes: a new open
+ * in t->opens (the address's status open if it has none). */
+HRESULT ot3_open_line(struct ot3_tapi *t, struct ot3_address *a, DWORD privileges,
+                      DWORD modes, struct ot3_open **po);
+void ot3_open_close(struct ot3_tapi *t, struct ot3_open *o); /* frees o */
 HRESULT ot3_out_open(struct ot3_tapi *t, struct ot3_address *a, struct ot3_open **po);
 void ot3_open_call_gone(struct ot3_tapi *t, struct ot3_open *o);
 bool ot3_hidden_add(struct ot3_tapi *t, HCALL h);
-struct ot3_tapi *ot3_tapi_from(ITTAPI *p);
+void *ot3_reader_main(void *arg); /* arg: the TAPI object */
+
+/* ---- notify.c: event queue, sinker thread, sinks, connection points ---- */
+void ot3_push_event(struct ot3_tapi *t, struct ot3_event *ev); /* NULL ignored */
+bool ot3_wants(const struct ot3_tapi *t, TAPI_EVENT type);
+void *ot3_sinker_main(void *arg); /* arg: the TAPI object */
+/* A sink the TAPI object lets go of (lock held): true if the caller releases
+ * it after unlocking, false if the sinker will. */
+bool ot3_sink_let_go(struct ot3_tapi *t, ITTAPIEventNotification *s);
+extern const IConnectionPointContainerVtbl ot3_cpc_vtbl;
+extern const IConnectionPointVtbl ot3_cp_vtbl;
 
 /* ---- address.c ---- */
 struct ot3_address *ot3_address_new(struct ot3_tapi *t, DWORD device, DWORD address_id,
@@ -259,7 +277,7 @@ struct ot3_address *ot3_address_from(ITAddress *p); /* NULL if not ours */
 IEnumAddress *ot3_enum_addresses(void **items, ULONG n);
 IEnumCall *ot3_enum_calls(void **items, ULONG n);
 
-/* ---- call.c ---- */
+/* ---- call.c: call objects, ITBasicCallControl ---- */
 struct ot3_call *ot3_call_new(struct ot3_tapi *t, struct ot3_address *a); /* lock held */
 struct ot3_call *ot3_call_from(ITBasicCallControl *p); /* NULL if not ours */
 /* call.c helpers (lock held): the checks before an owner's request on c's
@@ -289,9 +307,16 @@ void ot3_call_on_info(struct ot3_tapi *t, struct ot3_call *c, DWORD states);
 void ot3_call_detach(struct ot3_tapi *t, struct ot3_call *c, bool with_event);
 void ot3_call_connected(struct ot3_tapi *t, struct ot3_call *c); /* Connect's reply */
 void ot3_call_free(struct ot3_call *c); /* a zombie, lock not held */
+/* S_OK while the TAPI object runs, else TAPI_E_NOT_INITIALIZED. */
+HRESULT ot3_call_running(const struct ot3_call *c);
+/* Replaces c's copy of its LINECALLINFO with the line's current one (lock held). */
+void ot3_call_take_snap(struct ot3_call *c);
 /* QueryInterface and Release shared by the call object's interfaces. */
 HRESULT ot3_call_qi(struct ot3_call *c, REFIID riid, void **ppv);
 ULONG ot3_call_release_ref(struct ot3_call *c);
+
+/* ---- callinfo.c: ITCallInfo of the call objects ---- */
+extern const ITCallInfoVtbl ot3_info_vtbl;
 
 /* ---- route.c: routing methods of the ITAddress and ITBasicCallControl vtables ---- */
 HRESULT WINAPI ot3_a_CreateForwardInfoObject(ITAddress *This, ITForwardInformation **pp);
