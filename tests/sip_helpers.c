@@ -1,5 +1,9 @@
-/* Helpers of the SIP tests: child processes (SIPp, Kamailio), their readiness
- * and exit, and SIP-tolerant message checks.  See sip_helpers.h. */
+/* Helpers of the SIP tests: the run's ports and directories, and child
+ * processes (SIPp, Kamailio, the tapi tool): started (sh_spawn), watched by
+ * a watchdog, waited for until they listen, print or exit, stopped with
+ * their process group, their logs read.  Starting each program is in
+ * sip_peers.c, the provider counters and message checks in sip_expect.c.
+ * See sip_helpers.h. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -19,7 +23,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../src/providers/sip/sip.h"
 #include "sip_helpers.h"
 
 /* ---- places -------------------------------------------------------------- */
@@ -170,7 +173,7 @@ static void child_forget(pid_t pid)
 /* Every child leads its own process group (Kamailio forks workers): SIGTERM
  * to the leader, which stops its workers; SIGKILL to the whole group if it
  * does not exit within 5 s, and to any member left after it exited.  The
- * runner is a child subreaper (see spawn), so members that outlive the
+ * runner is a child subreaper (see sh_spawn), so members that outlive the
  * leader become its children: they are reaped here, and on return no member
  * of the group exists.  (Without that, a worker killed after its leader gave
  * up was still dying, or a zombie waiting for init, when the test checked
@@ -208,20 +211,6 @@ static void cleanup_at_exit(void)
         if (system(cmd) != 0)
             fprintf(stderr, "could not remove %s\n", tmpdir);
     }
-}
-
-static const char *find_program(const char *name)
-{
-    static char path[512];
-    const char *env = getenv("PATH");
-    char dirs[2048];
-    snprintf(dirs, sizeof(dirs), "%s:/usr/sbin:/usr/local/sbin:/sbin", env ? env : "/usr/bin");
-    for (char *save = NULL, *d = strtok_r(dirs, ":", &save); d; d = strtok_r(NULL, ":", &save)) {
-        snprintf(path, sizeof(path), "%s/%s", d, name);
-        if (access(path, X_OK) == 0)
-            return path;
-    }
-    return NULL;
 }
 
 /* Closes every descriptor from `from` on (in a child before exec). */
@@ -310,7 +299,7 @@ static void watchdog_start(void)
     watchdog_fd = fds[1];
 }
 
-static void spawn(sproc *p, const char *name, char *const argv[])
+void sh_spawn(sproc *p, const char *name, char *const argv[])
 {
     watchdog_start();
     /* Orphaned descendants of our children (Kamailio's workers) come to us,
@@ -432,7 +421,7 @@ void sh_stop(sproc *p)
 
 /* Is 127.0.0.1:port bound (UDP)?  Read from /proc so that the probe never
  * takes the port itself. */
-static bool udp_bound(int port)
+bool sh_udp_bound(int port)
 {
     FILE *f = fopen("/proc/net/udp", "r");
     if (!f)
@@ -450,10 +439,10 @@ static bool udp_bound(int port)
 }
 
 /* Returns once the child listens on UDP port; fails if it exits first. */
-static void wait_listening(sproc *p, int port)
+void sh_wait_listening(sproc *p, int port)
 {
     for (int i = 0; i < 1000; i++) {
-        if (udp_bound(port))
+        if (sh_udp_bound(port))
             return;
         /* Waiting on the child's exit, briefly: it is binding its socket. */
         struct pollfd pfd = {p->pidfd, POLLIN, 0};
@@ -532,141 +521,6 @@ static void wait_output(sproc *p, const char *needle)
 
 void sh_wait_output(sproc *p, const char *needle) { wait_output(p, needle); }
 
-static void sipp_start(sproc *p, const char *scenario, int local_port, int remote_port,
-                       unsigned calls, const char *const *extra);
-
-void sh_sipp_start(sproc *p, const char *scenario, int local_port, int remote_port,
-                   unsigned calls, const char *const *extra)
-{
-    sh_reset();
-    sipp_start(p, scenario, local_port, remote_port, calls, extra);
-}
-
-void sh_sipp_start_another(sproc *p, const char *scenario, int local_port, int remote_port,
-                           unsigned calls, const char *const *extra)
-{
-    sipp_start(p, scenario, local_port, remote_port, calls, extra);
-}
-
-static void sipp_start(sproc *p, const char *scenario, int local_port, int remote_port,
-                       unsigned calls, const char *const *extra)
-{
-    const char *prog = find_program("sipp");
-    if (!prog)
-        FAIL("sipp is not installed (Debian package sip-tester): the SIP tests need it");
-    static char progbuf[512], sf[1200], lport[16], remote[64], ncalls[16], errfile[300];
-    static char msgfile[300];
-    snprintf(progbuf, sizeof(progbuf), "%s", prog);
-    if (scenario[0] == '/')
-        snprintf(sf, sizeof(sf), "%s", scenario);
-    else
-        snprintf(sf, sizeof(sf), "%s/tests/sipp/%s", sh_srcdir(), scenario);
-    snprintf(lport, sizeof(lport), "%d", local_port);
-    snprintf(remote, sizeof(remote), "127.0.0.1:%d", remote_port);
-    snprintf(ncalls, sizeof(ncalls), "%u", calls);
-    static unsigned seq;
-    snprintf(errfile, sizeof(errfile), "%s/sipp-errors-%u.log", sh_tmpdir(), ++seq);
-    snprintf(msgfile, sizeof(msgfile), "%s/sipp-messages-%u.log", sh_tmpdir(), seq);
-    char *argv[64];
-    int n = 0;
-    argv[n++] = progbuf;
-    if (remote_port)
-        argv[n++] = remote;
-    char *fixed[] = {"-sf", sf, "-i", "127.0.0.1", "-p", lport, "-m", ncalls, "-nostdin",
-                     "-timeout", "30s", "-timeout_error", "-recv_timeout", "10000",
-                     "-trace_err", "-error_file", errfile, "-s", "opentapi"};
-    for (size_t i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++)
-        argv[n++] = fixed[i];
-    if (getenv("OT_SIP_TRACE")) {
-        argv[n++] = "-trace_msg";
-        argv[n++] = "-message_file";
-        argv[n++] = msgfile;
-    }
-    for (int i = 0; extra && extra[i] && n < 62; i++)
-        argv[n++] = (char *)extra[i];
-    argv[n] = NULL;
-    spawn(p, "sipp", argv);
-    snprintf(p->errlog, sizeof(p->errlog), "%s", errfile);
-    if (!remote_port)
-        wait_listening(p, local_port);
-}
-
-const char *sh_sipp_template(const char *tmpl, const char *const *subst)
-{
-    static char out[400];
-    static unsigned seq;
-    char in[1200];
-    snprintf(in, sizeof(in), "%s/tests/sipp/%s", sh_srcdir(), tmpl);
-    FILE *f = fopen(in, "r");
-    if (!f)
-        FAIL("cannot read %s", in);
-    char text[16384];
-    size_t n = fread(text, 1, sizeof(text) - 1, f);
-    fclose(f);
-    text[n] = '\0';
-    snprintf(out, sizeof(out), "%s/scenario-%u-%s", sh_tmpdir(), ++seq, tmpl);
-    FILE *o = fopen(out, "w");
-    if (!o)
-        FAIL("cannot write %s", out);
-    for (const char *p = text; *p;) {
-        bool done = false;
-        for (int i = 0; subst && subst[i] && subst[i + 1]; i += 2) {
-            char key[64];
-            snprintf(key, sizeof(key), "@%s@", subst[i]);
-            if (!strncmp(p, key, strlen(key))) {
-                fputs(subst[i + 1], o);
-                p += strlen(key);
-                done = true;
-                break;
-            }
-        }
-        if (!done)
-            fputc(*p++, o);
-    }
-    fclose(o);
-    return out;
-}
-
-const char *sh_tapi_path(void)
-{
-    static char path[1100];
-    char exe[1024];
-    ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-    if (n <= 0)
-        FAIL("readlink /proc/self/exe: %s", strerror(errno));
-    exe[n] = '\0';
-    char *slash = strrchr(exe, '/');
-    if (slash)
-        *slash = '\0';
-    snprintf(path, sizeof(path), "%s/tapi", exe);
-    if (access(path, X_OK) != 0)
-        FAIL("%s is missing (built with the test runner)", path);
-    return path;
-}
-
-void sh_tapi_start(sproc *p, const char *const *args, int listen_port)
-{
-    static char prog[1100];
-    snprintf(prog, sizeof(prog), "%s", sh_tapi_path());
-    char *argv[40];
-    int n = 0;
-    argv[n++] = prog;
-    for (int i = 0; args[i] && n < 39; i++)
-        argv[n++] = (char *)args[i];
-    argv[n] = NULL;
-    spawn(p, "tapi", argv);
-    if (!listen_port)
-        return;
-    /* A bound port is not enough: the tool's port is bound in
-     * lineInitializeEx, and until its lineOpen a call gets 480 (no
-     * application has the line).  It prints its first line once the line is
-     * open. */
-    wait_output(p, ") open, ");
-    if (!udp_bound(listen_port))
-        FAIL("%s has its line open but does not listen on udp 127.0.0.1:%d", p->name,
-             listen_port);
-}
-
 int sh_wait_exit(sproc *p, unsigned timeout_ms)
 {
     int rc = wait_exit(p, timeout_ms);
@@ -693,190 +547,4 @@ const char *sh_output(const sproc *p)
     fclose(f);
     text[n] = '\0';
     return text;
-}
-
-void sh_kamailio_start(sproc *p, int port)
-{
-    sh_reset();
-    sh_kamailio_start_cfg(p, "kamailio.cfg", port, NULL);
-}
-
-void sh_kamailio_start_cfg(sproc *p, const char *cfgname, int port, const char *const *defines)
-{
-    const char *prog = find_program("kamailio");
-    if (!prog)
-        FAIL("kamailio is not installed (Debian package kamailio): the SIP tests need it");
-    static char progbuf[512], cfg[1200], listen[64], pidfile[300];
-    snprintf(progbuf, sizeof(progbuf), "%s", prog);
-    snprintf(cfg, sizeof(cfg), "%s/tests/kamailio/%s", sh_srcdir(), cfgname);
-    snprintf(listen, sizeof(listen), "udp:127.0.0.1:%d", port);
-    snprintf(pidfile, sizeof(pidfile), "%s/kamailio-%d.pid", sh_tmpdir(), port);
-    char *argv[40] = {progbuf, "-f", cfg,     "-DD", "-E",    "-n", "1", "-m", "32", "-M", "4",
-                      "-Y",    (char *)sh_tmpdir(), "-P", pidfile, "-w", (char *)sh_tmpdir(),
-                      "-l",    listen};
-    int n = 19;
-    for (int i = 0; defines && defines[i] && n < 37; i++) {
-        argv[n++] = "-A";
-        argv[n++] = (char *)defines[i];
-    }
-    argv[n] = NULL;
-    spawn(p, "kamailio", argv);
-    wait_listening(p, port);
-}
-
-/* ---- provider counters ------------------------------------------------------- */
-static bool dialogs_are(const struct ot_sip_counters *c, void *arg)
-{
-    return c->dialogs == *(unsigned long *)arg;
-}
-
-void sh_wait_dialogs(unsigned long n)
-{
-    if (!ot_sip_counters_wait(dialogs_are, &n, 10000)) {
-        struct ot_sip_counters c;
-        ot_sip_counters_get(&c);
-        FAIL("SIP dialogs alive: %lu, expected %lu", c.dialogs, n);
-    }
-}
-
-sh_reinvites sh_reinvites_now(void)
-{
-    struct ot_sip_counters c;
-    ot_sip_counters_get(&c);
-    return (sh_reinvites){c.reinvites_answered, c.reinvites_received};
-}
-
-static bool reinvites_reached(const struct ot_sip_counters *c, void *arg)
-{
-    const sh_reinvites *w = arg;
-    return c->reinvites_answered >= w->answered && c->reinvites_received >= w->received;
-}
-
-void sh_wait_reinvites(sh_reinvites base, unsigned long answered, unsigned long received)
-{
-    sh_reinvites want = {base.answered + answered, base.received + received};
-    if (!ot_sip_counters_wait(reinvites_reached, &want, T_TIMEOUT_MS)) {
-        sh_reinvites now = sh_reinvites_now();
-        FAIL("re-INVITEs: %lu answered, %lu received; expected %lu, %lu", now.answered,
-             now.received, want.answered, want.received);
-    }
-}
-
-static bool registered_are(const struct ot_sip_counters *c, void *arg)
-{
-    return c->registered == *(unsigned long *)arg;
-}
-
-void sh_wait_registered(unsigned long n)
-{
-    if (!ot_sip_counters_wait(registered_are, &n, 10000)) {
-        struct ot_sip_counters c;
-        ot_sip_counters_get(&c);
-        FAIL("SIP lines registered: %lu, expected %lu (failures %lu)", c.registered, n,
-             c.register_failed);
-    }
-}
-
-static bool register_failed_are(const struct ot_sip_counters *c, void *arg)
-{
-    return c->register_failed == *(unsigned long *)arg;
-}
-
-void sh_wait_register_failed(unsigned long n)
-{
-    if (!ot_sip_counters_wait(register_failed_are, &n, 10000)) {
-        struct ot_sip_counters c;
-        ot_sip_counters_get(&c);
-        FAIL("SIP registrations failed: %lu, expected %lu", c.register_failed, n);
-    }
-}
-
-/* ---- messages --------------------------------------------------------------------- */
-static void describe(const LINEMESSAGE *m, char *buf, size_t n)
-{
-    if (m->dwMessageID == LINE_CALLSTATE)
-        snprintf(buf, n, "LINE_CALLSTATE(h=%08x %s %s)", (unsigned)m->hDevice,
-                 otCallStateName((DWORD)m->dwParam1),
-                 otCallStateModeName((DWORD)m->dwParam1, (DWORD)m->dwParam2));
-    else if (m->dwMessageID == LINE_REPLY)
-        snprintf(buf, n, "LINE_REPLY(id=%lu %s)", (unsigned long)m->dwParam1,
-                 otErrorName((LONG)m->dwParam2));
-    else
-        snprintf(buf, n, "%s(h=%08x %lx %lx %lx)", otMessageName(m->dwMessageID),
-                 (unsigned)m->hDevice, (unsigned long)m->dwParam1, (unsigned long)m->dwParam2,
-                 (unsigned long)m->dwParam3);
-}
-
-void sh_expect_state_(tapp *a, HCALL h, DWORD state, DWORD mode, const char *f, int l)
-{
-    for (;;) {
-        LINEMESSAGE m = t_next(a);
-        if (m.dwMessageID == LINE_CALLSTATE && m.hDevice == h && m.dwParam1 == state &&
-            m.dwParam2 == mode)
-            return;
-        if (m.dwMessageID == LINE_CALLSTATE && m.hDevice == h && m.dwParam1 != state &&
-            (m.dwParam1 == LINECALLSTATE_PROCEEDING || m.dwParam1 == LINECALLSTATE_RINGBACK))
-            continue;
-        char buf[160];
-        describe(&m, buf, sizeof(buf));
-        ot_test_fail(f, l, "%s: expected LINE_CALLSTATE(h=%08x %s %s), got %s", a->name,
-                     (unsigned)h, otCallStateName(state), otCallStateModeName(state, mode), buf);
-    }
-}
-
-void sh_wait_state_(tapp *a, HCALL h, DWORD state, const char *f, int l)
-{
-    for (;;) {
-        LINEMESSAGE m = t_next(a);
-        if (m.dwMessageID == LINE_CALLSTATE && m.hDevice == h && m.dwParam1 == state)
-            return;
-        if ((m.dwMessageID == LINE_CALLSTATE || m.dwMessageID == LINE_CALLINFO) && m.hDevice == h)
-            continue;
-        char buf[160];
-        describe(&m, buf, sizeof(buf));
-        ot_test_fail(f, l, "%s: waiting for LINE_CALLSTATE(h=%08x %s), got %s", a->name,
-                     (unsigned)h, otCallStateName(state), buf);
-    }
-}
-
-void sh_check_uui_(HCALL h, const void *uui, DWORD len, const char *f, int l)
-{
-    unsigned char got[4096];
-    DWORD n = t_uui(h, got, sizeof(got));
-    if (n != len || (len && memcmp(got, uui, len)))
-        ot_test_fail(f, l, "UUI of call %08x: %u bytes, expected %u (or different bytes)",
-                     (unsigned)h, (unsigned)n, (unsigned)len);
-}
-
-void sh_config_line(int port, const char *extra)
-{
-    char text[512];
-    snprintf(text, sizeof(text),
-             "[line]\nprovider = sip\nname = opentapi\nnumber = opentapi\n"
-             "uri = sip:opentapi@127.0.0.1:%d\n%s",
-             port, extra ? extra : "");
-    t_config(text);
-}
-
-void sh_app_open(tapp *a, HLINE *hl)
-{
-    t_init(a, "sip");
-    *hl = t_open(a, 0, LINECALLPRIVILEGE_OWNER);
-}
-
-void sh_drop_idle_uui(tapp *a, HCALL h, const void *uui, DWORD len)
-{
-    LONG req = lineDrop(h, (LPCSTR)uui, len);
-    CHECK_REQ(req);
-    t_expect_state(a, h, LINECALLSTATE_IDLE, 0);
-    t_expect_reply(a, req, 0);
-    CHECK_RC(lineDeallocateCall(h), 0);
-}
-
-void sh_finish(tapp *a, sproc *sipp)
-{
-    sh_expect_success(sipp, SH_SIPP_TIMEOUT_MS);
-    sh_wait_dialogs(0);
-    t_expect_none(a);
-    t_shutdown(a);
 }

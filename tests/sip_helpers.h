@@ -1,4 +1,6 @@
-/* Helpers of the SIP tests (tests/test_sip*.c): SIPp and Kamailio started as
+/* Helpers of the SIP tests (tests/test_sip*.c), defined in tests/sip_helpers.c
+ * (ports, children), tests/sip_peers.c (SIPp, tapi, Kamailio) and
+ * tests/sip_expect.c (counters, messages): SIPp and Kamailio started as
  * child processes on 127.0.0.1, waited for on their exit (pidfd + poll, no
  * sleeps, every wait bounded), and message checks that tolerate what SIP
  * makes optional (e.g. PROCEEDING only when a 100 Trying arrives first).
@@ -119,5 +121,16 @@ void sh_finish(tapp *a, sproc *sipp);
 /* UUI of a call equals the given bytes. */
 void sh_check_uui_(HCALL h, const void *uui, DWORD len, const char *f, int l);
 #define sh_check_uui(h, u, n) sh_check_uui_(h, u, n, __FILE__, __LINE__)
+
+/* ---- for the helpers' own files: sip_peers.c starts its programs with
+ * these of sip_helpers.c ---- */
+/* Forks argv[0] (a path) as a child of this test: its own process group,
+ * stdin /dev/null, stdout and stderr to p->log, in sh_tmpdir(); known to the
+ * watchdog and to sh_reset(). */
+void sh_spawn(sproc *p, const char *name, char *const argv[]);
+/* Is 127.0.0.1:port bound (UDP)?  (Read from /proc: never takes the port.) */
+bool sh_udp_bound(int port);
+/* Returns once the child listens on UDP port; FAIL if it exits first. */
+void sh_wait_listening(sproc *p, int port);
 
 #endif

@@ -3,7 +3,7 @@
  * AE_MSGWAITON / AE_MSGWAITOFF for the station's message-waiting lamp, once
  * per address however many opens the application has, and only to
  * applications whose event filter has TE_ADDRESS.  AE_STATE for the line
- * going in and out of service is in tests/test_kamailio.c. */
+ * going in and out of service is in tests/test_kam_link.c. */
 #include "test_tapi3.h"
 
 static void set_msgwait(tapp *w, HLINE lw, BOOL on)

@@ -1,0 +1,324 @@
+/* The Kamailio provider against a fake Kamailio (a socket of the test's
+ * speaking the evapi netstrings): what a broken or hostile peer can send is
+ * ignored and counted, 3,000 random events never break the provider, and a
+ * bad [kamailio] or [line] configuration is refused with LINEERR_NODRIVER.
+ * Helpers shared with tests/test_kamailio.c are declared in
+ * tests/test_kam.h; every wait is on an event, bounded. */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "test_kam.h"
+
+
+/* ---- a fake Kamailio: what a broken or hostile peer can send ---------------- */
+static int fake_listen(int *port)
+{
+    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    CHECK(fd >= 0);
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = 0};
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    CHECK_RC(bind(fd, (struct sockaddr *)&a, sizeof(a)), 0);
+    socklen_t len = sizeof(a);
+    CHECK_RC(getsockname(fd, (struct sockaddr *)&a, &len), 0);
+    CHECK_RC(listen(fd, 4), 0);
+    *port = ntohs(a.sin_port);
+    return fd;
+}
+
+/* Accepts the provider's connection and answers its dialog list with an
+ * empty one. */
+static int fake_accept(int lfd)
+{
+    struct pollfd p = {lfd, POLLIN, 0};
+    if (poll(&p, 1, 10000) != 1)
+        FAIL("the provider did not connect within 10 s");
+    int fd = accept(lfd, NULL, NULL);
+    CHECK(fd >= 0);
+    char buf[512];
+    size_t n = 0;
+    while (!memchr(buf, ',', n) || !strstr(buf, "dlg.list")) {
+        struct pollfd q = {fd, POLLIN, 0};
+        if (poll(&q, 1, 10000) != 1 || n + 1 >= sizeof(buf))
+            FAIL("no dialog list request from the provider");
+        ssize_t r = read(fd, buf + n, sizeof(buf) - 1 - n);
+        if (r <= 0)
+            FAIL("the provider closed the connection");
+        n += (size_t)r;
+        buf[n] = '\0';
+    }
+    const char *id = strstr(buf, "\"id\":");
+    CHECK(id != NULL);
+    char reply[128];
+    int len = snprintf(reply, sizeof(reply), "{\"jsonrpc\":\"2.0\",\"result\":[],\"id\":%ld}",
+                       strtol(id + 5, NULL, 10));
+    char ns[160];
+    int m = snprintf(ns, sizeof(ns), "%d:%s,", len, reply);
+    CHECK_EQ(write(fd, ns, (size_t)m), m);
+    return fd;
+}
+
+static void fake_send(int fd, const char *json)
+{
+    char ns[1024];
+    int m = snprintf(ns, sizeof(ns), "%zu:%s,", strlen(json), json);
+    CHECK_EQ(write(fd, ns, (size_t)m), m);
+}
+
+struct kwant {
+    unsigned long events, unknown, malformed, late;
+};
+
+static bool counts_are(const struct ot_kam_counters *c, void *arg)
+{
+    const struct kwant *w = arg;
+    return c->events == w->events && c->unknown == w->unknown && c->malformed == w->malformed &&
+           c->rpc_late == w->late;
+}
+
+static void wait_counts(unsigned long events, unsigned long unknown, unsigned long malformed,
+                        unsigned long late)
+{
+    struct kwant w = {events, unknown, malformed, late};
+    if (!ot_kam_counters_wait(counts_are, &w, 10000)) {
+        struct ot_kam_counters c;
+        ot_kam_counters_get(&c);
+        FAIL("events %lu unknown %lu malformed %lu late %lu: expected %lu %lu %lu %lu", c.events,
+             c.unknown, c.malformed, c.rpc_late, events, unknown, malformed, late);
+    }
+}
+
+/* What Kamailio should never send is ignored and counted: text that is not
+ * JSON, objects without the fields of their event, events about dialogs
+ * nobody tracks, an answer to no request, a User-to-User that does not
+ * parse (the call goes on without it).  A stream that is not netstrings
+ * closes the connection: out of service, then back after reconnecting. */
+TEST_THREADED(kam_bad_input_ignored_and_counted)
+{
+    int port, lfd = fake_listen(&port);
+    char text[400];
+    snprintf(text, sizeof(text),
+             "[kamailio]\nevapi = 127.0.0.1:%d\nreconnect_ms = 20\n"
+             "[line]\nprovider = kamailio\nnumber = alice\nuri = sip:alice@127.0.0.1\n",
+             port);
+    t_config(text);
+    ot_kam_counters_reset();
+    tapp a;
+    t_init(&a, "supervisor");
+    HLINE hl = t_open(&a, 0, LINECALLPRIVILEGE_OWNER);
+    CHECK_RC(lineSetStatusMessages(hl, LINEDEVSTATE_INSERVICE | LINEDEVSTATE_OUTOFSERVICE, 0), 0);
+    int fd = fake_accept(lfd);
+    expect_devstate(&a, hl, LINEDEVSTATE_INSERVICE);
+
+    fake_send(fd, "hello");
+    fake_send(fd, "[1,2]");
+    fake_send(fd, "{\"ev\":\"invite\"}");
+    wait_counts(0, 0, 3, 0);
+    fake_send(fd, "{\"ev\":\"reply\",\"ci\":\"nobody\",\"ft\":\"x\",\"st\":200}");
+    fake_send(fd, "{\"ev\":\"bye\",\"ci\":\"nobody\",\"ft\":\"x\"}");
+    fake_send(fd, "{\"jsonrpc\":\"2.0\",\"result\":{},\"id\":99999}");
+    wait_counts(2, 2, 3, 1);
+    /* a call of alice's with a User-to-User that does not parse */
+    fake_send(fd, "{\"ev\":\"invite\",\"ci\":\"c1\",\"ft\":\"f1\",\"fu\":\"alice\","
+                  "\"fd\":\"127.0.0.1\",\"tu\":\"bob\",\"td\":\"127.0.0.1\",\"cseq\":\"1\","
+                  "\"he\":1,\"hi\":2,\"uui\":\"zz;encoding=hex\"}");
+    HCALL h = t_expect_newcall(&a, hl, LINECALLPRIVILEGE_OWNER);
+    t_expect_state(&a, h, LINECALLSTATE_PROCEEDING, 0);
+    fake_send(fd, "{\"ev\":\"reply\",\"ci\":\"c1\",\"ft\":\"f1\",\"st\":\"200\"}");
+    fake_send(fd, "{\"ev\":\"reply\",\"ci\":\"c1\",\"ft\":\"f1\",\"st\":99}");
+    fake_send(fd, "{\"ev\":\"reply\",\"ci\":\"c1\",\"ft\":\"f1\",\"st\":486,"
+                  "\"uui\":\"04;encoding=base64\",\"reason\":\"Q.850;cause=abc\"}");
+    t_expect_state(&a, h, LINECALLSTATE_BUSY, LINEBUSYMODE_STATION);
+    t_expect_state(&a, h, LINECALLSTATE_DISCONNECTED, LINEDISCONNECTMODE_BUSY);
+    t_expect_state(&a, h, LINECALLSTATE_IDLE, 0);
+    CHECK_EQ(t_uui(h, text, sizeof(text)), 0);
+    wait_counts(6, 2, 5, 1);
+    CHECK_RC(lineDeallocateCall(h), 0);
+
+    /* not a netstring: the connection goes, and comes back */
+    CHECK_EQ(write(fd, "x:{},", 5), 5);
+    expect_devstate(&a, hl, LINEDEVSTATE_OUTOFSERVICE);
+    close(fd);
+    fd = fake_accept(lfd);
+    expect_devstate(&a, hl, LINEDEVSTATE_INSERVICE);
+    t_expect_none(&a);
+    t_shutdown(&a);
+    close(fd);
+    close(lfd);
+}
+
+static void expect_nodriver(const char *text)
+{
+    t_config(text);
+    HLINEAPP app = 0;
+    DWORD ndev = 0, ver = T_API;
+    LINEINITIALIZEEXPARAMS ip;
+    memset(&ip, 0, sizeof(ip));
+    ip.dwTotalSize = sizeof(ip);
+    ip.dwOptions = LINEINITIALIZEEXOPTION_USEEVENT;
+    LONG rc = lineInitializeEx(&app, NULL, NULL, "bad", &ndev, &ver, &ip);
+    if (rc == 0)
+        lineShutdown(app);
+    if (rc != (LONG)LINEERR_NODRIVER)
+        FAIL("configuration accepted (%s), expected LINEERR_NODRIVER:\n%s", otErrorName(rc), text);
+}
+
+/* Configuration checked at start: LINEERR_NODRIVER, nothing left behind. */
+TEST(kam_bad_configuration_refused)
+{
+    static const char *const bad[] = {
+        "[line]\nprovider = kamailio\nnumber = a\n",
+        "[line]\nprovider = kamailio\nnumber = a\nuri = alice\n",
+        "[line]\nprovider = kamailio\nnumber = a\nuri = sip:@host\n",
+        "[line]\nprovider = kamailio\nnumber = a\nuri = sip:alice@\n",
+        "[line]\nprovider = kamailio\nnumber = a\nuri = sip:al ice@host\n",
+        "[line]\nprovider = kamailio\nnumber = a\nuri = sip:alice@host\nproxy = x\n",
+        "[line]\nprovider = kamailio\nnumber = a\nuri = sip:alice@host\n"
+        "[line]\nprovider = kamailio\nnumber = b\nuri = sip:alice@HOST\n",
+        "[kamailio]\nevapi = localhost:8448\n[line]\nprovider = kamailio\nnumber = a\nuri = sip:a@h\n",
+        "[kamailio]\nevapi = 127.0.0.1:0\n[line]\nprovider = kamailio\nnumber = a\nuri = sip:a@h\n",
+        "[kamailio]\nevapi = 127.0.0.1:65536\n[line]\nprovider = kamailio\nnumber = a\nuri = sip:a@h\n",
+        "[kamailio]\nevapi = ::1:8448\n[line]\nprovider = kamailio\nnumber = a\nuri = sip:a@h\n",
+        "[kamailio]\nrpc_timeout_ms = 5\n[line]\nprovider = kamailio\nnumber = a\nuri = sip:a@h\n",
+        "[kamailio]\nreconnect_ms = -1\n[line]\nprovider = kamailio\nnumber = a\nuri = sip:a@h\n",
+        NULL,
+    };
+    for (int i = 0; bad[i]; i++)
+        expect_nodriver(bad[i]);
+}
+
+/* ---- random events from the fake Kamailio -------------------------------------- */
+static uint64_t rnd_state;
+static unsigned rnd(unsigned n)
+{
+    rnd_state ^= rnd_state << 13;
+    rnd_state ^= rnd_state >> 7;
+    rnd_state ^= rnd_state << 17;
+    return (unsigned)(rnd_state % n);
+}
+
+static const char *rnd_pick(const char *const *v, unsigned n) { return v[rnd(n)]; }
+
+/* One event of a random shape: known and unknown event names, dialogs that
+ * exist and do not, fields missing or of the wrong type, statuses in and out
+ * of range, User-to-User and Reason values that parse and do not. */
+static int rnd_event(char *out, size_t n)
+{
+    static const char *const evs[] = {"invite", "reply", "bye", "cancel", "ack", "x", ""};
+    static const char *const cis[] = {"c0", "c1", "c2", "c3", "\\u0000", "c1\\\"x"};
+    static const char *const users[] = {"alice", "bob", "carol", "", "alice\\u00e9"};
+    static const char *const uuis[] = {
+        "\"04696e;encoding=hex;purpose=isdn-uui\"", "\"zz\"", "\"0\"", "\"\"",
+        "\"04;purpose=other\"", "1", "null", "\"04aabb;encoding=base64\"",
+        "\"04aabb,05cc;purpose=isdn-uui\""};
+    static const char *const reasons[] = {"\"Q.850;cause=17\"", "\"Q.850;cause=999\"",
+                                          "\"SIP;cause=486\"", "\"Q.850\"", "\"\"", "[]",
+                                          "\"Q.850;cause=16;text=\\\"x\\\", SIP;cause=200\""};
+    static const char *const sts[] = {"180", "183", "200", "486", "603", "487", "99", "700",
+                                      "\"200\"", "-1", "2147483648", "1e3"};
+    int k = snprintf(out, n, "{");
+    if (rnd(8))
+        k += snprintf(out + k, n - (size_t)k, "\"ev\":\"%s\",", rnd_pick(evs, 7));
+    if (rnd(8))
+        k += snprintf(out + k, n - (size_t)k, "\"ci\":\"%s\",", rnd_pick(cis, 6));
+    if (rnd(8))
+        k += snprintf(out + k, n - (size_t)k, "\"ft\":\"f%u\",", rnd(3));
+    if (rnd(2))
+        k += snprintf(out + k, n - (size_t)k, "\"tt\":\"t%u\",", rnd(3));
+    if (rnd(4))
+        k += snprintf(out + k, n - (size_t)k, "\"fu\":\"%s\",\"fd\":\"127.0.0.1\",",
+                      rnd_pick(users, 5));
+    if (rnd(4))
+        k += snprintf(out + k, n - (size_t)k, "\"tu\":\"%s\",\"td\":\"%s\",", rnd_pick(users, 5),
+                      rnd(6) ? "127.0.0.1" : "example.com");
+    if (rnd(2))
+        k += snprintf(out + k, n - (size_t)k, "\"st\":%s,", rnd_pick(sts, 12));
+    if (rnd(3) == 0)
+        k += snprintf(out + k, n - (size_t)k, "\"uui\":%s,", rnd_pick(uuis, 9));
+    if (rnd(3) == 0)
+        k += snprintf(out + k, n - (size_t)k, "\"reason\":%s,", rnd_pick(reasons, 7));
+    if (rnd(2))
+        k += snprintf(out + k, n - (size_t)k, "\"cseq\":\"%u\",\"he\":%u,\"hi\":%u,", rnd(5),
+                      rnd(5), rnd(5));
+    if (rnd(3) == 0)
+        k += snprintf(out + k, n - (size_t)k, "\"fn\":\"\\\"A %u\\\"\",", rnd(9));
+    out[k - 1] = out[k - 1] == ',' ? '}' : out[k - 1];
+    if (out[k - 1] == '{')
+        k += snprintf(out + k, n - (size_t)k, "}");
+    return k;
+}
+
+/* 3,000 random events (fixed seed) and a few random JSON-RPC answers: the
+ * provider counts each as an event, unknown or malformed, never stops, and
+ * still reports a well-formed call afterwards.  (Under ASan: no crash, no
+ * leak; the runner checks nothing is left after shutdown.) */
+TEST_THREADED(kam_random_events_never_break_the_provider)
+{
+    int port, lfd = fake_listen(&port);
+    char text[400];
+    snprintf(text, sizeof(text),
+             "[kamailio]\nevapi = 127.0.0.1:%d\n"
+             "[line]\nprovider = kamailio\nnumber = alice\nuri = sip:alice@127.0.0.1\n"
+             "[line]\nprovider = kamailio\nnumber = bob\nuri = sip:bob@127.0.0.1\n",
+             port);
+    t_config(text);
+    ot_kam_counters_reset();
+    tapp a;
+    t_init(&a, "supervisor");
+    HLINE hl = t_open(&a, 0, LINECALLPRIVILEGE_MONITOR);
+    t_open(&a, 1, LINECALLPRIVILEGE_MONITOR);
+    int fd = fake_accept(lfd);
+    wait_service(true);
+    rnd_state = 0x9e3779b97f4a7c15ull;
+    static HCALL calls[4096];
+    unsigned ncalls = 0;
+    char ev[1024];
+    unsigned long sent = 0;
+    for (int i = 0; i < 3000; i++) {
+        int k = rnd_event(ev, sizeof(ev));
+        if (rnd(50) == 0)
+            k = snprintf(ev, sizeof(ev), "{\"jsonrpc\":\"2.0\",\"result\":%s,\"id\":%u}",
+                         rnd(2) ? "[]" : "{}", rnd(100));
+        char ns[1100];
+        int m = snprintf(ns, sizeof(ns), "%d:%s,", k, ev);
+        CHECK_EQ(write(fd, ns, (size_t)m), m);
+        sent++;
+        /* drain the application now and then: the queue stays small */
+        LINEMESSAGE msg;
+        while (t_poll(&a, &msg))
+            if (msg.dwMessageID == LINE_APPNEWCALL && ncalls < 4096)
+                calls[ncalls++] = (HCALL)msg.dwParam2;
+    }
+    /* a well-formed call of alice's still works */
+    fake_send(fd, "{\"ev\":\"invite\",\"ci\":\"final\",\"ft\":\"ff\",\"fu\":\"alice\","
+                  "\"fd\":\"127.0.0.1\",\"tu\":\"dave\",\"td\":\"127.0.0.1\",\"cseq\":\"1\"}");
+    for (;;) {
+        LINEMESSAGE msg = t_next(&a);
+        if (msg.dwMessageID == LINE_APPNEWCALL && ncalls < 4096)
+            calls[ncalls++] = (HCALL)msg.dwParam2;
+        if (msg.dwMessageID != LINE_APPNEWCALL || msg.hDevice != hl)
+            continue;
+        tcallinfo ci;
+        t_callinfo((HCALL)msg.dwParam2, &ci);
+        if (!strcmp(t_ci_str(&ci, ci.ci.dwCalledIDSize, ci.ci.dwCalledIDOffset), "dave"))
+            break;
+    }
+    struct ot_kam_counters c;
+    ot_kam_counters_get(&c);
+    CHECK_EQ(c.disconnects, 0);
+    if (c.events + c.malformed + c.rpc_late < sent)
+        FAIL("events %lu + malformed %lu + late answers %lu < %lu messages sent", c.events,
+             c.malformed, c.rpc_late, sent);
+    CHECK(ncalls < 4096);
+    for (unsigned i = 0; i < ncalls; i++)
+        CHECK_RC(lineDeallocateCall(calls[i]), 0);
+    t_shutdown_with_calls(&a); /* random events may still be coming */
+    close(fd);
+    close(lfd);
+}
