@@ -1,5 +1,6 @@
-/* The embedded switch's objects, shared by sim.c (stations, connections, the
- * basic call operations) and simconf.c (conferences and transfers).
+/* The embedded switch's objects, shared by sim.c (stations, connections),
+ * simcall.c (the basic call operations) and simconf.c (conferences and
+ * transfers).
  *
  * Model: a connection (struct sim_conn) joins two ends.  An end belongs to a
  * directory number and has one appearance (struct sim_app, one TAPI call on
@@ -104,6 +105,8 @@ extern struct sim_state S;
 struct sim_dn *sim_dn_find(const char *number);
 struct sim_app *sim_app_new(struct sim_station *st, struct sim_end *end);
 struct sim_app *sim_bridge_new(struct sim_station *st, struct ot_call *call);
+/* Frees an appearance that left its connection (end NULL or unlinked). */
+void sim_app_free(struct sim_app *a);
 struct sim_conn *sim_conn_new(struct sim_station *st, struct ot_call *call, struct sim_app **ap);
 void sim_conn_hold(struct sim_conn *c);
 void sim_conn_release(struct sim_conn *c);
@@ -122,8 +125,6 @@ bool sim_offer(struct sim_conn *c, struct sim_end *from, struct sim_dn *d, const
                DWORD len);
 void sim_set_state(struct sim_app *a, DWORD state, DWORD mode);
 bool sim_dn_busy(const struct sim_dn *d);
-/* The station's call that is talking now (not except), if any. */
-struct sim_app *sim_station_active(struct sim_station *st, const struct sim_app *except);
 
 /* Why an offer arrives (LINECALLINFO dwReason) and from which number it was
  * forwarded or redirected (NULL: dialed directly). */
@@ -135,6 +136,37 @@ struct sim_fwd {
  * (0: none) on the offered calls; the caller's calls learn the redirection. */
 bool sim_offer_ex(struct sim_conn *c, struct sim_end *from, struct sim_dn *d, const void *uui,
                   DWORD len, const struct sim_fwd *f, DWORD completion_id);
+
+/* simcall.c: a request waiting on the clock ([sim] reply_delay_ms). */
+enum sim_op { OP_MAKECALL, OP_DIAL, OP_ANSWER, OP_ACCEPT, OP_SENDUUI, OP_HOLD, OP_UNHOLD };
+struct sim_defer {
+    struct ot_list link;     /* S.deferred */
+    struct ot_list app_link; /* app->deferred */
+    struct ot_timer timer;
+    struct ot_req *req;
+    struct sim_app *app;
+    enum sim_op op;
+    DWORD len;
+    char *dest;
+    unsigned char uui[];
+};
+void sim_defer_free(struct sim_defer *d);
+/* Requests of this appearance still waiting on the clock fail now (a drop
+ * overtook them, or the call went away). */
+void sim_fail_deferred(struct sim_app *a);
+/* The provider entry points (ot_sim_provider in sim.c). */
+LONG sim_make_call(struct ot_req *r, struct ot_call *call, const char *dest,
+                   const LINECALLPARAMS *params, const void *uui, DWORD len);
+LONG sim_dial(struct ot_req *r, struct ot_call *call, const char *dest);
+LONG sim_answer(struct ot_req *r, struct ot_call *call, const void *uui, DWORD len);
+LONG sim_accept(struct ot_req *r, struct ot_call *call, const void *uui, DWORD len);
+LONG sim_send_uui(struct ot_req *r, struct ot_call *call, const void *uui, DWORD len);
+LONG sim_hold(struct ot_req *r, struct ot_call *call);
+LONG sim_unhold(struct ot_req *r, struct ot_call *call);
+LONG sim_drop(struct ot_req *r, struct ot_call *call, const void *uui, DWORD len);
+void sim_close_call(struct ot_call *call);
+/* The station's call that is talking now (not except), if any. */
+struct sim_app *sim_station_active(struct sim_station *st, const struct sim_app *except);
 
 /* simroute.c */
 #define SIM_RING_MS 6000u /* a ring for dwNumRingsNoAnswer when [sim] ring_ms is 0 */
