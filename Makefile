@@ -39,7 +39,8 @@ LDLIBS_LIB   := -lpthread
 
 CORE_SRC := src/core/util.c src/core/log.c src/core/config.c src/core/app.c src/core/line.c \
             src/core/call.c src/core/callapi.c src/core/confapi.c src/core/names.c \
-            src/core/rpc.c src/core/client.c src/server/server.c \
+            src/core/rpc.c src/core/client.c \
+            src/server/server.c src/server/access.c src/server/dispatch.c \
             src/providers/sim/sim.c src/providers/sim/simcall.c src/providers/sim/simconf.c \
             src/providers/sim/simdigits.c \
             $(wildcard src/tapi3/*.c)

@@ -1,5 +1,6 @@
 /* tapisrv, the telephony service (server.c): the entry point that the tapisrv
- * program and `tapi server` share. */
+ * program and `tapi server` share, and the check of the service's sections of
+ * a configuration (access.c). */
 #ifndef OT_SERVER_SERVER_H
 #define OT_SERVER_SERVER_H
 
