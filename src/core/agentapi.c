@@ -142,6 +142,9 @@ static LONG submit(const struct caller *c, const struct pspec *s)
     struct ot_open *p = ot_proxy_find(c->ld, s->fixed.dwRequestType);
     if (!p)
         return LINEERR_OPERATIONUNAVAIL; /* no proxy handles this request on this line */
+    LONG full = ot_proxy_admit(c->app, p); /* proxy.h: the bounds on pending requests */
+    if (full)
+        return full;
     struct preq *q = calloc(1, sizeof(*q));
     LINEPROXYREQUEST *buf = q ? build(s, c->api) : NULL;
     struct ot_req *r = buf ? new_req(c) : NULL;
@@ -163,7 +166,7 @@ static LONG submit(const struct caller *c, const struct pspec *s)
     }
     q->out_handle = s->out_handle;
     q->handle_off = s->handle_off;
-    ot_list_add_tail(&ot_proxy_pending, &q->link);
+    ot_proxy_add(q, c->app, p);
     ot_app_post(p->app, p->handle, LINE_PROXYREQUEST, p->instance, (DWORD_PTR)buf, 0, 0);
     return r->id;
 }
