@@ -10,7 +10,10 @@
  * filled is copied into the application's buffer, then the application gets its
  * LINE_REPLY, and the request memory is freed.  A proxy that closes with
  * requests pending fails them with LINEERR_OPERATIONFAILED.  Without a proxy
- * for the request type the function fails with LINEERR_OPERATIONUNAVAIL.
+ * for the request type the function fails with LINEERR_OPERATIONUNAVAIL.  The
+ * requests pending are bounded, per application and per proxy (proxy.h, the
+ * [proxy] section): past either the function fails at once with
+ * LINEERR_RESOURCEUNAVAIL, nothing sent.
  *
  * The proxy of a type is the first open of the line that registered for it
  * (Microsoft: LINE_PROXYREQUEST goes "only to the first application that
