@@ -27,7 +27,8 @@ static void expect_replies_(tapp *a, unsigned n, LONG rc, const char *f, int l)
     for (unsigned i = 0; i < n; i++) {
         LINEMESSAGE m = t_next(a);
         if (m.dwMessageID != LINE_REPLY || (LONG)m.dwParam2 != rc)
-            ot_test_fail(f, l, "%s: reply %u of %u: expected LINE_REPLY(%s), got message %lu (%lx %lx)",
+            ot_test_fail(f, l,
+                         "%s: reply %u of %u: expected LINE_REPLY(%s), got message %lu (%lx %lx)",
                          a->name, i + 1, n, otErrorName(rc), (unsigned long)m.dwMessageID,
                          (unsigned long)m.dwParam1, (unsigned long)m.dwParam2);
     }
@@ -189,7 +190,7 @@ TEST(acd_limit_one_proxy_pending_of_all_applications)
     CHECK_RC(lineSetAgentState(l[NAPPS - 1], 0, LINEAGENTSTATE_READY, 0), FULL);
     t_expect_none(&p);
     t_expect_none(&ag[NAPPS - 1]);
-    /* the other proxy takes requests of every application */
+    /* another proxy (of line 1) still takes requests: the bound is per proxy */
     LONG qid;
     LINEPROXYREQUEST *qr = set_state(l1[NAPPS - 1], &q, ql, 4, &qid);
     CHECK_RC(lineProxyResponse(ql, qr, 0), 0);
