@@ -260,6 +260,10 @@ endif
 $(BUILD)/bench-teardown: bench/teardown.c $(BUILD)/libopentapi.a
 	$(CC) $(CPPFLAGS_LIB) $(CSTD) $(WARN) -O2 -g -o $@ $< $(BUILD)/libopentapi.a $(LDLIBS_LIB)
 
+# Requests to an ACD proxy that never answers: the bound (docs/robustness.md).
+$(BUILD)/bench-proxy-pending: bench/proxy-pending.c $(BUILD)/libopentapi.a
+	$(CC) -Iinclude $(CSTD) $(WARN) -O2 -g -o $@ $< $(BUILD)/libopentapi.a $(LDLIBS_LIB)
+
 # --- install -----------------------------------------------------------------
 # A prefix the dynamic linker searches (/usr, /usr/local) gets `ldconfig` after
 # the install; any other prefix gets an rpath in opentapi.pc and in the CMake

@@ -31,13 +31,8 @@ void expect_msg_(tapp *a, DWORD msg, DWORD dev, DWORD_PTR p1, DWORD_PTR p2, DWOR
                      (unsigned long)m.dwParam3);
 }
 
-/* lineOpen as a proxy of the n request types. */
-struct popen {
-    LINECALLPARAMS cp;
-    DWORD types[24];
-};
-static LONG open_proxy(tapp *a, DWORD dev, const DWORD *types, DWORD n, DWORD_PTR inst,
-                       HLINE *hl)
+/* ---- helpers of test_proxy_limits.c too (agent_test.h) ---- */
+LONG open_proxy(tapp *a, DWORD dev, const DWORD *types, DWORD n, DWORD_PTR inst, HLINE *hl)
 {
     struct popen p;
     memset(&p, 0, sizeof(p));
@@ -49,9 +44,8 @@ static LONG open_proxy(tapp *a, DWORD dev, const DWORD *types, DWORD n, DWORD_PT
                     LINEMEDIAMODE_INTERACTIVEVOICE, &p.cp);
 }
 
-/* The LINE_PROXYREQUEST the proxy must get next, on its line pl. */
-static LINEPROXYREQUEST *expect_request_(tapp *p, HLINE pl, DWORD_PTR inst, DWORD type,
-                                        const char *f, int l)
+LINEPROXYREQUEST *expect_request_(tapp *p, HLINE pl, DWORD_PTR inst, DWORD type, const char *f,
+                                  int l)
 {
     LINEMESSAGE m = t_next(p);
     if (m.dwMessageID != LINE_PROXYREQUEST || m.hDevice != pl || m.dwCallbackInstance != inst ||
@@ -65,7 +59,6 @@ static LINEPROXYREQUEST *expect_request_(tapp *p, HLINE pl, DWORD_PTR inst, DWOR
                      (unsigned long)r->dwSize);
     return r;
 }
-#define expect_request(p, pl, inst, type) expect_request_(p, pl, inst, type, __FILE__, __LINE__)
 
 /* A string of the request (size/offset from its start), NUL-terminated inside. */
 static const char *rstr(const LINEPROXYREQUEST *r, DWORD size, DWORD off)

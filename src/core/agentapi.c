@@ -10,7 +10,10 @@
  * filled is copied into the application's buffer, then the application gets its
  * LINE_REPLY, and the request memory is freed.  A proxy that closes with
  * requests pending fails them with LINEERR_OPERATIONFAILED.  Without a proxy
- * for the request type the function fails with LINEERR_OPERATIONUNAVAIL.
+ * for the request type the function fails with LINEERR_OPERATIONUNAVAIL.  The
+ * requests pending are bounded, per application and per proxy (proxy.h, the
+ * [proxy] section): past either the function fails at once with
+ * LINEERR_RESOURCEUNAVAIL, nothing sent.
  *
  * The proxy of a type is the first open of the line that registered for it
  * (Microsoft: LINE_PROXYREQUEST goes "only to the first application that
@@ -142,6 +145,9 @@ static LONG submit(const struct caller *c, const struct pspec *s)
     struct ot_open *p = ot_proxy_find(c->ld, s->fixed.dwRequestType);
     if (!p)
         return LINEERR_OPERATIONUNAVAIL; /* no proxy handles this request on this line */
+    LONG full = ot_proxy_admit(c->app, p); /* proxy.h: the bounds on pending requests */
+    if (full)
+        return full;
     struct preq *q = calloc(1, sizeof(*q));
     LINEPROXYREQUEST *buf = q ? build(s, c->api) : NULL;
     struct ot_req *r = buf ? new_req(c) : NULL;
@@ -163,7 +169,7 @@ static LONG submit(const struct caller *c, const struct pspec *s)
     }
     q->out_handle = s->out_handle;
     q->handle_off = s->handle_off;
-    ot_list_add_tail(&ot_proxy_pending, &q->link);
+    ot_proxy_add(q, c->app, p);
     ot_app_post(p->app, p->handle, LINE_PROXYREQUEST, p->instance, (DWORD_PTR)buf, 0, 0);
     return r->id;
 }

@@ -143,7 +143,8 @@ static LONG conf_load(const char *text, size_t len, struct ot_conf *cf, char *er
             return crc == -2 ? LINEERR_NOMEM : LINEERR_INIFILECORRUPT;
         }
     }
-    if (ot_conf_check_service(cf, err, errlen) != 0) {
+    if (ot_proxy_check_config(cf, err, errlen) != 0 ||
+        ot_conf_check_service(cf, err, errlen) != 0) {
         ot_conf_free(cf);
         return LINEERR_INIFILECORRUPT;
     }
@@ -218,6 +219,7 @@ static LONG core_start(void)
     ot_htable_init(&ot_g.call_handles, OT_H_CALL);
     ot_g.next_request_id = 1;
     ot_g.next_call_id = 1;
+    ot_proxy_configure(); /* [proxy]: conf_load checked it */
     ot_g.nlines = 0;
     ot_g.lines = calloc(current_conf.nlines ? current_conf.nlines : 1, sizeof(*ot_g.lines));
     LONG result = ot_g.lines ? 0 : LINEERR_NOMEM;

@@ -146,6 +146,7 @@ struct ot_app {
     char name[64];
     bool server_app; /* a client of tapisrv: lineGatherDigits digits wait in gathered */
     struct ot_gathered *gathered; /* mediaapi.c: FIFO of finished gathers' digits */
+    unsigned proxy_requests; /* its agent requests pending at proxies (proxy.h: bounded) */
 };
 
 struct ot_linedev {
@@ -185,6 +186,7 @@ struct ot_open {
     bool num_rings_set;                /* lineSetNumRings (devapi.c) */
     DWORD num_rings;
     DWORD proxy_types; /* LINEOPENOPTION_PROXY: bit n set = handles LINEPROXYREQUEST_ n (agentapi.c) */
+    unsigned proxy_pending; /* a proxy: requests given to it and not answered (bounded) */
     bool closing; /* lineClose/lineShutdown under way: its handles are invisible */
     struct ot_list app_link, ld_link;
     struct ot_list refs; /* struct ot_callref.open_link */
@@ -426,6 +428,11 @@ OT_HIDDEN LONG ot_check_uui(const void *p, DWORD size, DWORD limit);
 OT_HIDDEN LONG ot_proxy_open_check(DWORD priv, DWORD api, const LINECALLPARAMS *p, DWORD *types);
 OT_HIDDEN void ot_proxy_opened(struct ot_open *o);
 OT_HIDDEN void ot_proxy_closing(struct ot_open *o); /* o has left its line's opens */
+/* The [proxy] section (the bounds on pending requests): checked with the rest
+ * of the configuration (0, or -1 and the reason), taken at start-up. */
+struct ot_conf;
+OT_HIDDEN int ot_proxy_check_config(const struct ot_conf *cf, char *err, size_t errlen);
+OT_HIDDEN void ot_proxy_configure(void);
 /* The telephony service's side of a client proxy (proxy.c): its response with
  * its copy of the request, and the copy a LINE_PROXYREQUEST carries to it. */
 struct ot_wbuf;

@@ -3,12 +3,74 @@
  * lineGetProxyStatus.  The agent functions that make the requests are in
  * agentapi.c (its top comment describes the whole). */
 #include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "proxy.h"
 
 struct ot_list ot_proxy_pending = {&ot_proxy_pending, &ot_proxy_pending};
+
+/* ---- the bounds on pending requests (proxy.h) ---- */
+static unsigned max_app_requests = OT_PROXY_APP_REQUESTS, max_requests = OT_PROXY_REQUESTS;
+
+static int parse_bound(const char *v, unsigned *out)
+{
+    char *end;
+    if (!v || *v < '0' || *v > '9')
+        return -1;
+    unsigned long n = strtoul(v, &end, 10);
+    if (*end || n < 1 || n > OT_PROXY_REQUESTS_LIMIT)
+        return -1;
+    *out = (unsigned)n;
+    return 0;
+}
+
+int ot_proxy_check_config(const struct ot_conf *cf, char *err, size_t errlen)
+{
+    const char *section, *value;
+    unsigned lineno, n;
+    for (unsigned i = 0;; i++) {
+        const char *key = ot_conf_key(cf, i, &section, &value, &lineno);
+        if (!key)
+            return 0;
+        if (strcmp(section, "proxy"))
+            continue;
+        if (strcmp(key, "max_app_requests") && strcmp(key, "max_requests")) {
+            snprintf(err, errlen, "line %u: [proxy]: unknown key %s", lineno, key);
+            return -1;
+        }
+        if (parse_bound(value, &n)) {
+            snprintf(err, errlen, "line %u: [proxy] %s must be 1..%u", lineno, key,
+                     OT_PROXY_REQUESTS_LIMIT);
+            return -1;
+        }
+    }
+}
+
+void ot_proxy_configure(void)
+{
+    max_app_requests = OT_PROXY_APP_REQUESTS;
+    max_requests = OT_PROXY_REQUESTS;
+    (void)parse_bound(ot_setting("proxy", "max_app_requests"), &max_app_requests);
+    (void)parse_bound(ot_setting("proxy", "max_requests"), &max_requests);
+}
+
+LONG ot_proxy_admit(const struct ot_app *app, const struct ot_open *proxy)
+{
+    if (app->proxy_requests >= max_app_requests || proxy->proxy_pending >= max_requests)
+        return LINEERR_RESOURCEUNAVAIL;
+    return 0;
+}
+
+void ot_proxy_add(struct preq *q, struct ot_app *app, struct ot_open *proxy)
+{
+    q->app = app->handle;
+    q->at = proxy;
+    app->proxy_requests++;
+    proxy->proxy_pending++;
+    ot_list_add_tail(&ot_proxy_pending, &q->link);
+}
 
 static bool is_type(DWORD t) { return t >= 1 && t <= OT_PROXY_TYPE_MAX; }
 
@@ -53,8 +115,15 @@ static void announce(struct ot_open *proxy, DWORD what)
 
 void ot_proxy_opened(struct ot_open *o) { announce(o, LINEPROXYSTATUS_OPEN); }
 
+/* Off the list, uncounted and freed (its request completed or not: q->req is
+ * not read).  The application may be gone (its count with it). */
 static void preq_free(struct preq *q)
 {
+    struct ot_app *app = ot_handle_get(&ot_g.app_handles, q->app);
+    if (app && app->proxy_requests)
+        app->proxy_requests--;
+    if (q->at->proxy_pending)
+        q->at->proxy_pending--;
     ot_list_del(&q->link);
     free(q->buf);
     free(q);
