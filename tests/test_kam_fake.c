@@ -1,7 +1,8 @@
 /* The Kamailio provider against a fake Kamailio (a socket of the test's
  * speaking the evapi netstrings): what a broken or hostile peer can send is
  * ignored and counted, 3,000 random events never break the provider, and a
- * bad [kamailio] or [line] configuration is refused with LINEERR_NODRIVER.
+ * bad [kamailio] or [line] configuration is refused by otCheckConfig and
+ * start-up alike (LINEERR_INIFILECORRUPT, the same reason and line).
  * Helpers shared with tests/test_kamailio.c are declared in
  * tests/test_kam.h; every wait is on an event, bounded. */
 #include <arpa/inet.h>
@@ -153,8 +154,15 @@ TEST_THREADED(kam_bad_input_ignored_and_counted)
     close(lfd);
 }
 
-static void expect_nodriver(const char *text)
+/* A configuration the provider refuses: the checker and start-up say the same
+ * (LINEERR_INIFILECORRUPT and the reason with its line), nothing left behind. */
+static void expect_refused(const char *text, const char *why)
 {
+    char err[320] = "";
+    LONG crc = otCheckConfig(text, err, sizeof(err));
+    if (crc != (LONG)LINEERR_INIFILECORRUPT || !strstr(err, why))
+        FAIL("otCheckConfig %s \"%s\", expected \"%s\" for:\n%s", otErrorName(crc), err, why,
+             text);
     t_config(text);
     HLINEAPP app = 0;
     DWORD ndev = 0, ver = T_API;
@@ -165,32 +173,68 @@ static void expect_nodriver(const char *text)
     LONG rc = lineInitializeEx(&app, NULL, NULL, "bad", &ndev, &ver, &ip);
     if (rc == 0)
         lineShutdown(app);
-    if (rc != (LONG)LINEERR_NODRIVER)
-        FAIL("configuration accepted (%s), expected LINEERR_NODRIVER:\n%s", otErrorName(rc), text);
+    if (rc != (LONG)LINEERR_INIFILECORRUPT)
+        FAIL("lineInitializeEx %s, expected LINEERR_INIFILECORRUPT (as otCheckConfig) for:\n%s",
+             otErrorName(rc), text);
+    OTSTATS st;
+    CHECK_RC(otGetStats(&st), 0);
+    CHECK_EQ(st.dwApps, 0);
 }
 
-/* Configuration checked at start: LINEERR_NODRIVER, nothing left behind. */
+/* The [kamailio] section and the Kamailio lines: what start-up refuses, the
+ * checker (tapi config --check) refuses too, with the same reason and line;
+ * what it accepts, starts. */
 TEST(kam_bad_configuration_refused)
 {
-    static const char *const bad[] = {
-        "[line]\nprovider = kamailio\nnumber = a\n",
-        "[line]\nprovider = kamailio\nnumber = a\nuri = alice\n",
-        "[line]\nprovider = kamailio\nnumber = a\nuri = sip:@host\n",
-        "[line]\nprovider = kamailio\nnumber = a\nuri = sip:alice@\n",
-        "[line]\nprovider = kamailio\nnumber = a\nuri = sip:al ice@host\n",
-        "[line]\nprovider = kamailio\nnumber = a\nuri = sip:alice@host\nproxy = x\n",
-        "[line]\nprovider = kamailio\nnumber = a\nuri = sip:alice@host\n"
-        "[line]\nprovider = kamailio\nnumber = b\nuri = sip:alice@HOST\n",
-        "[kamailio]\nevapi = localhost:8448\n[line]\nprovider = kamailio\nnumber = a\nuri = sip:a@h\n",
-        "[kamailio]\nevapi = 127.0.0.1:0\n[line]\nprovider = kamailio\nnumber = a\nuri = sip:a@h\n",
-        "[kamailio]\nevapi = 127.0.0.1:65536\n[line]\nprovider = kamailio\nnumber = a\nuri = sip:a@h\n",
-        "[kamailio]\nevapi = ::1:8448\n[line]\nprovider = kamailio\nnumber = a\nuri = sip:a@h\n",
-        "[kamailio]\nrpc_timeout_ms = 5\n[line]\nprovider = kamailio\nnumber = a\nuri = sip:a@h\n",
-        "[kamailio]\nreconnect_ms = -1\n[line]\nprovider = kamailio\nnumber = a\nuri = sip:a@h\n",
-        NULL,
+#define L1 "[line]\nprovider = kamailio\nnumber = a\nuri = sip:a@h\n"
+    static const struct {
+        const char *text, *why;
+    } bad[] = {
+        {"[line]\nprovider = kamailio\nnumber = a\n",
+         "line 1: [line] (device 0, kamailio): uri must be the phone's address of record"},
+        {"[line]\nprovider = kamailio\nnumber = a\nuri = alice\n",
+         "line 4: [line] (device 0, kamailio): uri must be"},
+        {"[line]\nprovider = kamailio\nnumber = a\nuri = sip:@host\n", "line 4: [line] (device 0"},
+        {"[line]\nprovider = kamailio\nnumber = a\nuri = sip:alice@\n", "line 4: [line] (device 0"},
+        {"[line]\nprovider = kamailio\nnumber = a\nuri = sip:al ice@host\n",
+         "line 4: [line] (device 0"},
+        {"[line]\nprovider = kamailio\nnumber = a\nuri = sip:alice@host\nproxy = x\n",
+         "line 5: [line] (device 0, kamailio): unknown key proxy"},
+        {"[line]\nnumber = s\n[line]\nprovider = kamailio\nnumber = a\nuri = sip:alice@host\n"
+         "[line]\nprovider = kamailio\nnumber = b\nuri = sip:alice@HOST\n",
+         "line 7: [line] (device 2, kamailio): uri already on device 1"},
+        {"[kamailio]\nevapi = localhost:8448\n" L1, "line 2: [kamailio] evapi must be IP:PORT"},
+        {"[kamailio]\nevapi = 127.0.0.1:0\n" L1, "line 2: [kamailio] evapi must be IP:PORT"},
+        {"[kamailio]\nevapi = 127.0.0.1:65536\n" L1, "line 2: [kamailio] evapi must be IP:PORT"},
+        {"[kamailio]\nevapi = ::1:8448\n" L1, "line 2: [kamailio] evapi must be IP:PORT"},
+        {"[kamailio]\nrpc_timeout_ms = 5\n" L1, "line 2: [kamailio] rpc_timeout_ms must be 10..60000"},
+        {"[kamailio]\nreconnect_ms = -1\n" L1, "line 2: [kamailio] reconnect_ms must be 10..60000"},
+        {"[kamailio]\nreconnect_ms = 100\nrpc_timeout = 50\n" L1,
+         "line 3: [kamailio]: unknown key rpc_timeout"},
+        /* refused even with no Kamailio line at all: "ok" must mean it starts */
+        {"[kamailio]\nevapi = nowhere\n[line]\nnumber = 1\n", "line 2: [kamailio] evapi"},
     };
-    for (int i = 0; bad[i]; i++)
-        expect_nodriver(bad[i]);
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+        expect_refused(bad[i].text, bad[i].why);
+    /* a good one: accepted, and it starts (Kamailio need not be there yet) */
+    static const char good[] = "[kamailio]\nevapi = [::1]:8448\nrpc_timeout_ms = 10\n"
+                               "reconnect_ms = 60000\n" L1
+                               "[line]\nprovider = kamailio\nnumber = b\nuri = sip:b@h\n";
+    char err[320] = "?";
+    CHECK_RC(otCheckConfig(good, err, sizeof(err)), 0);
+    CHECK_EQ(err[0], '\0');
+    t_config(good);
+    HLINEAPP app = 0;
+    DWORD ndev = 0, ver = T_API;
+    LINEINITIALIZEEXPARAMS ip;
+    memset(&ip, 0, sizeof(ip));
+    ip.dwTotalSize = sizeof(ip);
+    ip.dwOptions = LINEINITIALIZEEXOPTION_USEEVENT;
+    CHECK_RC(lineInitializeEx(&app, NULL, NULL, "good", &ndev, &ver, &ip), 0);
+    CHECK_EQ(ndev, 2);
+    CHECK_RC(lineShutdown(app), 0);
+    CHECK_RC(otSetConfig(NULL), 0);
+#undef L1
 }
 
 /* ---- random events from the fake Kamailio -------------------------------------- */

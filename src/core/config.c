@@ -250,6 +250,20 @@ static bool is_name(const char *s)
     return true;
 }
 
+/* The sections a configuration may have (a provider's section is known even
+ * in a build without that provider: its lines are what such a build refuses). */
+static const char section_help[] =
+    "line, sim, sip, kamailio, proxy, location, server, client, access";
+static bool is_section(const char *s)
+{
+    static const char *const names[] = {"line",   "sim",    "sip",    "kamailio", "proxy",
+                                        "location", "server", "client", "access"};
+    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+        if (!strcmp(s, names[i]))
+            return true;
+    return false;
+}
+
 /* A key of [access] is a line's number (an address: +, *, # and the like)
  * or * for every line: printable ASCII, no space, '=', brackets or comment. */
 static bool is_access_key(const char *s)
@@ -447,6 +461,8 @@ int ot_conf_parse(const char *text, size_t len, struct ot_conf *cf, char *err, s
             if (!*name || strlen(name) >= sizeof(section) || !is_name(name))
                 ERR("line %u: bad section name (letters, digits, _ and -, at most %zu)", lineno,
                     sizeof(section) - 1);
+            if (!is_section(name))
+                ERR("line %u: unknown section [%s] (sections: %s)", lineno, name, section_help);
             strcpy(section, name);
             if (!strcmp(section, "line")) {
                 if (cf->nlines >= OT_MAX_LINES)

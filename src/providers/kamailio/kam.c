@@ -201,58 +201,174 @@ static int parse_ms(const char *v, unsigned lo, unsigned hi, unsigned *out)
     return 0;
 }
 
-static int configure(struct ot_linedev **lines, unsigned nlines)
+/* The [kamailio] section's settings, read the one way the checker and start()
+ * share: NULL when every value is good (then in *out), else the key that is
+ * not (its text in *why). */
+struct kam_settings {
+    struct sockaddr_storage addr;
+    socklen_t addrlen;
+    char addr_text[sizeof(K.addr_text)];
+    unsigned rpc_timeout_ms, reconnect_ms;
+};
+static const char *read_settings(const char *evapi, const char *rpc, const char *reconnect,
+                                 struct kam_settings *out, const char **why)
 {
-    const char *v = ot_setting("kamailio", "evapi");
-    if (!v)
-        v = "127.0.0.1:8448";
-    if (strlen(v) >= sizeof(K.addr_text) || parse_addr(v, &K.addr, &K.addrlen)) {
-        fprintf(stderr, "opentapi: [kamailio] evapi must be IP:PORT (IPv6 as [::1]:PORT), "
-                        "not \"%s\"\n", v);
-        return -1;
+    if (!evapi)
+        evapi = "127.0.0.1:8448";
+    if (strlen(evapi) >= sizeof(out->addr_text) || parse_addr(evapi, &out->addr, &out->addrlen)) {
+        *why = "must be IP:PORT (IPv6 as [::1]:PORT)";
+        return "evapi";
     }
-    strcpy(K.addr_text, v);
-    K.rpc_timeout_ms = 2000;
-    K.reconnect_ms = 500;
-    v = ot_setting("kamailio", "rpc_timeout_ms");
-    if (v && parse_ms(v, 10, 60000, &K.rpc_timeout_ms)) {
-        fprintf(stderr, "opentapi: [kamailio] rpc_timeout_ms must be 10..60000\n");
-        return -1;
-    }
-    v = ot_setting("kamailio", "reconnect_ms");
-    if (v && parse_ms(v, 10, 60000, &K.reconnect_ms)) {
-        fprintf(stderr, "opentapi: [kamailio] reconnect_ms must be 10..60000\n");
-        return -1;
-    }
-    K.lines = calloc(nlines, sizeof(*K.lines));
-    if (!K.lines)
-        return -1;
-    K.nlines = nlines;
-    for (unsigned i = 0; i < nlines; i++) {
-        const struct ot_line_conf *cf = ot_linedev_conf(lines[i]);
-        DWORD id = ot_linedev_id(lines[i]);
-        for (unsigned k = 0; k < cf->nkv; k++)
-            if (strcmp(cf->kv[k].key, "uri")) {
-                fprintf(stderr, "opentapi: [line] %u (kamailio): unknown key %s\n",
-                        (unsigned)id, cf->kv[k].key);
-                return -1;
-            }
-        struct kline *l = &K.lines[i];
-        l->ld = lines[i];
-        if (kam_split_uri(ot_line_conf_get(cf, "uri"), l->user, sizeof(l->user), l->host,
-                      sizeof(l->host))) {
-            fprintf(stderr, "opentapi: [line] %u (kamailio): uri must be the phone's address "
-                            "of record, e.g. sip:alice@example.com\n", (unsigned)id);
+    strcpy(out->addr_text, evapi);
+    out->rpc_timeout_ms = 2000;
+    out->reconnect_ms = 500;
+    *why = "must be 10..60000";
+    if (rpc && parse_ms(rpc, 10, 60000, &out->rpc_timeout_ms))
+        return "rpc_timeout_ms";
+    if (reconnect && parse_ms(reconnect, 10, 60000, &out->reconnect_ms))
+        return "reconnect_ms";
+    return NULL;
+}
+
+/* A Kamailio [line] (device id): its only key is uri, the phone's address of
+ * record, split into user and host; the same checks for both callers. */
+static int read_line(const struct ot_line_conf *lc, unsigned id, char *user, size_t ulen,
+                     char *host, size_t hlen, char *err, size_t errlen)
+{
+    for (unsigned k = 0; k < lc->nkv; k++)
+        if (strcmp(lc->kv[k].key, "uri")) {
+            snprintf(err, errlen, "line %u: [line] (device %u, kamailio): unknown key %s",
+                     lc->kv[k].lineno, id, lc->kv[k].key);
             return -1;
         }
+    unsigned at = 0;
+    const char *uri = ot_line_conf_get_at(lc, "uri", &at);
+    if (kam_split_uri(uri, user, ulen, host, hlen)) {
+        snprintf(err, errlen,
+                 "line %u: [line] (device %u, kamailio): uri must be the phone's address of "
+                 "record, e.g. sip:alice@example.com",
+                 at ? at : lc->lineno, id);
+        return -1;
+    }
+    return 0;
+}
+
+/* Every Kamailio line's uri, split: two lines on one phone are refused. */
+struct kam_aor {
+    char user[sizeof(((struct kline *)0)->user)];
+    char host[sizeof(((struct kline *)0)->host)];
+};
+static int read_lines(const struct ot_line_conf *const *lcs, const unsigned *ids, unsigned n,
+                      struct kam_aor *out, char *err, size_t errlen)
+{
+    for (unsigned i = 0; i < n; i++) {
+        if (read_line(lcs[i], ids[i], out[i].user, sizeof(out[i].user), out[i].host,
+                      sizeof(out[i].host), err, errlen))
+            return -1;
         for (unsigned j = 0; j < i; j++)
-            if (!strcmp(K.lines[j].user, l->user) && !strcasecmp(K.lines[j].host, l->host)) {
-                fprintf(stderr, "opentapi: [line] %u (kamailio): uri already on line %u\n",
-                        (unsigned)id, (unsigned)ot_linedev_id(K.lines[j].ld));
+            if (!strcmp(out[j].user, out[i].user) && !strcasecmp(out[j].host, out[i].host)) {
+                snprintf(err, errlen, "line %u: [line] (device %u, kamailio): uri already on "
+                                      "device %u",
+                         lcs[i]->lineno, ids[i], ids[j]);
                 return -1;
             }
     }
     return 0;
+}
+
+/* check_config: what start() refuses, without a socket or a thread: the
+ * [kamailio] section (its three keys, nothing else) and the Kamailio lines. */
+static int kam_check_config(const struct ot_conf *cf, char *err, size_t errlen)
+{
+    const char *section, *value;
+    unsigned lineno;
+    for (unsigned i = 0;; i++) {
+        const char *key = ot_conf_key(cf, i, &section, &value, &lineno);
+        if (!key)
+            break;
+        if (strcmp(section, "kamailio"))
+            continue;
+        if (strcmp(key, "evapi") && strcmp(key, "rpc_timeout_ms") && strcmp(key, "reconnect_ms")) {
+            snprintf(err, errlen, "line %u: [kamailio]: unknown key %s", lineno, key);
+            return -1;
+        }
+    }
+    struct kam_settings set;
+    const char *why;
+    const char *bad = read_settings(ot_conf_get_at(cf, "kamailio", "evapi", NULL),
+                                    ot_conf_get_at(cf, "kamailio", "rpc_timeout_ms", NULL),
+                                    ot_conf_get_at(cf, "kamailio", "reconnect_ms", NULL), &set,
+                                    &why);
+    if (bad) {
+        ot_conf_get_at(cf, "kamailio", bad, &lineno);
+        snprintf(err, errlen, "line %u: [kamailio] %s %s", lineno, bad, why);
+        return -1;
+    }
+    unsigned total = ot_conf_nlines(cf), n = 0;
+    const struct ot_line_conf **lcs = calloc(total ? total : 1, sizeof(*lcs));
+    unsigned *ids = calloc(total ? total : 1, sizeof(*ids));
+    struct kam_aor *aors = calloc(total ? total : 1, sizeof(*aors));
+    int rc = -2;
+    if (lcs && ids && aors) {
+        for (unsigned i = 0; i < total; i++) {
+            const struct ot_line_conf *lc = ot_conf_line(cf, i);
+            if (!strcmp(lc->provider, "kamailio")) {
+                lcs[n] = lc;
+                ids[n++] = i;
+            }
+        }
+        rc = read_lines(lcs, ids, n, aors, err, errlen);
+    } else
+        snprintf(err, errlen, "out of memory");
+    free(lcs);
+    free(ids);
+    free(aors);
+    return rc;
+}
+
+/* start(): the settings and lines, read as kam_check_config read them (start-up
+ * ran it first, so this fails only when out of memory). */
+static int configure(struct ot_linedev **lines, unsigned nlines)
+{
+    char err[300];
+    struct kam_settings set;
+    const char *why;
+    const char *bad = read_settings(ot_setting("kamailio", "evapi"),
+                                    ot_setting("kamailio", "rpc_timeout_ms"),
+                                    ot_setting("kamailio", "reconnect_ms"), &set, &why);
+    if (bad) {
+        fprintf(stderr, "opentapi: [kamailio] %s %s\n", bad, why);
+        return -1;
+    }
+    K.addr = set.addr;
+    K.addrlen = set.addrlen;
+    strcpy(K.addr_text, set.addr_text);
+    K.rpc_timeout_ms = set.rpc_timeout_ms;
+    K.reconnect_ms = set.reconnect_ms;
+    K.lines = calloc(nlines, sizeof(*K.lines));
+    const struct ot_line_conf **lcs = calloc(nlines ? nlines : 1, sizeof(*lcs));
+    unsigned *ids = calloc(nlines ? nlines : 1, sizeof(*ids));
+    struct kam_aor *aors = calloc(nlines ? nlines : 1, sizeof(*aors));
+    int rc = -1;
+    if (K.lines && lcs && ids && aors) {
+        K.nlines = nlines;
+        for (unsigned i = 0; i < nlines; i++) {
+            lcs[i] = ot_linedev_conf(lines[i]);
+            ids[i] = (unsigned)ot_linedev_id(lines[i]);
+        }
+        rc = read_lines(lcs, ids, nlines, aors, err, sizeof(err));
+        if (rc)
+            fprintf(stderr, "opentapi: %s\n", err);
+        for (unsigned i = 0; i < nlines && !rc; i++) {
+            K.lines[i].ld = lines[i];
+            strcpy(K.lines[i].user, aors[i].user);
+            strcpy(K.lines[i].host, aors[i].host);
+        }
+    }
+    free(lcs);
+    free(ids);
+    free(aors);
+    return rc;
 }
 
 /* ---- operations (lineDrop: kamdrop.c) ---------------------------------------------- */
@@ -380,4 +496,5 @@ const struct ot_provider ot_kamailio_provider = {
     .drop = kam_drop,
     .close_call = kam_close_call,
     .live_calls = kam_live_calls,
+    .check_config = kam_check_config,
 };
