@@ -11,7 +11,7 @@
  * not send either (recvonly, or inactive when both hold).
  *
  * Everything runs with the core lock held: the operations on application
- * threads, the NUA events on the provider thread (sip.c calls in). */
+ * threads, the NUA events on the provider thread (sipevent.c calls in). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

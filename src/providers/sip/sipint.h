@@ -1,4 +1,5 @@
-/* Internal structures of the SIP provider (sip.c, sipconf.c).
+/* Internal structures of the SIP provider (sip.c, sipevent.c, sipcall.c,
+ * sipops.c, sipconf.c and the others of this directory).
  *
  * Ownership and locking: every field below is read and written with the core
  * lock held (ot_lock), by provider operations on application threads and by
@@ -11,6 +12,7 @@
 #ifndef OT_SIPINT_H
 #define OT_SIPINT_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 
 struct sip_line;
@@ -73,7 +75,7 @@ struct sip_call {
     struct ot_req *answer_req;  /* lineAnswer waits for the ACK */
     struct ot_list infos;       /* lineSendUserUserInfo waiting for the INFO's response */
     struct sip_call *conf_consult; /* conference parent: its consultation call */
-    struct sip_call *consult_for;  /* a consultation call: its parent (set_consult) */
+    struct sip_call *consult_for;  /* a consultation call: its parent (sip_set_consult) */
     /* hold (siphold.c): our offers say sendonly while we hold, the peer's
      * offers say whether it holds us */
     struct ot_req *hold_req; /* lineHold/lineUnhold waiting for the re-INVITE's answer */
@@ -180,7 +182,7 @@ struct sip_line {
  * sip_line_unconfigure, also after a failure); -1 and the reason in err. */
 int sip_line_configure(struct sip_line *l, const struct ot_line_conf *cf, DWORD id, char *err,
                        size_t errlen);
-/* The provider's whole configuration check (sp_check_config in sip.c uses it). */
+/* The provider's whole configuration check (the provider table in sipops.c uses it). */
 int sip_check_config(const struct ot_conf *cf, char *err, size_t errlen);
 /* [sip] log_level: 0..9, or -1. */
 int sip_log_level(const char *v);
@@ -239,7 +241,7 @@ LONG sip_hold_answer_sdp(struct sip_call *sc, char **out);
 /* nua_r_invite: true when it answers our re-INVITE (handled here; a 401/407
  * is answered with the line's credentials, twice at most). */
 bool sip_hold_r_invite(struct sip_call *sc, int status, const char *phrase, const sip_t *sip);
-/* Answers a 401/407 on nh with the line's credentials (sip.c): false when
+/* Answers a 401/407 on nh with the line's credentials (sipevent.c): false when
  * the line has none or the challenge is unusable. */
 bool sip_auth_reply(struct sip_line *l, nua_handle_t *nh, const sip_t *sip);
 /* The mode of a CONNECTED call: ACTIVEHELD while the peer holds us. */
@@ -261,7 +263,7 @@ LONG sip_redirect(struct ot_req *r, struct sip_call *sc, const char *dest);
 /* An incoming INVITE that lineForward sends elsewhere (unconditional, or busy
  * when busy): 302 sent, true. */
 bool sip_forward_invite(struct sip_line *l, nua_handle_t *nh, const sip_t *sip, bool busy);
-/* No-answer forwarding of an offered call: init (sc_new), arm (after
+/* No-answer forwarding of an offered call: init (sip_sc_new), arm (after
  * OFFERING), done (the call is freed or the provider stops). */
 void sip_forward_init(struct sip_call *sc);
 void sip_forward_arm(struct sip_call *sc, const sip_t *sip);
@@ -300,27 +302,73 @@ void sip_count_dtmf(bool ok);
 /* Ringing (sipring.c): an offered call rings, LINE_LINEDEVSTATE(RINGING, ring
  * mode 1, count from 0), at the offer and every ring_ms on the library clock
  * while it is offered (OFFERING or ACCEPTED, no final response sent).
- * sip_ring_init from sc_new, sip_ring_start once OFFERING is reported,
+ * sip_ring_init from sip_sc_new, sip_ring_start once OFFERING is reported,
  * sip_ring_stop before the sip_call is freed. */
 #define OT_SIP_DEFAULT_RING_MS 6000u
 void sip_ring_init(struct sip_call *sc);
 void sip_ring_start(struct sip_call *sc);
 void sip_ring_stop(struct sip_call *sc);
-/* ---- shared by sip.c and sipxfer.c (provider thread or operations, core lock held) ---- */
+/* ---- shared by sip.c, sipevent.c, sipcall.c, sipops.c and sipxfer.c (provider
+ * thread or operations, core lock held) ---- */
+/* sip.c: the provider's state, its call records, overload control, the counters. */
+/* A call record on l (counted in the process's and the line's calls); freed
+ * by sip_sc_free, or by sip_sc_maybe_free once neither the core nor NUA knows it. */
 struct sip_call *sip_sc_new(struct sip_line *l, struct ot_call *c, bool incoming);
-struct sip_call *sip_parent_new(struct sip_line *l, struct ot_call *conf);
+void sip_sc_free(struct sip_call *sc);
+/* The call's NUA handle is nh (counted in ot_sip_counters.dialogs); released
+ * (nua_handle_destroy) on the provider thread only. */
+void sip_sc_set_handle(struct sip_call *sc, nua_handle_t *nh);
+void sip_sc_release_handle(struct sip_call *sc);
+/* Overload control (docs/sip.md): an incoming INVITE before anything is
+ * allocated for it (false: answered with 503, 486 or lineForward's 302, nh
+ * destroyed); an outgoing call (0, LINEERR_RESOURCEUNAVAIL or LINEERR_CALLUNAVAIL). */
+bool sip_invite_admitted(struct sip_line *l, nua_handle_t *nh, const sip_t *sip);
+LONG sip_outgoing_admitted(const struct sip_line *l);
+bool sip_process_full(void); /* the process has [sip] max_calls SIP calls */
+/* The provider is being torn down: the callback reports nothing and hands
+ * its events to sip_detached_event (which takes no core lock). */
+extern atomic_bool sip_detached;
+void sip_detached_event(nua_event_t ev, int status, struct sip_line *l, struct sip_call *sc,
+                        tagi_t tags[]);
+/* The provider's start and stop, and its live calls (the provider table). */
+int sp_start(struct ot_linedev **lines, unsigned n);
+void sp_stop(void);
+unsigned sp_live_calls(void);
+void sip_count(unsigned long *field);
+struct ot_sip_counters *sip_counters(void); /* fields for sip_count */
+/* A counter of ot_sip_counters changed by delta / set (waiters are woken). */
+void sip_cnt_add(unsigned long *field, long delta);
+void sip_cnt_set(unsigned long *field, unsigned long value);
+/* sipevent.c: the NUA callback of every line (nua_create). */
+void sip_provider_event(nua_event_t ev, int status, char const *phrase, nua_t *nua,
+                        struct sip_line *l, nua_handle_t *nh, struct sip_call *sc,
+                        sip_t const *sip, tagi_t tags[]);
+/* sipcall.c: a call's SIP side. */
 void sip_set_consult(struct sip_call *p, struct sip_call *k);
+void sip_sc_fail_requests(struct sip_call *sc, LONG result);
+void sip_sc_maybe_free(struct sip_call *sc);
+/* The first Q.850 cause of a message's Reason headers, -1 if none. */
+int sip_reason_q850(const sip_t *sip);
+/* A received message's User-to-User into the call's LINECALLINFO; true when
+ * one was dropped for its size. */
+bool sip_report_uui(struct sip_call *sc, const sip_t *sip);
+void sip_party_from_addr(struct ot_call *c, enum ot_party which, const sip_addr_t *a, bool notify);
+/* The User-to-User header line of uui (*out NULL when there is none). */
+LONG sip_uui_header(const void *uui, DWORD len, char **out);
 LONG sip_sc_invite(struct sip_call *sc, const char *dest, const void *uui, DWORD len,
                    const char *replaces);
 LONG sip_sc_hangup(struct sip_call *sc, const char *hdr);
+void sip_sc_late_bye(struct sip_call *sc); /* the BYE held back (CANCEL crossed, ACK awaited) */
+/* Conferences: a member's parent, the parent's members (and the first),
+ * a consultation call's parent, the members put on hold or taken off. */
+struct sip_call *sip_conf_of(const struct sip_call *sc);
+unsigned sip_conf_members(struct sip_call *parent, struct sip_call **first);
+struct sip_call *sip_consult_parent(const struct sip_call *sc);
+void sip_conf_hold_members(struct sip_call *p, bool hold);
 void sip_sc_idle(struct sip_call *sc);
 void sip_sc_disconnect(struct sip_call *sc, DWORD mode);
-void sip_sc_fail_requests(struct sip_call *sc, LONG result);
-void sip_sc_maybe_free(struct sip_call *sc);
-void sip_party_from_addr(struct ot_call *c, enum ot_party which, const sip_addr_t *a, bool notify);
-void sip_count(unsigned long *field);
-bool sip_process_full(void); /* the process has [sip] max_calls SIP calls */
-struct ot_sip_counters *sip_counters(void); /* fields for sip_count */
+/* sipops.c: a conference parent (no dialog of its own). */
+struct sip_call *sip_parent_new(struct sip_line *l, struct ot_call *conf);
 
 /* ---- transfers (sipxfer.c) ---- */
 LONG sip_blind_transfer(struct ot_req *r, struct ot_call *c, const char *dest);
@@ -351,7 +399,7 @@ bool sip_xfer_absorb_bye(struct sip_call *sc);
 void sip_xfer_consult_left(struct sip_call *sc);
 /* From sc_new: the timer of our REFERs' NOTIFYs (stopped by sip_xfer_unlink). */
 void sip_xfer_init(struct sip_call *sc);
-/* Requests still waiting (sc_fail_requests), and the links, before sc is freed. */
+/* Requests still waiting (sip_sc_fail_requests), and the links, before sc is freed. */
 void sip_xfer_fail(struct sip_call *sc, LONG result);
 void sip_xfer_unlink(struct sip_call *sc);
 

@@ -27,7 +27,7 @@
  *    call matches.
  *
  * Everything here runs with the core lock held: provider operations on
- * application threads, NUA events on the provider thread (sip.c). */
+ * application threads, NUA events on the provider thread (sipevent.c). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -413,7 +413,7 @@ LONG sip_complete_transfer(struct ot_req *r, struct ot_call *c, struct ot_call *
 }
 
 /* The referring party (Referred-By) as the redirecting ID: user part (or
- * host) and display name, as sip.c reads From. */
+ * host) and display name, as sipevent.c reads From. */
 static void party_referrer(struct ot_call *c, const sip_referred_by_t *by)
 {
     char name[128] = "";
