@@ -413,7 +413,7 @@ LONG sip_complete_transfer(struct ot_req *r, struct ot_call *c, struct ot_call *
 }
 
 /* The referring party (Referred-By) as the redirecting ID: user part (or
- * host) and display name, as sipevent.c reads From. */
+ * host) and display name, as sipcall.c reads From (sip_party_from_addr). */
 static void party_referrer(struct ot_call *c, const sip_referred_by_t *by)
 {
     char name[128] = "";
