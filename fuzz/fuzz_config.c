@@ -6,8 +6,9 @@
  * first NUL byte, as otSetConfig sees them) and whole as a file (through
  * OPENTAPI_CONFIG and otCheckConfigFile), where a NUL byte must be refused.
  * A message never holds a control character but TAB (it goes to a terminal).
- * Configurations that mention "sip" are only checked, never started: SIP lines
- * would bind and send wherever the input says.
+ * Configurations that mention "sip", "kamailio" or "client" are only checked,
+ * never started: SIP lines would bind and send, the Kamailio provider and a
+ * [client] server would connect, wherever the input says.
  * Built with libFuzzer (-DOT_LIBFUZZER), or as a replay program:
  *   fuzz_config FILE...      each file once
  *   fuzz_config --random N SEED   N mutations of the default configuration */
@@ -93,7 +94,8 @@ static void run(const unsigned char *data, size_t size)
     memcpy(text, data, size);
     text[size] = '\0';
     bool has_nul = strlen(text) != size;
-    bool startable = !memmem(data, size, "sip", 3);
+    bool startable = !memmem(data, size, "sip", 3) && !memmem(data, size, "kamailio", 8) &&
+                     !memmem(data, size, "client", 6);
 
     /* 1. as a text */
     char err[256];
