@@ -154,6 +154,27 @@ TEST_THREADED(kam_bad_input_ignored_and_counted)
     close(lfd);
 }
 
+/* Starts text as the configuration and shuts down again: lineInitializeEx's
+ * result, the line devices in *ndev; no application is left either way. */
+static LONG start_once(const char *text, DWORD *ndev)
+{
+    t_config(text);
+    HLINEAPP app = 0;
+    DWORD ver = T_API;
+    LINEINITIALIZEEXPARAMS ip;
+    memset(&ip, 0, sizeof(ip));
+    ip.dwTotalSize = sizeof(ip);
+    ip.dwOptions = LINEINITIALIZEEXOPTION_USEEVENT;
+    *ndev = 0;
+    LONG rc = lineInitializeEx(&app, NULL, NULL, "kamconf", ndev, &ver, &ip);
+    if (rc == 0)
+        CHECK_RC(lineShutdown(app), 0);
+    OTSTATS st;
+    CHECK_RC(otGetStats(&st), 0);
+    CHECK_EQ(st.dwApps, 0);
+    return rc;
+}
+
 /* A configuration the provider refuses: the checker and start-up say the same
  * (LINEERR_INIFILECORRUPT and the reason with its line), nothing left behind. */
 static void expect_refused(const char *text, const char *why)
@@ -163,22 +184,11 @@ static void expect_refused(const char *text, const char *why)
     if (crc != (LONG)LINEERR_INIFILECORRUPT || !strstr(err, why))
         FAIL("otCheckConfig %s \"%s\", expected \"%s\" for:\n%s", otErrorName(crc), err, why,
              text);
-    t_config(text);
-    HLINEAPP app = 0;
-    DWORD ndev = 0, ver = T_API;
-    LINEINITIALIZEEXPARAMS ip;
-    memset(&ip, 0, sizeof(ip));
-    ip.dwTotalSize = sizeof(ip);
-    ip.dwOptions = LINEINITIALIZEEXOPTION_USEEVENT;
-    LONG rc = lineInitializeEx(&app, NULL, NULL, "bad", &ndev, &ver, &ip);
-    if (rc == 0)
-        lineShutdown(app);
+    DWORD ndev;
+    LONG rc = start_once(text, &ndev);
     if (rc != (LONG)LINEERR_INIFILECORRUPT)
         FAIL("lineInitializeEx %s, expected LINEERR_INIFILECORRUPT (as otCheckConfig) for:\n%s",
              otErrorName(rc), text);
-    OTSTATS st;
-    CHECK_RC(otGetStats(&st), 0);
-    CHECK_EQ(st.dwApps, 0);
 }
 
 /* The [kamailio] section and the Kamailio lines: what start-up refuses, the
@@ -223,16 +233,9 @@ TEST(kam_bad_configuration_refused)
     char err[320] = "?";
     CHECK_RC(otCheckConfig(good, err, sizeof(err)), 0);
     CHECK_EQ(err[0], '\0');
-    t_config(good);
-    HLINEAPP app = 0;
-    DWORD ndev = 0, ver = T_API;
-    LINEINITIALIZEEXPARAMS ip;
-    memset(&ip, 0, sizeof(ip));
-    ip.dwTotalSize = sizeof(ip);
-    ip.dwOptions = LINEINITIALIZEEXOPTION_USEEVENT;
-    CHECK_RC(lineInitializeEx(&app, NULL, NULL, "good", &ndev, &ver, &ip), 0);
+    DWORD ndev;
+    CHECK_RC(start_once(good, &ndev), 0);
     CHECK_EQ(ndev, 2);
-    CHECK_RC(lineShutdown(app), 0);
     CHECK_RC(otSetConfig(NULL), 0);
 #undef L1
 }
