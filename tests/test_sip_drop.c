@@ -164,6 +164,31 @@ TEST(sip_shutdown_cancel_unanswered_is_bounded)
     sh_wait_dialogs(0);
 }
 
+/* The answer crosses our CANCEL while the only application shuts down (SIPp
+ * sends its 200 a second after answering the CANCEL): the shutdown, waiting
+ * for the INVITE's final response, ACKs it and sends the BYE with the drop's
+ * UUI and Reason (checked by SIPp), as a line that is not stopping does. */
+TEST(sip_shutdown_cancel_answer_race)
+{
+    int port = sh_port(0);
+    sh_config_line(port, NULL);
+    tapp a;
+    HLINE hl;
+    sh_app_open(&a, &hl);
+    sproc sipp;
+    sh_sipp_start(&sipp, "uas_cancel_race_late.xml", sh_port(1), 0, 1, NULL);
+    char dest[64];
+    snprintf(dest, sizeof(dest), "sip:sipp@127.0.0.1:%d", sh_port(1));
+    HCALL h = t_make_call(&a, hl, dest, NULL, 0);
+    t_expect_state(&a, h, LINECALLSTATE_DIALING, 0);
+    sh_expect_state(&a, h, LINECALLSTATE_RINGBACK, 0);
+    static const unsigned char race[] = {0x04, 'r', 'a', 'c', 'e'};
+    sh_drop_idle_uui(&a, h, race, sizeof(race));
+    CHECK_RC(lineShutdown(a.h), 0);
+    sh_expect_success(&sipp, SH_SIPP_TIMEOUT_MS);
+    sh_wait_dialogs(0);
+}
+
 /* ---- rejections -------------------------------------------------------------------- */
 
 static const char *reject_scenario(const char *status, const char *cause, bool after_180)
