@@ -2,8 +2,9 @@
  * on the wire by SIPp (tests/sipp) and in the application's messages: a drop
  * between our 200 OK and its ACK, a drop before any provisional response, a
  * rejection after lineAccept, the configured rejection statuses, a line that
- * may not reject.  Every SIPp run is bounded and waited for on its exit; no
- * test sleeps (SIPp's scripted pauses set the timing). */
+ * may not reject, shutdowns that a silent far end must not hold up.  Every
+ * SIPp run is bounded and waited for on its exit; no test sleeps (SIPp's
+ * scripted pauses set the timing). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -127,6 +128,63 @@ TEST(sip_shutdown_without_ack_is_bounded)
         FAIL("lineShutdown took %lld ms; expected the 4 s wait for the ACK and no more than "
              "a shutdown after it",
              t);
+    sh_expect_success(&sipp, SH_SIPP_TIMEOUT_MS);
+    sh_wait_dialogs(0);
+}
+
+/* We call SIPp and abandon the call; SIPp answers the CANCEL (200) but never
+ * the INVITE (no 487), so our INVITE transaction stays in flight (64*T1,
+ * 32 s), and the only application shuts down.  The stop waits for the final
+ * response a bounded time (4 s), then lets the handle go before
+ * nua_shutdown, which would otherwise wait for it until its own 30 s limit
+ * (the fuzz_sip finding, docs/sip.md). */
+TEST(sip_shutdown_cancel_unanswered_is_bounded)
+{
+    int port = sh_port(0);
+    sh_config_line(port, NULL);
+    tapp a;
+    HLINE hl;
+    sh_app_open(&a, &hl);
+    sproc sipp;
+    sh_sipp_start(&sipp, "uas_cancel_no_487.xml", sh_port(1), 0, 1, NULL);
+    char dest[64];
+    snprintf(dest, sizeof(dest), "sip:sipp@127.0.0.1:%d", sh_port(1));
+    HCALL h = t_make_call(&a, hl, dest, NULL, 0);
+    t_expect_state(&a, h, LINECALLSTATE_DIALING, 0);
+    /* (NUA reports no 100 Trying: the CANCEL goes once it came) */
+    sh_drop_idle_uui(&a, h, NULL, 0);
+    sh_expect_success(&sipp, SH_SIPP_TIMEOUT_MS); /* it answered the CANCEL */
+    long long t = mono_ms();
+    CHECK_RC(lineShutdown(a.h), 0);
+    t = mono_ms() - t;
+    if (t > 10000)
+        FAIL("lineShutdown took %lld ms; expected the 4 s wait for the INVITE's final "
+             "response and no more than a shutdown after it",
+             t);
+    sh_wait_dialogs(0);
+}
+
+/* The answer crosses our CANCEL while the only application shuts down (SIPp
+ * sends its 200 a second after answering the CANCEL): the shutdown, waiting
+ * for the INVITE's final response, ACKs it and sends the BYE with the drop's
+ * UUI and Reason (checked by SIPp), as a line that is not stopping does. */
+TEST(sip_shutdown_cancel_answer_race)
+{
+    int port = sh_port(0);
+    sh_config_line(port, NULL);
+    tapp a;
+    HLINE hl;
+    sh_app_open(&a, &hl);
+    sproc sipp;
+    sh_sipp_start(&sipp, "uas_cancel_race_late.xml", sh_port(1), 0, 1, NULL);
+    char dest[64];
+    snprintf(dest, sizeof(dest), "sip:sipp@127.0.0.1:%d", sh_port(1));
+    HCALL h = t_make_call(&a, hl, dest, NULL, 0);
+    t_expect_state(&a, h, LINECALLSTATE_DIALING, 0);
+    sh_expect_state(&a, h, LINECALLSTATE_RINGBACK, 0);
+    static const unsigned char race[] = {0x04, 'r', 'a', 'c', 'e'};
+    sh_drop_idle_uui(&a, h, race, sizeof(race));
+    CHECK_RC(lineShutdown(a.h), 0);
     sh_expect_success(&sipp, SH_SIPP_TIMEOUT_MS);
     sh_wait_dialogs(0);
 }

@@ -57,6 +57,7 @@ static struct {
     unsigned long trim_seen, trim_acc; /* invites at the last tick, since the last trim */
     unsigned trim_more;                /* ticks that trim again after a burst's first trim */
     su_timer_t *trim_timer;
+    su_timer_t *stop_timer; /* the end of stop()'s wait (STOP_ACK_WAIT_MS) */
 } S;
 
 /* The provider thread runs "detached" from the core while the provider is
@@ -64,9 +65,10 @@ static struct {
  * lock and report nothing.  Written before the teardown starts, read by the
  * callbacks before and after they take the lock. */
 atomic_bool sip_detached; /* sipint.h: the callback (sipevent.c) reads it */
-/* Lines stop() is unregistering, and dialogs whose BYE waits for the ACK
- * of our 200 OK (stop_wait); when both are 0 the shutdown starts, or when
- * stop() stops waiting (STOP_ACK_WAIT_MS). */
+/* Lines stop() is unregistering, and dialogs stop() waits for (stop_wait:
+ * a BYE waiting for the ACK of our 200 OK, an INVITE we CANCELed waiting for
+ * its final response); when both are 0 the shutdown starts, or when the wait
+ * ends (STOP_ACK_WAIT_MS). */
 static atomic_uint unregs_pending;
 static atomic_uint acks_pending;
 static atomic_bool shutdown_started;
@@ -74,8 +76,16 @@ static pthread_mutex_t stop_mu = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t stop_cv;
 static pthread_once_t stop_once = PTHREAD_ONCE_INIT;
 /* How long stop() waits for ACKs before nua_shutdown (which sends its BYE at
- * once): the 200 OK is retransmitted at 0.5, 1.5 and 3.5 s. */
+ * once): the 200 OK is retransmitted at 0.5, 1.5 and 3.5 s.  The same wait
+ * bounds the one for the final responses of the INVITEs we CANCELed: after
+ * it their handles are destroyed.  nua_shutdown would otherwise wait for them
+ * (RFC 3261 9.1: 64*T1, Sofia's timer D, 32 s, when the peer answers the
+ * CANCEL but never the INVITE) and give up only at its own 30 s limit; and
+ * Sofia-SIP 1.12.11 ignores nua_handle_destroy once nua_shutdown was called
+ * (nua_signal drops every signal but the shutdown), so they must go before. */
 #define STOP_ACK_WAIT_MS 4000
+/* stop()'s own wait, should the provider thread's timer not end it. */
+#define STOP_WAIT_LIMIT_MS (STOP_ACK_WAIT_MS + 2000)
 
 /* start() waits for the provider thread to have created its user agents. */
 static pthread_mutex_t init_mu = PTHREAD_MUTEX_INITIALIZER;
@@ -344,12 +354,13 @@ void sip_detached_event(nua_event_t ev, int status, struct sip_line *l, struct s
         return;
     }
     if (ev == nua_i_state && sc && sc->stop_wait && !atomic_load(&shutdown_started)) {
-        /* A dialog whose BYE waits for the ACK (stop() marked it): the BYE
-         * when the ACK comes, the shutdown once the dialog is over. */
+        /* A dialog stop() waits for: the BYE when the ACK comes (or when a
+         * 2xx crossed our CANCEL), the shutdown once the dialog is over. */
         int cs = -1;
         tl_gets(tags, NUTAG_CALLSTATE_REF(cs), TAG_END());
-        if (cs == nua_callstate_ready && sc->bye_on_ack) {
+        if (cs == nua_callstate_ready && (sc->bye_on_ack || sc->cancelled)) {
             sc->bye_on_ack = false;
+            sc->cancelled = false; /* its BYE: nua_shutdown may wait for it */
             sip_sc_late_bye(sc);
         } else if (cs == nua_callstate_terminated) {
             sc->stop_wait = false;
@@ -374,6 +385,41 @@ void sip_detached_event(nua_event_t ev, int status, struct sip_line *l, struct s
             nua_handle_destroy(x->reg_nh), x->reg_nh = NULL;
     }
     su_root_break(S.root);
+}
+
+/* The end of stop()'s wait (provider thread, S.stop_timer): the INVITEs we
+ * CANCELed that still have no final response are let go (nua_handle_destroy,
+ * before nua_shutdown: see STOP_ACK_WAIT_MS; Sofia's transaction layer still
+ * ACKs a late 487 and answers a late 2xx with ACK and BYE until the user
+ * agent is destroyed), then the shutdown starts. */
+static void stop_timeout(su_root_magic_t *magic, su_timer_t *t, su_timer_arg_t *arg)
+{
+    (void)magic, (void)t, (void)arg;
+    if (atomic_load(&shutdown_started))
+        return;
+    for (unsigned i = 0; i < S.nlines; i++) {
+        struct ot_list *pos;
+        for (pos = S.lines[i].calls.next; pos != &S.lines[i].calls; pos = pos->next) {
+            struct sip_call *sc = ot_container_of(pos, struct sip_call, link);
+            if (sc->stop_wait && sc->cancelled) {
+                sc->stop_wait = false;
+                sip_sc_release_handle(sc);
+            }
+        }
+    }
+    start_shutdown();
+}
+
+/* stop() asks the provider thread to time its wait (a message to its root:
+ * timers belong to the thread of their root). */
+static void stop_timer_arm(su_root_magic_t *magic, su_msg_r msg, su_msg_arg_t *arg)
+{
+    (void)magic, (void)msg, (void)arg;
+    if (atomic_load(&shutdown_started) || S.stop_timer)
+        return;
+    S.stop_timer = su_timer_create(su_root_task(S.root), STOP_ACK_WAIT_MS);
+    if (S.stop_timer)
+        su_timer_set(S.stop_timer, stop_timeout, NULL);
 }
 
 /* ---- the provider thread ------------------------------------------------------- */
@@ -508,6 +554,9 @@ static void *provider_main(void *arg)
     if (S.trim_timer)
         su_timer_destroy(S.trim_timer);
     S.trim_timer = NULL;
+    if (S.stop_timer)
+        su_timer_destroy(S.stop_timer);
+    S.stop_timer = NULL;
     for (unsigned i = 0; i < S.nlines; i++)
         if (S.lines[i].nua) {
             nua_destroy(S.lines[i].nua);
@@ -662,14 +711,17 @@ void sp_stop(void)
      * thread destroys the user agents. */
     /* Dialogs whose BYE waits for an ACK (a call let go between our 200 OK
      * and its ACK): nua_shutdown would send its BYE before the ACK, so the
-     * shutdown waits for them, a bounded time.  Marked before `sip_detached`:
-     * from then on only the provider thread touches them. */
+     * shutdown waits for them, a bounded time.  So it does for the INVITEs we
+     * CANCELed whose final response has not come yet, which nua_shutdown
+     * would wait for up to 30 s (see STOP_ACK_WAIT_MS).  Marked before
+     * `sip_detached`: from then on only the provider thread touches them. */
     unsigned acks = 0;
     for (unsigned i = 0; i < S.nlines; i++) {
         struct ot_list *pos;
         for (pos = S.lines[i].calls.next; pos != &S.lines[i].calls; pos = pos->next) {
             struct sip_call *sc = ot_container_of(pos, struct sip_call, link);
-            sc->stop_wait = sc->bye_on_ack && sc->nh;
+            bool cancelled = sc->cancelled && sc->phase == PH_ENDING;
+            sc->stop_wait = (sc->bye_on_ack || cancelled) && sc->nh;
             sip_forward_done(sc); /* no timer fires during the teardown */
             acks += sc->stop_wait;
         }
@@ -677,6 +729,9 @@ void sp_stop(void)
     atomic_store(&acks_pending, acks);
     atomic_store(&shutdown_started, false);
     atomic_store(&sip_detached, true);
+    su_msg_r arm = SU_MSG_R_INIT; /* after the reset that stop_timer_arm reads */
+    if (acks && su_msg_new(arm, 0) == 0)
+        su_msg_send_to(arm, su_root_task(S.root), stop_timer_arm);
     unsigned n = 0;
     for (unsigned i = 0; i < S.nlines; i++) {
         struct sip_line *l = &S.lines[i];
@@ -697,8 +752,10 @@ void sp_stop(void)
      * leaves without touching anything. */
     pthread_mutex_unlock(&ot_g.lock);
     if (acks) {
+        /* The provider thread starts the shutdown (stop_timeout at the
+         * latest); this wait is bounded all the same. */
         pthread_once(&stop_once, stop_cv_init);
-        struct timespec ts = ot_deadline_ms(STOP_ACK_WAIT_MS);
+        struct timespec ts = ot_deadline_ms(STOP_WAIT_LIMIT_MS);
         pthread_mutex_lock(&stop_mu);
         while (!atomic_load(&shutdown_started))
             if (pthread_cond_timedwait(&stop_cv, &stop_mu, &ts) == ETIMEDOUT)
