@@ -72,7 +72,7 @@ static bool list_matches(const struct srv_conn *c, const char *list, size_t n)
 
 static unsigned rights_for(const struct srv_conn *c, const struct ot_linedev *ld)
 {
-    if (c->uid == 0 || c->uid == S.my_uid)
+    if (c->uid == 0 || c->uid == srv_state.my_uid)
         return RIGHT_OWNER | RIGHT_MONITOR;
     const char *rule = ot_setting("access", ld->conf.number);
     if (!rule)

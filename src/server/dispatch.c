@@ -105,7 +105,7 @@ static LONG do_call(struct srv_conn *c, unsigned fn, uint32_t seq, struct ot_rpc
             HLINEAPP owner = app_of_handle(sig[i] == 'l' ? 'l' : 'c', (DWORD)args->a[i], &dev, &hl);
             if (!owner || !conn_app(c, owner)) {
                 rc = handle_error(sig[i]);
-                S.counters.foreign_handles++;
+                srv_state.counters.foreign_handles++;
                 break;
             }
             if (line_dev == UINT32_MAX) {
@@ -204,7 +204,7 @@ int srv_on_frame(struct srv_conn *c, const struct ot_rpc_hdr *h, const unsigned 
         return -1;
     struct ot_wbuf res = {0};
     LONG rc;
-    S.counters.calls++;
+    srv_state.counters.calls++;
     if (h->fn == OT_RPC_INITIALIZE) {
         uint32_t n = ot_rbuf_u32(&in);
         const unsigned char *name = n <= 255 ? ot_rbuf_take(&in, n) : NULL;

@@ -36,6 +36,7 @@
 #define MAX_APPS_PER_CONN 64u
 
 struct srv_state srv_state;
+#define S srv_state /* this file's short name for it */
 
 static void logmsg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static void logmsg(const char *fmt, ...)

@@ -94,7 +94,6 @@ struct srv_state {
     struct ot_server_counters counters;
 };
 extern struct srv_state srv_state;
-#define S srv_state
 
 /* access.c */
 /* A HELLO's client: its user's name, its groups, the lines it sees and its
