@@ -203,11 +203,10 @@ TEST(sip_target_invite_contact_not_sip_refused)
     t_shutdown(&a);
 }
 
-/* The reproducer: we hold a call, the peer's 200 OK to our re-INVITE names
- * tel: as its Contact.  The target stays where it was: the ACK and later our
- * BYE go to the peer's socket.  (Were the target moved, Sofia-SIP could not
- * ACK, and its BYEs would recurse until the stack overflows.) */
-TEST(sip_target_reinvite_2xx_keeps_target)
+/* We hold a call; the peer answers our re-INVITE with a 200 OK whose Contact
+ * is contact.  The target stays where it was: the ACK and later our BYE go to
+ * the peer's socket. */
+static void hold_answered_with(const char *contact2)
 {
     int port = sh_port(0);
     sh_config_line(port, NULL);
@@ -216,13 +215,13 @@ TEST(sip_target_reinvite_2xx_keeps_target)
     sh_app_open(&a, &hl);
     peer p;
     peer_open(&p, port);
-    char to[256], contact[128];
+    char to[256], contact[128], moved[128];
     snprintf(contact, sizeof(contact), "<sip:peer@127.0.0.1:%d>", p.port);
     HCALL h = connected_call(&a, hl, &p, 1, to, sizeof(to), contact);
     LONG req = lineHold(h);
     CHECK_REQ(req);
-    send_response(&p, peer_expect(&p, "INVITE sip:peer@127.0.0.1"), "200 OK", "",
-                  "<tel:+15550100>");
+    snprintf(moved, sizeof(moved), contact2, sh_free_port());
+    send_response(&p, peer_expect(&p, "INVITE sip:peer@127.0.0.1"), "200 OK", "", moved);
     peer_expect(&p, "ACK sip:peer@127.0.0.1");
     t_expect_state(&a, h, LINECALLSTATE_ONHOLD, 0);
     t_expect_reply(&a, req, 0);
@@ -230,6 +229,21 @@ TEST(sip_target_reinvite_2xx_keeps_target)
     sh_wait_dialogs(0);
     close(p.fd);
     t_shutdown(&a);
+}
+
+/* A SIP Contact elsewhere: nothing listens there, and the ACK still comes to
+ * the peer's socket (the mutant of this fix fails here, before the next test
+ * would overflow the stack). */
+TEST(sip_target_reinvite_2xx_keeps_target)
+{
+    hold_answered_with("<sip:moved@127.0.0.1:%d>");
+}
+
+/* The reproducer: the 200 OK names tel:.  Were the target moved there, Sofia
+ * could not ACK, and its BYEs would recurse until NUA's stack overflows. */
+TEST(sip_target_reinvite_2xx_tel_contact)
+{
+    hold_answered_with("<tel:+1555%d>");
 }
 
 /* The peer's re-INVITE names tel: as its Contact: refused (400), and the call
