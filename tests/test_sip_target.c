@@ -261,7 +261,18 @@ TEST(sip_target_peer_reinvite_contact_not_sip_ends_call)
     snprintf(contact, sizeof(contact), "<sip:peer@127.0.0.1:%d>", p.port);
     HCALL h = connected_call(&a, hl, &p, 1, to, sizeof(to), contact);
     send_invite(&p, 1, 2, to, "<tel:+15550100>");
-    peer_expect(&p, "SIP/2.0 400");
+    const char *r = peer_expect(&p, "SIP/2.0 ");
+    while (!strncmp(r, "SIP/2.0 1", 9))
+        r = peer_expect(&p, "SIP/2.0 ");
+    if (strncmp(r, "SIP/2.0 400", 11)) {
+        /* The call stayed up: our own BYE ends that dialog (Sofia's, at
+         * shutdown, would overflow the stack before this failure shows). */
+        char status[64];
+        snprintf(status, sizeof(status), "%.*s", (int)strcspn(r, "\r\n"), r);
+        CHECK_REQ(lineDrop(h, NULL, 0));
+        sh_wait_state(&a, h, LINECALLSTATE_IDLE);
+        FAIL("the re-INVITE naming tel: got \"%s\", not 400", status);
+    }
     t_expect_state(&a, h, LINECALLSTATE_DISCONNECTED, LINEDISCONNECTMODE_UNAVAIL);
     T_LOG_EXPECT("the peer's new Contact is not a SIP URI: ended");
     sh_wait_dialogs(0);
