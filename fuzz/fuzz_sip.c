@@ -13,8 +13,9 @@
  * of application actions, one character each:
  *   a answer, A accept, r reject/drop (the newest offered call), c lineMakeCall
  *   to the peer, d drop (the newest call not idle), u lineSendUserUserInfo,
- *   x deallocate an idle call, s sync (wait until the line handled everything
- *   sent so far).
+ *   h lineHold (the newest connected call: a re-INVITE, which the input
+ *   answers), x deallocate an idle call, s sync (wait until the line handled
+ *   everything sent so far).
  * Any other block is one SIP message, sent as one datagram after these
  * substitutions: $L the line's port, $P the peer's port, and from the last
  * INVITE the line sent to the peer: $V its Via, $F its From, $T its To, $I its
@@ -647,6 +648,10 @@ static void action(char a)
     case 'u':
         if ((c = newest(LINECALLSTATE_CONNECTED)))
             expect_reply(lineSendUserUserInfo(c->h, uui, sizeof(uui) - 1));
+        break;
+    case 'h':
+        if ((c = newest(LINECALLSTATE_CONNECTED)))
+            expect_reply(lineHold(c->h));
         break;
     case 'x':
         if ((c = newest(LINECALLSTATE_IDLE)))

@@ -12,9 +12,46 @@
 #include "sipint.h"
 
 /* ---- NUA events (provider thread, core lock held) ---------------------------------- */
+/* A Contact Sofia-SIP can send the dialog's requests to: a SIP or SIPS URI
+ * (RFC 3261 8.1.1.8, 12.1).  Sofia-SIP fails every request to any other
+ * target at once, and 1.12.11 answers such a failed BYE of its own with
+ * another, without end (docs/sip.md): such a dialog is not kept.  Without a
+ * Contact the target does not change (a re-INVITE, an UPDATE); an INVITE
+ * that starts a call must have one. */
+static bool contact_usable(const sip_t *sip, bool required)
+{
+    if (!sip || !sip->sip_contact)
+        return !required;
+    enum url_type_e t = sip->sip_contact->m_url->url_type;
+    return t == url_sip || t == url_sips;
+}
+
+/* A re-INVITE or UPDATE of the peer moved the dialog's target to a URI
+ * Sofia-SIP cannot send to: the call ends here, with our BYE, which Sofia
+ * fails at once and so ends the dialog (its own BYE would not end). */
+static bool target_lost(struct sip_call *sc, nua_handle_t *nh, const sip_t *sip, bool reinvite)
+{
+    if (contact_usable(sip, false))
+        return false;
+    ot_logc(OT_CAT_SIP, OTLOG_WARN, "call %u: the peer's new Contact is not a SIP URI: ended",
+            sc->call ? (unsigned)ot_call_id(sc->call) : 0u);
+    if (reinvite)
+        nua_respond(nh, 400, "Contact Not a SIP URI", TAG_END());
+    if (sip_sc_hangup(sc, NULL) == 0)
+        sip_sc_disconnect(sc, LINEDISCONNECTMODE_UNAVAIL);
+    return true;
+}
+
 static void on_invite(struct sip_line *l, nua_handle_t *nh, const sip_t *sip)
 {
     struct sip_call *old = NULL;
+    if (!contact_usable(sip, true)) {
+        ot_logc(OT_CAT_SIP, OTLOG_INFO, "line %u: INVITE whose Contact is not a SIP URI: 400",
+                (unsigned)l->id);
+        nua_respond(nh, 400, "Contact Not a SIP URI", TAG_END());
+        nua_handle_destroy(nh);
+        return;
+    }
     if (!sip_invite_admitted(l, nh, sip) || !sip_xfer_check_replaces(l, nh, sip, &old))
         return;
     struct sip_call *sc = sip_sc_new(l, NULL, true);
@@ -299,6 +336,8 @@ void sip_provider_event(nua_event_t ev, int status, char const *phrase, nua_t *n
     case nua_i_invite:
         if (!sc)
             on_invite(l, nh, sip);
+        else if (target_lost(sc, nh, sip, true))
+            break;
         else if (sc->phase == PH_CONFIRMED) { /* re-INVITE (refresh, hold): siphold.c */
             sip_hold_i_invite(sc, nh, sip);
             sip_cnt_add(&sip_counters()->reinvites_received, 1);
@@ -322,6 +361,10 @@ void sip_provider_event(nua_event_t ev, int status, char const *phrase, nua_t *n
             else if (cs == nua_callstate_terminated)
                 on_terminated(sc, status);
         }
+        break;
+    case nua_i_update: /* answered by NUA */
+        if (sc)
+            (void)target_lost(sc, nh, sip, false);
         break;
     case nua_i_bye:
         if (sc)

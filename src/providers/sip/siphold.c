@@ -86,8 +86,10 @@ static LONG send_reinvite(struct sip_call *sc, bool hold)
     char *sdp = next_sdp(sc, hold, -1);
     if (!sdp)
         return LINEERR_NOMEM;
+    /* NUTAG_DIALOG(0): its 2xx does not move the dialog's remote target
+     * (docs/sip.md, "Sofia-SIP and a Contact it cannot send to"). */
     nua_invite(sc->nh, SIPTAG_CONTENT_TYPE_STR("application/sdp"), SIPTAG_PAYLOAD_STR(sdp),
-               TAG_END());
+               NUTAG_DIALOG(0), TAG_END());
     free(sdp);
     sc->reinvite_out = true;
     sc->offer_hold = hold;
