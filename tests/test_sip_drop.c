@@ -138,19 +138,26 @@ TEST(sip_shutdown_without_ack_is_bounded)
  * response a bounded time (4 s), then lets the handle go before
  * nua_shutdown, which would otherwise wait for it until its own 30 s limit
  * (the fuzz_sip finding, docs/sip.md). */
-TEST(sip_shutdown_cancel_unanswered_is_bounded)
+/* A line (the only application on it) calls a SIPp running scenario: the
+ * call, DIALING. */
+static HCALL call_sipp(tapp *a, sproc *sipp, const char *scenario)
 {
-    int port = sh_port(0);
-    sh_config_line(port, NULL);
-    tapp a;
+    sh_config_line(sh_port(0), NULL);
     HLINE hl;
-    sh_app_open(&a, &hl);
-    sproc sipp;
-    sh_sipp_start(&sipp, "uas_cancel_no_487.xml", sh_port(1), 0, 1, NULL);
+    sh_app_open(a, &hl);
+    sh_sipp_start(sipp, scenario, sh_port(1), 0, 1, NULL);
     char dest[64];
     snprintf(dest, sizeof(dest), "sip:sipp@127.0.0.1:%d", sh_port(1));
-    HCALL h = t_make_call(&a, hl, dest, NULL, 0);
-    t_expect_state(&a, h, LINECALLSTATE_DIALING, 0);
+    HCALL h = t_make_call(a, hl, dest, NULL, 0);
+    t_expect_state(a, h, LINECALLSTATE_DIALING, 0);
+    return h;
+}
+
+TEST(sip_shutdown_cancel_unanswered_is_bounded)
+{
+    tapp a;
+    sproc sipp;
+    HCALL h = call_sipp(&a, &sipp, "uas_cancel_no_487.xml");
     /* (NUA reports no 100 Trying: the CANCEL goes once it came) */
     sh_drop_idle_uui(&a, h, NULL, 0);
     sh_expect_success(&sipp, SH_SIPP_TIMEOUT_MS); /* it answered the CANCEL */
@@ -170,17 +177,9 @@ TEST(sip_shutdown_cancel_unanswered_is_bounded)
  * UUI and Reason (checked by SIPp), as a line that is not stopping does. */
 TEST(sip_shutdown_cancel_answer_race)
 {
-    int port = sh_port(0);
-    sh_config_line(port, NULL);
     tapp a;
-    HLINE hl;
-    sh_app_open(&a, &hl);
     sproc sipp;
-    sh_sipp_start(&sipp, "uas_cancel_race_late.xml", sh_port(1), 0, 1, NULL);
-    char dest[64];
-    snprintf(dest, sizeof(dest), "sip:sipp@127.0.0.1:%d", sh_port(1));
-    HCALL h = t_make_call(&a, hl, dest, NULL, 0);
-    t_expect_state(&a, h, LINECALLSTATE_DIALING, 0);
+    HCALL h = call_sipp(&a, &sipp, "uas_cancel_race_late.xml");
     sh_expect_state(&a, h, LINECALLSTATE_RINGBACK, 0);
     static const unsigned char race[] = {0x04, 'r', 'a', 'c', 'e'};
     sh_drop_idle_uui(&a, h, race, sizeof(race));
