@@ -65,10 +65,10 @@ static struct {
  * lock and report nothing.  Written before the teardown starts, read by the
  * callbacks before and after they take the lock. */
 atomic_bool sip_detached; /* sipint.h: the callback (sipevent.c) reads it */
-/* Lines stop() is unregistering, and dialogs stop() waits for (stop_wait:
- * a BYE waiting for the ACK of our 200 OK, an INVITE we CANCELed waiting for
- * its final response); when both are 0 the shutdown starts, or when the wait
- * ends (STOP_ACK_WAIT_MS). */
+/* Lines stop() is unregistering (their un-REGISTER has no final response
+ * yet), and dialogs stop() waits for (stop_wait: a BYE waiting for the ACK
+ * of our 200 OK, an INVITE we CANCELed waiting for its final response); when
+ * both are 0 the shutdown starts, or when the wait ends (STOP_ACK_WAIT_MS). */
 static atomic_uint unregs_pending;
 static atomic_uint acks_pending;
 static atomic_bool shutdown_started;
@@ -82,7 +82,11 @@ static pthread_once_t stop_once = PTHREAD_ONCE_INIT;
  * (RFC 3261 9.1: 64*T1, Sofia's timer D, 32 s, when the peer answers the
  * CANCEL but never the INVITE) and give up only at its own 30 s limit; and
  * Sofia-SIP 1.12.11 ignores nua_handle_destroy once nua_shutdown was called
- * (nua_signal drops every signal but the shutdown), so they must go before. */
+ * (nua_signal drops every signal but the shutdown), so they must go before.
+ * It bounds the wait for the un-REGISTERs too (retransmitted at 0.5, 1.5 and
+ * 3.5 s): a registrar that no longer answers would hold the shutdown for
+ * 64*T1 (timer F, 32 s), and nua_shutdown would wait for the transaction as
+ * well, so the registration handles still unregistering go first. */
 #define STOP_ACK_WAIT_MS 4000
 /* stop()'s own wait, should the provider thread's timer not end it. */
 #define STOP_WAIT_LIMIT_MS (STOP_ACK_WAIT_MS + 2000)
@@ -391,13 +395,22 @@ void sip_detached_event(nua_event_t ev, int status, struct sip_line *l, struct s
  * CANCELed that still have no final response are let go (nua_handle_destroy,
  * before nua_shutdown: see STOP_ACK_WAIT_MS; Sofia's transaction layer still
  * ACKs a late 487 and answers a late 2xx with ACK and BYE until the user
- * agent is destroyed), then the shutdown starts. */
+ * agent is destroyed), so are the registrations whose un-REGISTER has no
+ * final response (its transaction ends with the user agent), then the
+ * shutdown starts. */
 static void stop_timeout(su_root_magic_t *magic, su_timer_t *t, su_timer_arg_t *arg)
 {
     (void)magic, (void)t, (void)arg;
     if (atomic_load(&shutdown_started))
         return;
     for (unsigned i = 0; i < S.nlines; i++) {
+        struct sip_line *l = &S.lines[i];
+        if (l->unregistering && l->reg_nh) {
+            l->unregistering = false;
+            atomic_fetch_sub(&unregs_pending, 1);
+            nua_handle_destroy(l->reg_nh);
+            l->reg_nh = NULL;
+        }
         struct ot_list *pos;
         for (pos = S.lines[i].calls.next; pos != &S.lines[i].calls; pos = pos->next) {
             struct sip_call *sc = ot_container_of(pos, struct sip_call, link);
@@ -729,9 +742,6 @@ void sp_stop(void)
     atomic_store(&acks_pending, acks);
     atomic_store(&shutdown_started, false);
     atomic_store(&sip_detached, true);
-    su_msg_r arm = SU_MSG_R_INIT; /* after the reset that stop_timer_arm reads */
-    if (acks && su_msg_new(arm, 0) == 0)
-        su_msg_send_to(arm, su_root_task(S.root), stop_timer_arm);
     unsigned n = 0;
     for (unsigned i = 0; i < S.nlines; i++) {
         struct sip_line *l = &S.lines[i];
@@ -739,6 +749,13 @@ void sp_stop(void)
         n += l->unregistering;
     }
     atomic_store(&unregs_pending, n);
+    /* The un-REGISTERs are waited for as the dialogs are (STOP_ACK_WAIT_MS).
+     * Sent after the resets and marks that stop_timer_arm and stop_timeout
+     * read. */
+    bool wait = acks || n;
+    su_msg_r arm = SU_MSG_R_INIT;
+    if (wait && su_msg_new(arm, 0) == 0)
+        su_msg_send_to(arm, su_root_task(S.root), stop_timer_arm);
     if (n) {
         for (unsigned i = 0; i < S.nlines; i++)
             if (S.lines[i].unregistering)
@@ -751,7 +768,7 @@ void sp_stop(void)
      * core meanwhile, and a callback that gets the lock sees `sip_detached` and
      * leaves without touching anything. */
     pthread_mutex_unlock(&ot_g.lock);
-    if (acks) {
+    if (wait) {
         /* The provider thread starts the shutdown (stop_timeout at the
          * latest); this wait is bounded all the same. */
         pthread_once(&stop_once, stop_cv_init);
