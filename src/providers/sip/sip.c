@@ -357,6 +357,21 @@ void sip_detached_event(nua_event_t ev, int status, struct sip_line *l, struct s
         stop_progress();
         return;
     }
+    if (ev == nua_r_register && status >= 200 && l && l->reg_waiting &&
+        !atomic_load(&shutdown_started)) {
+        /* The REGISTER that was in flight when stop() began: a success is
+         * undone at once (the same wait), a failure leaves nothing to undo
+         * (no new challenge is answered now). */
+        l->reg_waiting = false;
+        if (status < 300 && l->reg_nh) {
+            l->unregistering = true;
+            nua_unregister(l->reg_nh, TAG_END());
+        } else {
+            atomic_fetch_sub(&unregs_pending, 1);
+            stop_progress();
+        }
+        return;
+    }
     if (ev == nua_i_state && sc && sc->stop_wait && !atomic_load(&shutdown_started)) {
         /* A dialog stop() waits for: the BYE when the ACK comes (or when a
          * 2xx crossed our CANCEL), the shutdown once the dialog is over. */
@@ -395,9 +410,9 @@ void sip_detached_event(nua_event_t ev, int status, struct sip_line *l, struct s
  * CANCELed that still have no final response are let go (nua_handle_destroy,
  * before nua_shutdown: see STOP_ACK_WAIT_MS; Sofia's transaction layer still
  * ACKs a late 487 and answers a late 2xx with ACK and BYE until the user
- * agent is destroyed), so are the registrations whose un-REGISTER has no
- * final response (its transaction ends with the user agent), then the
- * shutdown starts. */
+ * agent is destroyed), so are the registrations whose un-REGISTER (or
+ * REGISTER) has no final response (its transaction ends with the user
+ * agent), then the shutdown starts. */
 static void stop_timeout(su_root_magic_t *magic, su_timer_t *t, su_timer_arg_t *arg)
 {
     (void)magic, (void)t, (void)arg;
@@ -405,8 +420,8 @@ static void stop_timeout(su_root_magic_t *magic, su_timer_t *t, su_timer_arg_t *
         return;
     for (unsigned i = 0; i < S.nlines; i++) {
         struct sip_line *l = &S.lines[i];
-        if (l->unregistering && l->reg_nh) {
-            l->unregistering = false;
+        if ((l->unregistering || l->reg_waiting) && l->reg_nh) {
+            l->unregistering = l->reg_waiting = false;
             atomic_fetch_sub(&unregs_pending, 1);
             nua_handle_destroy(l->reg_nh);
             l->reg_nh = NULL;
@@ -541,8 +556,10 @@ static void *provider_main(void *arg)
             char expires[16];
             snprintf(expires, sizeof(expires), "%u", l->expires);
             l->reg_nh = nua_handle(l->nua, NULL, SIPTAG_TO_STR(l->from), TAG_END());
-            if (l->reg_nh)
+            if (l->reg_nh) {
+                l->reg_pending = true;
                 nua_register(l->reg_nh, SIPTAG_EXPIRES_STR(expires), TAG_END());
+            }
         }
     } else {
         /* Tear down what was created; callbacks must not wait for the core lock,
@@ -739,16 +756,22 @@ void sp_stop(void)
             acks += sc->stop_wait;
         }
     }
-    atomic_store(&acks_pending, acks);
-    atomic_store(&shutdown_started, false);
-    atomic_store(&sip_detached, true);
+    /* Registered lines un-REGISTER; a line whose REGISTER is still in flight
+     * waits for its final response (and un-REGISTERs after a success):
+     * nua_shutdown would wait for it up to its 30 s limit.  Marked before
+     * `sip_detached` too: the provider thread reads them once it sees it. */
     unsigned n = 0;
     for (unsigned i = 0; i < S.nlines; i++) {
         struct sip_line *l = &S.lines[i];
-        l->unregistering = l->nua && l->reg_nh && l->registered;
-        n += l->unregistering;
+        bool reg = l->nua && l->reg_nh;
+        l->unregistering = reg && l->registered;
+        l->reg_waiting = reg && !l->registered && l->reg_pending;
+        n += l->unregistering || l->reg_waiting;
     }
     atomic_store(&unregs_pending, n);
+    atomic_store(&acks_pending, acks);
+    atomic_store(&shutdown_started, false);
+    atomic_store(&sip_detached, true);
     /* The un-REGISTERs are waited for as the dialogs are (STOP_ACK_WAIT_MS).
      * Sent after the resets and marks that stop_timer_arm and stop_timeout
      * read. */
