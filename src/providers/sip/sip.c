@@ -772,19 +772,20 @@ void sp_stop(void)
     atomic_store(&acks_pending, acks);
     atomic_store(&shutdown_started, false);
     atomic_store(&sip_detached, true);
-    /* The un-REGISTERs are waited for as the dialogs are (STOP_ACK_WAIT_MS).
-     * Sent after the resets and marks that stop_timer_arm and stop_timeout
-     * read. */
     bool wait = acks || n;
-    su_msg_r arm = SU_MSG_R_INIT;
-    if (wait && su_msg_new(arm, 0) == 0)
-        su_msg_send_to(arm, su_root_task(S.root), stop_timer_arm);
     if (n) {
         for (unsigned i = 0; i < S.nlines; i++)
             if (S.lines[i].unregistering)
                 nua_unregister(S.lines[i].reg_nh, TAG_END());
     } else
         stop_progress();
+    /* The registrations are waited for as the dialogs are (STOP_ACK_WAIT_MS).
+     * Sent after the resets and marks that stop_timer_arm and stop_timeout
+     * read, and after this thread's last look at the lines: stop_timeout
+     * may destroy their reg_nh. */
+    su_msg_r arm = SU_MSG_R_INIT;
+    if (wait && su_msg_new(arm, 0) == 0)
+        su_msg_send_to(arm, su_root_task(S.root), stop_timer_arm);
     /* stop() is called with the core lock held, and a callback may be waiting
      * for it: release it around the join.  This is safe because core_stop runs
      * under life_lock with no application left, so no other thread can use the
