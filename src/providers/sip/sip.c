@@ -736,9 +736,10 @@ void sp_stop(void)
         return;
     /* From here the provider thread reports nothing.  Registered lines
      * un-REGISTER first (sip_detached_event starts the shutdown when the last
-     * answer comes); nua_shutdown ends every dialog (BYE, CANCEL) and whatever
-     * registration is left, and reports nua_r_shutdown, after which the
-     * thread destroys the user agents. */
+     * answer comes, stop_timeout after STOP_ACK_WAIT_MS at the latest);
+     * nua_shutdown ends every dialog (BYE, CANCEL) and whatever registration
+     * is left, and reports nua_r_shutdown, after which the thread destroys
+     * the user agents. */
     /* Dialogs whose BYE waits for an ACK (a call let go between our 200 OK
      * and its ACK): nua_shutdown would send its BYE before the ACK, so the
      * shutdown waits for them, a bounded time.  So it does for the INVITEs we
