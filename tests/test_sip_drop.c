@@ -188,6 +188,57 @@ TEST(sip_shutdown_cancel_answer_race)
     sh_wait_dialogs(0);
 }
 
+/* lineShutdown against a registrar (SIPp, its scenario) that stops
+ * answering, right after lineOpen (registered = wait for the REGISTER's
+ * 200 first): the transaction in flight would hold the shutdown for 64*T1
+ * (timer F, 32 s), or nua_shutdown up to its own 30 s limit.  The stop
+ * waits for the answer a bounded time (4 s), then lets the registration's
+ * handle go before nua_shutdown: the request was sent (SIPp's scenario
+ * needs it) and waited for, and lineShutdown took those 4 s. */
+static void shutdown_registrar_silent(const char *scenario, bool registered)
+{
+    int port = sh_port(0);
+    char extra[64];
+    snprintf(extra, sizeof(extra), "registrar = sip:127.0.0.1:%d\n", sh_port(1));
+    sh_config_line(port, extra);
+    sproc sipp;
+    sh_sipp_start(&sipp, scenario, sh_port(1), 0, 1, NULL);
+    tapp a;
+    HLINE hl;
+    sh_app_open(&a, &hl);
+    if (registered)
+        sh_wait_registered(1);
+    long long t = mono_ms();
+    CHECK_RC(lineShutdown(a.h), 0);
+    t = mono_ms() - t;
+    if (t < 3900 || t > 10000)
+        FAIL("%s: lineShutdown took %lld ms; expected the 4 s wait for the registrar's answer "
+             "and no more than a shutdown after it",
+             scenario, t);
+    sh_wait_registered(0);
+    sh_expect_success(&sipp, SH_SIPP_TIMEOUT_MS); /* it got what it waits for */
+}
+
+/* The registrar answers the REGISTER (200) and never the un-REGISTER. */
+TEST(sip_shutdown_unregister_unanswered_is_bounded)
+{
+    shutdown_registrar_silent("uas_registrar_silent_unregister.xml", true);
+}
+
+/* The registrar never answers the REGISTER, still in flight at the stop. */
+TEST(sip_shutdown_register_unanswered_is_bounded)
+{
+    shutdown_registrar_silent("uas_registrar_silent.xml", false);
+}
+
+/* The registrar answers the REGISTER (200) during the stop's wait, 1 s
+ * late, and never the un-REGISTER that the stop then sends (had the 200
+ * come before the stop, the un-REGISTER would be the first test's). */
+TEST(sip_shutdown_register_answered_late_unregisters)
+{
+    shutdown_registrar_silent("uas_registrar_late_silent_unregister.xml", false);
+}
+
 /* ---- rejections -------------------------------------------------------------------- */
 
 static const char *reject_scenario(const char *status, const char *cause, bool after_180)

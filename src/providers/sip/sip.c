@@ -65,10 +65,10 @@ static struct {
  * lock and report nothing.  Written before the teardown starts, read by the
  * callbacks before and after they take the lock. */
 atomic_bool sip_detached; /* sipint.h: the callback (sipevent.c) reads it */
-/* Lines stop() is unregistering, and dialogs stop() waits for (stop_wait:
- * a BYE waiting for the ACK of our 200 OK, an INVITE we CANCELed waiting for
- * its final response); when both are 0 the shutdown starts, or when the wait
- * ends (STOP_ACK_WAIT_MS). */
+/* Lines stop() is unregistering (their un-REGISTER has no final response
+ * yet), and dialogs stop() waits for (stop_wait: a BYE waiting for the ACK
+ * of our 200 OK, an INVITE we CANCELed waiting for its final response); when
+ * both are 0 the shutdown starts, or when the wait ends (STOP_ACK_WAIT_MS). */
 static atomic_uint unregs_pending;
 static atomic_uint acks_pending;
 static atomic_bool shutdown_started;
@@ -82,7 +82,11 @@ static pthread_once_t stop_once = PTHREAD_ONCE_INIT;
  * (RFC 3261 9.1: 64*T1, Sofia's timer D, 32 s, when the peer answers the
  * CANCEL but never the INVITE) and give up only at its own 30 s limit; and
  * Sofia-SIP 1.12.11 ignores nua_handle_destroy once nua_shutdown was called
- * (nua_signal drops every signal but the shutdown), so they must go before. */
+ * (nua_signal drops every signal but the shutdown), so they must go before.
+ * It bounds the wait for the un-REGISTERs too (retransmitted at 0.5, 1.5 and
+ * 3.5 s): a registrar that no longer answers would hold the shutdown for
+ * 64*T1 (timer F, 32 s), and nua_shutdown would wait for the transaction as
+ * well, so the registration handles still unregistering go first. */
 #define STOP_ACK_WAIT_MS 4000
 /* stop()'s own wait, should the provider thread's timer not end it. */
 #define STOP_WAIT_LIMIT_MS (STOP_ACK_WAIT_MS + 2000)
@@ -353,6 +357,21 @@ void sip_detached_event(nua_event_t ev, int status, struct sip_line *l, struct s
         stop_progress();
         return;
     }
+    if (ev == nua_r_register && status >= 200 && l && l->reg_waiting &&
+        !atomic_load(&shutdown_started)) {
+        /* The REGISTER that was in flight when stop() began: a success is
+         * undone at once (the same wait), a failure leaves nothing to undo
+         * (no new challenge is answered now). */
+        l->reg_waiting = false;
+        if (status < 300 && l->reg_nh) {
+            l->unregistering = true;
+            nua_unregister(l->reg_nh, TAG_END());
+        } else {
+            atomic_fetch_sub(&unregs_pending, 1);
+            stop_progress();
+        }
+        return;
+    }
     if (ev == nua_i_state && sc && sc->stop_wait && !atomic_load(&shutdown_started)) {
         /* A dialog stop() waits for: the BYE when the ACK comes (or when a
          * 2xx crossed our CANCEL), the shutdown once the dialog is over. */
@@ -391,13 +410,22 @@ void sip_detached_event(nua_event_t ev, int status, struct sip_line *l, struct s
  * CANCELed that still have no final response are let go (nua_handle_destroy,
  * before nua_shutdown: see STOP_ACK_WAIT_MS; Sofia's transaction layer still
  * ACKs a late 487 and answers a late 2xx with ACK and BYE until the user
- * agent is destroyed), then the shutdown starts. */
+ * agent is destroyed), so are the registrations whose un-REGISTER (or
+ * REGISTER) has no final response (its transaction ends with the user
+ * agent), then the shutdown starts. */
 static void stop_timeout(su_root_magic_t *magic, su_timer_t *t, su_timer_arg_t *arg)
 {
     (void)magic, (void)t, (void)arg;
     if (atomic_load(&shutdown_started))
         return;
     for (unsigned i = 0; i < S.nlines; i++) {
+        struct sip_line *l = &S.lines[i];
+        if ((l->unregistering || l->reg_waiting) && l->reg_nh) {
+            l->unregistering = l->reg_waiting = false;
+            atomic_fetch_sub(&unregs_pending, 1);
+            nua_handle_destroy(l->reg_nh);
+            l->reg_nh = NULL;
+        }
         struct ot_list *pos;
         for (pos = S.lines[i].calls.next; pos != &S.lines[i].calls; pos = pos->next) {
             struct sip_call *sc = ot_container_of(pos, struct sip_call, link);
@@ -528,8 +556,10 @@ static void *provider_main(void *arg)
             char expires[16];
             snprintf(expires, sizeof(expires), "%u", l->expires);
             l->reg_nh = nua_handle(l->nua, NULL, SIPTAG_TO_STR(l->from), TAG_END());
-            if (l->reg_nh)
+            if (l->reg_nh) {
+                l->reg_pending = true;
                 nua_register(l->reg_nh, SIPTAG_EXPIRES_STR(expires), TAG_END());
+            }
         }
     } else {
         /* Tear down what was created; callbacks must not wait for the core lock,
@@ -706,9 +736,10 @@ void sp_stop(void)
         return;
     /* From here the provider thread reports nothing.  Registered lines
      * un-REGISTER first (sip_detached_event starts the shutdown when the last
-     * answer comes); nua_shutdown ends every dialog (BYE, CANCEL) and whatever
-     * registration is left, and reports nua_r_shutdown, after which the
-     * thread destroys the user agents. */
+     * answer comes, stop_timeout after STOP_ACK_WAIT_MS at the latest);
+     * nua_shutdown ends every dialog (BYE, CANCEL) and whatever registration
+     * is left, and reports nua_r_shutdown, after which the thread destroys
+     * the user agents. */
     /* Dialogs whose BYE waits for an ACK (a call let go between our 200 OK
      * and its ACK): nua_shutdown would send its BYE before the ACK, so the
      * shutdown waits for them, a bounded time.  So it does for the INVITEs we
@@ -726,32 +757,43 @@ void sp_stop(void)
             acks += sc->stop_wait;
         }
     }
-    atomic_store(&acks_pending, acks);
-    atomic_store(&shutdown_started, false);
-    atomic_store(&sip_detached, true);
-    su_msg_r arm = SU_MSG_R_INIT; /* after the reset that stop_timer_arm reads */
-    if (acks && su_msg_new(arm, 0) == 0)
-        su_msg_send_to(arm, su_root_task(S.root), stop_timer_arm);
+    /* Registered lines un-REGISTER; a line whose REGISTER is still in flight
+     * waits for its final response (and un-REGISTERs after a success):
+     * nua_shutdown would wait for it up to its 30 s limit.  Marked before
+     * `sip_detached` too: the provider thread reads them once it sees it. */
     unsigned n = 0;
     for (unsigned i = 0; i < S.nlines; i++) {
         struct sip_line *l = &S.lines[i];
-        l->unregistering = l->nua && l->reg_nh && l->registered;
-        n += l->unregistering;
+        bool reg = l->nua && l->reg_nh;
+        l->unregistering = reg && l->registered;
+        l->reg_waiting = reg && !l->registered && l->reg_pending;
+        n += l->unregistering || l->reg_waiting;
     }
     atomic_store(&unregs_pending, n);
+    atomic_store(&acks_pending, acks);
+    atomic_store(&shutdown_started, false);
+    atomic_store(&sip_detached, true);
+    bool wait = acks || n;
     if (n) {
         for (unsigned i = 0; i < S.nlines; i++)
             if (S.lines[i].unregistering)
                 nua_unregister(S.lines[i].reg_nh, TAG_END());
     } else
         stop_progress();
+    /* The registrations are waited for as the dialogs are (STOP_ACK_WAIT_MS).
+     * Sent after the resets and marks that stop_timer_arm and stop_timeout
+     * read, and after this thread's last look at the lines: stop_timeout
+     * may destroy their reg_nh. */
+    su_msg_r arm = SU_MSG_R_INIT;
+    if (wait && su_msg_new(arm, 0) == 0)
+        su_msg_send_to(arm, su_root_task(S.root), stop_timer_arm);
     /* stop() is called with the core lock held, and a callback may be waiting
      * for it: release it around the join.  This is safe because core_stop runs
      * under life_lock with no application left, so no other thread can use the
      * core meanwhile, and a callback that gets the lock sees `sip_detached` and
      * leaves without touching anything. */
     pthread_mutex_unlock(&ot_g.lock);
-    if (acks) {
+    if (wait) {
         /* The provider thread starts the shutdown (stop_timeout at the
          * latest); this wait is bounded all the same. */
         pthread_once(&stop_once, stop_cv_init);

@@ -292,6 +292,7 @@ static void on_register(struct sip_line *l, nua_event_t ev, int status, const si
 {
     if (ev == nua_r_unregister || status < 200)
         return;
+    l->reg_pending = false; /* stop() reads it (under the core lock) */
     if (status < 300) {
         l->reg_auth_tries = 0;
         if (!l->registered) {
@@ -301,8 +302,10 @@ static void on_register(struct sip_line *l, nua_event_t ev, int status, const si
         return;
     }
     if ((status == 401 || status == 407) && l->reg_auth_tries++ < 2 &&
-        sip_auth_reply(l, l->reg_nh, sip))
+        sip_auth_reply(l, l->reg_nh, sip)) {
+        l->reg_pending = true;
         return;
+    }
     ot_logc(OT_CAT_SIP, OTLOG_WARN, "line %u: registration at %s failed: %d", (unsigned)l->id,
             l->registrar, status);
     if (l->registered) {

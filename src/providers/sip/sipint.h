@@ -138,7 +138,9 @@ struct sip_line {
     unsigned reg_auth_tries;
     bool registered;
     bool shutdown_done;
+    bool reg_pending;   /* our REGISTER (not a refresh of Sofia's) has no final response */
     bool unregistering; /* stop() sent the un-REGISTER, no final response yet */
+    bool reg_waiting;   /* stop() waits for reg_pending's final response */
     struct ot_list calls; /* struct sip_call.link */
     unsigned max_calls;   /* overload control: concurrent calls (max_calls key) */
     unsigned session_expires; /* RFC 4028 session interval, s; 0 = no session timer */
