@@ -253,26 +253,21 @@ static int read_line(const struct ot_line_conf *lc, unsigned id, char *user, siz
     return 0;
 }
 
-/* Every Kamailio line's uri, split: two lines on one phone are refused. */
-struct kam_aor {
-    char user[sizeof(((struct kline *)0)->user)];
-    char host[sizeof(((struct kline *)0)->host)];
-};
-static int read_lines(const struct ot_line_conf *const *lcs, const unsigned *ids, unsigned n,
-                      struct kam_aor *out, char *err, size_t errlen)
+/* The i-th Kamailio line (device id) into out[i]; refused when one of out[0..i-1]
+ * (devices ids[0..i-1]) has the same address of record: two lines on one phone. */
+static int read_kline(const struct ot_line_conf *lc, unsigned id, struct kline *out, unsigned i,
+                      unsigned *ids, char *err, size_t errlen)
 {
-    for (unsigned i = 0; i < n; i++) {
-        if (read_line(lcs[i], ids[i], out[i].user, sizeof(out[i].user), out[i].host,
-                      sizeof(out[i].host), err, errlen))
+    struct kline *l = &out[i];
+    ids[i] = id;
+    if (read_line(lc, id, l->user, sizeof(l->user), l->host, sizeof(l->host), err, errlen))
+        return -1;
+    for (unsigned j = 0; j < i; j++)
+        if (!strcmp(out[j].user, l->user) && !strcasecmp(out[j].host, l->host)) {
+            snprintf(err, errlen, "line %u: [line] (device %u, kamailio): uri already on device %u",
+                     lc->lineno, id, ids[j]);
             return -1;
-        for (unsigned j = 0; j < i; j++)
-            if (!strcmp(out[j].user, out[i].user) && !strcasecmp(out[j].host, out[i].host)) {
-                snprintf(err, errlen, "line %u: [line] (device %u, kamailio): uri already on "
-                                      "device %u",
-                         lcs[i]->lineno, ids[i], ids[j]);
-                return -1;
-            }
-    }
+        }
     return 0;
 }
 
@@ -305,24 +300,18 @@ static int kam_check_config(const struct ot_conf *cf, char *err, size_t errlen)
         return -1;
     }
     unsigned total = ot_conf_nlines(cf), n = 0;
-    const struct ot_line_conf **lcs = calloc(total ? total : 1, sizeof(*lcs));
+    struct kline *ls = calloc(total ? total : 1, sizeof(*ls));
     unsigned *ids = calloc(total ? total : 1, sizeof(*ids));
-    struct kam_aor *aors = calloc(total ? total : 1, sizeof(*aors));
-    int rc = -2;
-    if (lcs && ids && aors) {
-        for (unsigned i = 0; i < total; i++) {
-            const struct ot_line_conf *lc = ot_conf_line(cf, i);
-            if (!strcmp(lc->provider, "kamailio")) {
-                lcs[n] = lc;
-                ids[n++] = i;
-            }
-        }
-        rc = read_lines(lcs, ids, n, aors, err, errlen);
-    } else
+    int rc = ls && ids ? 0 : -2;
+    if (rc)
         snprintf(err, errlen, "out of memory");
-    free(lcs);
+    for (unsigned i = 0; i < total && !rc; i++) {
+        const struct ot_line_conf *lc = ot_conf_line(cf, i);
+        if (!strcmp(lc->provider, "kamailio"))
+            rc = read_kline(lc, i, ls, n++, ids, err, errlen);
+    }
+    free(ls);
     free(ids);
-    free(aors);
     return rc;
 }
 
@@ -345,29 +334,19 @@ static int configure(struct ot_linedev **lines, unsigned nlines)
     strcpy(K.addr_text, set.addr_text);
     K.rpc_timeout_ms = set.rpc_timeout_ms;
     K.reconnect_ms = set.reconnect_ms;
-    K.lines = calloc(nlines, sizeof(*K.lines));
-    const struct ot_line_conf **lcs = calloc(nlines ? nlines : 1, sizeof(*lcs));
+    K.lines = calloc(nlines ? nlines : 1, sizeof(*K.lines));
     unsigned *ids = calloc(nlines ? nlines : 1, sizeof(*ids));
-    struct kam_aor *aors = calloc(nlines ? nlines : 1, sizeof(*aors));
-    int rc = -1;
-    if (K.lines && lcs && ids && aors) {
+    int rc = K.lines && ids ? 0 : -1;
+    if (!rc)
         K.nlines = nlines;
-        for (unsigned i = 0; i < nlines; i++) {
-            lcs[i] = ot_linedev_conf(lines[i]);
-            ids[i] = (unsigned)ot_linedev_id(lines[i]);
-        }
-        rc = read_lines(lcs, ids, nlines, aors, err, sizeof(err));
+    for (unsigned i = 0; i < nlines && !rc; i++) {
+        K.lines[i].ld = lines[i];
+        rc = read_kline(ot_linedev_conf(lines[i]), (unsigned)ot_linedev_id(lines[i]), K.lines, i,
+                        ids, err, sizeof(err));
         if (rc)
             fprintf(stderr, "opentapi: %s\n", err);
-        for (unsigned i = 0; i < nlines && !rc; i++) {
-            K.lines[i].ld = lines[i];
-            strcpy(K.lines[i].user, aors[i].user);
-            strcpy(K.lines[i].host, aors[i].host);
-        }
     }
-    free(lcs);
     free(ids);
-    free(aors);
     return rc;
 }
 
