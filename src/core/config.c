@@ -251,15 +251,15 @@ static bool is_name(const char *s)
 }
 
 /* The sections a configuration may have (a provider's section is known even
- * in a build without that provider: its lines are what such a build refuses). */
+ * in a build without that provider: its lines are what such a build refuses);
+ * also the list the error message gives. */
 static const char section_help[] =
     "line, sim, sip, kamailio, proxy, location, server, client, access";
 static bool is_section(const char *s)
 {
-    static const char *const names[] = {"line",   "sim",    "sip",    "kamailio", "proxy",
-                                        "location", "server", "client", "access"};
-    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-        if (!strcmp(s, names[i]))
+    size_t n = strlen(s);
+    for (const char *p = section_help; (p = strstr(p, s)) != NULL; p += n)
+        if ((p == section_help || p[-1] == ' ') && (p[n] == ',' || p[n] == '\0'))
             return true;
     return false;
 }
