@@ -164,3 +164,38 @@ void sh_finish(tapp *a, sproc *sipp)
     t_expect_none(a);
     t_shutdown(a);
 }
+
+/* ---- attended transfers ------------------------------------------------------ */
+void sh_carol_init(sh_carol *k)
+{
+    k->port = sh_free_port();
+    snprintf(k->line, sizeof(k->line),
+             "[line]\nprovider = sip\nnumber = carol\nuri = sip:carol@127.0.0.1:%d\n", k->port);
+    snprintf(k->uri, sizeof(k->uri), "sip:carol@127.0.0.1:%d", k->port);
+    snprintf(k->replaces_re, sizeof(k->replaces_re), "sip:carol@127\\.0\\.0\\.1:%d\\?Replaces=.+",
+             k->port);
+}
+
+HCALL sh_consult_carol(tapp *a, HCALL h, tapp *c, HLINE lc, const sh_carol *k, HCALL *hc,
+                       sh_reinvites *base)
+{
+    HCALL hk = 0;
+    *base = sh_reinvites_now();
+    LONG req = lineSetupTransfer(h, &hk, NULL);
+    CHECK_REQ(req);
+    t_expect_reply(a, req, 0);
+    t_expect_state(a, h, LINECALLSTATE_ONHOLDPENDTRANSFER, 0);
+    t_expect_state(a, hk, LINECALLSTATE_DIALTONE, LINEDIALTONEMODE_NORMAL);
+    sh_wait_reinvites(*base, 1, 0); /* SIPp held: its 200 (recvonly) came */
+    req = lineDial(hk, k->uri, 0);
+    CHECK_REQ(req);
+    t_expect_reply(a, req, 0);
+    t_expect_state(a, hk, LINECALLSTATE_DIALING, 0);
+    *hc = t_expect_offer(c, lc);
+    LONG ans = lineAnswer(*hc, NULL, 0);
+    CHECK_REQ(ans);
+    t_expect_state(c, *hc, LINECALLSTATE_CONNECTED, LINECONNECTEDMODE_ACTIVE);
+    t_expect_reply(c, ans, 0);
+    sh_wait_state(a, hk, LINECALLSTATE_CONNECTED);
+    return hk;
+}

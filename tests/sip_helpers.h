@@ -122,6 +122,23 @@ void sh_finish(tapp *a, sproc *sipp);
 void sh_check_uui_(HCALL h, const void *uui, DWORD len, const char *f, int l);
 #define sh_check_uui(h, u, n) sh_check_uui_(h, u, n, __FILE__, __LINE__)
 
+/* carol, the transfer target of the attended-transfer tests: a second SIP
+ * line of ours on a free port; line is its [line] (to add to the
+ * configuration), uri its address, replaces_re a SIPp pattern for that
+ * address with any ?Replaces=. */
+typedef struct sh_carol {
+    int port;
+    char line[160], uri[64], replaces_re[160];
+} sh_carol;
+void sh_carol_init(sh_carol *k);
+/* The consultation leg of an attended transfer of a's connected call h (its
+ * far end SIPp): lineSetupTransfer (h ONHOLDPENDTRANSFER, SIPp's answer to the
+ * hold re-INVITE awaited; *base the re-INVITE counts before it), the
+ * consultation call from DIALTONE dialled to carol, who answers on c's line
+ * lc: both CONNECTED.  Returns the consultation call, carol's in *hc. */
+HCALL sh_consult_carol(tapp *a, HCALL h, tapp *c, HLINE lc, const sh_carol *k, HCALL *hc,
+                       sh_reinvites *base);
+
 /* ---- for the helpers' own files: sip_peers.c starts its programs with
  * these of sip_helpers.c ---- */
 /* Forks argv[0] (a path) as a child of this test: its own process group,

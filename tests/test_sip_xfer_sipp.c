@@ -69,16 +69,14 @@ TEST_THREADED(sip_xfer_sipp_blind_accepted)
  * never got the transferee's INVITE here). */
 TEST_THREADED(sip_xfer_sipp_attended_refer_to_replaces)
 {
-    int pc = sh_free_port();
-    char carol[160], re[160], to_carol[64];
-    snprintf(carol, sizeof(carol),
-             "[line]\nprovider = sip\nnumber = carol\nuri = sip:carol@127.0.0.1:%d\n", pc);
+    sh_carol k;
+    sh_carol_init(&k);
+    char re[160];
     snprintf(re, sizeof(re),
              "sip:carol@127\\.0\\.0\\.1:%d\\?Replaces=[^;>%%]+%%3Bto-tag%%3D[^;>%%]+"
              "%%3Bfrom-tag%%3D[^;>%%]+",
-             pc);
-    snprintf(to_carol, sizeof(to_carol), "sip:carol@127.0.0.1:%d", pc);
-    sh_config_line(sh_port(0), carol);
+             k.port);
+    sh_config_line(sh_port(0), k.line);
     tapp a, c;
     HLINE hl;
     sh_app_open(&a, &hl);
@@ -87,24 +85,10 @@ TEST_THREADED(sip_xfer_sipp_attended_refer_to_replaces)
     sproc sipp;
     const char *subst[] = {"FINAL", "200 OK", "REFERTO", re, NULL};
     HCALL h = call_sipp(&a, hl, &sipp, sh_sipp_template("uas_refer_held.xml", subst), NULL);
-    HCALL hk = 0;
-    sh_reinvites base = sh_reinvites_now();
-    LONG req = lineSetupTransfer(h, &hk, NULL);
-    CHECK_REQ(req);
-    t_expect_reply(&a, req, 0);
-    t_expect_state(&a, h, LINECALLSTATE_ONHOLDPENDTRANSFER, 0);
-    t_expect_state(&a, hk, LINECALLSTATE_DIALTONE, LINEDIALTONEMODE_NORMAL);
-    sh_wait_reinvites(base, 1, 0); /* SIPp held: its 200 (recvonly) came */
-    req = lineDial(hk, to_carol, 0);
-    CHECK_REQ(req);
-    t_expect_reply(&a, req, 0);
-    t_expect_state(&a, hk, LINECALLSTATE_DIALING, 0);
-    HCALL hc = t_expect_offer(&c, lc);
-    LONG ans = lineAnswer(hc, NULL, 0);
-    CHECK_REQ(ans);
-    t_expect_state(&c, hc, LINECALLSTATE_CONNECTED, LINECONNECTEDMODE_ACTIVE);
-    t_expect_reply(&c, ans, 0);
-    sh_wait_state(&a, hk, LINECALLSTATE_CONNECTED);
+    HCALL hc;
+    sh_reinvites base;
+    HCALL hk = sh_consult_carol(&a, h, &c, lc, &k, &hc, &base);
+    LONG req;
     req = lineCompleteTransfer(h, hk, NULL, LINETRANSFERMODE_TRANSFER);
     CHECK_REQ(req);
     expect_progress(&a, h, 2, "transfer: SIP 200 OK");
@@ -132,13 +116,10 @@ TEST_THREADED(sip_xfer_sipp_attended_refer_to_replaces)
  * a=sendrecv (SDP version 3) before our BYE. */
 TEST_THREADED(sip_xfer_sipp_attended_fails_then_reconnects)
 {
-    int pc = sh_free_port();
-    char carol[160], re[160], to_carol[64];
-    snprintf(carol, sizeof(carol),
-             "[line]\nprovider = sip\nnumber = carol\nuri = sip:carol@127.0.0.1:%d\n", pc);
-    snprintf(re, sizeof(re), "sip:carol@127\\.0\\.0\\.1:%d\\?Replaces=.+", pc);
-    snprintf(to_carol, sizeof(to_carol), "sip:carol@127.0.0.1:%d", pc);
-    sh_config_line(sh_port(0), carol);
+    sh_carol k;
+    sh_carol_init(&k);
+    const char *re = k.replaces_re;
+    sh_config_line(sh_port(0), k.line);
     tapp a, c;
     HLINE hl;
     sh_app_open(&a, &hl);
@@ -147,24 +128,10 @@ TEST_THREADED(sip_xfer_sipp_attended_fails_then_reconnects)
     sproc sipp;
     const char *subst[] = {"FINAL", "486 Busy Here", "REFERTO", re, NULL};
     HCALL h = call_sipp(&a, hl, &sipp, sh_sipp_template("uas_refer_held_fails.xml", subst), NULL);
-    HCALL hk = 0;
-    sh_reinvites base = sh_reinvites_now();
-    LONG req = lineSetupTransfer(h, &hk, NULL);
-    CHECK_REQ(req);
-    t_expect_reply(&a, req, 0);
-    t_expect_state(&a, h, LINECALLSTATE_ONHOLDPENDTRANSFER, 0);
-    t_expect_state(&a, hk, LINECALLSTATE_DIALTONE, LINEDIALTONEMODE_NORMAL);
-    sh_wait_reinvites(base, 1, 0);
-    req = lineDial(hk, to_carol, 0);
-    CHECK_REQ(req);
-    t_expect_reply(&a, req, 0);
-    t_expect_state(&a, hk, LINECALLSTATE_DIALING, 0);
-    HCALL hc = t_expect_offer(&c, lc);
-    LONG ans = lineAnswer(hc, NULL, 0);
-    CHECK_REQ(ans);
-    t_expect_state(&c, hc, LINECALLSTATE_CONNECTED, LINECONNECTEDMODE_ACTIVE);
-    t_expect_reply(&c, ans, 0);
-    sh_wait_state(&a, hk, LINECALLSTATE_CONNECTED);
+    HCALL hc;
+    sh_reinvites base;
+    HCALL hk = sh_consult_carol(&a, h, &c, lc, &k, &hc, &base);
+    LONG req;
     req = lineCompleteTransfer(h, hk, NULL, LINETRANSFERMODE_TRANSFER);
     CHECK_REQ(req);
     expect_progress(&a, h, 2, "transfer: SIP 486 Busy Here");

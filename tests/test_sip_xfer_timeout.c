@@ -150,14 +150,11 @@ TEST(sip_xfer_timeout_trying_without_expires) { trying_then_nothing("active", 20
  * a=sendrecv), which then drops cleanly. */
 TEST_THREADED(sip_xfer_timeout_attended_no_notify)
 {
-    int pc = sh_free_port();
-    char carol[200], re[160], to_carol[64];
-    snprintf(carol, sizeof(carol),
-             "[line]\nprovider = sip\nnumber = carol\nuri = sip:carol@127.0.0.1:%d\n", pc);
-    snprintf(re, sizeof(re), "sip:carol@127\\.0\\.0\\.1:%d\\?Replaces=.+", pc);
-    snprintf(to_carol, sizeof(to_carol), "sip:carol@127.0.0.1:%d", pc);
+    sh_carol k;
+    sh_carol_init(&k);
+    const char *re = k.replaces_re;
     char extra[260];
-    snprintf(extra, sizeof(extra), "refer_timeout = 1\n%s", carol);
+    snprintf(extra, sizeof(extra), "refer_timeout = 1\n%s", k.line);
     sh_config_line(sh_port(0), extra);
     tapp a, c;
     HLINE hl;
@@ -167,24 +164,10 @@ TEST_THREADED(sip_xfer_timeout_attended_no_notify)
     sproc sipp;
     const char *subst[] = {"REFERTO", re, NULL};
     HCALL h = call_sipp(&a, hl, &sipp, sh_sipp_template("uas_refer_held_no_notify.xml", subst));
-    HCALL hk = 0;
-    sh_reinvites base = sh_reinvites_now();
-    LONG req = lineSetupTransfer(h, &hk, NULL);
-    CHECK_REQ(req);
-    t_expect_reply(&a, req, 0);
-    t_expect_state(&a, h, LINECALLSTATE_ONHOLDPENDTRANSFER, 0);
-    t_expect_state(&a, hk, LINECALLSTATE_DIALTONE, LINEDIALTONEMODE_NORMAL);
-    sh_wait_reinvites(base, 1, 0);
-    req = lineDial(hk, to_carol, 0);
-    CHECK_REQ(req);
-    t_expect_reply(&a, req, 0);
-    t_expect_state(&a, hk, LINECALLSTATE_DIALING, 0);
-    HCALL hc = t_expect_offer(&c, lc);
-    LONG ans = lineAnswer(hc, NULL, 0);
-    CHECK_REQ(ans);
-    t_expect_state(&c, hc, LINECALLSTATE_CONNECTED, LINECONNECTEDMODE_ACTIVE);
-    t_expect_reply(&c, ans, 0);
-    sh_wait_state(&a, hk, LINECALLSTATE_CONNECTED);
+    HCALL hc;
+    sh_reinvites base;
+    HCALL hk = sh_consult_carol(&a, h, &c, lc, &k, &hc, &base);
+    LONG req;
     struct ot_sip_counters cbase = counters();
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
