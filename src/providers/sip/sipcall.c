@@ -127,15 +127,13 @@ bool sip_report_uui(struct sip_call *sc, const sip_t *sip)
     return false;
 }
 
-void sip_party_from_addr(struct ot_call *c, enum ot_party which, const sip_addr_t *a,
-                         bool notify)
+void sip_party(struct ot_call *c, enum ot_party which, const char *display, const url_t *url,
+               bool notify)
 {
-    if (!a || !c)
-        return;
     char name[128] = "";
-    if (a->a_display) {
+    if (display) {
         /* Display names arrive quoted or as tokens. */
-        const char *d = a->a_display;
+        const char *d = display;
         size_t n = strlen(d);
         if (n >= 2 && d[0] == '"' && d[n - 1] == '"')
             d++, n -= 2;
@@ -144,8 +142,15 @@ void sip_party_from_addr(struct ot_call *c, enum ot_party which, const sip_addr_
         memcpy(name, d, n);
         name[n] = '\0';
     }
-    const char *number = a->a_url->url_user ? a->a_url->url_user : a->a_url->url_host;
+    const char *number = url->url_user ? url->url_user : url->url_host;
     ot_ev_call_party(c, which, number, name[0] ? name : NULL, notify);
+}
+
+void sip_party_from_addr(struct ot_call *c, enum ot_party which, const sip_addr_t *a,
+                         bool notify)
+{
+    if (a && c)
+        sip_party(c, which, a->a_display, a->a_url, notify);
 }
 
 /* ---- sending -------------------------------------------------------------------- */

@@ -354,6 +354,10 @@ int sip_reason_q850(const sip_t *sip);
 /* A received message's User-to-User into the call's LINECALLINFO; true when
  * one was dropped for its size. */
 bool sip_report_uui(struct sip_call *sc, const sip_t *sip);
+/* A party's ID (number: the URI's user, or its host; name: the display name
+ * without its quotes), from its parts or a whole address. */
+void sip_party(struct ot_call *c, enum ot_party which, const char *display, const url_t *url,
+               bool notify);
 void sip_party_from_addr(struct ot_call *c, enum ot_party which, const sip_addr_t *a, bool notify);
 /* The User-to-User header line of uui (*out NULL when there is none). */
 LONG sip_uui_header(const void *uui, DWORD len, char **out);

@@ -131,19 +131,7 @@ static sip_addr_t *parse_addr(su_home_t *home, const char *value)
 
 static void party(struct ot_call *c, enum ot_party which, const sip_addr_t *a)
 {
-    char name[128] = "";
-    if (a->a_display) {
-        const char *d = a->a_display;
-        size_t n = strlen(d);
-        if (n >= 2 && d[0] == '"' && d[n - 1] == '"')
-            d++, n -= 2;
-        if (n >= sizeof(name))
-            n = sizeof(name) - 1;
-        memcpy(name, d, n);
-        name[n] = '\0';
-    }
-    const char *number = a->a_url->url_user ? a->a_url->url_user : a->a_url->url_host;
-    ot_ev_call_party(c, which, number, name[0] ? name : NULL, false);
+    sip_party(c, which, a->a_display, a->a_url, false);
 }
 
 /* RFC 4458: the cause of a History-Info entry, from its URI's cause

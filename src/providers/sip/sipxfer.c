@@ -413,22 +413,10 @@ LONG sip_complete_transfer(struct ot_req *r, struct ot_call *c, struct ot_call *
 }
 
 /* The referring party (Referred-By) as the redirecting ID: user part (or
- * host) and display name, as sipcall.c reads From (sip_party_from_addr). */
+ * host) and display name (sip_party), as From is read. */
 static void party_referrer(struct ot_call *c, const sip_referred_by_t *by)
 {
-    char name[128] = "";
-    if (by->b_display) {
-        const char *d = by->b_display;
-        size_t n = strlen(d);
-        if (n >= 2 && d[0] == '"' && d[n - 1] == '"')
-            d++, n -= 2;
-        if (n >= sizeof(name))
-            n = sizeof(name) - 1;
-        memcpy(name, d, n);
-        name[n] = '\0';
-    }
-    const char *number = by->b_url->url_user ? by->b_url->url_user : by->b_url->url_host;
-    ot_ev_call_party(c, OT_PARTY_REDIRECTING, number, name[0] ? name : NULL, false);
+    sip_party(c, OT_PARTY_REDIRECTING, by->b_display, by->b_url, false);
 }
 
 /* ---- a REFER we receive ---------------------------------------------------------------- */
